@@ -1,0 +1,93 @@
+/**
+ * Read a digest back (for `merge`): a text digest is a flow log and goes through the same
+ * scanner; NDJSON rows keep their record counts and the stats line is summed.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { inflateIfGzip, peek } from '../sources/gunzip.js';
+import split2 from 'split2';
+import { DigestParseError, InputError } from '../errors.js';
+import { newCounters } from '../format/counters.js';
+import { Scanner } from '../format/scanner.js';
+import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
+import { hashKey, TWO52 } from './table.js';
+
+/** Read a text or NDJSON digest (optionally gzip) from a path or stream. */
+export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest'): Promise<Digest> {
+  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  const digest = new Digest();
+  try {
+    const body = await sniff(stream);
+    if (body.ndjson) await readNdjson(body.stream, name, digest);
+    else await readText(body.stream, name, digest);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' || (err as Error).message === 'unexpected end of file') {
+      throw new InputError(`${name}: corrupt gzip: ${(err as Error).message}`, { key: name }, { cause: err });
+    }
+    throw err;
+  }
+  return digest;
+}
+
+async function readText(stream: Readable, name: string, digest: Digest): Promise<void> {
+  const scanner = new Scanner(digest.table, { key: name, strict: true, maxSamples: 0, filter: {} });
+  for await (const chunk of stream) scanner.push(chunk as Buffer);
+  scanner.end();
+  const c = scanner.counters;
+  const stats: DigestStats = { ...emptyStats(), ...c, objects: 1 };
+  addStats(digest.stats, stats);
+}
+
+async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
+  let line = 0;
+  const table = digest.table;
+  for await (const text of stream.pipe(split2()) as AsyncIterable<string>) {
+    line++;
+    if (text.trim() === '') continue;
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new DigestParseError(`not JSON: ${(err as Error).message}`, { key: name, line });
+    }
+    if (obj !== null && typeof obj === 'object' && 'stats' in obj) {
+      addStats(digest.stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
+      continue;
+    }
+    const at = { key: name, line };
+    const str = (f: string): string => {
+      const v = obj[f];
+      if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
+      return v;
+    };
+    const int = (f: string, nullable: boolean): number | null => {
+      const v = obj[f];
+      if (v === null && nullable) return null;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new DigestParseError(`field '${f}' must be a non-negative integer${nullable ? ' or null' : ''}`, { ...at, field: f });
+      return v;
+    };
+    const key = Buffer.from([str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'), 'utf8');
+    const sport = int('srcport', true) ?? -1, dport = int('dstport', true) ?? -1, proto = int('protocol', true) ?? -1;
+    const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
+    const [pl, ph] = bigField(text, 'packets', at), [bl, bh] = bigField(text, 'bytes', at);
+    const start = int('start', true), end = int('end', true);
+    const records = int('records', false)!;
+    table.addAggregate(e, pl, ph, bl, bh, start ?? Infinity, end ?? -Infinity, records);
+  }
+}
+
+// packets/bytes may exceed 2^53, which JSON.parse would round: read their digits from the text.
+function bigField(text: string, field: string, at: { key: string; line: number }): [number, number] {
+  const m = new RegExp(`"${field}":(null|\\d+)[,}]`).exec(text);
+  if (m === null) throw new DigestParseError(`field '${field}' must be an integer or null`, { ...at, field });
+  if (m[1] === 'null') return [0, 0];
+  const v = BigInt(m[1]);
+  return [Number(v % BigInt(TWO52)), Number(v / BigInt(TWO52))];
+}
+
+async function sniff(stream: Readable): Promise<{ stream: Readable; ndjson: boolean }> {
+  const body = await inflateIfGzip(stream);
+  const first = await peek(body);
+  return { stream: body, ndjson: first !== null && first.toString('latin1').trimStart().startsWith('{') };
+}

@@ -1,0 +1,186 @@
+/**
+ * The engine: sources → prefetch → pool → merge. The main thread only lists, reads and
+ * dispatches; workers gunzip, scan and aggregate; partial digests are merged as they return.
+ */
+import { Digest, emptyStats } from '../digest/digest.js';
+import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
+import { ScanPool } from '../pool/pool.js';
+import type { ScanTask } from '../pool/protocol.js';
+import { prefetch } from '../prefetch/prefetch.js';
+import { FileSource } from '../sources/files.js';
+import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js';
+import { StreamSource } from '../sources/stream.js';
+import { type DigesterOptions, type DigestRunOptions, resolveDigesterOptions, resolveRunOptions, type ResolvedDigesterOptions } from './options.js';
+import type { Progress } from './progress.js';
+
+/** An input: a file or directory path, `-` for stdin, or any {@link ObjectSource}. */
+export type DigestInput = string | ObjectSource;
+
+/** A reusable digester: one worker pool for many runs. Call {@link Digester.close} when done. */
+export interface Digester {
+  readonly options: ResolvedDigesterOptions;
+  /** Digest every object of `inputs` into one digest. */
+  digest(inputs: readonly DigestInput[], options?: DigestRunOptions): Promise<Digest>;
+  /** Share of worker time spent busy (0..1). */
+  readonly utilization: number;
+  /** Stop the worker threads. */
+  close(): Promise<void>;
+}
+
+/** Create a digester with its own worker pool. */
+export function createDigester(options: DigesterOptions = {}): Digester {
+  const resolved = resolveDigesterOptions(options);
+  const pool = new ScanPool({ threads: resolved.threads });
+  return {
+    options: resolved,
+    digest: (inputs, runOptions = {}) => runDigest(pool, resolved, inputs, runOptions),
+    get utilization() { return pool.utilization; },
+    close: () => pool.close(),
+  };
+}
+
+/** One-shot: digest `inputs` with a temporary pool. */
+export async function digestInputs(inputs: readonly DigestInput[], options: DigestRunOptions & DigesterOptions = {}): Promise<Digest> {
+  const digester = createDigester(options);
+  try {
+    return await digester.digest(inputs, options);
+  } finally {
+    await digester.close();
+  }
+}
+
+/** Turn inputs into sources; `-` is stdin. */
+export function toSources(inputs: readonly DigestInput[]): ObjectSource[] {
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new InvalidOptionError('inputs', 'must be a non-empty array of paths or sources');
+  return inputs.map((input, i) => {
+    if (typeof input === 'string') {
+      if (input === '') throw new InvalidOptionError(`inputs[${i}]`, 'must not be empty');
+      return input === '-' ? new StreamSource(process.stdin) : new FileSource(input);
+    }
+    if (input === null || typeof input !== 'object' || typeof input.list !== 'function' || typeof input.read !== 'function') {
+      throw new InvalidOptionError(`inputs[${i}]`, 'must be a path string or an ObjectSource');
+    }
+    return input;
+  });
+}
+
+interface Tagged { ref: ObjectRef; source: ObjectSource; size: number; }
+
+async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: readonly DigestInput[], run: DigestRunOptions): Promise<Digest> {
+  const window = resolveRunOptions(run);
+  const sources = toSources(inputs);
+  const began = performance.now();
+  const digest = new Digest();
+  const stats = digest.stats;
+  const accounts = run.accounts ? new Set(run.accounts) : undefined;
+  const regions = run.regions ? new Set(run.regions) : undefined;
+  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0 };
+  const report = () => { progress.elapsed = (performance.now() - began) / 1000; run.onProgress?.({ ...progress }); };
+
+  // Our own controller, so a failing object cancels everything else in flight.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(run.signal?.reason);
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+  if (run.signal?.aborted) controller.abort(run.signal.reason);
+  const signal = controller.signal;
+
+  const ctx: ListContext = {
+    signal,
+    skip: (key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; void key; },
+  };
+
+  // Whole objects the key path excludes never get downloaded.
+  async function* listAll(): AsyncIterable<Tagged> {
+    for (const source of sources) {
+      for await (const ref of source.list(ctx)) {
+        if ((accounts && ref.account !== undefined && !accounts.has(ref.account)) ||
+            (regions && ref.region !== undefined && !regions.has(ref.region))) {
+          ctx.skip(ref.key, 'not_selected');
+          continue;
+        }
+        progress.objectsListed++;
+        progress.storedBytesListed += ref.size;
+        report();
+        yield { ref, source, size: ref.size };
+      }
+    }
+    progress.listingDone = true;
+    report();
+  }
+
+  let failure: unknown;
+  const inflight = new Set<Promise<void>>();
+  const fail = (err: unknown) => { failure ??= err; controller.abort(err); };
+  const finishObject = (t: Tagged) => {
+    progress.objectsDone++;
+    progress.storedBytesDone += t.size;
+    report();
+  };
+  const skipOrFail = (t: Tagged, err: unknown) => {
+    const skippable = err instanceof CorruptObjectError || err instanceof InputError;
+    if (run.skipBadObjects && skippable && !signal.aborted) {
+      stats.skippedObjects.push({ key: t.ref.key, reason: (err as Error).message });
+      finishObject(t);
+    } else {
+      fail(err);
+    }
+  };
+
+  try {
+    const items = prefetch(listAll(), (t, s) => t.source.read(t.ref, s), {
+      concurrency: opts.prefetchConcurrency,
+      maxBytes: opts.prefetchBytes,
+      signal,
+    });
+    for await (const item of items) {
+      const t = item.ref;
+      if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
+      const task = buildTask(t.ref, item.data, run, window, accounts, regions);
+      const p = pool.scan(task, signal).then(
+        (result) => {
+          digest.mergeFrom({ table: result.table, stats: { ...result.counters, objects: 1, storedBytes: t.size, skippedObjects: [], listingSkipped: {} } });
+          progress.lines += result.counters.lines;
+          finishObject(t);
+        },
+        (err) => skipOrFail(t, err),
+      ).finally(() => { item.release(); inflight.delete(p); });
+      inflight.add(p);
+      if (failure !== undefined) break;
+    }
+  } catch (err) {
+    fail(err);
+  } finally {
+    await Promise.allSettled([...inflight]);
+    run.signal?.removeEventListener('abort', onAbort);
+  }
+  if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
+  if (failure !== undefined) throw asFlowdigestError(failure);
+  stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  report();
+  return digest;
+}
+
+function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, window: { windowStart?: number; windowEnd?: number },
+  accounts: Set<string> | undefined, regions: Set<string> | undefined): ScanTask {
+  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: 20, ...window };
+  // The key path already decided these selections when it named an account / region.
+  if (accounts && ref.account === undefined) task.accounts = [...accounts];
+  if (regions && ref.region === undefined) task.regions = [...regions];
+  if (ref.fields) task.fields = ref.fields;
+  if (ref.firstLine !== undefined) task.firstLine = ref.firstLine;
+  return task;
+}
+
+// A Buffer may be a view into a shared slab; transferring that would detach other data.
+function transferable(data: Uint8Array): ArrayBuffer {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
+  return data.slice().buffer as ArrayBuffer;
+}
+
+function asFlowdigestError(err: unknown): FlowdigestError {
+  if (err instanceof FlowdigestError) return err;
+  if ((err as Error)?.name === 'AbortError') return new AbortError(err);
+  return new InputError((err as Error)?.message ?? String(err), {}, { cause: err });
+}
+
+export { emptyStats };

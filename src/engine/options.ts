@@ -1,0 +1,87 @@
+/**
+ * Digester and digest-run options: documented with defaults, validated once at the edge.
+ * Wrong types raise InvalidOptionError naming the option (`options.threads must be ...`).
+ */
+import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors.js';
+import type { Progress } from './progress.js';
+
+/** Options of a reusable {@link Digester} (the pool and prefetch bounds). */
+export interface DigesterOptions {
+  /** Worker threads that gunzip, scan and aggregate. @default os.availableParallelism() */
+  threads?: number;
+  /** Objects downloaded or read ahead at once. @default 8 */
+  prefetchConcurrency?: number;
+  /**
+   * Stored (compressed) bytes held by the prefetcher and the workers at once. Peak memory is
+   * about this plus each worker's partial digest; one larger object still goes through alone.
+   * @default 64 MiB
+   */
+  prefetchBytes?: number;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedDigesterOptions {
+  threads: number;
+  prefetchConcurrency: number;
+  prefetchBytes: number;
+}
+
+/** Options of one digest run. */
+export interface DigestRunOptions {
+  /** Cancels listing, downloads and workers; the run rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Keep records whose `end` is at or after this instant. */
+  start?: Date;
+  /** Keep records whose `end` is before this instant. */
+  end?: Date;
+  /** Keep only these account IDs (by key path when it has one, else by record). */
+  accounts?: readonly string[];
+  /** Keep only these regions (by key path when it has one, else by record). */
+  regions?: readonly string[];
+  /** Fail on the first malformed record instead of counting it. @default false */
+  strict?: boolean;
+  /** Skip (and list) corrupt or unreadable objects instead of failing. @default false */
+  skipBadObjects?: boolean;
+  /** Called as work progresses (at most every object completion and listing step). */
+  onProgress?: (progress: Progress) => void;
+}
+
+export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigesterOptions {
+  return {
+    threads: positiveInt('options.threads', o.threads, availableParallelism()),
+    prefetchConcurrency: positiveInt('options.prefetchConcurrency', o.prefetchConcurrency, 8),
+    prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 64 * 1024 * 1024),
+  };
+}
+
+/** Validate a run's options; returns the window in Unix seconds. */
+export function resolveRunOptions(o: DigestRunOptions): { windowStart?: number; windowEnd?: number } {
+  const out: { windowStart?: number; windowEnd?: number } = {};
+  if (o.start !== undefined) out.windowStart = seconds('options.start', o.start);
+  if (o.end !== undefined) out.windowEnd = seconds('options.end', o.end);
+  if (out.windowStart !== undefined && out.windowEnd !== undefined && out.windowStart >= out.windowEnd) {
+    throw new InvalidOptionError('options.start', 'must be before options.end');
+  }
+  for (const name of ['accounts', 'regions'] as const) {
+    const v = o[name];
+    if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x.length > 0))) {
+      throw new InvalidOptionError(`options.${name}`, 'must be a non-empty array of non-empty strings');
+    }
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new InvalidOptionError('options.signal', 'must be an AbortSignal');
+  return out;
+}
+
+function positiveInt(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new InvalidOptionError(name, 'must be a positive integer');
+  if (v < 1) throw new InvalidOptionError(name, 'must be a positive integer');
+  return v;
+}
+
+// Window bounds compare to `end` in whole seconds: a bound with a fraction rounds up.
+function seconds(name: string, d: unknown): number {
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new InvalidOptionError(name, 'must be a valid Date');
+  return Math.ceil(d.getTime() / 1000);
+}

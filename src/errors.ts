@@ -1,0 +1,150 @@
+/**
+ * Typed errors. Every error flowdigest throws is a {@link FlowdigestError} with a stable `code`
+ * (`FD_ERR_*`) that callers match on, plus the context that locates the fault: object key,
+ * line number, field, option.
+ */
+
+/** Stable error codes. */
+export type ErrorCode =
+  | 'FD_ERR_INVALID_OPTION'
+  | 'FD_ERR_INPUT'
+  | 'FD_ERR_MALFORMED_RECORD'
+  | 'FD_ERR_CORRUPT_OBJECT'
+  | 'FD_ERR_FORMAT'
+  | 'FD_ERR_ABORTED'
+  | 'FD_ERR_WORKER'
+  | 'FD_ERR_DIGEST_PARSE';
+
+/** Where an error happened. Every field is optional; set what is known. */
+export interface ErrorContext {
+  /** Object key or file path. */
+  key?: string;
+  /** 1-based line number within the object. */
+  line?: number;
+  /** Field (flow-log field name, option name, or digest column). */
+  field?: string;
+}
+
+/** Base class: a message, a stable code, and context. */
+export class FlowdigestError extends Error {
+  readonly code: ErrorCode;
+  readonly key?: string;
+  readonly line?: number;
+  readonly field?: string;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    if (context.key !== undefined) this.key = context.key;
+    if (context.line !== undefined) this.line = context.line;
+    if (context.field !== undefined) this.field = context.field;
+  }
+}
+
+/** An option or argument was wrong (type or range). `field` names the option. */
+export class InvalidOptionError extends FlowdigestError {
+  constructor(option: string, message: string) {
+    super('FD_ERR_INVALID_OPTION', `${option} ${message}`, { field: option });
+  }
+}
+
+/** An input could not be found or read. */
+export class InputError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_INPUT', message, context, options);
+  }
+}
+
+/** A record could not be parsed (raised only in strict mode; otherwise counted). */
+export class MalformedRecordError extends FlowdigestError {
+  constructor(reason: string, context: ErrorContext & { key: string; line: number }) {
+    super('FD_ERR_MALFORMED_RECORD', `${context.key}:${context.line}: ${reason}`, context);
+  }
+}
+
+/** An object is not readable as a (gzip) flow log: truncated or corrupt compression. */
+export class CorruptObjectError extends FlowdigestError {
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super('FD_ERR_CORRUPT_OBJECT', `${key}: corrupt object: ${reason}`, { key }, options);
+  }
+}
+
+/** The object's format cannot serve the request (e.g. a time window over logs without `end`). */
+export class FormatError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_FORMAT', message, context);
+  }
+}
+
+/** A digest file (text or NDJSON) given to `merge` could not be read. */
+export class DigestParseError extends FlowdigestError {
+  constructor(reason: string, context: ErrorContext & { key: string; line: number }) {
+    super('FD_ERR_DIGEST_PARSE', `${context.key}:${context.line}: ${reason}`, context);
+  }
+}
+
+/** The operation was cancelled through its AbortSignal. */
+export class AbortError extends FlowdigestError {
+  constructor(reason?: unknown) {
+    super('FD_ERR_ABORTED', 'The operation was aborted', {}, reason === undefined ? undefined : { cause: reason });
+  }
+}
+
+/** A worker thread failed outside flowdigest's own checks (a crash or a bug). */
+export class WorkerError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_WORKER', message, context, options);
+  }
+}
+
+/**
+ * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
+ * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
+ */
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  key?: string;
+  line?: number;
+  field?: string;
+  /** The reason alone, without the `key:line:` prefix the message carries. */
+  reason?: string;
+}
+
+/** Flatten any thrown value into {@link ErrorData}. */
+export function errorToData(err: unknown): ErrorData {
+  if (err instanceof FlowdigestError) {
+    const data: ErrorData = { code: err.code, message: err.message };
+    if (err.key !== undefined) data.key = err.key;
+    if (err.line !== undefined) data.line = err.line;
+    if (err.field !== undefined) data.field = err.field;
+    return data;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'FD_ERR_WORKER', message };
+}
+
+/** Rebuild the typed error class from {@link ErrorData}. */
+export function errorFromData(data: ErrorData): FlowdigestError {
+  const ctx: ErrorContext = {};
+  if (data.key !== undefined) ctx.key = data.key;
+  if (data.line !== undefined) ctx.line = data.line;
+  if (data.field !== undefined) ctx.field = data.field;
+  const cls = CLASS_BY_CODE[data.code] ?? WorkerError;
+  // Subclass constructors take different shapes; build through the base constructor with the
+  // subclass as new.target, so `instanceof`, `name` and the verbatim message all hold.
+  const code = cls === WorkerError ? 'FD_ERR_WORKER' : data.code;
+  return Reflect.construct(FlowdigestError, [code, data.message, ctx], cls) as FlowdigestError;
+}
+
+const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError> = {
+  FD_ERR_INVALID_OPTION: InvalidOptionError,
+  FD_ERR_INPUT: InputError,
+  FD_ERR_MALFORMED_RECORD: MalformedRecordError,
+  FD_ERR_CORRUPT_OBJECT: CorruptObjectError,
+  FD_ERR_FORMAT: FormatError,
+  FD_ERR_ABORTED: AbortError,
+  FD_ERR_WORKER: WorkerError,
+  FD_ERR_DIGEST_PARSE: DigestParseError,
+};

@@ -1,0 +1,294 @@
+/**
+ * The hot path: a byte scanner that turns flow-log text into digest entries without making a
+ * string per line. It finds lines with Buffer#indexOf (native), fields with a byte loop, parses
+ * integers from bytes, and copies the key's string part into a scratch buffer while hashing it.
+ */
+import { DigestTable, mixNumbers, TWO52 } from '../digest/table.js';
+import { MalformedRecordError, FormatError } from '../errors.js';
+import { FIELD_BY_ROLE, ROLE_COUNT, Role, STRING_ROLES } from './fields.js';
+import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
+import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
+
+/** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
+export interface ScanFilter {
+  /** Keep records whose `end` is in [windowStart, windowEnd) (Unix seconds). */
+  windowStart?: number;
+  windowEnd?: number;
+  /** Keep records whose account-id is in this set (only when the object's path gave none). */
+  accounts?: ReadonlySet<string>;
+  /** Keep records whose region is in this set (only when the object's path gave none). */
+  regions?: ReadonlySet<string>;
+}
+
+export interface ScannerOptions {
+  /** Object key or path, for error messages. */
+  key: string;
+  /** Throw on the first malformed record instead of counting it. */
+  strict: boolean;
+  /** How many malformed samples to keep. */
+  maxSamples: number;
+  filter: ScanFilter;
+  /** Continue a stream split into blocks: the layout and line number reached so far. */
+  layout?: Layout;
+  firstLine?: number;
+}
+
+/** Longest line kept whole; longer lines are malformed (keeps memory bounded on binary junk). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+const DASH = 45, SPACE = 32, NL = 10, CR = 13, ZERO = 48;
+const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
+/** 15 digits stay below 2^52, so a fast-path integer adds exactly into the two-word sums. */
+const MAX_FAST_DIGITS = 15;
+
+export class Scanner {
+  readonly counters: ScanCounters;
+  /** Line number of the last line seen (1-based). */
+  lineNo: number;
+  private layout: Layout;
+  private expectHeader: boolean;
+  private readonly pos = new Int32Array(ROLE_COUNT * 2);
+  private scratch = new Uint8Array(4096);
+  private carry: Uint8Array | null = null;
+  private carryLen = 0;
+  private carryOverflow = false;
+  private readonly windowStart: number;
+  private readonly windowEnd: number;
+  private readonly hasWindow: boolean;
+
+  constructor(private readonly table: DigestTable, private readonly opts: ScannerOptions) {
+    this.counters = newCounters();
+    this.lineNo = opts.firstLine ?? 0;
+    this.expectHeader = opts.layout === undefined;
+    this.layout = DEFAULT_LAYOUT;
+    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT);
+    this.hasWindow = opts.filter.windowStart !== undefined || opts.filter.windowEnd !== undefined;
+    this.windowStart = opts.filter.windowStart ?? -Infinity;
+    this.windowEnd = opts.filter.windowEnd ?? Infinity;
+  }
+
+  /** The layout in force (after any header). */
+  get currentLayout(): Layout {
+    return this.layout;
+  }
+
+  /** Feed decompressed bytes. Lines may span chunks. */
+  push(buf: Uint8Array): void {
+    let p = 0;
+    if (this.carry !== null || this.carryOverflow) {
+      const nl = buf.indexOf(NL);
+      if (nl < 0) { this.appendCarry(buf, 0, buf.length); return; }
+      this.appendCarry(buf, 0, nl);
+      this.flushCarry();
+      p = nl + 1;
+    }
+    for (;;) {
+      const nl = buf.indexOf(NL, p);
+      if (nl < 0) break;
+      this.line(buf, p, nl);
+      p = nl + 1;
+    }
+    if (p < buf.length) this.appendCarry(buf, p, buf.length);
+  }
+
+  /** End of input: a last line without a newline still counts. */
+  end(): void {
+    if (this.carry !== null || this.carryOverflow) this.flushCarry();
+  }
+
+  private appendCarry(buf: Uint8Array, s: number, e: number): void {
+    if (this.carryOverflow) return;
+    const need = this.carryLen + (e - s);
+    if (need > MAX_LINE_BYTES) { this.carryOverflow = true; this.carry = null; this.carryLen = 0; return; }
+    if (this.carry === null || this.carry.length < need) {
+      const grown = new Uint8Array(Math.max(256, need * 2));
+      if (this.carry !== null) grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(buf.subarray(s, e), this.carryLen);
+    this.carryLen = need;
+  }
+
+  private flushCarry(): void {
+    if (this.carryOverflow) {
+      this.lineNo++;
+      this.counters.lines++;
+      this.counters.records++;
+      this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
+    } else if (this.carry !== null) {
+      this.line(this.carry, 0, this.carryLen);
+    }
+    this.carry = null;
+    this.carryLen = 0;
+    this.carryOverflow = false;
+  }
+
+  private applyLayout(layout: Layout): void {
+    this.layout = layout;
+    // Absent roles keep start -1: parsers read that as "field not in this format".
+    this.pos.fill(-1);
+    const f = this.opts.filter;
+    if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
+      throw new FormatError(`${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`, { key: this.opts.key, field: 'region' });
+    }
+    if (this.hasWindowFilter() && layout.columnOf[Role.End] === -1) {
+      throw new FormatError(`${this.opts.key}: cannot apply the time window: the records have no 'end' field`, { key: this.opts.key, field: 'end' });
+    }
+  }
+
+  private hasWindowFilter(): boolean {
+    return this.opts.filter.windowStart !== undefined || this.opts.filter.windowEnd !== undefined;
+  }
+
+  private line(buf: Uint8Array, s: number, e: number): void {
+    this.lineNo++;
+    if (e > s && buf[e - 1] === CR) e--;
+    const c = this.counters;
+    if (e === s) { c.blank++; return; }
+    c.lines++;
+    c.bytesRead += e - s + 1;
+    if (this.expectHeader) {
+      this.expectHeader = false;
+      const first = buf[s];
+      if (first >= 97 && first <= 122) {
+        const layout = parseHeader(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
+        if (layout !== null) { c.headers++; this.applyLayout(layout); return; }
+      }
+    }
+    c.records++;
+
+    // Split into fields, recording the byte range of each column that has a role.
+    const roles = this.layout.roles, ncols = roles.length, pos = this.pos;
+    let col = 0, fs = s;
+    for (let i = s; i < e; i++) {
+      if (buf[i] === SPACE) {
+        if (col < ncols) { const r = roles[col]; if (r !== 0) { pos[r * 2] = fs; pos[r * 2 + 1] = i; } }
+        col++;
+        fs = i + 1;
+      }
+    }
+    if (col < ncols) { const r = roles[col]; if (r !== 0) { pos[r * 2] = fs; pos[r * 2 + 1] = e; } }
+    col++;
+    if (col !== ncols) return this.malformed(`expected ${ncols} fields, found ${col}`);
+
+    // log-status: OK is digested; NODATA / SKIPDATA counted; formats without it count as OK.
+    const ss = pos[Role.Status * 2];
+    if (ss >= 0) {
+      const len = pos[Role.Status * 2 + 1] - ss;
+      if (!(len === 2 && buf[ss] === 79 && buf[ss + 1] === 75)) {
+        const status = latin1(buf, ss, ss + len);
+        if (status === 'NODATA') { c.nodata++; return; }
+        if (status === 'SKIPDATA') { c.skipdata++; return; }
+        return this.malformed(`unknown log-status '${clip(status)}'`);
+      }
+    }
+
+    let sport = parseIntField(buf, pos[Role.SrcPort * 2], pos[Role.SrcPort * 2 + 1]);
+    let dport = parseIntField(buf, pos[Role.DstPort * 2], pos[Role.DstPort * 2 + 1]);
+    const proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
+    const start = parseIntField(buf, pos[Role.Start * 2], pos[Role.Start * 2 + 1]);
+    const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
+    let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
+    let bytes = parseIntField(buf, pos[Role.Bytes * 2], pos[Role.Bytes * 2 + 1]);
+    if (sport < ABSENT || dport < ABSENT || proto < ABSENT || start < ABSENT || end < ABSENT || packets === NOT_INT || bytes === NOT_INT) {
+      return this.badNumber(buf, [sport, dport, proto, start, end, packets, bytes]);
+    }
+
+    if (this.hasWindow && (end === ABSENT || end < this.windowStart || end >= this.windowEnd)) { c.filtered++; return; }
+    const f = this.opts.filter;
+    if (f.accounts !== undefined && !f.accounts.has(this.text(Role.Account, buf))) { c.filtered++; return; }
+    if (f.regions !== undefined && !f.regions.has(this.text(Role.Region, buf))) { c.filtered++; return; }
+
+    // Ephemeral port: keep both when either is 0 or absent (ICMP, digests); else zero the larger,
+    // the source on a tie. Re-digesting a digest is then a no-op.
+    if (sport > 0 && dport > 0) { if (sport >= dport) sport = 0; else dport = 0; }
+
+    // Key string part: the five string fields joined by NUL, hashed while copied.
+    let scratch = this.scratch;
+    if (scratch.length < e - s + 16) scratch = this.scratch = new Uint8Array((e - s) * 2 + 16);
+    let k = 0, h = 0x811c9dc5;
+    for (let j = 0; j < STRING_ROLES.length; j++) {
+      const r = STRING_ROLES[j];
+      const fs0 = pos[r * 2];
+      if (j > 0) { scratch[k++] = 0; h = Math.imul(h, 0x01000193); }
+      if (fs0 < 0) { scratch[k++] = DASH; h = Math.imul(h ^ DASH, 0x01000193); continue; }
+      for (let i = fs0, fe = pos[r * 2 + 1]; i < fe; i++) {
+        const b = buf[i];
+        scratch[k++] = b;
+        h = Math.imul(h ^ b, 0x01000193);
+      }
+    }
+    const hash = mixNumbers(h, sport, dport, proto);
+    const t = this.table;
+    const entry = t.upsert(scratch, 0, k, hash, sport, dport, proto);
+    if (packets === ABSENT) packets = 0; else c.packetsSeen = true;
+    if (bytes === ABSENT) bytes = 0; else c.bytesSeen = true;
+    if (packets === TOO_LONG || bytes === TOO_LONG) {
+      this.addBig(entry, buf, packets, bytes, start, end);
+    } else {
+      t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
+    }
+    c.digested++;
+  }
+
+  // Rare: a packets or bytes value of 16+ digits. Split it into the table's two words exactly.
+  private addBig(entry: number, buf: Uint8Array, packets: number, bytes: number, start: number, end: number): void {
+    const pos = this.pos;
+    const words = (v: number, role: number): [number, number] => {
+      if (v !== TOO_LONG) return [v, 0];
+      const big = BigInt(latin1(buf, pos[role * 2], pos[role * 2 + 1]));
+      return [Number(big % BigInt(TWO52)), Number(big / BigInt(TWO52))];
+    };
+    const [pl, ph] = words(packets, Role.Packets);
+    const [bl, bh] = words(bytes, Role.Bytes);
+    this.table.addAggregate(entry, pl, ph, bl, bh, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end, 1);
+  }
+
+  private badNumber(buf: Uint8Array, values: number[]): void {
+    const roles = [Role.SrcPort, Role.DstPort, Role.Protocol, Role.Start, Role.End, Role.Packets, Role.Bytes];
+    const i = values.findIndex((v, j) => v === NOT_INT || (v === TOO_LONG && j < 5));
+    const role = roles[i];
+    const raw = latin1(buf, this.pos[role * 2], this.pos[role * 2 + 1]);
+    const why = values[i] === TOO_LONG ? 'is out of range' : 'is not an integer';
+    this.malformed(`field '${FIELD_BY_ROLE[role]}' ${why}: '${clip(raw)}'`, FIELD_BY_ROLE[role]);
+  }
+
+  private text(role: number, buf: Uint8Array): string {
+    const s = this.pos[role * 2];
+    return s < 0 ? '-' : latin1(buf, s, this.pos[role * 2 + 1]);
+  }
+
+  private malformed(reason: string, field?: string): void {
+    const key = this.opts.key, line = this.lineNo;
+    if (this.opts.strict) throw new MalformedRecordError(reason, field === undefined ? { key, line } : { key, line, field });
+    const c = this.counters;
+    c.malformed++;
+    if (c.samples.length < this.opts.maxSamples) {
+      const sample: MalformedSample = { key, line, reason };
+      c.samples.push(sample);
+    }
+  }
+}
+
+/** Parse a non-negative decimal integer from bytes. -1: `-` or absent; -2: not an integer; -3: over 15 digits. */
+export function parseIntField(buf: Uint8Array, s: number, e: number): number {
+  if (s < 0) return ABSENT;
+  const len = e - s;
+  if (len === 1 && buf[s] === DASH) return ABSENT;
+  if (len === 0) return NOT_INT;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = buf[i] - ZERO;
+    if (d < 0 || d > 9) return NOT_INT;
+    v = v * 10 + d;
+  }
+  return len > MAX_FAST_DIGITS ? TOO_LONG : v;
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

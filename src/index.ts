@@ -1,0 +1,30 @@
+/**
+ * flowdigest: exact, multi-threaded digests of AWS VPC flow logs.
+ * Every public name is re-exported here explicitly.
+ */
+export { createDigester, digestInputs, toSources } from './engine/digester.js';
+export type { Digester, DigestInput } from './engine/digester.js';
+export type { DigesterOptions, ResolvedDigesterOptions, DigestRunOptions } from './engine/options.js';
+export type { Progress } from './engine/progress.js';
+export { Digest, emptyStats, addStats, MAX_SAMPLES } from './digest/digest.js';
+export type { DigestRow, DigestStats, SkippedObject, MalformedSample } from './digest/digest.js';
+export { writeDigest, digestToString } from './digest/write.js';
+export type { DigestFormat } from './digest/write.js';
+export { readDigest } from './digest/read.js';
+export type { ScanCounters } from './format/counters.js';
+export { V2_FIELDS, V2_HEADER, KNOWN_FIELDS } from './format/fields.js';
+export { parseHeader, layoutFromFields, DEFAULT_LAYOUT } from './format/layout.js';
+export type { Layout } from './format/layout.js';
+export { FileSource } from './sources/files.js';
+export { StreamSource } from './sources/stream.js';
+export type { ObjectRef, ObjectSource, ListContext } from './sources/source.js';
+export { parseFlowLogKey } from './sources/aws-key.js';
+export type { FlowLogKey, KeyRejection } from './sources/aws-key.js';
+export { prefetch } from './prefetch/prefetch.js';
+export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
+export { ByteBudget } from './prefetch/byte-budget.js';
+export {
+  FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
+  FormatError, DigestParseError, AbortError, WorkerError, errorToData, errorFromData,
+} from './errors.js';
+export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';

@@ -1,0 +1,58 @@
+/**
+ * Runs inside a worker thread: gunzip one object in 256 KiB chunks, scan it into a partial
+ * digest table, and hand the table back as one transferred ArrayBuffer.
+ */
+import { createGunzip } from 'node:zlib';
+import { Piscina } from 'piscina';
+import { DigestTable, packTable } from '../digest/table.js';
+import { CorruptObjectError, errorToData, FlowdigestError } from '../errors.js';
+import { layoutFromFields } from '../format/layout.js';
+import { Scanner } from '../format/scanner.js';
+import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
+import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
+
+
+export default async function scanObject(task: ScanTask): Promise<ScanReply> {
+  try {
+    const table = new DigestTable(task.capacityHint ?? 4096);
+    const scanner = new Scanner(table, {
+      key: task.key,
+      strict: task.strict,
+      maxSamples: task.maxSamples,
+      filter: {
+        windowStart: task.windowStart,
+        windowEnd: task.windowEnd,
+        accounts: task.accounts ? new Set(task.accounts) : undefined,
+        regions: task.regions ? new Set(task.regions) : undefined,
+      },
+      layout: task.fields ? layoutFromFields(task.fields) : undefined,
+      firstLine: task.firstLine,
+    });
+    const bytes = new Uint8Array(task.data);
+    let inflatedBytes = bytes.length;
+    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key);
+    else scanner.push(bytes);
+    scanner.end();
+    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
+    return Piscina.move(packTable(table, Buffer.from(JSON.stringify(trailer)))) as unknown as ArrayBuffer;
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string): Promise<number> {
+  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
+  gunzip.end(bytes);
+  let total = 0;
+  try {
+    for await (const chunk of gunzip) {
+      total += (chunk as Buffer).length;
+      scanner.push(chunk as Buffer);
+    }
+  } catch (err) {
+    gunzip.destroy();
+    if (err instanceof FlowdigestError) throw err;
+    throw new CorruptObjectError(key, (err as Error).message, { cause: err });
+  }
+  return total;
+}

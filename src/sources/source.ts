@@ -1,0 +1,36 @@
+/**
+ * Sources list objects and read their stored bytes. The engine pulls from them through the
+ * prefetcher; a source never sees the pool or the digest (data flows one way).
+ */
+
+/** One object (or one block of a stream) to digest. */
+export interface ObjectRef {
+  /** File path, `s3://bucket/key`, or `-` for stdin; used in every error and sample. */
+  key: string;
+  /** Stored (compressed) size in bytes; the prefetch budget counts it. */
+  size: number;
+  /** From an AWS-layout key, when it parses: lets selections skip whole objects. */
+  account?: string;
+  region?: string;
+  timestamp?: Date;
+  /** For a block of a stream after the first: the field order in force and lines before it. */
+  fields?: string[];
+  firstLine?: number;
+}
+
+/** Where objects come from: local files, stdin, S3, or your own. */
+export interface ObjectSource {
+  /** A short description for messages, e.g. the path or bucket. */
+  readonly description: string;
+  /** The objects, lazily. Listing stops when `ctx.signal` aborts. */
+  list(ctx: ListContext): AsyncIterable<ObjectRef>;
+  /** The stored bytes of one listed object. */
+  read(ref: ObjectRef, signal: AbortSignal): Promise<Uint8Array>;
+}
+
+/** What a source's listing may use. */
+export interface ListContext {
+  signal: AbortSignal;
+  /** Record an object passed over while listing (never silently): its key and a reason code. */
+  skip(key: string, reason: string): void;
+}
