@@ -1,0 +1,85 @@
+/**
+ * Argument parsing on node:util parseArgs, with the errors a user can act on: the option named,
+ * the value shown, and a "did you mean" for near-miss options and commands.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
+
+/** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parsed values: booleans for boolean options, strings otherwise; absent when not given. */
+export interface Parsed<T extends Options> {
+  values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string };
+  positionals: string[];
+}
+
+/** parseArgs, with unknown options turned into a UsageError that suggests the nearest one. */
+export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /Unknown option '(--?[^']+)'/.exec(msg);
+    if (m) {
+      const names = Object.entries(options).flatMap(([long, o]) => [`--${long}`, ...(o.short ? [`-${o.short}`] : [])]);
+      throw new UsageError(`unknown option ${m[1]}${suggest(m[1], names)}`, command);
+    }
+    throw new UsageError(msg.replace(/\. To specify a positional.*$/s, ''), command);
+  }
+}
+
+/** ` (did you mean --x?)` when a candidate is close enough, else ''. */
+export function suggest(input: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  const best = closest(input, candidates as string[]);
+  return distance(input, best) <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean ${best}?)` : '';
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** An RFC 3339 timestamp, e.g. 2026-01-15T16:20:00Z. */
+export function parseTime(option: string, value: string, command?: string): Date {
+  const m = RFC3339.exec(value);
+  const d = m ? new Date(value.replace(' ', 'T')) : null;
+  if (!m || d === null || Number.isNaN(d.getTime()) || +m[2] > 12 || +m[3] > 31 || +m[4] > 23 || +m[5] > 59) {
+    throw new UsageError(`${option} '${value}' is not an RFC 3339 time (e.g. 2026-01-15T16:20:00Z)`, command);
+  }
+  return d;
+}
+
+/** A comma-separated list with no empty items. */
+export function parseList(option: string, value: string, command?: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`${option} '${value}' has an empty item`, command);
+  return items;
+}
+
+/** A positive integer. */
+export function parsePositiveInt(option: string, value: string, command?: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} '${value}' must be a positive integer`, command);
+  return Number(value);
+}
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20, g: 1 << 30, gb: 1 << 30, gib: 1 << 30 };
+
+/** A byte size such as 64MB, 512KiB or 1048576. */
+export function parseSize(option: string, value: string, command?: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined || Number(m[1]) * unit < 1) throw new UsageError(`${option} '${value}' is not a size (e.g. 64MB, 512KiB)`, command);
+  return Math.floor(Number(m[1]) * unit);
+}
+
+/** One of the allowed values. */
+export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[], command?: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} '${value}' must be one of ${choices.join(', ')}${suggest(value, choices)}`, command);
+}

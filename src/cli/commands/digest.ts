@@ -1,0 +1,60 @@
+/** `flowdigest digest`: inputs → digest → text or NDJSON. */
+import { createDigester } from '../../engine/digester.js';
+import type { DigestRunOptions } from '../../engine/options.js';
+import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
+import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
+import { DIGEST_HELP } from '../help.js';
+import { withOutput } from '../output.js';
+import { ProgressLine } from '../progress.js';
+import { summary } from '../summary.js';
+
+export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values, positionals } = parse('digest', argv, {
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string', short: 'f' },
+    workers: { type: 'string', short: 'w' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    account: { type: 'string' },
+    region: { type: 'string' },
+    strict: { type: 'boolean' },
+    'skip-bad-objects': { type: 'boolean' },
+    prefetch: { type: 'string' },
+    'prefetch-bytes': { type: 'string' },
+    progress: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) { process.stdout.write(DIGEST_HELP); return 0; }
+
+  const format: DigestFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'digest');
+  const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
+  if (inputs.length === 0) throw new UsageError('no INPUT given (name files or directories, or pipe into -)', 'digest');
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
+  const run: DigestRunOptions = { signal, strict: values.strict ?? false, skipBadObjects: values['skip-bad-objects'] ?? false };
+  if (values.start !== undefined) run.start = parseTime('--start', values.start, 'digest');
+  if (values.end !== undefined) run.end = parseTime('--end', values.end, 'digest');
+  if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
+  if (values.account !== undefined) run.accounts = parseList('--account', values.account, 'digest');
+  if (values.region !== undefined) run.regions = parseList('--region', values.region, 'digest');
+
+  const digester = createDigester({
+    threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
+    prefetchConcurrency: values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
+    prefetchBytes: values['prefetch-bytes'] === undefined ? undefined : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
+  });
+  const showProgress = values.progress ?? (process.stderr.isTTY === true);
+  const bar = showProgress ? new ProgressLine(process.stderr, 'digest') : null;
+  if (bar) run.onProgress = bar.update;
+  const began = performance.now();
+  try {
+    const digest = await digester.digest(inputs, run);
+    bar?.done();
+    await withOutput(values.output, (out) => writeDigest(digest, out, format));
+    if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    return 0;
+  } finally {
+    bar?.done();
+    await digester.close();
+  }
+}

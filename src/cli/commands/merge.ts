@@ -1,0 +1,26 @@
+/** `flowdigest merge`: digests → the digest of their union. */
+import { Digest } from '../../digest/digest.js';
+import { readDigest } from '../../digest/read.js';
+import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
+import { parse, parseChoice, UsageError } from '../args.js';
+import { MERGE_HELP } from '../help.js';
+import { withOutput } from '../output.js';
+import { summary } from '../summary.js';
+
+export async function mergeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('merge', argv, {
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string', short: 'f' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) { process.stdout.write(MERGE_HELP); return 0; }
+  const format: DigestFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'merge');
+  if (positionals.length === 0) throw new UsageError('name at least one DIGEST to merge', 'merge');
+  const began = performance.now();
+  const merged = new Digest();
+  for (const path of positionals) merged.mergeFrom(await readDigest(path === '-' ? process.stdin : path, path));
+  await withOutput(values.output, (out) => writeDigest(merged, out, format));
+  if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
+  return 0;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/** The `flowdigest` command: dispatch, exit codes, and errors a user can act on. */
+import { FlowdigestError } from '../errors.js';
+import { suggest, UsageError } from './args.js';
+import { digestCommand } from './commands/digest.js';
+import { mergeCommand } from './commands/merge.js';
+import { MAIN_HELP } from './help.js';
+
+const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<number>> = {
+  digest: digestCommand,
+  merge: (argv) => mergeCommand(argv),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-V') {
+    const { createRequire } = await import('node:module');
+    process.stdout.write(`${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    throw new UsageError(`unknown command '${command}'${suggest(command, Object.keys(COMMANDS))}`);
+  }
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`\nflowdigest: ${sig}, stopping\n`);
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await run(rest, controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Print an error the way a user can act on it; return the exit code. */
+export function report(err: unknown): number {
+  if (err instanceof UsageError) {
+    const help = err.command ? `flowdigest ${err.command} --help` : 'flowdigest --help';
+    process.stderr.write(`flowdigest: ${err.message}\nTry '${help}'.\n`);
+    return 2;
+  }
+  if (err instanceof FlowdigestError) {
+    process.stderr.write(`flowdigest: ${err.message} [${err.code}]\n`);
+    return err.code === 'FD_ERR_ABORTED' ? 130 : 1;
+  }
+  if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
+  process.stderr.write(`flowdigest: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.exitCode = report(err); },
+);

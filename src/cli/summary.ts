@@ -1,0 +1,19 @@
+/** The run summary printed on stderr after a digest or merge. */
+import type { Digest } from '../digest/digest.js';
+import { count, mb } from './format.js';
+
+export function summary(label: string, digest: Digest, seconds: number): string {
+  const s = digest.stats;
+  const lines: string[] = [];
+  const speed = seconds > 0 ? `${(s.bytesRead / 1e6 / seconds).toFixed(1)} MB/s` : '-';
+  lines.push(`${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines) in ${seconds.toFixed(2)} s, ${speed}`);
+  lines.push(`  records ${count(s.records)}: digested ${count(s.digested)}, NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)}, ` +
+    `malformed ${count(s.malformed)}, filtered ${count(s.filtered)}`);
+  lines.push(`  rows ${count(digest.size)}${s.records > 0 ? ` (${(s.records / Math.max(1, digest.size)).toFixed(1)} records per row)` : ''}`);
+  const skipped = Object.entries(s.listingSkipped);
+  if (skipped.length > 0) lines.push(`  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);
+  for (const m of s.samples.slice(0, 5)) lines.push(`  malformed ${m.key}:${m.line}: ${m.reason}`);
+  if (s.malformed > 5) lines.push(`  ... ${count(s.malformed - Math.min(5, s.samples.length))} more malformed (see -f ndjson stats)`);
+  for (const o of s.skippedObjects) lines.push(`  skipped object ${o.reason}`);
+  return `${lines.join('\n')}\n`;
+}
