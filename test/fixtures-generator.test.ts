@@ -1,0 +1,134 @@
+// The fixture generator must be deterministic, bucket-shaped and honest about
+// time windows and size; the committed sample and goldens must be current.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateFixture, parseCliArgs, parseSize, UsageError } from '../fixtures/generate.js';
+import { CUSTOM_FIELDS, V2_FIELDS } from '../fixtures/lib/formats.js';
+import { OBJECT_KEY_RE, stampSeconds } from '../fixtures/lib/layout.js';
+import { readLogTree } from '../fixtures/lib/read-tree.js';
+import { GOLDEN_DIR, SAMPLE_DIR, SAMPLE_OPTIONS } from '../fixtures/make-golden.js';
+import { referenceDigest } from './support/reference-digest.js';
+
+const tmp = await mkdtemp(join(tmpdir(), 'flowdigest-fx-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+const small = { size: 120_000, objects: 5, seed: 7, conversations: 200, format: 'mixed' } as const;
+const readAll = (files: string[]) => Promise.all(files.map((f) => readFile(f)));
+const rel = (out: string, files: string[]) => files.map((f) => relative(out, f).split('\\').join('/'));
+
+describe('generateFixture', () => {
+  it('is byte-identical for the same seed and differs for another', async () => {
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((d, i) =>
+      generateFixture({ ...small, seed: i === 2 ? 8 : 7, out: join(tmp, d) })));
+    expect(rel(join(tmp, 'a'), a.files)).toEqual(rel(join(tmp, 'b'), b.files));
+    expect(await readAll(a.files)).toEqual(await readAll(b.files));
+    const [ga, gc] = [await readAll(a.files), await readAll(c.files)];
+    expect(ga.every((buf, i) => !buf.equals(gc[i]))).toBe(true);
+  });
+
+  it('reuses a directory whose marker has identical options, and rebuilds otherwise', async () => {
+    const out = join(tmp, 'reuse');
+    const first = await generateFixture({ ...small, out });
+    expect(first.reused).toBeUndefined();
+    expect(await generateFixture({ ...small, out })).toEqual({ ...first, reused: true });
+    const other = await generateFixture({ ...small, objects: 2, out });
+    expect(other.reused).toBeUndefined();
+    expect((await readLogTree(out)).length).toBe(2); // stale objects were cleared
+  });
+
+  it.each([
+    ['default', false, /^AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/01\/15\/[^/]+$/],
+    ['default', true, /^AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/01\/15\/1[67]\/[^/]+$/],
+    ['hive', false, /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/[^/]+$/],
+    ['hive', true, /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/hour=1[67]\/[^/]+$/],
+  ] as const)('names objects in the %s layout (hourly=%s) and keeps records in their 5-minute window', async (layout, hourly, dirRe) => {
+    const out = join(tmp, `${layout}-${hourly}`);
+    const res = await generateFixture({ ...small, objects: 10, layout, hourly, out });
+    const names = rel(out, res.files);
+    const combos = new Set<string>();
+    let text = 0;
+    for (const [i, name] of names.entries()) {
+      expect(name).toMatch(dirRe);
+      const m = OBJECT_KEY_RE.exec(name);
+      expect(m).not.toBeNull();
+      const [account, region] = [m![1] ?? m![3], m![2] ?? m![4]];
+      expect(m![5]).toBe(account); // file name repeats the partition's account and region
+      expect(m![6]).toBe(region);
+      combos.add(`${account}/${region}`);
+      const t = stampSeconds(m![7]);
+      expect(t).toBe(Date.UTC(2026, 0, 15, 16, 20) / 1000 + 300 * i); // 5-minute steps
+      const body = gunzipSync(await readFile(res.files[i])).toString();
+      text += body.length;
+      const lines = body.split('\n').slice(0, -1);
+      const fields = lines[0].split(' ');
+      expect(fields).toEqual(i % 4 === 3 ? [...CUSTOM_FIELDS] : [...V2_FIELDS]); // mixed: every 4th is custom
+      const [si, ei] = [fields.indexOf('start'), fields.indexOf('end')];
+      for (const l of lines.slice(1)) {
+        const tok = l.split(' ');
+        expect(Number(tok[si])).toBeLessThanOrEqual(Number(tok[ei]));
+      }
+      // The reference digest agrees: nothing malformed, nothing outside [T, T+300).
+      const d = referenceDigest([{ name, text: body }], { start: t, end: t + 300 });
+      expect(d.stats).toMatchObject({ headers: 1, malformed: 0, filtered: 0 });
+    }
+    expect(combos.size).toBe(4); // round-robin over 2 accounts x 2 regions
+    expect(text).toBe(res.bytes);
+  });
+
+  it('honours the requested size within 2%', async () => {
+    const res = await generateFixture({ size: 400_000, objects: 3, seed: 3, out: join(tmp, 'size') });
+    expect(Math.abs(res.bytes - 400_000) / 400_000).toBeLessThan(0.02);
+  });
+
+  it('produces realistic mixes that digests compact', async () => {
+    const out = join(tmp, 'mix');
+    await generateFixture({ size: 1_000_000, objects: 4, seed: 5, conversations: 2000, out });
+    const inputs = await readLogTree(out);
+    const all = inputs.map((i) => i.text).join('');
+    const d = referenceDigest(inputs);
+    const share = (re: RegExp) => (all.match(re) ?? []).length / d.stats.lines;
+    expect(share(/ REJECT OK$/gm)).toBeGreaterThan(0.03);
+    expect(share(/ NODATA$/gm)).toBeGreaterThan(0.002);
+    expect(share(/ SKIPDATA$/gm)).toBeGreaterThan(0.0005);
+    expect(share(/ 2600:1f18:/g)).toBeGreaterThan(0.01);
+    expect(d.rows.length).toBeLessThan(d.stats.records / 3);
+    expect(new Set(all.split('\n')).size).toBeGreaterThan(d.stats.lines * 0.99); // raw lines (nearly) unique
+  });
+});
+
+describe('CLI parsing', () => {
+  it('parses sizes and flags, naming the default directory after them', () => {
+    expect(parseSize('500MB')).toBe(500_000_000);
+    expect(parseSize('1.5kb')).toBe(1500);
+    expect(parseSize('2GiB')).toBe(2 * 1024 ** 3);
+    expect(parseSize('4096')).toBe(4096);
+    const o = parseCliArgs(['--size', '500MB', '--seed', '3'], '/repo');
+    expect(o).toMatchObject({ help: false, size: 500_000_000, seed: 3, out: join('/repo', 'fixtures', 'generated', '500MB-s3') });
+    expect(parseCliArgs(['--size', '1MB', '--layout', 'hive', '--hourly'], '/r')).toMatchObject({ out: join('/r', 'fixtures', 'generated', '1MB-s1-hive-hourly') });
+    expect(parseCliArgs(['--help'])).toEqual({ help: true });
+  });
+
+  it.each([[['--bogus']], [['--size', '5XB']], [['--objects', '-1']], [['--format', 'csv']], [['--seed', 'x']], [['extra']]])('rejects %j', (argv) => {
+    expect(() => parseCliArgs(argv)).toThrow(UsageError);
+  });
+});
+
+describe('committed sample and goldens', () => {
+  it('match the generator and the reference digest', async () => {
+    const out = join(tmp, 'sample');
+    await generateFixture({ ...SAMPLE_OPTIONS, out });
+    const fresh = await readLogTree(out);
+    const committed = await readLogTree(SAMPLE_DIR);
+    // Compare decompressed text: gzip bytes may change with the zlib version.
+    expect(committed.filter((i) => i.name !== 'edge-cases.log')).toEqual(fresh);
+    const d = referenceDigest(committed);
+    expect(d.text).toBe(await readFile(join(GOLDEN_DIR, 'sample.digest.log'), 'utf8'));
+    expect(d.ndjsonRows.map((r) => r + '\n').join('')).toBe(await readFile(join(GOLDEN_DIR, 'sample.digest.ndjson'), 'utf8'));
+    expect(JSON.parse(await readFile(join(GOLDEN_DIR, 'sample.stats.json'), 'utf8'))).toEqual(d.stats);
+    expect(d.stats.lines).toBeGreaterThanOrEqual(2000);
+    expect(d.stats.lines).toBeLessThanOrEqual(4000);
+  });
+});

@@ -1,0 +1,174 @@
+// Naive reference digester: deliberately simple (split(' '), string-keyed Map,
+// BigInt sums) so it is obviously correct. The fast engine is compared
+// byte-for-byte against its text and NDJSON output; see the brief's semantics.
+
+export interface RefStats {
+  lines: number; records: number; digested: number; nodata: number; skipdata: number;
+  malformed: number; blank: number; filtered: number; headers: number;
+}
+
+export interface RefRow {
+  account: string; iface: string; src: string; dst: string;
+  srcport: number | null; dstport: number | null; protocol: number | null;
+  action: string;
+  packets: bigint; bytes: bigint;
+  start: number | null; end: number | null;
+  records: number;
+}
+
+export const V2_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const V2_FIELDS = V2_HEADER.split(' ');
+const HEADER_TOKEN = /^[a-z][a-z0-9-]*$/;
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * Splits text into lines. A final `\n` terminates the last line rather than
+ * starting an empty one, so "a\nb\n" has two lines and no blank.
+ */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
+
+/** Numeric field: undefined = malformed, null = absent or `-`. */
+function num(tokens: string[], i: number): number | null | undefined {
+  if (i < 0 || tokens[i] === '-') return null;
+  return DIGITS.test(tokens[i]) ? Number(tokens[i]) : undefined;
+}
+
+function big(tokens: string[], i: number): bigint | null | undefined {
+  if (i < 0 || tokens[i] === '-') return null;
+  return DIGITS.test(tokens[i]) ? BigInt(tokens[i]) : undefined;
+}
+
+function compareBytes(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+// Nulls sort as -1, before port 0. Explicit compares avoid NaN on huge values.
+function compareNums(a: number | null, b: number | null): number {
+  const x = a ?? -1, y = b ?? -1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const FIELD_NAMES = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol',
+  'packets', 'bytes', 'start', 'end', 'action', 'log-status'] as const;
+type FieldIndex = Record<(typeof FIELD_NAMES)[number], number>; // -1 = absent from the format
+
+function indexFields(fields: string[]): FieldIndex {
+  return Object.fromEntries(FIELD_NAMES.map((f) => [f, fields.indexOf(f)])) as FieldIndex;
+}
+
+export function compareRows(a: RefRow, b: RefRow): number {
+  return compareBytes(a.account, b.account) || compareBytes(a.iface, b.iface)
+    || compareBytes(a.src, b.src) || compareBytes(a.dst, b.dst)
+    || compareNums(a.srcport, b.srcport) || compareNums(a.dstport, b.dstport) || compareNums(a.protocol, b.protocol)
+    || compareBytes(a.action, b.action);
+}
+
+export function referenceDigest(
+  inputs: { name: string; text: string }[],
+  opts: { start?: number; end?: number } = {},
+): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
+  const stats: RefStats = { lines: 0, records: 0, digested: 0, nodata: 0, skipdata: 0, malformed: 0, blank: 0, filtered: 0, headers: 0 };
+  const windowed = opts.start !== undefined || opts.end !== undefined;
+  const winStart = opts.start ?? -Infinity;
+  const winEnd = opts.end ?? Infinity;
+  const rows = new Map<string, RefRow>();
+  let anyPackets = false;
+  let anyBytes = false;
+
+  for (const input of inputs) {
+    // Each input starts in v2 order until (and unless) its first line is a header.
+    let fields = V2_FIELDS;
+    let ix = indexFields(fields);
+    let first = true;
+    for (const line of splitLines(input.text)) {
+      if (line === '') {
+        stats.blank++;
+        continue;
+      }
+      stats.lines++;
+      if (first) {
+        first = false;
+        if (isHeader(line)) {
+          fields = line.split(' ');
+          ix = indexFields(fields);
+          stats.headers++;
+          continue;
+        }
+      }
+      stats.records++;
+      const t = line.split(' ');
+      if (t.length !== fields.length) {
+        stats.malformed++;
+        continue;
+      }
+      const str = (i: number): string => (i < 0 ? '-' : t[i]);
+
+      if (ix['log-status'] >= 0) {
+        const status = t[ix['log-status']];
+        if (status === 'NODATA') { stats.nodata++; continue; }
+        if (status === 'SKIPDATA') { stats.skipdata++; continue; }
+        if (status !== 'OK') { stats.malformed++; continue; }
+      }
+
+      let srcport = num(t, ix.srcport);
+      let dstport = num(t, ix.dstport);
+      const protocol = num(t, ix.protocol);
+      const packets = big(t, ix.packets);
+      const bytes = big(t, ix.bytes);
+      const start = num(t, ix.start);
+      const end = num(t, ix.end);
+      if (srcport === undefined || dstport === undefined || protocol === undefined || packets === undefined
+        || bytes === undefined || start === undefined || end === undefined) {
+        stats.malformed++;
+        continue;
+      }
+
+      if (windowed && (end === null || end < winStart || end >= winEnd)) {
+        stats.filtered++;
+        continue;
+      }
+
+      // Ephemeral port: the larger one is the client's; on a tie drop the source.
+      if (srcport !== null && dstport !== null && srcport !== 0 && dstport !== 0) {
+        if (srcport >= dstport) srcport = 0;
+        else dstport = 0;
+      }
+
+      const account = str(ix['account-id']), iface = str(ix['interface-id']);
+      const src = str(ix.srcaddr), dst = str(ix.dstaddr), action = str(ix.action);
+      const key = [account, iface, src, dst, srcport ?? '-', dstport ?? '-', protocol ?? '-', action].join(' ');
+      let row = rows.get(key);
+      if (!row) {
+        row = { account, iface, src, dst, srcport, dstport, protocol, action, packets: 0n, bytes: 0n, start: null, end: null, records: 0 };
+        rows.set(key, row);
+      }
+      if (packets !== null) { row.packets += packets; anyPackets = true; }
+      if (bytes !== null) { row.bytes += bytes; anyBytes = true; }
+      if (start !== null) row.start = row.start === null ? start : Math.min(row.start, start);
+      if (end !== null) row.end = row.end === null ? end : Math.max(row.end, end);
+      row.records++;
+      stats.digested++;
+    }
+  }
+
+  const sorted = [...rows.values()].sort(compareRows);
+  const dash = (v: number | null): string => (v === null ? '-' : String(v));
+  const text = [V2_HEADER, ...sorted.map((r) =>
+    `2 ${r.account} ${r.iface} ${r.src} ${r.dst} ${dash(r.srcport)} ${dash(r.dstport)} ${dash(r.protocol)} ` +
+    `${anyPackets ? r.packets : '-'} ${anyBytes ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`,
+  )].map((l) => l + '\n').join('');
+  const json = (v: number | null): string => (v === null ? 'null' : String(v));
+  const ndjsonRows = sorted.map((r) =>
+    `{"account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.iface)},` +
+    `"srcaddr":${JSON.stringify(r.src)},"dstaddr":${JSON.stringify(r.dst)},` +
+    `"srcport":${json(r.srcport)},"dstport":${json(r.dstport)},"protocol":${json(r.protocol)},` +
+    `"packets":${anyPackets ? r.packets : 'null'},"bytes":${anyBytes ? r.bytes : 'null'},` +
+    `"start":${json(r.start)},"end":${json(r.end)},"action":${JSON.stringify(r.action)},"records":${r.records}}`);
+  return { rows: sorted, stats, text, ndjsonRows };
+}
