@@ -2,18 +2,22 @@
  * The engine: sources → prefetch → pool → merge. The main thread only lists, reads and
  * dispatches; workers gunzip, scan and aggregate; partial digests are merged as they return.
  */
+import { setMaxListeners } from 'node:events';
 import { Digest, emptyStats } from '../digest/digest.js';
 import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
 import { prefetch } from '../prefetch/prefetch.js';
 import { FileSource } from '../sources/files.js';
+import type { S3ClientOptions } from '../sources/s3/client.js';
+import { S3Source } from '../sources/s3/source.js';
+import { isS3Url } from '../sources/s3/url.js';
 import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js';
 import { StreamSource } from '../sources/stream.js';
 import { type DigesterOptions, type DigestRunOptions, resolveDigesterOptions, resolveRunOptions, type ResolvedDigesterOptions } from './options.js';
 import type { Progress } from './progress.js';
 
-/** An input: a file or directory path, `-` for stdin, or any {@link ObjectSource}. */
+/** An input: a file or directory path, `s3://bucket[/prefix]`, `-` for stdin, or any {@link ObjectSource}. */
 export type DigestInput = string | ObjectSource;
 
 /** A reusable digester: one worker pool for many runs. Call {@link Digester.close} when done. */
@@ -49,12 +53,13 @@ export async function digestInputs(inputs: readonly DigestInput[], options: Dige
   }
 }
 
-/** Turn inputs into sources; `-` is stdin. */
-export function toSources(inputs: readonly DigestInput[]): ObjectSource[] {
+/** Turn inputs into sources; `-` is stdin, `s3://…` an {@link S3Source} reached with `options.s3`. */
+export function toSources(inputs: readonly DigestInput[], options: { s3?: S3ClientOptions } = {}): ObjectSource[] {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new InvalidOptionError('inputs', 'must be a non-empty array of paths or sources');
   return inputs.map((input, i) => {
     if (typeof input === 'string') {
       if (input === '') throw new InvalidOptionError(`inputs[${i}]`, 'must not be empty');
+      if (isS3Url(input)) return new S3Source(input, options.s3);
       return input === '-' ? new StreamSource(process.stdin) : new FileSource(input);
     }
     if (input === null || typeof input !== 'object' || typeof input.list !== 'function' || typeof input.read !== 'function') {
@@ -68,7 +73,7 @@ interface Tagged { ref: ObjectRef; source: ObjectSource; size: number; }
 
 async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: readonly DigestInput[], run: DigestRunOptions): Promise<Digest> {
   const window = resolveRunOptions(run);
-  const sources = toSources(inputs);
+  const sources = toSources(inputs, { s3: opts.s3 });
   const began = performance.now();
   const digest = new Digest();
   const stats = digest.stats;
@@ -79,6 +84,8 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
   // Our own controller, so a failing object cancels everything else in flight.
   const controller = new AbortController();
+  // One listener per in-flight task (Piscina, fs) is expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(run.signal?.reason);
   run.signal?.addEventListener('abort', onAbort, { once: true });
   if (run.signal?.aborted) controller.abort(run.signal.reason);
@@ -87,6 +94,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   const ctx: ListContext = {
     signal,
     skip: (key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; void key; },
+    selection: { start: run.start, end: run.end, accounts: run.accounts, regions: run.regions },
   };
 
   // Whole objects the key path excludes never get downloaded.

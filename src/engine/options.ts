@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
+import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
 import type { Progress } from './progress.js';
 
 /** Options of a reusable {@link Digester} (the pool and prefetch bounds). */
@@ -18,6 +19,8 @@ export interface DigesterOptions {
    * @default 64 MiB
    */
   prefetchBytes?: number;
+  /** How `s3://` inputs reach S3 (endpoint, path style, region, retries). @default AWS via the env */
+  s3?: S3ClientOptions;
 }
 
 /** Options with defaults applied. */
@@ -25,6 +28,7 @@ export interface ResolvedDigesterOptions {
   threads: number;
   prefetchConcurrency: number;
   prefetchBytes: number;
+  s3: S3ClientOptions;
 }
 
 /** Options of one digest run. */
@@ -52,6 +56,7 @@ export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigeste
     threads: positiveInt('options.threads', o.threads, availableParallelism()),
     prefetchConcurrency: positiveInt('options.prefetchConcurrency', o.prefetchConcurrency, 8),
     prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 64 * 1024 * 1024),
+    s3: validateS3ClientOptions(o.s3),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The hot path: a byte scanner that turns flow-log text into digest entries without making a
- * string per line. It finds lines with Buffer#indexOf (native), fields with a byte loop, parses
- * integers from bytes, and copies the key's string part into a scratch buffer while hashing it.
+ * string per line. It indexes separators four bytes at a time (separators.ts), takes each
+ * needed field's range straight from that index, parses integers from bytes, and hashes and
+ * compares the key's fields in place.
  */
-import { DigestTable, mixNumbers, TWO52 } from '../digest/table.js';
+import { DigestTable, hashField, HASH_SEED, mixNumbers, TWO52 } from '../digest/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role, STRING_ROLES } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
+import { indexSeparators } from './separators.js';
 import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
@@ -33,10 +35,14 @@ export interface ScannerOptions {
   firstLine?: number;
 }
 
+/** Bytes indexed at a time (the index holds one Int32 per byte at worst). */
+const WINDOW = 256 * 1024;
+
 /** Longest line kept whole; longer lines are malformed (keeps memory bounded on binary junk). */
 export const MAX_LINE_BYTES = 1 << 20;
 
 const DASH = 45, SPACE = 32, NL = 10, CR = 13, ZERO = 48;
+const DASH_FIELD = new Uint8Array([DASH]);
 const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
 /** 15 digits stay below 2^52, so a fast-path integer adds exactly into the two-word sums. */
 const MAX_FAST_DIGITS = 15;
@@ -49,6 +55,11 @@ export class Scanner {
   private expectHeader: boolean;
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
   private scratch = new Uint8Array(4096);
+  private readonly seg = new Int32Array(10);
+  private idx = new Int32Array(WINDOW);
+  /** Roles the layout has, and their columns: the only fields a line's parse looks at. */
+  private usedRoles = new Int8Array(0);
+  private usedCols = new Int16Array(0);
   private carry: Uint8Array | null = null;
   private carryLen = 0;
   private carryOverflow = false;
@@ -75,20 +86,40 @@ export class Scanner {
   /** Feed decompressed bytes. Lines may span chunks. */
   push(buf: Uint8Array): void {
     let p = 0;
-    if (this.carry !== null || this.carryOverflow) {
-      const nl = buf.indexOf(NL);
-      if (nl < 0) { this.appendCarry(buf, 0, buf.length); return; }
-      this.appendCarry(buf, 0, nl);
-      this.flushCarry();
-      p = nl + 1;
+    const len = buf.length;
+    while (p < len) {
+      if (this.carry !== null || this.carryOverflow) {
+        // Finish the line begun in an earlier chunk (or window) first.
+        const nl = buf.indexOf(NL, p);
+        if (nl < 0) { this.appendCarry(buf, p, len); return; }
+        this.appendCarry(buf, p, nl);
+        this.flushCarry();
+        p = nl + 1;
+        continue;
+      }
+      const end = Math.min(len, p + WINDOW);
+      const n = indexSeparators(buf, p, end, this.idx);
+      const rest = this.lines(buf, p, n);
+      // The window's last line is incomplete: re-index it with the next window, or carry it.
+      if (rest === p && end < len) { this.appendCarry(buf, p, end); p = end; continue; }
+      if (end === len && rest < len) { this.appendCarry(buf, rest, len); return; }
+      p = rest;
     }
-    for (;;) {
-      const nl = buf.indexOf(NL, p);
-      if (nl < 0) break;
-      this.line(buf, p, nl);
-      p = nl + 1;
+  }
+
+  /** Parse every complete line of the indexed window starting at `s`; returns where the rest begins. */
+  private lines(buf: Uint8Array, s: number, n: number): number {
+    const idx = this.idx;
+    let k = 0;
+    for (let j = 0; j < n; j++) {
+      const v = idx[j];
+      if (v >= 0) continue;
+      const nl = ~v;
+      this.line(buf, s, nl, k, j);
+      s = nl + 1;
+      k = j + 1;
     }
-    if (p < buf.length) this.appendCarry(buf, p, buf.length);
+    return s;
   }
 
   /** End of input: a last line without a newline still counts. */
@@ -116,7 +147,9 @@ export class Scanner {
       this.counters.records++;
       this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
     } else if (this.carry !== null) {
-      this.line(this.carry, 0, this.carryLen);
+      if (this.idx.length < this.carryLen) this.idx = new Int32Array(this.carryLen);
+      const n = indexSeparators(this.carry, 0, this.carryLen, this.idx);
+      this.line(this.carry, 0, this.carryLen, 0, n);
     }
     this.carry = null;
     this.carryLen = 0;
@@ -127,6 +160,10 @@ export class Scanner {
     this.layout = layout;
     // Absent roles keep start -1: parsers read that as "field not in this format".
     this.pos.fill(-1);
+    const roles: number[] = [], cols: number[] = [];
+    layout.columnOf.forEach((col, role) => { if (col >= 0) { roles.push(role); cols.push(col); } });
+    this.usedRoles = Int8Array.from(roles);
+    this.usedCols = Int16Array.from(cols);
     const f = this.opts.filter;
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(`${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`, { key: this.opts.key, field: 'region' });
@@ -140,7 +177,8 @@ export class Scanner {
     return this.opts.filter.windowStart !== undefined || this.opts.filter.windowEnd !== undefined;
   }
 
-  private line(buf: Uint8Array, s: number, e: number): void {
+  /** One line `buf[s, e)` whose spaces are `idx[k, j)`. */
+  private line(buf: Uint8Array, s: number, e: number, k: number, j: number): void {
     this.lineNo++;
     if (e > s && buf[e - 1] === CR) e--;
     const c = this.counters;
@@ -157,19 +195,15 @@ export class Scanner {
     }
     c.records++;
 
-    // Split into fields, recording the byte range of each column that has a role.
-    const roles = this.layout.roles, ncols = roles.length, pos = this.pos;
-    let col = 0, fs = s;
-    for (let i = s; i < e; i++) {
-      if (buf[i] === SPACE) {
-        if (col < ncols) { const r = roles[col]; if (r !== 0) { pos[r * 2] = fs; pos[r * 2 + 1] = i; } }
-        col++;
-        fs = i + 1;
-      }
+    // Field count from the index; then the byte range of each field that has a role.
+    const ncols = this.layout.roles.length, nf = j - k + 1, pos = this.pos, idx = this.idx;
+    if (nf !== ncols) return this.malformed(`expected ${ncols} fields, found ${nf}`);
+    const used = this.usedRoles, cols = this.usedCols, last = nf - 1;
+    for (let q = 0; q < used.length; q++) {
+      const col = cols[q], r = used[q] * 2;
+      pos[r] = col === 0 ? s : idx[k + col - 1] + 1;
+      pos[r + 1] = col === last ? e : idx[k + col];
     }
-    if (col < ncols) { const r = roles[col]; if (r !== 0) { pos[r * 2] = fs; pos[r * 2 + 1] = e; } }
-    col++;
-    if (col !== ncols) return this.malformed(`expected ${ncols} fields, found ${col}`);
 
     // log-status: OK is digested; NODATA / SKIPDATA counted; formats without it count as OK.
     const ss = pos[Role.Status * 2];
@@ -203,24 +237,22 @@ export class Scanner {
     // the source on a tie. Re-digesting a digest is then a no-op.
     if (sport > 0 && dport > 0) { if (sport >= dport) sport = 0; else dport = 0; }
 
-    // Key string part: the five string fields joined by NUL, hashed while copied.
-    let scratch = this.scratch;
-    if (scratch.length < e - s + 16) scratch = this.scratch = new Uint8Array((e - s) * 2 + 16);
-    let k = 0, h = 0x811c9dc5;
-    for (let j = 0; j < STRING_ROLES.length; j++) {
-      const r = STRING_ROLES[j];
-      const fs0 = pos[r * 2];
-      if (j > 0) { scratch[k++] = 0; h = Math.imul(h, 0x01000193); }
-      if (fs0 < 0) { scratch[k++] = DASH; h = Math.imul(h ^ DASH, 0x01000193); continue; }
-      for (let i = fs0, fe = pos[r * 2 + 1]; i < fe; i++) {
-        const b = buf[i];
-        scratch[k++] = b;
-        h = Math.imul(h ^ b, 0x01000193);
-      }
+    // Key: hash the five string fields in place and look up without copying; only a new
+    // conversation gets its fields joined (by NUL) into the table's key bytes.
+    const seg = this.seg;
+    let h = HASH_SEED;
+    for (let j = 0; j < 5; j++) {
+      const r = STRING_ROLES[j], fs0 = pos[r * 2];
+      seg[j * 2] = fs0;
+      if (fs0 < 0) { h = hashField(h, DASH_FIELD, 0, 1); continue; }
+      const fe0 = pos[r * 2 + 1];
+      seg[j * 2 + 1] = fe0;
+      h = hashField(h, buf, fs0, fe0);
     }
     const hash = mixNumbers(h, sport, dport, proto);
     const t = this.table;
-    const entry = t.upsert(scratch, 0, k, hash, sport, dport, proto);
+    let entry = t.findSegments(buf, seg, hash, sport, dport, proto);
+    if (entry < 0) entry = this.insertKey(buf, hash, sport, dport, proto);
     if (packets === ABSENT) packets = 0; else c.packetsSeen = true;
     if (bytes === ABSENT) bytes = 0; else c.bytesSeen = true;
     if (packets === TOO_LONG || bytes === TOO_LONG) {
@@ -229,6 +261,22 @@ export class Scanner {
       t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
     }
     c.digested++;
+  }
+
+  private insertKey(buf: Uint8Array, hash: number, sport: number, dport: number, proto: number): number {
+    const seg = this.seg;
+    let need = 5;
+    for (let j = 0; j < 10; j += 2) need += seg[j] < 0 ? 1 : seg[j + 1] - seg[j];
+    if (this.scratch.length < need) this.scratch = new Uint8Array(need * 2);
+    const scratch = this.scratch;
+    let k = 0;
+    for (let j = 0; j < 10; j += 2) {
+      if (j > 0) scratch[k++] = 0;
+      if (seg[j] < 0) { scratch[k++] = DASH; continue; }
+      scratch.set(buf.subarray(seg[j], seg[j + 1]), k);
+      k += seg[j + 1] - seg[j];
+    }
+    return this.table.upsert(scratch, 0, k, hash, sport, dport, proto);
   }
 
   // Rare: a packets or bytes value of 16+ digits. Split it into the table's two words exactly.

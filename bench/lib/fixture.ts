@@ -1,0 +1,24 @@
+/** The benchmark fixture: generated once, reused by every bench script. */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateFixture } from '../../fixtures/generate.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Generate (or reuse) `size` bytes of flow logs in `objects` gzip objects; returns the directory and files. */
+export async function benchFixture(size: number, objects = 16, seed = 1, conversations = 20000) {
+  const out = join(ROOT, 'fixtures', 'generated', `bench-${Math.round(size / 1e6)}MB-${objects}o-s${seed}-c${conversations}`);
+  const res = await generateFixture({ out, size, objects, seed, conversations, format: 'default', log: () => {} } as Parameters<typeof generateFixture>[0]);
+  return { dir: out, files: res.files, bytes: res.bytes, lines: res.lines };
+}
+
+/** Parse "500MB" / "100MB" / bytes. */
+export function parseSizeArg(argv: string[], flag: string, dflt: number): number {
+  const i = argv.indexOf(flag);
+  if (i < 0) return dflt;
+  const m = /^(\d+(?:\.\d+)?)(KB|MB|GB)?$/i.exec(argv[i + 1] ?? '');
+  if (!m) throw new Error(`${flag} needs a size like 500MB`);
+  return Number(m[1]) * ({ KB: 1e3, MB: 1e6, GB: 1e9 }[(m[2] ?? '').toUpperCase() as 'KB'] ?? 1);
+}
+
+export const DIST = join(ROOT, 'dist', 'index.js');
