@@ -18,11 +18,32 @@ const N_PKTLO = 0, N_PKTHI = 1, N_BYTELO = 2, N_BYTEHI = 3, N_START = 4, N_END =
 /** Float64 columns per entry. */
 export const NUM_STRIDE = 7;
 
-/** Hash of the key's bytes (FNV-1a) folded with its numeric part. */
+/**
+ * Hash of the key's string part (fields joined by NUL) folded with its numeric part.
+ * Each field is hashed on its own, four bytes per multiply: the scanner hashes fields in place
+ * without joining them, and must get the same value.
+ */
 export function hashKey(bytes: Uint8Array, off: number, len: number, sport: number, dport: number, proto: number): number {
-  let h = 0x811c9dc5;
-  for (let i = off, end = off + len; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  let h = HASH_SEED, fs = off;
+  const end = off + len;
+  for (let i = off; i <= end; i++) {
+    if (i === end || bytes[i] === 0) { h = hashField(h, bytes, fs, i); fs = i + 1; }
+  }
   return mixNumbers(h, sport, dport, proto);
+}
+
+/** Initial value of {@link hashField} chains. */
+export const HASH_SEED = 0x811c9dc5;
+
+/** Fold the bytes `buf[s, e)` of one key field into `h`. */
+export function hashField(h: number, buf: Uint8Array, s: number, e: number): number {
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    h = Math.imul(h ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)), 0x01000193);
+  }
+  let w = (e - s) << 24;
+  for (let k = 0; i < e; i++, k += 8) w ^= buf[i] << k;
+  return Math.imul(h ^ w, 0x5bd1e995);
 }
 
 /** Fold the numeric key part into a running byte hash. */
@@ -77,6 +98,25 @@ export class DigestTable {
       slot = (slot + 1) & this.mask;
     }
     return this.insertAt(slot, key, off, len, hash, sport, dport, proto);
+  }
+
+  /**
+   * Index of the entry whose string part equals the fields `buf[seg[2j], seg[2j+1])` (j = 0..4;
+   * a start of -1 stands for `-`), or -1. Compares in place: the scanner need not join the key.
+   */
+  findSegments(buf: Uint8Array, seg: Int32Array, hash: number, sport: number, dport: number, proto: number): number {
+    const slots = this.slots, ints = this.ints, kb = this.keyBytes;
+    let slot = hash & this.mask;
+    for (;;) {
+      const s = slots[slot];
+      if (s === 0) return -1;
+      const e = s - 1, b = e * INT_STRIDE;
+      if (ints[b + I_HASH] === hash && ints[b + I_SPORT] === sport && ints[b + I_DPORT] === dport && ints[b + I_PROTO] === proto &&
+          segmentsEqual(kb, ints[b + I_KEYOFF], ints[b + I_KEYLEN], buf, seg)) {
+        return e;
+      }
+      slot = (slot + 1) & this.mask;
+    }
   }
 
   private insertAt(slot: number, key: Uint8Array, off: number, len: number, hash: number, sport: number, dport: number, proto: number): number {
@@ -166,6 +206,24 @@ export interface TableView {
   readonly keyBytes: Uint8Array;
   readonly ints: Int32Array;
   readonly nums: Float64Array;
+}
+
+function segmentsEqual(kb: Uint8Array, ko: number, klen: number, buf: Uint8Array, seg: Int32Array): boolean {
+  let k = ko;
+  const kend = ko + klen;
+  for (let j = 0; j < 10; j += 2) {
+    if (j > 0) { if (k >= kend || kb[k] !== 0) return false; k++; }
+    const s = seg[j];
+    if (s < 0) {
+      if (k >= kend || kb[k] !== 45) return false;
+      k++;
+      continue;
+    }
+    const e = seg[j + 1];
+    if (k + (e - s) > kend) return false;
+    for (let i = s; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
+  }
+  return k === kend;
 }
 
 function grow(a: Uint8Array, need: number): Uint8Array {
