@@ -179,10 +179,12 @@ function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, wind
   return task;
 }
 
-// A Buffer may be a view into a shared slab; transferring that would detach other data.
+// A Buffer may be a view into a shared slab (or a larger buffer): transferring its backing store
+// would hand the worker bytes outside the object and detach other data. Copy those; note that
+// Buffer#slice returns a view, so the copy goes through the Uint8Array constructor.
 function transferable(data: Uint8Array): ArrayBuffer {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
-  return data.slice().buffer as ArrayBuffer;
+  return new Uint8Array(data).buffer;
 }
 
 function asFlowdigestError(err: unknown): FlowdigestError {

@@ -44,6 +44,8 @@ export const MAX_LINE_BYTES = 1 << 20;
 const DASH = 45, SPACE = 32, NL = 10, CR = 13, ZERO = 48;
 const DASH_FIELD = new Uint8Array([DASH]);
 const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
+/** Ports are 16-bit and protocols 8-bit (IANA numbers); larger values are malformed, not truncated. */
+const MAX_PORT = 65535, MAX_PROTOCOL = 255;
 /** 15 digits stay below 2^52, so a fast-path integer adds exactly into the two-word sums. */
 const MAX_FAST_DIGITS = 15;
 
@@ -72,7 +74,9 @@ export class Scanner {
     this.lineNo = opts.firstLine ?? 0;
     this.expectHeader = opts.layout === undefined;
     this.layout = DEFAULT_LAYOUT;
-    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT);
+    // A given layout is final; otherwise the object's first line may still replace the default,
+    // so the filters are checked against the layout only once that is settled.
+    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT, opts.layout !== undefined);
     this.hasWindow = opts.filter.windowStart !== undefined || opts.filter.windowEnd !== undefined;
     this.windowStart = opts.filter.windowStart ?? -Infinity;
     this.windowEnd = opts.filter.windowEnd ?? Infinity;
@@ -156,7 +160,7 @@ export class Scanner {
     this.carryOverflow = false;
   }
 
-  private applyLayout(layout: Layout): void {
+  private applyLayout(layout: Layout, final = true): void {
     this.layout = layout;
     // Absent roles keep start -1: parsers read that as "field not in this format".
     this.pos.fill(-1);
@@ -164,7 +168,12 @@ export class Scanner {
     layout.columnOf.forEach((col, role) => { if (col >= 0) { roles.push(role); cols.push(col); } });
     this.usedRoles = Int8Array.from(roles);
     this.usedCols = Int16Array.from(cols);
-    const f = this.opts.filter;
+    if (final) this.checkLayout();
+  }
+
+  /** Fail the object when its format cannot serve the filters asked for. */
+  private checkLayout(): void {
+    const layout = this.layout, f = this.opts.filter;
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(`${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`, { key: this.opts.key, field: 'region' });
     }
@@ -192,6 +201,7 @@ export class Scanner {
         const layout = parseHeader(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
         if (layout !== null) { c.headers++; this.applyLayout(layout); return; }
       }
+      this.checkLayout();
     }
     c.records++;
 
@@ -224,7 +234,8 @@ export class Scanner {
     const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
     let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
     let bytes = parseIntField(buf, pos[Role.Bytes * 2], pos[Role.Bytes * 2 + 1]);
-    if (sport < ABSENT || dport < ABSENT || proto < ABSENT || start < ABSENT || end < ABSENT || packets === NOT_INT || bytes === NOT_INT) {
+    if (sport < ABSENT || dport < ABSENT || proto < ABSENT || start < ABSENT || end < ABSENT || packets === NOT_INT || bytes === NOT_INT ||
+        sport > MAX_PORT || dport > MAX_PORT || proto > MAX_PROTOCOL) {
       return this.badNumber(buf, [sport, dport, proto, start, end, packets, bytes]);
     }
 
@@ -294,10 +305,11 @@ export class Scanner {
 
   private badNumber(buf: Uint8Array, values: number[]): void {
     const roles = [Role.SrcPort, Role.DstPort, Role.Protocol, Role.Start, Role.End, Role.Packets, Role.Bytes];
-    const i = values.findIndex((v, j) => v === NOT_INT || (v === TOO_LONG && j < 5));
+    const max = [MAX_PORT, MAX_PORT, MAX_PROTOCOL];
+    const i = values.findIndex((v, j) => v === NOT_INT || (v === TOO_LONG && j < 5) || (j < 3 && v > max[j]));
     const role = roles[i];
     const raw = latin1(buf, this.pos[role * 2], this.pos[role * 2 + 1]);
-    const why = values[i] === TOO_LONG ? 'is out of range' : 'is not an integer';
+    const why = values[i] === NOT_INT ? 'is not an integer' : 'is out of range';
     this.malformed(`field '${FIELD_BY_ROLE[role]}' ${why}: '${clip(raw)}'`, FIELD_BY_ROLE[role]);
   }
 

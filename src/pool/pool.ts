@@ -32,7 +32,14 @@ export class ScanPool {
       maxQueue: 'auto',
       idleTimeout: 30_000,
     });
+    // Piscina reports a reply that arrives for a task already aborted as a pool 'error'
+    // ("Unexpected message from Worker"). Each task settles on its own promise, so such an
+    // event carries nothing to act on; unhandled, it would crash the process.
+    this.piscina.on('error', (err: unknown) => { this.lastPoolError = err; });
   }
+
+  /** The last pool-level error Piscina reported (diagnostics only). */
+  lastPoolError: unknown = undefined;
 
   /** Scan one object on a worker. The task's `data` buffer is transferred (unusable afterwards). */
   async scan(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
