@@ -33,10 +33,12 @@ function splitLines(text: string): string[] {
 
 const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
 
-/** Numeric field: undefined = malformed, null = absent or `-`. */
-function num(tokens: string[], i: number): number | null | undefined {
+/** Numeric field up to `max` (and at most 15 digits): undefined = malformed, null = absent or `-`. */
+function num(tokens: string[], i: number, max = Number.MAX_SAFE_INTEGER): number | null | undefined {
   if (i < 0 || tokens[i] === '-') return null;
-  return DIGITS.test(tokens[i]) ? Number(tokens[i]) : undefined;
+  if (!DIGITS.test(tokens[i]) || tokens[i].length > 15) return undefined;
+  const v = Number(tokens[i]);
+  return v <= max ? v : undefined;
 }
 
 function big(tokens: string[], i: number): bigint | null | undefined {
@@ -116,9 +118,9 @@ export function referenceDigest(
         if (status !== 'OK') { stats.malformed++; continue; }
       }
 
-      let srcport = num(t, ix.srcport);
-      let dstport = num(t, ix.dstport);
-      const protocol = num(t, ix.protocol);
+      let srcport = num(t, ix.srcport, 65535);
+      let dstport = num(t, ix.dstport, 65535);
+      const protocol = num(t, ix.protocol, 255);
       const packets = big(t, ix.packets);
       const bytes = big(t, ix.bytes);
       const start = num(t, ix.start);
