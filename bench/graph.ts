@@ -53,6 +53,8 @@ const cases: Case[] = [
   { name: 'load digest (baseline)', code: `await readGraphInput(${JSON.stringify(prevPath)});` },
   { name: 'DOT, streaming writer', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream' }));` },
   { name: 'DOT, graphlib + graphlib-dot', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib' }));` },
+  { name: 'DOT of --top 10000, streaming writer', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream', top: 10000 }));` },
+  { name: 'DOT of --top 10000, graphlib + graphlib-dot', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib', top: 10000 }));` },
   { name: 'read DOT, flowdigest (line reader)', code: `await readGraphInput(${JSON.stringify(dotPath)});` },
   { name: 'read DOT, graphlib-dot', code: `const dot = (await import('graphlib-dot')).default; dot.read(readFileSync(${JSON.stringify(dotPath)}, 'utf8'));` },
   { name: 'SVG of --top 2000 (wasm)', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); writeFileSync(${JSON.stringify(outPath)}, await svgToString(digest, { top: 2000 }));` },

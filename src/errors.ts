@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'FD_ERR_FORMAT'
   | 'FD_ERR_ABORTED'
   | 'FD_ERR_WORKER'
-  | 'FD_ERR_DIGEST_PARSE';
+  | 'FD_ERR_DIGEST_PARSE'
+  | 'FD_ERR_S3';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -99,6 +100,16 @@ export class WorkerError extends FlowdigestError {
 }
 
 /**
+ * An S3 request failed for a reason other than one object being unreadable: a listing (missing
+ * bucket, access denied, network after retries) or an upload. `key` is the `s3://bucket/...` URL.
+ */
+export class S3Error extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_S3', message, context, options);
+  }
+}
+
+/**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
  */
@@ -147,4 +158,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_ABORTED: AbortError,
   FD_ERR_WORKER: WorkerError,
   FD_ERR_DIGEST_PARSE: DigestParseError,
+  FD_ERR_S3: S3Error,
 };

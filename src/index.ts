@@ -17,7 +17,16 @@ export { parseHeader, layoutFromFields, DEFAULT_LAYOUT } from './format/layout.j
 export type { Layout } from './format/layout.js';
 export { FileSource } from './sources/files.js';
 export { StreamSource } from './sources/stream.js';
-export type { ObjectRef, ObjectSource, ListContext } from './sources/source.js';
+export type { ObjectRef, ObjectSource, ListContext, ListSelection } from './sources/source.js';
+export { S3Source } from './sources/s3/source.js';
+export type { S3SourceOptions, S3ListStats } from './sources/s3/source.js';
+export { createS3Client, s3ClientConfig } from './sources/s3/client.js';
+export type { S3ClientOptions } from './sources/s3/client.js';
+export { uploadToS3 } from './sources/s3/upload.js';
+export type { S3UploadOptions } from './sources/s3/upload.js';
+export { parseS3Url, isS3Url } from './sources/s3/url.js';
+export type { S3Url } from './sources/s3/url.js';
+export { FILE_SPAN_MS, SLACK_MS } from './sources/s3/plan.js';
 export { parseFlowLogKey } from './sources/aws-key.js';
 export type { FlowLogKey, KeyRejection } from './sources/aws-key.js';
 export { prefetch } from './prefetch/prefetch.js';
@@ -25,6 +34,19 @@ export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
 export { ByteBudget } from './prefetch/byte-budget.js';
 export {
   FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
-  FormatError, DigestParseError, AbortError, WorkerError, errorToData, errorFromData,
+  FormatError, DigestParseError, AbortError, WorkerError, S3Error, errorToData, errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';
+export { applyView } from './graph/views.js';
+export { writeGraph, writeView, dotToString, svgToString, GRAPH_FORMATS, GRAPHLIB_MAX_EDGES } from './graph/graph.js';
+export { renderSvg } from './graph/svg.js';
+export { readGraphInput } from './graph/input.js';
+export type { InputFormat, ReadGraphInputOptions } from './graph/input.js';
+export { diffDigests, diffInputs } from './graph/diff.js';
+export { writeDiff, diffToString, DIFF_FORMATS } from './graph/diff-output.js';
+export { parseCidr, parseIp, formatIp, cidrContains, PRIVATE_RANGES } from './graph/cidr.js';
+export type { Cidr, IpAddress } from './graph/cidr.js';
+export { INTERNET_NODE } from './graph/collapse.js';
+export type {
+  GraphFormat, ClusterBy, GraphViewOptions, GraphStyleOptions, GraphOptions, GraphView, DiffOptions, DigestDiff, DiffFormat,
+} from './graph/types.js';

@@ -4,11 +4,15 @@ import { FlowdigestError } from '../errors.js';
 import { suggest, UsageError } from './args.js';
 import { digestCommand } from './commands/digest.js';
 import { mergeCommand } from './commands/merge.js';
+import { dotCommand } from './commands/dot.js';
+import { diffCommand } from './commands/diff.js';
 import { MAIN_HELP } from './help.js';
 
 const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<number>> = {
   digest: digestCommand,
-  merge: (argv) => mergeCommand(argv),
+  merge: (argv, signal) => mergeCommand(argv, signal),
+  dot: (argv) => dotCommand(argv),
+  diff: (argv) => diffCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

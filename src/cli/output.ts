@@ -1,6 +1,7 @@
 /**
- * Where a command writes: stdout, or a file written atomically (a temporary file renamed into
- * place on success, removed on failure), gzip-compressed when the name ends in `.gz`.
+ * Where a command writes: stdout, a file written atomically (a temporary file renamed into
+ * place on success, removed on failure), or an `s3://bucket/key` object uploaded all-or-nothing;
+ * gzip-compressed when the name ends in `.gz`.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -10,11 +11,19 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import type { S3ClientOptions } from '../sources/s3/client.js';
+import { uploadToS3 } from '../sources/s3/upload.js';
+import { isS3Url } from '../sources/s3/url.js';
 
-/** Run `write` against the destination; commit only if it succeeds. */
-export async function withOutput(path: string | undefined, write: (out: Writable) => Promise<void>): Promise<void> {
+/** Run `write` against the destination; commit only if it succeeds. `options` serve `s3://` destinations. */
+export async function withOutput(path: string | undefined, write: (out: Writable) => Promise<void>,
+  options: { signal?: AbortSignal; s3?: S3ClientOptions } = {}): Promise<void> {
   if (path === undefined || path === '-') {
     await write(process.stdout);
+    return;
+  }
+  if (isS3Url(path)) {
+    await uploadToS3(path, write, { ...options.s3, signal: options.signal });
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

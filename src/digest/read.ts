@@ -10,7 +10,7 @@ import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
 import { Scanner } from '../format/scanner.js';
 import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
-import { hashKey, TWO52 } from './table.js';
+import { type DigestTable, hashKey, TWO52 } from './table.js';
 
 /** Read a text or NDJSON digest (optionally gzip) from a path or stream. */
 export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest'): Promise<Digest> {
@@ -41,40 +41,46 @@ async function readText(stream: Readable, name: string, digest: Digest): Promise
 
 async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
   let line = 0;
-  const table = digest.table;
   for await (const text of stream.pipe(split2()) as AsyncIterable<string>) {
     line++;
-    if (text.trim() === '') continue;
-    let obj: Record<string, unknown>;
-    try {
-      obj = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new DigestParseError(`not JSON: ${(err as Error).message}`, { key: name, line });
-    }
-    if (obj !== null && typeof obj === 'object' && 'stats' in obj) {
-      addStats(digest.stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
-      continue;
-    }
-    const at = { key: name, line };
-    const str = (f: string): string => {
-      const v = obj[f];
-      if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
-      return v;
-    };
-    const int = (f: string, nullable: boolean): number | null => {
-      const v = obj[f];
-      if (v === null && nullable) return null;
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new DigestParseError(`field '${f}' must be a non-negative integer${nullable ? ' or null' : ''}`, { ...at, field: f });
-      return v;
-    };
-    const key = Buffer.from([str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'), 'utf8');
-    const sport = int('srcport', true) ?? -1, dport = int('dstport', true) ?? -1, proto = int('protocol', true) ?? -1;
-    const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
-    const [pl, ph] = bigField(text, 'packets', at), [bl, bh] = bigField(text, 'bytes', at);
-    const start = int('start', true), end = int('end', true);
-    const records = int('records', false)!;
-    table.addAggregate(e, pl, ph, bl, bh, start ?? Infinity, end ?? -Infinity, records);
+    readNdjsonLine(text, { key: name, line }, digest.table, digest.stats);
   }
+}
+
+/** Add one NDJSON digest line to `table` (a row) or `stats` (the stats line). Throws {@link DigestParseError}. */
+export function readNdjsonLine(text: string, at: { key: string; line: number }, table: DigestTable, stats: DigestStats): void {
+  if (text.trim() === '') return;
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new DigestParseError(`not JSON: ${(err as Error).message}`, at);
+  }
+  if (obj !== null && typeof obj === 'object' && 'stats' in obj) {
+    addStats(stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
+    return;
+  }
+  const str = (f: string): string => {
+    const v = obj[f];
+    if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
+    return v;
+  };
+  const int = (f: string, nullable: boolean): number | null => {
+    const v = obj[f];
+    if (v === null && nullable) return null;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new DigestParseError(`field '${f}' must be a non-negative integer${nullable ? ' or null' : ''}`, { ...at, field: f });
+    return v;
+  };
+  const key = Buffer.from([str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'), 'utf8');
+  const sport = int('srcport', true) ?? -1, dport = int('dstport', true) ?? -1, proto = int('protocol', true) ?? -1;
+  const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
+  const [pl, ph] = bigField(text, 'packets', at), [bl, bh] = bigField(text, 'bytes', at);
+  // A row with values shows them even when the file has no stats line.
+  stats.packetsSeen ||= obj.packets !== null;
+  stats.bytesSeen ||= obj.bytes !== null;
+  const start = int('start', true), end = int('end', true);
+  const records = int('records', false)!;
+  table.addAggregate(e, pl, ph, bl, bh, start ?? Infinity, end ?? -Infinity, records);
 }
 
 // packets/bytes may exceed 2^53, which JSON.parse would round: read their digits from the text.

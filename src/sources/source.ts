@@ -33,4 +33,19 @@ export interface ListContext {
   signal: AbortSignal;
   /** Record an object passed over while listing (never silently): its key and a reason code. */
   skip(key: string, reason: string): void;
+  /**
+   * The run's selection. A source may use it to avoid listing what cannot match (S3 plans its
+   * prefixes from it); it may also ignore it, since the engine applies the selection anyway.
+   */
+  selection?: ListSelection;
+}
+
+/** What a run selects, as given in its options. */
+export interface ListSelection {
+  /** Records whose `end` is at or after this instant. */
+  start?: Date;
+  /** Records whose `end` is before this instant. */
+  end?: Date;
+  accounts?: readonly string[];
+  regions?: readonly string[];
 }

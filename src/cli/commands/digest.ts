@@ -1,11 +1,15 @@
 /** `flowdigest digest`: inputs → digest → text or NDJSON. */
-import { createDigester } from '../../engine/digester.js';
+import { createDigester, toSources } from '../../engine/digester.js';
 import type { DigestRunOptions } from '../../engine/options.js';
 import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
+import { GRAPH_FORMATS, writeGraph } from '../../graph/graph.js';
+import type { GraphFormat } from '../../graph/types.js';
 import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
 import { DIGEST_HELP } from '../help.js';
+import { noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
 import { ProgressLine } from '../progress.js';
+import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
@@ -24,13 +28,16 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
+    ...S3_FLAGS,
   });
   if (values.help) { process.stdout.write(DIGEST_HELP); return 0; }
 
-  const format: DigestFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'digest');
+  const format: DigestFormat | GraphFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, [...DIGEST_FORMATS, ...GRAPH_FORMATS], 'digest');
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0) throw new UsageError('no INPUT given (name files or directories, or pipe into -)', 'digest');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
+  checkS3Urls(inputs, values.output, 'digest');
+  const s3 = s3Options(values, 'digest');
   const run: DigestRunOptions = { signal, strict: values.strict ?? false, skipBadObjects: values['skip-bad-objects'] ?? false };
   if (values.start !== undefined) run.start = parseTime('--start', values.start, 'digest');
   if (values.end !== undefined) run.end = parseTime('--end', values.end, 'digest');
@@ -42,16 +49,20 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
     prefetchConcurrency: values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
     prefetchBytes: values['prefetch-bytes'] === undefined ? undefined : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
+    s3,
   });
+  // Built here rather than in the digester so the S3 listing stats can explain an empty result.
+  const sources = toSources(inputs, { s3 });
   const showProgress = values.progress ?? (process.stderr.isTTY === true);
   const bar = showProgress ? new ProgressLine(process.stderr, 'digest') : null;
   if (bar) run.onProgress = bar.update;
   const began = performance.now();
   try {
-    const digest = await digester.digest(inputs, run);
+    const digest = await digester.digest(sources, run);
     bar?.done();
-    await withOutput(values.output, (out) => writeDigest(digest, out, format));
+    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' ? writeGraph(digest, out, { format }) : writeDigest(digest, out, format)), { signal, s3 });
     if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
   } finally {
     bar?.done();

@@ -5,22 +5,26 @@ import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/wri
 import { parse, parseChoice, UsageError } from '../args.js';
 import { MERGE_HELP } from '../help.js';
 import { withOutput } from '../output.js';
+import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 
-export async function mergeCommand(argv: string[]): Promise<number> {
+export async function mergeCommand(argv: string[], signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parse('merge', argv, {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
+    ...S3_FLAGS,
   });
   if (values.help) { process.stdout.write(MERGE_HELP); return 0; }
   const format: DigestFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'merge');
   if (positionals.length === 0) throw new UsageError('name at least one DIGEST to merge', 'merge');
+  checkS3Urls([], values.output, 'merge');
+  const s3 = s3Options(values, 'merge');
   const began = performance.now();
   const merged = new Digest();
   for (const path of positionals) merged.mergeFrom(await readDigest(path === '-' ? process.stdin : path, path));
-  await withOutput(values.output, (out) => writeDigest(merged, out, format));
+  await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });
   if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
   return 0;
 }

@@ -1,0 +1,38 @@
+/** `flowdigest diff`: two digests → the edges added, removed (and changed) between them. */
+import { DIFF_FORMATS, writeDiff } from '../../graph/diff-output.js';
+import { diffInputs } from '../../graph/diff.js';
+import type { DiffFormat } from '../../graph/types.js';
+import { parse, UsageError } from '../args.js';
+import { count } from '../format.js';
+import { DIFF_HELP } from '../help.js';
+import { withOutput } from '../output.js';
+import { graphFormat } from './dot.js';
+
+export async function diffCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('diff', argv, {
+    output: { type: 'string', short: 'o' },
+    format: { type: 'string', short: 'f' },
+    changed: { type: 'boolean' },
+    strict: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) { process.stdout.write(DIFF_HELP); return 0; }
+  const format: DiffFormat = graphFormat(values.format, values.output, DIFF_FORMATS, 'dot', 'diff');
+  if (positionals.length !== 2) throw new UsageError(`name two digests, PREVIOUS and NEXT (got ${positionals.length})`, 'diff');
+  const [previous, next] = positionals;
+  if (previous === '-' && next === '-') throw new UsageError('stdin (-) can be named only once', 'diff');
+  const began = performance.now();
+  const diff = await diffInputs(
+    previous === '-' ? process.stdin : previous,
+    next === '-' ? process.stdin : next,
+    { changed: values.changed ?? false, strict: values.strict ?? false },
+  );
+  await withOutput(values.output, (out) => writeDiff(diff, out, format));
+  if (!values.quiet) {
+    const changed = values.changed ? `, ${count(diff.changed.size)} changed` : '';
+    process.stderr.write(`diff: ${count(diff.removed.size)} removed, ${count(diff.added.size)} added${changed}; ${count(diff.common)} in both ` +
+      `(PREVIOUS ${count(diff.previousRows)} rows, NEXT ${count(diff.nextRows)}) in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,104 @@
+/** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT (or SVG) graph, through the views. */
+import { Digest } from '../../digest/digest.js';
+import { InvalidOptionError } from '../../errors.js';
+import { parseCidr } from '../../graph/cidr.js';
+import { GRAPH_FORMATS, writeView } from '../../graph/graph.js';
+import { readGraphInput } from '../../graph/input.js';
+import { SVG_SLOW_EDGES } from '../../graph/svg.js';
+import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js';
+import { applyView } from '../../graph/views.js';
+import { parse, parseChoice, parseList, parsePositiveInt, UsageError } from '../args.js';
+import { count } from '../format.js';
+import { DOT_HELP } from '../help.js';
+import { withOutput } from '../output.js';
+
+const FLAGS = {
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f' },
+  top: { type: 'string' },
+  cidr: { type: 'string' },
+  account: { type: 'string' },
+  eni: { type: 'string' },
+  port: { type: 'string' },
+  action: { type: 'string' },
+  'collapse-external': { type: 'boolean' },
+  internal: { type: 'string' },
+  collapse: { type: 'string' },
+  cluster: { type: 'string' },
+  'subnet-prefix': { type: 'string' },
+  penwidth: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A CIDR list flag, checked here so a bad range is a usage error naming the flag. */
+export function cidrFlag(flag: string, value: string, command: string): string[] {
+  const items = parseList(flag, value, command);
+  for (const item of items) {
+    try {
+      parseCidr(flag, item);
+    } catch (err) {
+      if (err instanceof InvalidOptionError) throw new UsageError(err.message, command);
+      throw err;
+    }
+  }
+  return items;
+}
+
+/** `-f`, defaulting to svg when the output file ends in .svg. */
+export function graphFormat<T extends string>(format: string | undefined, output: string | undefined, choices: readonly T[], fallback: T, command: string): T {
+  if (format !== undefined) return parseChoice('--format', format, choices, command);
+  return output?.toLowerCase().endsWith('.svg') && choices.includes('svg' as T) ? 'svg' as T : fallback;
+}
+
+export async function dotCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse('dot', argv, FLAGS);
+  if (values.help) { process.stdout.write(DOT_HELP); return 0; }
+  const format: GraphFormat = graphFormat(values.format, values.output, GRAPH_FORMATS, 'dot', 'dot');
+  const options: GraphOptions = { format, penwidth: values.penwidth ?? true };
+  if (values.top !== undefined) options.top = parsePositiveInt('--top', values.top, 'dot');
+  if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
+  if (values.account !== undefined) options.accounts = parseList('--account', values.account, 'dot');
+  if (values.eni !== undefined) options.enis = parseList('--eni', values.eni, 'dot');
+  if (values.port !== undefined) {
+    options.ports = parseList('--port', values.port, 'dot').map((p) => {
+      if (!/^\d{1,5}$/.test(p) || Number(p) > 65535) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, 'dot');
+      return Number(p);
+    });
+  }
+  if (values.action !== undefined) options.actions = parseList('--action', values.action, 'dot').map((a) => parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], 'dot'));
+  if (values['collapse-external']) options.collapseExternal = true;
+  if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'dot');
+  if (values.collapse !== undefined) options.collapse = cidrFlag('--collapse', values.collapse, 'dot');
+  if (values.cluster !== undefined) options.cluster = parseChoice<ClusterBy>('--cluster', values.cluster, ['account', 'subnet'], 'dot');
+  if (values['subnet-prefix'] !== undefined) {
+    const bits = parsePositiveInt('--subnet-prefix', values['subnet-prefix'], 'dot');
+    if (bits > 32) throw new UsageError(`--subnet-prefix '${bits}' must be from 1 to 32 (IPv6 subnets are always /64)`, 'dot');
+    options.subnetPrefix = bits;
+  }
+
+  const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
+  if (inputs.length === 0) throw new UsageError('no INPUT given (name a digest, flow log or DOT file, or pipe into -)', 'dot');
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'dot');
+
+  const began = performance.now();
+  const digest = new Digest();
+  const formats: string[] = [];
+  for (const input of inputs) {
+    const read = await readGraphInput(input === '-' ? process.stdin : input, { name: input === '-' ? 'stdin' : input, strict: values.strict ?? false });
+    digest.mergeFrom(read.digest);
+    formats.push(read.format);
+  }
+  const view = applyView(digest, options);
+  if (format === 'svg' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
+    process.stderr.write(`flowdigest: rendering ${count(view.digest.size)} edges as SVG may take minutes; narrow with --top or filters\n`);
+  }
+  await withOutput(values.output, (out) => writeView(view, out, options));
+  if (!values.quiet) {
+    const s = digest.stats;
+    const skipped = s.malformed > 0 ? `, ${count(s.malformed)} malformed records skipped${s.samples[0] ? ` (first: ${s.samples[0].key}:${s.samples[0].line}: ${s.samples[0].reason})` : ''}` : '';
+    process.stderr.write(`dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
+  }
+  return 0;
+}

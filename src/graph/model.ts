@@ -1,0 +1,225 @@
+/**
+ * The graph both DOT writers print: nodes (some in clusters) and groups of edges, each edge a
+ * digest row with its attributes. Every string in here is already DOT content (see escape.ts),
+ * and every order is fixed, so the output is deterministic.
+ */
+import type { Digest, DigestRow } from '../digest/digest.js';
+import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp } from './cidr.js';
+import { approxBytes, keyParts, utf8 } from './entries.js';
+import { escapeContent } from './escape.js';
+import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
+import { InvalidOptionError } from '../errors.js';
+
+/** An attribute: name and DOT content value. */
+export type Attr = readonly [string, string];
+
+/** A node: DOT content ID and attributes. */
+export interface NodeSpec {
+  id: string;
+  attrs: Attr[];
+}
+
+/** A cluster subgraph: DOT content ID, attributes, member nodes. */
+export interface ClusterSpec {
+  id: string;
+  attrs: Attr[];
+  nodes: NodeSpec[];
+}
+
+/** A run of edges: the rows of `digest` (whose addresses are the nodes), each with its attributes, in order. */
+export interface EdgeGroup {
+  digest: Digest;
+  edges: () => Iterable<readonly [DigestRow, Attr[]]>;
+}
+
+/** The rows of `digest` in canonical order, each with `attrs(row)`. */
+export function edgesOf(digest: Digest, attrs: (row: DigestRow) => Attr[]): EdgeGroup {
+  return { digest, *edges() { for (const r of digest.rows()) yield [r, attrs(r)] as const; } };
+}
+
+export interface GraphModel {
+  /** Top-level items in output order: nodes and clusters. */
+  roots: (NodeSpec | ClusterSpec)[];
+  edges: EdgeGroup[];
+  /** Total edges over all groups. */
+  edgeCount: number;
+}
+
+/** Whether a top-level item is a cluster. */
+export function isCluster(item: NodeSpec | ClusterSpec): item is ClusterSpec {
+  return 'nodes' in item;
+}
+
+const dash = (v: number | null): string => (v === null ? '-' : String(v));
+
+/**
+ * The attributes of go-vpcflow's DOT converter, in its order (govpc_* fields, `color`, `label`
+ * with one `field=value` per line), then ours: `govpc_action` and `govpc_records`, which make
+ * the DOT readable back into a digest.
+ */
+export function rowAttrs(r: DigestRow, packetsSeen: boolean, bytesSeen: boolean): Attr[] {
+  const fields: Attr[] = [
+    ['govpc_accountID', escapeContent(r.account)],
+    ['govpc_eniID', escapeContent(r.interfaceId)],
+    ['govpc_srcPort', dash(r.srcPort)],
+    ['govpc_dstPort', dash(r.dstPort)],
+    ['govpc_protocol', dash(r.protocol)],
+    ['govpc_packets', packetsSeen ? String(r.packets) : '-'],
+    ['govpc_bytes', bytesSeen ? String(r.bytes) : '-'],
+    ['govpc_start', dash(r.start)],
+    ['govpc_end', dash(r.end)],
+  ];
+  return [
+    ...fields,
+    ['color', r.action === 'REJECT' ? 'red' : 'green'],
+    ['label', fields.map(([k, v]) => `${k}=${v}`).join('\\n')],
+    ['govpc_action', escapeContent(r.action)],
+    ['govpc_records', String(r.records)],
+  ];
+}
+
+/**
+ * Edge width from 1 (lightest edge) to 8 (heaviest), linear in log(bytes): the range of the
+ * edges shown, so a top-N view still tells its edges apart.
+ */
+export function penwidthScale(digest: Digest): (r: DigestRow) => string {
+  let min = Infinity, max = 0;
+  for (let e = 0; e < digest.table.size; e++) {
+    const b = approxBytes(digest.table, e);
+    min = Math.min(min, b);
+    max = Math.max(max, b);
+  }
+  const lo = Math.log1p(min), span = Math.log1p(max) - lo;
+  return (r) => (span > 0 ? (1 + (7 * (Math.log1p(Number(r.bytes)) - lo)) / span).toFixed(2) : '1');
+}
+
+/** Style options after defaults. */
+export interface ResolvedStyle {
+  cluster: ClusterBy | null;
+  subnetPrefix: number;
+  penwidth: boolean;
+  writer: 'auto' | 'graphlib' | 'stream';
+}
+
+/** Resolve and check style options. */
+export function resolveStyle(o: GraphStyleOptions): ResolvedStyle {
+  if (o.cluster !== undefined && o.cluster !== 'account' && o.cluster !== 'subnet') throw new InvalidOptionError('options.cluster', "must be 'account' or 'subnet'");
+  const subnetPrefix = o.subnetPrefix ?? 24;
+  if (!Number.isInteger(subnetPrefix) || subnetPrefix < 1 || subnetPrefix > 32) throw new InvalidOptionError('options.subnetPrefix', 'must be an integer from 1 to 32');
+  if (o.penwidth !== undefined && typeof o.penwidth !== 'boolean') throw new InvalidOptionError('options.penwidth', 'must be a boolean');
+  const writer = o.writer ?? 'auto';
+  if (writer !== 'auto' && writer !== 'graphlib' && writer !== 'stream') throw new InvalidOptionError('options.writer', "must be 'auto', 'graphlib' or 'stream'");
+  return { cluster: o.cluster ?? null, subnetPrefix, penwidth: o.penwidth ?? true, writer };
+}
+
+/** The model of a view: its nodes (clustered as asked), its edges with penwidth if asked. */
+export function viewModel(view: GraphView, options: GraphStyleOptions = {}): GraphModel {
+  const style = resolveStyle(options);
+  const d = view.digest;
+  const { packetsSeen, bytesSeen } = d.stats;
+  const width = style.penwidth ? penwidthScale(d) : null;
+  const attrs = width === null
+    ? (r: DigestRow) => rowAttrs(r, packetsSeen, bytesSeen)
+    : (r: DigestRow) => [...rowAttrs(r, packetsSeen, bytesSeen), ['penwidth', width(r)] as const];
+  const cluster = style.cluster === null ? () => null : clusterOf(style.cluster, style.subnetPrefix, view, [d]);
+  return {
+    roots: layoutNodes([d], view.folded, cluster),
+    edges: [edgesOf(d, attrs)],
+    edgeCount: d.size,
+  };
+}
+
+/** The model of edge groups over plain nodes (no clusters, no folded nodes): used by diffs. */
+export function plainModel(groups: EdgeGroup[]): GraphModel {
+  const digests = groups.map((g) => g.digest);
+  return {
+    roots: layoutNodes(digests, new Map(), () => null),
+    edges: groups,
+    edgeCount: digests.reduce((n, d) => n + d.size, 0),
+  };
+}
+
+type ClusterOf = (node: string) => { id: string; label: string } | null;
+
+// Nodes sorted by bytes (latin1 compare = byte order); clusters sorted by ID, placed first.
+function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>, clusterOf: ClusterOf): (NodeSpec | ClusterSpec)[] {
+  const names = new Set<string>();
+  for (const d of digests) {
+    for (let e = 0; e < d.table.size; e++) {
+      const p = keyParts(d.table, e);
+      names.add(p[2]);
+      names.add(p[3]);
+    }
+  }
+  const clusters = new Map<string, ClusterSpec>();
+  const loose: NodeSpec[] = [];
+  for (const name of [...names].sort()) {
+    const kind = folded.get(name);
+    const attrs: Attr[] = kind === undefined ? [] : kind === null ? [['shape', 'box'], ['style', 'dashed']] : [['shape', 'box']];
+    const node: NodeSpec = { id: escapeContent(utf8(name)), attrs };
+    const c = clusterOf(name);
+    if (c === null) { loose.push(node); continue; }
+    let spec = clusters.get(c.id);
+    if (spec === undefined) {
+      spec = { id: escapeContent(utf8(c.id)), attrs: [['label', escapeContent(utf8(c.label))]], nodes: [] };
+      clusters.set(c.id, spec);
+    }
+    spec.nodes.push(node);
+  }
+  const sortedClusters = [...clusters.keys()].sort().map((k) => clusters.get(k)!);
+  for (const c of sortedClusters) c.nodes = objectKeyOrder(c.nodes);
+  return objectKeyOrder([...sortedClusters, ...loose]);
+}
+
+// Cluster IDs hold a space, which no address has (fields are space-separated), so a cluster
+// never shares its name with a node.
+function clusterOf(by: ClusterBy, subnetPrefix: number, view: GraphView, digests: Digest[]): ClusterOf {
+  const isInternal = (name: string): boolean => {
+    const f = view.folded.get(name);
+    if (f !== undefined) return f !== null && view.internal.some((c) => cidrCovers(c, f));
+    const ip = parseIp(name);
+    return ip !== null && view.internal.some((c) => cidrContains(c, ip));
+  };
+  if (by === 'account') {
+    const MANY = '\0';
+    const account = new Map<string, string>();
+    for (const d of digests) {
+      for (let e = 0; e < d.table.size; e++) {
+        const p = keyParts(d.table, e);
+        for (const node of [p[2], p[3]]) {
+          const seen = account.get(node);
+          account.set(node, seen === undefined || seen === p[0] ? p[0] : MANY);
+        }
+      }
+    }
+    return (name) => {
+      const a = account.get(name);
+      return a === undefined || a === MANY || !isInternal(name) ? null : { id: `cluster account ${a}`, label: `account ${a}` };
+    };
+  }
+  return (name) => {
+    if (!isInternal(name)) return null;
+    const f = view.folded.get(name);
+    let net: Cidr;
+    if (f !== undefined && f !== null) {
+      const bits = f.family === 4 ? subnetPrefix : 64;
+      if (f.bits < bits) return null; // wider than a subnet: it holds several
+      net = networkOf({ family: f.family, value: f.base }, bits);
+    } else {
+      const ip = parseIp(name)!;
+      net = networkOf(ip, ip.family === 4 ? subnetPrefix : 64);
+    }
+    return { id: `cluster subnet ${net.text}`, label: net.text };
+  };
+}
+
+/**
+ * graphlib keeps nodes in plain objects, where integer-like keys ("0", "7") come first in
+ * numeric order whatever the insertion order. The streaming writer orders the same way so
+ * that both writers print the same bytes.
+ */
+export function objectKeyOrder<T extends { id: string }>(items: T[]): T[] {
+  const isIndex = (s: string) => /^(0|[1-9]\d{0,9})$/.test(s) && Number(s) < 2 ** 32 - 1;
+  const ints = items.filter((i) => isIndex(i.id)).sort((a, b) => Number(a.id) - Number(b.id));
+  return ints.length === 0 ? items : [...ints, ...items.filter((i) => !isIndex(i.id))];
+}

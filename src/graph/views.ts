@@ -1,0 +1,135 @@
+/**
+ * Graph views: a digest narrowed by filters, folded by collapsing, and cut to its top edges.
+ * Each step makes a new digest table, so a view of millions of rows holds no object per row.
+ */
+import { Digest } from '../digest/digest.js';
+import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../digest/table.js';
+import { InvalidOptionError } from '../errors.js';
+import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp, PRIVATE_RANGES } from './cidr.js';
+import { collapseTable } from './collapse.js';
+import { approxBytes, copyRaw, keyParts, latin1 } from './entries.js';
+import type { GraphView, GraphViewOptions } from './types.js';
+
+/** View options after validation; string sets hold latin1 (byte-exact) values. */
+export interface ResolvedView {
+  cidrs: Cidr[] | null;
+  accounts: Set<string> | null;
+  enis: Set<string> | null;
+  ports: Set<number> | null;
+  actions: Set<string> | null;
+  collapseExternal: boolean;
+  internal: Cidr[];
+  /** Longest prefix first, so the most specific range wins. */
+  collapse: Cidr[];
+  top: number | null;
+}
+
+/** Validate view options; throws {@link InvalidOptionError} naming the option. */
+export function resolveView(o: GraphViewOptions): ResolvedView {
+  if (o === null || typeof o !== 'object') throw new InvalidOptionError('options', 'must be an object');
+  const cidrList = (name: string, v: readonly string[] | undefined): Cidr[] =>
+    strings(name, v)?.map((s, i) => parseCidr(`options.${name}[${i}]`, s)) ?? [];
+  const set = (name: string, v: readonly string[] | undefined) => {
+    const list = strings(name, v);
+    return list === null ? null : new Set(list.map(latin1));
+  };
+  let ports: Set<number> | null = null;
+  if (o.ports !== undefined) {
+    if (!Array.isArray(o.ports) || o.ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) {
+      throw new InvalidOptionError('options.ports', 'must be an array of integers from 0 to 65535');
+    }
+    ports = new Set(o.ports);
+  }
+  if (o.top !== undefined && (typeof o.top !== 'number' || !Number.isInteger(o.top) || o.top < 1)) {
+    throw new InvalidOptionError('options.top', 'must be a positive integer');
+  }
+  if (o.collapseExternal !== undefined && typeof o.collapseExternal !== 'boolean') {
+    throw new InvalidOptionError('options.collapseExternal', 'must be a boolean');
+  }
+  return {
+    cidrs: o.cidrs === undefined ? null : cidrList('cidrs', o.cidrs),
+    accounts: set('accounts', o.accounts),
+    enis: set('enis', o.enis),
+    ports,
+    actions: set('actions', o.actions),
+    collapseExternal: o.collapseExternal ?? false,
+    internal: [...PRIVATE_RANGES, ...cidrList('internal', o.internal)],
+    collapse: cidrList('collapse', o.collapse).sort((a, b) => b.bits - a.bits),
+    top: o.top ?? null,
+  };
+}
+
+function strings(name: string, v: readonly string[] | undefined): string[] | null {
+  if (v === undefined) return null;
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) {
+    throw new InvalidOptionError(`options.${name}`, 'must be an array of non-empty strings');
+  }
+  return [...v];
+}
+
+/** Apply filters, then collapsing, then `top` (see {@link GraphViewOptions}). */
+export function applyView(digest: Digest, options: GraphViewOptions = {}): GraphView {
+  const o = resolveView(options);
+  let table = digest.table;
+  if (o.cidrs !== null || o.accounts !== null || o.enis !== null || o.ports !== null || o.actions !== null) table = filterTable(table, o);
+  const folded = new Map<string, Cidr | null>();
+  if (o.collapse.length > 0 || o.collapseExternal) table = collapseTable(table, o, folded);
+  if (o.top !== null && o.top < table.size) table = topTable(table, o.top);
+  return { digest: table === digest.table ? digest : new Digest(table, digest.stats), folded, internal: o.internal };
+}
+
+function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
+  const out = new DigestTable();
+  const ips = new Map<string, IpAddress | null>();
+  const inRange = (addr: string, cidrs: Cidr[]): boolean => {
+    let ip = ips.get(addr);
+    if (ip === undefined) { ip = parseIp(addr); ips.set(addr, ip); }
+    return ip !== null && cidrs.some((c) => cidrContains(c, ip!));
+  };
+  for (let e = 0; e < t.size; e++) {
+    const b = e * INT_STRIDE;
+    if (o.ports !== null && !o.ports.has(t.ints[b + COL.I_SPORT]) && !o.ports.has(t.ints[b + COL.I_DPORT])) continue;
+    const [account, eni, src, dst, action] = keyParts(t, e);
+    if (o.accounts !== null && !o.accounts.has(account)) continue;
+    if (o.enis !== null && !o.enis.has(eni)) continue;
+    if (o.actions !== null && !o.actions.has(action)) continue;
+    if (o.cidrs !== null && !inRange(src, o.cidrs) && !inRange(dst, o.cidrs)) continue;
+    copyRaw(t, e, out);
+  }
+  return out;
+}
+
+/**
+ * The `n` entries with the most bytes. Ties at the cut are settled by exact bytes, then by the
+ * canonical key order, so the choice is deterministic.
+ */
+export function topTable(t: TableView, n: number): DigestTable {
+  const bytes = new Float64Array(t.size);
+  for (let e = 0; e < t.size; e++) bytes[e] = approxBytes(t, e);
+  const cut = Float64Array.from(bytes).sort()[t.size - n];
+  const chosen: number[] = [], tied: number[] = [];
+  for (let e = 0; e < t.size; e++) {
+    if (bytes[e] > cut) chosen.push(e);
+    else if (bytes[e] === cut) tied.push(e);
+  }
+  if (tied.length > n - chosen.length) {
+    const exact = (e: number) => [t.nums[e * NUM_STRIDE + COL.N_BYTEHI], t.nums[e * NUM_STRIDE + COL.N_BYTELO]];
+    tied.sort((x, y) => {
+      const [xh, xl] = exact(x), [yh, yl] = exact(y);
+      if (xh !== yh) return yh - xh;
+      if (xl !== yl) return yl - xl;
+      // Canonical order: account, interface, addresses; ports and protocol; action.
+      const px = keyParts(t, x), py = keyParts(t, y);
+      const hx = px.slice(0, 4).join('\0'), hy = py.slice(0, 4).join('\0');
+      if (hx !== hy) return hx < hy ? -1 : 1;
+      for (let c = COL.I_SPORT; c <= COL.I_PROTO; c++) {
+        const d = t.ints[x * INT_STRIDE + c] - t.ints[y * INT_STRIDE + c];
+        if (d !== 0) return d;
+      }
+      return px[4] < py[4] ? -1 : px[4] > py[4] ? 1 : 0;
+    });
+  }
+  const out = new DigestTable(n);
+  for (const e of [...chosen, ...tied.slice(0, n - chosen.length)]) copyRaw(t, e, out);
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * Write an object to S3 with lib-storage's `Upload`, streaming, gzip-compressed when the key
+ * ends in `.gz`. All or nothing: when the writer fails, the signal aborts or a request fails, the
+ * body stream is destroyed, `Upload` aborts its multipart upload (a single-part upload is never
+ * sent), and no object — partial or otherwise — appears under the key.
+ *
+ * Memory: at most `queueSize × partSize` bytes are buffered (4 × 8 MiB).
+ */
+import type { Writable } from 'node:stream';
+import { PassThrough, pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { AbortError, FlowdigestError, S3Error } from '../../errors.js';
+import { createS3Client, type S3ClientOptions } from './client.js';
+import { parseS3Url } from './url.js';
+
+/** Options of {@link uploadToS3}. */
+export interface S3UploadOptions extends S3ClientOptions {
+  /** Cancels the upload; it rejects with an AbortError and leaves no object. */
+  signal?: AbortSignal;
+  /** `Content-Type` of the object. @default `application/gzip` for `.gz` keys, else `text/plain; charset=utf-8` */
+  contentType?: string;
+  /** Bytes per part; S3's minimum is 5 MiB. @default 8 MiB */
+  partSize?: number;
+}
+
+const PART_SIZE = 8 * 1024 * 1024;
+const QUEUE_SIZE = 4;
+
+/**
+ * Upload what `write` writes to `url` (`s3://bucket/key`). The object exists once this resolves
+ * and never if it rejects. `write` must not end the stream.
+ */
+export async function uploadToS3(url: string, write: (out: Writable) => Promise<void>, options: S3UploadOptions = {}): Promise<void> {
+  const { bucket, key } = parseS3Url(url, 'object');
+  const { signal, contentType, partSize = PART_SIZE, ...clientOptions } = options;
+  signal?.throwIfAborted();
+  const [client, { Upload }] = await Promise.all([createS3Client(clientOptions), import('@aws-sdk/lib-storage')]);
+
+  const input = new PassThrough({ highWaterMark: 1 << 20 });
+  const gzip = key.endsWith('.gz');
+  // The callback form destroys every stream of the chain when one fails, so an error written
+  // into `input` reaches the Upload's reader.
+  const body = gzip ? pipeline(input, createGzip({ chunkSize: 256 * 1024 }), () => {}) : input;
+  const upload = new Upload({
+    client,
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType ?? (gzip ? 'application/gzip' : 'text/plain; charset=utf-8') },
+    partSize,
+    queueSize: QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  // Fail the body rather than calling upload.abort(): abort() settles done() at once, before the
+  // multipart upload is aborted; a failed body makes done() wait for that cleanup.
+  const fail = (err: Error) => { if (!input.destroyed) input.destroy(err); };
+  const onAbort = () => fail(new AbortError(signal?.reason));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const uploaded = upload.done();
+  let writeError: unknown;
+  try {
+    const writing = write(input).catch((err: unknown) => { writeError = err; throw err; });
+    // If the upload fails first, a writer waiting for 'drain' would wait forever: stop waiting.
+    const uploadFailed = new Promise<never>((_, reject) => { uploaded.catch(reject); });
+    // Whichever loses the race settles later, handled.
+    writing.catch(() => {});
+    uploadFailed.catch(() => {});
+    await Promise.race([writing, uploadFailed]);
+    input.end();
+    await uploaded;
+  } catch (err) {
+    fail(err instanceof Error ? err : new Error(String(err)));
+    await uploaded.catch(() => {});
+    if (signal?.aborted) throw new AbortError(signal.reason);
+    if (writeError !== undefined) throw writeError;
+    if (err instanceof FlowdigestError) throw err;
+    throw new S3Error(`${url}: upload failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`, { key: url }, { cause: err });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
