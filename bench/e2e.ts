@@ -26,7 +26,7 @@ const { readFileSync } = require('node:fs'); const { createGunzip } = require('n
 (async () => { let n = 0; for (const f of workerData) { const g = createGunzip({ chunkSize: 262144 }); g.end(readFileSync(f)); for await (const c of g) n += c.length; } parentPort.postMessage(n); })();\`;
 const t0 = performance.now();
 const shares = Array.from({ length: ${t} }, (_, k) => files.filter((_, i) => i % ${t} === k));
-const sizes = await Promise.all(shares.map((s) => new Promise((res, rej) => { const w = new Worker(body, { eval: true, workerData: s }); w.once('message', (n) => { res(n); w.terminate(); }); w.once('error', rej); })));
+const sizes = await Promise.all(shares.map((s) => new Promise((res, rej) => { const w = new Worker(body, { eval: true, workerData: s, execArgv: [] }); w.once('message', (n) => { res(n); w.terminate(); }); w.once('error', rej); })));
 globalThis.result = { seconds: (performance.now() - t0) / 1000, bytes: sizes.reduce((a, b) => a + b, 0) };`;
 
 const digestCode = (t: number) => `

@@ -9,7 +9,7 @@ import split2 from 'split2';
 import { Bench } from 'tinybench';
 import { DigestTable, packTable, unpackTable } from '../dist/digest/table.js';
 import { Scanner } from '../dist/format/scanner.js';
-import { indexSeparators } from '../dist/format/separators.js';
+import { SeparatorIndex } from '../dist/format/separators.js';
 import { Digest, emptyStats } from '../dist/digest/digest.js';
 import { benchFixture, parseSizeArg } from './lib/fixture.js';
 
@@ -29,7 +29,7 @@ function scan(buf: Uint8Array, table = new DigestTable(4096)): DigestTable {
 const half = text.lastIndexOf(10, text.length >> 1) + 1;
 const partA = scan(text.subarray(0, half)), partB = scan(text.subarray(half));
 const full = new Digest(scan(text), { ...emptyStats(), packetsSeen: true, bytesSeen: true });
-const idx = new Int32Array(CHUNK);
+const index = new SeparatorIndex(CHUNK);
 
 async function gunzipStream(chunkSize: number): Promise<number> {
   let n = 0;
@@ -54,7 +54,7 @@ bench
   })
   .add('separator index (SWAR)', () => {
     let n = 0;
-    for (let o = 0; o < text.length; o += CHUNK) n += indexSeparators(text, o, Math.min(text.length, o + CHUNK), idx);
+    for (let o = 0; o < text.length; o += CHUNK) { index.build(text, o, Math.min(text.length, o + CHUNK)); n += index.spaceCount; }
     return n;
   })
   .add('parse + aggregate (Scanner)', () => scan(text))

@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { indexSeparators } from '../dist/format/separators.js';
+import { SeparatorIndex } from '../dist/format/separators.js';
 
 // The SWAR index must equal a plain byte loop for every byte value, length and alignment.
-function naive(buf: Uint8Array, s: number, e: number): number[] {
-  const out: number[] = [];
-  for (let i = s; i < e; i++) if (buf[i] === 32) out.push(i); else if (buf[i] === 10) out.push(-1 - i);
-  return out;
+function naive(buf: Uint8Array, s: number, e: number) {
+  const spaces: number[] = [], newlines: number[] = [], spacesBefore: number[] = [];
+  for (let i = s; i < e; i++) {
+    if (buf[i] === 32) spaces.push(i);
+    else if (buf[i] === 10) { newlines.push(i); spacesBefore.push(spaces.length); }
+  }
+  return { spaces, newlines, spacesBefore };
 }
 
 describe('indexSeparators', () => {
@@ -17,9 +20,13 @@ describe('indexSeparators', () => {
       backing.set(bytes, offset);
       const buf = backing.subarray(offset, offset + bytes.length);
       const s = Math.min(x, y, bytes.length), e = Math.min(Math.max(x, y), bytes.length);
-      const out = new Int32Array(Math.max(1, e - s));
-      const n = indexSeparators(buf, s, e, out);
-      expect([...out.subarray(0, n)]).toEqual(naive(buf, s, e));
+      const ix = new SeparatorIndex(4);
+      ix.build(buf, s, e);
+      expect({
+        spaces: [...ix.spaces.subarray(0, ix.spaceCount)],
+        newlines: [...ix.newlines.subarray(0, ix.newlineCount)],
+        spacesBefore: [...ix.spacesBefore.subarray(0, ix.newlineCount)],
+      }).toEqual(naive(buf, s, e));
     }), { numRuns: 500 });
   });
 });

@@ -25,9 +25,9 @@ export const NUM_STRIDE = 7;
  */
 export function hashKey(bytes: Uint8Array, off: number, len: number, sport: number, dport: number, proto: number): number {
   let h = HASH_SEED, fs = off;
-  const end = off + len;
+  const end = off + len, view = viewOf(bytes);
   for (let i = off; i <= end; i++) {
-    if (i === end || bytes[i] === 0) { h = hashField(h, bytes, fs, i); fs = i + 1; }
+    if (i === end || bytes[i] === 0) { h = hashField(h, bytes, view, fs, i); fs = i + 1; }
   }
   return mixNumbers(h, sport, dport, proto);
 }
@@ -35,12 +35,15 @@ export function hashKey(bytes: Uint8Array, off: number, len: number, sport: numb
 /** Initial value of {@link hashField} chains. */
 export const HASH_SEED = 0x811c9dc5;
 
-/** Fold the bytes `buf[s, e)` of one key field into `h`. */
-export function hashField(h: number, buf: Uint8Array, s: number, e: number): number {
+/** A DataView with the same indexes as `bytes`: word loads for hashing and comparing keys. */
+export function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Fold the bytes `buf[s, e)` of one key field into `h`; `view` is {@link viewOf} `buf`. */
+export function hashField(h: number, buf: Uint8Array, view: DataView, s: number, e: number): number {
   let i = s;
-  for (; i + 4 <= e; i += 4) {
-    h = Math.imul(h ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)), 0x01000193);
-  }
+  for (; i + 4 <= e; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x01000193);
   let w = (e - s) << 24;
   for (let k = 0; i < e; i++, k += 8) w ^= buf[i] << k;
   return Math.imul(h ^ w, 0x5bd1e995);
@@ -60,6 +63,8 @@ export class DigestTable {
   /** Key bytes of all entries, back to back. */
   keyBytes: Uint8Array;
   keyUsed = 0;
+  /** {@link viewOf} keyBytes, kept in step with it. */
+  private keyView: DataView;
   /** Per entry: key offset, key length, hash, srcport, dstport, protocol. */
   ints: Int32Array;
   /** Per entry: packets lo/hi, bytes lo/hi, start, end, records. */
@@ -75,6 +80,7 @@ export class DigestTable {
     this.ints = new Int32Array((cap >> 1) * INT_STRIDE);
     this.nums = new Float64Array((cap >> 1) * NUM_STRIDE);
     this.keyBytes = new Uint8Array(Math.max(4096, (cap >> 1) * 48));
+    this.keyView = viewOf(this.keyBytes);
   }
 
   /**
@@ -104,7 +110,7 @@ export class DigestTable {
    * Index of the entry whose string part equals the fields `buf[seg[2j], seg[2j+1])` (j = 0..4;
    * a start of -1 stands for `-`), or -1. Compares in place: the scanner need not join the key.
    */
-  findSegments(buf: Uint8Array, seg: Int32Array, hash: number, sport: number, dport: number, proto: number): number {
+  findSegments(buf: Uint8Array, view: DataView, seg: Int32Array, hash: number, sport: number, dport: number, proto: number): number {
     const slots = this.slots, ints = this.ints, kb = this.keyBytes;
     let slot = hash & this.mask;
     for (;;) {
@@ -112,7 +118,7 @@ export class DigestTable {
       if (s === 0) return -1;
       const e = s - 1, b = e * INT_STRIDE;
       if (ints[b + I_HASH] === hash && ints[b + I_SPORT] === sport && ints[b + I_DPORT] === dport && ints[b + I_PROTO] === proto &&
-          segmentsEqual(kb, ints[b + I_KEYOFF], ints[b + I_KEYLEN], buf, seg)) {
+          segmentsEqual(kb, this.keyView, ints[b + I_KEYOFF], ints[b + I_KEYLEN], buf, view, seg)) {
         return e;
       }
       slot = (slot + 1) & this.mask;
@@ -121,7 +127,10 @@ export class DigestTable {
 
   private insertAt(slot: number, key: Uint8Array, off: number, len: number, hash: number, sport: number, dport: number, proto: number): number {
     const e = this.size++;
-    if (this.keyUsed + len > this.keyBytes.length) this.keyBytes = grow(this.keyBytes, this.keyUsed + len);
+    if (this.keyUsed + len > this.keyBytes.length) {
+      this.keyBytes = grow(this.keyBytes, this.keyUsed + len);
+      this.keyView = viewOf(this.keyBytes);
+    }
     this.keyBytes.set(key.subarray(off, off + len), this.keyUsed);
     const b = e * INT_STRIDE, ints = this.ints;
     ints[b + I_KEYOFF] = this.keyUsed;
@@ -208,7 +217,7 @@ export interface TableView {
   readonly nums: Float64Array;
 }
 
-function segmentsEqual(kb: Uint8Array, ko: number, klen: number, buf: Uint8Array, seg: Int32Array): boolean {
+function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, buf: Uint8Array, view: DataView, seg: Int32Array): boolean {
   let k = ko;
   const kend = ko + klen;
   for (let j = 0; j < 10; j += 2) {
@@ -221,7 +230,9 @@ function segmentsEqual(kb: Uint8Array, ko: number, klen: number, buf: Uint8Array
     }
     const e = seg[j + 1];
     if (k + (e - s) > kend) return false;
-    for (let i = s; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
+    let i = s;
+    for (; i + 4 <= e; i += 4, k += 4) if (kv.getUint32(k, true) !== view.getUint32(i, true)) return false;
+    for (; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
   }
   return k === kend;
 }

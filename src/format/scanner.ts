@@ -4,11 +4,11 @@
  * needed field's range straight from that index, parses integers from bytes, and hashes and
  * compares the key's fields in place.
  */
-import { DigestTable, hashField, HASH_SEED, mixNumbers, TWO52 } from '../digest/table.js';
+import { DigestTable, hashField, HASH_SEED, mixNumbers, TWO52, viewOf } from '../digest/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role, STRING_ROLES } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
-import { indexSeparators } from './separators.js';
+import { SeparatorIndex } from './separators.js';
 import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
@@ -43,6 +43,7 @@ export const MAX_LINE_BYTES = 1 << 20;
 
 const DASH = 45, SPACE = 32, NL = 10, CR = 13, ZERO = 48;
 const DASH_FIELD = new Uint8Array([DASH]);
+const DASH_VIEW = new DataView(DASH_FIELD.buffer);
 const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
 /** Ports are 16-bit and protocols 8-bit (IANA numbers); larger values are malformed, not truncated. */
 const MAX_PORT = 65535, MAX_PROTOCOL = 255;
@@ -58,7 +59,11 @@ export class Scanner {
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
   private scratch = new Uint8Array(4096);
   private readonly seg = new Int32Array(10);
-  private idx = new Int32Array(WINDOW);
+  private readonly index = new SeparatorIndex(WINDOW);
+  /** DataView over the buffer being parsed (word loads for key hashing and comparison). */
+  private view: DataView = DASH_VIEW;
+  /** Space positions of the range being parsed (the index's array). */
+  private idx: Int32Array = this.index.spaces;
   /** Roles the layout has, and their columns: the only fields a line's parse looks at. */
   private usedRoles = new Int8Array(0);
   private usedCols = new Int16Array(0);
@@ -102,8 +107,9 @@ export class Scanner {
         continue;
       }
       const end = Math.min(len, p + WINDOW);
-      const n = indexSeparators(buf, p, end, this.idx);
-      const rest = this.lines(buf, p, n);
+      this.index.build(buf, p, end);
+      this.view = viewOf(buf);
+      const rest = this.lines(buf, p);
       // The window's last line is incomplete: re-index it with the next window, or carry it.
       if (rest === p && end < len) { this.appendCarry(buf, p, end); p = end; continue; }
       if (end === len && rest < len) { this.appendCarry(buf, rest, len); return; }
@@ -112,16 +118,15 @@ export class Scanner {
   }
 
   /** Parse every complete line of the indexed window starting at `s`; returns where the rest begins. */
-  private lines(buf: Uint8Array, s: number, n: number): number {
-    const idx = this.idx;
+  private lines(buf: Uint8Array, s: number): number {
+    const ix = this.index, newlines = ix.newlines, before = ix.spacesBefore;
+    this.idx = ix.spaces;
     let k = 0;
-    for (let j = 0; j < n; j++) {
-      const v = idx[j];
-      if (v >= 0) continue;
-      const nl = ~v;
+    for (let i = 0; i < ix.newlineCount; i++) {
+      const nl = newlines[i], j = before[i];
       this.line(buf, s, nl, k, j);
       s = nl + 1;
-      k = j + 1;
+      k = j;
     }
     return s;
   }
@@ -151,9 +156,10 @@ export class Scanner {
       this.counters.records++;
       this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
     } else if (this.carry !== null) {
-      if (this.idx.length < this.carryLen) this.idx = new Int32Array(this.carryLen);
-      const n = indexSeparators(this.carry, 0, this.carryLen, this.idx);
-      this.line(this.carry, 0, this.carryLen, 0, n);
+      this.index.build(this.carry, 0, this.carryLen);
+      this.view = viewOf(this.carry);
+      this.idx = this.index.spaces;
+      this.line(this.carry, 0, this.carryLen, 0, this.index.spaceCount);
     }
     this.carry = null;
     this.carryLen = 0;
@@ -250,19 +256,19 @@ export class Scanner {
 
     // Key: hash the five string fields in place and look up without copying; only a new
     // conversation gets its fields joined (by NUL) into the table's key bytes.
-    const seg = this.seg;
+    const seg = this.seg, view = this.view;
     let h = HASH_SEED;
     for (let j = 0; j < 5; j++) {
       const r = STRING_ROLES[j], fs0 = pos[r * 2];
       seg[j * 2] = fs0;
-      if (fs0 < 0) { h = hashField(h, DASH_FIELD, 0, 1); continue; }
+      if (fs0 < 0) { h = hashField(h, DASH_FIELD, DASH_VIEW, 0, 1); continue; }
       const fe0 = pos[r * 2 + 1];
       seg[j * 2 + 1] = fe0;
-      h = hashField(h, buf, fs0, fe0);
+      h = hashField(h, buf, view, fs0, fe0);
     }
     const hash = mixNumbers(h, sport, dport, proto);
     const t = this.table;
-    let entry = t.findSegments(buf, seg, hash, sport, dport, proto);
+    let entry = t.findSegments(buf, view, seg, hash, sport, dport, proto);
     if (entry < 0) entry = this.insertKey(buf, hash, sport, dport, proto);
     if (packets === ABSENT) packets = 0; else c.packetsSeen = true;
     if (bytes === ABSENT) bytes = 0; else c.bytesSeen = true;

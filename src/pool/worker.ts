@@ -5,7 +5,7 @@
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
 import { DigestTable, packTable } from '../digest/table.js';
-import { CorruptObjectError, errorToData, FlowdigestError } from '../errors.js';
+import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
@@ -51,8 +51,14 @@ async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string): Pr
     }
   } catch (err) {
     gunzip.destroy();
-    if (err instanceof FlowdigestError) throw err;
-    throw new CorruptObjectError(key, (err as Error).message, { cause: err });
+    // Only zlib's own failures mean a bad object; anything else is ours and must say so.
+    if (isZlibError(err)) throw new CorruptObjectError(key, (err as Error).message, { cause: err });
+    throw err;
   }
   return total;
+}
+
+function isZlibError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code === 'ERR_BUFFER_TOO_LARGE');
 }
