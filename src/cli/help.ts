@@ -61,7 +61,7 @@ Options:
       --strict             Fail on the first malformed record
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
       --prefetch N         Objects read ahead at once                  [default: 8]
-      --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 64MB]
+      --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
       --[no-]progress      Progress line on stderr          [default: when a terminal]
   -q, --quiet              No summary on stderr
   -h, --help               This help

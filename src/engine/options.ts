@@ -16,7 +16,9 @@ export interface DigesterOptions {
   /**
    * Stored (compressed) bytes held by the prefetcher and the workers at once. Peak memory is
    * about this plus each worker's partial digest; one larger object still goes through alone.
-   * @default 64 MiB
+   * 32 MiB keeps two workers fed from local disk and eight S3 downloads of typical
+   * (≤ 4 MiB) flow-log objects in flight.
+   * @default 32 MiB
    */
   prefetchBytes?: number;
   /** How `s3://` inputs reach S3 (endpoint, path style, region, retries). @default AWS via the env */
@@ -55,7 +57,7 @@ export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigeste
   return {
     threads: positiveInt('options.threads', o.threads, availableParallelism()),
     prefetchConcurrency: positiveInt('options.prefetchConcurrency', o.prefetchConcurrency, 8),
-    prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 64 * 1024 * 1024),
+    prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 32 * 1024 * 1024),
     s3: validateS3ClientOptions(o.s3),
   };
 }

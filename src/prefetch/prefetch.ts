@@ -8,6 +8,7 @@
  *
  * On error or abort every loop is cancelled and awaited before the generator settles.
  */
+import { setMaxListeners } from 'node:events';
 import { AbortError } from '../errors.js';
 import { ByteBudget } from './byte-budget.js';
 
@@ -23,7 +24,7 @@ export interface Prefetched<R> {
 export interface PrefetchOptions {
   /** Downloads in flight at once. @default 8 */
   concurrency: number;
-  /** Stored bytes held at once (see the memory ceiling above). @default 64 MiB */
+  /** Stored bytes held at once (see the memory ceiling above). */
   maxBytes: number;
   signal?: AbortSignal;
 }
@@ -35,6 +36,8 @@ export async function* prefetch<R extends { size: number }>(
   options: PrefetchOptions,
 ): AsyncGenerator<Prefetched<R>> {
   const inner = new AbortController();
+  // Each loop's budget wait and read listen on it: that is expected, not a leak.
+  setMaxListeners(0, inner.signal);
   const onOuterAbort = () => inner.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) inner.abort(options.signal.reason);
