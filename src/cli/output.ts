@@ -4,13 +4,14 @@
  * gzip-compressed when the name ends in `.gz`.
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { InputError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
 import { isS3Url } from '../sources/s3/url.js';
@@ -26,25 +27,40 @@ export async function withOutput(path: string | undefined, write: (out: Writable
     await uploadToS3(path, write, { ...options.s3, signal: options.signal });
     return;
   }
+  // Devices and pipes (/dev/null, /dev/stdout, a FIFO) are written in place: renaming a
+  // temporary file over them would replace the device with a regular file.
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw new InputError(`${path}: is a directory`, { key: path });
+  if (existing !== null && !existing.isFile()) {
+    const device = createWriteStream(path);
+    await once(device, 'open');
+    await writeTo(device, path.endsWith('.gz'), write);
+    return;
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const file = createWriteStream(tmp);
   await once(file, 'open');
   try {
-    if (path.endsWith('.gz')) {
-      const body = new PassThrough();
-      const done = pipeline(body, createGzip(), file);
-      await write(body);
-      body.end();
-      await done;
-    } else {
-      await write(file);
-      file.end();
-      await once(file, 'finish');
-    }
+    await writeTo(file, path.endsWith('.gz'), write);
     await rename(tmp, path);
   } catch (err) {
     file.destroy();
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Run `write` into `file` (through gzip when asked) and wait until every byte is flushed. */
+async function writeTo(file: Writable, gzip: boolean, write: (out: Writable) => Promise<void>): Promise<void> {
+  if (gzip) {
+    const body = new PassThrough();
+    const done = pipeline(body, createGzip(), file);
+    await write(body);
+    body.end();
+    await done;
+  } else {
+    await write(file);
+    file.end();
+    await once(file, 'finish');
   }
 }
