@@ -83,6 +83,14 @@ export class DigestTable {
     this.keyView = viewOf(this.keyBytes);
   }
 
+  /** Remove every entry, keeping the allocated capacity. Returns this table. */
+  clear(): this {
+    this.slots.fill(0);
+    this.size = 0;
+    this.keyUsed = 0;
+    return this;
+  }
+
   /**
    * Index of the entry for this key, inserting a zeroed one if new.
    * `key[off, off+len)` holds the string part; `hash` must be {@link hashKey} of the same key.

@@ -21,8 +21,6 @@ export interface ScanTask {
   /** For blocks of a stream after the first: the field order in force and the last line number. */
   fields?: string[];
   firstLine?: number;
-  /** Initial capacity hint for the partial table. */
-  capacityHint?: number;
 }
 
 /** What a successful task sends back, after the packed table, as JSON in the buffer's trailer. */

@@ -12,9 +12,14 @@ import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 
 
+// One table per worker, cleared between objects: its arrays keep the size they grew to, so
+// each object neither regrows them nor leaves them behind as garbage. Safe because a worker
+// runs one task at a time and the table is copied out (packed) before the task returns.
+const partial = new DigestTable(16384);
+
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
-    const table = new DigestTable(task.capacityHint ?? 4096);
+    const table = partial.clear();
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
