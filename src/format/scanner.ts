@@ -33,6 +33,8 @@ export interface ScannerOptions {
   /** Continue a stream split into blocks: the layout and line number reached so far. */
   layout?: Layout;
   firstLine?: number;
+  /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
+  index?: SeparatorIndex;
 }
 
 /** Bytes indexed at a time (the index holds one Int32 per byte at worst). */
@@ -59,11 +61,11 @@ export class Scanner {
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
   private scratch = new Uint8Array(4096);
   private readonly seg = new Int32Array(10);
-  private readonly index = new SeparatorIndex(WINDOW);
+  private readonly index: SeparatorIndex;
   /** DataView over the buffer being parsed (word loads for key hashing and comparison). */
   private view: DataView = DASH_VIEW;
   /** Space positions of the range being parsed (the index's array). */
-  private idx: Int32Array = this.index.spaces;
+  private idx: Int32Array;
   /** Roles the layout has, and their columns: the only fields a line's parse looks at. */
   private usedRoles = new Int8Array(0);
   private usedCols = new Int16Array(0);
@@ -75,6 +77,8 @@ export class Scanner {
   private readonly hasWindow: boolean;
 
   constructor(private readonly table: DigestTable, private readonly opts: ScannerOptions) {
+    this.index = opts.index ?? new SeparatorIndex(WINDOW);
+    this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
     this.expectHeader = opts.layout === undefined;

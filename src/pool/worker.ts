@@ -8,14 +8,16 @@ import { DigestTable, packTable } from '../digest/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
+import { SeparatorIndex } from '../format/separators.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 
 
-// One table per worker, cleared between objects: its arrays keep the size they grew to, so
+// One table (and one separator index) per worker, cleared between objects: its arrays keep the size they grew to, so
 // each object neither regrows them nor leaves them behind as garbage. Safe because a worker
 // runs one task at a time and the table is copied out (packed) before the task returns.
 const partial = new DigestTable(16384);
+const index = new SeparatorIndex(256 * 1024);
 
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
@@ -32,6 +34,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       },
       layout: task.fields ? layoutFromFields(task.fields) : undefined,
       firstLine: task.firstLine,
+      index,
     });
     const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;
