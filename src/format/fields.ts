@@ -25,7 +25,8 @@ export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 
 /**
  * Roles the scanner assigns to columns. Small integers so the hot loop indexes typed arrays.
- * String roles come first: their bytes form the key's string part, in this order.
+ * String roles come first (1..5): their bytes form the key's string part, in this order, and the
+ * scanner relies on that numbering.
  */
 export const Role = {
   Ignore: 0,
@@ -48,8 +49,6 @@ export const Role = {
 /** Number of role slots (index 0 unused). */
 export const ROLE_COUNT = 15;
 
-/** The string roles, in key order. */
-export const STRING_ROLES = [Role.Account, Role.Interface, Role.SrcAddr, Role.DstAddr, Role.Action] as const;
 
 /** Field name → role. */
 export const ROLE_BY_FIELD: Readonly<Record<string, number>> = {

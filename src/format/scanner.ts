@@ -6,7 +6,7 @@
  */
 import { DigestTable, hashField, HASH_SEED, mixNumbers, TWO52, viewOf } from '../digest/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
-import { FIELD_BY_ROLE, ROLE_COUNT, Role, STRING_ROLES } from './fields.js';
+import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
@@ -60,7 +60,8 @@ export class Scanner {
   private expectHeader: boolean;
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
   private scratch = new Uint8Array(4096);
-  private readonly seg = new Int32Array(10);
+  /** The string fields' (start, end) pairs: a view of pos for roles 1..5. */
+  private readonly seg = this.pos.subarray(2, 12);
   private readonly index: SeparatorIndex;
   /** DataView over the buffer being parsed (word loads for key hashing and comparison). */
   private view: DataView = DASH_VIEW;
@@ -259,20 +260,17 @@ export class Scanner {
     if (sport > 0 && dport > 0) { if (sport >= dport) sport = 0; else dport = 0; }
 
     // Key: hash the five string fields in place and look up without copying; only a new
-    // conversation gets its fields joined (by NUL) into the table's key bytes.
-    const seg = this.seg, view = this.view;
+    // conversation gets its fields joined (by NUL) into the table's key bytes. The string roles
+    // are 1..5, so pos[2..12) is already the (start, end) list the table compares against.
+    const view = this.view;
     let h = HASH_SEED;
-    for (let j = 0; j < 5; j++) {
-      const r = STRING_ROLES[j], fs0 = pos[r * 2];
-      seg[j * 2] = fs0;
-      if (fs0 < 0) { h = hashField(h, DASH_FIELD, DASH_VIEW, 0, 1); continue; }
-      const fe0 = pos[r * 2 + 1];
-      seg[j * 2 + 1] = fe0;
-      h = hashField(h, buf, view, fs0, fe0);
+    for (let r = 2; r < 12; r += 2) {
+      const fs0 = pos[r];
+      h = fs0 < 0 ? hashField(h, DASH_FIELD, DASH_VIEW, 0, 1) : hashField(h, buf, view, fs0, pos[r + 1]);
     }
     const hash = mixNumbers(h, sport, dport, proto);
     const t = this.table;
-    let entry = t.findSegments(buf, view, seg, hash, sport, dport, proto);
+    let entry = t.findSegments(buf, view, this.seg, hash, sport, dport, proto);
     if (entry < 0) entry = this.insertKey(buf, hash, sport, dport, proto);
     if (packets === ABSENT) packets = 0; else c.packetsSeen = true;
     if (bytes === ABSENT) bytes = 0; else c.bytesSeen = true;
