@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'FD_ERR_ABORTED'
   | 'FD_ERR_WORKER'
   | 'FD_ERR_DIGEST_PARSE'
-  | 'FD_ERR_S3';
+  | 'FD_ERR_S3'
+  | 'FD_ERR_CONFIG'
+  | 'FD_ERR_QUEUE_FULL';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -109,6 +111,22 @@ export class S3Error extends FlowdigestError {
   }
 }
 
+/** The service's configuration is missing, invalid or contradictory. `field` names the variable or flag. */
+export class ConfigError extends FlowdigestError {
+  constructor(variable: string, message: string) {
+    super('FD_ERR_CONFIG', `${variable} ${message}`, { field: variable });
+  }
+}
+
+/** A digest queue is full; try again after `retryAfter` seconds. */
+export class QueueFullError extends FlowdigestError {
+  readonly retryAfter: number;
+  constructor(message: string, retryAfter = 5) {
+    super('FD_ERR_QUEUE_FULL', message);
+    this.retryAfter = retryAfter;
+  }
+}
+
 /**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
@@ -159,4 +177,6 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_WORKER: WorkerError,
   FD_ERR_DIGEST_PARSE: DigestParseError,
   FD_ERR_S3: S3Error,
+  FD_ERR_CONFIG: ConfigError,
+  FD_ERR_QUEUE_FULL: QueueFullError,
 };

@@ -34,7 +34,7 @@ export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
 export { ByteBudget } from './prefetch/byte-budget.js';
 export {
   FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
-  FormatError, DigestParseError, AbortError, WorkerError, S3Error, errorToData, errorFromData,
+  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, errorToData, errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';
 export { applyView } from './graph/views.js';
@@ -50,3 +50,19 @@ export { INTERNET_NODE } from './graph/collapse.js';
 export type {
   GraphFormat, ClusterBy, GraphViewOptions, GraphStyleOptions, GraphOptions, GraphView, DiffOptions, DigestDiff, DiffFormat,
 } from './graph/types.js';
+export { createService, BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, SERVICE_DEFAULTS } from './service/service.js';
+export { resolveServeConfig, SETTINGS, parseDuration } from './service/config.js';
+export type { ServeConfig, Setting, SettingName } from './service/config.js';
+export { digestId, parseWindow, parseRfc3339, WindowError } from './service/ids.js';
+export type { DigestWindow, WindowRules } from './service/ids.js';
+export { FsStorage } from './service/storage/fs.js';
+export { S3Storage } from './service/storage/s3.js';
+export { FsMarker } from './service/marker/fs.js';
+export { S3Marker } from './service/marker/s3.js';
+export { HttpQueuer, QUEUE_EVENT } from './service/queue/http.js';
+export type { HttpQueuerOptions } from './service/queue/http.js';
+export { createLogger } from './service/log.js';
+export { OPENAPI, openapiYaml } from './service/openapi.js';
+export type {
+  Service, ServiceOptions, Storage, StoredBody, StoredKind, DigestMeta, Marker, MarkerRecord, Queuer, DigestJob, Logger, LogLevel,
+} from './service/types.js';

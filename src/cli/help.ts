@@ -14,6 +14,7 @@ Commands:
   merge    Merge digests into the digest of their union
   dot      Draw a digest as a DOT graph (or SVG), with filters, collapsing, clusters
   diff     Edges added, removed or changed between two digests
+  serve    HTTP service that creates, stores and serves digests of time windows
 
 Run 'flowdigest <command> --help' for a command's options and examples.
 
@@ -22,6 +23,7 @@ Examples:
   flowdigest digest s3://my-flow-logs --start 2026-01-15T16:00:00Z --end 2026-01-15T17:00:00Z
   flowdigest digest logs/*.log.gz --start 2026-01-15T16:00:00Z --end 2026-01-15T17:00:00Z
   flowdigest merge monday.log tuesday.log -o week.log
+  flowdigest serve --logs ./AWSLogs --store ./digests
 `;
 
 export const DIGEST_HELP = `flowdigest digest - digest VPC flow logs
@@ -195,4 +197,94 @@ Examples:
   flowdigest diff monday.log tuesday.log -o changes.dot
   flowdigest diff monday.ndjson tuesday.ndjson -f text --changed
   flowdigest digest ./today -f ndjson | flowdigest diff yesterday.ndjson - -f ndjson
+`;
+
+export const SERVE_HELP = `flowdigest serve - the digest service
+
+Usage:
+  flowdigest serve [--port N] [--logs DIR|s3://BUCKET[/PREFIX]] [--store DIR|s3://BUCKET[/PREFIX]] [options]
+
+An HTTP API compatible with vpcflow-digesterd: POST /?start=&stop= queues the
+digest of a window (202, or 409 if stored or in progress); GET /?start=&stop=
+serves it (200, 204 while in progress, 404 if never asked for), as text (gzip
+when the client accepts it), or &format=ndjson|dot|svg|stats. Times are RFC 3339
+and are truncated to the minute before they are checked; the digest ID is a
+UUIDv5 of the UTC instants, so offsets do not matter. A job digests exactly the
+records whose end is in [start, stop). Also: POST /{topic}/{event} (the worker),
+GET /graph, GET /diff, GET /healthz, GET /metrics (Prometheus), GET /openapi.yaml.
+
+With no configuration it serves the bundled sample (windows on 2026-01-15 from
+16:20 to 16:50 UTC) and keeps digests and markers in ./.flowdigest. Logs are JSON
+lines on stdout. SIGTERM or SIGINT stop accepting requests and give running jobs
+the grace period; a job cut short leaves its marker, which expires, so asking
+again later makes it.
+
+Every option has an environment variable; flags win over variables, and the
+FLOWDIGEST_* variables over the Go service's. A FLOWDIGEST_* variable and a Go
+one that disagree, a region for a location that is not in S3, or a misspelt
+FLOWDIGEST_* variable stop the start with a message naming it.
+
+Options (flag, variable, Go service's variable):
+  --port N                 PORT, FLOWDIGEST_PORT                            [default: 8080]
+                           Port to listen on (0: any free port)
+  --host ADDR              FLOWDIGEST_HOST                              [default: 127.0.0.1]
+                           Address to listen on (0.0.0.0: every interface)
+  --logs DIR|s3://B[/P]    FLOWDIGEST_LOGS, VPC_FLOW_LOGS_BUCKET (a bucket name)
+                           Flow logs: a directory in the AWS layout, or S3  [default: the sample]
+  --logs-region R          FLOWDIGEST_LOGS_REGION, VPC_FLOW_LOGS_BUCKET_REGION
+  --store DIR|s3://B[/P]   FLOWDIGEST_STORE, DIGEST_STORAGE_BUCKET (a bucket name)
+                           Where digests are stored                   [default: ./.flowdigest]
+  --store-region R         FLOWDIGEST_STORE_REGION, DIGEST_STORAGE_BUCKET_REGION
+  --markers DIR|s3://B[/P] FLOWDIGEST_MARKERS, DIGEST_PROGRESS_BUCKET (a bucket name)
+                           Where in-progress markers are kept          [default: STORE/markers]
+  --markers-region R       FLOWDIGEST_MARKERS_REGION, DIGEST_PROGRESS_BUCKET_REGION
+  --progress-timeout DUR   FLOWDIGEST_PROGRESS_TIMEOUT, DIGEST_PROGRESS_TIMEOUT       [default: 2m]
+                           A marker not refreshed for this long means its worker died; running
+                           jobs refresh theirs every third of it (plain numbers are ms)
+  --queue Q                FLOWDIGEST_QUEUE, STREAM_APPLIANCE_ENDPOINT            [default: memory]
+                           memory (in-process), self (POST to this service's own worker
+                           route), or an event bus: http(s)://HOST[:PORT][/PATH] or HOST:PORT
+  --topic NAME             FLOWDIGEST_TOPIC, STREAM_APPLIANCE_TOPIC         [default: digest-queue]
+                           The HTTP queue POSTs jobs to QUEUE/NAME/digest
+  --accounts A,B           FLOWDIGEST_ACCOUNTS, VPC_FLOW_LOGS_SCAN_ACCOUNTS        [default: all]
+  --regions R,S            FLOWDIGEST_REGIONS, VPC_FLOW_LOGS_SCAN_REGIONS          [default: all]
+  --prefetch N             FLOWDIGEST_PREFETCH, VPC_MAX_CONCURRENT_PREFETCH           [default: 8]
+  --prefetch-bytes SIZE    FLOWDIGEST_PREFETCH_BYTES, VPC_MAX_BYTES_PREFETCH       [default: 64MB]
+  --workers N              FLOWDIGEST_WORKERS         Threads of the one pool all jobs share
+                                                                     [default: available cores]
+  --jobs N                 FLOWDIGEST_JOBS            Jobs digesting at once          [default: 1]
+  --max-queued N           FLOWDIGEST_MAX_QUEUED      Jobs waiting; more get 503 with
+                                                      Retry-After                    [default: 16]
+  --max-window DUR         FLOWDIGEST_MAX_WINDOW      Longest window                  [default: 7d]
+  --request-timeout DUR    FLOWDIGEST_REQUEST_TIMEOUT Time to receive a request (then 408);
+                                                      idle sockets close after twice it
+                                                                                     [default: 30s]
+  --grace DUR              FLOWDIGEST_GRACE           How long running jobs may finish on
+                                                      SIGTERM/SIGINT                 [default: 30s]
+  --skip-bad-objects       FLOWDIGEST_SKIP_BAD_OBJECTS  Skip unreadable objects (listed in the
+                                                      stats) instead of failing the job
+  --log-level L            FLOWDIGEST_LOG_LEVEL       debug, info, warn, error, silent [default: info]
+  --endpoint URL           FLOWDIGEST_ENDPOINT        S3-compatible endpoint (AWS_ENDPOINT_URL_S3
+                                                      works too)
+  --path-style             FLOWDIGEST_PATH_STYLE      Address buckets as URL/BUCKET/KEY
+  -h, --help               This help
+
+  FLOWDIGEST_TOKEN         When set (16+ characters), every route but /healthz and
+                           /openapi.yaml needs "Authorization: Bearer TOKEN"; the HTTP
+                           queue sends it. It is never logged. Without it, keep the
+                           default host (loopback).
+  USE_IAM                  Accepted (true or false) for the Go service's sake; credentials
+                           always come from the AWS SDK's chain (env, ~/.aws, SSO, roles).
+  DUR is 250ms, 90s, 5m, 2h or 7d. The Go service's *_ROLE variables are refused: give
+  roles to the SDK (AWS_PROFILE with role_arn, or AWS_ROLE_ARN + web identity).
+
+Examples:
+  flowdigest serve
+  curl -X POST 'localhost:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
+  curl --compressed 'localhost:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
+  curl 'localhost:8080/graph?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z&top=20&format=svg' > top.svg
+  flowdigest serve --port 9000 --logs s3://my-flow-logs --store s3://my-digests/v1 --jobs 2
+  PORT=8080 VPC_FLOW_LOGS_BUCKET=my-flow-logs DIGEST_STORAGE_BUCKET=my-digests \\
+    DIGEST_PROGRESS_BUCKET=my-progress DIGEST_PROGRESS_TIMEOUT=100000 \\
+    STREAM_APPLIANCE_ENDPOINT=127.0.0.1:8080 flowdigest serve
 `;

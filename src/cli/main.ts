@@ -13,6 +13,8 @@ const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<
   merge: (argv, signal) => mergeCommand(argv, signal),
   dot: (argv) => dotCommand(argv),
   diff: (argv) => diffCommand(argv),
+  // Loaded on demand: the service's modules are not worth loading for the other commands.
+  serve: async (argv, signal) => (await import('./commands/serve.js')).serveCommand(argv, signal),
 };
 
 export async function main(argv: string[]): Promise<number> {

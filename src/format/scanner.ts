@@ -232,9 +232,16 @@ export class Scanner {
       const len = pos[Role.Status * 2 + 1] - ss;
       if (!(len === 2 && buf[ss] === 79 && buf[ss + 1] === 75)) {
         const status = latin1(buf, ss, ss + len);
-        if (status === 'NODATA') { c.nodata++; return; }
-        if (status === 'SKIPDATA') { c.skipdata++; return; }
-        return this.malformed(`unknown log-status '${clip(status)}'`);
+        const nodata = status === 'NODATA';
+        if (!nodata && status !== 'SKIPDATA') return this.malformed(`unknown log-status '${clip(status)}'`);
+        // A window selects NODATA / SKIPDATA records by `end` too, so a window's counts are its own.
+        if (this.hasWindow) {
+          const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
+          if (end < ABSENT) return this.badNumber(buf, [0, 0, 0, 0, end, 0, 0]);
+          if (end === ABSENT || end < this.windowStart || end >= this.windowEnd) { c.filtered++; return; }
+        }
+        if (nodata) c.nodata++; else c.skipdata++;
+        return;
       }
     }
 

@@ -61,9 +61,11 @@ describe('referenceDigest', () => {
     const d = digest(text, { start: 100, end: 200 });
     expect(d.stats).toMatchObject({ digested: 2, filtered: 3 });
     expect(d.rows.map((r) => r.end)).toEqual([100, 199]);
-    // Malformed and NODATA are classified before the window.
+    // Malformed records are classified before the window; NODATA / SKIPDATA are selected by `end` too.
     expect(digest('2 1 e - - - - - - - 1 5 - NODATA\n2 1 e a b 1 2 6 1 1x 1 5 ACCEPT OK', { start: 100, end: 200 }).stats)
-      .toMatchObject({ nodata: 1, malformed: 1, filtered: 0 });
+      .toMatchObject({ nodata: 0, malformed: 1, filtered: 1 });
+    expect(digest('2 1 e - - - - - - - 1 150 - NODATA\n2 1 e - - - - - - - 1 150 - SKIPDATA\n2 1 e - - - - - - - 1 200 - SKIPDATA', { start: 100, end: 200 }).stats)
+      .toMatchObject({ nodata: 1, skipdata: 1, filtered: 1 });
   });
 
   it('sums exactly beyond 2^53', () => {

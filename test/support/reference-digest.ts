@@ -113,8 +113,16 @@ export function referenceDigest(
 
       if (ix['log-status'] >= 0) {
         const status = t[ix['log-status']];
-        if (status === 'NODATA') { stats.nodata++; continue; }
-        if (status === 'SKIPDATA') { stats.skipdata++; continue; }
+        if (status === 'NODATA' || status === 'SKIPDATA') {
+          // A window selects these by `end` too.
+          if (windowed) {
+            const end = num(t, ix.end);
+            if (end === undefined) { stats.malformed++; continue; }
+            if (end === null || end < winStart || end >= winEnd) { stats.filtered++; continue; }
+          }
+          if (status === 'NODATA') stats.nodata++; else stats.skipdata++;
+          continue;
+        }
         if (status !== 'OK') { stats.malformed++; continue; }
       }
 

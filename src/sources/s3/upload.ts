@@ -6,6 +6,7 @@
  *
  * Memory: at most `queueSize × partSize` bytes are buffered (4 × 8 MiB).
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Writable } from 'node:stream';
 import { PassThrough, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -21,6 +22,8 @@ export interface S3UploadOptions extends S3ClientOptions {
   contentType?: string;
   /** Bytes per part; S3's minimum is 5 MiB. @default 8 MiB */
   partSize?: number;
+  /** A ready client to use (and leave open) instead of one built from the other options. */
+  client?: S3Client;
 }
 
 const PART_SIZE = 8 * 1024 * 1024;
@@ -32,9 +35,9 @@ const QUEUE_SIZE = 4;
  */
 export async function uploadToS3(url: string, write: (out: Writable) => Promise<void>, options: S3UploadOptions = {}): Promise<void> {
   const { bucket, key } = parseS3Url(url, 'object');
-  const { signal, contentType, partSize = PART_SIZE, ...clientOptions } = options;
+  const { signal, contentType, partSize = PART_SIZE, client: given, ...clientOptions } = options;
   signal?.throwIfAborted();
-  const [client, { Upload }] = await Promise.all([createS3Client(clientOptions), import('@aws-sdk/lib-storage')]);
+  const [client, { Upload }] = await Promise.all([given ?? createS3Client(clientOptions), import('@aws-sdk/lib-storage')]);
 
   const input = new PassThrough({ highWaterMark: 1 << 20 });
   const gzip = key.endsWith('.gz');

@@ -1,0 +1,308 @@
+/**
+ * `flowdigest serve` configuration: flags, then FLOWDIGEST_* variables, then the Go service's
+ * variables (vpcflow-digesterd), then defaults. Everything is validated at start-up; the first
+ * problem is one ConfigError naming the flag or variable. Misspelt FLOWDIGEST_* variables are
+ * errors with a suggestion, so a typo never silently falls back to a default.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { suggest } from '../cli/args.js';
+import { ConfigError } from '../errors.js';
+import { isS3Url, parseS3Url } from '../sources/s3/url.js';
+import { formatDuration } from './ids.js';
+import { LOG_LEVELS } from './log.js';
+import { parseQueueEndpoint } from './queue/http.js';
+import { BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, defaultMarkers, SERVICE_DEFAULTS } from './service.js';
+import type { LogLevel, ServiceOptions } from './types.js';
+
+type Env = Record<string, string | undefined>;
+
+/** One setting: its flag, its variable, the Go service's variable, and its help line. */
+export interface Setting {
+  flag: string;
+  env: string;
+  /** Other variables that set it, lowest precedence last (PORT; the Go service's). */
+  aliases: readonly string[];
+  boolean?: boolean;
+  /** Value name in help (`N`, `DIR|s3://BUCKET[/PREFIX]`). */
+  arg?: string;
+  help: string;
+  default: string;
+}
+
+const D = SERVICE_DEFAULTS;
+
+/** Every setting, in help order. */
+export const SETTINGS = {
+  port: { flag: 'port', env: 'FLOWDIGEST_PORT', aliases: ['PORT'], arg: 'N', help: 'Port to listen on (0: any free port)', default: '8080' },
+  host: { flag: 'host', env: 'FLOWDIGEST_HOST', aliases: [], arg: 'ADDR', help: 'Address to listen on (0.0.0.0: every interface)', default: '127.0.0.1' },
+  logs: { flag: 'logs', env: 'FLOWDIGEST_LOGS', aliases: ['VPC_FLOW_LOGS_BUCKET'], arg: 'DIR|s3://B[/P]', help: 'Flow logs: a directory in the AWS layout, or a bucket (Go: bucket name)', default: 'the bundled sample' },
+  logsRegion: { flag: 'logs-region', env: 'FLOWDIGEST_LOGS_REGION', aliases: ['VPC_FLOW_LOGS_BUCKET_REGION'], arg: 'R', help: 'Region of the logs bucket', default: 'AWS_REGION' },
+  store: { flag: 'store', env: 'FLOWDIGEST_STORE', aliases: ['DIGEST_STORAGE_BUCKET'], arg: 'DIR|s3://B[/P]', help: 'Where digests are stored (Go: bucket name)', default: `./${DEFAULT_STORE}` },
+  storeRegion: { flag: 'store-region', env: 'FLOWDIGEST_STORE_REGION', aliases: ['DIGEST_STORAGE_BUCKET_REGION'], arg: 'R', help: 'Region of the store bucket', default: 'AWS_REGION' },
+  markers: { flag: 'markers', env: 'FLOWDIGEST_MARKERS', aliases: ['DIGEST_PROGRESS_BUCKET'], arg: 'DIR|s3://B[/P]', help: 'Where in-progress markers are kept (Go: bucket name)', default: 'STORE/markers' },
+  markersRegion: { flag: 'markers-region', env: 'FLOWDIGEST_MARKERS_REGION', aliases: ['DIGEST_PROGRESS_BUCKET_REGION'], arg: 'R', help: 'Region of the markers bucket', default: 'AWS_REGION' },
+  progressTimeout: { flag: 'progress-timeout', env: 'FLOWDIGEST_PROGRESS_TIMEOUT', aliases: ['DIGEST_PROGRESS_TIMEOUT'], arg: 'DUR', help: 'A marker not refreshed this long means its worker died (plain numbers: ms)', default: formatDuration(D.progressTimeout) },
+  queue: { flag: 'queue', env: 'FLOWDIGEST_QUEUE', aliases: ['STREAM_APPLIANCE_ENDPOINT'], arg: 'Q', help: "memory, self (POST to this service's worker route), or an event bus URL / host:port", default: 'memory' },
+  topic: { flag: 'topic', env: 'FLOWDIGEST_TOPIC', aliases: ['STREAM_APPLIANCE_TOPIC'], arg: 'NAME', help: 'Topic in the worker path the HTTP queue POSTs to: /TOPIC/digest', default: DEFAULT_TOPIC },
+  accounts: { flag: 'accounts', env: 'FLOWDIGEST_ACCOUNTS', aliases: ['VPC_FLOW_LOGS_SCAN_ACCOUNTS'], arg: 'A,B', help: 'Digest only these accounts', default: 'all' },
+  regions: { flag: 'regions', env: 'FLOWDIGEST_REGIONS', aliases: ['VPC_FLOW_LOGS_SCAN_REGIONS'], arg: 'R,S', help: 'Digest only these regions', default: 'all' },
+  prefetch: { flag: 'prefetch', env: 'FLOWDIGEST_PREFETCH', aliases: ['VPC_MAX_CONCURRENT_PREFETCH'], arg: 'N', help: 'Objects read ahead at once (shared by running jobs)', default: '8' },
+  prefetchBytes: { flag: 'prefetch-bytes', env: 'FLOWDIGEST_PREFETCH_BYTES', aliases: ['VPC_MAX_BYTES_PREFETCH'], arg: 'SIZE', help: 'Stored bytes held in flight per job, e.g. 64MB (plain numbers: bytes)', default: '64MB' },
+  workers: { flag: 'workers', env: 'FLOWDIGEST_WORKERS', aliases: [], arg: 'N', help: 'Worker threads of the one pool all jobs share', default: 'available cores' },
+  jobs: { flag: 'jobs', env: 'FLOWDIGEST_JOBS', aliases: [], arg: 'N', help: 'Jobs digesting at once', default: String(D.jobs) },
+  maxQueued: { flag: 'max-queued', env: 'FLOWDIGEST_MAX_QUEUED', aliases: [], arg: 'N', help: 'Jobs waiting beyond those; more get 503 + Retry-After', default: String(D.maxQueued) },
+  maxWindow: { flag: 'max-window', env: 'FLOWDIGEST_MAX_WINDOW', aliases: [], arg: 'DUR', help: 'Longest window', default: formatDuration(D.maxWindow) },
+  requestTimeout: { flag: 'request-timeout', env: 'FLOWDIGEST_REQUEST_TIMEOUT', aliases: [], arg: 'DUR', help: 'Time to receive a request (then 408); idle sockets close after twice it', default: formatDuration(D.requestTimeout) },
+  grace: { flag: 'grace', env: 'FLOWDIGEST_GRACE', aliases: [], arg: 'DUR', help: 'On SIGTERM/SIGINT, how long running jobs may finish', default: formatDuration(D.grace) },
+  skipBadObjects: { flag: 'skip-bad-objects', env: 'FLOWDIGEST_SKIP_BAD_OBJECTS', aliases: [], boolean: true, help: 'Skip unreadable objects (listed in the stats) instead of failing the job', default: 'false' },
+  logLevel: { flag: 'log-level', env: 'FLOWDIGEST_LOG_LEVEL', aliases: [], arg: 'L', help: `JSON log level: ${LOG_LEVELS.join(', ')}`, default: 'info' },
+  endpoint: { flag: 'endpoint', env: 'FLOWDIGEST_ENDPOINT', aliases: [], arg: 'URL', help: 'S3-compatible endpoint (also AWS_ENDPOINT_URL_S3)', default: 'AWS' },
+  pathStyle: { flag: 'path-style', env: 'FLOWDIGEST_PATH_STYLE', aliases: [], boolean: true, help: 'Address buckets as URL/BUCKET/KEY (MinIO, s3rver)', default: 'false' },
+} as const satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** Variables read besides the settings. */
+const TOKEN_ENV = 'FLOWDIGEST_TOKEN';
+const KNOWN_FLOWDIGEST = [...Object.values(SETTINGS).map((s) => s.env), TOKEN_ENV];
+/** Go variables that cannot be honoured, and what to do instead. */
+const UNSUPPORTED: Record<string, string> = {
+  VPC_FLOW_LOGS_BUCKET_ROLE: 'is not supported: give the role to the AWS SDK (AWS_PROFILE with role_arn, or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE)',
+  DIGEST_STORAGE_BUCKET_ROLE: 'is not supported: give the role to the AWS SDK (AWS_PROFILE with role_arn, or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE)',
+  DIGEST_PROGRESS_BUCKET_ROLE: 'is not supported: give the role to the AWS SDK (AWS_PROFILE with role_arn, or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE)',
+  AWS_CREDENTIALS_FILE: 'is not read: set AWS_SHARED_CREDENTIALS_FILE, which the AWS SDK reads',
+  AWS_CREDENTIALS_PROFILE: 'is not read: set AWS_PROFILE, which the AWS SDK reads',
+};
+
+/** The resolved configuration of `flowdigest serve`. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  grace: number;
+  logLevel: LogLevel;
+  /** Options for createService (logger aside). */
+  service: ServiceOptions & { logs: string; store: string; markers: string };
+  /** Where each setting that was given came from (`--port`, `PORT`, ...), for the start-up log. */
+  origins: Partial<Record<SettingName, string>>;
+}
+
+type Flags = Partial<Record<string, string | boolean>>;
+
+/**
+ * Resolve flags and `env` into a validated configuration.
+ * @throws ConfigError naming the flag or variable at fault.
+ */
+export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeConfig {
+  for (const name of Object.keys(env).sort()) {
+    if (name.startsWith('FLOWDIGEST_') && !KNOWN_FLOWDIGEST.includes(name)) {
+      throw new ConfigError(name, `is not a flowdigest variable${suggest(name, KNOWN_FLOWDIGEST)}`);
+    }
+    if (UNSUPPORTED[name] !== undefined && env[name] !== '') throw new ConfigError(name, UNSUPPORTED[name]);
+  }
+  if (env.USE_IAM !== undefined && !/^(true|false)$/i.test(env.USE_IAM)) {
+    throw new ConfigError('USE_IAM', `'${env.USE_IAM}' must be true or false (credentials always come from the AWS SDK's chain)`);
+  }
+
+  const origins: Partial<Record<SettingName, string>> = {};
+  // The value of a setting and the name it came from; FLOWDIGEST_* and a Go variable that disagree are an error.
+  const raw = (name: SettingName): { value: string; from: string } | undefined => {
+    const s: Setting = SETTINGS[name];
+    const flag = flags[s.flag];
+    if (flag !== undefined) {
+      origins[name] = `--${s.flag}`;
+      return { value: typeof flag === 'boolean' ? String(flag) : flag, from: `--${s.flag}` };
+    }
+    const given = [s.env, ...s.aliases].filter((v) => env[v] !== undefined && env[v] !== '').map((v) => ({ value: env[v]!, from: v }));
+    if (given.length === 0) return undefined;
+    for (const other of given.slice(1)) {
+      if (normalize(name, other) !== normalize(name, given[0])) {
+        throw new ConfigError(given[0].from, `and ${other.from} disagree ('${given[0].value}' vs '${other.value}'): set one of them`);
+      }
+    }
+    origins[name] = given[0].from;
+    return given[0];
+  };
+
+  const str = (name: SettingName) => raw(name);
+  const int = (name: SettingName, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const r = raw(name);
+    if (r === undefined) return undefined;
+    if (!/^\d+$/.test(r.value) || Number(r.value) < min || Number(r.value) > max) throw new ConfigError(r.from, `'${r.value}' must be an integer from ${min} to ${max}`);
+    return Number(r.value);
+  };
+  const duration = (name: SettingName, min: number) => {
+    const r = raw(name);
+    if (r === undefined) return undefined;
+    const ms = parseDuration(r.value);
+    if (ms === undefined || ms < min) throw new ConfigError(r.from, `'${r.value}' must be a duration of at least ${formatDuration(min)} (e.g. 90s, 5m, 2h, 7d; plain numbers are ms)`);
+    return ms;
+  };
+  const bool = (name: SettingName) => {
+    const r = raw(name);
+    if (r === undefined) return undefined;
+    if (/^(true|1|yes)$/i.test(r.value)) return true;
+    if (/^(false|0|no)$/i.test(r.value)) return false;
+    throw new ConfigError(r.from, `'${r.value}' must be true or false`);
+  };
+  const list = (name: SettingName, item: RegExp, example: string) => {
+    const r = raw(name);
+    if (r === undefined) return undefined;
+    const items = r.value.split(',').map((s) => s.trim());
+    const bad = items.find((s) => !item.test(s));
+    if (bad !== undefined) throw new ConfigError(r.from, `'${r.value}' must be a comma-separated list such as ${example}${bad === '' ? ' (it has an empty item)' : ''}`);
+    return items;
+  };
+  const region = (name: SettingName) => {
+    const r = raw(name);
+    if (r !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.value)) throw new ConfigError(r.from, `'${r.value}' is not a region name (e.g. us-west-2)`);
+    return r;
+  };
+  const location = (name: 'logs' | 'store' | 'markers') => {
+    const r = raw(name);
+    if (r === undefined) return undefined;
+    const value = isGoBucket(name, r.from) && !isS3Url(r.value) ? `s3://${r.value}` : r.value;
+    if (isS3Url(value)) {
+      try { parseS3Url(value, 'prefix'); } catch (err) { throw new ConfigError(r.from, (err as Error).message.replace(/^'[^']*' /, `'${r.value}' `)); }
+    }
+    return { value, from: r.from };
+  };
+
+  const port = int('port', 0, 65535) ?? 8080;
+  const host = str('host')?.value ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) throw new ConfigError(origins.host!, `'${host}' is not a host name or address`);
+
+  const logsAt = location('logs');
+  const logs = logsAt?.value ?? BUNDLED_LOGS;
+  if (!isS3Url(logs)) {
+    let kind: string;
+    try {
+      const st = statSync(logs);
+      kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    } catch {
+      kind = 'missing';
+    }
+    if (kind === 'missing' || kind === 'other') {
+      throw logsAt === undefined
+        ? new ConfigError(SETTINGS.logs.env, `is not set and the bundled sample (${logs}) is missing: set it to a directory or s3://bucket`)
+        : new ConfigError(logsAt.from, `'${logsAt.value}' is not a directory or file`);
+    }
+  }
+  const storeAt = location('store');
+  const store = storeAt?.value ?? resolve(DEFAULT_STORE);
+  const markers = location('markers')?.value ?? defaultMarkers(store);
+
+  const regions: NonNullable<ServiceOptions['regions']> = {};
+  for (const [name, where, value] of [['logsRegion', 'logs', logs], ['storeRegion', 'store', store], ['markersRegion', 'markers', markers]] as const) {
+    const r = region(name);
+    if (r === undefined) continue;
+    if (!isS3Url(value)) throw new ConfigError(r.from, `is set, but the ${where} are not in S3 (${value})`);
+    regions[where] = r.value;
+  }
+
+  const queueRaw = str('queue');
+  let queuer: string = 'memory';
+  if (queueRaw !== undefined && queueRaw.value !== 'memory') {
+    if (queueRaw.value === 'self') queuer = 'self';
+    else {
+      const endpoint = parseQueueEndpoint(queueRaw.value);
+      if (endpoint === undefined) throw new ConfigError(queueRaw.from, "must be 'memory', 'self', an http(s):// URL without credentials, or host:port");
+      queuer = endpoint;
+    }
+  }
+  const topic = str('topic');
+  if (topic !== undefined) {
+    if (queuer === 'memory') throw new ConfigError(topic.from, `is set, but jobs go to the in-process queue: set ${SETTINGS.queue.env} (or STREAM_APPLIANCE_ENDPOINT) too, or unset it`);
+    if (!/^[A-Za-z0-9._~-]{1,128}$/.test(topic.value)) throw new ConfigError(topic.from, `'${topic.value}' must be 1-128 letters, digits, or . _ ~ -`);
+  }
+
+  const token = env[TOKEN_ENV];
+  if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
+    // The value is never echoed.
+    throw new ConfigError(TOKEN_ENV, 'must be at least 16 printable characters without spaces');
+  }
+
+  const endpoint = str('endpoint');
+  if (endpoint !== undefined) {
+    let u: URL | undefined;
+    try { u = new URL(endpoint.value); } catch { u = undefined; }
+    if (u === undefined || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '') {
+      throw new ConfigError(endpoint.from, 'must be an http:// or https:// URL without credentials');
+    }
+  }
+  const pathStyle = bool('pathStyle');
+
+  const logLevelRaw = str('logLevel');
+  if (logLevelRaw !== undefined && !LOG_LEVELS.includes(logLevelRaw.value as LogLevel)) {
+    throw new ConfigError(logLevelRaw.from, `'${logLevelRaw.value}' must be one of ${LOG_LEVELS.join(', ')}${suggest(logLevelRaw.value, LOG_LEVELS)}`);
+  }
+
+  const service: ServeConfig['service'] = { logs, store, markers, queuer };
+  const set = <K extends keyof ServiceOptions>(key: K, v: ServiceOptions[K] | undefined) => { if (v !== undefined) (service as ServiceOptions)[key] = v; };
+  if (Object.keys(regions).length > 0) service.regions = regions;
+  set('topic', topic?.value);
+  set('progressTimeout', duration('progressTimeout', 100));
+  set('maxWindow', duration('maxWindow', 60_000));
+  set('requestTimeout', duration('requestTimeout', 1000));
+  set('jobs', int('jobs', 1, 64));
+  set('maxQueued', int('maxQueued', 0, 100_000));
+  set('scanAccounts', list('accounts', /^(\d{12}|unknown)$/, '123456789012,210987654321'));
+  set('scanRegions', list('regions', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1,eu-west-1'));
+  set('skipBadObjects', bool('skipBadObjects'));
+  set('token', token);
+  const digester: { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number } = {};
+  const threads = int('workers', 1, 256);
+  if (threads !== undefined) digester.threads = threads;
+  const prefetch = int('prefetch', 1, 1024);
+  if (prefetch !== undefined) digester.prefetchConcurrency = prefetch;
+  const bytes = raw('prefetchBytes');
+  if (bytes !== undefined) {
+    const n = parseSize(bytes.value);
+    if (n === undefined) throw new ConfigError(bytes.from, `'${bytes.value}' is not a size (e.g. 64MB, 512KiB, 150000000)`);
+    digester.prefetchBytes = n;
+  }
+  if (Object.keys(digester).length > 0) service.digester = digester;
+  if (endpoint !== undefined || pathStyle !== undefined) {
+    service.s3 = { ...(endpoint === undefined ? {} : { endpoint: endpoint.value }), ...(pathStyle === undefined ? {} : { forcePathStyle: pathStyle }) };
+  }
+  return {
+    port, host, grace: duration('grace', 0) ?? D.grace,
+    logLevel: (logLevelRaw?.value as LogLevel | undefined) ?? 'info',
+    service, origins,
+  };
+}
+
+/** Whether `from` is one of the Go service's bucket variables, which hold bare bucket names. */
+function isGoBucket(name: SettingName, from: string): boolean {
+  return (name === 'logs' || name === 'store' || name === 'markers') && (SETTINGS[name].aliases as readonly string[]).includes(from);
+}
+
+function normalize(name: SettingName, { value, from }: { value: string; from: string }): string {
+  if (name === 'logs' || name === 'store' || name === 'markers') {
+    return (isGoBucket(name, from) && !isS3Url(value) ? `s3://${value}` : value).replace(/\/+$/, '');
+  }
+  if (name === 'progressTimeout') return String(parseDuration(value) ?? value);
+  if (name === 'prefetchBytes') return String(parseSize(value) ?? value);
+  return value.trim();
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `250ms`, `90s`, `5m`, `2h`, `7d`, or plain milliseconds (as DIGEST_PROGRESS_TIMEOUT was). */
+export function parseDuration(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(value.trim());
+  if (m === null) return undefined;
+  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 'ms'];
+  return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : undefined;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20, g: 1 << 30, gb: 1 << 30, gib: 1 << 30 };
+
+/** `64MB`, `512KiB`, or plain bytes (as VPC_MAX_BYTES_PREFETCH was). */
+export function parseSize(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  if (m === null || unit === undefined) return undefined;
+  const n = Math.floor(Number(m[1]) * unit);
+  return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
+}

@@ -1,0 +1,61 @@
+/** Markers as files `{id}_in_progress` (the Go service's name) in a directory, written atomically. */
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeTextAtomic } from '../atomic-file.js';
+import { ID_PATTERN } from '../ids.js';
+import { assertId, MARKER_SUFFIX } from '../storage/names.js';
+import type { Marker, MarkerRecord } from './types.js';
+import { decodeMarker, encodeMarker } from './record.js';
+
+export class FsMarker implements Marker {
+  readonly description: string;
+  private readonly dir: string;
+  private ready: Promise<unknown> | undefined;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    this.description = this.dir;
+  }
+
+  private path(id: string): string {
+    return join(this.dir, `${assertId(id)}${MARKER_SUFFIX}`);
+  }
+
+  async get(id: string): Promise<MarkerRecord | undefined> {
+    const path = this.path(id);
+    try {
+      const [text, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+      return decodeMarker(id, text, st.mtimeMs);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async set(record: MarkerRecord): Promise<void> {
+    this.ready ??= mkdir(this.dir, { recursive: true });
+    await this.ready;
+    await writeTextAtomic(this.path(record.id), encodeMarker(record));
+  }
+
+  async clear(id: string): Promise<void> {
+    await rm(this.path(id), { force: true });
+  }
+
+  async *list(): AsyncIterable<MarkerRecord> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const name of names) {
+      if (!name.endsWith(MARKER_SUFFIX)) continue;
+      const id = name.slice(0, -MARKER_SUFFIX.length);
+      if (!ID_PATTERN.test(id)) continue;
+      const record = await this.get(id);
+      if (record !== undefined) yield record;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/** Marker records and the Marker interface (built in: ./fs.ts, ./s3.ts). */
+import type { DigestJob } from '../queue/types.js';
+
+/** What a marker says: a job is in progress (until it goes stale), or it failed. */
+export interface MarkerRecord extends DigestJob {
+  state: 'in_progress' | 'failed';
+  /** Epoch ms of the last write. A record older than the progress timeout is stale. */
+  updatedAt: number;
+  /** Why the job failed (state `failed`). */
+  message?: string;
+}
+
+/**
+ * Marks digests in progress. The service, not the marker, decides staleness from `updatedAt`,
+ * so an implementation only reads, writes, deletes and lists records.
+ */
+export interface Marker {
+  readonly description: string;
+  get(id: string): Promise<MarkerRecord | undefined>;
+  set(record: MarkerRecord): Promise<void>;
+  /** Remove the marker; no error when there is none. */
+  clear(id: string): Promise<void>;
+  /** Every marker, for the sweep that removes stale ones. */
+  list(): AsyncIterable<MarkerRecord>;
+}

@@ -1,0 +1,94 @@
+/**
+ * Public types of the digest service: the options of {@link createService}, the service, and
+ * the logger. The pluggable modules' types live with them (storage/, marker/, queue/) and are
+ * re-exported here.
+ */
+import type { DigestInput, Digester } from '../engine/digester.js';
+import type { S3ClientOptions } from '../sources/s3/client.js';
+import type { Marker } from './marker/types.js';
+import type { Queuer } from './queue/types.js';
+import type { Storage } from './storage/types.js';
+
+export type { DigestJob, Queuer } from './queue/types.js';
+export type { DigestMeta, Storage, StoredBody, StoredKind } from './storage/types.js';
+export type { Marker, MarkerRecord } from './marker/types.js';
+
+/** Log levels, least to most severe. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** A structured logger: one JSON object per line. Fields never carry secrets. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of {@link createService}. Every bound documents its default. */
+export interface ServiceOptions {
+  /**
+   * Where flow logs are read: a directory in the AWS layout, `s3://bucket[/prefix]`, or any
+   * ObjectSource. @default the bundled fixture (fixtures/sample)
+   */
+  logs?: DigestInput;
+  /** Where digests are stored: a directory or `s3://bucket[/prefix]`. Ignored when `storage` is given. @default `./.flowdigest` */
+  store?: string;
+  /** Where markers are kept: a directory or `s3://bucket[/prefix]`. Ignored when `marker` is given. @default `markers/` inside `store` */
+  markers?: string;
+  /** Your own storage module. @default filesystem or S3, from `store` */
+  storage?: Storage;
+  /** Your own marker module. @default filesystem or S3, from `markers` */
+  marker?: Marker;
+  /**
+   * Your own queuer, or where the built-in HTTP queuer POSTs jobs (`http://host:port`,
+   * `host:port`, or `self` for this service's own worker route). @default the in-process queue
+   */
+  queuer?: Queuer | string;
+  /** Path segments of the worker route the HTTP queuer POSTs to: `/{topic}/{event}`. @default `digests` */
+  topic?: string;
+  /** A shared digester (not closed by the service), or the options of the one the service makes. @default one pool of `os.availableParallelism()` threads */
+  digester?: Digester | { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number };
+  /** S3 client options (endpoint, path style) shared by every `s3://` location. @default AWS via the env */
+  s3?: S3ClientOptions;
+  /** Regions to sign for, per location (Go's `*_BUCKET_REGION`). @default `s3.region` */
+  regions?: { logs?: string; store?: string; markers?: string };
+  /** Only these accounts (Go's `VPC_FLOW_LOGS_SCAN_ACCOUNTS`). @default every account */
+  scanAccounts?: readonly string[];
+  /** Only these regions (Go's `VPC_FLOW_LOGS_SCAN_REGIONS`). @default every region */
+  scanRegions?: readonly string[];
+  /** Skip (and record in the stats) unreadable objects instead of failing the job. @default false */
+  skipBadObjects?: boolean;
+  /** A marker not refreshed for this long (ms) means its worker died. Running jobs refresh theirs every third of it. @default 120000 */
+  progressTimeout?: number;
+  /** Longest window, ms. @default 7 days */
+  maxWindow?: number;
+  /** Jobs digesting at once (they share the one pool). @default 1 */
+  jobs?: number;
+  /** Jobs waiting beyond those; more get 503 with Retry-After. @default 16 */
+  maxQueued?: number;
+  /** Graph, diff, DOT and SVG renderings at once (they load whole digests); more get 503. @default 2 */
+  maxRenders?: number;
+  /**
+   * Time (ms) to receive a whole request, else 408; sockets idle for twice this close. The
+   * synchronous worker route is exempt while its job runs. @default 30000
+   */
+  requestTimeout?: number;
+  /** Largest worker-route body, bytes. @default 16384 */
+  maxBodyBytes?: number;
+  /** When set, every route but /healthz requires `Authorization: Bearer <token>`; the HTTP queuer sends it. Never logged. */
+  token?: string;
+  /** A logger, or a level for the built-in JSON logger on stdout. @default 'info' */
+  logger?: Logger | LogLevel;
+  /** The clock (epoch ms), for tests. @default Date.now */
+  now?: () => number;
+}
+
+/** A running service. */
+export interface Service {
+  /** The request listener, to mount in your own server. */
+  readonly handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+  /** Listen (with the service's timeouts); resolves with the URL. */
+  listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  /** Stop: refuse new requests, let running jobs finish within `graceMs`, abort the rest (their markers expire), close. */
+  close(graceMs?: number): Promise<void>;
+}

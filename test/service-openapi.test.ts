@@ -1,0 +1,178 @@
+// src/service/api.yaml is the OpenAPI object written out, and the object is true of the live
+// service: every documented status of every operation is produced by a real request, every
+// status the requests produce is documented, with a documented content type, and JSON bodies
+// carry their schema's required fields.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createService, digestId, OPENAPI, openapiYaml, type Storage } from '../dist/index.js';
+import { http, type HttpResult, until, windowQuery } from './support/http.js';
+import { GatedSource, memoryLogger, startService, type Started } from './support/service.js';
+import { tempDir } from './support/tmp.js';
+import { readYaml } from './support/yaml-subset.js';
+import { BUNDLED_LOGS } from '../dist/index.js';
+
+type Obj = Record<string, unknown>;
+const API_YAML = fileURLToPath(new URL('../src/service/api.yaml', import.meta.url));
+const TOKEN = 'openapi-test-token-0123';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+const dir = tempDir('flowdigest-service-openapi-');
+const win = (h: number, m = 0, len = 10) => {
+  const t = Date.UTC(2026, 0, 15, h, m);
+  return { start: new Date(t).toISOString().replace('.000', ''), stop: new Date(t + len * 60_000).toISOString().replace('.000', '') };
+};
+const A = win(16, 20, 30), B = win(16, 30, 20);
+
+let source: GatedSource;
+let main: Started, broken: Started, noQueue: Started;
+let stopped: { server: Server; url: string };
+
+beforeAll(async () => {
+  source = new GatedSource(BUNDLED_LOGS);
+  main = await startService({ logs: source, store: join(dir, 'main'), token: TOKEN, jobs: 1, maxQueued: 1 });
+  const fail = async () => { throw new Error('storage down'); };
+  const failing: Storage = { description: 'failing', has: fail, put: fail, open: fail, meta: fail };
+  broken = await startService({ logs: BUNDLED_LOGS, storage: failing, store: join(dir, 'broken') });
+  noQueue = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'noqueue'), queuer: { description: 'down', enqueue: async () => { throw new Error('bus down'); } } });
+  // Mounted in our own server, so it keeps listening once the service is closed.
+  const service = createService({ logs: BUNDLED_LOGS, store: join(dir, 'stopped'), logger: memoryLogger([]), digester: { threads: 1 } });
+  await service.close(0);
+  const server = createServer(service.handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stopped = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+});
+afterAll(async () => {
+  source?.open();
+  await Promise.all([main?.close(), broken?.close(), noQueue?.close()]);
+  await new Promise((resolve) => stopped?.server.close(resolve));
+});
+
+it('api.yaml is the OpenAPI object, written by npm run api:yaml', () => {
+  const committed = readFileSync(API_YAML, 'utf8');
+  expect(committed, 'src/service/api.yaml is stale: run npm run api:yaml').toBe(openapiYaml());
+  expect(readYaml(committed)).toEqual(JSON.parse(JSON.stringify(OPENAPI)));
+});
+
+it('every documented status of every operation happens on the live service, and nothing else', async () => {
+  const seen = new Map<string, HttpResult>();
+  const call = async (op: string, url: string, options: Parameters<typeof http>[1] = {}) => {
+    const r = await http(url, options);
+    const key = `${op} ${r.status}`;
+    if (!seen.has(key)) seen.set(key, r);
+    return r;
+  };
+  const u = main.url;
+  const q = (w: { start: string; stop: string }, extra: Record<string, string> = {}) => windowQuery(w.start, w.stop, extra);
+  const dq = (prev: { start: string; stop: string }, next: { start: string; stop: string }, extra: Record<string, string> = {}) =>
+    `?${new URLSearchParams({ previous_start: prev.start, previous_stop: prev.stop, next_start: next.start, next_stop: next.stop, ...extra })}`;
+  const job = (w: { start: string; stop: string }) => JSON.stringify({ id: digestId(w.start, w.stop), ...w });
+  const json = { 'content-type': 'application/json', ...AUTH };
+
+  // 401 without the token.
+  await call('POST /', `${u}/${q(A)}`, { method: 'POST' });
+  await call('GET /', `${u}/${q(A)}`);
+  await call('GET /graph', `${u}/graph${q(A)}`);
+  await call('GET /diff', `${u}/diff${dq(A, B)}`);
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A) });
+  await call('GET /metrics', `${u}/metrics`);
+
+  // Made and served.
+  expect((await call('POST /', `${u}/${q(A)}`, { method: 'POST', headers: AUTH })).status).toBe(202);
+  await call('POST /', `${u}/${q(B)}`, { method: 'POST', headers: AUTH });
+  for (const w of [A, B]) await until(async () => ((await http(`${u}/${q(w)}`, { headers: AUTH })).status === 200 ? true : undefined));
+  await call('POST /', `${u}/${q(A)}`, { method: 'POST', headers: AUTH });
+  for (const format of ['text', 'ndjson', 'dot', 'svg', 'stats']) await call('GET /', `${u}/${q(A, { format })}`, { headers: AUTH });
+  for (const format of ['dot', 'svg']) await call('GET /graph', `${u}/graph${q(A, { format, top: '5' })}`, { headers: AUTH });
+  for (const format of ['dot', 'svg', 'text', 'ndjson']) await call('GET /diff', `${u}/diff${dq(A, B, { format })}`, { headers: AUTH });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A), headers: json });
+  await call('GET /healthz', `${u}/healthz`);
+  await call('GET /metrics', `${u}/metrics`, { headers: AUTH });
+  await call('GET /openapi.yaml', `${u}/openapi.yaml`);
+
+  // Bad input, and windows never asked for.
+  const never = win(10);
+  await call('POST /', `${u}/?start=soon&stop=later`, { method: 'POST', headers: AUTH });
+  await call('GET /', `${u}/${q(A, { format: 'pdf' })}`, { headers: AUTH });
+  await call('GET /graph', `${u}/graph${q(A, { top: '-1' })}`, { headers: AUTH });
+  await call('GET /diff', `${u}/diff?previous_start=x`, { headers: AUTH });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: '{', headers: json });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A), headers: { ...AUTH, 'content-type': 'text/csv' } });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: 'x'.repeat(17_000), headers: json });
+  await call('GET /', `${u}/${q(never)}`, { headers: AUTH });
+  await call('GET /graph', `${u}/graph${q(never)}`, { headers: AUTH });
+  await call('GET /diff', `${u}/diff${dq(A, never)}`, { headers: AUTH });
+
+  // In progress, accepted, and full: one job runs (held by the gate), one waits, then no room.
+  source.close();
+  try {
+    const P = win(16, 40), Q = win(16, 45), R = win(16, 50), S = win(16, 55);
+    expect((await call('POST /', `${u}/${q(P)}`, { method: 'POST', headers: AUTH })).status).toBe(202);
+    await until(async () => (source.reads > 0 ? true : undefined));
+    await call('GET /', `${u}/${q(P)}`, { headers: AUTH });
+    await call('GET /graph', `${u}/graph${q(P)}`, { headers: AUTH });
+    await call('GET /diff', `${u}/diff${dq(A, P)}`, { headers: AUTH });
+    await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(Q), headers: { ...json, prefer: 'respond-async' } });
+    await call('POST /', `${u}/${q(R)}`, { method: 'POST', headers: AUTH });
+    await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(S), headers: json });
+  } finally {
+    source.open();
+  }
+
+  // Storage down (500), queue down (502), shutting down (503).
+  await call('GET /', `${broken.url}/${q(A)}`);
+  await call('POST /', `${broken.url}/${q(A)}`, { method: 'POST' });
+  await call('GET /graph', `${broken.url}/graph${q(A)}`);
+  await call('GET /diff', `${broken.url}/diff${dq(A, B)}`);
+  await call('POST /{topic}/{event}', `${broken.url}/digest-queue/digest`, { method: 'POST', body: job(A) });
+  await call('POST /', `${noQueue.url}/${q(A)}`, { method: 'POST' });
+  for (const [op, path, method, body] of [
+    ['GET /', `/${q(A)}`, 'GET'], ['POST /', `/${q(A)}`, 'POST'], ['GET /graph', `/graph${q(A)}`, 'GET'], ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
+    ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)], ['GET /healthz', '/healthz', 'GET'], ['GET /metrics', '/metrics', 'GET'],
+    ['GET /openapi.yaml', '/openapi.yaml', 'GET'],
+  ] as const) await call(op, `${stopped.url}${path}`, { method, ...(body === undefined ? {} : { body }) });
+
+  // Documented == seen, and each answer matches its documentation.
+  const documented: string[] = [];
+  for (const [path, ops] of Object.entries(OPENAPI.paths as Obj)) {
+    for (const [method, op] of Object.entries(ops as Obj)) {
+      for (const status of Object.keys((op as Obj).responses as Obj)) documented.push(`${method.toUpperCase()} ${path} ${status}`);
+    }
+  }
+  expect([...seen.keys()].sort()).toEqual(documented.sort());
+  for (const [key, r] of seen) {
+    const [method, path, status] = key.split(' ');
+    const doc = (((OPENAPI.paths as Obj)[path] as Obj)[method.toLowerCase()] as Obj).responses as Obj;
+    const response = resolve(doc[status] as Obj);
+    const content = response.content as Obj | undefined;
+    if (content === undefined) {
+      expect(r.body.length, key).toBe(0);
+      continue;
+    }
+    const type = String(r.headers['content-type']).split(';')[0];
+    expect(Object.keys(content), key).toContain(type);
+    if (type === 'application/json') {
+      const schema = resolve((content[type] as Obj).schema as Obj);
+      const body = r.json();
+      for (const field of (schema.required as string[] | undefined) ?? []) expect(body, `${key} ${field}`).toHaveProperty(field);
+    }
+  }
+});
+
+it('answers 405 listing the documented methods, and 404 off the documented paths', async () => {
+  for (const [path, ops] of Object.entries(OPENAPI.paths as Obj)) {
+    const concrete = path.replace('{topic}', 'digest-queue').replace('{event}', 'digest');
+    const r = await http(`${main.url}${concrete}`, { method: 'PUT' });
+    expect(r.status, path).toBe(405);
+    expect(r.headers.allow).toBe(Object.keys(ops as Obj).map((m) => m.toUpperCase()).join(', '));
+  }
+  expect((await http(`${main.url}/graphs`)).status).toBe(404);
+});
+
+function resolve(o: Obj): Obj {
+  const ref = o.$ref as string | undefined;
+  if (ref === undefined) return o;
+  return ((OPENAPI.components as Obj).schemas as Obj)[ref.split('/').pop()!] as Obj;
+}
