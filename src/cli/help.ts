@@ -249,7 +249,7 @@ Options (flag, variable, Go service's variable):
   --accounts A,B           FLOWDIGEST_ACCOUNTS, VPC_FLOW_LOGS_SCAN_ACCOUNTS        [default: all]
   --regions R,S            FLOWDIGEST_REGIONS, VPC_FLOW_LOGS_SCAN_REGIONS          [default: all]
   --prefetch N             FLOWDIGEST_PREFETCH, VPC_MAX_CONCURRENT_PREFETCH           [default: 8]
-  --prefetch-bytes SIZE    FLOWDIGEST_PREFETCH_BYTES, VPC_MAX_BYTES_PREFETCH       [default: 64MB]
+  --prefetch-bytes SIZE    FLOWDIGEST_PREFETCH_BYTES, VPC_MAX_BYTES_PREFETCH       [default: 32MB]
   --workers N              FLOWDIGEST_WORKERS         Threads of the one pool all jobs share
                                                                      [default: available cores]
   --jobs N                 FLOWDIGEST_JOBS            Jobs digesting at once          [default: 1]

@@ -48,7 +48,7 @@ export const SETTINGS = {
   accounts: { flag: 'accounts', env: 'FLOWDIGEST_ACCOUNTS', aliases: ['VPC_FLOW_LOGS_SCAN_ACCOUNTS'], arg: 'A,B', help: 'Digest only these accounts', default: 'all' },
   regions: { flag: 'regions', env: 'FLOWDIGEST_REGIONS', aliases: ['VPC_FLOW_LOGS_SCAN_REGIONS'], arg: 'R,S', help: 'Digest only these regions', default: 'all' },
   prefetch: { flag: 'prefetch', env: 'FLOWDIGEST_PREFETCH', aliases: ['VPC_MAX_CONCURRENT_PREFETCH'], arg: 'N', help: 'Objects read ahead at once (shared by running jobs)', default: '8' },
-  prefetchBytes: { flag: 'prefetch-bytes', env: 'FLOWDIGEST_PREFETCH_BYTES', aliases: ['VPC_MAX_BYTES_PREFETCH'], arg: 'SIZE', help: 'Stored bytes held in flight per job, e.g. 64MB (plain numbers: bytes)', default: '64MB' },
+  prefetchBytes: { flag: 'prefetch-bytes', env: 'FLOWDIGEST_PREFETCH_BYTES', aliases: ['VPC_MAX_BYTES_PREFETCH'], arg: 'SIZE', help: 'Stored bytes held in flight per job, e.g. 64MB (plain numbers: bytes)', default: '32MB' },
   workers: { flag: 'workers', env: 'FLOWDIGEST_WORKERS', aliases: [], arg: 'N', help: 'Worker threads of the one pool all jobs share', default: 'available cores' },
   jobs: { flag: 'jobs', env: 'FLOWDIGEST_JOBS', aliases: [], arg: 'N', help: 'Jobs digesting at once', default: String(D.jobs) },
   maxQueued: { flag: 'max-queued', env: 'FLOWDIGEST_MAX_QUEUED', aliases: [], arg: 'N', help: 'Jobs waiting beyond those; more get 503 + Retry-After', default: String(D.maxQueued) },
