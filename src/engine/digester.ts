@@ -3,7 +3,7 @@
  * dispatches; workers gunzip, scan and aggregate; partial digests are merged as they return.
  */
 import { setMaxListeners } from 'node:events';
-import { Digest, emptyStats } from '../digest/digest.js';
+import { Digest, MAX_SAMPLES } from '../digest/digest.js';
 import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
@@ -93,7 +93,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
   const ctx: ListContext = {
     signal,
-    skip: (key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; void key; },
+    skip: (_key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; },
     selection: { start: run.start, end: run.end, accounts: run.accounts, regions: run.regions },
   };
 
@@ -170,7 +170,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
 function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, window: { windowStart?: number; windowEnd?: number },
   accounts: Set<string> | undefined, regions: Set<string> | undefined): ScanTask {
-  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: 20, ...window };
+  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: MAX_SAMPLES, ...window };
   // The key path already decided these selections when it named an account / region.
   if (accounts && ref.account === undefined) task.accounts = [...accounts];
   if (regions && ref.region === undefined) task.regions = [...regions];
@@ -193,4 +193,3 @@ function asFlowdigestError(err: unknown): FlowdigestError {
   return new InputError((err as Error)?.message ?? String(err), {}, { cause: err });
 }
 
-export { emptyStats };

@@ -43,7 +43,7 @@ const WINDOW = 256 * 1024;
 /** Longest line kept whole; longer lines are malformed (keeps memory bounded on binary junk). */
 export const MAX_LINE_BYTES = 1 << 20;
 
-const DASH = 45, SPACE = 32, NL = 10, CR = 13, ZERO = 48;
+const DASH = 45, NL = 10, CR = 13, ZERO = 48;
 const DASH_FIELD = new Uint8Array([DASH]);
 const DASH_VIEW = new DataView(DASH_FIELD.buffer);
 const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
