@@ -8,6 +8,7 @@ import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOpt
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
 import { prefetch } from '../prefetch/prefetch.js';
+import { readAhead } from '../prefetch/read-ahead.js';
 import { FileSource } from '../sources/files.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { S3Source } from '../sources/s3/source.js';
@@ -70,6 +71,11 @@ export function toSources(inputs: readonly DigestInput[], options: { s3?: S3Clie
 }
 
 interface Tagged { ref: ObjectRef; source: ObjectSource; size: number; }
+
+/** Listed objects held ahead of the downloads (so totals and ETAs are known early). */
+const LIST_AHEAD = 10_000;
+/** Bytes of listed-with-their-data objects (stdin blocks) held ahead. */
+const LIST_AHEAD_BYTES = 16 * 1024 * 1024;
 
 async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: readonly DigestInput[], run: DigestRunOptions): Promise<Digest> {
   const window = resolveRunOptions(run);
@@ -135,7 +141,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   };
 
   try {
-    const items = prefetch(listAll(), (t, s) => t.source.read(t.ref, s), {
+    const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.source.listingHoldsData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
       concurrency: opts.prefetchConcurrency,
       maxBytes: opts.prefetchBytes,
       signal,

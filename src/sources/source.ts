@@ -22,6 +22,9 @@ export interface ObjectRef {
 export interface ObjectSource {
   /** A short description for messages, e.g. the path or bucket. */
   readonly description: string;
+  /** True when listing already holds each object's bytes (a stream cut into blocks): the
+   *  engine then bounds how far it lists ahead by those bytes. */
+  readonly listingHoldsData?: boolean;
   /** The objects, lazily. Listing stops when `ctx.signal` aborts. */
   list(ctx: ListContext): AsyncIterable<ObjectRef>;
   /** The stored bytes of one listed object. */

@@ -15,6 +15,7 @@ export const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
 
 export class StreamSource implements ObjectSource {
   readonly description: string;
+  readonly listingHoldsData = true;
   private readonly blocks = new WeakMap<ObjectRef, Uint8Array>();
 
   /** @param input the stream (gzip detected by magic bytes) @param name its name in messages */
