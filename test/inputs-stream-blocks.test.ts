@@ -25,7 +25,7 @@ it('digests a multi-block stream with a custom header like one object', async ()
   for (const body of [Buffer.from(text), gzip(text)]) {
     const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
     const d = await digester.digest([new StreamSource(Readable.from(chunks), 'piped')]);
-    expect(d.stats.objects).toBeGreaterThan(1);
+    expect(d.stats.objects).toBe(1); // one object, however many blocks (text.length > one block, above)
     expect(digestToString(d)).toBe(want.text);
     expect(d.stats).toMatchObject({ headers: 1, malformed: 1, nodata: want.stats.nodata, digested: want.stats.digested });
     expect(d.stats.samples.map((s) => `${s.key}:${s.line}`)).toEqual(['piped:60002']);

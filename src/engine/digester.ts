@@ -141,7 +141,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   };
 
   try {
-    const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.source.listingHoldsData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
+    const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.ref.listedWithData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
       concurrency: opts.prefetchConcurrency,
       maxBytes: opts.prefetchBytes,
       signal,
@@ -152,7 +152,9 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
       const task = buildTask(t.ref, item.data, run, window, accounts, regions);
       const p = pool.scan(task, signal).then(
         (result) => {
-          digest.mergeFrom({ table: result.table, stats: { ...result.counters, objects: 1, storedBytes: t.size, skippedObjects: [], listingSkipped: {} } });
+          // A stream's later blocks are parts of one object, not objects of their own.
+          const objects = t.ref.firstLine === undefined ? 1 : 0;
+          digest.mergeFrom({ table: result.table, stats: { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} } });
           progress.lines += result.counters.lines;
           finishObject(t);
         },

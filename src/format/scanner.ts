@@ -233,6 +233,7 @@ export class Scanner {
       if (!(len === 2 && buf[ss] === 79 && buf[ss + 1] === 75)) {
         const status = latin1(buf, ss, ss + len);
         const nodata = status === 'NODATA';
+        if (status === 'log-status') return this.malformed('a header line after the first line (concatenated objects?)');
         if (!nodata && status !== 'SKIPDATA') return this.malformed(`unknown log-status '${clip(status)}'`);
         // A window selects NODATA / SKIPDATA records by `end` too, so a window's counts are its own.
         if (this.hasWindow) {

@@ -1,26 +1,42 @@
 /**
  * Local files and directories. Directories are walked recursively (in sorted order, so runs are
  * repeatable) for `*.log.gz`, `*.log` and `*.gz`; a file named explicitly is read whatever its name.
+ *
+ * A file is read whole and handed to a worker, except a large plain-text file: it goes through
+ * a {@link StreamSource} in blocks of whole lines, so its size never sets the memory used.
+ * (A gzip object cannot be split; it is held whole, like an S3 object.)
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseFlowLogKey } from './aws-key.js';
+import { isGzip } from './gunzip.js';
 import type { ListContext, ObjectRef, ObjectSource } from './source.js';
+import { StreamSource } from './stream.js';
+
+/** Plain-text files above this size are read as a stream of line blocks. */
+export const PLAIN_STREAM_THRESHOLD = 64 * 1024 * 1024;
 
 const LOG_FILE = /\.(log\.gz|log|gz)$/;
 
 export class FileSource implements ObjectSource {
   readonly description: string;
+  /** Blocks of large plain files, and the stream each came from. */
+  private readonly streamed = new WeakMap<ObjectRef, StreamSource>();
 
-  constructor(private readonly path: string) {
+  /**
+   * @param options.plainStreamAbove plain-text files above this many bytes are streamed in blocks (default 64 MiB)
+   * @param options.blockBytes bytes of lines per block of such a file (default 4 MiB)
+   */
+  constructor(private readonly path: string, private readonly options: { plainStreamAbove?: number; blockBytes?: number } = {}) {
     this.description = path;
   }
 
   async *list(ctx: ListContext): AsyncIterable<ObjectRef> {
     const st = await statInput(this.path);
     if (st.isFile()) {
-      yield this.ref(this.path, st.size);
+      yield* this.file(this.path, st.size, ctx);
       return;
     }
     if (!st.isDirectory()) throw new InputError(`${this.path}: not a file or directory`, { key: this.path });
@@ -38,8 +54,23 @@ export class FileSource implements ObjectSource {
         if (!LOG_FILE.test(entry.name)) { ctx.skip(path, 'not_log_file'); continue; }
         const st = await stat(path);
         if (st.size === 0) { ctx.skip(path, 'empty'); continue; }
-        yield this.ref(path, st.size);
+        yield* this.file(path, st.size, ctx);
       }
+    }
+  }
+
+  private async *file(path: string, size: number, ctx: ListContext): AsyncIterable<ObjectRef> {
+    if (size <= (this.options.plainStreamAbove ?? PLAIN_STREAM_THRESHOLD) || await startsWithGzip(path)) {
+      yield this.ref(path, size);
+      return;
+    }
+    const stream = new StreamSource(createReadStream(path), path, this.options.blockBytes);
+    const { account, region, timestamp } = this.ref(path, size);
+    for await (const block of stream.list(ctx)) {
+      // The block ref itself is the stream's handle to its bytes: annotate it, don't copy it.
+      Object.assign(block, { account, region, timestamp });
+      this.streamed.set(block, stream);
+      yield block;
     }
   }
 
@@ -55,6 +86,8 @@ export class FileSource implements ObjectSource {
   }
 
   async read(ref: ObjectRef, signal: AbortSignal): Promise<Uint8Array> {
+    const stream = this.streamed.get(ref);
+    if (stream !== undefined) return stream.read(ref);
     try {
       return await readFile(ref.key, { signal });
     } catch (err) {
@@ -71,5 +104,16 @@ async function statInput(path: string) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new InputError(`${path}: ${why}`, { key: path }, { cause: err });
+  }
+}
+
+async function startsWithGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return isGzip(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
   }
 }

@@ -13,6 +13,9 @@ export interface ObjectRef {
   account?: string;
   region?: string;
   timestamp?: Date;
+  /** True when the listing already holds this object's bytes (a block of a stream): the engine
+   *  then bounds how far it lists ahead by them. */
+  listedWithData?: boolean;
   /** For a block of a stream after the first: the field order in force and lines before it. */
   fields?: string[];
   firstLine?: number;
@@ -22,9 +25,7 @@ export interface ObjectRef {
 export interface ObjectSource {
   /** A short description for messages, e.g. the path or bucket. */
   readonly description: string;
-  /** True when listing already holds each object's bytes (a stream cut into blocks): the
-   *  engine then bounds how far it lists ahead by those bytes. */
-  readonly listingHoldsData?: boolean;
+
   /** The objects, lazily. Listing stops when `ctx.signal` aborts. */
   list(ctx: ListContext): AsyncIterable<ObjectRef>;
   /** The stored bytes of one listed object. */

@@ -15,11 +15,13 @@ export const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
 
 export class StreamSource implements ObjectSource {
   readonly description: string;
-  readonly listingHoldsData = true;
   private readonly blocks = new WeakMap<ObjectRef, Uint8Array>();
 
-  /** @param input the stream (gzip detected by magic bytes) @param name its name in messages */
-  constructor(private readonly input: Readable, name = '-') {
+  /**
+   * @param input the stream (gzip detected by magic bytes) @param name its name in messages
+   * @param blockBytes bytes of lines per block handed to a worker (default 4 MiB)
+   */
+  constructor(private readonly input: Readable, name = '-', private readonly blockBytes = STREAM_BLOCK_BYTES) {
     this.description = name;
   }
 
@@ -33,7 +35,7 @@ export class StreamSource implements ObjectSource {
     let sawFirst = false;
     const flush = (): ObjectRef => {
       const data = Buffer.from(block.join('\n') + '\n', 'utf8');
-      const ref: ObjectRef = { key: this.description, size: data.length };
+      const ref: ObjectRef = { key: this.description, size: data.length, listedWithData: true };
       // The first block finds its own header; later ones are told the layout and line offset.
       if (blockFirstLine > 0) { ref.fields = fields ?? [...V2_FIELDS]; ref.firstLine = blockFirstLine; }
       this.blocks.set(ref, data);
@@ -48,7 +50,7 @@ export class StreamSource implements ObjectSource {
       }
       block.push(line);
       blockBytes += line.length + 1;
-      if (blockBytes >= STREAM_BLOCK_BYTES) yield flush();
+      if (blockBytes >= this.blockBytes) yield flush();
     }
     ctx.signal.throwIfAborted();
     if (block.length > 0 || blockFirstLine === 0) yield flush();
