@@ -9,6 +9,7 @@ import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
+import { K, WasmKernel } from './wasm-kernel.js';
 import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
@@ -35,6 +36,11 @@ export interface ScannerOptions {
   firstLine?: number;
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
+  /**
+   * The WebAssembly kernel to run the common lines on (a worker keeps one). Without it, or with
+   * account/region filters, every line is parsed in JavaScript; the results are the same.
+   */
+  kernel?: WasmKernel | null;
 }
 
 /** Bytes indexed at a time (the index holds one Int32 per byte at worst). */
@@ -70,6 +76,9 @@ export class Scanner {
   /** Roles the layout has, and their columns: the only fields a line's parse looks at. */
   private usedRoles = new Int8Array(0);
   private usedCols = new Int16Array(0);
+  /** The kernel, once this object's layout is settled and it has been started for it. */
+  private kernel: WasmKernel | null;
+  private kernelStarted = false;
   private carry: Uint8Array | null = null;
   private carryLen = 0;
   private carryOverflow = false;
@@ -79,6 +88,7 @@ export class Scanner {
 
   constructor(private readonly table: DigestTable, private readonly opts: ScannerOptions) {
     this.index = opts.index ?? new SeparatorIndex(WINDOW);
+    this.kernel = opts.filter.accounts === undefined && opts.filter.regions === undefined ? opts.kernel ?? null : null;
     this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
@@ -112,6 +122,11 @@ export class Scanner {
         continue;
       }
       const end = Math.min(len, p + WINDOW);
+      if (this.kernel !== null && !this.expectHeader) {
+        const lastNl = buf.lastIndexOf(NL, end - 1);
+        if (lastNl >= p) { p = this.kernelLines(buf, p, lastNl + 1); continue; }
+        // No line ends in this window: the carry logic below takes it.
+      }
       this.index.build(buf, p, end);
       this.view = viewOf(buf);
       const rest = this.lines(buf, p);
@@ -136,9 +151,44 @@ export class Scanner {
     return s;
   }
 
-  /** End of input: a last line without a newline still counts. */
+  /** Run the complete lines `buf[s, e)` on the kernel; parse in JavaScript each line it hands back. */
+  private kernelLines(buf: Uint8Array, s: number, e: number): number {
+    const kernel = this.kernel!;
+    if (!this.kernelStarted) {
+      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) throw new Error('scan kernel: out of memory');
+      this.kernelStarted = true;
+    }
+    let from = s;
+    for (;;) {
+      const c = kernel.counters();
+      const before = c[K.blank] + c[K.records];
+      const r = kernel.scan(buf, s, e, from);
+      const after = kernel.counters();
+      this.lineNo += after[K.blank] + after[K.records] - before;
+      if (r < 0) throw new Error('scan kernel: out of memory');
+      if (r === e) return e;
+      // One line the kernel leaves to us (malformed, a header, a huge number, ...).
+      const nl = buf.indexOf(NL, r);
+      this.index.build(buf, r, nl + 1);
+      this.view = viewOf(buf);
+      this.lines(buf, r);
+      from = nl + 1;
+      if (from === e) return e;
+    }
+  }
+
+  /** End of input: a last line without a newline still counts; the kernel's results join ours. */
   end(): void {
     if (this.carry !== null || this.carryOverflow) this.flushCarry();
+    if (this.kernel !== null && this.kernelStarted) {
+      this.table.mergeFrom(this.kernel.table());
+      const k = this.kernel.counters(), c = this.counters;
+      c.lines += k[K.lines]; c.blank += k[K.blank]; c.records += k[K.records]; c.digested += k[K.digested];
+      c.nodata += k[K.nodata]; c.skipdata += k[K.skipdata]; c.filtered += k[K.filtered]; c.bytesRead += k[K.bytesRead];
+      c.packetsSeen ||= k[K.packetsSeen] > 0;
+      c.bytesSeen ||= k[K.bytesSeen] > 0;
+      this.kernelStarted = false;
+    }
   }
 
   private appendCarry(buf: Uint8Array, s: number, e: number): void {

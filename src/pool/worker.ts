@@ -9,6 +9,7 @@ import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
+import { WasmKernel } from '../format/wasm-kernel.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 
@@ -18,6 +19,7 @@ import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 // runs one task at a time and the table is copied out (packed) before the task returns.
 const partial = new DigestTable(16384);
 const index = new SeparatorIndex(256 * 1024);
+const kernel = WasmKernel.load();
 
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
@@ -35,6 +37,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       layout: task.fields ? layoutFromFields(task.fields) : undefined,
       firstLine: task.firstLine,
       index,
+      kernel,
     });
     const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;

@@ -1,0 +1,274 @@
+// The scanner's hot loop in WebAssembly (built by `npm run build:wasm`; the output is committed
+// as scan-wasm.ts). It handles the common line — OK, NODATA or SKIPDATA, all integers short and
+// well-formed — and hands every other line back to the JavaScript scanner, which owns the rare
+// cases (headers, malformed lines and their messages, huge numbers, account/region filters).
+//
+// The table it fills has exactly the column layout of src/digest/table.ts (so it is packed and
+// merged the same way) and the same key hash (so its entries merge with any other partial).
+
+#include <wasm_simd128.h>
+
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned char u8;
+typedef unsigned long size_t;
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+extern u8 __heap_base;
+
+// Roles, as in fields.ts.
+enum { R_ACCOUNT = 1, R_IFACE, R_SRC, R_DST, R_ACTION, R_SPORT, R_DPORT, R_PROTO, R_PACKETS, R_BYTES, R_START, R_END, R_STATUS, ROLES };
+
+#define INPUT_BYTES (256 * 1024 + 64)  // + padding for 16-byte loads past the end
+#define INT_STRIDE 6
+#define NUM_STRIDE 7
+#define TWO52 4503599627370496.0
+
+// ---- state shared with JavaScript (read and written through exported addresses) ----
+static u8 input[INPUT_BYTES];
+static i32 column_of[ROLES];      // role -> column, or -1
+static i32 ncols;
+static double window_start, window_end;
+static i32 has_window;
+// counters: lines, blank, records, digested, nodata, skipdata, filtered, bytesRead, packetsSeen, bytesSeen
+static double counters[10];
+
+// ---- the table ----
+static u32 *slots;   // entry index + 1, or 0
+static u32 mask;     // slots - 1
+static i32 *ints;    // per entry: keyoff, keylen, hash, sport, dport, proto
+static double *nums; // per entry: pktLo, pktHi, byteLo, byteHi, start, end, records
+static u8 *keys;
+static u32 size, entry_cap, key_used, key_cap;
+static u8 *heap_top;
+
+EXPORT(input_ptr) u8 *input_ptr(void) { return input; }
+EXPORT(column_of_ptr) i32 *column_of_ptr(void) { return column_of; }
+EXPORT(counters_ptr) double *counters_ptr(void) { return counters; }
+EXPORT(table_size) u32 table_size(void) { return size; }
+EXPORT(table_ints) i32 *table_ints(void) { return ints; }
+EXPORT(table_nums) double *table_nums(void) { return nums; }
+EXPORT(table_keys) u8 *table_keys(void) { return keys; }
+EXPORT(table_key_used) u32 table_key_used(void) { return key_used; }
+
+EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we) {
+  ncols = n; has_window = windowed; window_start = ws; window_end = we;
+  for (int i = 0; i < 10; i++) counters[i] = 0;
+}
+
+// A bump allocator over linear memory; clear() rewinds it. Returns 0 when memory cannot grow.
+static void *take(size_t bytes) {
+  bytes = (bytes + 15) & ~(size_t)15;
+  u8 *p = heap_top;
+  size_t need = (size_t)(p + bytes);
+  size_t have = __builtin_wasm_memory_size(0) * 65536;
+  if (need > have) {
+    size_t pages = (need - have + 65535) / 65536;
+    if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) return 0;
+  }
+  heap_top = p + bytes;
+  return p;
+}
+
+static void copy(u8 *dst, const u8 *src, size_t n) { for (size_t i = 0; i < n; i++) dst[i] = src[i]; }
+
+// Start an empty table with room for `cap` slots (a power of two). Returns 0 on out-of-memory.
+EXPORT(clear) i32 clear(u32 cap) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  mask = cap - 1; entry_cap = cap / 2; key_cap = entry_cap * 48; size = 0; key_used = 0;
+  slots = take(cap * 4); ints = take(entry_cap * INT_STRIDE * 4); nums = take(entry_cap * NUM_STRIDE * 8); keys = take(key_cap);
+  if (!slots || !ints || !nums || !keys) return 0;
+  for (u32 i = 0; i <= mask; i++) slots[i] = 0;
+  return 1;
+}
+
+static i32 grow_entries(void) {
+  u32 cap = (mask + 1) * 2;
+  u32 *ns = take(cap * 4);
+  i32 *ni = take(cap / 2 * INT_STRIDE * 4);
+  double *nn = take(cap / 2 * NUM_STRIDE * 8);
+  if (!ns || !ni || !nn) return 0;
+  for (u32 i = 0; i < cap; i++) ns[i] = 0;
+  copy((u8 *)ni, (u8 *)ints, (size_t)size * INT_STRIDE * 4);
+  copy((u8 *)nn, (u8 *)nums, (size_t)size * NUM_STRIDE * 8);
+  u32 m = cap - 1;
+  for (u32 e = 0; e < size; e++) {
+    u32 s = (u32)ni[e * INT_STRIDE + 2] & m;
+    while (ns[s]) s = (s + 1) & m;
+    ns[s] = e + 1;
+  }
+  slots = ns; ints = ni; nums = nn; mask = m; entry_cap = cap / 2;
+  return 1;
+}
+
+static i32 grow_keys(u32 need) {
+  u32 cap = key_cap * 2;
+  while (cap < need) cap *= 2;
+  u8 *nk = take(cap);
+  if (!nk) return 0;
+  copy(nk, keys, key_used);
+  keys = nk; key_cap = cap;
+  return 1;
+}
+
+static inline u32 load32(const u8 *p) { return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24); }
+
+// table.ts hashField: four bytes per multiply, then the tail with the length.
+static inline i32 hash_field(i32 h, const u8 *b, i32 len) {
+  i32 i = 0;
+  for (; i + 4 <= len; i += 4) h = (i32)((u32)(h ^ (i32)load32(b + i)) * 0x01000193u);
+  i32 w = len << 24;
+  for (i32 k = 0; i < len; i++, k += 8) w ^= (i32)b[i] << k;
+  return (i32)((u32)(h ^ w) * 0x5bd1e995u);
+}
+
+static inline i32 mix_numbers(i32 h, i32 sp, i32 dp, i32 pr) {
+  h = (i32)((u32)(h ^ sp) * 0x9e3779b1u);
+  h = (i32)((u32)(h ^ dp) * 0x85ebca77u);
+  h = (i32)((u32)(h ^ pr) * 0xc2b2ae3du);
+  return (i32)((u32)h ^ ((u32)h >> 15));
+}
+
+static const u8 DASH[1] = { '-' };
+
+// Parse a field as a non-negative integer of at most 15 digits. -1: `-` or absent; -2: anything
+// else (not an integer, empty, or too long: the JavaScript scanner then decides).
+static inline double parse_int(const u8 *b, i32 len) {
+  if (len == 1 && b[0] == '-') return -1;
+  if (len == 0 || len > 15) return -2;
+  double v = 0;
+  for (i32 i = 0; i < len; i++) {
+    u32 d = (u32)b[i] - '0';
+    if (d > 9) return -2;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+// Scan complete lines of input[from, to) (to is just past a '\n'). Returns `to` when every line
+// was handled, else the offset of the first line left for JavaScript. Returns -1 when the table
+// cannot grow (out of memory): the caller falls back to JavaScript for the rest of the object.
+EXPORT(scan) i32 scan(i32 from, i32 to) {
+  i32 fs[ROLES], fe[ROLES];
+  i32 starts[64], ends[64];
+  i32 p = from;
+  const v128_t space = wasm_i8x16_splat(' '), newline = wasm_i8x16_splat('\n');
+  while (p < to) {
+    // Separators 16 bytes at a time (the input buffer is padded for the over-read); bits are
+    // taken in order, so the line's newline ends the search before any byte past it counts.
+    i32 n = 0, s = p, e = p;
+    for (i32 i = p;; i += 16) {
+      v128_t v = wasm_v128_load(input + i);
+      u32 m = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, space), wasm_i8x16_eq(v, newline)));
+      while (m) {
+        i32 at = i + __builtin_ctz(m);
+        m &= m - 1;
+        if (input[at] == '\n') { e = at; goto found; }
+        if (n >= 63) return p;
+        starts[n] = s; ends[n] = at; n++; s = at + 1;
+      }
+    }
+  found:;
+    i32 next = e + 1;
+    if (e > p && input[e - 1] == '\r') e--;
+    if (e == p) { counters[1] += 1; p = next; continue; } // blank
+    starts[n] = s; ends[n] = e; n++;
+    if (n != ncols) return p;
+    for (i32 r = 1; r < ROLES; r++) {
+      i32 c = column_of[r];
+      if (c >= 0) { fs[r] = starts[c]; fe[r] = ends[c]; } else { fs[r] = -1; fe[r] = -1; }
+    }
+
+    i32 nodata = 0;
+    if (fs[R_STATUS] >= 0) {
+      const u8 *st = input + fs[R_STATUS];
+      i32 len = fe[R_STATUS] - fs[R_STATUS];
+      if (len == 2 && st[0] == 'O' && st[1] == 'K') nodata = 0;
+      else if (len == 6 && st[0] == 'N' && st[1] == 'O' && st[2] == 'D' && st[3] == 'A' && st[4] == 'T' && st[5] == 'A') nodata = 1;
+      else if (len == 8 && st[0] == 'S' && st[1] == 'K' && st[2] == 'I' && st[3] == 'P' && st[4] == 'D' && st[5] == 'A' && st[6] == 'T' && st[7] == 'A') nodata = 2;
+      else return p;
+    }
+    double end = fs[R_END] >= 0 ? parse_int(input + fs[R_END], fe[R_END] - fs[R_END]) : -1;
+    if (end == -2) return p;
+    if (nodata) {
+      counters[0] += 1; counters[2] += 1; counters[7] += e - p + 1;
+      if (has_window && (end < 0 || end < window_start || end >= window_end)) counters[6] += 1;
+      else counters[nodata == 1 ? 4 : 5] += 1;
+      p = next;
+      continue;
+    }
+    double sp = fs[R_SPORT] >= 0 ? parse_int(input + fs[R_SPORT], fe[R_SPORT] - fs[R_SPORT]) : -1;
+    double dp = fs[R_DPORT] >= 0 ? parse_int(input + fs[R_DPORT], fe[R_DPORT] - fs[R_DPORT]) : -1;
+    double pr = fs[R_PROTO] >= 0 ? parse_int(input + fs[R_PROTO], fe[R_PROTO] - fs[R_PROTO]) : -1;
+    double st = fs[R_START] >= 0 ? parse_int(input + fs[R_START], fe[R_START] - fs[R_START]) : -1;
+    double pk = fs[R_PACKETS] >= 0 ? parse_int(input + fs[R_PACKETS], fe[R_PACKETS] - fs[R_PACKETS]) : -1;
+    double by = fs[R_BYTES] >= 0 ? parse_int(input + fs[R_BYTES], fe[R_BYTES] - fs[R_BYTES]) : -1;
+    if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > 65535 || dp > 65535 || pr > 255) return p;
+
+    counters[0] += 1; counters[2] += 1; counters[7] += e - p + 1;
+    if (has_window && (end < 0 || end < window_start || end >= window_end)) { counters[6] += 1; p = next; continue; }
+
+    i32 isp = (i32)sp, idp = (i32)dp, ipr = (i32)pr;
+    if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
+
+    i32 h = (i32)0x811c9dc5;
+    i32 klen = 4;
+    for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
+      if (fs[r] < 0) { h = hash_field(h, DASH, 1); klen += 1; }
+      else { h = hash_field(h, input + fs[r], fe[r] - fs[r]); klen += fe[r] - fs[r]; }
+    }
+    i32 hash = mix_numbers(h, isp, idp, ipr);
+
+    // Find the entry, comparing the stored NUL-joined key field by field.
+    u32 slot = (u32)hash & mask;
+    i32 entry = -1;
+    for (;;) {
+      u32 sv = slots[slot];
+      if (!sv) break;
+      i32 *row = ints + (sv - 1) * INT_STRIDE;
+      if (row[2] == hash && row[1] == klen && row[3] == isp && row[4] == idp && row[5] == ipr) {
+        const u8 *k = keys + row[0];
+        i32 same = 1;
+        for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
+          if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
+          if (fs[r] < 0) { if (*k++ != '-') same = 0; continue; }
+          const u8 *f = input + fs[r];
+          i32 len = fe[r] - fs[r];
+          for (i32 i = 0; i < len; i++) if (k[i] != f[i]) { same = 0; break; }
+          k += len;
+        }
+        if (same) { entry = (i32)sv - 1; break; }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (entry < 0) {
+      if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1;
+      u8 *k = keys + key_used;
+      for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
+        if (r > R_ACCOUNT) *k++ = 0;
+        if (fs[r] < 0) { *k++ = '-'; continue; }
+        i32 len = fe[r] - fs[r];
+        copy(k, input + fs[r], (size_t)len);
+        k += len;
+      }
+      entry = (i32)size++;
+      i32 *row = ints + entry * INT_STRIDE;
+      row[0] = (i32)key_used; row[1] = klen; row[2] = hash; row[3] = isp; row[4] = idp; row[5] = ipr;
+      key_used += (u32)klen;
+      double *v = nums + entry * NUM_STRIDE;
+      v[0] = 0; v[1] = 0; v[2] = 0; v[3] = 0; v[4] = __builtin_inf(); v[5] = -__builtin_inf(); v[6] = 0;
+      slots[slot] = (u32)entry + 1;
+      if (size * 2 > mask) { if (!grow_entries()) return -1; }
+    }
+    double *v = nums + entry * NUM_STRIDE;
+    if (pk >= 0) { counters[8] = 1; double lo = v[0] + pk; if (lo >= TWO52) { v[1] += 1; lo -= TWO52; } v[0] = lo; }
+    if (by >= 0) { counters[9] = 1; double lo = v[2] + by; if (lo >= TWO52) { v[3] += 1; lo -= TWO52; } v[2] = lo; }
+    if (st >= 0 && st < v[4]) v[4] = st;
+    if (end >= 0 && end > v[5]) v[5] = end;
+    v[6] += 1;
+    counters[3] += 1;
+    p = next;
+  }
+  return to;
+}
