@@ -137,13 +137,21 @@ static const u8 DASH[1] = { '-' };
 static inline double parse_int(const u8 *b, i32 len) {
   if (len == 1 && b[0] == '-') return -1;
   if (len == 0 || len > 15) return -2;
-  double v = 0;
+  unsigned long long v = 0;
   for (i32 i = 0; i < len; i++) {
     u32 d = (u32)b[i] - '0';
     if (d > 9) return -2;
     v = v * 10 + d;
   }
-  return v;
+  return (double)v;
+}
+
+// Equal bytes, four at a time.
+static inline i32 same_bytes(const u8 *a, const u8 *b, i32 len) {
+  i32 i = 0;
+  for (; i + 4 <= len; i += 4) if (load32(a + i) != load32(b + i)) return 0;
+  for (; i < len; i++) if (a[i] != b[i]) return 0;
+  return 1;
 }
 
 // Scan complete lines of input[from, to) (to is just past a '\n'). Returns `to` when every line
@@ -233,9 +241,8 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
         for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
           if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
           if (fs[r] < 0) { if (*k++ != '-') same = 0; continue; }
-          const u8 *f = input + fs[r];
           i32 len = fe[r] - fs[r];
-          for (i32 i = 0; i < len; i++) if (k[i] != f[i]) { same = 0; break; }
+          if (!same_bytes(k, input + fs[r], len)) { same = 0; break; }
           k += len;
         }
         if (same) { entry = (i32)sv - 1; break; }
