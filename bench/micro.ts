@@ -9,6 +9,7 @@ import split2 from 'split2';
 import { Bench } from 'tinybench';
 import { DigestTable, packTable, unpackTable } from '../dist/digest/table.js';
 import { Scanner } from '../dist/format/scanner.js';
+import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { SeparatorIndex } from '../dist/format/separators.js';
 import { Digest, emptyStats } from '../dist/digest/digest.js';
 import { benchFixture, parseSizeArg } from './lib/fixture.js';
@@ -20,8 +21,10 @@ const text = all.subarray(0, all.lastIndexOf(10, size) + 1);
 const gz = gzipSync(text);
 const CHUNK = 256 * 1024;
 
-function scan(buf: Uint8Array, table = new DigestTable(4096)): DigestTable {
-  const s = new Scanner(table, { key: 'bench', strict: false, maxSamples: 0, filter: {} });
+const kernel = WasmKernel.load();
+
+function scan(buf: Uint8Array, table = new DigestTable(4096), useKernel = false): DigestTable {
+  const s = new Scanner(table, { key: 'bench', strict: false, maxSamples: 0, filter: {}, kernel: useKernel ? kernel : null });
   for (let o = 0; o < buf.length; o += CHUNK) s.push(buf.subarray(o, Math.min(buf.length, o + CHUNK)));
   s.end();
   return table;
@@ -57,7 +60,8 @@ bench
     for (let o = 0; o < text.length; o += CHUNK) { index.build(text, o, Math.min(text.length, o + CHUNK)); n += index.spaceCount; }
     return n;
   })
-  .add('parse + aggregate (Scanner)', () => scan(text))
+  .add('parse + aggregate, JavaScript scanner', () => scan(text))
+  .add('parse + aggregate, WebAssembly kernel (what workers run)', () => scan(text, new DigestTable(4096), true))
   .add('merge two partial tables', () => { const t = new DigestTable(4096); t.mergeFrom(partA); t.mergeFrom(partB); })
   .add('pack + unpack partial (thread hand-off)', () => unpackTable(packTable(partA, new Uint8Array(64))))
   .add('serialise text', () => { let n = 0; for (const c of full.textChunks()) n += c.length; return n; })
