@@ -28,7 +28,6 @@ interface Exports {
   table_key_used(): number;
   configure(ncols: number, windowed: number, ws: number, we: number): void;
   clear(cap: number): number;
-  export_table(): number;
   scan(from: number, to: number): number;
 }
 
@@ -81,9 +80,8 @@ export class WasmKernel {
     return new Float64Array(this.x.memory.buffer, this.x.counters_ptr(), 10);
   }
 
-  /** The kernel's table in table.ts's columns, as views over its memory (valid until the next scan or start). */
+  /** The kernel's table, as views over its memory (valid until the next scan or start). */
   table(): TableView {
-    if (this.x.export_table() !== 1) throw new Error('scan kernel: out of memory');
     const buf = this.x.memory.buffer, size = this.x.table_size();
     return {
       size,

@@ -3,9 +3,8 @@
 // well-formed — and hands every other line back to the JavaScript scanner, which owns the rare
 // cases (headers, malformed lines and their messages, huge numbers, account/region filters).
 //
-// Its table keeps one row per entry (ints and sums side by side) and each slot carries the hash,
-// so a lookup touches the slot, one row and the key bytes; export_table() then lays it out in the
-// columns of src/digest/table.ts, with the same key hash, so it merges with any other partial.
+// The table it fills has exactly the column layout of src/digest/table.ts (so it is packed and
+// merged the same way) and the same key hash (so its entries merge with any other partial).
 
 #include <wasm_simd128.h>
 
@@ -36,15 +35,13 @@ static i32 has_window;
 static double counters[10];
 
 // ---- the table ----
-typedef struct { i32 koff, klen, hash, sport, dport, proto; double v[7]; } row_t; // v: pktLo, pktHi, byteLo, byteHi, start, end, records
-static u32 *slots;   // pairs: hash, entry index + 1 (0: empty)
-static u32 mask;     // slot count - 1
-static row_t *rows;
+static u32 *slots;   // entry index + 1, or 0
+static u32 mask;     // slots - 1
+static i32 *ints;    // per entry: keyoff, keylen, hash, sport, dport, proto
+static double *nums; // per entry: pktLo, pktHi, byteLo, byteHi, start, end, records
 static u8 *keys;
 static u32 size, entry_cap, key_used, key_cap;
 static u8 *heap_top;
-static i32 *ints;    // export_table(): the columns of table.ts
-static double *nums;
 
 EXPORT(input_ptr) u8 *input_ptr(void) { return input; }
 EXPORT(column_of_ptr) i32 *column_of_ptr(void) { return column_of; }
@@ -80,42 +77,28 @@ static void copy(u8 *dst, const u8 *src, size_t n) { for (size_t i = 0; i < n; i
 EXPORT(clear) i32 clear(u32 cap) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
   mask = cap - 1; entry_cap = cap / 2; key_cap = entry_cap * 48; size = 0; key_used = 0;
-  slots = take(cap * 8); rows = take(entry_cap * sizeof(row_t)); keys = take(key_cap);
-  if (!slots || !rows || !keys) return 0;
-  for (u32 i = 0; i <= mask; i++) slots[2 * i + 1] = 0;
+  slots = take(cap * 4); ints = take(entry_cap * INT_STRIDE * 4); nums = take(entry_cap * NUM_STRIDE * 8); keys = take(key_cap);
+  if (!slots || !ints || !nums || !keys) return 0;
+  for (u32 i = 0; i <= mask; i++) slots[i] = 0;
   return 1;
 }
 
 static i32 grow_entries(void) {
   u32 cap = (mask + 1) * 2;
-  u32 *ns = take(cap * 8);
-  row_t *nr = take(cap / 2 * sizeof(row_t));
-  if (!ns || !nr) return 0;
-  for (u32 i = 0; i < cap; i++) ns[2 * i + 1] = 0;
-  copy((u8 *)nr, (u8 *)rows, (size_t)size * sizeof(row_t));
+  u32 *ns = take(cap * 4);
+  i32 *ni = take(cap / 2 * INT_STRIDE * 4);
+  double *nn = take(cap / 2 * NUM_STRIDE * 8);
+  if (!ns || !ni || !nn) return 0;
+  for (u32 i = 0; i < cap; i++) ns[i] = 0;
+  copy((u8 *)ni, (u8 *)ints, (size_t)size * INT_STRIDE * 4);
+  copy((u8 *)nn, (u8 *)nums, (size_t)size * NUM_STRIDE * 8);
   u32 m = cap - 1;
   for (u32 e = 0; e < size; e++) {
-    u32 s = (u32)nr[e].hash & m;
-    while (ns[2 * s + 1]) s = (s + 1) & m;
-    ns[2 * s] = (u32)nr[e].hash; ns[2 * s + 1] = e + 1;
+    u32 s = (u32)ni[e * INT_STRIDE + 2] & m;
+    while (ns[s]) s = (s + 1) & m;
+    ns[s] = e + 1;
   }
-  slots = ns; rows = nr; mask = m; entry_cap = cap / 2;
-  return 1;
-}
-
-// Lay the rows out as table.ts's columns (ints: keyoff, keylen, hash, sport, dport, proto; nums:
-// the seven sums). Returns 0 on out-of-memory.
-EXPORT(export_table) i32 export_table(void) {
-  ints = take((size_t)size * INT_STRIDE * 4 + 4);
-  nums = take((size_t)size * NUM_STRIDE * 8 + 8);
-  if (!ints || !nums) return 0;
-  for (u32 e = 0; e < size; e++) {
-    const row_t *r = rows + e;
-    i32 *i = ints + e * INT_STRIDE;
-    i[0] = r->koff; i[1] = r->klen; i[2] = r->hash; i[3] = r->sport; i[4] = r->dport; i[5] = r->proto;
-    double *n = nums + e * NUM_STRIDE;
-    for (i32 k = 0; k < 7; k++) n[k] = r->v[k];
-  }
+  slots = ns; ints = ni; nums = nn; mask = m; entry_cap = cap / 2;
   return 1;
 }
 
@@ -249,22 +232,20 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
     u32 slot = (u32)hash & mask;
     i32 entry = -1;
     for (;;) {
-      u32 sv = slots[2 * slot + 1];
+      u32 sv = slots[slot];
       if (!sv) break;
-      if (slots[2 * slot] == (u32)hash) {
-        row_t *row = rows + (sv - 1);
-        if (row->klen == klen && row->sport == isp && row->dport == idp && row->proto == ipr) {
-          const u8 *k = keys + row->koff;
-          i32 same = 1;
-          for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
-            if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
-            if (fs[r] < 0) { if (*k++ != '-') same = 0; continue; }
-            i32 len = fe[r] - fs[r];
-            if (!same_bytes(k, input + fs[r], len)) { same = 0; break; }
-            k += len;
-          }
-          if (same) { entry = (i32)sv - 1; break; }
+      i32 *row = ints + (sv - 1) * INT_STRIDE;
+      if (row[2] == hash && row[1] == klen && row[3] == isp && row[4] == idp && row[5] == ipr) {
+        const u8 *k = keys + row[0];
+        i32 same = 1;
+        for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
+          if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
+          if (fs[r] < 0) { if (*k++ != '-') same = 0; continue; }
+          i32 len = fe[r] - fs[r];
+          if (!same_bytes(k, input + fs[r], len)) { same = 0; break; }
+          k += len;
         }
+        if (same) { entry = (i32)sv - 1; break; }
       }
       slot = (slot + 1) & mask;
     }
@@ -279,15 +260,15 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
         k += len;
       }
       entry = (i32)size++;
-      row_t *row = rows + entry;
-      row->koff = (i32)key_used; row->klen = klen; row->hash = hash; row->sport = isp; row->dport = idp; row->proto = ipr;
+      i32 *row = ints + entry * INT_STRIDE;
+      row[0] = (i32)key_used; row[1] = klen; row[2] = hash; row[3] = isp; row[4] = idp; row[5] = ipr;
       key_used += (u32)klen;
-      double *v = row->v;
+      double *v = nums + entry * NUM_STRIDE;
       v[0] = 0; v[1] = 0; v[2] = 0; v[3] = 0; v[4] = __builtin_inf(); v[5] = -__builtin_inf(); v[6] = 0;
-      slots[2 * slot] = (u32)hash; slots[2 * slot + 1] = (u32)entry + 1;
+      slots[slot] = (u32)entry + 1;
       if (size * 2 > mask) { if (!grow_entries()) return -1; }
     }
-    double *v = rows[entry].v;
+    double *v = nums + entry * NUM_STRIDE;
     if (pk >= 0) { counters[8] = 1; double lo = v[0] + pk; if (lo >= TWO52) { v[1] += 1; lo -= TWO52; } v[0] = lo; }
     if (by >= 0) { counters[9] = 1; double lo = v[2] + by; if (lo >= TWO52) { v[3] += 1; lo -= TWO52; } v[2] = lo; }
     if (st >= 0 && st < v[4]) v[4] = st;
