@@ -7,7 +7,7 @@ import { dotChunks, writeDotModel } from './dot-writer.js';
 import { graphlibDot } from './graphlib-writer.js';
 import { type GraphModel, resolveStyle, type ResolvedStyle, viewModel } from './model.js';
 import { renderSvg } from './svg.js';
-import type { GraphFormat, GraphOptions, GraphStyleOptions, GraphView } from './types.js';
+import { GRAPH_FORMATS, type GraphFormat, type GraphOptions, type GraphStyleOptions, type GraphView } from './types.js';
 import { applyView } from './views.js';
 
 /**
@@ -20,7 +20,7 @@ import { applyView } from './views.js';
 export const GRAPHLIB_MAX_EDGES = 10_000;
 
 /** Output formats of a graph. */
-export const GRAPH_FORMATS: readonly GraphFormat[] = ['dot', 'svg'];
+export { GRAPH_FORMATS };
 
 function resolveFormat(format: unknown): GraphFormat {
   if (format === undefined) return 'dot';

@@ -5,6 +5,9 @@ import type { Cidr } from './cidr.js';
 /** Output formats of a graph: DOT text, or SVG rendered in-process by Graphviz compiled to WebAssembly. */
 export type GraphFormat = 'dot' | 'svg';
 
+/** Every {@link GraphFormat}. */
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['dot', 'svg'];
+
 /** What `cluster` groups nodes by. */
 export type ClusterBy = 'account' | 'subnet';
 

@@ -2,8 +2,7 @@
 import { createDigester, toSources } from '../../engine/digester.js';
 import type { DigestRunOptions } from '../../engine/options.js';
 import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
-import { GRAPH_FORMATS, writeGraph } from '../../graph/graph.js';
-import type { GraphFormat } from '../../graph/types.js';
+import { GRAPH_FORMATS, type GraphFormat } from '../../graph/types.js';
 import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
 import { DIGEST_HELP } from '../help.js';
 import { noObjectsMessage } from '../no-objects.js';
@@ -60,7 +59,10 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' ? writeGraph(digest, out, { format }) : writeDigest(digest, out, format)), { signal, s3 });
+    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg'
+      // graphlib is loaded only when a graph is asked for.
+      ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
+      : writeDigest(digest, out, format)), { signal, s3 });
     if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
