@@ -80,6 +80,12 @@ S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTE
 Exit status: 0 on success; 1 when the run fails (a corrupt object, or a malformed
 record with --strict); 2 on a usage error.
 
+Environment:
+  AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)
+  AWS_ENDPOINT_URL_S3           an S3-compatible endpoint (as --endpoint)
+  FLOWDIGEST_NO_WASM=1          parse in JavaScript only, not the WebAssembly kernel
+                                (same results, slower; for comparison or odd platforms)
+
 Examples:
   flowdigest digest fixtures/sample -o digest.log
   flowdigest digest ./AWSLogs --account 123456789012 --region us-east-1 \\
