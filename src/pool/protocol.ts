@@ -18,6 +18,12 @@ export interface ScanTask {
   /** Record-level selections (set only when the key path did not already decide them). */
   accounts?: string[];
   regions?: string[];
+  /**
+   * Inflate on the worker's own thread (one reused buffer) rather than through zlib's stream on
+   * libuv's pool. Set by the pool: on-thread wins when workers fill the cores, the stream when
+   * cores are left idle for the inflate threads to use.
+   */
+  inflateOnThread?: boolean;
   /** For blocks of a stream after the first: the field order in force and the last line number. */
   fields?: string[];
   firstLine?: number;

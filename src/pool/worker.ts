@@ -11,6 +11,7 @@ import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
+import { inflateSync } from './inflate-sync.js';
 import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 
 
@@ -41,7 +42,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     });
     const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;
-    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key);
+    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
     else scanner.push(bytes);
     scanner.end();
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
@@ -51,17 +52,25 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   }
 }
 
-async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string): Promise<number> {
-  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
-  gunzip.end(bytes);
+/** One inflate output buffer per worker, reused for every object. */
+const inflated = Buffer.allocUnsafe(INFLATE_CHUNK);
+
+async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string, onThread: boolean): Promise<number> {
   let total = 0;
   try {
-    for await (const chunk of gunzip) {
-      total += (chunk as Buffer).length;
-      scanner.push(chunk as Buffer);
+    if (onThread && inflateSync(bytes, inflated, (piece) => { total += piece.length; scanner.push(piece); })) return total;
+    // Asked for the stream (idle cores to inflate on), or no synchronous handle here.
+    const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
+    gunzip.end(bytes);
+    try {
+      for await (const chunk of gunzip) {
+        total += (chunk as Buffer).length;
+        scanner.push(chunk as Buffer);
+      }
+    } finally {
+      gunzip.destroy();
     }
   } catch (err) {
-    gunzip.destroy();
     // Only zlib's own failures mean a bad object; anything else is ours and must say so.
     if (isZlibError(err)) throw new CorruptObjectError(key, (err as Error).message, { cause: err });
     throw err;
