@@ -1,6 +1,7 @@
 /**
- * Runs inside a worker thread: gunzip one object in 256 KiB chunks, scan it into a partial
- * digest table, and hand the table back as one transferred ArrayBuffer.
+ * Runs inside a worker thread: inflate one object in 256 KiB pieces, scan it into a partial
+ * digest table (the WebAssembly kernel takes the common lines), and hand the table back as one
+ * transferred ArrayBuffer.
  */
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
@@ -14,10 +15,9 @@ import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
 
-
-// One table (and one separator index) per worker, cleared between objects: its arrays keep the size they grew to, so
-// each object neither regrows them nor leaves them behind as garbage. Safe because a worker
-// runs one task at a time and the table is copied out (packed) before the task returns.
+// One table, separator index and kernel per worker, reset between objects: their arrays keep
+// the size they grew to, so an object neither regrows them nor leaves them behind as garbage.
+// Safe because a worker runs one task at a time and the table is packed before the task returns.
 const partial = new DigestTable(16384);
 const index = new SeparatorIndex(256 * 1024);
 const kernel = WasmKernel.load();
