@@ -1,24 +1,23 @@
 /** Markers as files `{id}_in_progress` (the Go service's name) in a directory, written atomically. */
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { writeTextAtomic } from '../atomic-file.js';
 import { ID_PATTERN } from '../ids.js';
-import { assertId, MARKER_SUFFIX } from '../storage/names.js';
+import { IdDirectory } from '../id-directory.js';
+import { MARKER_SUFFIX } from '../storage/names.js';
 import type { Marker, MarkerRecord } from './types.js';
 import { decodeMarker, encodeMarker } from './record.js';
 
 export class FsMarker implements Marker {
   readonly description: string;
-  private readonly dir: string;
-  private ready: Promise<unknown> | undefined;
+  private readonly dir: IdDirectory;
 
   constructor(dir: string) {
-    this.dir = resolve(dir);
-    this.description = this.dir;
+    this.dir = new IdDirectory(dir);
+    this.description = this.dir.path;
   }
 
   private path(id: string): string {
-    return join(this.dir, `${assertId(id)}${MARKER_SUFFIX}`);
+    return this.dir.file(id, MARKER_SUFFIX);
   }
 
   async get(id: string): Promise<MarkerRecord | undefined> {
@@ -33,8 +32,7 @@ export class FsMarker implements Marker {
   }
 
   async set(record: MarkerRecord): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true });
-    await this.ready;
+    await this.dir.ensure();
     await writeTextAtomic(this.path(record.id), encodeMarker(record));
   }
 
@@ -45,7 +43,7 @@ export class FsMarker implements Marker {
   async *list(): AsyncIterable<MarkerRecord> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = await readdir(this.dir.path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;

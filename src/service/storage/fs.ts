@@ -4,25 +4,24 @@
  * named it). Each is written atomically, and the text body is written last: its presence is
  * the commit, so a digest interrupted before it is invisible and is simply made again.
  */
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic, writeTextAtomic } from '../atomic-file.js';
+import { IdDirectory } from '../id-directory.js';
 import type { DigestMeta, Storage, StoredBody, StoredKind } from './types.js';
-import { assertId, BODY_SUFFIX, META_SUFFIX } from './names.js';
+import { BODY_SUFFIX, META_SUFFIX } from './names.js';
 
 /** Storage in a directory (created if missing). */
 export class FsStorage implements Storage {
   readonly description: string;
-  private readonly dir: string;
-  private ready: Promise<unknown> | undefined;
+  private readonly dir: IdDirectory;
 
   constructor(dir: string) {
-    this.dir = resolve(dir);
-    this.description = this.dir;
+    this.dir = new IdDirectory(dir);
+    this.description = this.dir.path;
   }
 
   private path(id: string, suffix: string): string {
-    return join(this.dir, `${assertId(id)}${suffix}`);
+    return this.dir.file(id, suffix);
   }
 
   async has(id: string): Promise<boolean> {
@@ -35,8 +34,7 @@ export class FsStorage implements Storage {
   }
 
   async put(meta: DigestMeta, write: (kind: StoredKind, out: import('node:stream').Writable) => Promise<void>, signal?: AbortSignal): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true });
-    await this.ready;
+    await this.dir.ensure();
     await writeFileAtomic(this.path(meta.id, BODY_SUFFIX.ndjson), (out) => write('ndjson', out), { gzip: true, signal });
     await writeTextAtomic(this.path(meta.id, META_SUFFIX), `${JSON.stringify(meta)}\n`, signal);
     await writeFileAtomic(this.path(meta.id, BODY_SUFFIX.text), (out) => write('text', out), { gzip: true, signal });
