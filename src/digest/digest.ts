@@ -153,9 +153,14 @@ export class Digest {
 
   /** The five string key fields of entry `e`, as latin1 strings (byte-exact). */
   private keyParts(e: number): string[] {
+    return this.keyString(e).split('\0');
+  }
+
+  /** Entry `e`'s string key fields joined by NUL, as one latin1 string. */
+  private keyString(e: number): string {
     const t = this.table, b = e * INT_STRIDE;
     const off = t.ints[b + COL.I_KEYOFF];
-    return Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1').split('\0');
+    return Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1');
   }
 
   // Canonical order. Comparing latin1 strings compares bytes, and NUL joins the fields, so
@@ -165,9 +170,10 @@ export class Digest {
     const n = this.size, ints = this.table.ints;
     const heads: string[] = new Array(n), actions: string[] = new Array(n);
     for (let e = 0; e < n; e++) {
-      const s = this.keyParts(e);
-      heads[e] = `${s[0]}\0${s[1]}\0${s[2]}\0${s[3]}`;
-      actions[e] = s[4];
+      // The first four fields, still NUL-joined, and the action after the last NUL.
+      const k = this.keyString(e), cut = k.lastIndexOf('\0');
+      heads[e] = k.slice(0, cut);
+      actions[e] = k.slice(cut + 1);
     }
     const order = Int32Array.from({ length: n }, (_, i) => i);
     order.sort((x, y) => {
