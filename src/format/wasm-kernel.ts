@@ -67,7 +67,8 @@ export class WasmKernel {
   /**
    * Scan the complete lines of `buf[s, e)` (e just past a newline; at most KERNEL_INPUT_BYTES).
    * Returns e when all were handled, the offset of the first line left to the caller, or -1
-   * when the kernel ran out of memory.
+   * when the kernel ran out of memory. The range is copied in on the first call (from === s);
+   * calls that resume after a line the caller handled reuse that copy.
    */
   scan(buf: Uint8Array, s: number, e: number, from = s): number {
     if (from === s) new Uint8Array(this.x.memory.buffer, this.x.input_ptr(), e - s).set(buf.subarray(s, e));
