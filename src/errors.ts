@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'FD_ERR_DIGEST_PARSE'
   | 'FD_ERR_S3'
   | 'FD_ERR_CONFIG'
-  | 'FD_ERR_QUEUE_FULL';
+  | 'FD_ERR_QUEUE_FULL'
+  | 'FD_ERR_MEMORY_LIMIT'
+  | 'FD_ERR_PARTIAL';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -128,6 +130,23 @@ export class QueueFullError extends FlowdigestError {
 }
 
 /**
+ * A digest outgrew the memory allowed for its tables (`maxMemory`, `--max-memory`). `field`
+ * names the limit. flowdigest does not spill to disk: raise the limit or narrow the selection.
+ */
+export class MemoryLimitError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = { field: 'maxMemory' }) {
+    super('FD_ERR_MEMORY_LIMIT', message, context);
+  }
+}
+
+/** A binary partial digest was truncated, of another version, or not a partial at all. `key` names it. */
+export class PartialFormatError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_PARTIAL', message, context);
+  }
+}
+
+/**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
  */
@@ -178,5 +197,7 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_DIGEST_PARSE: DigestParseError,
   FD_ERR_S3: S3Error,
   FD_ERR_CONFIG: ConfigError,
+  FD_ERR_MEMORY_LIMIT: MemoryLimitError,
+  FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
 };

@@ -1,6 +1,9 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../format/counters.js';
 import { V2_HEADER } from '../format/fields.js';
-import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from './table.js';
+import { type DigestFormat, RowWriter, type Seen } from './format.js';
+import { canonicalOrder } from './order.js';
+import { type RowSink, RunCursor, type RunRange, type SortedRun } from './runs.js';
+import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
 
 /** One conversation of a digest. Absent values are `null`; they print as `-`. */
 export interface DigestRow {
@@ -57,26 +60,76 @@ export function addStats(a: DigestStats, b: DigestStats): void {
   a.skippedObjects = [...a.skippedObjects, ...b.skippedObjects].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
-/** A digest: one row per conversation key, plus the statistics of the run that made it. */
+/**
+ * Formats ranges of sorted runs off the calling thread (the engine's worker pool implements it),
+ * so a large digest is written at the speed of every core.
+ */
+export interface RangeRenderer {
+  /** False once the pool behind it is closed: the digest then formats on the calling thread. */
+  readonly open: boolean;
+  /** How many ranges to format at once. */
+  readonly parallelism: number;
+  /** The bytes of `range` of `runs` in `format`. */
+  render(runs: readonly SortedRun[], range: RunRange, format: DigestFormat, seen: Seen): Promise<Uint8Array>;
+}
+
+/**
+ * A digest: one row per conversation key, plus the statistics of the run that made it.
+ *
+ * It holds its rows either as one hash table (built by merging or reading) or, as the engine
+ * returns it, as sorted runs cut into ranges: one run per worker, merged range by range when the
+ * rows are read or written, so no thread ever holds the merged digest twice.
+ */
 export class Digest {
-  /** @internal The rows' storage. */
-  readonly table: DigestTable;
   readonly stats: DigestStats;
+  private tableRows: DigestTable | null;
   private sorted: Int32Array | null = null;
+  private runs: readonly SortedRun[] = [];
+  private ranges: readonly RunRange[] = [];
+  private runRows = 0;
+  private renderer: RangeRenderer | undefined;
 
   constructor(table: DigestTable = new DigestTable(), stats: DigestStats = emptyStats()) {
-    this.table = table;
+    this.tableRows = table;
     this.stats = stats;
+  }
+
+  /**
+   * @internal A digest over sorted runs and their ranges (as {@link splitRanges} cuts them), holding
+   * `rows` merged rows; `renderer` formats ranges in parallel.
+   */
+  static fromRuns(runs: readonly SortedRun[], ranges: readonly RunRange[], rows: number, stats: DigestStats, renderer?: RangeRenderer): Digest {
+    const d = new Digest(undefined, stats);
+    d.tableRows = null;
+    d.runs = runs;
+    d.ranges = ranges;
+    d.runRows = rows;
+    d.renderer = renderer;
+    return d;
+  }
+
+  /** @internal The rows as one hash table (a digest held as sorted runs is folded into one first). */
+  get table(): DigestTable {
+    if (this.tableRows === null) {
+      const t = new DigestTable(this.runRows);
+      for (const r of this.runs) t.mergeFrom(r.table);
+      this.tableRows = t;
+      this.runs = [];
+      this.ranges = [];
+    }
+    return this.tableRows;
   }
 
   /** Number of rows. */
   get size(): number {
-    return this.table.size;
+    return this.tableRows === null ? this.runRows : this.tableRows.size;
   }
 
   /** Fold another digest (or a packed partial) into this one. Merging is exact, associative and commutative. */
   mergeFrom(other: Digest | { table: TableView; stats: DigestStats }): this {
-    this.table.mergeFrom(other.table);
+    const table = this.table;
+    if (other instanceof Digest && other.tableRows === null) for (const r of other.runs) table.mergeFrom(r.table);
+    else table.mergeFrom(other.table);
     addStats(this.stats, other.stats);
     this.sorted = null;
     return this;
@@ -91,13 +144,16 @@ export class Digest {
 
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */
   *rows(): IterableIterator<DigestRow> {
-    const order = this.order();
-    for (let i = 0; i < order.length; i++) yield this.row(order[i]);
+    let row: DigestRow | null = null;
+    const sink: RowSink = (t, e, nums, n) => { row = toRow(t, e, nums, n); };
+    for (const cursor of this.cursors()) {
+      while (cursor.next(sink)) yield row!;
+    }
   }
 
   /** The whole digest as flow-log text (v2 header + rows). For large digests prefer {@link textChunks}. */
   toText(): string {
-    return Buffer.from([...this.textChunks()].join(''), 'latin1').toString('utf8');
+    return Buffer.concat([...this.byteChunks('text')]).toString('utf8');
   }
 
   /**
@@ -105,106 +161,106 @@ export class Digest {
    * original bytes of every field survive): write them with `Buffer.from(chunk, 'latin1')`.
    */
   *textChunks(): IterableIterator<string> {
-    const order = this.order();
-    const t = this.table, ints = t.ints, nums = t.nums;
-    const pk = this.stats.packetsSeen, by = this.stats.bytesSeen;
-    let chunk = `${V2_HEADER}\n`;
-    for (let i = 0; i < order.length; i++) {
-      const e = order[i], b = e * INT_STRIDE, n = e * NUM_STRIDE;
-      const parts = this.keyParts(e);
-      chunk += `2 ${parts[0]} ${parts[1]} ${parts[2]} ${parts[3]} ${num(ints[b + COL.I_SPORT])} ${num(ints[b + COL.I_DPORT])} ${num(ints[b + COL.I_PROTO])} ` +
-        `${pk ? twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]) : '-'} ${by ? twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]) : '-'} ` +
-        `${time(nums[n + COL.N_START])} ${time(nums[n + COL.N_END])} ${parts[4]} OK\n`;
-      if (chunk.length >= 65536) { yield chunk; chunk = ''; }
-    }
-    if (chunk.length > 0) yield chunk;
+    for (const c of this.byteChunks('text')) yield Buffer.from(c.buffer, c.byteOffset, c.length).toString('latin1');
   }
 
   /** NDJSON: one JSON object per row (with `records`), then `{"stats":{...}}` if `withStats`. */
   *ndjsonLines(withStats = true): IterableIterator<string> {
-    const pk = this.stats.packetsSeen, by = this.stats.bytesSeen;
-    for (const r of this.rows()) {
-      yield `{"account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.interfaceId)},` +
-        `"srcaddr":${JSON.stringify(r.srcAddr)},"dstaddr":${JSON.stringify(r.dstAddr)},` +
-        `"srcport":${r.srcPort},"dstport":${r.dstPort},"protocol":${r.protocol},` +
-        `"packets":${pk ? r.packets : null},"bytes":${by ? r.bytes : null},"start":${r.start},"end":${r.end},` +
-        `"action":${JSON.stringify(r.action)},"records":${r.records}}\n`;
+    const writer = new RowWriter('ndjson', this.stats, 256);
+    for (const cursor of this.cursors()) {
+      while (cursor.next(writer.row)) yield Buffer.from(writer.take()).toString('utf8');
     }
-    if (withStats) yield `${JSON.stringify({ stats: { ...this.stats, rows: this.size } })}\n`;
+    if (withStats) yield this.statsLine();
   }
 
-  private row(e: number): DigestRow {
-    const t = this.table, b = e * INT_STRIDE, n = e * NUM_STRIDE;
-    const [account, interfaceId, srcAddr, dstAddr, action] = this.keyParts(e).map(utf8);
-    const start = t.nums[n + COL.N_START], end = t.nums[n + COL.N_END];
-    return {
-      account, interfaceId, srcAddr, dstAddr,
-      srcPort: nullable(t.ints[b + COL.I_SPORT]),
-      dstPort: nullable(t.ints[b + COL.I_DPORT]),
-      protocol: nullable(t.ints[b + COL.I_PROTO]),
-      action,
-      packets: bigTwoWord(t.nums[n + COL.N_PKTLO], t.nums[n + COL.N_PKTHI]),
-      bytes: bigTwoWord(t.nums[n + COL.N_BYTELO], t.nums[n + COL.N_BYTEHI]),
-      start: Number.isFinite(start) ? start : null,
-      end: Number.isFinite(end) ? end : null,
-      records: t.nums[n + COL.N_RECORDS],
-    };
-  }
-
-  /** The five string key fields of entry `e`, as latin1 strings (byte-exact). */
-  private keyParts(e: number): string[] {
-    return this.keyString(e).split('\0');
-  }
-
-  /** Entry `e`'s string key fields joined by NUL, as one latin1 string. */
-  private keyString(e: number): string {
-    const t = this.table, b = e * INT_STRIDE;
-    const off = t.ints[b + COL.I_KEYOFF];
-    return Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1');
-  }
-
-  // Canonical order. Comparing latin1 strings compares bytes, and NUL joins the fields, so
-  // comparing the joined first four fields equals comparing them one by one.
-  private order(): Int32Array {
-    if (this.sorted !== null && this.sorted.length === this.size) return this.sorted;
-    const n = this.size, ints = this.table.ints;
-    const heads: string[] = new Array(n), actions: string[] = new Array(n);
-    for (let e = 0; e < n; e++) {
-      // The first four fields, still NUL-joined, and the action after the last NUL.
-      const k = this.keyString(e), cut = k.lastIndexOf('\0');
-      heads[e] = k.slice(0, cut);
-      actions[e] = k.slice(cut + 1);
+  /**
+   * @internal The digest in `format` as byte chunks of about 64 KiB, formatted on this thread.
+   * {@link chunksAsync} formats on the workers when it can.
+   */
+  *byteChunks(format: DigestFormat): IterableIterator<Uint8Array> {
+    if (format === 'text') yield TEXT_HEADER;
+    const writer = new RowWriter(format, this.stats, 1 << 17);
+    for (const cursor of this.cursors()) {
+      while (cursor.next(writer.row)) if (writer.length >= 65536) yield writer.take();
     }
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    order.sort((x, y) => {
-      const hx = heads[x], hy = heads[y];
-      if (hx !== hy) return hx < hy ? -1 : 1;
-      const bx = x * INT_STRIDE, by = y * INT_STRIDE;
-      for (let c = COL.I_SPORT; c <= COL.I_PROTO; c++) {
-        const d = ints[bx + c] - ints[by + c];
-        if (d !== 0) return d;
+    if (writer.length > 0) yield writer.take();
+    if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
+  }
+
+  /**
+   * @internal The digest in `format` as byte chunks in order; ranges are formatted on the engine's
+   * workers (a few ahead of the writer) while its pool is open, else on this thread.
+   */
+  async *chunksAsync(format: DigestFormat): AsyncIterableIterator<Uint8Array> {
+    const renderer = this.renderer;
+    if (renderer === undefined || !renderer.open || this.tableRows !== null || this.ranges.length < 2) {
+      yield* this.byteChunks(format);
+      return;
+    }
+    if (format === 'text') yield TEXT_HEADER;
+    const pending: Array<Promise<Uint8Array>> = [];
+    let next = 0;
+    const ahead = Math.max(1, renderer.parallelism) + 1;
+    try {
+      while (next < this.ranges.length || pending.length > 0) {
+        while (next < this.ranges.length && pending.length < ahead) {
+          const p = renderer.render(this.runs, this.ranges[next++], format, this.stats);
+          p.catch(() => { /* awaited in order below */ });
+          pending.push(p);
+        }
+        const bytes = await pending.shift()!;
+        if (bytes.length > 0) yield bytes;
       }
-      return actions[x] < actions[y] ? -1 : actions[x] > actions[y] ? 1 : 0;
-    });
-    this.sorted = order;
-    return order;
+    } finally {
+      await Promise.allSettled(pending);
+    }
+    if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
+  }
+
+  private statsLine(): string {
+    return `${JSON.stringify({ stats: { ...this.stats, rows: this.size } })}\n`;
+  }
+
+  /** One cursor per range, in order. */
+  private *cursors(): IterableIterator<RunCursor> {
+    if (this.tableRows !== null) {
+      const t = this.tableRows;
+      if (this.sorted === null || this.sorted.length !== t.size) this.sorted = canonicalOrder(t);
+      yield new RunCursor([{ table: t, order: this.sorted }], { from: [0], to: [t.size] });
+      return;
+    }
+    for (const range of this.ranges) yield new RunCursor(this.runs, range);
   }
 }
 
-function num(v: number): string {
-  return v < 0 ? '-' : String(v);
-}
+const TEXT_HEADER = Buffer.from(`${V2_HEADER}\n`, 'latin1');
 
-function time(v: number): string {
-  return Number.isFinite(v) ? String(v) : '-';
+function toRow(t: TableView, e: number, nums: Float64Array, n: number): DigestRow {
+  const b = e * INT_STRIDE;
+  const off = t.ints[b + COL.I_KEYOFF];
+  const key = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1');
+  const cut = key.lastIndexOf('\0');
+  const head = key.slice(0, cut).split('\0');
+  const [account, interfaceId, srcAddr] = head.map(utf8);
+  const dstAddr = utf8(head.slice(3).join('\0'));
+  const action = utf8(key.slice(cut + 1));
+  const start = nums[n + COL.N_START], end = nums[n + COL.N_END];
+  return {
+    account, interfaceId, srcAddr, dstAddr,
+    srcPort: nullable(t.ints[b + COL.I_SPORT]),
+    dstPort: nullable(t.ints[b + COL.I_DPORT]),
+    protocol: nullable(t.ints[b + COL.I_PROTO]),
+    action,
+    packets: bigTwoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]),
+    bytes: bigTwoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]),
+    start: Number.isFinite(start) ? start : null,
+    end: Number.isFinite(end) ? end : null,
+    records: nums[n + COL.N_RECORDS],
+  };
 }
 
 function nullable(v: number): number | null {
   return v < 0 ? null : v;
-}
-
-function twoWord(lo: number, hi: number): string {
-  return hi === 0 ? String(lo) : (BigInt(hi) * BigInt(TWO52) + BigInt(lo)).toString();
 }
 
 function bigTwoWord(lo: number, hi: number): bigint {

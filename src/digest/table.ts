@@ -1,12 +1,14 @@
 /**
  * The digest's hash table: one entry per conversation key, stored column-wise in typed arrays so
- * it costs no object per row, and ships between threads as one flat ArrayBuffer.
+ * it costs no object per row. A shared table (SharedArrayBuffer columns) is handed between threads
+ * as its {@link TableState}, so a worker can keep aggregating into it across many objects.
  *
  * Key = string part (account, interface, srcaddr, dstaddr, action as raw bytes joined by NUL)
  *     + numeric part (srcport, dstport, protocol; -1 = absent).
  * Values: packets and bytes as two-word integers (lo + hi·2^52, exact far beyond 2^53),
  * start = min, end = max (±Infinity when absent), records = count merged.
  */
+import { MemoryLimitError } from '../errors.js';
 
 /** 2^52: the carry unit of the two-word sums. lo stays below it so lo + (a value < 2^52) is exact. */
 export const TWO52 = 4503599627370496;
@@ -57,6 +59,40 @@ export function mixNumbers(h: number, sport: number, dport: number, proto: numbe
   return (h ^ (h >>> 15)) | 0;
 }
 
+/**
+ * Where a table's arrays live. `shared` puts them in SharedArrayBuffers, so a table can be
+ * handed between threads as a {@link TableState} without copying; `budget` charges every
+ * allocation to a run-wide limit.
+ */
+export interface TableMemory {
+  shared?: boolean;
+  budget?: MemoryBudget;
+}
+
+/** A byte limit shared by every table of a run (and by every thread that holds one). */
+export interface MemoryBudget {
+  /** Int32Array over a SharedArrayBuffer of one slot: KiB allocated so far. */
+  readonly used: Int32Array;
+  /** The limit in bytes. */
+  readonly limit: number;
+}
+
+/** A new budget of `limit` bytes. */
+export function memoryBudget(limit: number): MemoryBudget {
+  return { used: new Int32Array(new SharedArrayBuffer(4)), limit };
+}
+
+/** A table's whole state, as posted between threads (shared arrays are not copied). */
+export interface TableState {
+  size: number;
+  keyUsed: number;
+  mask: number;
+  slots: Int32Array;
+  ints: Int32Array;
+  nums: Float64Array;
+  keyBytes: Uint8Array;
+}
+
 export class DigestTable {
   /** Number of entries. */
   size = 0;
@@ -71,16 +107,44 @@ export class DigestTable {
   nums: Float64Array;
   private slots: Int32Array;
   private mask: number;
+  private readonly memory: TableMemory;
 
-  constructor(capacity = 1024) {
+  constructor(capacity = 1024, memory: TableMemory = {}) {
+    this.memory = memory;
     let cap = 16;
     while (cap < capacity * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = this.alloc(Int32Array, cap, 0);
     this.mask = cap - 1;
-    this.ints = new Int32Array((cap >> 1) * INT_STRIDE);
-    this.nums = new Float64Array((cap >> 1) * NUM_STRIDE);
-    this.keyBytes = new Uint8Array(Math.max(4096, (cap >> 1) * 48));
+    this.ints = this.alloc(Int32Array, (cap >> 1) * INT_STRIDE, 0);
+    this.nums = this.alloc(Float64Array, (cap >> 1) * NUM_STRIDE, 0);
+    this.keyBytes = this.alloc(Uint8Array, Math.max(4096, (cap >> 1) * 48), 0);
     this.keyView = viewOf(this.keyBytes);
+  }
+
+  /** A table over a {@link TableState} posted from another thread (its arrays, not copies). */
+  static attach(state: TableState, memory: TableMemory = {}): DigestTable {
+    const t = Object.create(DigestTable.prototype) as DigestTable;
+    Object.assign(t, { memory, size: state.size, keyUsed: state.keyUsed, mask: state.mask, slots: state.slots,
+      ints: state.ints, nums: state.nums, keyBytes: state.keyBytes, keyView: viewOf(state.keyBytes) });
+    return t;
+  }
+
+  /** This table's state, to post to another thread (shared tables only, for it to be the same table). */
+  state(): TableState {
+    return { size: this.size, keyUsed: this.keyUsed, mask: this.mask, slots: this.slots, ints: this.ints, nums: this.nums, keyBytes: this.keyBytes };
+  }
+
+  /** Bytes held by this table's arrays. */
+  get bytes(): number {
+    return this.slots.byteLength + this.ints.byteLength + this.nums.byteLength + this.keyBytes.byteLength;
+  }
+
+  // Every array comes from here, so the budget sees it (and `freed`, the array it replaces).
+  private alloc<T extends Int32Array | Float64Array | Uint8Array>(kind: { new(b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    length: number, freed: number): T {
+    const bytes = length * kind.BYTES_PER_ELEMENT;
+    if (this.memory.budget) charge(this.memory.budget, bytes - freed, this.size);
+    return new kind(this.memory.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   }
 
   /** Remove every entry, keeping the allocated capacity. Returns this table. */
@@ -136,7 +200,7 @@ export class DigestTable {
   private insertAt(slot: number, key: Uint8Array, off: number, len: number, hash: number, sport: number, dport: number, proto: number): number {
     const e = this.size++;
     if (this.keyUsed + len > this.keyBytes.length) {
-      this.keyBytes = grow(this.keyBytes, this.keyUsed + len);
+      this.keyBytes = this.grow(this.keyBytes, this.keyUsed + len);
       this.keyView = viewOf(this.keyBytes);
     }
     this.keyBytes.set(key.subarray(off, off + len), this.keyUsed);
@@ -199,7 +263,7 @@ export class DigestTable {
 
   private rehash(): void {
     const cap = (this.mask + 1) * 2;
-    const slots = new Int32Array(cap), mask = cap - 1, ints = this.ints;
+    const slots = this.alloc(Int32Array, cap, this.slots.byteLength), mask = cap - 1, ints = this.ints;
     for (let e = 0; e < this.size; e++) {
       let slot = ints[e * INT_STRIDE + I_HASH] & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
@@ -208,13 +272,39 @@ export class DigestTable {
     this.slots = slots;
     this.mask = mask;
     const entries = cap >> 1;
-    const grownInts = new Int32Array(entries * INT_STRIDE);
+    const grownInts = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
     grownInts.set(this.ints);
     this.ints = grownInts;
-    const grownNums = new Float64Array(entries * NUM_STRIDE);
+    const grownNums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
     grownNums.set(this.nums);
     this.nums = grownNums;
   }
+
+  private grow(a: Uint8Array, need: number): Uint8Array {
+    let len = a.length * 2;
+    while (len < need) len *= 2;
+    const b = this.alloc(Uint8Array, len, a.byteLength);
+    b.set(a);
+    return b;
+  }
+}
+
+/**
+ * Charge `bytes` (negative: a release) to `budget`, or throw {@link MemoryLimitError} naming the
+ * limit. Atomic, because every worker of a run draws from the same budget.
+ */
+export function charge(budget: MemoryBudget, bytes: number, rows: number): void {
+  const kib = Math.ceil(bytes / 1024);
+  const now = Atomics.add(budget.used, 0, kib) + kib;
+  if (kib > 0 && now * 1024 > budget.limit) {
+    Atomics.sub(budget.used, 0, kib);
+    throw new MemoryLimitError(`the digest outgrew its memory limit of ${formatBytes(budget.limit)} (maxMemory, --max-memory) ` +
+      `at ${rows.toLocaleString('en-US')} rows in one table; raise the limit, or narrow the inputs, window, accounts or regions`);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
 }
 
 /** The read-only columns of a table, as held by {@link DigestTable} or unpacked from a buffer. */
@@ -243,14 +333,6 @@ function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, b
     for (; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
   }
   return k === kend;
-}
-
-function grow(a: Uint8Array, need: number): Uint8Array {
-  let len = a.length * 2;
-  while (len < need) len *= 2;
-  const b = new Uint8Array(len);
-  b.set(a);
-  return b;
 }
 
 const PACK_MAGIC = 0x46440001; // "FD" v1

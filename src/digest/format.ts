@@ -1,0 +1,175 @@
+/**
+ * Formats merged rows straight into bytes: no string per row or per field. Key fields are copied
+ * as the bytes they were read as; NDJSON strings that need escaping (or are not plain ASCII) go
+ * through JSON.stringify of their UTF-8 reading, exactly as `ndjsonLines()` has always written them.
+ */
+import type { RowSink } from './runs.js';
+import { COL, INT_STRIDE, TWO52, type TableView } from './table.js';
+
+/** Output formats of a digest. `text` is a valid v2 flow-log file; `ndjson` adds record counts and stats. */
+export type DigestFormat = 'text' | 'ndjson';
+
+/** Whether the digest saw packets / bytes at all (otherwise they print as `-` / null). */
+export interface Seen {
+  packetsSeen: boolean;
+  bytesSeen: boolean;
+}
+
+const SP = 32, NL = 10, QUOTE = 34, BACKSLASH = 92, DASH = 45;
+const NAMES = ['"account-id":', ',"interface-id":', ',"srcaddr":', ',"dstaddr":', ',"srcport":', ',"dstport":', ',"protocol":',
+  ',"packets":', ',"bytes":', ',"start":', ',"end":', ',"action":', ',"records":'].map((s) => Buffer.from(s, 'latin1'));
+const NULL = Buffer.from('null'), OK_NL = Buffer.from(' OK\n'), TEXT_LEAD = Buffer.from('2 ');
+
+/** Collects formatted rows in one growing buffer. */
+export class RowWriter {
+  private buf: Uint8Array;
+  private len = 0;
+  /** Rows written so far. */
+  rows = 0;
+  /** The sink to hand a {@link RunCursor} (or any row source). */
+  readonly row: RowSink;
+
+  constructor(format: DigestFormat, private readonly seen: Seen, initial = 1 << 16) {
+    this.buf = new Uint8Array(initial);
+    this.row = format === 'text' ? this.text : this.ndjson;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** The bytes written, in a buffer of their own (transferable); the writer starts empty again. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.len);
+    this.len = 0;
+    return out;
+  }
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const grown = new Uint8Array(cap);
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
+  }
+
+  private readonly text: RowSink = (t, e, nums, n) => {
+    const b = e * INT_STRIDE, ints = t.ints, k = t.keyBytes;
+    const off = ints[b + COL.I_KEYOFF], end = off + ints[b + COL.I_KEYLEN];
+    this.room(end - off + 160);
+    const buf = this.buf;
+    let p = this.len;
+    buf[p++] = TEXT_LEAD[0]; buf[p++] = TEXT_LEAD[1];
+    let last = end;
+    for (let i = end - 1; i >= off; i--) if (k[i] === 0) { last = i; break; }
+    for (let i = off; i < last; i++) { const c = k[i]; buf[p++] = c === 0 ? SP : c; }
+    this.len = p;
+    this.sp(); this.optInt(ints[b + COL.I_SPORT]);
+    this.sp(); this.optInt(ints[b + COL.I_DPORT]);
+    this.sp(); this.optInt(ints[b + COL.I_PROTO]);
+    this.sp(); if (this.seen.packetsSeen) this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); else this.byte(DASH);
+    this.sp(); if (this.seen.bytesSeen) this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); else this.byte(DASH);
+    this.sp(); this.time(nums[n + COL.N_START], false);
+    this.sp(); this.time(nums[n + COL.N_END], false);
+    this.sp();
+    this.room(end - last + 8);
+    p = this.len;
+    for (let i = last + 1; i < end; i++) this.buf[p++] = k[i];
+    this.len = p;
+    this.bytes(OK_NL);
+    this.rows++;
+  };
+
+  private readonly ndjson: RowSink = (t, e, nums, n) => {
+    const b = e * INT_STRIDE, ints = t.ints, k = t.keyBytes;
+    const off = ints[b + COL.I_KEYOFF], end = off + ints[b + COL.I_KEYLEN];
+    let last = end;
+    for (let i = end - 1; i >= off; i--) if (k[i] === 0) { last = i; break; }
+    this.byte(123); // {
+    let s = off, f = 0;
+    for (let i = off; i < last && f < 3; i++) {
+      if (k[i] === 0) { this.bytes(NAMES[f]); this.jsonString(k, s, i); s = i + 1; f++; }
+    }
+    for (; f < 3; f++) { this.bytes(NAMES[f]); this.jsonString(k, s, s); }
+    this.bytes(NAMES[3]); this.jsonString(k, s, Math.max(s, last));
+    this.bytes(NAMES[4]); this.optInt(ints[b + COL.I_SPORT], true);
+    this.bytes(NAMES[5]); this.optInt(ints[b + COL.I_DPORT], true);
+    this.bytes(NAMES[6]); this.optInt(ints[b + COL.I_PROTO], true);
+    this.bytes(NAMES[7]); if (this.seen.packetsSeen) this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); else this.bytes(NULL);
+    this.bytes(NAMES[8]); if (this.seen.bytesSeen) this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); else this.bytes(NULL);
+    this.bytes(NAMES[9]); this.time(nums[n + COL.N_START], true);
+    this.bytes(NAMES[10]); this.time(nums[n + COL.N_END], true);
+    this.bytes(NAMES[11]); this.jsonString(k, Math.min(last + 1, end), end);
+    this.bytes(NAMES[12]); this.int(nums[n + COL.N_RECORDS]);
+    this.byte(125); this.byte(NL);
+    this.rows++;
+  };
+
+  private byte(c: number): void {
+    this.room(1);
+    this.buf[this.len++] = c;
+  }
+
+  private sp(): void {
+    this.byte(SP);
+  }
+
+  private bytes(src: Uint8Array): void {
+    this.room(src.length);
+    this.buf.set(src, this.len);
+    this.len += src.length;
+  }
+
+  /** A non-negative integer below 2^53, in decimal. */
+  private int(v: number): void {
+    let digits = 1;
+    for (let p = 10; p <= v; p *= 10) digits++;
+    this.room(digits);
+    const buf = this.buf, endp = this.len + digits;
+    for (let i = endp - 1; i >= this.len; i--) {
+      const q = Math.floor(v / 10);
+      buf[i] = 48 + (v - q * 10);
+      v = q;
+    }
+    this.len = endp;
+  }
+
+  /** A port or protocol: `-` (or null) when absent. */
+  private optInt(v: number, json = false): void {
+    if (v >= 0) this.int(v);
+    else if (json) this.bytes(NULL);
+    else this.byte(DASH);
+  }
+
+  private time(v: number, json: boolean): void {
+    if (Number.isFinite(v)) this.int(v);
+    else if (json) this.bytes(NULL);
+    else this.byte(DASH);
+  }
+
+  private twoWord(lo: number, hi: number): void {
+    if (hi === 0) this.int(lo);
+    else this.bytes(Buffer.from((BigInt(hi) * BigInt(TWO52) + BigInt(lo)).toString(), 'latin1'));
+  }
+
+  private jsonString(k: Uint8Array, s: number, e: number): void {
+    let plain = true;
+    for (let i = s; i < e; i++) {
+      const c = k[i];
+      if (c < 0x20 || c >= 0x80 || c === QUOTE || c === BACKSLASH) { plain = false; break; }
+    }
+    if (!plain) {
+      this.bytes(Buffer.from(JSON.stringify(Buffer.from(k.buffer, k.byteOffset + s, e - s).toString('utf8')), 'utf8'));
+      return;
+    }
+    this.room(e - s + 2);
+    const buf = this.buf;
+    let p = this.len;
+    buf[p++] = QUOTE;
+    for (let i = s; i < e; i++) buf[p++] = k[i];
+    buf[p++] = QUOTE;
+    this.len = p;
+  }
+}
