@@ -18,7 +18,7 @@ export interface Seen {
 const SP = 32, NL = 10, QUOTE = 34, BACKSLASH = 92, DASH = 45;
 const NAMES = ['"account-id":', ',"interface-id":', ',"srcaddr":', ',"dstaddr":', ',"srcport":', ',"dstport":', ',"protocol":',
   ',"packets":', ',"bytes":', ',"start":', ',"end":', ',"action":', ',"records":'].map((s) => Buffer.from(s, 'latin1'));
-const NULL = Buffer.from('null'), OK_NL = Buffer.from(' OK\n'), TEXT_LEAD = Buffer.from('2 ');
+const NULL = Buffer.from('null');
 
 /** Collects formatted rows in one growing buffer. */
 export class RowWriter {
@@ -58,27 +58,33 @@ export class RowWriter {
   private readonly text: RowSink = (t, e, nums, n) => {
     const b = e * INT_STRIDE, ints = t.ints, k = t.keyBytes;
     const off = ints[b + COL.I_KEYOFF], end = off + ints[b + COL.I_KEYLEN];
+    // The key, 7 numbers of at most 16 digits and the separators; two-word sums go the long way.
     this.room(end - off + 160);
-    const buf = this.buf;
+    let buf = this.buf;
     let p = this.len;
-    buf[p++] = TEXT_LEAD[0]; buf[p++] = TEXT_LEAD[1];
+    buf[p++] = 50; buf[p++] = SP; // "2 "
     let last = end;
     for (let i = end - 1; i >= off; i--) if (k[i] === 0) { last = i; break; }
     for (let i = off; i < last; i++) { const c = k[i]; buf[p++] = c === 0 ? SP : c; }
+    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_SPORT]);
+    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_DPORT]);
+    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_PROTO]);
+    buf[p++] = SP;
+    if (!this.seen.packetsSeen) buf[p++] = DASH;
+    else if (nums[n + COL.N_PKTHI] === 0) p = writeInt(buf, p, nums[n + COL.N_PKTLO]);
+    else { this.len = p; this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); p = this.len; }
+    this.len = p; this.room(200); buf = this.buf;
+    buf[p++] = SP;
+    if (!this.seen.bytesSeen) buf[p++] = DASH;
+    else if (nums[n + COL.N_BYTEHI] === 0) p = writeInt(buf, p, nums[n + COL.N_BYTELO]);
+    else { this.len = p; this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); p = this.len; }
+    this.len = p; this.room(end - last + 60); buf = this.buf;
+    buf[p++] = SP; p = optTime(buf, p, nums[n + COL.N_START]);
+    buf[p++] = SP; p = optTime(buf, p, nums[n + COL.N_END]);
+    buf[p++] = SP;
+    for (let i = last + 1; i < end; i++) buf[p++] = k[i];
+    buf[p++] = SP; buf[p++] = 79; buf[p++] = 75; buf[p++] = NL; // " OK\n"
     this.len = p;
-    this.sp(); this.optInt(ints[b + COL.I_SPORT]);
-    this.sp(); this.optInt(ints[b + COL.I_DPORT]);
-    this.sp(); this.optInt(ints[b + COL.I_PROTO]);
-    this.sp(); if (this.seen.packetsSeen) this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); else this.byte(DASH);
-    this.sp(); if (this.seen.bytesSeen) this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); else this.byte(DASH);
-    this.sp(); this.time(nums[n + COL.N_START], false);
-    this.sp(); this.time(nums[n + COL.N_END], false);
-    this.sp();
-    this.room(end - last + 8);
-    p = this.len;
-    for (let i = last + 1; i < end; i++) this.buf[p++] = k[i];
-    this.len = p;
-    this.bytes(OK_NL);
     this.rows++;
   };
 
@@ -124,16 +130,8 @@ export class RowWriter {
 
   /** A non-negative integer below 2^53, in decimal. */
   private int(v: number): void {
-    let digits = 1;
-    for (let p = 10; p <= v; p *= 10) digits++;
-    this.room(digits);
-    const buf = this.buf, endp = this.len + digits;
-    for (let i = endp - 1; i >= this.len; i--) {
-      const q = Math.floor(v / 10);
-      buf[i] = 48 + (v - q * 10);
-      v = q;
-    }
-    this.len = endp;
+    this.room(16);
+    this.len = writeInt(this.buf, this.len, v);
   }
 
   /** A port or protocol: `-` (or null) when absent. */
@@ -172,4 +170,30 @@ export class RowWriter {
     buf[p++] = QUOTE;
     this.len = p;
   }
+}
+
+/** Write the non-negative integer `v` (< 2^53) at `buf[p]` in decimal; returns the end. */
+function writeInt(buf: Uint8Array, p: number, v: number): number {
+  if (v < 10) { buf[p] = 48 + v; return p + 1; }
+  let digits = 2;
+  for (let d = 100; d <= v; d *= 10) digits++;
+  const end = p + digits;
+  if (v < 0x80000000) {
+    for (let i = end - 1; i >= p; i--) { const q = (v / 10) | 0; buf[i] = 48 + v - q * 10; v = q; }
+  } else {
+    for (let i = end - 1; i >= p; i--) { const q = Math.floor(v / 10); buf[i] = 48 + v - q * 10; v = q; }
+  }
+  return end;
+}
+
+function optInt(buf: Uint8Array, p: number, v: number): number {
+  if (v >= 0) return writeInt(buf, p, v);
+  buf[p] = DASH;
+  return p + 1;
+}
+
+function optTime(buf: Uint8Array, p: number, v: number): number {
+  if (Number.isFinite(v)) return writeInt(buf, p, v);
+  buf[p] = DASH;
+  return p + 1;
 }

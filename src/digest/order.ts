@@ -113,22 +113,26 @@ function numbers(ints: Int32Array, col: number, n: number, key: Int32Array): num
 /** key[e] = dense rank of entry e's field `f` among all entries. Returns the number of distinct values. */
 function rankField(bytes: Uint8Array, bounds: Int32Array, f: number, n: number, key: Int32Array): number {
   const offs = new Int32Array(n), lens = new Int32Array(n);
-  let same = true;
   for (let e = 0; e < n; e++) {
     offs[e] = bounds[e * 10 + 2 * f];
     lens[e] = bounds[e * 10 + 2 * f + 1] - offs[e];
-    if (same && compareBytes(bytes, offs[0], offs[0] + lens[0], bytes, offs[e], offs[e] + lens[e]) !== 0) same = false;
   }
-  if (same) { key.fill(0, 0, n); return 1; }
-  const ids = new Int32Array(n);
-  for (let i = 0; i < n; i++) ids[i] = i;
-  new ByteSorter(bytes, offs, lens, n).sort(ids, 0, n, 0);
+  const values = new Values(bytes, offs, lens);
+  // Few distinct values (accounts, interfaces, actions): sort those alone. Many (addresses):
+  // sort them all, as finding the distinct ones would cost as much again.
+  const ids = values.distinctOrAll(n, key);
+  sortValues(values, ids, 0, ids.length, 0);
+  if (ids.length < n) {
+    const rankOf = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) rankOf[key[ids[i]]] = i;
+    for (let e = 0; e < n; e++) key[e] = rankOf[key[e]];
+    return ids.length;
+  }
   let rank = 0;
   key[ids[0]] = 0;
   for (let i = 1; i < n; i++) {
-    const x = ids[i - 1], y = ids[i];
-    if (compareBytes(bytes, offs[x], offs[x] + lens[x], bytes, offs[y], offs[y] + lens[y]) !== 0) rank++;
-    key[y] = rank;
+    if (!values.equal(ids[i - 1], ids[i])) rank++;
+    key[ids[i]] = rank;
   }
   return rank + 1;
 }
@@ -141,64 +145,120 @@ function countingPass(from: Int32Array, to: Int32Array, key: Int32Array, shift: 
   for (let i = 0; i < n; i++) { const e = from[i]; to[count[(key[e] >>> shift) & mask]++] = e; }
 }
 
-/** Two bytes as one digit: each byte + 1, and 0 past the end, so a shorter string sorts first. */
-const RADIX = 257 * 257;
-/** Groups smaller than this are sorted by comparison: a radix pass costs RADIX to set up. */
-const RADIX_MIN = 2048;
+/** The byte strings `bytes[offs[id], offs[id] + lens[id])` of one field. */
+class Values {
+  constructor(readonly bytes: Uint8Array, readonly offs: Int32Array, readonly lens: Int32Array) {}
 
-/** Sorts value ids by the bytes `bytes[offs[id], offs[id] + lens[id])`. */
-class ByteSorter {
-  private readonly tmp: Int32Array;
-  private readonly count = new Int32Array(RADIX + 1);
-
-  constructor(private readonly bytes: Uint8Array, private readonly offs: Int32Array, private readonly lens: Int32Array, n: number) {
-    this.tmp = new Int32Array(n);
-  }
-
-  /** Sort `ids[lo, hi)`, whose values are known equal before byte `depth`. */
-  sort(ids: Int32Array, lo: number, hi: number, depth: number): void {
-    if (hi - lo < 2) return;
-    if (hi - lo < RADIX_MIN) {
-      const { bytes, offs, lens } = this;
-      ids.subarray(lo, hi).sort((x, y) => compareBytes(bytes, offs[x] + depth, offs[x] + Math.max(depth, lens[x]), bytes, offs[y] + depth, offs[y] + Math.max(depth, lens[y])));
-      return;
-    }
-    for (let d = 14; d >= 0; d -= 2) this.pass(ids, lo, hi, depth + d);
-    // Values equal in these 16 bytes and longer than them go another round.
-    let i = lo;
-    while (i < hi) {
-      let j = i + 1;
-      while (j < hi && this.sameChunk(ids[i], ids[j], depth)) j++;
-      if (j - i > 1 && this.lens[ids[i]] > depth + 16) this.sort(ids, i, j, depth + 16);
-      i = j;
-    }
-  }
-
-  private digit(id: number, pos: number): number {
-    const len = this.lens[id], off = this.offs[id];
-    const b0 = pos < len ? this.bytes[off + pos] + 1 : 0;
-    const b1 = pos + 1 < len ? this.bytes[off + pos + 1] + 1 : 0;
-    return b0 * 257 + b1;
-  }
-
-  private pass(ids: Int32Array, lo: number, hi: number, pos: number): void {
-    const count = this.count, tmp = this.tmp;
-    const first = this.digit(ids[lo], pos);
-    let varied = false;
-    for (let i = lo; i < hi; i++) {
-      const d = this.digit(ids[i], pos);
-      if (d !== first) varied = true;
-      count[d + 1]++;
-    }
-    if (!varied) { count[first + 1] = 0; return; }
-    for (let b = 1; b <= RADIX; b++) count[b] += count[b - 1];
-    for (let i = lo; i < hi; i++) { const id = ids[i]; tmp[lo + count[this.digit(id, pos)]++] = id; }
-    ids.set(tmp.subarray(lo, hi), lo);
-    count.fill(0);
-  }
-
-  private sameChunk(x: number, y: number, depth: number): boolean {
-    for (let p = depth; p < depth + 16; p += 2) if (this.digit(x, p) !== this.digit(y, p)) return false;
+  equal(x: number, y: number): boolean {
+    const len = this.lens[x];
+    if (len !== this.lens[y]) return false;
+    const b = this.bytes, ox = this.offs[x], oy = this.offs[y];
+    for (let i = 0; i < len; i++) if (b[ox + i] !== b[oy + i]) return false;
     return true;
+  }
+
+  compare(x: number, y: number, depth: number): number {
+    const ox = this.offs[x], oy = this.offs[y];
+    return compareBytes(this.bytes, ox + depth, ox + Math.max(depth, this.lens[x]), this.bytes, oy + depth, oy + Math.max(depth, this.lens[y]));
+  }
+
+  /** Big-endian bytes [depth, depth + 4) of value x, zero past its end. */
+  word(x: number, depth: number): number {
+    const b = this.bytes, o = this.offs[x], len = this.lens[x];
+    let w = 0;
+    for (let i = depth; i < depth + 4; i++) w = w * 256 + (i < len ? b[o + i] : 0);
+    return w;
+  }
+
+  /**
+   * The ids of the distinct values (with key[e] = the index of e's value among them) when a
+   * sample shows few distinct values; else every id, 0..n-1.
+   */
+  distinctOrAll(n: number, key: Int32Array): Int32Array {
+    const sample = Math.min(n, 4096);
+    if (this.countDistinct(sample) * 4 > sample) return Int32Array.from({ length: n }, (_, i) => i);
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    const slots = new Int32Array(cap), mask = cap - 1;
+    const ids: number[] = [];
+    for (let e = 0; e < n; e++) {
+      let s = this.hash(e) & mask;
+      for (;;) {
+        const v = slots[s];
+        if (v === 0) { slots[s] = ids.length + 1; key[e] = ids.length; ids.push(e); break; }
+        if (this.equal(ids[v - 1], e)) { key[e] = v - 1; break; }
+        s = (s + 1) & mask;
+      }
+    }
+    return Int32Array.from(ids);
+  }
+
+  private countDistinct(n: number): number {
+    const seen = new Set<number>();
+    let distinct = 0;
+    const reps = new Map<number, number[]>();
+    for (let e = 0; e < n; e++) {
+      const h = this.hash(e);
+      const list = reps.get(h);
+      if (list === undefined) { reps.set(h, [e]); distinct++; continue; }
+      if (!list.some((r) => this.equal(r, e))) { list.push(e); distinct++; }
+    }
+    seen.clear();
+    return distinct;
+  }
+
+  private hash(x: number): number {
+    const b = this.bytes, o = this.offs[x], len = this.lens[x];
+    let h = 0x811c9dc5 ^ len;
+    for (let i = 0; i < len; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
+    return h >>> 0;
+  }
+}
+
+/** Groups below this are sorted by comparison. */
+const SMALL = 48;
+/** 2^21: the sort index rides below the 4-byte word in one exact float (32 + 21 bits). */
+const IDX = 2097152;
+
+/**
+ * Sort `ids[lo, hi)` by their values, known equal before byte `depth`: 4 bytes a round, each round
+ * one native numeric sort of (word, index) packed in a Float64Array; values equal in those 4 bytes
+ * and longer go another round.
+ */
+function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: number): void {
+  const m = hi - lo;
+  if (m < 2) return;
+  if (m < SMALL || m > IDX) {
+    ids.subarray(lo, hi).sort((x, y) => v.compare(x, y, depth));
+    return;
+  }
+  const packed = new Float64Array(m);
+  for (let i = 0; i < m; i++) packed[i] = v.word(ids[lo + i], depth) * IDX + i;
+  packed.sort();
+  const sorted = new Int32Array(m), words = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const p = packed[i], w = Math.floor(p / IDX);
+    sorted[i] = ids[lo + (p - w * IDX)];
+    words[i] = w;
+  }
+  ids.set(sorted, lo);
+  let i = 0;
+  while (i < m) {
+    let j = i + 1;
+    while (j < m && words[j] === words[i]) j++;
+    if (j - i > 1) {
+      let longer = 0, sameLen = true;
+      const len0 = v.lens[ids[lo + i]];
+      for (let k = i; k < j; k++) {
+        const len = v.lens[ids[lo + k]];
+        if (len > depth + 4) longer++;
+        if (len !== len0) sameLen = false;
+      }
+      // All longer: next round. None longer and one length: equal. Else (a value ends inside
+      // these bytes beside zero bytes of another): compare exactly.
+      if (longer === j - i) sortValues(v, ids, lo + i, lo + j, depth + 4);
+      else if (longer > 0 || !sameLen) ids.subarray(lo + i, lo + j).sort((x, y) => v.compare(x, y, depth));
+    }
+    i = j;
   }
 }

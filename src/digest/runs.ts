@@ -4,8 +4,8 @@
  * range can be merged (and formatted) by one worker, and the ranges concatenated in order are the
  * digest. Equal keys always fall in the same range: every run is cut at the same key.
  */
-import { compareEntries } from './order.js';
-import { COL, NUM_STRIDE, TWO52, type TableView } from './table.js';
+import { compareBytes, compareEntries } from './order.js';
+import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from './table.js';
 
 /** A table and its entries in canonical order. */
 export interface SortedRun {
@@ -17,6 +17,8 @@ export interface SortedRun {
 export interface RunRange {
   from: number[];
   to: number[];
+  /** Once merged: the merge's script (for more than one run), so later passes replay it. */
+  script?: MergeScript;
 }
 
 /** Samples taken per range when choosing splitters: more give more even ranges. */
@@ -65,43 +67,140 @@ export function splitRanges(runs: readonly SortedRun[], ranges: number): RunRang
  */
 export type RowSink = (key: TableView, e: number, nums: Float64Array, n: number) => void;
 
-/** Walks one range of sorted runs in canonical order, combining equal keys across runs. */
+/**
+ * Which runs each merged row of a range came from: one bit per run (at most 32 runs). Replaying
+ * it merges the range again without comparing a single key.
+ */
+export type MergeScript = Uint8Array | Uint16Array | Uint32Array;
+
+/** Runs a merge script can describe. */
+export const MAX_SCRIPT_RUNS = 32;
+
+/**
+ * Walks one range of sorted runs in canonical order, combining equal keys across runs. When the
+ * range carries a {@link MergeScript} it replays that merge; otherwise it compares keys, and
+ * records the script.
+ */
 export class RunCursor {
   private readonly pos: number[];
   private readonly ties: number[] = [];
   private readonly acc = new Float64Array(NUM_STRIDE);
+  private readonly tables: TableView[];
+  private readonly orders: Int32Array[];
+  private readonly views: DataView[];
+  private readonly recorded: MergeScript | null = null;
+  private row = 0;
 
-  constructor(private readonly runs: readonly SortedRun[], private readonly range: RunRange) {
+  private readonly replay: MergeScript | undefined;
+
+  constructor(runs: readonly SortedRun[], private readonly range: RunRange) {
     this.pos = [...range.from];
+    this.replay = range.script;
+    this.tables = runs.map((r) => r.table);
+    this.orders = runs.map((r) => r.order);
+    this.views = runs.map((r) => new DataView(r.table.keyBytes.buffer, r.table.keyBytes.byteOffset, r.table.keyBytes.byteLength));
+    if (this.replay === undefined && runs.length > 1 && runs.length <= MAX_SCRIPT_RUNS) {
+      const most = range.to.reduce((n, to, t) => n + to - range.from[t], 0);
+      this.recorded = runs.length <= 8 ? new Uint8Array(most) : runs.length <= 16 ? new Uint16Array(most) : new Uint32Array(most);
+    }
+  }
+
+  /** The script of the merge so far (after the last row: of the whole range). Null for one run, or replays. */
+  script(): MergeScript | null {
+    return this.recorded === null ? null : this.recorded.slice(0, this.row);
   }
 
   /** Send the next merged row to `sink`; false when the range is done. */
   next(sink: RowSink): boolean {
-    const runs = this.runs, pos = this.pos, to = this.range.to, ties = this.ties;
+    if (this.tables.length === 1) {
+      // One run holds no key twice: its rows are its entries.
+      if (this.pos[0] >= this.range.to[0]) return false;
+      const t = this.tables[0], e = this.orders[0][this.pos[0]++];
+      sink(t, e, t.nums, e * NUM_STRIDE);
+      return true;
+    }
+    if (this.replay !== undefined) return this.replayNext(sink);
+    const tables = this.tables, orders = this.orders, pos = this.pos, to = this.range.to, ties = this.ties;
     let m = -1;
     ties.length = 0;
-    for (let t = 0; t < runs.length; t++) {
+    for (let t = 0; t < tables.length; t++) {
       if (pos[t] >= to[t]) continue;
       if (m < 0) { m = t; continue; }
-      const c = compareEntries(runs[t].table, runs[t].order[pos[t]], runs[m].table, runs[m].order[pos[m]]);
+      const c = this.compare(t, orders[t][pos[t]], m, orders[m][pos[m]]);
       if (c < 0) { m = t; ties.length = 0; } else if (c === 0) ties.push(t);
     }
     if (m < 0) return false;
-    const mt = runs[m].table, me = runs[m].order[pos[m]++];
+    const mt = tables[m], me = orders[m][pos[m]++];
+    let mask = 1 << m;
     if (ties.length === 0) {
+      sink(mt, me, mt.nums, me * NUM_STRIDE);
+    } else {
+      const acc = this.acc;
+      acc.set(mt.nums.subarray(me * NUM_STRIDE, (me + 1) * NUM_STRIDE));
+      for (const t of ties) {
+        const e = orders[t][pos[t]++];
+        addAggregate(acc, tables[t].nums, e * NUM_STRIDE);
+        mask |= 1 << t;
+      }
+      sink(mt, me, acc, 0);
+    }
+    if (this.recorded !== null) this.recorded[this.row] = mask;
+    this.row++;
+    return true;
+  }
+
+  private replayNext(sink: RowSink): boolean {
+    const script = this.replay!;
+    if (this.row >= script.length) return false;
+    let mask = script[this.row];
+    this.row++;
+    const m = 31 - Math.clz32(mask & -mask);
+    const mt = this.tables[m], me = this.orders[m][this.pos[m]++];
+    mask &= mask - 1;
+    if (mask === 0) {
       sink(mt, me, mt.nums, me * NUM_STRIDE);
       return true;
     }
     const acc = this.acc;
     acc.set(mt.nums.subarray(me * NUM_STRIDE, (me + 1) * NUM_STRIDE));
-    for (const t of ties) {
-      const e = runs[t].order[pos[t]++];
-      addAggregate(acc, runs[t].table.nums, e * NUM_STRIDE);
+    while (mask !== 0) {
+      const t = 31 - Math.clz32(mask & -mask);
+      mask &= mask - 1;
+      const e = this.orders[t][this.pos[t]++];
+      addAggregate(acc, this.tables[t].nums, e * NUM_STRIDE);
     }
     sink(mt, me, acc, 0);
     return true;
   }
+
+  /** {@link compareEntries} for entries of two of this cursor's runs, comparing four bytes at a time. */
+  private compare(ta: number, ea: number, tb: number, eb: number): number {
+    const a = this.tables[ta], b = this.tables[tb];
+    const ia = ea * INT_STRIDE, ib = eb * INT_STRIDE, ka = a.keyBytes, kb = b.keyBytes;
+    const oa = a.ints[ia + I_KEYOFF], la = a.ints[ia + I_KEYLEN];
+    const ob = b.ints[ib + I_KEYOFF], lb = b.ints[ib + I_KEYLEN];
+    const va = this.views[ta], vb = this.views[tb];
+    const n = la < lb ? la : lb;
+    let i = 0;
+    while (i + 4 <= n && va.getUint32(oa + i) === vb.getUint32(ob + i)) i += 4;
+    while (i < n && ka[oa + i] === kb[ob + i]) i++;
+    // The heads end at each key's last NUL; the first difference decides if it lies in both.
+    let ha = la - 1, hb = lb - 1;
+    while (ha >= 0 && ka[oa + ha] !== 0) ha--;
+    while (hb >= 0 && kb[ob + hb] !== 0) hb--;
+    if (ha < 0) ha = la;
+    if (hb < 0) hb = lb;
+    if (i < ha && i < hb) return ka[oa + i] - kb[ob + i];
+    if (ha !== hb) return ha - hb;
+    for (let c = I_SPORT; c <= I_PROTO; c++) {
+      const d = a.ints[ia + c] - b.ints[ib + c];
+      if (d !== 0) return d;
+    }
+    return compareBytes(ka, oa + ha + 1, oa + la, kb, ob + hb + 1, ob + lb);
+  }
 }
+
+const { I_KEYOFF, I_KEYLEN, I_SPORT, I_PROTO } = COL;
 
 /** Add the aggregate at `src[s, s + NUM_STRIDE)` into `acc` (two-word sums, min start, max end, records). */
 export function addAggregate(acc: Float64Array, src: Float64Array, s: number): void {
@@ -116,11 +215,11 @@ export function addAggregate(acc: Float64Array, src: Float64Array, s: number): v
   acc[COL.N_RECORDS] += src[s + COL.N_RECORDS];
 }
 
-/** Rows in one range (the merge without output). */
-export function countRange(runs: readonly SortedRun[], range: RunRange): number {
+/** Merge one range without output: its rows, and the script that replays the merge (null for one run). */
+export function countRange(runs: readonly SortedRun[], range: RunRange): { rows: number; script: MergeScript | null } {
   const cursor = new RunCursor(runs, range);
-  let n = 0;
-  const sink: RowSink = () => { n++; };
+  let rows = 0;
+  const sink: RowSink = () => { rows++; };
   while (cursor.next(sink)) { /* counted by the sink */ }
-  return n;
+  return { rows, script: cursor.script() };
 }

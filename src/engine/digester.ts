@@ -1,9 +1,12 @@
 /**
- * The engine: sources → prefetch → pool → merge. The main thread only lists, reads and
- * dispatches; workers gunzip, scan and aggregate; partial digests are merged as they return.
+ * The engine: sources → prefetch → pool → sorted runs. The main thread only lists, reads and
+ * dispatches; workers gunzip, scan and aggregate into one run table per worker slot, then sort
+ * those tables and merge them range by range (see {@link finish}).
  */
 import { setMaxListeners } from 'node:events';
-import { Digest, MAX_SAMPLES } from '../digest/digest.js';
+import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
+import { type SortedRun, splitRanges } from '../digest/runs.js';
+import { memoryBudget, type MemoryBudget, type TableState, type TableView } from '../digest/table.js';
 import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
@@ -17,6 +20,7 @@ import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js'
 import { StreamSource } from '../sources/stream.js';
 import { type DigesterOptions, type DigestRunOptions, resolveDigesterOptions, resolveRunOptions, type ResolvedDigesterOptions } from './options.js';
 import type { Progress } from './progress.js';
+import { RunTables } from './run-tables.js';
 
 /** An input: a file or directory path, `s3://bucket[/prefix]`, `-` for stdin, or any {@link ObjectSource}. */
 export type DigestInput = string | ObjectSource;
@@ -81,8 +85,9 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   const window = resolveRunOptions(run);
   const sources = toSources(inputs, { s3: opts.s3 });
   const began = performance.now();
-  const digest = new Digest();
-  const stats = digest.stats;
+  const stats = emptyStats();
+  const tables = new RunTables(pool.threads);
+  const budget = memoryBudget(opts.maxMemory);
   const accounts = run.accounts ? new Set(run.accounts) : undefined;
   const regions = run.regions ? new Set(run.regions) : undefined;
   const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0 };
@@ -149,16 +154,18 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
     for await (const item of items) {
       const t = item.ref;
       if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
-      const task = buildTask(t.ref, item.data, run, window, accounts, regions);
+      const slot = await tables.acquire();
+      const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
       const p = pool.scan(task, signal).then(
         (result) => {
+          tables.release(slot, result.table);
           // A stream's later blocks are parts of one object, not objects of their own.
           const objects = t.ref.firstLine === undefined ? 1 : 0;
-          digest.mergeFrom({ table: result.table, stats: { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} } });
+          addStats(stats, { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} });
           progress.lines += result.counters.lines;
           finishObject(t);
         },
-        (err) => skipOrFail(t, err),
+        (err) => { tables.release(slot); skipOrFail(t, err); },
       ).finally(() => { item.release(); inflight.delete(p); });
       inflight.add(p);
       if (failure !== undefined) break;
@@ -167,18 +174,58 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
     fail(err);
   } finally {
     await Promise.allSettled([...inflight]);
-    run.signal?.removeEventListener('abort', onAbort);
   }
+  if (failure !== undefined || run.signal?.aborted) run.signal?.removeEventListener('abort', onAbort);
   if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
   if (failure !== undefined) throw asFlowdigestError(failure);
   stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let digest: Digest;
+  try {
+    digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal);
+  } catch (err) {
+    if (run.signal?.aborted) throw new AbortError(run.signal.reason);
+    throw asFlowdigestError(err);
+  } finally {
+    run.signal?.removeEventListener('abort', onAbort);
+  }
   report();
   return digest;
 }
 
+/**
+ * The parallel finish: every run table is sorted on a worker; the sorted runs are cut into
+ * ranges at sampled splitters; each range is merged (to count its rows) on a worker. The main
+ * thread only picks the splitters: its work follows the number of ranges, not of rows.
+ */
+async function finish(pool: ScanPool, filled: TableState[], stats: DigestStats, rangeRows: number, signal: AbortSignal): Promise<Digest> {
+  if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
+  const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
+  const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
+  const total = filled.reduce((n, t) => n + t.size, 0);
+  const ranges = splitRanges(runs, Math.ceil(total / rangeRows));
+  // One run has no key twice: its rows need no merging.
+  let rows = 0;
+  if (runs.length === 1) {
+    rows = total;
+  } else {
+    await Promise.all(ranges.map(async (r) => {
+      const merged = await pool.count(runs, r, signal);
+      rows += merged.rows;
+      if (merged.script !== null) r.script = merged.script;
+    }));
+  }
+  return Digest.fromRuns(runs, ranges, rows, stats, pool);
+}
+
+// Posted to every range task: only the columns, not the hash slots.
+function viewOfState(s: TableState): TableView {
+  return { size: s.size, ints: s.ints, nums: s.nums, keyBytes: s.keyBytes };
+}
+
 function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, window: { windowStart?: number; windowEnd?: number },
-  accounts: Set<string> | undefined, regions: Set<string> | undefined): ScanTask {
-  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: MAX_SAMPLES, ...window };
+  accounts: Set<string> | undefined, regions: Set<string> | undefined, table: TableState | undefined, budget: MemoryBudget): ScanTask {
+  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: MAX_SAMPLES, budget, ...window };
+  if (table) task.table = table;
   // The key path already decided these selections when it named an account / region.
   if (accounts && ref.account === undefined) task.accounts = [...accounts];
   if (regions && ref.region === undefined) task.regions = [...regions];

@@ -2,7 +2,7 @@
  * Digester and digest-run options: documented with defaults, validated once at the edge.
  * Wrong types raise InvalidOptionError naming the option (`options.threads must be ...`).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
 import type { Progress } from './progress.js';
@@ -23,6 +23,19 @@ export interface DigesterOptions {
   prefetchBytes?: number;
   /** How `s3://` inputs reach S3 (endpoint, path style, region, retries). @default AWS via the env */
   s3?: S3ClientOptions;
+  /**
+   * Bytes a run's digest tables may hold (one table per worker, shared memory). A digest that
+   * needs more fails with a MemoryLimitError naming this limit; nothing spills to disk. About
+   * 150 bytes a row per table a key lands in: 1 M rows over 2 workers take 200-300 MB.
+   * @default half the machine's memory, at most 16 GiB
+   */
+  maxMemory?: number;
+  /**
+   * Rows per output range: the finished digest is cut into ranges of about this many rows, each
+   * merged and formatted by one worker. Smaller ranges balance better and hold less output at once.
+   * @default 32768
+   */
+  rangeRows?: number;
 }
 
 /** Options with defaults applied. */
@@ -31,6 +44,8 @@ export interface ResolvedDigesterOptions {
   prefetchConcurrency: number;
   prefetchBytes: number;
   s3: S3ClientOptions;
+  maxMemory: number;
+  rangeRows: number;
 }
 
 /** Options of one digest run. */
@@ -53,12 +68,17 @@ export interface DigestRunOptions {
   onProgress?: (progress: Progress) => void;
 }
 
+/** Half the machine's memory, at most 16 GiB. */
+export const DEFAULT_MAX_MEMORY = Math.min(Math.floor(totalmem() / 2), 16 * 1024 ** 3);
+
 export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigesterOptions {
   return {
     threads: positiveInt('options.threads', o.threads, availableParallelism()),
     prefetchConcurrency: positiveInt('options.prefetchConcurrency', o.prefetchConcurrency, 8),
     prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 32 * 1024 * 1024),
     s3: validateS3ClientOptions(o.s3),
+    maxMemory: positiveInt('options.maxMemory', o.maxMemory, DEFAULT_MAX_MEMORY),
+    rangeRows: positiveInt('options.rangeRows', o.rangeRows, 32768),
   };
 }
 

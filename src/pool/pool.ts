@@ -3,13 +3,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { AbortError, errorFromData, WorkerError } from '../errors.js';
-import { unpackTable, type TableView } from '../digest/table.js';
-import type { ScanTask, ScanTrailer, ScanReply } from './protocol.js';
+import type { RangeRenderer } from '../digest/digest.js';
+import type { DigestFormat, Seen } from '../digest/format.js';
+import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
+import type { TableState, TableView } from '../digest/table.js';
+import { AbortError, type ErrorData, errorFromData, WorkerError } from '../errors.js';
+import type { CountReply, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
 
-/** A scanned object: its partial table (views over the transferred buffer) and what the scan saw. */
+/** A scanned object: the run table's new state (shared memory) and what the scan saw. */
 export interface ScanResult extends ScanTrailer {
-  table: TableView;
+  table: TableState;
 }
 
 export interface ScanPoolOptions {
@@ -17,7 +20,7 @@ export interface ScanPoolOptions {
   threads?: number;
 }
 
-export class ScanPool {
+export class ScanPool implements RangeRenderer {
   private readonly piscina: Piscina;
   readonly threads: number;
   /** Measured: with as many workers as cores, inflating on the workers' threads is ~15% faster
@@ -45,21 +48,55 @@ export class ScanPool {
   /** The last pool-level error Piscina reported (diagnostics only). */
   lastPoolError: unknown = undefined;
 
-  /** Scan one object on a worker. The task's `data` buffer is transferred (unusable afterwards). */
+  /** Scan one object on a worker into `task.table`. The task's `data` buffer is transferred (unusable afterwards). */
   async scan(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
+    task.inflateOnThread = this.inflateOnThread;
+    const reply = await this.run<ScanReply>(task, 'default', task.key, signal, [task.data]);
+    if ('error' in reply) throw errorFromData(reply.error);
+    return { table: reply.table, ...reply.trailer };
+  }
+
+  /** A run table's entries in canonical order, sorted on a worker (shared memory). */
+  async sort(table: TableView, signal?: AbortSignal): Promise<Int32Array> {
+    const reply = await this.run<SortReply>({ table }, 'sortRun', 'sorting a run table', signal);
+    if ('error' in reply) throw errorFromData(reply.error);
+    return reply.order;
+  }
+
+  /** Merge one range of sorted runs on a worker: its rows, and the script that replays the merge. */
+  async count(runs: readonly SortedRun[], range: RunRange, signal?: AbortSignal): Promise<{ rows: number; script: MergeScript | null }> {
+    const reply = await this.run<CountReply>({ runs, range }, 'countRange', 'merging a range', signal);
+    if ('error' in reply) throw errorFromData(reply.error);
+    return reply;
+  }
+
+  /** One range of sorted runs, merged and formatted on a worker. */
+  async render(runs: readonly SortedRun[], range: RunRange, format: DigestFormat, seen: Seen): Promise<Uint8Array> {
+    const reply = await this.run<RenderReply>({ runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
+      'renderRange', 'formatting a range');
+    if (!(reply instanceof ArrayBuffer)) throw errorFromData((reply as { error: ErrorData }).error);
+    return new Uint8Array(reply);
+  }
+
+  /** False once closed. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  /** Ranges formatted at once: one per thread. */
+  get parallelism(): number {
+    return this.threads;
+  }
+
+  private async run<T>(task: object, name: string, what: string, signal?: AbortSignal, transferList?: ArrayBuffer[]): Promise<T> {
     if (this.closed) throw new WorkerError('the scan pool is closed');
-    let reply: ScanReply;
     try {
-      task.inflateOnThread = this.inflateOnThread;
-      reply = (await this.piscina.run(task, { transferList: [task.data], signal })) as ScanReply;
+      return (await this.piscina.run(task, { name, transferList, signal })) as T;
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);
-      throw new WorkerError(`worker failed on ${task.key}: ${(err as Error).message}`, { key: task.key }, { cause: err });
+      const key = (task as { key?: string }).key;
+      throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
     }
-    if (!(reply instanceof ArrayBuffer)) throw errorFromData(reply.error);
-    const { table, trailer } = unpackTable(reply);
-    const parsed = JSON.parse(Buffer.from(trailer.buffer, trailer.byteOffset, trailer.length).toString()) as ScanTrailer;
-    return { table, ...parsed };
   }
 
   /** Share of worker time spent busy since start (0..1). */

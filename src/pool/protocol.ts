@@ -2,6 +2,9 @@
  * The messages between the main thread and the scan workers, typed in one place.
  * Errors travel as {@link ErrorData}: Node 20 drops an Error subclass's class and code in transit.
  */
+import type { DigestFormat, Seen } from '../digest/format.js';
+import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
+import type { MemoryBudget, TableState, TableView } from '../digest/table.js';
 import type { ErrorData } from '../errors.js';
 import type { ScanCounters } from '../format/counters.js';
 
@@ -27,6 +30,15 @@ export interface ScanTask {
   /** For blocks of a stream after the first: the field order in force and the last line number. */
   fields?: string[];
   firstLine?: number;
+  /**
+   * The run table to aggregate into (shared memory; absent: start one). A run keeps one table per
+   * worker slot and aggregates many objects into each, so partial rows are merged once per
+   * slot, not once per object. The object is scanned apart first and added only when whole, so a
+   * skipped bad object leaves nothing behind.
+   */
+  table?: TableState;
+  /** The run's memory budget, charged by every run table's allocations. */
+  budget: MemoryBudget;
 }
 
 /** What a successful task sends back, after the packed table, as JSON in the buffer's trailer. */
@@ -36,5 +48,28 @@ export interface ScanTrailer {
   inflatedBytes: number;
 }
 
-/** A task's reply: a packed table (transferred), or an error as data. */
-export type ScanReply = ArrayBuffer | { error: ErrorData };
+/** A scan task's reply: the run table's new state and what the scan saw, or an error as data. */
+export type ScanReply = { table: TableState; trailer: ScanTrailer } | { error: ErrorData };
+
+/** Sort one run table (task `sortRun`). */
+export interface SortTask {
+  table: TableView;
+}
+
+/** A sort task's reply: the entries in canonical order, in shared memory (read by every range task). */
+export type SortReply = { order: Int32Array } | { error: ErrorData };
+
+/** Merge one range of the sorted runs (tasks `countRange` and `renderRange`). */
+export interface RangeTask {
+  runs: SortedRun[];
+  range: RunRange;
+  /** For `renderRange`: the output format and what the digest saw. */
+  format?: DigestFormat;
+  seen?: Seen;
+}
+
+/** `countRange`'s reply: the merged rows in the range, and the script that replays the merge. */
+export type CountReply = { rows: number; script: MergeScript | null } | { error: ErrorData };
+
+/** `renderRange`'s reply: the range's formatted bytes (transferred). */
+export type RenderReply = ArrayBuffer | { error: ErrorData };

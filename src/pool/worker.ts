@@ -1,11 +1,15 @@
 /**
- * Runs inside a worker thread: inflate one object in 256 KiB pieces, scan it into a partial
- * digest table (the WebAssembly kernel takes the common lines), and hand the table back as one
- * transferred ArrayBuffer.
+ * Runs inside a worker thread. `default` inflates one object in 256 KiB pieces, scans it (the
+ * WebAssembly kernel takes the common lines) and adds it to the run table it was handed;
+ * `sortRun` puts a run table in canonical order; `countRange` and `renderRange` merge one range
+ * of the sorted run tables, to count its rows or to format them.
  */
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
-import { DigestTable, packTable } from '../digest/table.js';
+import { RowWriter } from '../digest/format.js';
+import { canonicalOrder } from '../digest/order.js';
+import { countRange as countRows, RunCursor } from '../digest/runs.js';
+import { DigestTable } from '../digest/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
@@ -13,18 +17,21 @@ import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
-import type { ScanReply, ScanTask, ScanTrailer } from './protocol.js';
+import type { CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
 
-// One table, separator index and kernel per worker, reset between objects: their arrays keep
-// the size they grew to, so an object neither regrows them nor leaves them behind as garbage.
-// Safe because a worker runs one task at a time and the table is packed before the task returns.
-const partial = new DigestTable(16384);
+// One object table, separator index and kernel per worker, reset between objects: their arrays
+// keep the size they grew to, so an object neither regrows them nor leaves them behind as
+// garbage. Safe because a worker runs one task at a time.
+const objectTable = new DigestTable(16384);
 const index = new SeparatorIndex(256 * 1024);
 const kernel = WasmKernel.load();
 
+/** Run tables start this large (entries); they grow by doubling, charged to the run's budget. */
+const RUN_TABLE_START = 16384;
+
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
-    const table = partial.clear();
+    const table = objectTable.clear();
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -45,8 +52,42 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
     else scanner.push(bytes);
     scanner.end();
+    const memory = { shared: true, budget: task.budget };
+    const run = task.table ? DigestTable.attach(task.table, memory) : new DigestTable(RUN_TABLE_START, memory);
+    run.mergeFrom(table);
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
-    return Piscina.move(packTable(table, Buffer.from(JSON.stringify(trailer)))) as unknown as ArrayBuffer;
+    return { table: run.state(), trailer };
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+export function sortRun(task: SortTask): SortReply {
+  try {
+    const order = canonicalOrder(task.table);
+    const shared = new Int32Array(new SharedArrayBuffer(order.byteLength));
+    shared.set(order);
+    return { order: shared };
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+export function countRange(task: RangeTask): CountReply {
+  try {
+    // The script is about a byte a row: cloning it back costs nothing worth a transfer.
+    return countRows(task.runs, task.range);
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+export function renderRange(task: RangeTask): RenderReply {
+  try {
+    const writer = new RowWriter(task.format!, task.seen!, 1 << 20);
+    const cursor = new RunCursor(task.runs, task.range);
+    while (cursor.next(writer.row)) { /* written by the sink */ }
+    return Piscina.move(writer.take().buffer as ArrayBuffer) as unknown as ArrayBuffer;
   } catch (err) {
     return { error: errorToData(err) };
   }
