@@ -34,7 +34,8 @@ export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
 export { ByteBudget } from './prefetch/byte-budget.js';
 export {
   FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
-  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, errorToData, errorFromData,
+  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, MemoryLimitError, PartialFormatError,
+  errorToData, errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';
 export { applyView } from './graph/views.js';

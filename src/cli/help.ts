@@ -64,6 +64,10 @@ Options:
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
       --prefetch N         Objects read ahead at once                  [default: 8]
       --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
+      --max-memory SZ      Memory the digest's tables may take, e.g. 2GB; a digest that
+                           needs more fails, naming this limit (nothing spills to disk).
+                           About 150 bytes a row per worker that saw the row.
+                                       [default: half the machine's memory, at most 16GB]
       --[no-]progress      Progress line on stderr          [default: when a terminal]
   -q, --quiet              No summary on stderr
   -h, --help               This help
@@ -77,8 +81,8 @@ S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTE
   checked only when required, unless AWS_REQUEST_CHECKSUM_CALCULATION or
   AWS_RESPONSE_CHECKSUM_VALIDATION say otherwise. Requests are tried up to 5 times.
 
-Exit status: 0 on success; 1 when the run fails (a corrupt object, or a malformed
-record with --strict); 2 on a usage error.
+Exit status: 0 on success; 1 when the run fails (a corrupt object, a malformed
+record with --strict, or a digest larger than --max-memory); 2 on a usage error.
 
 Environment:
   AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)

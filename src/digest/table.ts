@@ -298,13 +298,14 @@ export function charge(budget: MemoryBudget, bytes: number, rows: number): void 
   const now = Atomics.add(budget.used, 0, kib) + kib;
   if (kib > 0 && now * 1024 > budget.limit) {
     Atomics.sub(budget.used, 0, kib);
-    throw new MemoryLimitError(`the digest outgrew its memory limit of ${formatBytes(budget.limit)} (maxMemory, --max-memory) ` +
+    throw new MemoryLimitError(`the digest outgrew its memory limit of ${formatBytes(budget.limit)} (--max-memory, maxMemory) ` +
       `at ${rows.toLocaleString('en-US')} rows in one table; raise the limit, or narrow the inputs, window, accounts or regions`);
   }
 }
 
 function formatBytes(n: number): string {
-  return n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GiB` : `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
 }
 
 /** The read-only columns of a table, as held by {@link DigestTable} or unpacked from a buffer. */

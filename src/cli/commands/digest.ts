@@ -24,6 +24,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     'skip-bad-objects': { type: 'boolean' },
     prefetch: { type: 'string' },
     'prefetch-bytes': { type: 'string' },
+    'max-memory': { type: 'string' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
@@ -48,6 +49,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
     prefetchConcurrency: values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
     prefetchBytes: values['prefetch-bytes'] === undefined ? undefined : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
+    maxMemory: values['max-memory'] === undefined ? undefined : parseSize('--max-memory', values['max-memory'], 'digest'),
     s3,
   });
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
