@@ -52,8 +52,9 @@ counted; malformed records are counted and the first few shown as file:line.
 Options:
   -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                            s3://BUCKET/KEY uploads, leaving no object if the run fails
-  -f, --format FMT         text (a v2 flow-log file) or ndjson (rows with record counts,
-                           then a stats line); dot or svg draw the digest as a graph
+  -f, --format FMT         text (a v2 flow-log file), ndjson (rows with record counts,
+                           then a stats line) or partial (compact binary with the stats,
+                           for flowdigest merge); dot or svg draw the digest as a graph
                            (see flowdigest dot --help)                 [default: text]
   -w, --workers N          Worker threads                  [default: available cores]
       --start TIME         Keep records whose end >= TIME (RFC 3339)
@@ -105,14 +106,14 @@ export const MERGE_HELP = `flowdigest merge - merge digests
 Usage:
   flowdigest merge DIGEST... [options]
 
-Merges text or NDJSON digests (gzip allowed) into exactly the digest of the
-union of their inputs. NDJSON keeps record counts and sums the stats; a text
-digest counts each row as one record.
+Merges text, NDJSON or binary partial digests (gzip allowed) into exactly the
+digest of the union of their inputs. NDJSON and partials keep record counts and
+sum the stats; a text digest counts each row as one record.
 
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                       s3://BUCKET/KEY uploads, leaving no object if the run fails
-  -f, --format FMT    text or ndjson                                  [default: text]
+  -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
   -q, --quiet         No summary on stderr
   -h, --help          This help
       --endpoint URL  S3-compatible endpoint for an s3:// output (see digest --help)
@@ -122,6 +123,7 @@ Options:
 Examples:
   flowdigest merge monday.log tuesday.log -o both.log
   flowdigest merge a.ndjson b.ndjson.gz -f ndjson
+  flowdigest merge day1.fdp day2.fdp -f partial -o days.fdp
   flowdigest merge monday.log tuesday.log -o s3://my-digests/both.log.gz
 `;
 

@@ -1,6 +1,6 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../format/counters.js';
 import { V2_HEADER } from '../format/fields.js';
-import { type DigestFormat, RowWriter, type Seen } from './format.js';
+import { type RowFormat, RowWriter, type Seen } from './format.js';
 import { canonicalOrder } from './order.js';
 import { type RowSink, RunCursor, type RunRange, type SortedRun } from './runs.js';
 import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
@@ -70,7 +70,7 @@ export interface RangeRenderer {
   /** How many ranges to format at once. */
   readonly parallelism: number;
   /** The bytes of `range` of `runs` in `format`. */
-  render(runs: readonly SortedRun[], range: RunRange, format: DigestFormat, seen: Seen): Promise<Uint8Array>;
+  render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array>;
 }
 
 /**
@@ -177,7 +177,7 @@ export class Digest {
    * @internal The digest in `format` as byte chunks of about 64 KiB, formatted on this thread.
    * {@link chunksAsync} formats on the workers when it can.
    */
-  *byteChunks(format: DigestFormat): IterableIterator<Uint8Array> {
+  *byteChunks(format: RowFormat): IterableIterator<Uint8Array> {
     if (format === 'text') yield TEXT_HEADER;
     const writer = new RowWriter(format, this.stats, 1 << 17);
     for (const cursor of this.cursors()) {
@@ -191,7 +191,7 @@ export class Digest {
    * @internal The digest in `format` as byte chunks in order; ranges are formatted on the engine's
    * workers (a few ahead of the writer) while its pool is open, else on this thread.
    */
-  async *chunksAsync(format: DigestFormat): AsyncIterableIterator<Uint8Array> {
+  async *chunksAsync(format: RowFormat): AsyncIterableIterator<Uint8Array> {
     const renderer = this.renderer;
     if (renderer === undefined || !renderer.open || this.tableRows !== null || this.ranges.length < 2) {
       yield* this.byteChunks(format);
@@ -221,17 +221,21 @@ export class Digest {
     return `${JSON.stringify({ stats: { ...this.stats, rows: this.size } })}\n`;
   }
 
-  /** One cursor per range, in order. */
-  private *cursors(): IterableIterator<RunCursor> {
+  /** @internal One cursor per range, in order (a hash table is sorted, then cut every {@link TABLE_RANGE} rows). */
+  *cursors(): IterableIterator<RunCursor> {
     if (this.tableRows !== null) {
       const t = this.tableRows;
       if (this.sorted === null || this.sorted.length !== t.size) this.sorted = canonicalOrder(t);
-      yield new RunCursor([{ table: t, order: this.sorted }], { from: [0], to: [t.size] });
+      const run = [{ table: t, order: this.sorted }];
+      for (let from = 0; from < t.size; from += TABLE_RANGE) yield new RunCursor(run, { from: [from], to: [Math.min(t.size, from + TABLE_RANGE)] });
       return;
     }
     for (const range of this.ranges) yield new RunCursor(this.runs, range);
   }
 }
+
+/** Rows per range of a digest held as one table (the partitions of its binary partial). */
+const TABLE_RANGE = 65536;
 
 const TEXT_HEADER = Buffer.from(`${V2_HEADER}\n`, 'latin1');
 

@@ -6,8 +6,8 @@
 import type { RowSink } from './runs.js';
 import { COL, INT_STRIDE, TWO52, type TableView } from './table.js';
 
-/** Output formats of a digest. `text` is a valid v2 flow-log file; `ndjson` adds record counts and stats. */
-export type DigestFormat = 'text' | 'ndjson';
+/** The row formats: `text` (a v2 flow-log file) and `ndjson`. */
+export type RowFormat = 'text' | 'ndjson';
 
 /** Whether the digest saw packets / bytes at all (otherwise they print as `-` / null). */
 export interface Seen {
@@ -29,7 +29,7 @@ export class RowWriter {
   /** The sink to hand a {@link RunCursor} (or any row source). */
   readonly row: RowSink;
 
-  constructor(format: DigestFormat, private readonly seen: Seen, initial = 1 << 16) {
+  constructor(format: RowFormat, private readonly seen: Seen, initial = 1 << 16) {
     this.buf = new Uint8Array(initial);
     this.row = format === 'text' ? this.text : this.ndjson;
   }

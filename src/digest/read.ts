@@ -1,6 +1,7 @@
 /**
  * Read a digest back (for `merge`): a text digest is a flow log and goes through the same
- * scanner; NDJSON rows keep their record counts and the stats line is summed.
+ * scanner; NDJSON rows keep their record counts and the stats line is summed; a binary partial
+ * is decoded whole (see partial.ts).
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -10,15 +11,17 @@ import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
 import { Scanner } from '../format/scanner.js';
 import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
+import { decodePartial, isPartial } from './partial.js';
 import { type DigestTable, hashKey, TWO52 } from './table.js';
 
-/** Read a text or NDJSON digest (optionally gzip) from a path or stream. */
+/** Read a text, NDJSON or binary partial digest (optionally gzip) from a path or stream. */
 export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest'): Promise<Digest> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
   const digest = new Digest();
   try {
     const body = await sniff(stream);
-    if (body.ndjson) await readNdjson(body.stream, name, digest);
+    if (body.kind === 'partial') return await readPartial(body.stream, name);
+    if (body.kind === 'ndjson') await readNdjson(body.stream, name, digest);
     else await readText(body.stream, name, digest);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
@@ -92,8 +95,18 @@ function bigField(text: string, field: string, at: { key: string; line: number }
   return [Number(v % BigInt(TWO52)), Number(v / BigInt(TWO52))];
 }
 
-async function sniff(stream: Readable): Promise<{ stream: Readable; ndjson: boolean }> {
+async function sniff(stream: Readable): Promise<{ stream: Readable; kind: 'text' | 'ndjson' | 'partial' }> {
   const body = await inflateIfGzip(stream);
   const first = await peek(body);
-  return { stream: body, ndjson: first !== null && first.toString('latin1').trimStart().startsWith('{') };
+  if (first !== null && isPartial(first)) return { stream: body, kind: 'partial' };
+  return { stream: body, kind: first !== null && first.toString('latin1').trimStart().startsWith('{') ? 'ndjson' : 'text' };
+}
+
+async function readPartial(stream: Readable, name: string): Promise<Digest> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  const { table, starts, stats } = decodePartial(Buffer.concat(parts), name);
+  const order = Int32Array.from({ length: table.size }, (_, i) => i);
+  const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
+  return Digest.fromRuns([{ table, order }], ranges, table.size, stats);
 }

@@ -100,9 +100,14 @@ export class RunCursor {
     this.orders = runs.map((r) => r.order);
     this.views = runs.map((r) => new DataView(r.table.keyBytes.buffer, r.table.keyBytes.byteOffset, r.table.keyBytes.byteLength));
     if (this.replay === undefined && runs.length > 1 && runs.length <= MAX_SCRIPT_RUNS) {
-      const most = range.to.reduce((n, to, t) => n + to - range.from[t], 0);
+      const most = this.entries;
       this.recorded = runs.length <= 8 ? new Uint8Array(most) : runs.length <= 16 ? new Uint16Array(most) : new Uint32Array(most);
     }
+  }
+
+  /** Entries in the range over every run: the most rows it can merge into. */
+  get entries(): number {
+    return this.range.to.reduce((n, to, t) => n + to - this.range.from[t], 0);
   }
 
   /** The script of the merge so far (after the last row: of the whole range). Null for one run, or replays. */

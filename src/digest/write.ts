@@ -3,11 +3,16 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { InvalidOptionError } from '../errors.js';
 import type { Digest } from './digest.js';
-import type { DigestFormat } from './format.js';
+import type { RowFormat } from './format.js';
+import { partialChunks } from './partial.js';
 
-export type { DigestFormat } from './format.js';
+/**
+ * Output formats of a digest. `text` is a valid v2 flow-log file; `ndjson` adds record counts and
+ * stats; `partial` is the compact binary form that `merge` reads back (see partial.ts).
+ */
+export type DigestFormat = RowFormat | 'partial';
 
-export const DIGEST_FORMATS: readonly DigestFormat[] = ['text', 'ndjson'];
+export const DIGEST_FORMATS: readonly DigestFormat[] = ['text', 'ndjson', 'partial'];
 
 /**
  * Write `digest` to `out` in `format`, honouring backpressure. Does not end `out`. A digest
@@ -16,14 +21,15 @@ export const DIGEST_FORMATS: readonly DigestFormat[] = ['text', 'ndjson'];
  */
 export async function writeDigest(digest: Digest, out: Writable, format: DigestFormat = 'text'): Promise<void> {
   checkFormat(format);
-  for await (const chunk of digest.chunksAsync(format)) {
+  const chunks = format === 'partial' ? partialChunks(digest) : digest.chunksAsync(format);
+  for await (const chunk of chunks) {
     if (!out.write(chunk)) await once(out, 'drain');
   }
 }
 
-/** The whole digest as one string (small digests, tests). */
-export function digestToString(digest: Digest, format: DigestFormat = 'text'): string {
-  checkFormat(format);
+/** The whole digest as one string (small digests, tests): text or NDJSON. */
+export function digestToString(digest: Digest, format: RowFormat = 'text'): string {
+  if (format !== 'text' && format !== 'ndjson') throw new InvalidOptionError('format', 'must be text or ndjson');
   return Buffer.concat([...digest.byteChunks(format)]).toString('utf8');
 }
 

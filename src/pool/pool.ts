@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RangeRenderer } from '../digest/digest.js';
-import type { DigestFormat, Seen } from '../digest/format.js';
+import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../digest/table.js';
 import { AbortError, type ErrorData, errorFromData, WorkerError } from '../errors.js';
@@ -71,7 +71,7 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** One range of sorted runs, merged and formatted on a worker. */
-  async render(runs: readonly SortedRun[], range: RunRange, format: DigestFormat, seen: Seen): Promise<Uint8Array> {
+  async render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array> {
     const reply = await this.run<RenderReply>({ runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
       'renderRange', 'formatting a range');
     if (!(reply instanceof ArrayBuffer)) throw errorFromData((reply as { error: ErrorData }).error);

@@ -2,7 +2,7 @@
  * The messages between the main thread and the scan workers, typed in one place.
  * Errors travel as {@link ErrorData}: Node 20 drops an Error subclass's class and code in transit.
  */
-import type { DigestFormat, Seen } from '../digest/format.js';
+import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { MemoryBudget, TableState, TableView } from '../digest/table.js';
 import type { ErrorData } from '../errors.js';
@@ -64,7 +64,7 @@ export interface RangeTask {
   runs: SortedRun[];
   range: RunRange;
   /** For `renderRange`: the output format and what the digest saw. */
-  format?: DigestFormat;
+  format?: RowFormat;
   seen?: Seen;
 }
 

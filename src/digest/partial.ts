@@ -1,0 +1,196 @@
+/**
+ * The binary partial: a digest's rows in canonical order, in partitions (the engine's ranges),
+ * with its stats. It is what a digest is between machines or runs: compact (no text formatting
+ * or parsing), exact (two-word sums, raw key bytes), and mergeable (`merge` reads it like any
+ * digest). Little-endian, 8-byte aligned sections:
+ *
+ *   magic      8 bytes  89 46 44 50 0D 0A 1A 0A  ("\x89FDP\r\n\x1a\n": catches text-mode mangling)
+ *   version    u32      1
+ *   statsLen   u32      then the stats as JSON, padded with spaces to a multiple of 8
+ *   partition  u32 "PART", u32 rows, u32 keyBytes, u32 0,
+ *              f64[rows × 7] values, i32[rows × 6] key columns (offsets within the partition's
+ *              keys), u8[keyBytes] keys, zero padding to a multiple of 8     (repeated)
+ *   trailer    u32 "FEND", u32 partitions, f64 rows
+ *
+ * The reader checks every length against the bytes present, every key against its partition
+ * and the row order, so a truncated, mangled or foreign file fails with a {@link PartialFormatError}
+ * that names it, instead of giving a wrong digest.
+ */
+import { PartialFormatError } from '../errors.js';
+import { type DigestStats, emptyStats } from './digest.js';
+import type { Digest } from './digest.js';
+import { compareEntries } from './order.js';
+import type { RowSink } from './runs.js';
+import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
+
+/** The magic bytes a partial starts with. */
+export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The version this build writes and reads. */
+export const PARTIAL_VERSION = 1;
+
+const PART = 0x54524150, FEND = 0x444e4546;
+
+/** Whether `head` (the first bytes of a file) is a partial. */
+export function isPartial(head: Uint8Array): boolean {
+  return head.length >= 8 && PARTIAL_MAGIC.equals(head.subarray(0, 8));
+}
+
+/** The partial of `digest`, as chunks to write in order (one per partition, plus header and trailer). */
+export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
+  const stats = Buffer.from(JSON.stringify(digest.stats), 'utf8');
+  const padded = Buffer.alloc(align8(stats.length), 0x20);
+  stats.copy(padded);
+  const head = Buffer.alloc(16);
+  PARTIAL_MAGIC.copy(head, 0);
+  head.writeUInt32LE(PARTIAL_VERSION, 8);
+  head.writeUInt32LE(padded.length, 12);
+  yield head;
+  yield padded;
+  let partitions = 0, rows = 0;
+  for (const cursor of digest.cursors()) {
+    const b = new PartitionBuilder(cursor.entries);
+    while (cursor.next(b.add)) { /* collected by the builder */ }
+    yield b.encode();
+    partitions++;
+    rows += b.rows;
+  }
+  const tail = Buffer.alloc(16);
+  tail.writeUInt32LE(FEND, 0);
+  tail.writeUInt32LE(partitions, 4);
+  tail.writeDoubleLE(rows, 8);
+  yield tail;
+}
+
+/** A decoded partial: its rows in canonical order, where its partitions start, and its stats. */
+export interface DecodedPartial {
+  table: TableView;
+  /** Row index where each partition starts. */
+  starts: number[];
+  stats: DigestStats;
+}
+
+/** Decode a partial (its whole bytes). Throws {@link PartialFormatError} naming `name`. */
+export function decodePartial(buf: Uint8Array, name: string): DecodedPartial {
+  const { tables, stats } = decodeParts(buf, name);
+  const starts: number[] = [];
+  let rows = 0, keyLen = 0;
+  for (const t of tables) { starts.push(rows); rows += t.size; keyLen += t.keyBytes.length; }
+  if (tables.length === 1) return { table: tables[0], starts, stats };
+  const table = { size: rows, nums: new Float64Array(rows * NUM_STRIDE), ints: new Int32Array(rows * INT_STRIDE), keyBytes: new Uint8Array(keyLen) };
+  let r = 0, k = 0;
+  for (const t of tables) {
+    table.nums.set(t.nums, r * NUM_STRIDE);
+    table.ints.set(t.ints, r * INT_STRIDE);
+    table.keyBytes.set(t.keyBytes, k);
+    for (let e = r; e < r + t.size; e++) table.ints[e * INT_STRIDE + COL.I_KEYOFF] += k;
+    r += t.size;
+    k += t.keyBytes.length;
+  }
+  return { table, starts, stats };
+}
+
+function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stats: DigestStats } {
+  const fail = (what: string): never => { throw new PartialFormatError(`${name}: not a valid flowdigest partial: ${what}`, { key: name }); };
+  if (!isPartial(buf)) fail('no partial magic number');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const need = (at: number, n: number, what: string) => {
+    if (at + n > buf.length) fail(`truncated in ${what} (needs ${at + n} bytes, the file has ${buf.length})`);
+  };
+  need(0, 16, 'the header');
+  const version = view.getUint32(8, true);
+  if (version !== PARTIAL_VERSION) fail(`version ${version}; this flowdigest reads version ${PARTIAL_VERSION}`);
+  const statsLen = view.getUint32(12, true);
+  need(16, statsLen, 'the stats');
+  let stats: DigestStats;
+  try {
+    stats = { ...emptyStats(), ...(JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 16, statsLen).toString('utf8')) as object) } as DigestStats;
+  } catch (err) {
+    return fail(`its stats are not JSON (${(err as Error).message})`);
+  }
+  let at = 16 + statsLen;
+  const tables: TableView[] = [];
+  let rows = 0;
+  for (;;) {
+    need(at, 16, `partition ${tables.length + 1}'s header`);
+    const marker = view.getUint32(at, true);
+    if (marker === FEND) {
+      if (view.getUint32(at + 4, true) !== tables.length || view.getFloat64(at + 8, true) !== rows) fail('its trailer does not match its partitions');
+      if (at + 16 !== buf.length) fail(`${buf.length - at - 16} bytes after the trailer`);
+      return { tables, stats };
+    }
+    if (marker !== PART) fail(`no partition marker at byte ${at}`);
+    const n = view.getUint32(at + 4, true), keyLen = view.getUint32(at + 8, true);
+    const numBytes = n * NUM_STRIDE * 8, intBytes = n * INT_STRIDE * 4;
+    at += 16;
+    need(at, numBytes + intBytes + keyLen, `partition ${tables.length + 1} (${n} rows)`);
+    // Copies (a Buffer's slice would be a view): the file's bytes need not be aligned for typed arrays.
+    const copy = (from: number, n: number) => new Uint8Array(buf.subarray(from, from + n));
+    const nums = new Float64Array(copy(at, numBytes).buffer);
+    const ints = new Int32Array(copy(at + numBytes, intBytes).buffer);
+    const keyBytes = copy(at + numBytes + intBytes, keyLen);
+    at += align8(numBytes + intBytes + keyLen);
+    const table: TableView = { size: n, nums, ints, keyBytes };
+    checkPartition(table, tables[tables.length - 1], (what) => fail(`partition ${tables.length + 1}: ${what}`));
+    tables.push(table);
+    rows += n;
+  }
+}
+
+// Keys inside their partition, hashes recomputed (never trusted from a file), rows strictly in
+// canonical order within and across partitions: a reader may then merge partials as sorted runs.
+function checkPartition(t: TableView, previous: TableView | undefined, fail: (what: string) => never): void {
+  const ints = t.ints;
+  for (let e = 0; e < t.size; e++) {
+    const b = e * INT_STRIDE, off = ints[b + COL.I_KEYOFF], len = ints[b + COL.I_KEYLEN];
+    if (off < 0 || len < 0 || off + len > t.keyBytes.length) fail(`row ${e + 1}'s key lies outside the partition`);
+    ints[b + COL.I_HASH] = hashKey(t.keyBytes, off, len, ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]);
+    const before = e > 0 ? compareEntries(t, e - 1, t, e) : previous && previous.size > 0 ? compareEntries(previous, previous.size - 1, t, e) : -1;
+    if (before >= 0) fail(`row ${e + 1} is not in canonical order`);
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Collects one partition's merged rows as packed columns. */
+class PartitionBuilder {
+  rows = 0;
+  private nums: Float64Array;
+  private ints: Int32Array;
+  private keys: Uint8Array;
+  private keyUsed = 0;
+
+  constructor(rows: number) {
+    this.nums = new Float64Array(rows * NUM_STRIDE);
+    this.ints = new Int32Array(rows * INT_STRIDE);
+    this.keys = new Uint8Array(Math.max(64, rows * 48));
+  }
+
+  readonly add: RowSink = (t, e, nums, n) => {
+    const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE;
+    const off = t.ints[b + COL.I_KEYOFF], len = t.ints[b + COL.I_KEYLEN];
+    if (this.keyUsed + len > this.keys.length) {
+      const grown = new Uint8Array(Math.max(this.keys.length * 2, this.keyUsed + len));
+      grown.set(this.keys.subarray(0, this.keyUsed));
+      this.keys = grown;
+    }
+    this.keys.set(t.keyBytes.subarray(off, off + len), this.keyUsed);
+    this.ints.set(t.ints.subarray(b, b + INT_STRIDE), o);
+    this.ints[o + COL.I_KEYOFF] = this.keyUsed;
+    this.keyUsed += len;
+    this.nums.set(nums.subarray(n, n + NUM_STRIDE), r * NUM_STRIDE);
+  };
+
+  encode(): Uint8Array {
+    const numBytes = this.rows * NUM_STRIDE * 8, intBytes = this.rows * INT_STRIDE * 4;
+    const out = Buffer.alloc(16 + align8(numBytes + intBytes + this.keyUsed));
+    out.writeUInt32LE(PART, 0);
+    out.writeUInt32LE(this.rows, 4);
+    out.writeUInt32LE(this.keyUsed, 8);
+    Buffer.from(this.nums.buffer, 0, numBytes).copy(out, 16);
+    Buffer.from(this.ints.buffer, 0, intBytes).copy(out, 16 + numBytes);
+    Buffer.from(this.keys.buffer, 0, this.keyUsed).copy(out, 16 + numBytes + intBytes);
+    return out;
+  }
+}
