@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateFixture, parseCliArgs, parseSize, UsageError } from '../fixtures/generate.js';
+import { HELP } from '../fixtures/lib/cli.js';
 import { CUSTOM_FIELDS, V2_FIELDS } from '../fixtures/lib/formats.js';
 import { OBJECT_KEY_RE, stampSeconds } from '../fixtures/lib/layout.js';
 import { readLogTree } from '../fixtures/lib/read-tree.js';
@@ -99,6 +100,92 @@ describe('generateFixture', () => {
   });
 });
 
+// Distinct digest keys of v2 text: account, ENI, addresses, ports (the higher of two non-zero
+// ports folded to 0, as the digest does), protocol and action, over the OK records.
+function distinctKeys(texts: string[]): { keys: number; records: number } {
+  const keys = new Set<string>();
+  let records = 0;
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const t = line.split(' ');
+      if (t.length !== 14 || t[0] === 'version') continue;
+      records++;
+      if (t[13] !== 'OK') continue;
+      let [sp, dp] = [Number(t[5]), Number(t[6])];
+      if (sp > 0 && dp > 0) { if (sp >= dp) sp = 0; else dp = 0; }
+      keys.add([t[1], t[2], t[3], t[4], sp, dp, t[7], t[12]].join(' '));
+    }
+  }
+  return { keys: keys.size, records };
+}
+const keysOf = async (out: string) => distinctKeys((await readLogTree(out)).map((i) => i.text));
+
+describe('internet scanners', () => {
+  const base = { size: 400_000, objects: 4, seed: 11, conversations: 50, format: 'default' } as const;
+
+  it('raise the distinct-conversation count to about the share of records asked for', async () => {
+    const none = await keysOf((await generateFixture({ ...base, out: join(tmp, 'sc-none') }), join(tmp, 'sc-none')));
+    const some = await keysOf((await generateFixture({ ...base, scanners: 0.1, out: join(tmp, 'sc-0.1') }), join(tmp, 'sc-0.1')));
+    const many = await keysOf((await generateFixture({ ...base, scanners: 0.4, out: join(tmp, 'sc-0.4') }), join(tmp, 'sc-0.4')));
+    const share = (k: { keys: number; records: number }) => k.keys / k.records;
+    expect(share(none)).toBeLessThan(0.06); // 50 conversations fold ~3,500 records
+    // Unbounded probes are (nearly) all distinct keys: rows/records ≈ base share + scanners.
+    expect(share(some) - share(none)).toBeGreaterThan(0.08);
+    expect(share(some) - share(none)).toBeLessThan(0.12);
+    expect(share(many) - share(none)).toBeGreaterThan(0.36);
+    expect(share(many) - share(none)).toBeLessThan(0.44);
+  });
+
+  it('probe internet-facing ENIs from public addresses, mostly REJECT, 1 packet of 40-60 bytes', async () => {
+    const out = join(tmp, 'sc-lines');
+    await generateFixture({ ...base, scanners: 1, out });
+    const lines = (await readLogTree(out)).flatMap((i) => i.text.split('\n').slice(1, -1));
+    const probes = lines.map((l) => l.split(' ')).filter((t) => !t[3].startsWith('10.')); // inbound legs
+    expect(probes.length).toBeGreaterThan(lines.length * 0.85);
+    for (const t of probes) expect(t[3]).not.toMatch(/^(10|127|172|192|0)\./);
+    const rejected = probes.filter((t) => t[12] === 'REJECT');
+    expect(rejected.length).toBeGreaterThan(probes.length * 0.85);
+    for (const t of rejected) {
+      expect(t[8]).toBe('1');
+      expect(Number(t[9])).toBeGreaterThanOrEqual(t[7] === '6' ? 40 : 28);
+      expect(Number(t[9])).toBeLessThanOrEqual(t[7] === '6' ? 60 : 100);
+    }
+    expect(new Set(probes.map((t) => t[6])).size).toBeGreaterThan(500); // many destination ports
+  });
+
+  it('with a bounded scan space, a 4x larger fixture repeats the same keys instead of adding rows', async () => {
+    const opts = { ...base, scanners: 0.4 };
+    const probes = Math.round(0.4 * 3400 / 1.08); // ~3,400 records in 400 KB, ~1.08 records per probe
+    const space = Math.round(0.9 * probes);
+    const one = await keysOf((await generateFixture({ ...opts, scanSpace: space, out: join(tmp, 'ss-1') }), join(tmp, 'ss-1')));
+    const four = await keysOf((await generateFixture({ ...opts, scanSpace: space, size: base.size * 4, objects: base.objects * 4, out: join(tmp, 'ss-4') }), join(tmp, 'ss-4')));
+    const free = await keysOf((await generateFixture({ ...opts, size: base.size * 4, objects: base.objects * 4, out: join(tmp, 'ss-free') }), join(tmp, 'ss-free')));
+    expect(four.records / one.records).toBeGreaterThan(3.9);
+    expect(one.keys).toBeGreaterThan(space); // every key of the space, plus conversations and replies
+    expect(four.keys / one.keys).toBeLessThan(1.1);
+    expect(free.keys / one.keys).toBeGreaterThan(3); // unbounded: keys grow with the records
+  });
+
+  it('are deterministic, and scanners 0 is exactly the default output', async () => {
+    const [a, b] = await Promise.all(['sc-det-a', 'sc-det-b'].map((d) => generateFixture({ ...small, scanners: 0.3, scanSpace: 500, out: join(tmp, d) })));
+    expect(await readAll(a.files)).toEqual(await readAll(b.files));
+    const [off, omitted] = await Promise.all([
+      generateFixture({ ...small, scanners: 0, scanSpace: 123, out: join(tmp, 'sc-off') }),
+      generateFixture({ ...small, out: join(tmp, 'sc-omitted') }),
+    ]);
+    expect(await readAll(off.files)).toEqual(await readAll(omitted.files));
+  });
+
+  it.each([[-0.1], [1.5], [Number.NaN], [Infinity]])('rejects scanners %s with a RangeError naming it', async (scanners) => {
+    await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(RangeError);
+    await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(/^scanners /);
+  });
+
+  it.each([[-1], [2.5], [2e9]])('rejects scanSpace %s with a RangeError naming it', async (scanSpace) => {
+    await expect(generateFixture({ ...small, scanners: 0.1, scanSpace, out: join(tmp, 'bad') })).rejects.toThrow(/^scanSpace /);
+  });
+});
+
 describe('CLI parsing', () => {
   it('parses sizes and flags, naming the default directory after them', () => {
     expect(parseSize('500MB')).toBe(500_000_000);
@@ -109,9 +196,18 @@ describe('CLI parsing', () => {
     expect(o).toMatchObject({ help: false, size: 500_000_000, seed: 3, out: join('/repo', 'fixtures', 'generated', '500MB-s3') });
     expect(parseCliArgs(['--size', '1MB', '--layout', 'hive', '--hourly'], '/r')).toMatchObject({ out: join('/r', 'fixtures', 'generated', '1MB-s1-hive-hourly') });
     expect(parseCliArgs(['--help'])).toEqual({ help: true });
+    expect(parseCliArgs(['--size', '1MB', '--scanners', '0.4', '--scan-space', '5000'], '/r'))
+      .toMatchObject({ scanners: 0.4, scanSpace: 5000, out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.4-ss5000') });
+    expect(parseCliArgs(['--size', '1MB', '--scanners', '.05'], '/r')).toMatchObject({ scanners: 0.05, scanSpace: 0, out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.05') });
   });
 
-  it.each([[['--bogus']], [['--size', '5XB']], [['--objects', '-1']], [['--format', 'csv']], [['--seed', 'x']], [['extra']]])('rejects %j', (argv) => {
+  it('documents --scanners and --scan-space in --help', () => {
+    expect(HELP).toMatch(/--scanners F/);
+    expect(HELP).toMatch(/--scan-space N/);
+  });
+
+  it.each([[['--bogus']], [['--size', '5XB']], [['--objects', '-1']], [['--format', 'csv']], [['--seed', 'x']], [['extra']],
+    [['--scanners', 'x']], [['--scanners', '1.5']], [['--scanners', '-0.1']], [['--scan-space', '1.5']]])('rejects %j', (argv) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
   });
 });

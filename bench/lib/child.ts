@@ -1,8 +1,12 @@
 /**
  * Run a measured job in a fresh Node process (compiled dist/ code, no tsx loader) and read back
  * its wall time and peak RSS, so runs don't share heaps, JIT state or caches of each other.
+ * runProcess runs a whole command (the CLI) the same way.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ChildResult { seconds: number; maxRssMB: number; [k: string]: unknown; }
 
@@ -22,4 +26,36 @@ process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), ma
       else resolve(JSON.parse(line.slice(2)) as ChildResult);
     });
   });
+}
+
+// Loaded with --import into a whole-process run: reports the process's own peak RSS (all its
+// threads) on exit, to the file named by FLOWDIGEST_BENCH_RSS, without touching its stdout.
+const RSS_ON_EXIT = 'data:text/javascript,' + encodeURIComponent(
+  "import { writeFileSync } from 'node:fs'; process.on('exit', () => " +
+  "writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, String(process.resourceUsage().maxRSS)));");
+
+/**
+ * Run `node ARGS` as a whole process, as a user would, timing it from spawn to exit. Its stdout
+ * is discarded; stderr is kept and shown if it fails.
+ */
+export async function runProcess(args: string[]): Promise<ChildResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'flowdigest-bench-'));
+  const rssFile = join(dir, 'rss');
+  try {
+    const t0 = performance.now();
+    const { code, err } = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', RSS_ON_EXIT, ...args], {
+        env: { ...process.env, FLOWDIGEST_BENCH_RSS: rssFile }, stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      child.on('error', reject);
+      child.on('close', (c) => resolve({ code: c, err }));
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (code !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${code}): ${err.slice(-500)}`);
+    return { seconds, maxRssMB: Number(await readFile(rssFile, 'utf8')) / 1024, stderr: err };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -5,10 +5,20 @@ import { generateFixture } from '../../fixtures/generate.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Generate (or reuse) `size` bytes of flow logs in `objects` gzip objects; returns the directory and files. */
-export async function benchFixture(size: number, objects = 16, seed = 1, conversations = 20000) {
-  const out = join(ROOT, 'fixtures', 'generated', `bench-${Math.round(size / 1e6)}MB-${objects}o-s${seed}-c${conversations}`);
-  const res = await generateFixture({ out, size, objects, seed, conversations, format: 'default', log: () => {} } as Parameters<typeof generateFixture>[0]);
+/** Internet scanners in a fixture (see fixtures/lib/scanners.ts): share of records, and distinct probe keys (0 = unbounded). */
+export interface ScanOptions { scanners: number; scanSpace: number }
+
+/**
+ * Generate (or reuse) `size` bytes of flow logs in `objects` gzip objects; returns the directory and files.
+ * Without scanners (the default) the directory name, and so every existing cached fixture, is unchanged.
+ */
+export async function benchFixture(size: number, objects = 16, seed = 1, conversations = 20000, scan?: ScanOptions) {
+  const scanTag = scan && scan.scanners > 0 ? `-sc${scan.scanners}-ss${scan.scanSpace}` : '';
+  const out = join(ROOT, 'fixtures', 'generated', `bench-${Math.round(size / 1e6)}MB-${objects}o-s${seed}-c${conversations}${scanTag}`);
+  const res = await generateFixture({
+    out, size, objects, seed, conversations, format: 'default', log: () => {},
+    ...(scan && scan.scanners > 0 ? { scanners: scan.scanners, scanSpace: scan.scanSpace } : {}),
+  } as Parameters<typeof generateFixture>[0]);
   return { dir: out, files: res.files, bytes: res.bytes, lines: res.lines };
 }
 
@@ -22,3 +32,4 @@ export function parseSizeArg(argv: string[], flag: string, dflt: number): number
 }
 
 export const DIST = join(ROOT, 'dist', 'index.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
