@@ -9,11 +9,17 @@
  */
 import { COL, INT_STRIDE, type TableView } from './table.js';
 
+/** 0, 1, ..., n - 1. */
+export function identity(n: number): Int32Array<ArrayBuffer> {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
 /** The entries of `t` in canonical order. */
 export function canonicalOrder(t: TableView): Int32Array {
   const n = t.size, ints = t.ints;
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  let order = identity(n);
   if (n < 2) return order;
   const bounds = fieldBounds(t);
   let tmp = new Int32Array(n);
@@ -176,7 +182,7 @@ class Values {
    */
   distinctOrAll(n: number, key: Int32Array): Int32Array {
     const sample = Math.min(n, 4096);
-    if (this.countDistinct(sample) * 4 > sample) return Int32Array.from({ length: n }, (_, i) => i);
+    if (this.countDistinct(sample) * 4 > sample) return identity(n);
     let cap = 16;
     while (cap < n * 2) cap *= 2;
     const slots = new Int32Array(cap), mask = cap - 1;
@@ -194,7 +200,6 @@ class Values {
   }
 
   private countDistinct(n: number): number {
-    const seen = new Set<number>();
     let distinct = 0;
     const reps = new Map<number, number[]>();
     for (let e = 0; e < n; e++) {
@@ -203,7 +208,6 @@ class Values {
       if (list === undefined) { reps.set(h, [e]); distinct++; continue; }
       if (!list.some((r) => this.equal(r, e))) { list.push(e); distinct++; }
     }
-    seen.clear();
     return distinct;
   }
 
@@ -225,40 +229,55 @@ const IDX = 2097152;
  * one native numeric sort of (word, index) packed in a Float64Array; values equal in those 4 bytes
  * and longer go another round.
  */
-function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: number): void {
+function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: number, scratch = new Scratch(hi - lo)): void {
   const m = hi - lo;
   if (m < 2) return;
   if (m < SMALL || m > IDX) {
     ids.subarray(lo, hi).sort((x, y) => v.compare(x, y, depth));
     return;
   }
-  const packed = new Float64Array(m);
+  // Scratch arrays are shared by every round: a group's own use ends before its subgroups start.
+  const packed = scratch.packed.subarray(0, m), sorted = scratch.sorted, words = scratch.words;
   for (let i = 0; i < m; i++) packed[i] = v.word(ids[lo + i], depth) * IDX + i;
   packed.sort();
-  const sorted = new Int32Array(m), words = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     const p = packed[i], w = Math.floor(p / IDX);
     sorted[i] = ids[lo + (p - w * IDX)];
-    words[i] = w;
+    words[lo + i] = w;
   }
-  ids.set(sorted, lo);
-  let i = 0;
-  while (i < m) {
+  ids.set(sorted.subarray(0, m), lo);
+  let i = lo;
+  while (i < hi) {
     let j = i + 1;
-    while (j < m && words[j] === words[i]) j++;
+    while (j < hi && words[j] === words[i]) j++;
     if (j - i > 1) {
       let longer = 0, sameLen = true;
-      const len0 = v.lens[ids[lo + i]];
+      const len0 = v.lens[ids[i]];
       for (let k = i; k < j; k++) {
-        const len = v.lens[ids[lo + k]];
+        const len = v.lens[ids[k]];
         if (len > depth + 4) longer++;
         if (len !== len0) sameLen = false;
       }
       // All longer: next round. None longer and one length: equal. Else (a value ends inside
       // these bytes beside zero bytes of another): compare exactly.
-      if (longer === j - i) sortValues(v, ids, lo + i, lo + j, depth + 4);
-      else if (longer > 0 || !sameLen) ids.subarray(lo + i, lo + j).sort((x, y) => v.compare(x, y, depth));
+      if (longer === j - i) sortValues(v, ids, i, j, depth + 4, scratch);
+      else if (longer > 0 || !sameLen) ids.subarray(i, j).sort((x, y) => v.compare(x, y, depth));
     }
     i = j;
+  }
+}
+
+/**
+ * Work arrays of one sort. `words` is indexed like `ids` (a group's words stay put while its
+ * subgroups, which lie inside it, overwrite only their own part).
+ */
+class Scratch {
+  readonly packed: Float64Array;
+  readonly sorted: Int32Array;
+  readonly words: Float64Array;
+  constructor(n: number) {
+    this.packed = new Float64Array(n);
+    this.sorted = new Int32Array(n);
+    this.words = new Float64Array(n);
   }
 }

@@ -11,6 +11,7 @@ import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
 import { Scanner } from '../format/scanner.js';
 import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
+import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
 import { type DigestTable, hashKey, TWO52 } from './table.js';
 
@@ -106,7 +107,7 @@ async function readPartial(stream: Readable, name: string): Promise<Digest> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
   const { table, starts, stats } = decodePartial(Buffer.concat(parts), name);
-  const order = Int32Array.from({ length: table.size }, (_, i) => i);
+  const order = identity(table.size);
   const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
   return Digest.fromRuns([{ table, order }], ranges, table.size, stats);
 }

@@ -177,11 +177,15 @@ export class Scanner {
     }
   }
 
-  /** End of input: a last line without a newline still counts; the kernel's results join ours. */
-  end(): void {
+  /**
+   * End of input: a last line without a newline still counts; the kernel's results join ours,
+   * in this scanner's table, or in `into` (then this scanner's table holds only the lines the
+   * kernel left to it, and the caller adds it to `into` too: one hash insertion less per row).
+   */
+  end(into: DigestTable = this.table): void {
     if (this.carry !== null || this.carryOverflow) this.flushCarry();
     if (this.kernel !== null && this.kernelStarted) {
-      this.table.mergeFrom(this.kernel.table());
+      into.mergeFrom(this.kernel.table());
       const k = this.kernel.counters(), c = this.counters;
       c.lines += k[K.lines]; c.blank += k[K.blank]; c.records += k[K.records]; c.digested += k[K.digested];
       c.nodata += k[K.nodata]; c.skipdata += k[K.skipdata]; c.filtered += k[K.filtered]; c.bytesRead += k[K.bytesRead];

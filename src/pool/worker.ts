@@ -51,9 +51,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     let inflatedBytes = bytes.length;
     if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
     else scanner.push(bytes);
-    scanner.end();
     const memory = { shared: true, budget: task.budget };
     const run = task.table ? DigestTable.attach(task.table, memory) : new DigestTable(RUN_TABLE_START, memory);
+    // Only now, with the object read whole, does anything of it reach the run table.
+    scanner.end(run);
     run.mergeFrom(table);
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
     return { table: run.state(), trailer };
