@@ -28,6 +28,9 @@ export class RowWriter {
   rows = 0;
   /** The sink to hand a {@link RunCursor} (or any row source). */
   readonly row: RowSink;
+  // Flow-log times repeat from row to row (records share capture windows): reuse their digits.
+  private readonly start = new LastTime();
+  private readonly end = new LastTime();
 
   constructor(format: RowFormat, private readonly seen: Seen, initial = 1 << 16) {
     this.buf = new Uint8Array(initial);
@@ -79,8 +82,8 @@ export class RowWriter {
     else if (nums[n + COL.N_BYTEHI] === 0) p = writeInt(buf, p, nums[n + COL.N_BYTELO]);
     else { this.len = p; this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); p = this.len; }
     this.len = p; this.room(end - last + 60); buf = this.buf;
-    buf[p++] = SP; p = optTime(buf, p, nums[n + COL.N_START]);
-    buf[p++] = SP; p = optTime(buf, p, nums[n + COL.N_END]);
+    buf[p++] = SP; p = this.start.write(buf, p, nums[n + COL.N_START]);
+    buf[p++] = SP; p = this.end.write(buf, p, nums[n + COL.N_END]);
     buf[p++] = SP;
     for (let i = last + 1; i < end; i++) buf[p++] = k[i];
     buf[p++] = SP; buf[p++] = 79; buf[p++] = 75; buf[p++] = NL; // " OK\n"
@@ -172,17 +175,25 @@ export class RowWriter {
   }
 }
 
+/** "00".."99" as byte pairs: two digits per division. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
+
 /** Write the non-negative integer `v` (< 2^53) at `buf[p]` in decimal; returns the end. */
 function writeInt(buf: Uint8Array, p: number, v: number): number {
   if (v < 10) { buf[p] = 48 + v; return p + 1; }
   let digits = 2;
   for (let d = 100; d <= v; d *= 10) digits++;
-  const end = p + digits;
-  if (v < 0x80000000) {
-    for (let i = end - 1; i >= p; i--) { const q = (v / 10) | 0; buf[i] = 48 + v - q * 10; v = q; }
-  } else {
-    for (let i = end - 1; i >= p; i--) { const q = Math.floor(v / 10); buf[i] = 48 + v - q * 10; v = q; }
+  let i = p + digits;
+  const end = i;
+  while (v >= 100) {
+    const q = v < 0x80000000 ? ((v / 100) | 0) : Math.floor(v / 100);
+    const r = (v - q * 100) * 2;
+    buf[--i] = PAIRS[r + 1];
+    buf[--i] = PAIRS[r];
+    v = q;
   }
+  if (v >= 10) { buf[--i] = PAIRS[v * 2 + 1]; buf[--i] = PAIRS[v * 2]; } else buf[--i] = 48 + v;
   return end;
 }
 
@@ -196,4 +207,21 @@ function optTime(buf: Uint8Array, p: number, v: number): number {
   if (Number.isFinite(v)) return writeInt(buf, p, v);
   buf[p] = DASH;
   return p + 1;
+}
+
+/** One time field's last value and its digits. */
+class LastTime {
+  private value = NaN;
+  private readonly digits = new Uint8Array(24);
+  private len = 0;
+
+  write(buf: Uint8Array, p: number, v: number): number {
+    if (v !== this.value) {
+      this.value = v;
+      this.len = optTime(this.digits, 0, v);
+    }
+    const d = this.digits;
+    for (let i = 0; i < this.len; i++) buf[p + i] = d[i];
+    return p + this.len;
+  }
 }
