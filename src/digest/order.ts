@@ -21,6 +21,8 @@ export function canonicalOrder(t: TableView): Int32Array {
   const n = t.size, ints = t.ints;
   let order = identity(n);
   if (n < 2) return order;
+  // Below this the passes' fixed costs outweigh comparing keys.
+  if (n < 1024) return order.sort((x, y) => compareEntries(t, x, t, y));
   const bounds = fieldBounds(t);
   let tmp = new Int32Array(n);
   const key = new Int32Array(n);
@@ -177,38 +179,26 @@ class Values {
   }
 
   /**
-   * The ids of the distinct values (with key[e] = the index of e's value among them) when a
-   * sample shows few distinct values; else every id, 0..n-1.
+   * The ids of the distinct values (with key[e] = the index of e's value among them) when they
+   * are few (at most a quarter of the first 4096 entries); else every id, 0..n-1.
    */
   distinctOrAll(n: number, key: Int32Array): Int32Array {
-    const sample = Math.min(n, 4096);
-    if (this.countDistinct(sample) * 4 > sample) return identity(n);
     let cap = 16;
     while (cap < n * 2) cap *= 2;
     const slots = new Int32Array(cap), mask = cap - 1;
-    const ids: number[] = [];
+    const ids = new Int32Array(n);
+    let distinct = 0;
     for (let e = 0; e < n; e++) {
+      if (e === 4096 && distinct * 4 > e) return identity(n);
       let s = this.hash(e) & mask;
       for (;;) {
         const v = slots[s];
-        if (v === 0) { slots[s] = ids.length + 1; key[e] = ids.length; ids.push(e); break; }
+        if (v === 0) { slots[s] = distinct + 1; key[e] = distinct; ids[distinct++] = e; break; }
         if (this.equal(ids[v - 1], e)) { key[e] = v - 1; break; }
         s = (s + 1) & mask;
       }
     }
-    return Int32Array.from(ids);
-  }
-
-  private countDistinct(n: number): number {
-    let distinct = 0;
-    const reps = new Map<number, number[]>();
-    for (let e = 0; e < n; e++) {
-      const h = this.hash(e);
-      const list = reps.get(h);
-      if (list === undefined) { reps.set(h, [e]); distinct++; continue; }
-      if (!list.some((r) => this.equal(r, e))) { list.push(e); distinct++; }
-    }
-    return distinct;
+    return ids.slice(0, distinct);
   }
 
   private hash(x: number): number {

@@ -336,48 +336,5 @@ function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, b
   return k === kend;
 }
 
-const PACK_MAGIC = 0x46440001; // "FD" v1
-const HEADER_WORDS = 4; // magic, size, keyUsed, trailer length (as Float64)
-
-/**
- * Flatten a table (plus an opaque trailer, e.g. stats JSON) into ONE ArrayBuffer, so a worker
- * hands it back by transfer: a structured clone of a 1M-entry Map costs ~1.7 s, this ~nothing.
- */
-export function packTable(t: TableView, trailer: Uint8Array): ArrayBuffer {
-  const numBytes = t.size * NUM_STRIDE * 8, intBytes = t.size * INT_STRIDE * 4;
-  const keyUsed = t.size === 0 ? 0 : keyBytesUsed(t);
-  const buf = new ArrayBuffer(HEADER_WORDS * 8 + numBytes + intBytes + keyUsed + trailer.length);
-  new Float64Array(buf, 0, HEADER_WORDS).set([PACK_MAGIC, t.size, keyUsed, trailer.length]);
-  let off = HEADER_WORDS * 8;
-  new Float64Array(buf, off, t.size * NUM_STRIDE).set(t.nums.subarray(0, t.size * NUM_STRIDE));
-  off += numBytes;
-  new Int32Array(buf, off, t.size * INT_STRIDE).set(t.ints.subarray(0, t.size * INT_STRIDE));
-  off += intBytes;
-  new Uint8Array(buf, off, keyUsed).set(t.keyBytes.subarray(0, keyUsed));
-  off += keyUsed;
-  new Uint8Array(buf, off, trailer.length).set(trailer);
-  return buf;
-}
-
-/** Views over a buffer made by {@link packTable}; no copying. */
-export function unpackTable(buf: ArrayBuffer): { table: TableView; trailer: Uint8Array } {
-  const [magic, size, keyUsed, trailerLen] = new Float64Array(buf, 0, HEADER_WORDS);
-  if (magic !== PACK_MAGIC) throw new Error('not a packed digest table');
-  let off = HEADER_WORDS * 8;
-  const nums = new Float64Array(buf, off, size * NUM_STRIDE);
-  off += size * NUM_STRIDE * 8;
-  const ints = new Int32Array(buf, off, size * INT_STRIDE);
-  off += size * INT_STRIDE * 4;
-  const keyBytes = new Uint8Array(buf, off, keyUsed);
-  off += keyUsed;
-  return { table: { size, keyBytes, ints, nums }, trailer: new Uint8Array(buf, off, trailerLen) };
-}
-
-// Entries are appended in order, so the last entry's key ends where the used bytes end.
-function keyBytesUsed(t: TableView): number {
-  const b = (t.size - 1) * INT_STRIDE;
-  return t.ints[b + I_KEYOFF] + t.ints[b + I_KEYLEN];
-}
-
 /** Column offsets, for readers of a {@link TableView}. */
 export const COL = { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO, N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } as const;
