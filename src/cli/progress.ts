@@ -8,12 +8,15 @@ import { count, duration, mb, rate } from './format.js';
 export class ProgressLine {
   private last = 0;
   private drawn = false;
+  private stage = 'scanning';
 
   constructor(private readonly out: NodeJS.WriteStream, private readonly label: string) {}
 
   update = (p: Progress): void => {
     const now = performance.now();
-    if (now - this.last < 200) return;
+    // A new stage always shows, however soon after the last redraw.
+    if (now - this.last < 200 && p.stage === this.stage) return;
+    this.stage = p.stage;
     this.last = now;
     this.draw(render(this.label, p));
   };
@@ -38,6 +41,7 @@ export function render(label: string, p: Progress): string {
   const bytes = `${mb(p.storedBytesDone).replace(' MB', '')}/${mb(p.storedBytesListed)}`;
   const speed = rate(p.lines, p.elapsed, 'lines');
   const left = p.storedBytesListed - p.storedBytesDone;
+  if (p.stage !== 'scanning') return `${label}: ${objects}  ${bytes}  ${count(p.lines)} lines, ${p.stage === 'sorting' ? 'sorting the workers\' tables' : 'merging them range by range'}`;
   const eta = p.listingDone && p.storedBytesDone > 0 ? duration((left / p.storedBytesDone) * p.elapsed) : p.listingDone ? '?' : 'listing';
   return `${label}: ${objects}  ${bytes}  ${speed}  ETA ${eta}`;
 }

@@ -90,7 +90,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   const budget = memoryBudget(opts.maxMemory);
   const accounts = run.accounts ? new Set(run.accounts) : undefined;
   const regions = run.regions ? new Set(run.regions) : undefined;
-  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0 };
+  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0, stage: 'scanning' };
   const report = () => { progress.elapsed = (performance.now() - began) / 1000; run.onProgress?.({ ...progress }); };
 
   // Our own controller, so a failing object cancels everything else in flight.
@@ -146,50 +146,47 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   };
 
   try {
-    const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.ref.listedWithData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
-      concurrency: opts.prefetchConcurrency,
-      maxBytes: opts.prefetchBytes,
-      signal,
-    });
-    for await (const item of items) {
-      const t = item.ref;
-      if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
-      const slot = await tables.acquire();
-      const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
-      const p = pool.scan(task, signal).then(
-        (result) => {
-          tables.release(slot, result.table);
-          // A stream's later blocks are parts of one object, not objects of their own.
-          const objects = t.ref.firstLine === undefined ? 1 : 0;
-          addStats(stats, { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} });
-          progress.lines += result.counters.lines;
-          finishObject(t);
-        },
-        (err) => { tables.release(slot); skipOrFail(t, err); },
-      ).finally(() => { item.release(); inflight.delete(p); });
-      inflight.add(p);
-      if (failure !== undefined) break;
+    try {
+      const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.ref.listedWithData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
+        concurrency: opts.prefetchConcurrency,
+        maxBytes: opts.prefetchBytes,
+        signal,
+      });
+      for await (const item of items) {
+        const t = item.ref;
+        if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
+        const slot = await tables.acquire();
+        const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
+        const p = pool.scan(task, signal).then(
+          (result) => {
+            tables.release(slot, result.table);
+            // A stream's later blocks are parts of one object, not objects of their own.
+            const objects = t.ref.firstLine === undefined ? 1 : 0;
+            addStats(stats, { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} });
+            progress.lines += result.counters.lines;
+            finishObject(t);
+          },
+          // A failed scan added nothing to the slot's table: the object is only added when whole.
+          (err) => { tables.release(slot); skipOrFail(t, err); },
+        ).finally(() => { item.release(); inflight.delete(p); });
+        inflight.add(p);
+        if (failure !== undefined) break;
+      }
+    } catch (err) {
+      fail(err);
+    } finally {
+      await Promise.allSettled([...inflight]);
     }
-  } catch (err) {
-    fail(err);
-  } finally {
-    await Promise.allSettled([...inflight]);
-  }
-  if (failure !== undefined || run.signal?.aborted) run.signal?.removeEventListener('abort', onAbort);
-  if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
-  if (failure !== undefined) throw asFlowdigestError(failure);
-  stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  let digest: Digest;
-  try {
-    digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal);
-  } catch (err) {
-    if (run.signal?.aborted) throw new AbortError(run.signal.reason);
-    throw asFlowdigestError(err);
+    if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
+    if (failure !== undefined) throw asFlowdigestError(failure);
+    stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal, (stage) => { progress.stage = stage; report(); })
+      .catch((err: unknown) => { throw run.signal?.aborted ? new AbortError(run.signal.reason) : asFlowdigestError(err); });
+    report();
+    return digest;
   } finally {
     run.signal?.removeEventListener('abort', onAbort);
   }
-  report();
-  return digest;
 }
 
 /**
@@ -197,14 +194,17 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
  * ranges at sampled splitters; each range is merged (to count its rows) on a worker. The main
  * thread only picks the splitters: its work follows the number of ranges, not of rows.
  */
-async function finish(pool: ScanPool, filled: TableState[], stats: DigestStats, rangeRows: number, signal: AbortSignal): Promise<Digest> {
+async function finish(pool: ScanPool, filled: TableState[], stats: DigestStats, rangeRows: number, signal: AbortSignal,
+  stage: (s: 'sorting' | 'merging') => void): Promise<Digest> {
   if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
+  stage('sorting');
   const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
   const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
   const total = filled.reduce((n, t) => n + t.size, 0);
   const ranges = splitRanges(runs, Math.ceil(total / rangeRows));
   // One run has no key twice: its rows need no merging.
   let rows = 0;
+  stage('merging');
   if (runs.length === 1) {
     rows = total;
   } else {

@@ -11,4 +11,9 @@ export interface Progress {
   lines: number;
   /** Seconds since the run started. */
   elapsed: number;
+  /**
+   * What the run does now: `scanning` objects, then `sorting` the workers' tables and `merging`
+   * them range by range (at high cardinality these take seconds after the last object).
+   */
+  stage: 'scanning' | 'sorting' | 'merging';
 }
