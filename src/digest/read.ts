@@ -96,7 +96,25 @@ function bigField(text: string, field: string, at: { key: string; line: number }
   return [Number(v % BigInt(TWO52)), Number(v / BigInt(TWO52))];
 }
 
-async function sniff(stream: Readable): Promise<{ stream: Readable; kind: 'text' | 'ndjson' | 'partial' }> {
+/**
+ * What kind of digest the file at `path` holds, from its first bytes (gzip looked through), or
+ * null when it cannot be read (the caller's readDigest then reports why).
+ */
+export async function digestKind(path: string): Promise<DigestKind | null> {
+  const stream = createReadStream(path);
+  try {
+    return (await sniff(stream)).kind;
+  } catch {
+    return null;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The kinds of digest files: text (a flow log), NDJSON, or a binary partial. */
+export type DigestKind = 'text' | 'ndjson' | 'partial';
+
+async function sniff(stream: Readable): Promise<{ stream: Readable; kind: DigestKind }> {
   const body = await inflateIfGzip(stream);
   const first = await peek(body);
   if (first !== null && isPartial(first)) return { stream: body, kind: 'partial' };

@@ -1,6 +1,7 @@
 /** `flowdigest merge`: digests → the digest of their union. */
 import { Digest } from '../../digest/digest.js';
-import { readDigest } from '../../digest/read.js';
+import { digestKind, readDigest } from '../../digest/read.js';
+import { createDigester } from '../../engine/digester.js';
 import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
 import { parse, parseChoice, UsageError } from '../args.js';
 import { MERGE_HELP } from '../help.js';
@@ -22,9 +23,19 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   checkS3Urls([], values.output, 'merge');
   const s3 = s3Options(values, 'merge');
   const began = performance.now();
-  const merged = new Digest();
-  for (const path of positionals) merged.mergeFrom(await readDigest(path === '-' ? process.stdin : path, path));
-  await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });
-  if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
-  return 0;
+  // A text digest is a flow log, and the digest of digests is their merge: text files go through
+  // the engine (parallel scan, sort and format; strict, so a bad row still fails the merge).
+  // NDJSON (record counts), partials and stdin are read here and folded in.
+  const text: string[] = [], other: string[] = [];
+  for (const path of positionals) (path !== '-' && (await digestKind(path)) === 'text' ? text : other).push(path);
+  const digester = createDigester();
+  try {
+    const merged = text.length > 0 ? await digester.digest(text, { strict: true, signal }) : new Digest();
+    for (const path of other) merged.mergeFrom(await readDigest(path === '-' ? process.stdin : path, path));
+    await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });
+    if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
+    return 0;
+  } finally {
+    await digester.close();
+  }
 }
