@@ -15,6 +15,7 @@ Commands:
   dot      Draw a digest as a DOT graph (or SVG), with filters, collapsing, clusters
   diff     Edges added, removed or changed between two digests
   serve    HTTP service that creates, stores and serves digests of time windows
+  work     Cluster worker: takes digest jobs from Redis (see digest --redis)
 
 Run 'flowdigest <command> --help' for a command's options and examples.
 
@@ -72,6 +73,11 @@ Options:
       --[no-]progress      Progress line on stderr          [default: when a terminal]
   -q, --quiet              No summary on stderr
   -h, --help               This help
+
+Cluster options (the run is planned here and done by flowdigest work processes):
+      --redis URL          redis://host:port[/db] that the workers consume
+      --store DIR          Directory for partials, shared with every worker (NFS, ...)
+      --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
 
 S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTEMPTS):
       --endpoint URL       S3-compatible endpoint, e.g. http://localhost:9000
@@ -299,4 +305,34 @@ Examples:
   PORT=8080 VPC_FLOW_LOGS_BUCKET=my-flow-logs DIGEST_STORAGE_BUCKET=my-digests \\
     DIGEST_PROGRESS_BUCKET=my-progress DIGEST_PROGRESS_TIMEOUT=100000 \\
     STREAM_APPLIANCE_ENDPOINT=127.0.0.1:8080 flowdigest serve
+`;
+
+export const WORK_HELP = `flowdigest work - a cluster worker
+
+Usage:
+  flowdigest work --redis URL --store DIR [options]
+
+Takes scan and merge jobs from Redis (BullMQ) until SIGTERM or SIGINT. A scan job
+digests its objects on this process's threads and stores the partial in DIR; a merge
+job merges its scan jobs' partials. Start any number, on any machines that reach the
+inputs (S3, or the same paths on a shared filesystem) and DIR. A worker that dies
+mid-job is replaced: once its lock expires, another worker re-runs the job.
+
+Options:
+      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS)
+      --store DIR          Directory for partials, shared with the planner (or FLOWDIGEST_STORE)
+  -c, --concurrency N      Jobs at once; each uses all the worker threads   [default: 1]
+  -w, --workers N          Worker threads                  [default: available cores]
+      --lock-ms MS         A job's lock; a dead worker's job re-runs after about this
+                                                                   [default: 30000]
+      --grace-ms MS        On SIGTERM, time for running jobs to finish before they go
+                           back to the queue                       [default: 30000]
+  -q, --quiet              No job log on stderr
+  -h, --help               This help
+      --endpoint URL, --path-style, --s3-region R   for s3:// inputs (see digest --help)
+
+Examples:
+  flowdigest work --redis redis://10.0.0.5:6379 --store /mnt/shared/flowdigest
+  flowdigest digest /mnt/shared/AWSLogs --redis redis://10.0.0.5:6379 \\
+      --store /mnt/shared/flowdigest -o digest.log
 `;

@@ -25,6 +25,9 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     prefetch: { type: 'string' },
     'prefetch-bytes': { type: 'string' },
     'max-memory': { type: 'string' },
+    redis: { type: 'string' },
+    store: { type: 'string' },
+    'job-bytes': { type: 'string' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
@@ -45,6 +48,9 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   if (values.account !== undefined) run.accounts = parseList('--account', values.account, 'digest');
   if (values.region !== undefined) run.regions = parseList('--region', values.region, 'digest');
 
+  if (values.redis !== undefined || values.store !== undefined) {
+    return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal);
+  }
   const digester = createDigester({
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
     prefetchConcurrency: values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
@@ -71,5 +77,33 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   } finally {
     bar?.done();
     await digester.close();
+  }
+}
+
+interface ClusterFlags { redis?: string; store?: string; 'job-bytes'?: string; output?: string; quiet?: boolean; progress?: boolean }
+
+// `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
+async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRunOptions, format: DigestFormat | GraphFormat,
+  s3: ReturnType<typeof s3Options>, signal: AbortSignal): Promise<number> {
+  if (values.redis === undefined) throw new UsageError('--store needs --redis URL', 'digest');
+  if (values.store === undefined) throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
+  if (inputs.includes('-')) throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
+  const [{ clusterDigest }, { FsPartialStore }] = await Promise.all([import('../../cluster/run.js'), import('../../cluster/store.js')]);
+  const bar = (values.progress ?? (process.stderr.isTTY === true)) ? new ProgressLine(process.stderr, 'digest') : null;
+  const began = performance.now();
+  try {
+    const digest = await clusterDigest(inputs, {
+      ...run, signal, s3, redis: values.redis, store: new FsPartialStore(values.store),
+      jobBytes: values['job-bytes'] === undefined ? undefined : parseSize('--job-bytes', values['job-bytes'], 'digest'),
+      onProgress: bar?.update,
+    });
+    bar?.done();
+    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg'
+      ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
+      : writeDigest(digest, out, format)), { signal, s3 });
+    if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    return 0;
+  } finally {
+    bar?.done();
   }
 }

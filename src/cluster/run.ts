@@ -1,0 +1,159 @@
+/**
+ * A digest across machines: this process lists the objects (the same selection as a local run),
+ * cuts them into scan jobs of about `jobBytes` stored bytes, and enqueues one BullMQ flow — scan
+ * jobs as children of one merge job. `flowdigest work` processes anywhere run them. The result
+ * is the digest a local run gives, byte for byte.
+ */
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Readable } from 'node:stream';
+import { FlowProducer, type Job, QueueEvents } from 'bullmq';
+import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
+import { readDigest } from '../digest/read.js';
+import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
+import type { Progress } from '../engine/progress.js';
+import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
+import type { S3ClientOptions } from '../sources/s3/client.js';
+import type { ListContext, ObjectRef } from '../sources/source.js';
+import { type JobResult, type JobRunOptions, mergeJobId, QUEUE, type ScanJobData, scanJobId, toJobObject } from './jobs.js';
+import { sharedInput, sourceOf } from './inputs.js';
+import { redisConnection } from './redis.js';
+import type { PartialStore } from './store.js';
+
+/** Options of {@link clusterDigest}: a run's options plus where the cluster is. */
+export interface ClusterRunOptions extends DigestRunOptions {
+  redis: string;
+  store: PartialStore;
+  /** Stored bytes per scan job. Larger jobs cost fewer Redis operations and partials; smaller ones balance better. @default 256 MiB */
+  jobBytes?: number;
+  s3?: S3ClientOptions;
+}
+
+/** Digest `inputs` (paths every worker can reach, or s3:// URLs) on the cluster's workers. */
+export async function clusterDigest(inputs: readonly string[], o: ClusterRunOptions): Promise<Digest> {
+  resolveRunOptions(o);
+  if (inputs.length === 0) throw new InvalidOptionError('inputs', 'must name at least one input');
+  const jobBytes = o.jobBytes ?? 256 * 1024 * 1024;
+  if (!Number.isInteger(jobBytes) || jobBytes < 1) throw new InvalidOptionError('jobBytes', 'must be a positive integer');
+  const shared = inputs.map(sharedInput);
+  const began = performance.now();
+  const run = randomBytes(8).toString('hex');
+  const stats = emptyStats();
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = () => controller.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  if (o.signal?.aborted) controller.abort(o.signal.reason);
+  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0, stage: 'scanning' };
+  const report = () => { progress.elapsed = (performance.now() - began) / 1000; o.onProgress?.({ ...progress }); };
+
+  const connection = redisConnection(o.redis);
+  const events = new QueueEvents(QUEUE, { connection });
+  const producer = new FlowProducer({ connection });
+  let parent: Job | undefined;
+  try {
+    const jobs = await plan(run, shared, o, stats, controller.signal, jobBytes, (ref) => {
+      progress.objectsListed++;
+      progress.storedBytesListed += ref.size;
+      report();
+    });
+    progress.listingDone = true;
+    report();
+    if (jobs.length === 0) return new Digest(undefined, stats);
+    await events.waitUntilReady();
+    const sizes = new Map<string, { objects: number; bytes: number }>();
+    const children = jobs.map((data, i) => {
+      const id = scanJobId(run, i);
+      sizes.set(id, { objects: data.objects.length, bytes: data.objects.reduce((n, x) => n + x.size, 0) });
+      return {
+        name: 'scan', queueName: QUEUE, data,
+        opts: { jobId: id, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+      };
+    });
+    let firstFailure: string | undefined;
+    events.on('failed', ({ jobId, failedReason }) => { if (sizes.has(jobId) || jobId === mergeJobId(run)) firstFailure ??= failedReason; });
+    events.on('completed', ({ jobId }) => {
+      const s = sizes.get(jobId);
+      if (s === undefined) return;
+      sizes.delete(jobId);
+      progress.objectsDone += s.objects;
+      progress.storedBytesDone += s.bytes;
+      if (sizes.size === 0) progress.stage = 'merging';
+      report();
+    });
+    const flow = await producer.add({ name: 'merge', queueName: QUEUE, data: { run }, opts: { jobId: mergeJobId(run) }, children });
+    parent = flow.job;
+    const finished = parent.waitUntilFinished(events);
+    const aborted = new Promise<never>((_, reject) => {
+      const stop = () => reject(new AbortError(o.signal?.reason));
+      if (controller.signal.aborted) stop(); else controller.signal.addEventListener('abort', stop, { once: true });
+    });
+    let result: JobResult;
+    try {
+      result = (await Promise.race([finished, aborted])) as JobResult;
+    } catch (err) {
+      if (err instanceof AbortError) throw err;
+      throw failureOf(firstFailure ?? (err as Error)?.message ?? String(err));
+    }
+    const digest = await readDigest(Readable.from([await o.store.get(result.partial)]), result.partial);
+    for (const [reason, n] of Object.entries(stats.listingSkipped)) digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;
+    report();
+    return digest;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    // Finished or not, the run leaves nothing behind: its jobs (a pending flow is cancelled
+    // with them) and its partials.
+    if (parent !== undefined) await parent.remove({ removeChildren: true }).catch(() => { /* already gone */ });
+    await o.store.removeRun(run).catch(() => { /* nothing stored */ });
+    await Promise.allSettled([events.close(), producer.close()]);
+  }
+}
+
+async function plan(run: string, inputs: string[], o: ClusterRunOptions, stats: DigestStats, signal: AbortSignal, jobBytes: number,
+  listed: (ref: ObjectRef) => void): Promise<ScanJobData[]> {
+  const options: JobRunOptions = { strict: o.strict ?? false, skipBadObjects: o.skipBadObjects ?? false };
+  if (o.start !== undefined) options.start = o.start.toISOString();
+  if (o.end !== undefined) options.end = o.end.toISOString();
+  if (o.accounts !== undefined) options.accounts = [...o.accounts];
+  if (o.regions !== undefined) options.regions = [...o.regions];
+  const accounts = o.accounts ? new Set(o.accounts) : undefined, regions = o.regions ? new Set(o.regions) : undefined;
+  const ctx: ListContext = {
+    signal,
+    skip: (_key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; },
+    selection: { start: o.start, end: o.end, accounts: o.accounts, regions: o.regions },
+  };
+  const jobs: ScanJobData[] = [];
+  for (const input of inputs) {
+    let current: ScanJobData | null = null, bytes = 0;
+    for await (const ref of sourceOf(input, o.s3).list(ctx)) {
+      // The same key-path selection as a local run: whole objects skipped before any download.
+      if ((accounts && ref.account !== undefined && !accounts.has(ref.account)) || (regions && ref.region !== undefined && !regions.has(ref.region))) {
+        ctx.skip(ref.key, 'not_selected');
+        continue;
+      }
+      listed(ref);
+      if (current === null || bytes >= jobBytes) {
+        current = { run, input, objects: [], options };
+        jobs.push(current);
+        bytes = 0;
+      }
+      current.objects.push(toJobObject(ref));
+      bytes += ref.size;
+    }
+  }
+  if (signal.aborted) throw new AbortError(signal.reason);
+  return jobs;
+}
+
+// The run failed because a job did: that job's error, rebuilt (class, code, key) from the data
+// the worker stored, plus the host it ran on.
+function failureOf(reason: string): Error {
+  try {
+    const data = JSON.parse(reason) as ErrorData & { host?: string };
+    const rebuilt = errorFromData(data);
+    if (data.host) rebuilt.message = `${rebuilt.message} (on worker ${data.host})`;
+    return rebuilt;
+  } catch {
+    return new WorkerError(`cluster run failed: ${reason}`);
+  }
+}

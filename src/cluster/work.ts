@@ -1,0 +1,122 @@
+/**
+ * `flowdigest work`: a long-running cluster worker. It consumes the flowdigest BullMQ queue: a
+ * scan job digests its objects on this process's worker pool and stores the partial; a merge job
+ * merges its children's partials. A job whose worker dies is re-run by BullMQ's stalled-job
+ * check once its lock expires; the re-run writes the same partial (job IDs are deterministic).
+ */
+import { hostname } from 'node:os';
+import { Readable } from 'node:stream';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Digest } from '../digest/digest.js';
+import { partialChunks } from '../digest/partial.js';
+import { readDigest } from '../digest/read.js';
+import { createDigester } from '../engine/digester.js';
+import type { DigestRunOptions } from '../engine/options.js';
+import { errorToData, FlowdigestError } from '../errors.js';
+import type { S3ClientOptions } from '../sources/s3/client.js';
+import { fromJobObject, type JobResult, type JobRunOptions, type MergeJobData, partialKey, QUEUE, type ScanJobData } from './jobs.js';
+import { ListedSource } from './listed-source.js';
+import { sourceOf } from './inputs.js';
+import { redisConnection } from './redis.js';
+import type { PartialStore } from './store.js';
+
+/** Options of {@link startWorker}. */
+export interface WorkOptions {
+  /** `redis://host:port[/db]`. */
+  redis: string;
+  /** Where partials go; every worker and the planner must see the same store. */
+  store: PartialStore;
+  /** Jobs run at once; each uses the whole worker pool. @default 1 */
+  concurrency?: number;
+  /** Worker threads of this process. @default os.availableParallelism() */
+  threads?: number;
+  /** How long a job's lock lasts unrenewed: a dead worker's job is re-run after about this. @default 30000 */
+  lockMs?: number;
+  s3?: S3ClientOptions;
+  /** One line per job event (started, completed, failed). @default silent */
+  log?: (line: string) => void;
+}
+
+/** A running worker. */
+export interface ClusterWorker {
+  /** Stop taking jobs; wait up to `graceMs` for running ones, then hand them back (they re-run elsewhere). */
+  close(graceMs?: number): Promise<void>;
+}
+
+const HOST = hostname();
+
+export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
+  const log = o.log ?? (() => {});
+  const digester = createDigester({ threads: o.threads, s3: o.s3 });
+  const lockDuration = o.lockMs ?? 30_000;
+  const worker = new Worker<ScanJobData | MergeJobData, JobResult>(QUEUE, async (job) => {
+    try {
+      return job.name === 'scan' ? await scan(job as Job<ScanJobData>) : await merge(job as Job<MergeJobData>);
+    } catch (err) {
+      throw asJobError(err);
+    }
+  }, {
+    connection: redisConnection(o.redis),
+    concurrency: o.concurrency ?? 1,
+    lockDuration,
+    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+    maxStalledCount: 3,
+  });
+  worker.on('active', (job) => log(`${job.id}: started on ${HOST}`));
+  worker.on('completed', (job) => log(`${job.id}: done`));
+  worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
+  worker.on('error', (err) => log(`worker error: ${err.message}`));
+
+  async function scan(job: Job<ScanJobData>): Promise<JobResult> {
+    const d = job.data;
+    const source = new ListedSource(sourceOf(d.input, o.s3), d.objects.map(fromJobObject));
+    const digest = await digester.digest([source], runOptions(d.options));
+    const key = partialKey(d.run, job.id!);
+    await o.store.put(key, partialChunks(digest));
+    return { partial: key };
+  }
+
+  async function merge(job: Job<MergeJobData>): Promise<JobResult> {
+    const values = await job.getChildrenValues<JobResult>();
+    const keys = Object.values(values).map((v) => v.partial).sort();
+    const parts = await Promise.all(keys.map(async (k) => readDigest(Readable.from([await o.store.get(k)]), k)));
+    const merged = Digest.merge(...parts);
+    const key = partialKey(job.data.run, job.id!);
+    await o.store.put(key, partialChunks(merged));
+    return { partial: key };
+  }
+
+  await worker.waitUntilReady();
+  return {
+    async close(graceMs = 30_000) {
+      const timer = setTimeout(() => { void worker.close(true); }, graceMs);
+      try {
+        await worker.close();
+      } finally {
+        clearTimeout(timer);
+        await digester.close();
+      }
+    },
+  };
+}
+
+function runOptions(o: JobRunOptions): DigestRunOptions {
+  const r: DigestRunOptions = { strict: o.strict, skipBadObjects: o.skipBadObjects };
+  if (o.start !== undefined) r.start = new Date(o.start);
+  if (o.end !== undefined) r.end = new Date(o.end);
+  if (o.accounts !== undefined) r.accounts = o.accounts;
+  if (o.regions !== undefined) r.regions = o.regions;
+  return r;
+}
+
+/**
+ * A job's failure, as BullMQ stores it (a message): the error as data plus this host, so the
+ * planner rebuilds the same class and code a local run would throw. flowdigest's own errors
+ * (a corrupt object, a malformed record under --strict) would fail again: not retried.
+ */
+function asJobError(err: unknown): Error {
+  const data = { ...errorToData(err), host: HOST };
+  const message = JSON.stringify(data);
+  const retriable = !(err instanceof FlowdigestError) || data.code === 'FD_ERR_S3' || data.code === 'FD_ERR_INPUT';
+  return retriable ? new Error(message) : new UnrecoverableError(message);
+}

@@ -1,0 +1,99 @@
+// One digest across several `flowdigest work` processes on a real Redis (BullMQ): the output
+// equals the local digest byte for byte, also when a worker is killed mid-job; a corrupt object
+// fails the run naming it; a finished or cancelled run leaves no job and no partial behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateFixture } from '../fixtures/generate.js';
+import { startRedis, type RedisHandle } from './support/redis.js';
+import { CLI, runCli } from './support/run-cli.js';
+import { tempDir } from './support/tmp.js';
+
+let redis: RedisHandle;
+const dir = tempDir('flowdigest-cluster-');
+const store = join(dir, 'store');
+const logs = join(dir, 'logs');
+const workers: ChildProcess[] = [];
+
+function startWorker(): ChildProcess {
+  const w = spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--lock-ms', '1500'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  workers.push(w);
+  return w;
+}
+
+// Wait until a worker's log shows `text`.
+function waitFor(w: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    w.stderr!.on('data', (b: Buffer) => { seen += b.toString(); if (seen.includes(text)) resolve(); });
+  });
+}
+
+// Only BullMQ's own bookkeeping keys may remain: no job of any run.
+const jobKeys = () => redis.cli('keys', 'bull:flowdigest:*').split('\n').filter((k) => k !== '' && !/:(id|meta|events|stalled-check)$/.test(k));
+
+beforeAll(async () => {
+  redis = await startRedis();
+  await generateFixture({ out: logs, size: 6_000_000, objects: 12, seed: 7, scanners: 0.3 } as Parameters<typeof generateFixture>[0]);
+  await Promise.all([startWorker(), startWorker(), startWorker()].map((w) => waitFor(w, 'ready')));
+}, 60_000);
+
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => w.once('exit', r)))));
+  await redis?.stop();
+});
+
+const local = () => runCli(['digest', logs, '-q']).then((r) => r.stdout);
+
+it('three workers give the local digest, byte for byte, and clean up', async () => {
+  const r = await runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '300KB', '-q']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(await local());
+  expect(r.stdout.split('\n').length).toBeGreaterThan(10_000);
+  expect(jobKeys()).toEqual([]);
+  expect(readdirSync(store)).toEqual([]);
+}, 60_000);
+
+it('a worker killed with SIGKILL mid-job: its job re-runs elsewhere, same output', async () => {
+  const victim = startWorker();
+  await waitFor(victim, 'ready');
+  const run = runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '100KB', '-q']);
+  await waitFor(victim, 'started');
+  victim.kill('SIGKILL');
+  const r = await run;
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(await local());
+  expect(jobKeys()).toEqual([]);
+}, 60_000);
+
+it('a corrupt object fails the run, naming it and the worker; --skip-bad-objects records it', async () => {
+  const bad = join(dir, 'bad');
+  cpSync(logs, bad, { recursive: true });
+  const victim = join(bad, 'corrupt.log.gz');
+  writeFileSync(victim, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('not deflate at all')]));
+  const r = await runCli(['digest', bad, '--redis', redis.url, '--store', store]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('corrupt.log.gz');
+  expect(r.stderr).toContain('FD_ERR_CORRUPT_OBJECT');
+  expect(r.stderr).toContain('on worker');
+  const skipped = await runCli(['digest', bad, '--redis', redis.url, '--store', store, '--skip-bad-objects', '-f', 'ndjson', '-q']);
+  expect(skipped.code).toBe(0);
+  const stats = JSON.parse(skipped.stdout.trim().split('\n').at(-1)!).stats as { skippedObjects: { key: string }[] };
+  expect(stats.skippedObjects.map((s) => s.key)).toEqual([victim]);
+  expect(jobKeys()).toEqual([]);
+}, 60_000);
+
+it('bad flags are usage errors naming them', async () => {
+  const noStore = await runCli(['digest', logs, '--redis', redis.url]);
+  expect(noStore.code).toBe(2);
+  expect(noStore.stderr).toContain('--store');
+  const stdin = await runCli(['digest', '-', '--redis', redis.url, '--store', store]);
+  expect(stdin.code).toBe(2);
+  expect(stdin.stderr).toContain('stdin');
+  const badUrl = await runCli(['digest', logs, '--redis', 'http://x', '--store', store]);
+  expect(badUrl.code).toBe(1);
+  expect(badUrl.stderr).toContain('redis://');
+});
