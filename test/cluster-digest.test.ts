@@ -97,3 +97,28 @@ it('bad flags are usage errors naming them', async () => {
   expect(badUrl.code).toBe(1);
   expect(badUrl.stderr).toContain('redis://');
 });
+
+it('Ctrl-C cancels the run: exit 130, no job and no partial left behind', async () => {
+  const run = spawn(process.execPath, [CLI, 'digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '20KB', '-o', join(dir, 'never.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  run.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  await waitFor(workers[0], 'started');
+  run.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
+  expect(code).toBe(130);
+  expect(stderr).toContain('SIGINT');
+  // Jobs a worker was running when the flow was removed finish and go too.
+  for (let i = 0; i < 50 && jobKeys().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(jobKeys()).toEqual([]);
+  expect(readdirSync(store)).toEqual([]);
+}, 60_000);
+
+it('two runs at once share the workers, each with its own exact result', async () => {
+  const [a, b] = await Promise.all([
+    runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '200KB', '-q']),
+    runCli(['digest', join(logs, 'AWSLogs'), '--redis', redis.url, '--store', store, '--job-bytes', '200KB', '-q', '--account', '123456789012']),
+  ]);
+  expect(a.stdout).toBe(await local());
+  expect(b.stdout).toBe((await runCli(['digest', join(logs, 'AWSLogs'), '-q', '--account', '123456789012'])).stdout);
+  expect(jobKeys()).toEqual([]);
+}, 60_000);

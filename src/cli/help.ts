@@ -327,6 +327,8 @@ Options:
                                                                    [default: 30000]
       --grace-ms MS        On SIGTERM, time for running jobs to finish before they go
                            back to the queue                       [default: 30000]
+      --expire-hours H     Remove the partials of runs abandoned by their planner
+                           (nothing written for H hours)                  [default: 24]
   -q, --quiet              No job log on stderr
   -h, --help               This help
       --endpoint URL, --path-style, --s3-region R   for s3:// inputs (see digest --help)

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
-import { FlowProducer, type Job, QueueEvents } from 'bullmq';
+import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
 import { readDigest } from '../digest/read.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
@@ -20,6 +20,9 @@ import { sharedInput, sourceOf } from './inputs.js';
 import { redisConnection } from './redis.js';
 import type { PartialStore } from './store.js';
 
+/** How long the jobs and partials of a run whose planner died are kept (seconds). */
+export const DEFAULT_EXPIRE_SECONDS = 24 * 3600;
+
 /** Options of {@link clusterDigest}: a run's options plus where the cluster is. */
 export interface ClusterRunOptions extends DigestRunOptions {
   redis: string;
@@ -27,6 +30,8 @@ export interface ClusterRunOptions extends DigestRunOptions {
   /** Stored bytes per scan job. Larger jobs cost fewer Redis operations and partials; smaller ones balance better. @default 256 MiB */
   jobBytes?: number;
   s3?: S3ClientOptions;
+  /** Seconds the jobs and partials of a run abandoned by its planner are kept. @default 86400 */
+  expireSeconds?: number;
 }
 
 /** Digest `inputs` (paths every worker can reach, or s3:// URLs) on the cluster's workers. */
@@ -50,7 +55,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   const connection = redisConnection(o.redis);
   const events = new QueueEvents(QUEUE, { connection });
   const producer = new FlowProducer({ connection });
-  let parent: Job | undefined;
+  let parent: Job | undefined, parentChildren = 0;
   try {
     const jobs = await plan(run, shared, o, stats, controller.signal, jobBytes, (ref) => {
       progress.objectsListed++;
@@ -67,7 +72,9 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
       sizes.set(id, { objects: data.objects.length, bytes: data.objects.reduce((n, x) => n + x.size, 0) });
       return {
         name: 'scan', queueName: QUEUE, data,
-        opts: { jobId: id, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+        // A finished scan job's result lives on in its parent: the job itself can go at once.
+        opts: { jobId: id, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true, removeOnFail: { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS } },
       };
     });
     let firstFailure: string | undefined;
@@ -81,8 +88,11 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
       if (sizes.size === 0) progress.stage = 'merging';
       report();
     });
-    const flow = await producer.add({ name: 'merge', queueName: QUEUE, data: { run }, opts: { jobId: mergeJobId(run) }, children });
+    // If this process dies, its finished or failed merge job expires with the run's partials.
+    const expire = { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS };
+    const flow = await producer.add({ name: 'merge', queueName: QUEUE, data: { run }, opts: { jobId: mergeJobId(run), removeOnComplete: expire, removeOnFail: expire }, children });
     parent = flow.job;
+    parentChildren = children.length;
     const finished = parent.waitUntilFinished(events);
     const aborted = new Promise<never>((_, reject) => {
       const stop = () => reject(new AbortError(o.signal?.reason));
@@ -103,9 +113,35 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     o.signal?.removeEventListener('abort', onAbort);
     // Finished or not, the run leaves nothing behind: its jobs (a pending flow is cancelled
     // with them) and its partials.
-    if (parent !== undefined) await parent.remove({ removeChildren: true }).catch(() => { /* already gone */ });
+    if (parent !== undefined) await removeFlow(parent, [...Array(parentChildren).keys()].map((i) => scanJobId(run, i)), connection);
     await o.store.removeRun(run).catch(() => { /* nothing stored */ });
     await Promise.allSettled([events.close(), producer.close()]);
+  }
+}
+
+/**
+ * Remove a run's flow: its scan jobs still waiting first (so no worker starts them), then the
+ * merge job with whatever is left, retried while a worker finishes a scan job it had started
+ * (a job a worker holds cannot be removed).
+ */
+async function removeFlow(parent: Job, scanIds: string[], connection: ReturnType<typeof redisConnection>): Promise<void> {
+  const queue = new Queue(QUEUE, { connection });
+  try {
+    await Promise.all(scanIds.map(async (id) => {
+      const job = await queue.getJob(id);
+      if (job && !(await job.isActive())) await job.remove().catch(() => { /* taken meanwhile */ });
+    }));
+    for (let i = 0; i < 300; i++) {
+      try {
+        await parent.remove({ removeChildren: true });
+        return;
+      } catch {
+        if (!(await queue.getJob(parent.id!))) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    await queue.close();
   }
 }
 

@@ -33,6 +33,11 @@ export interface WorkOptions {
   /** How long a job's lock lasts unrenewed: a dead worker's job is re-run after about this. @default 30000 */
   lockMs?: number;
   s3?: S3ClientOptions;
+  /**
+   * Partials of runs not written to for this long are removed (their planner died): at start,
+   * then hourly. @default 86400
+   */
+  expireSeconds?: number;
   /** One line per job event (started, completed, failed). @default silent */
   log?: (line: string) => void;
 }
@@ -87,8 +92,16 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   }
 
   await worker.waitUntilReady();
+  const expireMs = (o.expireSeconds ?? 86_400) * 1000;
+  const sweep = () => o.store.sweep(new Date(Date.now() - expireMs)).then(
+    (n) => { if (n > 0) log(`removed the partials of ${n} abandoned run(s)`); },
+    (err: Error) => log(`sweeping the store failed: ${err.message}`));
+  void sweep();
+  const sweeper = setInterval(sweep, Math.min(expireMs, 3_600_000));
+  sweeper.unref();
   return {
     async close(graceMs = 30_000) {
+      clearInterval(sweeper);
       const timer = setTimeout(() => { void worker.close(true); }, graceMs);
       try {
         await worker.close();

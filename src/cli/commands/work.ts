@@ -13,6 +13,7 @@ export async function workCommand(argv: string[], signal: AbortSignal): Promise<
     workers: { type: 'string', short: 'w' },
     'lock-ms': { type: 'string' },
     'grace-ms': { type: 'string' },
+    'expire-hours': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
     ...S3_FLAGS,
@@ -33,6 +34,7 @@ export async function workCommand(argv: string[], signal: AbortSignal): Promise<
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'work'),
     lockMs: values['lock-ms'] === undefined ? undefined : parsePositiveInt('--lock-ms', values['lock-ms'], 'work'),
     s3: s3Options(values, 'work'),
+    expireSeconds: values['expire-hours'] === undefined ? undefined : parsePositiveInt('--expire-hours', values['expire-hours'], 'work') * 3600,
     log,
   });
   log?.(`ready: ${describeRedis(redis)}, store ${storeDir}`);
