@@ -76,7 +76,8 @@ Options:
 
 Cluster options (the run is planned here and done by flowdigest work processes):
       --redis URL          redis://host:port[/db] that the workers consume
-      --store DIR          Directory for partials, shared with every worker (NFS, ...)
+      --store DIR|s3://B/P Where partials go: a directory every worker shares (NFS, ...)
+                           or an S3 prefix
       --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
 
 S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTEMPTS):
@@ -310,17 +311,18 @@ Examples:
 export const WORK_HELP = `flowdigest work - a cluster worker
 
 Usage:
-  flowdigest work --redis URL --store DIR [options]
+  flowdigest work --redis URL --store DIR|s3://BUCKET/PREFIX [options]
 
 Takes scan and merge jobs from Redis (BullMQ) until SIGTERM or SIGINT. A scan job
 digests its objects on this process's threads and stores the partial in DIR; a merge
 job merges its scan jobs' partials. Start any number, on any machines that reach the
-inputs (S3, or the same paths on a shared filesystem) and DIR. A worker that dies
+inputs (S3, or the same paths on a shared filesystem) and the store. A worker that dies
 mid-job is replaced: once its lock expires, another worker re-runs the job.
 
 Options:
       --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS)
-      --store DIR          Directory for partials, shared with the planner (or FLOWDIGEST_STORE)
+      --store DIR|s3://B/P Partials: a shared directory or an S3 prefix, the planner's too
+                           (or FLOWDIGEST_STORE)
   -c, --concurrency N      Jobs at once; each uses all the worker threads   [default: 1]
   -w, --workers N          Worker threads                  [default: available cores]
       --lock-ms MS         A job's lock; a dead worker's job re-runs after about this

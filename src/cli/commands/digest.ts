@@ -88,12 +88,12 @@ async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRun
   if (values.redis === undefined) throw new UsageError('--store needs --redis URL', 'digest');
   if (values.store === undefined) throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
   if (inputs.includes('-')) throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
-  const [{ clusterDigest }, { FsPartialStore }] = await Promise.all([import('../../cluster/run.js'), import('../../cluster/store.js')]);
+  const [{ clusterDigest }, { storeFor }] = await Promise.all([import('../../cluster/run.js'), import('../../cluster/store.js')]);
   const bar = (values.progress ?? (process.stderr.isTTY === true)) ? new ProgressLine(process.stderr, 'digest') : null;
   const began = performance.now();
   try {
     const digest = await clusterDigest(inputs, {
-      ...run, signal, s3, redis: values.redis, store: new FsPartialStore(values.store),
+      ...run, signal, s3, redis: values.redis, store: storeFor(values.store, s3),
       jobBytes: values['job-bytes'] === undefined ? undefined : parseSize('--job-bytes', values['job-bytes'], 'digest'),
       onProgress: bar?.update,
     });

@@ -1,5 +1,5 @@
 /** `flowdigest work`: a cluster worker, until SIGTERM or SIGINT. */
-import { FsPartialStore } from '../../cluster/store.js';
+import { storeFor } from '../../cluster/store.js';
 import { describeRedis } from '../../cluster/redis.js';
 import { parse, parsePositiveInt, UsageError } from '../args.js';
 import { WORK_HELP } from '../help.js';
@@ -23,17 +23,18 @@ export async function workCommand(argv: string[], signal: AbortSignal): Promise<
   const redis = values.redis ?? process.env.FLOWDIGEST_REDIS;
   if (redis === undefined) throw new UsageError('--redis URL (or FLOWDIGEST_REDIS) is required', 'work');
   const storeDir = values.store ?? process.env.FLOWDIGEST_STORE;
-  if (storeDir === undefined) throw new UsageError('--store DIR (or FLOWDIGEST_STORE) is required: a directory every worker and the planner share', 'work');
+  if (storeDir === undefined) throw new UsageError('--store DIR (or FLOWDIGEST_STORE) is required: a directory or s3:// prefix every worker and the planner share', 'work');
   const graceMs = values['grace-ms'] === undefined ? 30_000 : parsePositiveInt('--grace-ms', values['grace-ms'], 'work');
   const log = values.quiet ? undefined : (line: string) => process.stderr.write(`flowdigest work: ${line}\n`);
+  const s3 = s3Options(values, 'work');
   const { startWorker } = await import('../../cluster/work.js');
   const worker = await startWorker({
     redis,
-    store: new FsPartialStore(storeDir),
+    store: storeFor(storeDir, s3),
     concurrency: values.concurrency === undefined ? undefined : parsePositiveInt('--concurrency', values.concurrency, 'work'),
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'work'),
     lockMs: values['lock-ms'] === undefined ? undefined : parsePositiveInt('--lock-ms', values['lock-ms'], 'work'),
-    s3: s3Options(values, 'work'),
+    s3,
     expireSeconds: values['expire-hours'] === undefined ? undefined : parsePositiveInt('--expire-hours', values['expire-hours'], 'work') * 3600,
     log,
   });

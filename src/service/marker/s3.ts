@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from '../../sources/s3/client.js';
 import { ID_PATTERN } from '../ids.js';
-import { isNotFound, s3Failure, S3Location } from '../s3-location.js';
+import { isNotFound, s3Failure, S3Location } from '../../sources/s3/location.js';
 import { assertId, MARKER_SUFFIX } from '../storage/names.js';
 import type { Marker, MarkerRecord } from './types.js';
 import { decodeMarker, encodeMarker } from './record.js';

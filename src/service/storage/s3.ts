@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from '../../sources/s3/client.js';
 import { uploadToS3 } from '../../sources/s3/upload.js';
-import { isNotFound, s3Failure, S3Location } from '../s3-location.js';
+import { isNotFound, s3Failure, S3Location } from '../../sources/s3/location.js';
 import type { DigestMeta, Storage, StoredBody, StoredKind } from './types.js';
 import { assertId, BODY_SUFFIX, META_SUFFIX } from './names.js';
 

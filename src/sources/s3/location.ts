@@ -1,11 +1,12 @@
 /**
- * An `s3://bucket[/prefix]` location of the service (digests or markers) with its client,
- * built lazily and shared by every request, and errors that name the key and never a secret.
+ * An `s3://bucket[/prefix]` location (the service's digests or markers, the cluster's partials)
+ * with its client, built lazily and shared by every request, and errors that name the key and
+ * never a secret.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3Error } from '../errors.js';
-import { createS3Client, type S3ClientOptions } from '../sources/s3/client.js';
-import { parseS3Url } from '../sources/s3/url.js';
+import { S3Error } from '../../errors.js';
+import { createS3Client, type S3ClientOptions } from './client.js';
+import { parseS3Url } from './url.js';
 
 export class S3Location {
   readonly bucket: string;
