@@ -85,3 +85,14 @@ it('CLI: digest -f partial, then merge partials to text', async () => {
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('junk.fdp');
 });
+
+it('Digest.mergeSorted of partials = Digest.merge = digest of the union (text and NDJSON)', async () => {
+  await fc.assert(fc.asyncProperty(fc.array(fc.array(objectArb, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 5 }), async (groups, rangeRows) => {
+    const parts = await Promise.all(groups.map(async (g, i) => readBack(await partialOf(await digester.digest([sourceOf(g, `g${i}-`)])))));
+    const union = await digester.digest(groups.map((g, i) => sourceOf(g, `g${i}-`)));
+    const sorted = DigestClass.mergeSorted(parts, rangeRows);
+    expect(digestToString(sorted)).toBe(digestToString(union));
+    expect(sorted.size).toBe(union.size);
+    expect(digestToString(sorted, 'ndjson').split('\n').slice(0, -2)).toEqual(digestToString(DigestClass.merge(...parts), 'ndjson').split('\n').slice(0, -2));
+  }), { numRuns: 40 });
+});

@@ -85,7 +85,8 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
     const values = await job.getChildrenValues<JobResult>();
     const keys = Object.values(values).map((v) => v.partial).sort();
     const parts = await Promise.all(keys.map(async (k) => readDigest(Readable.from([await o.store.get(k)]), k)));
-    const merged = Digest.merge(...parts);
+    // Partials are sorted runs: merged as such, with no hash table and no sort.
+    const merged = Digest.mergeSorted(parts);
     const key = partialKey(job.data.run, job.id!);
     await o.store.put(key, partialChunks(merged));
     return { partial: key };

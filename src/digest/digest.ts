@@ -2,7 +2,7 @@ import { addCounters, newCounters, type ScanCounters, type MalformedSample } fro
 import { V2_HEADER } from '../format/fields.js';
 import { type RowFormat, RowWriter, type Seen } from './format.js';
 import { canonicalOrder } from './order.js';
-import { type RowSink, RunCursor, type RunRange, type SortedRun } from './runs.js';
+import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
 import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
 
 /** One conversation of a digest. Absent values are `null`; they print as `-`. */
@@ -140,6 +140,32 @@ export class Digest {
     const out = new Digest();
     for (const d of digests) out.mergeFrom(d);
     return out;
+  }
+
+  /**
+   * A new digest equal to the merge of `digests`, merged as sorted runs (no hash table): each
+   * digest's runs (a hash-table digest is sorted first) are cut into ranges of about
+   * `rangeRows` rows and merged range by range on this thread. The way to merge binary partials,
+   * which are sorted already.
+   */
+  static mergeSorted(digests: readonly Digest[], rangeRows = 32768): Digest {
+    const runs: SortedRun[] = [];
+    const stats = emptyStats();
+    for (const d of digests) {
+      if (d.tableRows !== null) runs.push({ table: d.tableRows, order: canonicalOrder(d.tableRows) });
+      else runs.push(...d.runs);
+      addStats(stats, d.stats);
+    }
+    const live = runs.filter((r) => r.order.length > 0);
+    const total = live.reduce((n, r) => n + r.order.length, 0);
+    const ranges = splitRanges(live, Math.ceil(total / rangeRows));
+    let rows = 0;
+    for (const r of ranges) {
+      const merged = countRange(live, r);
+      rows += merged.rows;
+      if (merged.script !== null) r.script = merged.script;
+    }
+    return Digest.fromRuns(live, ranges, rows, stats);
   }
 
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */

@@ -25,13 +25,15 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   const began = performance.now();
   // A text digest is a flow log, and the digest of digests is their merge: text files go through
   // the engine (parallel scan, sort and format; strict, so a bad row still fails the merge).
-  // NDJSON (record counts), partials and stdin are read here and folded in.
+  // NDJSON (record counts), partials and stdin are read here and merged in.
   const text: string[] = [], other: string[] = [];
   for (const path of positionals) (path !== '-' && (await digestKind(path)) === 'text' ? text : other).push(path);
   const digester = createDigester();
   try {
-    const merged = text.length > 0 ? await digester.digest(text, { strict: true, signal }) : new Digest();
-    for (const path of other) merged.mergeFrom(await readDigest(path === '-' ? process.stdin : path, path));
+    const parts: Digest[] = text.length > 0 ? [await digester.digest(text, { strict: true, signal })] : [];
+    for (const path of other) parts.push(await readDigest(path === '-' ? process.stdin : path, path));
+    // Digests from the engine and partials are sorted runs: merged as such, without a hash table.
+    const merged = parts.length === 1 ? parts[0] : Digest.mergeSorted(parts);
     await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });
     if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
     return 0;
