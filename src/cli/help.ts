@@ -263,6 +263,10 @@ Options (flag, variable, Go service's variable):
   --queue Q                FLOWDIGEST_QUEUE, STREAM_APPLIANCE_ENDPOINT            [default: memory]
                            memory (in-process), self (POST to this service's own worker
                            route), or an event bus: http(s)://HOST[:PORT][/PATH] or HOST:PORT
+  --redis URL              FLOWDIGEST_REDIS                                         [default: none]
+                           Redis shared by every service process on it: markers are claimed
+                           atomically (one job per window across processes) and window jobs
+                           go to BullMQ, where each process runs its share. Not with --queue
   --topic NAME             FLOWDIGEST_TOPIC, STREAM_APPLIANCE_TOPIC         [default: digest-queue]
                            The HTTP queue POSTs jobs to QUEUE/NAME/digest
   --accounts A,B           FLOWDIGEST_ACCOUNTS, VPC_FLOW_LOGS_SCAN_ACCOUNTS        [default: all]

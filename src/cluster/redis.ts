@@ -2,11 +2,11 @@
  * The Redis connection of a cluster run, from one URL (`redis://[user:password@]host[:port][/db]`
  * or `rediss://` for TLS). The password is never logged: {@link describeRedis} drops it.
  */
-import type { ConnectionOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 import { InvalidOptionError } from '../errors.js';
 
 /** BullMQ connection options for `url` (validated). */
-export function redisConnection(url: string, option = '--redis'): ConnectionOptions {
+export function redisConnection(url: string, option = '--redis'): RedisOptions {
   let u: URL;
   try {
     u = new URL(url);

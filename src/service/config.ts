@@ -11,6 +11,7 @@ import { ConfigError } from '../errors.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { formatDuration } from './ids.js';
 import { LOG_LEVELS } from './log.js';
+import { redisConnection } from '../cluster/redis.js';
 import { parseQueueEndpoint } from './queue/http.js';
 import { BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, defaultMarkers, SERVICE_DEFAULTS } from './service.js';
 import type { LogLevel, ServiceOptions } from './types.js';
@@ -44,6 +45,7 @@ export const SETTINGS = {
   markersRegion: { flag: 'markers-region', env: 'FLOWDIGEST_MARKERS_REGION', aliases: ['DIGEST_PROGRESS_BUCKET_REGION'], arg: 'R', help: 'Region of the markers bucket', default: 'AWS_REGION' },
   progressTimeout: { flag: 'progress-timeout', env: 'FLOWDIGEST_PROGRESS_TIMEOUT', aliases: ['DIGEST_PROGRESS_TIMEOUT'], arg: 'DUR', help: 'A marker not refreshed this long means its worker died (plain numbers: ms)', default: formatDuration(D.progressTimeout) },
   queue: { flag: 'queue', env: 'FLOWDIGEST_QUEUE', aliases: ['STREAM_APPLIANCE_ENDPOINT'], arg: 'Q', help: "memory, self (POST to this service's worker route), or an event bus URL / host:port", default: 'memory' },
+  redis: { flag: 'redis', env: 'FLOWDIGEST_REDIS', aliases: [], arg: 'URL', help: 'Redis shared by every service process: markers claimed atomically, window jobs on BullMQ', default: 'none' },
   topic: { flag: 'topic', env: 'FLOWDIGEST_TOPIC', aliases: ['STREAM_APPLIANCE_TOPIC'], arg: 'NAME', help: 'Topic in the worker path the HTTP queue POSTs to: /TOPIC/digest', default: DEFAULT_TOPIC },
   accounts: { flag: 'accounts', env: 'FLOWDIGEST_ACCOUNTS', aliases: ['VPC_FLOW_LOGS_SCAN_ACCOUNTS'], arg: 'A,B', help: 'Digest only these accounts', default: 'all' },
   regions: { flag: 'regions', env: 'FLOWDIGEST_REGIONS', aliases: ['VPC_FLOW_LOGS_SCAN_REGIONS'], arg: 'R,S', help: 'Digest only these regions', default: 'all' },
@@ -210,6 +212,11 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
       queuer = endpoint;
     }
   }
+  const redis = str('redis');
+  if (redis !== undefined) {
+    if (queuer !== 'memory') throw new ConfigError(redis.from, `is set, and so is ${queueRaw?.from}: with Redis, window jobs go to BullMQ; unset one`);
+    try { redisConnection(redis.value); } catch (err) { throw new ConfigError(redis.from, (err as Error).message.replace(/^--redis /, '')); }
+  }
   const topic = str('topic');
   if (topic !== undefined) {
     if (queuer === 'memory') throw new ConfigError(topic.from, `is set, but jobs go to the in-process queue: set ${SETTINGS.queue.env} (or STREAM_APPLIANCE_ENDPOINT) too, or unset it`);
@@ -241,6 +248,7 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   const set = <K extends keyof ServiceOptions>(key: K, v: ServiceOptions[K] | undefined) => { if (v !== undefined) (service as ServiceOptions)[key] = v; };
   if (Object.keys(regions).length > 0) service.regions = regions;
   set('topic', topic?.value);
+  set('redis', redis?.value);
   set('progressTimeout', duration('progressTimeout', 100));
   set('maxWindow', duration('maxWindow', 60_000));
   set('requestTimeout', duration('requestTimeout', 1000));

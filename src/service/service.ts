@@ -16,7 +16,9 @@ import { JobRunner } from './jobs.js';
 import { createLogger, errorFields, LOG_LEVELS } from './log.js';
 import { logSources } from './logs.js';
 import { FsMarker } from './marker/fs.js';
+import { RedisMarker } from './marker/redis.js';
 import { S3Marker } from './marker/s3.js';
+import { BullQueuer, consumeWindows } from './queue/bull.js';
 import { ServiceMetrics } from './metrics.js';
 import { HttpQueuer, parseQueueEndpoint } from './queue/http.js';
 import { MemoryQueuer } from './queue/memory.js';
@@ -86,7 +88,9 @@ export function createService(options: ServiceOptions = {}): Service {
   const store = o.store ?? DEFAULT_STORE;
   const markers = o.markers ?? defaultMarkers(store);
   const storage: Storage = o.storage ?? (isS3Url(store) ? new S3Storage(store, at(o.regions?.store)) : new FsStorage(store));
-  const marker: Marker = o.marker ?? (isS3Url(markers) ? new S3Marker(markers, at(o.regions?.markers)) : new FsMarker(markers));
+  if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined)) throw new InvalidOptionError('options.redis', 'cannot be combined with options.queuer or options.marker');
+  const marker: Marker = o.marker ?? (o.redis !== undefined ? new RedisMarker(o.redis)
+    : isS3Url(markers) ? new S3Marker(markers, at(o.regions?.markers)) : new FsMarker(markers));
   const metrics = new ServiceMetrics();
   const runner = new JobRunner({
     digester, sources, storage, marker, metrics, logger, concurrency, maxQueued, progressTimeout, now,
@@ -100,7 +104,11 @@ export function createService(options: ServiceOptions = {}): Service {
   let server: Server | undefined;
   let selfUrl: string | undefined;
   let queuer: Queuer;
-  if (o.queuer === undefined || o.queuer === 'memory') {
+  let windows: { close(): Promise<void> } | undefined;
+  if (o.redis !== undefined) {
+    queuer = new BullQueuer(o.redis);
+    windows = consumeWindows(o.redis, runner, concurrency, progressTimeout);
+  } else if (o.queuer === undefined || o.queuer === 'memory') {
     queuer = new MemoryQueuer(runner);
   } else if (typeof o.queuer === 'string') {
     const endpoint = o.queuer === 'self' ? undefined : parseQueueEndpoint(o.queuer);
@@ -174,6 +182,7 @@ export function createService(options: ServiceOptions = {}): Service {
     clearTimeout(timer);
     server?.closeAllConnections();
     await serverClosed;
+    await windows?.close();
     await queuer.close?.();
     for (const m of [storage, marker]) await (m as { close?: () => Promise<void> }).close?.();
     if (ownDigester) await digester.close();

@@ -44,6 +44,12 @@ export interface ServiceOptions {
    * `host:port`, or `self` for this service's own worker route). @default the in-process queue
    */
   queuer?: Queuer | string;
+  /**
+   * `redis://host:port[/db]`: markers in Redis (claimed atomically) and window jobs on BullMQ,
+   * shared by every service process on that Redis; each process also runs its share of the
+   * jobs. Not with `queuer` or `marker`. @default none (markers in the store, in-process queue)
+   */
+  redis?: string;
   /** Path segments of the worker route the HTTP queuer POSTs to: `/{topic}/{event}`. @default `digests` */
   topic?: string;
   /** A shared digester (not closed by the service), or the options of the one the service makes. @default one pool of `os.availableParallelism()` threads */

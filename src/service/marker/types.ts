@@ -22,4 +22,10 @@ export interface Marker {
   clear(id: string): Promise<void>;
   /** Every marker, for the sweep that removes stale ones. */
   list(): AsyncIterable<MarkerRecord>;
+  /**
+   * Optional, for markers shared by several service processes: write `record` only if no
+   * in-progress marker updated at or after `freshSince` holds the window, atomically; true if
+   * written. Without it, one process's per-window lock makes check-then-set safe.
+   */
+  claim?(record: MarkerRecord, freshSince: number): Promise<boolean>;
 }

@@ -39,7 +39,13 @@ export function digestRoutes(state: ServiceState): Route[] {
       if (s.status === 'complete' || s.status === 'in_progress') return { status: 409, body: statusBody(w, s.status) };
       // Marked first: a worker fast enough to finish before enqueue returns clears a marker
       // that already exists, instead of having its clear overwritten (the Go service's bug).
-      await state.marker.set({ ...job, state: 'in_progress', updatedAt: state.now() });
+      const record = { ...job, state: 'in_progress' as const, updatedAt: state.now() };
+      if (state.marker.claim !== undefined) {
+        // Markers shared between processes: another one may have claimed the window just now.
+        if (!(await state.marker.claim(record, state.now() - state.progressTimeout))) return { status: 409, body: statusBody(w, 'in_progress') };
+      } else {
+        await state.marker.set(record);
+      }
       try {
         await state.queuer.enqueue(job, { requestId: ctx.requestId });
       } catch (err) {
