@@ -96,6 +96,13 @@ it('bad flags are usage errors naming them', async () => {
   const badUrl = await runCli(['digest', logs, '--redis', 'http://x', '--store', store]);
   expect(badUrl.code).toBe(1);
   expect(badUrl.stderr).toContain('redis://');
+  // Nothing listens on port 1: a clear failure, at once, for the planner and for a worker.
+  for (const command of [['digest', logs, '--store', store], ['work', '--store', store]]) {
+    const down = await runCli([...command, '--redis', 'redis://:secret@127.0.0.1:1']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:1');
+    expect(down.stderr).not.toContain('secret');
+  }
 });
 
 it('Ctrl-C cancels the run: exit 130, no job and no partial left behind', async () => {

@@ -2,8 +2,8 @@
  * The Redis connection of a cluster run, from one URL (`redis://[user:password@]host[:port][/db]`
  * or `rediss://` for TLS). The password is never logged: {@link describeRedis} drops it.
  */
-import type { RedisOptions } from 'ioredis';
-import { InvalidOptionError } from '../errors.js';
+import { Redis, type RedisOptions } from 'ioredis';
+import { InvalidOptionError, WorkerError } from '../errors.js';
 
 /** BullMQ connection options for `url` (validated). */
 export function redisConnection(url: string, option = '--redis'): RedisOptions {
@@ -34,4 +34,21 @@ export function redisConnection(url: string, option = '--redis'): RedisOptions {
 /** The URL without its password, for messages. */
 export function describeRedis(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * Check that Redis answers, within a few quick tries, so a wrong URL or a stopped server fails
+ * at once and clearly (BullMQ itself would keep reconnecting).
+ */
+export async function checkRedis(url: string): Promise<void> {
+  const client = new Redis({ ...redisConnection(url), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n: number) => (n > 3 ? null : 200) });
+  client.on('error', () => { /* reported below */ });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new WorkerError(`cannot reach Redis at ${describeRedis(url)}: ${(err as Error).message}`);
+  } finally {
+    client.disconnect();
+  }
 }

@@ -17,7 +17,7 @@ import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { ListContext, ObjectRef } from '../sources/source.js';
 import { type JobResult, type JobRunOptions, mergeJobId, QUEUE, type ScanJobData, scanJobId, toJobObject } from './jobs.js';
 import { sharedInput, sourceOf } from './inputs.js';
-import { redisConnection } from './redis.js';
+import { checkRedis, redisConnection } from './redis.js';
 import type { PartialStore } from './store.js';
 
 /** How long the jobs and partials of a run whose planner died are kept (seconds). */
@@ -53,6 +53,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   const report = () => { progress.elapsed = (performance.now() - began) / 1000; o.onProgress?.({ ...progress }); };
 
   const connection = redisConnection(o.redis);
+  await checkRedis(o.redis);
   const events = new QueueEvents(QUEUE, { connection });
   const producer = new FlowProducer({ connection });
   let parent: Job | undefined, parentChildren = 0;

@@ -17,7 +17,7 @@ import type { S3ClientOptions } from '../sources/s3/client.js';
 import { fromJobObject, type JobResult, type JobRunOptions, type MergeJobData, partialKey, QUEUE, type ScanJobData } from './jobs.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
-import { redisConnection } from './redis.js';
+import { checkRedis, redisConnection } from './redis.js';
 import type { PartialStore } from './store.js';
 
 /** Options of {@link startWorker}. */
@@ -52,6 +52,7 @@ const HOST = hostname();
 
 export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   const log = o.log ?? (() => {});
+  await checkRedis(o.redis);
   const digester = createDigester({ threads: o.threads, s3: o.s3 });
   const lockDuration = o.lockMs ?? 30_000;
   const worker = new Worker<ScanJobData | MergeJobData, JobResult>(QUEUE, async (job) => {
