@@ -1,8 +1,9 @@
 /**
- * The BullMQ jobs of a cluster run, typed in one place. A run is one flow: scan jobs (children)
- * each digest a slice of the objects into a partial; the merge job (their parent) merges the
- * partials into the run's final partial. Job IDs derive from the run ID, so a re-run of a job
- * (after its worker died) writes the same partial again.
+ * The BullMQ jobs of a cluster run, typed in one place. A run is two flows. First, scan jobs
+ * (children of a `collect` job) each digest a slice of the objects and cut it at the run's
+ * splitter keys into one partial per range. Then merge jobs (children of a `join` job), one per
+ * range, each merge that range of every scan job into one partial. Job IDs derive from the run
+ * ID, so a re-run of a job (after its worker died) writes the same partials again.
  */
 import type { ObjectRef } from '../sources/source.js';
 
@@ -34,20 +35,31 @@ export interface ScanJobData {
   input: string;
   objects: JobObject[];
   options: JobRunOptions;
+  /** The partial holding the run's splitter keys (absent: one range). */
+  splitters?: string;
 }
 
 export interface MergeJobData {
   run: string;
+  /** This range's partial of every scan job. */
+  partials: string[];
 }
 
-/** What scan and merge jobs return: the key of the partial they stored. */
-export interface JobResult {
+/** What a scan job returns: its partial of each range, in order. */
+export interface ScanResult {
+  partials: string[];
+}
+
+/** What a merge job returns: the key of the range's merged partial. */
+export interface MergeResult {
   partial: string;
 }
 
 export const scanJobId = (run: string, i: number): string => `${run}-scan-${i}`;
-export const mergeJobId = (run: string): string => `${run}-merge`;
-export const partialKey = (run: string, jobId: string): string => `${run}/${jobId}.fdp`;
+export const mergeJobId = (run: string, r: number): string => `${run}-merge-${r}`;
+export const collectJobId = (run: string): string => `${run}-collect`;
+export const joinJobId = (run: string): string => `${run}-join`;
+export const partialKey = (run: string, name: string): string => `${run}/${name}.fdp`;
 
 export function toJobObject(ref: ObjectRef): JobObject {
   const o: JobObject = { key: ref.key, size: ref.size };

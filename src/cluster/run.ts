@@ -1,21 +1,26 @@
 /**
  * A digest across machines: this process lists the objects (the same selection as a local run),
- * cuts them into scan jobs of about `jobBytes` stored bytes, and enqueues one BullMQ flow — scan
- * jobs as children of one merge job. `flowdigest work` processes anywhere run them. The result
- * is the digest a local run gives, byte for byte.
+ * cuts them into scan jobs of about `jobBytes` stored bytes, picks splitter keys from a sample,
+ * and runs two BullMQ flows: the scan jobs (each cuts its digest at the splitters), then one
+ * merge job per range. `flowdigest work` processes anywhere run them. The ranges in order are
+ * the digest a local run gives, byte for byte.
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
+import { partialChunks } from '../digest/partial.js';
 import { readDigest } from '../digest/read.js';
+import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
 import type { Progress } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { ListContext, ObjectRef } from '../sources/source.js';
-import { type JobResult, type JobRunOptions, mergeJobId, QUEUE, type ScanJobData, scanJobId, toJobObject } from './jobs.js';
+import { collectJobId, fromJobObject, type JobObject, type JobRunOptions, joinJobId, type MergeJobData, mergeJobId, type MergeResult, partialKey, QUEUE, type ScanJobData, scanJobId, type ScanResult, toJobObject } from './jobs.js';
+import { ListedSource } from './listed-source.js';
+import { chooseSplitters, concatRanges } from './ranges.js';
 import { sharedInput, sourceOf } from './inputs.js';
 import { checkRedis, redisConnection } from './redis.js';
 import type { PartialStore } from './store.js';
@@ -32,6 +37,11 @@ export interface ClusterRunOptions extends DigestRunOptions {
   s3?: S3ClientOptions;
   /** Seconds the jobs and partials of a run abandoned by its planner are kept. @default 86400 */
   expireSeconds?: number;
+  /**
+   * Ranges, each merged by its own job (at most one per scan job). Splitter keys come from a
+   * sample of the input (up to 16 MB, digested here). @default 8
+   */
+  mergeJobs?: number;
 }
 
 /** Digest `inputs` (paths every worker can reach, or s3:// URLs) on the cluster's workers. */
@@ -56,7 +66,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   await checkRedis(o.redis);
   const events = new QueueEvents(QUEUE, { connection });
   const producer = new FlowProducer({ connection });
-  let parent: Job | undefined, parentChildren = 0;
+  const flows: Array<{ parent: Job; children: string[] }> = [];
   try {
     const jobs = await plan(run, shared, o, stats, controller.signal, jobBytes, (ref) => {
       progress.objectsListed++;
@@ -67,46 +77,66 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     report();
     if (jobs.length === 0) return new Digest(undefined, stats);
     await events.waitUntilReady();
-    const sizes = new Map<string, { objects: number; bytes: number }>();
-    const children = jobs.map((data, i) => {
-      const id = scanJobId(run, i);
-      sizes.set(id, { objects: data.objects.length, bytes: data.objects.reduce((n, x) => n + x.size, 0) });
-      return {
-        name: 'scan', queueName: QUEUE, data,
-        // A finished scan job's result lives on in its parent: the job itself can go at once.
-        opts: { jobId: id, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true, removeOnFail: { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS } },
-      };
+    const expire = { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS };
+    const jobOpts = (jobId: string) => ({
+      jobId, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 },
+      // A finished child's result lives on in its parent: the job itself can go at once.
+      removeOnComplete: true, removeOnFail: expire,
     });
     let firstFailure: string | undefined;
-    events.on('failed', ({ jobId, failedReason }) => { if (sizes.has(jobId) || jobId === mergeJobId(run)) firstFailure ??= failedReason; });
+    const watched = new Map<string, { objects: number; bytes: number }>();
+    events.on('failed', ({ jobId, failedReason }) => { if (jobId.startsWith(`${run}-`)) firstFailure ??= failedReason; });
     events.on('completed', ({ jobId }) => {
-      const s = sizes.get(jobId);
+      const s = watched.get(jobId);
       if (s === undefined) return;
-      sizes.delete(jobId);
+      watched.delete(jobId);
       progress.objectsDone += s.objects;
       progress.storedBytesDone += s.bytes;
-      if (sizes.size === 0) progress.stage = 'merging';
       report();
     });
-    // If this process dies, its finished or failed merge job expires with the run's partials.
-    const expire = { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS };
-    const flow = await producer.add({ name: 'merge', queueName: QUEUE, data: { run }, opts: { jobId: mergeJobId(run), removeOnComplete: expire, removeOnFail: expire }, children });
-    parent = flow.job;
-    parentChildren = children.length;
-    const finished = parent.waitUntilFinished(events);
     const aborted = new Promise<never>((_, reject) => {
       const stop = () => reject(new AbortError(o.signal?.reason));
       if (controller.signal.aborted) stop(); else controller.signal.addEventListener('abort', stop, { once: true });
     });
-    let result: JobResult;
-    try {
-      result = (await Promise.race([finished, aborted])) as JobResult;
-    } catch (err) {
-      if (err instanceof AbortError) throw err;
-      throw failureOf(firstFailure ?? (err as Error)?.message ?? String(err));
+    aborted.catch(() => { /* raced below */ });
+    // Runs one flow (a parent waiting for `children`) to its end; its children's results, in order.
+    const runFlow = async <T>(name: string, id: string, children: Array<{ name: string; data: object; id: string }>): Promise<T[]> => {
+      const flow = await producer.add({ name, queueName: QUEUE, data: { run }, opts: { jobId: id, removeOnComplete: expire, removeOnFail: expire },
+        children: children.map((c) => ({ name: c.name, queueName: QUEUE, data: c.data, opts: jobOpts(c.id) })) });
+      flows.push({ parent: flow.job, children: children.map((c) => c.id) });
+      try {
+        await Promise.race([flow.job.waitUntilFinished(events), aborted]);
+      } catch (err) {
+        if (err instanceof AbortError) throw err;
+        throw failureOf(firstFailure ?? (err as Error)?.message ?? String(err));
+      }
+      const values = await flow.job.getChildrenValues<T>();
+      const byId = new Map(Object.entries(values).map(([k, v]) => [k.slice(k.lastIndexOf(':') + 1), v]));
+      return children.map((c) => byId.get(c.id)!);
+    };
+
+    // Splitters from a sample of the input, so that each range is merged by its own job.
+    const ranges = Math.min(o.mergeJobs ?? DEFAULT_MERGE_JOBS, jobs.length);
+    let splitters: string | undefined;
+    if (ranges > 1) {
+      splitters = partialKey(run, 'splitters');
+      await o.store.put(splitters, partialChunks(chooseSplitters(await sampleDigest(jobs, o), ranges)));
     }
-    const digest = await readDigest(Readable.from([await o.store.get(result.partial)]), result.partial);
+    const scans = jobs.map((data, i) => {
+      const id = scanJobId(run, i);
+      watched.set(id, { objects: data.objects.length, bytes: data.objects.reduce((n, x) => n + x.size, 0) });
+      return { name: 'scan', id, data: splitters === undefined ? data : { ...data, splitters } };
+    });
+    const scanned = await runFlow<ScanResult>('collect', collectJobId(run), scans);
+    progress.stage = 'merging';
+    report();
+    const width = scanned[0].partials.length;
+    const merges = Array.from({ length: width }, (_, r) => ({
+      name: 'merge', id: mergeJobId(run, r), data: { run, partials: scanned.map((s) => s.partials[r]) } satisfies MergeJobData,
+    }));
+    const merged = await runFlow<MergeResult>('join', joinJobId(run), merges);
+    const parts = await Promise.all(merged.map(async (m) => readDigest(Readable.from([await o.store.get(m.partial)]), m.partial)));
+    const digest = concatRanges(parts);
     for (const [reason, n] of Object.entries(stats.listingSkipped)) digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;
     report();
     return digest;
@@ -114,9 +144,34 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     o.signal?.removeEventListener('abort', onAbort);
     // Finished or not, the run leaves nothing behind: its jobs (a pending flow is cancelled
     // with them) and its partials.
-    if (parent !== undefined) await removeFlow(parent, [...Array(parentChildren).keys()].map((i) => scanJobId(run, i)), connection);
+    for (const f of flows) await removeFlow(f.parent, f.children, connection);
     await o.store.removeRun(run).catch(() => { /* nothing stored */ });
     await Promise.allSettled([events.close(), producer.close()]);
+  }
+}
+
+/** Merge jobs (ranges) of a run, at most one per scan job. */
+export const DEFAULT_MERGE_JOBS = 8;
+
+/** Bytes of input the planner digests itself to choose the splitters. */
+const SAMPLE_BYTES = 16 * 1024 * 1024;
+
+// A few objects spread over the whole input, digested here: their keys stand for the input's.
+async function sampleDigest(jobs: ScanJobData[], o: ClusterRunOptions): Promise<Digest> {
+  const all = jobs.flatMap((j) => j.objects.map((x) => ({ input: j.input, x })));
+  const step = Math.max(1, Math.floor(all.length / 8));
+  const picked: typeof all = [];
+  let bytes = 0;
+  for (let i = 0; i < all.length && (picked.length === 0 || bytes < SAMPLE_BYTES); i += step) { picked.push(all[i]); bytes += all[i].x.size; }
+  const digester = createDigester({ threads: 1, s3: o.s3 });
+  try {
+    const byInput = new Map<string, JobObject[]>();
+    for (const p of picked) byInput.set(p.input, [...(byInput.get(p.input) ?? []), p.x]);
+    const sources = [...byInput].map(([input, objects]) => new ListedSource(sourceOf(input, o.s3), objects.map(fromJobObject)));
+    // Bad objects are the scan jobs' to report: here they only leave the sample smaller.
+    return await digester.digest(sources, { skipBadObjects: true, signal: o.signal });
+  } finally {
+    await digester.close();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `flowdigest work`: a long-running cluster worker. It consumes the flowdigest BullMQ queue: a
- * scan job digests its objects on this process's worker pool and stores the partial; a merge job
- * merges its children's partials. A job whose worker dies is re-run by BullMQ's stalled-job
+ * scan job digests its objects on this process's worker pool and stores its partial of each
+ * range; a merge job merges one range of every scan job. A job whose worker dies is re-run by BullMQ's stalled-job
  * check once its lock expires; the re-run writes the same partial (job IDs are deterministic).
  */
 import { hostname } from 'node:os';
@@ -14,7 +14,8 @@ import { createDigester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { errorToData, FlowdigestError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
-import { fromJobObject, type JobResult, type JobRunOptions, type MergeJobData, partialKey, QUEUE, type ScanJobData } from './jobs.js';
+import { fromJobObject, type JobRunOptions, type MergeJobData, type MergeResult, partialKey, QUEUE, type ScanJobData, type ScanResult } from './jobs.js';
+import { splitDigest } from './ranges.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
 import { checkRedis, redisConnection } from './redis.js';
@@ -55,9 +56,13 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   await checkRedis(o.redis);
   const digester = createDigester({ threads: o.threads, s3: o.s3 });
   const lockDuration = o.lockMs ?? 30_000;
-  const worker = new Worker<ScanJobData | MergeJobData, JobResult>(QUEUE, async (job) => {
+  const worker = new Worker<ScanJobData | MergeJobData | { run: string }, ScanResult | MergeResult | null>(QUEUE, async (job) => {
     try {
-      return job.name === 'scan' ? await scan(job as Job<ScanJobData>) : await merge(job as Job<MergeJobData>);
+      if (job.name === 'scan') return await scan(job as Job<ScanJobData>);
+      if (job.name === 'merge') return await merge(job as Job<MergeJobData>);
+      // `collect` and `join` only wait for their children; the planner reads the children's results.
+      if (job.name === 'collect' || job.name === 'join') return null;
+      throw new UnrecoverableError(`unknown job '${job.name}'`);
     } catch (err) {
       throw asJobError(err);
     }
@@ -73,19 +78,20 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
   worker.on('error', (err) => log(`worker error: ${err.message}`));
 
-  async function scan(job: Job<ScanJobData>): Promise<JobResult> {
+  const read = async (key: string) => readDigest(Readable.from([await o.store.get(key)]), key);
+
+  async function scan(job: Job<ScanJobData>): Promise<ScanResult> {
     const d = job.data;
     const source = new ListedSource(sourceOf(d.input, o.s3), d.objects.map(fromJobObject));
     const digest = await digester.digest([source], runOptions(d.options));
-    const key = partialKey(d.run, job.id!);
-    await o.store.put(key, partialChunks(digest));
-    return { partial: key };
+    const parts = d.splitters === undefined ? [digest] : splitDigest(digest, (await read(d.splitters)).onlyRun());
+    const keys = parts.map((_, r) => partialKey(d.run, `${job.id!}-r${r}`));
+    await Promise.all(parts.map((p, r) => o.store.put(keys[r], partialChunks(p))));
+    return { partials: keys };
   }
 
-  async function merge(job: Job<MergeJobData>): Promise<JobResult> {
-    const values = await job.getChildrenValues<JobResult>();
-    const keys = Object.values(values).map((v) => v.partial).sort();
-    const parts = await Promise.all(keys.map(async (k) => readDigest(Readable.from([await o.store.get(k)]), k)));
+  async function merge(job: Job<MergeJobData>): Promise<MergeResult> {
+    const parts = await Promise.all(job.data.partials.map(read));
     // Partials are sorted runs: merged as such, with no hash table and no sort.
     const merged = Digest.mergeSorted(parts);
     const key = partialKey(job.data.run, job.id!);

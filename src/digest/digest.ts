@@ -1,6 +1,7 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../format/counters.js';
 import { V2_HEADER } from '../format/fields.js';
 import { type RowFormat, RowWriter, type Seen } from './format.js';
+import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
 import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
@@ -245,6 +246,17 @@ export class Digest {
 
   private statsLine(): string {
     return `${JSON.stringify({ stats: { ...this.stats, rows: this.size } })}\n`;
+  }
+
+  /** @internal The rows as one table in canonical order (a digest of several runs is merged into one first). */
+  onlyRun(): TableView {
+    if (this.tableRows === null && this.runs.length === 1 && this.ranges.every((r) => r.from[0] <= r.to[0])) {
+      const run = this.runs[0];
+      if (run.order.every((e, i) => e === i)) return run.table;
+    }
+    const out = new RowCollector(this.size);
+    for (const cursor of this.cursors()) while (cursor.next(out.add)) { /* collected */ }
+    return out.view();
   }
 
   /** @internal One cursor per range, in order (a hash table is sorted, then cut every {@link TABLE_RANGE} rows). */

@@ -20,7 +20,7 @@ import { PartialFormatError } from '../errors.js';
 import { type DigestStats, emptyStats } from './digest.js';
 import type { Digest } from './digest.js';
 import { compareEntries } from './order.js';
-import type { RowSink } from './runs.js';
+import { RowCollector } from './collector.js';
 import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
 
 /** The magic bytes a partial starts with. */
@@ -48,9 +48,9 @@ export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
   yield padded;
   let partitions = 0, rows = 0;
   for (const cursor of digest.cursors()) {
-    const b = new PartitionBuilder(cursor.entries);
+    const b = new RowCollector(cursor.entries);
     while (cursor.next(b.add)) { /* collected by the builder */ }
-    yield b.encode();
+    yield encodePartition(b.view());
     partitions++;
     rows += b.rows;
   }
@@ -72,21 +72,26 @@ export interface DecodedPartial {
 /** Decode a partial (its whole bytes). Throws {@link PartialFormatError} naming `name`. */
 export function decodePartial(buf: Uint8Array, name: string): DecodedPartial {
   const { tables, stats } = decodeParts(buf, name);
+  return { ...concatTables(tables), stats };
+}
+
+/** Tables of consecutive rows as one table (copied), and the row where each one starts. */
+export function concatTables(tables: readonly TableView[]): { table: TableView; starts: number[] } {
   const starts: number[] = [];
   let rows = 0, keyLen = 0;
   for (const t of tables) { starts.push(rows); rows += t.size; keyLen += t.keyBytes.length; }
-  if (tables.length === 1) return { table: tables[0], starts, stats };
+  if (tables.length === 1) return { table: tables[0], starts };
   const table = { size: rows, nums: new Float64Array(rows * NUM_STRIDE), ints: new Int32Array(rows * INT_STRIDE), keyBytes: new Uint8Array(keyLen) };
   let r = 0, k = 0;
   for (const t of tables) {
-    table.nums.set(t.nums, r * NUM_STRIDE);
-    table.ints.set(t.ints, r * INT_STRIDE);
+    table.nums.set(t.nums.subarray(0, t.size * NUM_STRIDE), r * NUM_STRIDE);
+    table.ints.set(t.ints.subarray(0, t.size * INT_STRIDE), r * INT_STRIDE);
     table.keyBytes.set(t.keyBytes, k);
     for (let e = r; e < r + t.size; e++) table.ints[e * INT_STRIDE + COL.I_KEYOFF] += k;
     r += t.size;
     k += t.keyBytes.length;
   }
-  return { table, starts, stats };
+  return { table, starts };
 }
 
 function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stats: DigestStats } {
@@ -153,44 +158,16 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** Collects one partition's merged rows as packed columns. */
-class PartitionBuilder {
-  rows = 0;
-  private nums: Float64Array;
-  private ints: Int32Array;
-  private keys: Uint8Array;
-  private keyUsed = 0;
 
-  constructor(rows: number) {
-    this.nums = new Float64Array(rows * NUM_STRIDE);
-    this.ints = new Int32Array(rows * INT_STRIDE);
-    this.keys = new Uint8Array(Math.max(64, rows * 48));
-  }
-
-  readonly add: RowSink = (t, e, nums, n) => {
-    const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE;
-    const off = t.ints[b + COL.I_KEYOFF], len = t.ints[b + COL.I_KEYLEN];
-    if (this.keyUsed + len > this.keys.length) {
-      const grown = new Uint8Array(Math.max(this.keys.length * 2, this.keyUsed + len));
-      grown.set(this.keys.subarray(0, this.keyUsed));
-      this.keys = grown;
-    }
-    this.keys.set(t.keyBytes.subarray(off, off + len), this.keyUsed);
-    this.ints.set(t.ints.subarray(b, b + INT_STRIDE), o);
-    this.ints[o + COL.I_KEYOFF] = this.keyUsed;
-    this.keyUsed += len;
-    this.nums.set(nums.subarray(n, n + NUM_STRIDE), r * NUM_STRIDE);
-  };
-
-  encode(): Uint8Array {
-    const numBytes = this.rows * NUM_STRIDE * 8, intBytes = this.rows * INT_STRIDE * 4;
-    const out = Buffer.alloc(16 + align8(numBytes + intBytes + this.keyUsed));
-    out.writeUInt32LE(PART, 0);
-    out.writeUInt32LE(this.rows, 4);
-    out.writeUInt32LE(this.keyUsed, 8);
-    Buffer.from(this.nums.buffer, 0, numBytes).copy(out, 16);
-    Buffer.from(this.ints.buffer, 0, intBytes).copy(out, 16 + numBytes);
-    Buffer.from(this.keys.buffer, 0, this.keyUsed).copy(out, 16 + numBytes + intBytes);
-    return out;
-  }
+/** One partition: its header, then its columns, padded to 8 bytes. */
+function encodePartition(t: TableView): Uint8Array {
+  const numBytes = t.size * NUM_STRIDE * 8, intBytes = t.size * INT_STRIDE * 4, keyLen = t.keyBytes.length;
+  const out = Buffer.alloc(16 + align8(numBytes + intBytes + keyLen));
+  out.writeUInt32LE(PART, 0);
+  out.writeUInt32LE(t.size, 4);
+  out.writeUInt32LE(keyLen, 8);
+  Buffer.from(t.nums.buffer, t.nums.byteOffset, numBytes).copy(out, 16);
+  Buffer.from(t.ints.buffer, t.ints.byteOffset, intBytes).copy(out, 16 + numBytes);
+  Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, keyLen).copy(out, 16 + numBytes + intBytes);
+  return out;
 }

@@ -13,7 +13,7 @@ import { Scanner } from '../format/scanner.js';
 import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
-import { type DigestTable, hashKey, TWO52 } from './table.js';
+import { type DigestTable, hashKey, type TableView, TWO52 } from './table.js';
 
 /** Read a text, NDJSON or binary partial digest (optionally gzip) from a path or stream. */
 export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest'): Promise<Digest> {
@@ -125,7 +125,11 @@ async function readPartial(stream: Readable, name: string): Promise<Digest> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
   const { table, starts, stats } = decodePartial(Buffer.concat(parts), name);
-  const order = identity(table.size);
+  return digestOfSorted(table, starts, stats);
+}
+
+/** A digest over rows already in canonical order, its ranges starting at `starts`. */
+export function digestOfSorted(table: TableView, starts: readonly number[], stats: DigestStats): Digest {
   const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
-  return Digest.fromRuns([{ table, order }], ranges, table.size, stats);
+  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats);
 }

@@ -28,6 +28,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     redis: { type: 'string' },
     store: { type: 'string' },
     'job-bytes': { type: 'string' },
+    'merge-jobs': { type: 'string' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
@@ -80,7 +81,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   }
 }
 
-interface ClusterFlags { redis?: string; store?: string; 'job-bytes'?: string; output?: string; quiet?: boolean; progress?: boolean }
+interface ClusterFlags { redis?: string; store?: string; 'job-bytes'?: string; 'merge-jobs'?: string; output?: string; quiet?: boolean; progress?: boolean }
 
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
 async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRunOptions, format: DigestFormat | GraphFormat,
@@ -95,6 +96,7 @@ async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRun
     const digest = await clusterDigest(inputs, {
       ...run, signal, s3, redis: values.redis, store: storeFor(values.store, s3),
       jobBytes: values['job-bytes'] === undefined ? undefined : parseSize('--job-bytes', values['job-bytes'], 'digest'),
+      mergeJobs: values['merge-jobs'] === undefined ? undefined : parsePositiveInt('--merge-jobs', values['merge-jobs'], 'digest'),
       onProgress: bar?.update,
     });
     bar?.done();
