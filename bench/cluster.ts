@@ -5,7 +5,7 @@
  * Everything runs on this machine's cores, so it measures the cluster's overhead, not its reach.
  *
  *   npm run bench:cluster                  # 230 MB fixtures, best of 2
- *   npm run bench:cluster -- --runs 1 --job-bytes 16MB
+ *   npm run bench:cluster -- --runs 1 --job-bytes 16MB --merge-jobs 4
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import { startRedis, type RedisHandle } from '../test/support/redis.js';
 import { runProcess, type ChildResult } from './lib/child.js';
 import { benchFixture, CLI, DIST } from './lib/fixture.js';
 
-const { values: flags } = parseArgs({ options: { runs: { type: 'string' }, 'job-bytes': { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { runs: { type: 'string' }, 'job-bytes': { type: 'string' }, 'merge-jobs': { type: 'string' } } });
 const runs = Number(flags.runs ?? 2);
 const jobBytes = flags['job-bytes'] ?? '8MB';
 const FIXTURES = [
@@ -81,7 +81,8 @@ try {
     for (const n of [1, 2, 3]) {
       await setWorkers(n);
       const before = commands();
-      const r = await best([CLI, 'digest', fx.dir, '--redis', redis.url, '--store', store, '--job-bytes', jobBytes, '-q', '-o', join(store, 'cluster.log')]);
+      const merge = flags['merge-jobs'] === undefined ? [] : ['--merge-jobs', flags['merge-jobs']];
+      const r = await best([CLI, 'digest', fx.dir, '--redis', redis.url, '--store', store, '--job-bytes', jobBytes, ...merge, '-q', '-o', join(store, 'cluster.log')]);
       const perJob = (commands() - before) / runs / (jobs + 1);
       console.error(`  ${n} worker process(es): ${r.seconds.toFixed(2)} s, ${perJob.toFixed(0)} Redis commands a job`);
       rows.push(`| ${f.label} | ${n} | ${local.seconds.toFixed(2)} | ${r.seconds.toFixed(2)} | ${(r.seconds / local.seconds).toFixed(2)}× | ${jobs} + 1 | ${perJob.toFixed(0)} | ${(bytes / gb / 1e6).toFixed(0)} |`);
@@ -92,7 +93,7 @@ try {
   await redis.stop();
   await rm(store, { recursive: true, force: true });
 }
-console.log(`\nCluster on one 2-core machine: best of ${runs}; --job-bytes ${jobBytes}; each worker process has 1 thread.\n`);
+console.log(`\nCluster on one 2-core machine: best of ${runs}; --job-bytes ${jobBytes}; --merge-jobs ${flags['merge-jobs'] ?? 'default'}; each worker process has 1 thread.\n`);
 console.log('| fixture | worker processes | local -w 2 s | cluster s | cluster ÷ local | jobs (scan + merge) | Redis commands a job | partial MB per GB of lines |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);

@@ -47,8 +47,8 @@ afterAll(async () => {
 
 const local = () => runCli(['digest', logs, '-q']).then((r) => r.stdout);
 
-it('three workers give the local digest, byte for byte, and clean up', async () => {
-  const r = await runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '300KB', '-q']);
+it('three workers, three merge ranges: the local digest, byte for byte, and clean up', async () => {
+  const r = await runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '300KB', '--merge-jobs', '3', '-q']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(await local());

@@ -80,7 +80,7 @@ Cluster options (the run is planned here and done by flowdigest work processes):
                            or an S3 prefix
       --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
       --merge-jobs N       Ranges, each merged by its own job (splitters from a sample)
-                                                                       [default: 8]
+                                       [default: one per 4 scan jobs, at most 32]
 
 S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTEMPTS):
       --endpoint URL       S3-compatible endpoint, e.g. http://localhost:9000

@@ -22,7 +22,7 @@ import { collectJobId, fromJobObject, type JobObject, type JobRunOptions, joinJo
 import { ListedSource } from './listed-source.js';
 import { chooseSplitters, concatRanges } from './ranges.js';
 import { sharedInput, sourceOf } from './inputs.js';
-import { checkRedis, redisConnection } from './redis.js';
+import { checkRedis, describeRedis, redisConnection } from './redis.js';
 import type { PartialStore } from './store.js';
 
 /** How long the jobs and partials of a run whose planner died are kept (seconds). */
@@ -39,7 +39,7 @@ export interface ClusterRunOptions extends DigestRunOptions {
   expireSeconds?: number;
   /**
    * Ranges, each merged by its own job (at most one per scan job). Splitter keys come from a
-   * sample of the input (up to 16 MB, digested here). @default 8
+   * sample of the input (up to 16 MB, digested here). @default one per 4 scan jobs, at most 32
    */
   mergeJobs?: number;
 }
@@ -50,6 +50,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   if (inputs.length === 0) throw new InvalidOptionError('inputs', 'must name at least one input');
   const jobBytes = o.jobBytes ?? 256 * 1024 * 1024;
   if (!Number.isInteger(jobBytes) || jobBytes < 1) throw new InvalidOptionError('jobBytes', 'must be a positive integer');
+  if (o.mergeJobs !== undefined && (!Number.isInteger(o.mergeJobs) || o.mergeJobs < 1)) throw new InvalidOptionError('mergeJobs', 'must be a positive integer');
   const shared = inputs.map(sharedInput);
   const began = performance.now();
   const run = randomBytes(8).toString('hex');
@@ -94,9 +95,12 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
       progress.storedBytesDone += s.bytes;
       report();
     });
+    const client = await events.client;
     const aborted = new Promise<never>((_, reject) => {
       const stop = () => reject(new AbortError(o.signal?.reason));
       if (controller.signal.aborted) stop(); else controller.signal.addEventListener('abort', stop, { once: true });
+      // ioredis gives up after its retries (see redisConnection): the run cannot be followed any more.
+      client.once('end', () => reject(new WorkerError(`lost the Redis connection to ${describeRedis(o.redis)}; the run's jobs stay in Redis and expire`)));
     });
     aborted.catch(() => { /* raced below */ });
     // Runs one flow (a parent waiting for `children`) to its end; its children's results, in order.
@@ -116,7 +120,8 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     };
 
     // Splitters from a sample of the input, so that each range is merged by its own job.
-    const ranges = Math.min(o.mergeJobs ?? DEFAULT_MERGE_JOBS, jobs.length);
+    // By default one range per SCANS_PER_RANGE scan jobs: a small run is not worth the sample.
+    const ranges = Math.max(1, Math.min(o.mergeJobs ?? Math.min(DEFAULT_MERGE_JOBS, Math.floor(jobs.length / SCANS_PER_RANGE)), jobs.length));
     let splitters: string | undefined;
     if (ranges > 1) {
       splitters = partialKey(run, 'splitters');
@@ -150,8 +155,10 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   }
 }
 
-/** Merge jobs (ranges) of a run, at most one per scan job. */
-export const DEFAULT_MERGE_JOBS = 8;
+/** Most merge jobs (ranges) of a run by default. */
+export const DEFAULT_MERGE_JOBS = 32;
+/** Scan jobs per range by default. */
+const SCANS_PER_RANGE = 4;
 
 /** Bytes of input the planner digests itself to choose the splitters. */
 const SAMPLE_BYTES = 16 * 1024 * 1024;
