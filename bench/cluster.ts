@@ -3,20 +3,26 @@
  * Redis and a store with 1, 2 and 3 `flowdigest work` processes, on a low- and a high-cardinality
  * fixture; Redis commands per job (INFO commandstats) and bytes of partials per GB of lines.
  * Everything runs on this machine's cores, so it measures the cluster's overhead, not its reach.
+ * Then the same digest from S3 (s3rver) behind a 50 ms latency proxy, with 1 to 4 workers:
+ * throughput grows with workers until the cores are full.
  *
  *   npm run bench:cluster                  # 230 MB fixtures, best of 2
  *   npm run bench:cluster -- --runs 1 --job-bytes 16MB --merge-jobs 4
+ *   npm run bench:cluster -- --s3-only     # just the S3 + latency part
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createS3Client } from '../dist/index.js';
+import { startLatencyProxy } from '../test/support/latency-proxy.js';
 import { startRedis, type RedisHandle } from '../test/support/redis.js';
+import { putTree, startS3rver } from '../test/support/s3rver.js';
 import { runProcess, type ChildResult } from './lib/child.js';
 import { benchFixture, CLI, DIST } from './lib/fixture.js';
 
-const { values: flags } = parseArgs({ options: { runs: { type: 'string' }, 'job-bytes': { type: 'string' }, 'merge-jobs': { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { runs: { type: 'string' }, 'job-bytes': { type: 'string' }, 'merge-jobs': { type: 'string' }, 's3-only': { type: 'boolean' } } });
 const runs = Number(flags.runs ?? 2);
 const jobBytes = flags['job-bytes'] ?? '8MB';
 const FIXTURES = [
@@ -28,11 +34,12 @@ const redis: RedisHandle = await startRedis();
 const store = await mkdtemp(join(tmpdir(), 'flowdigest-cluster-bench-'));
 let workers: ChildProcess[] = [];
 
-async function setWorkers(n: number): Promise<void> {
+async function setWorkers(n: number, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<void> {
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => (w.exitCode !== null ? null : new Promise((r) => w.once('exit', r)))));
   // Each worker process gets one thread: with n processes on 2 cores, n threads scan.
-  workers = Array.from({ length: n }, () => spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  workers = Array.from({ length: n }, () => spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', ...extra],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } }));
   await Promise.all(workers.map((w) => new Promise<void>((resolve) => { let s = ''; w.stderr!.on('data', (b: Buffer) => { s += b.toString(); if (s.includes('ready')) resolve(); }); })));
 }
 
@@ -70,8 +77,9 @@ async function partialBytes(dir: string): Promise<{ bytes: number; jobs: number 
 }
 
 const rows: string[] = [];
+const s3rows: string[] = [];
 try {
-  for (const f of FIXTURES) {
+  for (const f of flags['s3-only'] ? [] : FIXTURES) {
     const fx = await f.fx();
     const gb = fx.bytes / 1e9;
     console.error(`\n${f.label}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines)`);
@@ -88,6 +96,25 @@ try {
       rows.push(`| ${f.label} | ${n} | ${local.seconds.toFixed(2)} | ${r.seconds.toFixed(2)} | ${(r.seconds / local.seconds).toFixed(2)}× | ${jobs} + 1 | ${perJob.toFixed(0)} | ${(bytes / gb / 1e6).toFixed(0)} |`);
     }
   }
+  // From S3 behind 50 ms of latency a request: the 1% fixture in jobs of 2 MB stored.
+  const s3 = await startS3rver(['logs']);
+  const proxy = await startLatencyProxy(s3.endpoint, { delayMs: 50 });
+  try {
+    const fx = await FIXTURES[0].fx();
+    const client = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true });
+    await putTree(client, 'logs', 'vpc/', fx.dir);
+    client.destroy();
+    const s3Args = ['--endpoint', proxy.endpoint, '--path-style'];
+    for (const n of [1, 2, 3, 4]) {
+      await setWorkers(n, s3Args, s3.env);
+      const r = await best([CLI, 'digest', 's3://logs/vpc', '--redis', redis.url, '--store', store, '--job-bytes', '2MB', ...s3Args, '-q', '-o', join(store, 's3.log')]);
+      console.error(`  S3 + 50 ms, ${n} worker process(es): ${r.seconds.toFixed(2)} s`);
+      s3rows.push(`| ${n} | ${r.seconds.toFixed(2)} | ${(fx.bytes / 1e6 / r.seconds).toFixed(0)} |`);
+    }
+  } finally {
+    await proxy.close();
+    await s3.stop();
+  }
 } finally {
   for (const w of workers) w.kill('SIGTERM');
   await redis.stop();
@@ -97,3 +124,7 @@ console.log(`\nCluster on one 2-core machine: best of ${runs}; --job-bytes ${job
 console.log('| fixture | worker processes | local -w 2 s | cluster s | cluster ÷ local | jobs (scan + merge) | Redis commands a job | partial MB per GB of lines |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
+console.log('\nFrom S3 (s3rver) behind a 50 ms latency proxy, 1% fixture, --job-bytes 2MB:\n');
+console.log('| worker processes | seconds | MB/s of lines |');
+console.log('|---:|---:|---:|');
+for (const r of s3rows) console.log(r);
