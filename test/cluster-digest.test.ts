@@ -129,3 +129,18 @@ it('two runs at once share the workers, each with its own exact result', async (
   expect(b.stdout).toBe((await runCli(['digest', join(logs, 'AWSLogs'), '-q', '--account', '123456789012'])).stdout);
   expect(jobKeys()).toEqual([]);
 }, 60_000);
+
+it('SIGTERM: a worker finishes the job it holds, then exits 0', async () => {
+  const w = spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--grace-ms', '20000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  w.stderr!.on('data', (b: Buffer) => { log += b.toString(); });
+  await waitFor(w, 'ready');
+  const run = runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '100KB', '-q']);
+  await waitFor(w, 'started');
+  w.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => w.once('exit', (c) => r(c)));
+  expect(code).toBe(0);
+  const held = /(\S+): started on/.exec(log)![1];
+  expect(log.indexOf(`${held}: done`)).toBeGreaterThan(log.indexOf('stopping'));
+  expect((await run).stdout).toBe(await local());
+}, 60_000);
