@@ -31,6 +31,38 @@ export class RowCollector {
     this.nums.set(nums.subarray(n, n + NUM_STRIDE), r * NUM_STRIDE);
   };
 
+  /** Copy entry `e` of `t` (its key columns, hash included, and values). */
+  addEntry(t: TableView, e: number): void {
+    if ((this.rows + 1) * NUM_STRIDE > this.nums.length) this.growRows();
+    const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE, ti = t.ints, ints = this.ints;
+    const off = ti[b + COL.I_KEYOFF], len = ti[b + COL.I_KEYLEN];
+    if (this.keyUsed + len > this.keys.length) {
+      const grown = new Uint8Array(Math.max(this.keys.length * 2, this.keyUsed + len));
+      grown.set(this.keys.subarray(0, this.keyUsed));
+      this.keys = grown;
+    }
+    const k = this.keys, tk = t.keyBytes;
+    for (let i = 0; i < len; i++) k[this.keyUsed + i] = tk[off + i];
+    for (let c = 0; c < INT_STRIDE; c++) ints[o + c] = ti[b + c];
+    ints[o + COL.I_KEYOFF] = this.keyUsed;
+    this.keyUsed += len;
+    const tn = t.nums, nums = this.nums, n = e * NUM_STRIDE, m = r * NUM_STRIDE;
+    for (let c = 0; c < NUM_STRIDE; c++) nums[m + c] = tn[n + c];
+  }
+
+  /**
+   * The rows as one ArrayBuffer (values, key columns, key bytes), to transfer to another
+   * thread; {@link unpackRows} reads it back.
+   */
+  pack(): PackedRows {
+    const numBytes = this.rows * NUM_STRIDE * 8, intBytes = this.rows * INT_STRIDE * 4;
+    const buf = new ArrayBuffer(numBytes + intBytes + this.keyUsed);
+    new Float64Array(buf, 0, this.rows * NUM_STRIDE).set(this.nums.subarray(0, this.rows * NUM_STRIDE));
+    new Int32Array(buf, numBytes, this.rows * INT_STRIDE).set(this.ints.subarray(0, this.rows * INT_STRIDE));
+    new Uint8Array(buf, numBytes + intBytes, this.keyUsed).set(this.keys.subarray(0, this.keyUsed));
+    return { rows: this.rows, keyBytes: this.keyUsed, buffer: buf };
+  }
+
   private growRows(): void {
     const nums = new Float64Array(this.nums.length * 2), ints = new Int32Array(this.ints.length * 2);
     nums.set(this.nums);
@@ -43,4 +75,22 @@ export class RowCollector {
   view(): TableView {
     return { size: this.rows, nums: this.nums.subarray(0, this.rows * NUM_STRIDE), ints: this.ints.subarray(0, this.rows * INT_STRIDE), keyBytes: this.keys.subarray(0, this.keyUsed) };
   }
+}
+
+/** Rows packed by {@link RowCollector.pack}. */
+export interface PackedRows {
+  rows: number;
+  keyBytes: number;
+  buffer: ArrayBuffer;
+}
+
+/** Views over packed rows; no copying. */
+export function unpackRows(p: PackedRows): TableView {
+  const numBytes = p.rows * NUM_STRIDE * 8, intBytes = p.rows * INT_STRIDE * 4;
+  return {
+    size: p.rows,
+    nums: new Float64Array(p.buffer, 0, p.rows * NUM_STRIDE),
+    ints: new Int32Array(p.buffer, numBytes, p.rows * INT_STRIDE),
+    keyBytes: new Uint8Array(p.buffer, numBytes + intBytes, p.keyBytes),
+  };
 }

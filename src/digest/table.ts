@@ -253,12 +253,14 @@ export class DigestTable {
 
   /** Merge every entry of `other` into this table. */
   mergeFrom(other: TableView): void {
-    const oi = other.ints, on = other.nums, ok = other.keyBytes;
-    for (let e = 0; e < other.size; e++) {
-      const b = e * INT_STRIDE, n = e * NUM_STRIDE;
-      const t = this.upsert(ok, oi[b + I_KEYOFF], oi[b + I_KEYLEN], oi[b + I_HASH], oi[b + I_SPORT], oi[b + I_DPORT], oi[b + I_PROTO]);
-      this.addAggregate(t, on[n + N_PKTLO], on[n + N_PKTHI], on[n + N_BYTELO], on[n + N_BYTEHI], on[n + N_START], on[n + N_END], on[n + N_RECORDS]);
-    }
+    for (let e = 0; e < other.size; e++) this.mergeEntry(other, e);
+  }
+
+  /** Merge entry `e` of `other` into this table. */
+  mergeEntry(other: TableView, e: number): void {
+    const oi = other.ints, on = other.nums, b = e * INT_STRIDE, n = e * NUM_STRIDE;
+    const t = this.upsert(other.keyBytes, oi[b + I_KEYOFF], oi[b + I_KEYLEN], oi[b + I_HASH], oi[b + I_SPORT], oi[b + I_DPORT], oi[b + I_PROTO]);
+    this.addAggregate(t, on[n + N_PKTLO], on[n + N_PKTHI], on[n + N_BYTELO], on[n + N_BYTEHI], on[n + N_START], on[n + N_END], on[n + N_RECORDS]);
   }
 
   private rehash(): void {
@@ -334,6 +336,14 @@ function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, b
     for (; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
   }
   return k === kend;
+}
+
+/**
+ * Which of `parts` partitions a key of this hash belongs to. The hash is mixed first: the table
+ * itself uses its low bits for slots.
+ */
+export function partitionOf(hash: number, parts: number): number {
+  return (Math.imul(hash, 0x9e3779b1) >>> 0) % parts;
 }
 
 /** Column offsets, for readers of a {@link TableView}. */

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
 import { type SortedRun, splitRanges } from '../digest/runs.js';
+import type { PackedRows } from '../digest/collector.js';
 import { memoryBudget, type MemoryBudget, type TableState, type TableView } from '../digest/table.js';
 import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
@@ -129,6 +130,31 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
   let failure: unknown;
   const inflight = new Set<Promise<void>>();
+  // Run tables are hash-partitioned, one partition per slot: rows a scan found for another
+  // slot's partition wait here until that slot is free, then go in as one absorb task.
+  const parts = tables.count > 1 ? tables.count : 1;
+  const pending: PackedRows[][] = Array.from({ length: parts }, () => []);
+  const absorbing: Array<Promise<void> | null> = Array.from({ length: parts }, () => null);
+  const handOff = (q: number, piece: PackedRows) => {
+    pending[q].push(piece);
+    if (absorbing[q] !== null) return;
+    const p = (async () => {
+      while (pending[q].length > 0 && failure === undefined) {
+        await tables.acquire(q);
+        const pieces = pending[q].splice(0);
+        try {
+          tables.release(q, await pool.absorb({ table: tables.state(q), budget, pieces }, signal));
+        } catch (err) {
+          tables.release(q);
+          fail(err);
+        }
+      }
+      // In the same turn as the last check of `pending`: a piece handed off after it starts a new loop.
+      absorbing[q] = null;
+    })().finally(() => { inflight.delete(p); });
+    absorbing[q] = p;
+    inflight.add(p);
+  };
   const fail = (err: unknown) => { failure ??= err; controller.abort(err); };
   const finishObject = (t: Tagged) => {
     progress.objectsDone++;
@@ -157,9 +183,11 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
         if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
         const slot = await tables.acquire();
         const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
+        if (parts > 1) { task.partition = slot; task.partitions = parts; }
         const p = pool.scan(task, signal).then(
           (result) => {
             tables.release(slot, result.table);
+            result.handoff?.forEach((piece, q) => { if (piece !== null) handOff(q, piece); });
             // A stream's later blocks are parts of one object, not objects of their own.
             const objects = t.ref.firstLine === undefined ? 1 : 0;
             addStats(stats, { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} });
@@ -175,7 +203,8 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
     } catch (err) {
       fail(err);
     } finally {
-      await Promise.allSettled([...inflight]);
+      // Scans that finish may still hand rows off: wait until nothing is left in flight.
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
     }
     if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
     if (failure !== undefined) throw asFlowdigestError(failure);

@@ -8,18 +8,24 @@ import type { TableState } from '../digest/table.js';
 export class RunTables {
   private readonly states: Array<TableState | undefined>;
   private readonly free: number[];
-  private readonly waiting: Array<(slot: number) => void> = [];
+  /** Waiters for any slot (`want` -1) or for one slot; one waiting for its own slot goes first. */
+  private readonly waiting: Array<{ want: number; resolve: (slot: number) => void }> = [];
 
   constructor(count: number) {
     this.states = new Array<TableState | undefined>(count).fill(undefined);
     this.free = Array.from({ length: count }, (_, i) => count - 1 - i);
   }
 
-  /** A free slot (waits while every table is lent out). */
-  acquire(): Promise<number> {
-    const slot = this.free.pop();
-    if (slot !== undefined) return Promise.resolve(slot);
-    return new Promise((resolve) => this.waiting.push(resolve));
+  /** A free slot, or slot `want` (waits while it is lent out). */
+  acquire(want = -1): Promise<number> {
+    const i = want < 0 ? this.free.length - 1 : this.free.indexOf(want);
+    if (i >= 0) return Promise.resolve(this.free.splice(i, 1)[0]);
+    return new Promise((resolve) => this.waiting.push({ want, resolve }));
+  }
+
+  /** How many slots there are. */
+  get count(): number {
+    return this.states.length;
   }
 
   /** The table of a slot (undefined until its first scan). */
@@ -30,8 +36,10 @@ export class RunTables {
   /** Give back a slot, with its table's new state when the scan changed it. */
   release(slot: number, state?: TableState): void {
     if (state !== undefined) this.states[slot] = state;
-    const next = this.waiting.shift();
-    if (next) next(slot); else this.free.push(slot);
+    let i = this.waiting.findIndex((w) => w.want === slot);
+    if (i < 0) i = this.waiting.findIndex((w) => w.want < 0);
+    if (i < 0) { this.free.push(slot); return; }
+    this.waiting.splice(i, 1)[0].resolve(slot);
   }
 
   /** Every table that holds rows. */

@@ -4,7 +4,7 @@
  * needed field's range straight from that index, parses integers from bytes, and hashes and
  * compares the key's fields in place.
  */
-import { DigestTable, hashField, HASH_SEED, mixNumbers, TWO52, viewOf } from '../digest/table.js';
+import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../digest/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
@@ -180,12 +180,13 @@ export class Scanner {
   /**
    * End of input: a last line without a newline still counts; the kernel's results join ours,
    * in this scanner's table, or in `into` (then this scanner's table holds only the lines the
-   * kernel left to it, and the caller adds it to `into` too: one hash insertion less per row).
+   * kernel left to it, and the caller adds it to `into` too: one hash insertion less per row),
+   * or are handed to `into` as a table view, valid during the call.
    */
-  end(into: DigestTable = this.table): void {
+  end(into: DigestTable | ((kernelRows: TableView) => void) = this.table): void {
     if (this.carry !== null || this.carryOverflow) this.flushCarry();
     if (this.kernel !== null && this.kernelStarted) {
-      into.mergeFrom(this.kernel.table());
+      if (typeof into === 'function') into(this.kernel.table()); else into.mergeFrom(this.kernel.table());
       const k = this.kernel.counters(), c = this.counters;
       c.lines += k[K.lines]; c.blank += k[K.blank]; c.records += k[K.records]; c.digested += k[K.digested];
       c.nodata += k[K.nodata]; c.skipdata += k[K.skipdata]; c.filtered += k[K.filtered]; c.bytesRead += k[K.bytesRead];

@@ -8,11 +8,13 @@ import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../digest/table.js';
 import { AbortError, type ErrorData, errorFromData, WorkerError } from '../errors.js';
-import type { CountReply, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
+import type { AbsorbReply, AbsorbTask, CountReply, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
+import type { PackedRows } from '../digest/collector.js';
 
-/** A scanned object: the run table's new state (shared memory) and what the scan saw. */
+/** A scanned object: the run table's new state (shared memory), what the scan saw, and rows for other partitions. */
 export interface ScanResult extends ScanTrailer {
   table: TableState;
+  handoff?: Array<PackedRows | null>;
 }
 
 export interface ScanPoolOptions {
@@ -53,7 +55,14 @@ export class ScanPool implements RangeRenderer {
     task.inflateOnThread = this.inflateOnThread;
     const reply = await this.run<ScanReply>(task, 'default', task.key, signal, [task.data]);
     if ('error' in reply) throw errorFromData(reply.error);
-    return { table: reply.table, ...reply.trailer };
+    return { table: reply.table, ...reply.trailer, ...(reply.handoff ? { handoff: reply.handoff } : {}) };
+  }
+
+  /** Add handed-off rows to a partition's table on a worker; its new state. The pieces are transferred. */
+  async absorb(task: AbsorbTask, signal?: AbortSignal): Promise<TableState> {
+    const reply = await this.run<AbsorbReply>(task, 'absorb', 'adding rows to a run table', signal, task.pieces.map((p) => p.buffer));
+    if ('error' in reply) throw errorFromData(reply.error);
+    return reply.table;
   }
 
   /** A run table's entries in canonical order, sorted on a worker (shared memory). */

@@ -2,6 +2,7 @@
  * The messages between the main thread and the scan workers, typed in one place.
  * Errors travel as {@link ErrorData}: Node 20 drops an Error subclass's class and code in transit.
  */
+import type { PackedRows } from '../digest/collector.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { MemoryBudget, TableState, TableView } from '../digest/table.js';
@@ -39,7 +40,25 @@ export interface ScanTask {
   table?: TableState;
   /** The run's memory budget, charged by every run table's allocations. */
   budget: MemoryBudget;
+  /**
+   * With `partitions` > 1, run tables are hash-partitioned: this slot's table takes the keys of
+   * `partition` (its slot index), and the scan hands the rest back, packed by partition, for the
+   * tables that own them. Each key then lives in one table: memory and sorting follow rows, not
+   * threads × rows.
+   */
+  partition?: number;
+  partitions?: number;
 }
+
+/** `absorb`: add rows handed off by scans to the table of the partition that owns them. */
+export interface AbsorbTask {
+  table?: TableState;
+  budget: MemoryBudget;
+  pieces: PackedRows[];
+}
+
+/** An absorb task's reply: the table's new state. */
+export type AbsorbReply = { table: TableState } | { error: ErrorData };
 
 /** What a successful task sends back, after the packed table, as JSON in the buffer's trailer. */
 export interface ScanTrailer {
@@ -48,8 +67,11 @@ export interface ScanTrailer {
   inflatedBytes: number;
 }
 
-/** A scan task's reply: the run table's new state and what the scan saw, or an error as data. */
-export type ScanReply = { table: TableState; trailer: ScanTrailer } | { error: ErrorData };
+/**
+ * A scan task's reply: the run table's new state, what the scan saw, and (with partitions) the
+ * rows of other partitions, by partition (transferred); or an error as data.
+ */
+export type ScanReply = { table: TableState; trailer: ScanTrailer; handoff?: Array<PackedRows | null> } | { error: ErrorData };
 
 /** Sort one run table (task `sortRun`). */
 export interface SortTask {

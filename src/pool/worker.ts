@@ -9,7 +9,8 @@ import { Piscina } from 'piscina';
 import { RowWriter } from '../digest/format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
-import { DigestTable } from '../digest/table.js';
+import { RowCollector, unpackRows } from '../digest/collector.js';
+import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../digest/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
@@ -17,7 +18,7 @@ import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
-import type { CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
+import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
 
 // One object table, separator index and kernel per worker, reset between objects: their arrays
 // keep the size they grew to, so an object neither regrows them nor leaves them behind as
@@ -51,16 +52,49 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     let inflatedBytes = bytes.length;
     if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
     else scanner.push(bytes);
-    const memory = { shared: true, budget: task.budget };
-    const run = task.table ? DigestTable.attach(task.table, memory) : new DigestTable(RUN_TABLE_START, memory);
-    // Only now, with the object read whole, does anything of it reach the run table.
-    scanner.end(run);
-    run.mergeFrom(table);
+    const run = runTable(task.table, task.budget);
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
-    return { table: run.state(), trailer };
+    // Only now, with the object read whole, does anything of it reach the run tables.
+    const parts = task.partitions ?? 1;
+    if (parts <= 1) {
+      scanner.end(run);
+      run.mergeFrom(table);
+      return { table: run.state(), trailer };
+    }
+    const own = task.partition ?? 0;
+    const others = Array.from({ length: parts }, (_, q) => (q === own ? null : new RowCollector(1024)));
+    const route = (rows: TableView) => {
+      for (let e = 0; e < rows.size; e++) {
+        const q = partitionOf(rows.ints[e * INT_STRIDE + COL.I_HASH], parts);
+        if (q === own) run.mergeEntry(rows, e); else others[q]!.addEntry(rows, e);
+      }
+    };
+    scanner.end(route);
+    route(table);
+    const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
+    const reply: ScanReply = { table: run.state(), trailer, handoff };
+    // Transferred, not copied: the handed-off rows are a third of a big object's.
+    const moved = { [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])), [Piscina.valueSymbol]: reply };
+    return Piscina.move(moved as never) as unknown as ScanReply;
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/** Add rows handed off by scans to the table of their partition. */
+export function absorb(task: AbsorbTask): AbsorbReply {
+  try {
+    const run = runTable(task.table, task.budget);
+    for (const piece of task.pieces) run.mergeFrom(unpackRows(piece));
+    return { table: run.state() };
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTable {
+  const memory = { shared: true, budget };
+  return state ? DigestTable.attach(state, memory) : new DigestTable(RUN_TABLE_START, memory);
 }
 
 export function sortRun(task: SortTask): SortReply {
