@@ -25,8 +25,8 @@ export interface DigesterOptions {
   s3?: S3ClientOptions;
   /**
    * Bytes a run's digest tables may hold (one table per worker, shared memory). A digest that
-   * needs more fails with a MemoryLimitError naming this limit; nothing spills to disk. About
-   * 150 bytes a row per table a key lands in: 1 M rows over 2 workers take 200-300 MB.
+   * needs more fails with a MemoryLimitError naming this limit; nothing spills to disk. The
+   * tables are hash-partitioned, so each row is held once: about 180 bytes a row.
    * @default half the machine's memory, at most 16 GiB
    */
   maxMemory?: number;
