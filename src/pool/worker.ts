@@ -53,13 +53,12 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
     else scanner.push(bytes);
     const run = runTable(task.table, task.budget);
-    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
     // Only now, with the object read whole, does anything of it reach the run tables.
     const parts = task.partitions ?? 1;
     if (parts <= 1) {
       scanner.end(run);
       run.mergeFrom(table);
-      return { table: run.state(), trailer };
+      return { table: run.state(), trailer: { counters: scanner.counters, inflatedBytes } };
     }
     const own = task.partition ?? 0;
     const others = Array.from({ length: parts }, (_, q) => (q === own ? null : new RowCollector(1024)));
@@ -72,8 +71,9 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     scanner.end(route);
     route(table);
     const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
+    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
-    // Transferred, not copied: the handed-off rows are a third of a big object's.
+    // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     const moved = { [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])), [Piscina.valueSymbol]: reply };
     return Piscina.move(moved as never) as unknown as ScanReply;
   } catch (err) {
