@@ -15,24 +15,15 @@ export class RowCollector {
     this.keys = new Uint8Array(Math.max(64, rows * 48));
   }
 
-  readonly add: RowSink = (t, e, nums, n) => {
-    if ((this.rows + 1) * NUM_STRIDE > this.nums.length) this.growRows();
-    const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE;
-    const off = t.ints[b + COL.I_KEYOFF], len = t.ints[b + COL.I_KEYLEN];
-    if (this.keyUsed + len > this.keys.length) {
-      const grown = new Uint8Array(Math.max(this.keys.length * 2, this.keyUsed + len));
-      grown.set(this.keys.subarray(0, this.keyUsed));
-      this.keys = grown;
-    }
-    this.keys.set(t.keyBytes.subarray(off, off + len), this.keyUsed);
-    this.ints.set(t.ints.subarray(b, b + INT_STRIDE), o);
-    this.ints[o + COL.I_KEYOFF] = this.keyUsed;
-    this.keyUsed += len;
-    this.nums.set(nums.subarray(n, n + NUM_STRIDE), r * NUM_STRIDE);
-  };
+  /** A {@link RowSink}: copy merged row `e` of `t`, with the values at `nums[n, n + NUM_STRIDE)`. */
+  readonly add: RowSink = (t, e, nums, n) => { this.copy(t, e, nums, n); };
 
-  /** Copy entry `e` of `t` (its key columns, hash included, and values). */
+  /** Copy entry `e` of `t` (its key columns, hash included, and its own values). */
   addEntry(t: TableView, e: number): void {
+    this.copy(t, e, t.nums, e * NUM_STRIDE);
+  }
+
+  private copy(t: TableView, e: number, src: Float64Array, n: number): void {
     if ((this.rows + 1) * NUM_STRIDE > this.nums.length) this.growRows();
     const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE, ti = t.ints, ints = this.ints;
     const off = ti[b + COL.I_KEYOFF], len = ti[b + COL.I_KEYLEN];
@@ -46,8 +37,8 @@ export class RowCollector {
     for (let c = 0; c < INT_STRIDE; c++) ints[o + c] = ti[b + c];
     ints[o + COL.I_KEYOFF] = this.keyUsed;
     this.keyUsed += len;
-    const tn = t.nums, nums = this.nums, n = e * NUM_STRIDE, m = r * NUM_STRIDE;
-    for (let c = 0; c < NUM_STRIDE; c++) nums[m + c] = tn[n + c];
+    const nums = this.nums, m = r * NUM_STRIDE;
+    for (let c = 0; c < NUM_STRIDE; c++) nums[m + c] = src[n + c];
   }
 
   /**

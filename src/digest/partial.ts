@@ -17,8 +17,7 @@
  * that names it, instead of giving a wrong digest.
  */
 import { PartialFormatError } from '../errors.js';
-import { type DigestStats, emptyStats } from './digest.js';
-import type { Digest } from './digest.js';
+import { type Digest, type DigestStats, emptyStats } from './digest.js';
 import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
 import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';

@@ -5,7 +5,7 @@
  * digest. Equal keys always fall in the same range: every run is cut at the same key.
  */
 import { compareBytes, compareEntries } from './order.js';
-import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from './table.js';
+import { addValues, COL, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
 
 /** A table and its entries in canonical order. */
 export interface SortedRun {
@@ -144,7 +144,7 @@ export class RunCursor {
       acc.set(mt.nums.subarray(me * NUM_STRIDE, (me + 1) * NUM_STRIDE));
       for (const t of ties) {
         const e = orders[t][pos[t]++];
-        addAggregate(acc, tables[t].nums, e * NUM_STRIDE);
+        addValues(acc, 0, tables[t].nums, e * NUM_STRIDE);
         mask |= 1 << t;
       }
       sink(mt, me, acc, 0);
@@ -172,7 +172,7 @@ export class RunCursor {
       const t = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
       const e = this.orders[t][this.pos[t]++];
-      addAggregate(acc, this.tables[t].nums, e * NUM_STRIDE);
+      addValues(acc, 0, this.tables[t].nums, e * NUM_STRIDE);
     }
     sink(mt, me, acc, 0);
     return true;
@@ -206,19 +206,6 @@ export class RunCursor {
 }
 
 const { I_KEYOFF, I_KEYLEN, I_SPORT, I_PROTO } = COL;
-
-/** Add the aggregate at `src[s, s + NUM_STRIDE)` into `acc` (two-word sums, min start, max end, records). */
-export function addAggregate(acc: Float64Array, src: Float64Array, s: number): void {
-  let lo = acc[COL.N_PKTLO] + src[s + COL.N_PKTLO], hi = acc[COL.N_PKTHI] + src[s + COL.N_PKTHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  acc[COL.N_PKTLO] = lo; acc[COL.N_PKTHI] = hi;
-  lo = acc[COL.N_BYTELO] + src[s + COL.N_BYTELO]; hi = acc[COL.N_BYTEHI] + src[s + COL.N_BYTEHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  acc[COL.N_BYTELO] = lo; acc[COL.N_BYTEHI] = hi;
-  if (src[s + COL.N_START] < acc[COL.N_START]) acc[COL.N_START] = src[s + COL.N_START];
-  if (src[s + COL.N_END] > acc[COL.N_END]) acc[COL.N_END] = src[s + COL.N_END];
-  acc[COL.N_RECORDS] += src[s + COL.N_RECORDS];
-}
 
 /** Merge one range without output: its rows, and the script that replays the merge (null for one run). */
 export function countRange(runs: readonly SortedRun[], range: RunRange): { rows: number; script: MergeScript | null } {

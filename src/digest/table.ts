@@ -258,9 +258,9 @@ export class DigestTable {
 
   /** Merge entry `e` of `other` into this table. */
   mergeEntry(other: TableView, e: number): void {
-    const oi = other.ints, on = other.nums, b = e * INT_STRIDE, n = e * NUM_STRIDE;
+    const oi = other.ints, b = e * INT_STRIDE;
     const t = this.upsert(other.keyBytes, oi[b + I_KEYOFF], oi[b + I_KEYLEN], oi[b + I_HASH], oi[b + I_SPORT], oi[b + I_DPORT], oi[b + I_PROTO]);
-    this.addAggregate(t, on[n + N_PKTLO], on[n + N_PKTHI], on[n + N_BYTELO], on[n + N_BYTEHI], on[n + N_START], on[n + N_END], on[n + N_RECORDS]);
+    addValues(this.nums, t * NUM_STRIDE, other.nums, e * NUM_STRIDE);
   }
 
   private rehash(): void {
@@ -336,6 +336,22 @@ function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, b
     for (; i < e; i++, k++) if (kb[k] !== buf[i]) return false;
   }
   return k === kend;
+}
+
+/**
+ * Add the values at `src[s, s + NUM_STRIDE)` into `dst[d, d + NUM_STRIDE)`: two-word sums,
+ * min start, max end, records.
+ */
+export function addValues(dst: Float64Array, d: number, src: Float64Array, s: number): void {
+  let lo = dst[d + N_PKTLO] + src[s + N_PKTLO], hi = dst[d + N_PKTHI] + src[s + N_PKTHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  dst[d + N_PKTLO] = lo; dst[d + N_PKTHI] = hi;
+  lo = dst[d + N_BYTELO] + src[s + N_BYTELO]; hi = dst[d + N_BYTEHI] + src[s + N_BYTEHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  dst[d + N_BYTELO] = lo; dst[d + N_BYTEHI] = hi;
+  if (src[s + N_START] < dst[d + N_START]) dst[d + N_START] = src[s + N_START];
+  if (src[s + N_END] > dst[d + N_END]) dst[d + N_END] = src[s + N_END];
+  dst[d + N_RECORDS] += src[s + N_RECORDS];
 }
 
 /**

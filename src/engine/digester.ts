@@ -1,7 +1,7 @@
 /**
  * The engine: sources → prefetch → pool → sorted runs. The main thread only lists, reads and
- * dispatches; workers gunzip, scan and aggregate into one run table per worker slot, then sort
- * those tables and merge them range by range (see {@link finish}).
+ * dispatches; workers gunzip, scan and aggregate into hash-partitioned run tables (one per
+ * worker slot), then sort those tables and merge them range by range (see {@link finish}).
  */
 import { setMaxListeners } from 'node:events';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';

@@ -7,8 +7,8 @@ import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../digest/table.js';
-import { AbortError, type ErrorData, errorFromData, WorkerError } from '../errors.js';
-import type { AbsorbReply, AbsorbTask, CountReply, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
+import { AbortError, errorFromData, WorkerError } from '../errors.js';
+import type { AbsorbReply, AbsorbTask, CountReply, ErrorReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';
 
 /** A scanned object: the run table's new state (shared memory), what the scan saw, and rows for other partitions. */
@@ -53,37 +53,31 @@ export class ScanPool implements RangeRenderer {
   /** Scan one object on a worker into `task.table`. The task's `data` buffer is transferred (unusable afterwards). */
   async scan(task: ScanTask, signal?: AbortSignal): Promise<ScanResult> {
     task.inflateOnThread = this.inflateOnThread;
-    const reply = await this.run<ScanReply>(task, 'default', task.key, signal, [task.data]);
-    if ('error' in reply) throw errorFromData(reply.error);
+    const reply = await this.run<Exclude<ScanReply, ErrorReply>>(task, 'default', task.key, signal, [task.data]);
     return { table: reply.table, ...reply.trailer, ...(reply.handoff ? { handoff: reply.handoff } : {}) };
   }
 
   /** Add handed-off rows to a partition's table on a worker; its new state. The pieces are transferred. */
   async absorb(task: AbsorbTask, signal?: AbortSignal): Promise<TableState> {
-    const reply = await this.run<AbsorbReply>(task, 'absorb', 'adding rows to a run table', signal, task.pieces.map((p) => p.buffer));
-    if ('error' in reply) throw errorFromData(reply.error);
+    const reply = await this.run<Exclude<AbsorbReply, ErrorReply>>(task, 'absorb', 'adding rows to a run table', signal, task.pieces.map((p) => p.buffer));
     return reply.table;
   }
 
   /** A run table's entries in canonical order, sorted on a worker (shared memory). */
   async sort(table: TableView, signal?: AbortSignal): Promise<Int32Array> {
-    const reply = await this.run<SortReply>({ table }, 'sortRun', 'sorting a run table', signal);
-    if ('error' in reply) throw errorFromData(reply.error);
+    const reply = await this.run<Exclude<SortReply, ErrorReply>>({ table }, 'sortRun', 'sorting a run table', signal);
     return reply.order;
   }
 
   /** Merge one range of sorted runs on a worker: its rows, and the script that replays the merge. */
   async count(runs: readonly SortedRun[], range: RunRange, signal?: AbortSignal): Promise<{ rows: number; script: MergeScript | null }> {
-    const reply = await this.run<CountReply>({ runs, range }, 'countRange', 'merging a range', signal);
-    if ('error' in reply) throw errorFromData(reply.error);
-    return reply;
+    return this.run<Exclude<CountReply, ErrorReply>>({ runs, range }, 'countRange', 'merging a range', signal);
   }
 
   /** One range of sorted runs, merged and formatted on a worker. */
   async render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array> {
-    const reply = await this.run<RenderReply>({ runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
+    const reply = await this.run<ArrayBuffer>({ runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
       'renderRange', 'formatting a range');
-    if (!(reply instanceof ArrayBuffer)) throw errorFromData((reply as { error: ErrorData }).error);
     return new Uint8Array(reply);
   }
 
@@ -97,15 +91,20 @@ export class ScanPool implements RangeRenderer {
     return this.threads;
   }
 
+  // Every task replies with its result or with `{ error }` (errors cross threads as data): the
+  // error is rebuilt, with its class and code, and thrown here.
   private async run<T>(task: object, name: string, what: string, signal?: AbortSignal, transferList?: ArrayBuffer[]): Promise<T> {
     if (this.closed) throw new WorkerError('the scan pool is closed');
+    let reply: T | ErrorReply;
     try {
-      return (await this.piscina.run(task, { name, transferList, signal })) as T;
+      reply = (await this.piscina.run(task, { name, transferList, signal })) as T | ErrorReply;
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);
       const key = (task as { key?: string }).key;
       throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
     }
+    if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply) throw errorFromData((reply as ErrorReply).error);
+    return reply as T;
   }
 
   /** Share of worker time spent busy since start (0..1). */

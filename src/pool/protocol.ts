@@ -60,6 +60,9 @@ export interface AbsorbTask {
 /** An absorb task's reply: the table's new state. */
 export type AbsorbReply = { table: TableState } | { error: ErrorData };
 
+/** Any task's reply when it failed: the error as data. */
+export type ErrorReply = { error: ErrorData };
+
 /** What a successful task sends back, after the packed table, as JSON in the buffer's trailer. */
 export interface ScanTrailer {
   counters: ScanCounters;

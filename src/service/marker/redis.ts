@@ -4,7 +4,7 @@
  * the same POST at once exactly one queues the job; the other answers 409.
  */
 import { Redis } from 'ioredis';
-import { redisConnection } from '../../cluster/redis.js';
+import { describeRedis, redisConnection } from '../../cluster/redis.js';
 import { assertId } from '../storage/names.js';
 import type { Marker, MarkerRecord } from './types.js';
 
@@ -26,7 +26,7 @@ export class RedisMarker implements Marker {
 
   constructor(url: string) {
     this.redis = new Redis({ ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3, lazyConnect: true });
-    this.description = `redis ${url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`;
+    this.description = `redis ${describeRedis(url)}`;
   }
 
   async get(id: string): Promise<MarkerRecord | undefined> {
