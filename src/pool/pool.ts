@@ -22,6 +22,18 @@ export interface ScanPoolOptions {
   threads?: number;
 }
 
+/**
+ * Piscina loads the worker with `require()` first. On Node 20.19+ that loads our ES module
+ * synchronously, and a worker terminated mid-load (an aborted task's worker is) takes the whole
+ * process down: "FATAL ERROR: v8::Module::IsGraphAsync must be used on an instantiated module"
+ * (seen here in 6 of 75 runs of test/digester-abort-stray-reply under load). With require(esm)
+ * off in the workers, Piscina falls back to `import()`, which a termination only cancels.
+ */
+const WORKER_EXEC_ARGV = [
+  ...process.execArgv,
+  ...(process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : []),
+];
+
 export class ScanPool implements RangeRenderer {
   private readonly piscina: Piscina;
   readonly threads: number;
@@ -40,6 +52,7 @@ export class ScanPool implements RangeRenderer {
       // Objects wait in our prefetcher (bounded by bytes), not in Piscina's queue.
       maxQueue: 'auto',
       idleTimeout: 30_000,
+      execArgv: WORKER_EXEC_ARGV,
     });
     // Piscina reports a reply that arrives for a task already aborted as a pool 'error'
     // ("Unexpected message from Worker"). Each task settles on its own promise, so such an
