@@ -45,6 +45,14 @@ export function isAuditPair(noun: string, verb: string): boolean {
   return Object.hasOwn(AUDIT_EVENTS, noun) && (AUDIT_EVENTS[noun as AuditNoun] as readonly string[]).includes(verb);
 }
 
+/** suggest(), or else a candidate sharing the first three letters (`deny` → `denied`). */
+function hint(input: string, candidates: readonly string[]): string {
+  const near = suggest(input, candidates);
+  if (near !== '' || input.length < 3) return near;
+  const same = candidates.find((c) => c.startsWith(input.slice(0, 3).toLowerCase()));
+  return same === undefined ? '' : ` (did you mean ${same}?)`;
+}
+
 function expand(noun: string, verb: string): string[] {
   return AUDIT_PAIRS.filter((p) => {
     const [n, v] = p.split(':');
@@ -73,11 +81,11 @@ export function parseAuditEvents(list = '*:*', option = '--audit-events'): Audit
     }
     const [noun, verb] = parts;
     if (noun !== '*' && !Object.hasOwn(AUDIT_EVENTS, noun)) {
-      bad(`has an unknown noun '${noun}'${suggest(noun, NOUNS)}; nouns: ${NOUNS.join(', ')}, *`);
+      bad(`has an unknown noun '${noun}'${hint(noun, NOUNS)}; nouns: ${NOUNS.join(', ')}, *`);
     }
     if (verb !== '*' && !(VERBS as string[]).includes(verb)) {
       const candidates = noun === '*' ? VERBS : AUDIT_EVENTS[noun as AuditNoun];
-      bad(`has an unknown verb '${verb}'${suggest(verb, candidates)}; ${noun === '*' ? `verbs: ${VERBS.join(', ')}` : `${noun} takes: ${candidates.join(', ')}`}, *`);
+      bad(`has an unknown verb '${verb}'${hint(verb, candidates)}; ${noun === '*' ? `verbs: ${VERBS.join(', ')}` : `${noun} takes: ${candidates.join(', ')}`}, *`);
     }
     const set = new Set(expand(noun, verb));
     if (set.size === 0) {
@@ -88,7 +96,7 @@ export function parseAuditEvents(list = '*:*', option = '--audit-events'): Audit
     for (const other of expanded) {
       if (other.pair === pair) bad('is given twice');
       if ([...set].every((p) => other.set.has(p))) bad(`repeats events that '${other.pair}' already selects`);
-      if ([...other.set].every((p) => set.has(p))) bad(`selects every event that '${other.pair}' does; keep one of them`);
+      if ([...other.set].every((p) => set.has(p))) bad(`also selects every event of '${other.pair}'; drop '${other.pair}'`);
     }
     expanded.push({ pair, set });
   }
