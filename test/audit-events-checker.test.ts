@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { AUDIT_EVENTS, AUDIT_PAIRS, AuditEventsError, parseAuditEvents } from '../dist/audit/index.js';
 
 const NOUNS = Object.keys(AUDIT_EVENTS);
-const VERBS = [...new Set(Object.values(AUDIT_EVENTS).flat())];
+const VERBS: string[] = [...new Set(Object.values(AUDIT_EVENTS).flat())];
 const valid = (n: string, v: string) => (AUDIT_EVENTS as Record<string, readonly string[]>)[n]?.includes(v) ?? false;
 const covers = (pair: string, n: string, v: string) => {
   const [pn, pv] = pair.split(':');
