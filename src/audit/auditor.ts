@@ -159,6 +159,8 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
     closing ??= (async () => {
       const grace = Number.isFinite(graceMs) && graceMs >= 0 ? graceMs : 10_000;
       const deadline = Date.now() + grace;
+      // Events whose record() is still in flight are written first, so the final flush sends them too.
+      await spool.settled();
       await Promise.all(runners.map((r) => r.stop(deadline)));
       await spool.close();
       for (const name of names) {

@@ -3,7 +3,7 @@
  * Unlike Flipt, a verb must be valid for its noun (`graph:created` is an error: graphs are only
  * read), and a pair that repeats what another pair already selects is an error too.
  */
-import { suggest } from '../cli/args.js';
+import { closest, distance } from 'fastest-levenshtein';
 import { ConfigError } from '../errors.js';
 import type { AuditNoun, AuditVerb } from './types.js';
 
@@ -45,11 +45,15 @@ export function isAuditPair(noun: string, verb: string): boolean {
   return Object.hasOwn(AUDIT_EVENTS, noun) && (AUDIT_EVENTS[noun as AuditNoun] as readonly string[]).includes(verb);
 }
 
-/** suggest(), or else a candidate sharing the first three letters (`deny` → `denied`). */
+/**
+ * ` (did you mean X?)` for the nearest candidate when close enough (the CLI's rule for options),
+ * or else for one sharing the first three letters (`deny` → `denied`); '' when none fits.
+ */
 function hint(input: string, candidates: readonly string[]): string {
-  const near = suggest(input, candidates);
-  if (near !== '' || input.length < 3) return near;
-  const same = candidates.find((c) => c.startsWith(input.slice(0, 3).toLowerCase()));
+  const lower = input.toLowerCase();
+  const best = closest(lower, candidates as string[]);
+  if (distance(lower, best) <= Math.max(2, Math.floor(input.length / 3))) return ` (did you mean ${best}?)`;
+  const same = input.length >= 3 ? candidates.find((c) => c.startsWith(lower.slice(0, 3))) : undefined;
   return same === undefined ? '' : ` (did you mean ${same}?)`;
 }
 

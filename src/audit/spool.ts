@@ -365,11 +365,16 @@ export class Spool {
     }
   }
 
+  /** Resolve once the appends in progress are written (or failed). */
+  async settled(): Promise<void> {
+    while (this.writing !== undefined) await this.writing;
+  }
+
   /** Wait for pending appends and position saves, then release the files. Appends reject after. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writing;
+    await this.settled();
     await this.saveOffsets().catch((err: unknown) => {
       this.logger.error({ spool: this.dir, err: (err as Error).message }, 'audit spool: saving sink positions failed; undelivered events will be sent again');
     });
