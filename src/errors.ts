@@ -163,10 +163,12 @@ export class AuditSpoolError extends FlowdigestError {
   }
 }
 
-/** An audit sink could not deliver a batch; the batch stays in the spool and is retried. */
+/** An audit sink could not deliver a batch; the batch stays in the spool and is retried (not before `retryAfterMs`). */
 export class AuditSinkError extends FlowdigestError {
-  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+  readonly retryAfterMs?: number;
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown; retryAfterMs?: number }) {
     super('FD_ERR_AUDIT_SINK', message, context, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -19,7 +19,7 @@ afterAll(async () => { await s3?.stop(); });
 async function recordAll(sink: ReturnType<typeof storeSink>, n: number): Promise<AuditEvent[]> {
   // Timestamps a millisecond apart, so key order is checkable against record order.
   let t = Date.parse('2026-03-01T23:59:59.995Z');
-  const auditor = await createAuditor({ sinks: [sink], spoolDir: tempDir('flowdigest-audit-store-spool-'), batchSize: 4, flushMs: 200, logger: memoryLogger(), now: () => t++ });
+  const auditor = await createAuditor({ sinks: [sink], spoolDir: tempDir('flowdigest-audit-store-spool-'), batchSize: 4, flushMs: 5000, logger: memoryLogger(), now: () => t++ });
   try {
     // All at once, so they are spooled before the flush period and batch by capacity: 4, 4, rest.
     const events = (await Promise.all(Array.from({ length: n }, (_, i) => auditor.record(input(i))))) as AuditEvent[];

@@ -90,3 +90,19 @@ it('a receiver that never answers: each request times out and is retried', async
     server.close();
   }
 });
+
+it('a Retry-After longer than maxRetryMs: send gives up at once, and the spool retries no sooner than asked', async () => {
+  const receiver = await startReceiver(SECRET, (n) => (n === 1 ? { status: 503, headers: { 'retry-after': '2' } } : { status: 200 }));
+  const logger = memoryLogger();
+  const auditor = await createAuditor({
+    sinks: [webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath: join(dir, 'd', 'dead.ndjson'), maxRetryMs: 100, retryBaseMs: 10 })],
+    spoolDir: join(dir, 'd'), flushMs: 5, retryBaseMs: 10, retryMaxMs: 20, logger,
+  });
+  open.push({ auditor, receiver });
+  const e = await auditor.record(input(0));
+  await until(async () => (receiver.accepted.length === 1 ? true : undefined), { what: 'delivery' });
+  expect(receiver.requests.map((r) => r.status)).toEqual([503, 200]);
+  expect(receiver.requests[1].at - receiver.requests[0].at).toBeGreaterThanOrEqual(1990);
+  expect(receiver.ids()).toEqual([e!.id]);
+  expect(String(logger.lines.find((l) => l.level === 'error')!.fields.err)).toMatch(/HTTP 503 after 1 attempt/);
+});

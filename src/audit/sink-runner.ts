@@ -31,6 +31,8 @@ export class SinkRunner {
   /** Send partial batches at once until the position reaches this. */
   private flushTo = 0;
   private failures = 0;
+  /** The wait the last failure asked for (a receiver's Retry-After). */
+  private retryAfterMs = 0;
   private waiters: { seq: number; resolve: () => void }[] = [];
   private done: Promise<void> = Promise.resolve();
   /** Set when close gave up waiting on a send that ignores its signal: its result is discarded. */
@@ -119,7 +121,9 @@ export class SinkRunner {
       if (!ok) {
         if (this.stopping && Date.now() >= this.deadline) return;
         const { retryBaseMs, retryMaxMs } = this.options;
-        const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 30)) * (0.5 + Math.random() / 2);
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 30)) * (0.5 + Math.random() / 2);
+        // A sink's Retry-After (AuditSinkError.retryAfterMs) is a floor.
+        const delay = Math.max(backoff, this.retryAfterMs);
         await this.sleep(this.stopping ? Math.min(delay, this.deadline - Date.now()) : delay, false);
       }
     }
@@ -127,6 +131,7 @@ export class SinkRunner {
 
   /** Send one batch from `pos`; true when the sink took it. */
   private async sendBatch(pos: number): Promise<boolean> {
+    this.retryAfterMs = 0;
     const { events, recordedAt } = this.spool.read(pos, this.options.batchSize);
     const timeout = AbortSignal.timeout(this.options.maxDeliveryMs);
     const signal = AbortSignal.any([this.stopController.signal, timeout]);
@@ -137,6 +142,8 @@ export class SinkRunner {
     } catch (err) {
       if (this.abandoned) return false;
       this.failures++;
+      const hinted = (err as { retryAfterMs?: unknown })?.retryAfterMs;
+      if (typeof hinted === 'number' && Number.isFinite(hinted)) this.retryAfterMs = Math.min(hinted, 3_600_000);
       this.metrics.events.inc({ sink: this.name, outcome: 'failed' }, events.length);
       const reason = timeout.aborted ? `no answer within maxDeliveryMs (${this.options.maxDeliveryMs} ms)` : (err as Error)?.message ?? String(err);
       this.logger.error(

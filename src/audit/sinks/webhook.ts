@@ -148,7 +148,8 @@ export function webhookSink(options: WebhookSinkOptions): AuditSink {
         const backoff = Math.random() * Math.min(30_000, o.retryBaseMs * 2 ** Math.min(attempt - 1, 20));
         const delay = wait ?? backoff;
         if (Date.now() + delay - started > o.maxRetryMs) {
-          throw new AuditSinkError(`${o.name} ${target}: ${last} after ${attempt} attempt(s) in ${Date.now() - started} ms`, { key: target });
+          // The spool's retry waits at least Retry-After: the receiver asked for it.
+          throw new AuditSinkError(`${o.name} ${target}: ${last} after ${attempt} attempt(s) in ${Date.now() - started} ms`, { key: target }, { retryAfterMs: wait });
         }
         await sleep(delay, signal);
       }
