@@ -39,6 +39,8 @@ it('signs each batch; the receiver verifies every one and gets every event once'
   expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   expect(e.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   expect(await metricValue(auditor.registry, 'flowdigest_audit_events_total', { sink: 'webhook', outcome: 'delivered' })).toBe(10);
+  const latency = (await auditor.registry.getSingleMetric('flowdigest_audit_delivery_seconds')!.get()).values;
+  expect(latency.find((v) => v.labels.sink === 'webhook' && (v as { metricName?: string }).metricName === 'flowdigest_audit_delivery_seconds_count')?.value).toBe(10);
   expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
 });
 
