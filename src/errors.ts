@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'FD_ERR_CONFIG'
   | 'FD_ERR_QUEUE_FULL'
   | 'FD_ERR_MEMORY_LIMIT'
-  | 'FD_ERR_PARTIAL';
+  | 'FD_ERR_PARTIAL'
+  | 'FD_ERR_AUDIT_SPOOL_FULL'
+  | 'FD_ERR_AUDIT_SPOOL'
+  | 'FD_ERR_AUDIT_SINK';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -146,6 +149,29 @@ export class PartialFormatError extends FlowdigestError {
   }
 }
 
+/** The audit spool has no room for another event; the caller should answer 503 and retry later. */
+export class AuditSpoolFullError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_AUDIT_SPOOL_FULL', message, context);
+  }
+}
+
+/** The audit spool cannot be used: a corrupt line (`key`, `line`), a lock held by another process, a failed write. */
+export class AuditSpoolError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_AUDIT_SPOOL', message, context, options);
+  }
+}
+
+/** An audit sink could not deliver a batch; the batch stays in the spool and is retried (not before `retryAfterMs`). */
+export class AuditSinkError extends FlowdigestError {
+  readonly retryAfterMs?: number;
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super('FD_ERR_AUDIT_SINK', message, context, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 /**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
@@ -200,4 +226,7 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
   FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
+  FD_ERR_AUDIT_SPOOL_FULL: AuditSpoolFullError,
+  FD_ERR_AUDIT_SPOOL: AuditSpoolError,
+  FD_ERR_AUDIT_SINK: AuditSinkError,
 };

@@ -46,10 +46,19 @@ export interface AuditEvent {
 export interface AuditSink {
   /** A short name for logs and metrics, e.g. `log`, `webhook`, `store`. */
   readonly name: string;
-  /** Deliver a batch. Throwing leaves the batch in the spool for a later retry. */
-  send(events: readonly AuditEvent[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Deliver a batch. Throwing leaves the batch in the spool for a later retry. A sink that set
+   * events aside instead of delivering them (a dead-letter file) says how many in the result.
+   */
+  send(events: readonly AuditEvent[], signal?: AbortSignal): Promise<void | AuditSendResult>;
   /** Release resources. */
   close?(): Promise<void>;
+}
+
+/** What {@link AuditSink.send} may report beyond success. */
+export interface AuditSendResult {
+  /** Events of the batch written to a dead-letter file rather than delivered (counted as `dead_lettered`). */
+  deadLettered?: number;
 }
 
 /** Records events durably and delivers them to every sink from the spool. */
