@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'FD_ERR_CONFIG'
   | 'FD_ERR_QUEUE_FULL'
   | 'FD_ERR_MEMORY_LIMIT'
-  | 'FD_ERR_PARTIAL';
+  | 'FD_ERR_PARTIAL'
+  | 'FD_ERR_KERNEL';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -139,6 +140,13 @@ export class MemoryLimitError extends FlowdigestError {
   }
 }
 
+/** The WebAssembly scan kernel was driven outside its contract (a bug, not bad input). `field` names what. */
+export class KernelError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_KERNEL', `scan kernel: ${message}`, context);
+  }
+}
+
 /** A binary partial digest was truncated, of another version, or not a partial at all. `key` names it. */
 export class PartialFormatError extends FlowdigestError {
   constructor(message: string, context: ErrorContext = {}) {
@@ -200,4 +208,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
   FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
+  FD_ERR_KERNEL: KernelError,
 };
