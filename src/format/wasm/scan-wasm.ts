@@ -2,7 +2,7 @@
 
 /** SHA-256 of the sources this kernel was built from (test/kernel-build.test.ts compares them with the committed files). */
 export const SCAN_WASM_SOURCES: Readonly<Record<string, string>> = {
-  'src/format/wasm/scan.c': '13c9656cd4f1dc34854ea5c50a6f08491f7d63e478fcfa2b6897c0c56bab2cce',
+  'src/format/wasm/scan.c': '1f4a380561ecc3267f31083f8b1a31cf1f14385beecea68c0a62d53cbbc5dff9',
   'src/format/wasm/contract.h': '0ff4e124ed5db5a15781efdd270580a60e3cafcf1a153fdca28ca0570fef2c1f',
 };
 

@@ -58,15 +58,17 @@ EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we) {
   for (int i = 0; i < COUNTER_COUNT; i++) counters[i] = 0;
 }
 
+#define WASM_PAGE 65536
+
 // A bump allocator over linear memory; clear() rewinds it. Returns 0 when memory cannot grow.
 static void *take(size_t bytes) {
   bytes = (bytes + 15) & ~(size_t)15;
   u8 *p = heap_top;
   size_t need = (size_t)p + bytes;
   if (need < (size_t)p || (heap_limit && need > heap_limit)) return 0;
-  size_t have = __builtin_wasm_memory_size(0) * 65536;
+  size_t have = __builtin_wasm_memory_size(0) * WASM_PAGE;
   if (need > have) {
-    size_t pages = (need - have + 65535) / 65536;
+    size_t pages = (need - have + WASM_PAGE - 1) / WASM_PAGE;
     if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) return 0;
   }
   heap_top = p + bytes;
