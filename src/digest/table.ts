@@ -10,13 +10,15 @@
  */
 import { MemoryLimitError } from '../errors.js';
 import {
-  COL, HASH_FIELD_MUL, HASH_MIX_DPORT, HASH_MIX_PROTO, HASH_MIX_SHIFT, HASH_MIX_SPORT, HASH_SEED, HASH_TAIL_MUL, INT_STRIDE, NUM_STRIDE, TWO52,
+  COL, HASH_FIELD_MUL, HASH_MIX_DPORT, HASH_MIX_PROTO, HASH_MIX_SHIFT, HASH_MIX_SPORT, HASH_SEED, HASH_TAIL_MUL,
+  INT_STRIDE, NUM_STRIDE, TWO52,
 } from '../format/wasm/contract.js';
 
 // The layout and the hash are the WebAssembly kernel's too: both come from its contract
 // (src/format/wasm/contract.json), so a kernel-built table merges with this one.
 export { COL, HASH_SEED, INT_STRIDE, NUM_STRIDE, TWO52 };
-const { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO, N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } = COL;
+const { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO } = COL;
+const { N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } = COL;
 
 /**
  * Hash of the key's string part (fields joined by NUL) folded with its numeric part.

@@ -158,7 +158,10 @@ export class Scanner {
   private kernelLines(buf: Uint8Array, s: number, e: number): number {
     const kernel = this.kernel!;
     if (!this.kernelStarted) {
-      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) { this.kernelFull = true; return s; }
+      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) {
+        this.kernelFull = true;
+        return s;
+      }
       this.kernelStarted = true;
     }
     let from = s;

@@ -98,7 +98,8 @@ export class WasmKernel {
    */
   scan(buf: Uint8Array, s: number, e: number, from = s): number {
     if (e - s > KERNEL_INPUT_BYTES || from < s || from > e) {
-      throw new KernelError(`scan range [${s}, ${e}) from ${from} exceeds the kernel's ${KERNEL_INPUT_BYTES}-byte input`, { field: 'range' });
+      throw new KernelError(`scan range [${s}, ${e}) from ${from} exceeds the kernel's ${KERNEL_INPUT_BYTES}-byte input`,
+        { field: 'range' });
     }
     if (from === s) new Uint8Array(this.x.memory.buffer, this.x.input_ptr(), e - s).set(buf.subarray(s, e));
     const r = this.x.scan(from - s, e - s);
