@@ -6,6 +6,8 @@
 #   apt-get install -y clang-14 lld-14
 # Steps: regenerate the contract (contract.h, contract.ts) from contract.json, compile, then embed
 # the module as base64 with the SHA-256 of its sources (test/kernel-build.test.ts checks those).
+#   scripts/build-wasm.sh                    build
+#   scripts/build-wasm.sh --check-toolchain  exit 0 if the pinned toolchain is installed, else 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +23,8 @@ got=$("$CLANG" --version | head -n 1)
 [ "$got" = "$CLANG_VERSION" ] || fail "need '$CLANG_VERSION' (the committed kernel's compiler), found '$got'"
 got=$("$WASM_LD" --version | head -n 1)
 [ "$got" = "$LLD_VERSION" ] || fail "need '$LLD_VERSION' (the committed kernel's linker), found '$got'"
+[ "${1:-}" = "--check-toolchain" ] && exit 0
+[ $# -eq 0 ] || fail "unknown argument '$1' (usage: scripts/build-wasm.sh [--check-toolchain])"
 
 node --import tsx scripts/gen-kernel-contract.ts
 out=$(mktemp -d)
