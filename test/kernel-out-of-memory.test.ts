@@ -90,5 +90,7 @@ it('kernel errors are FlowdigestErrors with codes', () => {
   expect(err).toBeInstanceOf(KernelError);
   expect(err).toBeInstanceOf(FlowdigestError);
   expect((err as FlowdigestError).code).toBe('FD_ERR_KERNEL');
-  expect((err as Error).message).toMatch(/exceeds the kernel's 262144-byte input/);
+  expect((err as Error).message).toMatch(/must fit the kernel's 262144-byte input/);
+  const shortBuf = new Uint8Array(100).fill(10);
+  expect(() => unlimited!.scan(shortBuf, 10, 20, 30)).toThrow(KernelError);
 });

@@ -98,17 +98,21 @@ export class WasmKernel {
    */
   scan(buf: Uint8Array, s: number, e: number, from = s): number {
     if (e - s > KERNEL_INPUT_BYTES || from < s || from > e) {
-      throw new KernelError(`scan range [${s}, ${e}) from ${from} exceeds the kernel's ${KERNEL_INPUT_BYTES}-byte input`,
-        { field: 'range' });
+      throw new KernelError(`scan range [${s}, ${e}) from ${from}: the range must fit the kernel's ` +
+        `${KERNEL_INPUT_BYTES}-byte input and hold its start`, { field: 'range' });
     }
     if (from === s) new Uint8Array(this.x.memory.buffer, this.x.input_ptr(), e - s).set(buf.subarray(s, e));
     const r = this.x.scan(from - s, e - s);
-    this.outOfMemory = r < 0;
+    this.stoppedOutOfMemory = r < 0;
     return s + (r < 0 ? -1 - r : r);
   }
 
+  private stoppedOutOfMemory = false;
+
   /** Whether the last {@link scan} stopped because the kernel ran out of memory. */
-  outOfMemory = false;
+  get outOfMemory(): boolean {
+    return this.stoppedOutOfMemory;
+  }
 
   /** The counters so far (a fresh view: memory may have grown). */
   counters(): Float64Array {
