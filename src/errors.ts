@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'FD_ERR_PARTIAL'
   | 'FD_ERR_AUDIT_SPOOL_FULL'
   | 'FD_ERR_AUDIT_SPOOL'
-  | 'FD_ERR_AUDIT_SINK';
+  | 'FD_ERR_AUDIT_SINK'
+  | 'FD_ERR_KERNEL';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -142,6 +143,13 @@ export class MemoryLimitError extends FlowdigestError {
   }
 }
 
+/** The WebAssembly scan kernel was driven outside its contract (a bug, not bad input). `field` names what. */
+export class KernelError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_KERNEL', `scan kernel: ${message}`, context);
+  }
+}
+
 /** A binary partial digest was truncated, of another version, or not a partial at all. `key` names it. */
 export class PartialFormatError extends FlowdigestError {
   constructor(message: string, context: ErrorContext = {}) {
@@ -229,4 +237,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_AUDIT_SPOOL_FULL: AuditSpoolFullError,
   FD_ERR_AUDIT_SPOOL: AuditSpoolError,
   FD_ERR_AUDIT_SINK: AuditSinkError,
+  FD_ERR_KERNEL: KernelError,
 };

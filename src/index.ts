@@ -34,7 +34,7 @@ export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
 export { ByteBudget } from './prefetch/byte-budget.js';
 export {
   FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
-  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, MemoryLimitError, PartialFormatError,
+  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, MemoryLimitError, PartialFormatError, KernelError,
   errorToData, errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';

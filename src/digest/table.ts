@@ -9,16 +9,16 @@
  * start = min, end = max (±Infinity when absent), records = count merged.
  */
 import { MemoryLimitError } from '../errors.js';
+import {
+  COL, HASH_FIELD_MUL, HASH_MIX_DPORT, HASH_MIX_PROTO, HASH_MIX_SHIFT, HASH_MIX_SPORT, HASH_SEED, HASH_TAIL_MUL,
+  INT_STRIDE, NUM_STRIDE, TWO52,
+} from '../format/wasm/contract.js';
 
-/** 2^52: the carry unit of the two-word sums. lo stays below it so lo + (a value < 2^52) is exact. */
-export const TWO52 = 4503599627370496;
-
-const I_KEYOFF = 0, I_KEYLEN = 1, I_HASH = 2, I_SPORT = 3, I_DPORT = 4, I_PROTO = 5;
-/** Int32 columns per entry. */
-export const INT_STRIDE = 6;
-const N_PKTLO = 0, N_PKTHI = 1, N_BYTELO = 2, N_BYTEHI = 3, N_START = 4, N_END = 5, N_RECORDS = 6;
-/** Float64 columns per entry. */
-export const NUM_STRIDE = 7;
+// The layout and the hash are the WebAssembly kernel's too: both come from its contract
+// (src/format/wasm/contract.json), so a kernel-built table merges with this one.
+export { COL, HASH_SEED, INT_STRIDE, NUM_STRIDE, TWO52 };
+const { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO } = COL;
+const { N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } = COL;
 
 /**
  * Hash of the key's string part (fields joined by NUL) folded with its numeric part.
@@ -34,9 +34,6 @@ export function hashKey(bytes: Uint8Array, off: number, len: number, sport: numb
   return mixNumbers(h, sport, dport, proto);
 }
 
-/** Initial value of {@link hashField} chains. */
-export const HASH_SEED = 0x811c9dc5;
-
 /** A DataView with the same indexes as `bytes`: word loads for hashing and comparing keys. */
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -45,18 +42,18 @@ export function viewOf(bytes: Uint8Array): DataView {
 /** Fold the bytes `buf[s, e)` of one key field into `h`; `view` is {@link viewOf} `buf`. */
 export function hashField(h: number, buf: Uint8Array, view: DataView, s: number, e: number): number {
   let i = s;
-  for (; i + 4 <= e; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x01000193);
+  for (; i + 4 <= e; i += 4) h = Math.imul(h ^ view.getUint32(i, true), HASH_FIELD_MUL);
   let w = (e - s) << 24;
   for (let k = 0; i < e; i++, k += 8) w ^= buf[i] << k;
-  return Math.imul(h ^ w, 0x5bd1e995);
+  return Math.imul(h ^ w, HASH_TAIL_MUL);
 }
 
 /** Fold the numeric key part into a running byte hash. */
 export function mixNumbers(h: number, sport: number, dport: number, proto: number): number {
-  h = Math.imul(h ^ sport, 0x9e3779b1);
-  h = Math.imul(h ^ dport, 0x85ebca77);
-  h = Math.imul(h ^ proto, 0xc2b2ae3d);
-  return (h ^ (h >>> 15)) | 0;
+  h = Math.imul(h ^ sport, HASH_MIX_SPORT);
+  h = Math.imul(h ^ dport, HASH_MIX_DPORT);
+  h = Math.imul(h ^ proto, HASH_MIX_PROTO);
+  return (h ^ (h >>> HASH_MIX_SHIFT)) | 0;
 }
 
 /**
@@ -361,6 +358,3 @@ export function addValues(dst: Float64Array, d: number, src: Float64Array, s: nu
 export function partitionOf(hash: number, parts: number): number {
   return (Math.imul(hash, 0x9e3779b1) >>> 0) % parts;
 }
-
-/** Column offsets, for readers of a {@link TableView}. */
-export const COL = { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO, N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } as const;

@@ -1,3 +1,5 @@
+import { KERNEL_COUNTER, KERNEL_FLAG_COUNTERS, KERNEL_SUM_COUNTERS } from './wasm/contract.js';
+
 /** What a scan saw, counted by reason. Summed across objects and threads by the engine. */
 export interface ScanCounters {
   /** Non-blank lines, headers included. */
@@ -53,4 +55,14 @@ export function addCounters(a: ScanCounters, b: ScanCounters, maxSamples: number
       .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.line - y.line))
       .slice(0, maxSamples);
   }
+}
+
+/**
+ * Add the WebAssembly kernel's counter slots into `c`. Each slot is named for the field it adds
+ * to (the kernel contract), so a slot the contract adds or renames without a field here fails to
+ * typecheck.
+ */
+export function addKernelCounters(c: ScanCounters, k: ArrayLike<number>): void {
+  for (const name of KERNEL_SUM_COUNTERS) c[name] += k[KERNEL_COUNTER[name]];
+  for (const name of KERNEL_FLAG_COUNTERS) c[name] ||= k[KERNEL_COUNTER[name]] > 0;
 }

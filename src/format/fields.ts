@@ -2,6 +2,7 @@
  * Flow-log field names (versions 2-8) and the roles the digester gives them.
  * A record is mapped by field *name*, so custom formats in any order work.
  */
+import { Role, ROLE_COUNT } from './wasm/contract.js';
 
 /** The default (version 2) field order, also the order of a text digest. */
 export const V2_FIELDS = [
@@ -23,32 +24,9 @@ export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   'ecs-task-arn', 'ecs-task-id', 'reject-reason',
 ]);
 
-/**
- * Roles the scanner assigns to columns. Small integers so the hot loop indexes typed arrays.
- * String roles come first (1..5): their bytes form the key's string part, in this order, and the
- * scanner relies on that numbering.
- */
-export const Role = {
-  Ignore: 0,
-  Account: 1,
-  Interface: 2,
-  SrcAddr: 3,
-  DstAddr: 4,
-  Action: 5,
-  SrcPort: 6,
-  DstPort: 7,
-  Protocol: 8,
-  Packets: 9,
-  Bytes: 10,
-  Start: 11,
-  End: 12,
-  Status: 13,
-  Region: 14,
-} as const;
-
-/** Number of role slots (index 0 unused). */
-export const ROLE_COUNT = 15;
-
+// Roles (Role, ROLE_COUNT) are part of the WebAssembly kernel's contract: generated from
+// src/format/wasm/contract.json, so scan.c numbers them the same way.
+export { Role, ROLE_COUNT };
 
 /** Field name → role. */
 export const ROLE_BY_FIELD: Readonly<Record<string, number>> = {

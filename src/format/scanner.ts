@@ -9,8 +9,9 @@ import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
-import { K, WasmKernel } from './wasm-kernel.js';
-import { type ScanCounters, type MalformedSample, newCounters } from './counters.js';
+import { WasmKernel } from './wasm-kernel.js';
+import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from './counters.js';
+import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from './wasm/contract.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
 export interface ScanFilter {
@@ -43,8 +44,8 @@ export interface ScannerOptions {
   kernel?: WasmKernel | null;
 }
 
-/** Bytes indexed at a time (the index holds one Int32 per byte at worst). */
-const WINDOW = 256 * 1024;
+/** Bytes indexed at a time (the index holds one Int32 per byte at worst): one kernel call's input. */
+const WINDOW = KERNEL_INPUT_BYTES;
 
 /** Longest line kept whole; longer lines are malformed (keeps memory bounded on binary junk). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -53,10 +54,6 @@ const DASH = 45, NL = 10, CR = 13, ZERO = 48;
 const DASH_FIELD = new Uint8Array([DASH]);
 const DASH_VIEW = new DataView(DASH_FIELD.buffer);
 const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
-/** Ports are 16-bit and protocols 8-bit (IANA numbers); larger values are malformed, not truncated. */
-const MAX_PORT = 65535, MAX_PROTOCOL = 255;
-/** 15 digits stay below 2^52, so a fast-path integer adds exactly into the two-word sums. */
-const MAX_FAST_DIGITS = 15;
 
 export class Scanner {
   readonly counters: ScanCounters;
@@ -79,6 +76,8 @@ export class Scanner {
   /** The kernel, once this object's layout is settled and it has been started for it. */
   private kernel: WasmKernel | null;
   private kernelStarted = false;
+  /** The kernel ran out of memory on this object: JavaScript scans the rest of it. */
+  private kernelFull = false;
   private carry: Uint8Array | null = null;
   private carryLen = 0;
   private carryOverflow = false;
@@ -94,12 +93,12 @@ export class Scanner {
     this.lineNo = opts.firstLine ?? 0;
     this.expectHeader = opts.layout === undefined;
     this.layout = DEFAULT_LAYOUT;
-    // A given layout is final; otherwise the object's first line may still replace the default,
-    // so the filters are checked against the layout only once that is settled.
-    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT, opts.layout !== undefined);
     this.hasWindow = opts.filter.windowStart !== undefined || opts.filter.windowEnd !== undefined;
     this.windowStart = opts.filter.windowStart ?? -Infinity;
     this.windowEnd = opts.filter.windowEnd ?? Infinity;
+    // A given layout is final; otherwise the object's first line may still replace the default,
+    // so the filters are checked against the layout only once that is settled (after hasWindow).
+    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT, opts.layout !== undefined);
   }
 
   /** The layout in force (after any header). */
@@ -122,7 +121,7 @@ export class Scanner {
         continue;
       }
       const end = Math.min(len, p + WINDOW);
-      if (this.kernel !== null && !this.expectHeader) {
+      if (this.kernel !== null && !this.kernelFull && !this.expectHeader) {
         const lastNl = buf.lastIndexOf(NL, end - 1);
         if (lastNl >= p) { p = this.kernelLines(buf, p, lastNl + 1); continue; }
         // No line ends in this window: the carry logic below takes it.
@@ -151,11 +150,18 @@ export class Scanner {
     return s;
   }
 
-  /** Run the complete lines `buf[s, e)` on the kernel; parse in JavaScript each line it hands back. */
+  /**
+   * Run the complete lines `buf[s, e)` on the kernel; parse in JavaScript each line it hands back.
+   * Returns where the caller goes on: e, or the line the kernel had no memory left for (from then
+   * on this object is scanned in JavaScript, and the kernel's rows so far join at {@link end}).
+   */
   private kernelLines(buf: Uint8Array, s: number, e: number): number {
     const kernel = this.kernel!;
     if (!this.kernelStarted) {
-      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) throw new Error('scan kernel: out of memory');
+      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) {
+        this.kernelFull = true;
+        return s;
+      }
       this.kernelStarted = true;
     }
     let from = s;
@@ -165,7 +171,7 @@ export class Scanner {
       const r = kernel.scan(buf, s, e, from);
       const after = kernel.counters();
       this.lineNo += after[K.blank] + after[K.records] - before;
-      if (r < 0) throw new Error('scan kernel: out of memory');
+      if (kernel.outOfMemory) { this.kernelFull = true; return r; }
       if (r === e) return e;
       // One line the kernel leaves to us (malformed, a header, a huge number, ...).
       const nl = buf.indexOf(NL, r);
@@ -188,10 +194,7 @@ export class Scanner {
     if (this.kernel !== null && this.kernelStarted) {
       if (typeof into === 'function') into(this.kernel.table()); else into.mergeFrom(this.kernel.table());
       const k = this.kernel.counters(), c = this.counters;
-      c.lines += k[K.lines]; c.blank += k[K.blank]; c.records += k[K.records]; c.digested += k[K.digested];
-      c.nodata += k[K.nodata]; c.skipdata += k[K.skipdata]; c.filtered += k[K.filtered]; c.bytesRead += k[K.bytesRead];
-      c.packetsSeen ||= k[K.packetsSeen] > 0;
-      c.bytesSeen ||= k[K.bytesSeen] > 0;
+      addKernelCounters(c, k);
       this.kernelStarted = false;
     }
   }
@@ -243,13 +246,9 @@ export class Scanner {
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(`${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`, { key: this.opts.key, field: 'region' });
     }
-    if (this.hasWindowFilter() && layout.columnOf[Role.End] === -1) {
+    if (this.hasWindow && layout.columnOf[Role.End] === -1) {
       throw new FormatError(`${this.opts.key}: cannot apply the time window: the records have no 'end' field`, { key: this.opts.key, field: 'end' });
     }
-  }
-
-  private hasWindowFilter(): boolean {
-    return this.opts.filter.windowStart !== undefined || this.opts.filter.windowEnd !== undefined;
   }
 
   /** One line `buf[s, e)` whose spaces are `idx[k, j)`. */

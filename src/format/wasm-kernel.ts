@@ -1,12 +1,14 @@
 /**
  * The WebAssembly scan kernel (src/format/wasm/scan.c): the common flow-log line, parsed and
  * aggregated in compiled code. The Scanner drives it and handles every line it hands back.
- * One kernel per thread; it is compiled once, on first use.
+ * One kernel per thread; it is compiled once, on first use. The numbers both sides share (roles,
+ * table columns, counter slots, hash, input bound) come from wasm/contract.ts, generated with the
+ * C header from wasm/contract.json.
  */
 import type { TableView } from '../digest/table.js';
-import { INT_STRIDE, NUM_STRIDE } from '../digest/table.js';
-import { ROLE_COUNT } from './fields.js';
+import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
+import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from './wasm/contract.js';
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 
 // The little of the WebAssembly API this file uses (Node has it; the ES2022 lib does not type it).
@@ -26,16 +28,24 @@ interface Exports {
   table_nums(): number;
   table_keys(): number;
   table_key_used(): number;
+  set_memory_limit(bytes: number): void;
   configure(ncols: number, windowed: number, ws: number, we: number): void;
   clear(cap: number): number;
   scan(from: number, to: number): number;
 }
 
-/** Bytes the kernel takes per call (its input buffer). */
-export const KERNEL_INPUT_BYTES = 256 * 1024;
+/** Slots of the kernel's first table; it grows by doubling. */
+const START_SLOTS = 16384;
 
-/** Counter slots, as scan.c orders them. */
-export const K = { lines: 0, blank: 1, records: 2, digested: 3, nodata: 4, skipdata: 5, filtered: 6, bytesRead: 7, packetsSeen: 8, bytesSeen: 9 } as const;
+/** Options of {@link WasmKernel.load}. */
+export interface KernelOptions {
+  /**
+   * Bytes of linear memory the kernel's heap may reach. Past it the kernel reports out of memory
+   * and the scanner carries on in JavaScript, as it does when memory cannot grow at all.
+   * @default no cap but WebAssembly's own (4 GiB)
+   */
+  memoryLimit?: number;
+}
 
 let compiled: WasmModule | null | undefined;
 
@@ -43,7 +53,11 @@ export class WasmKernel {
   private constructor(private readonly x: Exports) {}
 
   /** This thread's kernel, or null where it cannot run (or FLOWDIGEST_NO_WASM=1 asks for pure JS). */
-  static load(): WasmKernel | null {
+  static load(options: KernelOptions = {}): WasmKernel | null {
+    const limit = options.memoryLimit;
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit < 2 ** 32)) {
+      throw new InvalidOptionError('memoryLimit', `must be a whole number of bytes in [1, 2^32), got ${String(limit)}`);
+    }
     if (process.env.FLOWDIGEST_NO_WASM === '1') return null;
     if (compiled === undefined) {
       try {
@@ -53,32 +67,56 @@ export class WasmKernel {
       }
     }
     if (compiled === null) return null;
-    return new WasmKernel(new WebAssembly.Instance(compiled).exports as unknown as Exports);
+    let exports: Exports;
+    try {
+      exports = new WebAssembly.Instance(compiled).exports as unknown as Exports;
+    } catch {
+      // No memory for an instance (its first pages): this thread scans in JavaScript.
+      return null;
+    }
+    exports.set_memory_limit(limit ?? 0);
+    return new WasmKernel(exports);
   }
 
-  /** Start an object: its layout and window, zeroed counters, an empty table. False if out of memory. */
+  /**
+   * Start an object: its layout and window, zeroed counters, an empty table. False if out of
+   * memory (the caller then scans the object in JavaScript).
+   */
   start(layout: Layout, windowStart: number, windowEnd: number, windowed: boolean): boolean {
     const cols = new Int32Array(this.x.memory.buffer, this.x.column_of_ptr(), ROLE_COUNT);
     cols.set(layout.columnOf);
     this.x.configure(layout.roles.length, windowed ? 1 : 0, windowStart, windowEnd);
-    return this.x.clear(16384) === 1;
+    return this.x.clear(START_SLOTS) === 1;
   }
 
   /**
    * Scan the complete lines of `buf[s, e)` (e just past a newline; at most KERNEL_INPUT_BYTES).
-   * Returns e when all were handled, the offset of the first line left to the caller, or -1
-   * when the kernel ran out of memory. The range is copied in on the first call (from === s);
+   * Returns e when all were handled, else the offset of the first line left to the caller; with
+   * `outOfMemory` set when the kernel stopped there because its table could not grow (nothing of
+   * that line was counted or stored). The range is copied in on the first call (from === s);
    * calls that resume after a line the caller handled reuse that copy.
    */
   scan(buf: Uint8Array, s: number, e: number, from = s): number {
+    if (e - s > KERNEL_INPUT_BYTES || from < s || from > e) {
+      throw new KernelError(`scan range [${s}, ${e}) from ${from}: the range must fit the kernel's ` +
+        `${KERNEL_INPUT_BYTES}-byte input and hold its start`, { field: 'range' });
+    }
     if (from === s) new Uint8Array(this.x.memory.buffer, this.x.input_ptr(), e - s).set(buf.subarray(s, e));
     const r = this.x.scan(from - s, e - s);
-    return r < 0 ? -1 : s + r;
+    this.stoppedOutOfMemory = r < 0;
+    return s + (r < 0 ? -1 - r : r);
+  }
+
+  private stoppedOutOfMemory = false;
+
+  /** Whether the last {@link scan} stopped because the kernel ran out of memory. */
+  get outOfMemory(): boolean {
+    return this.stoppedOutOfMemory;
   }
 
   /** The counters so far (a fresh view: memory may have grown). */
   counters(): Float64Array {
-    return new Float64Array(this.x.memory.buffer, this.x.counters_ptr(), 10);
+    return new Float64Array(this.x.memory.buffer, this.x.counters_ptr(), KERNEL_COUNTER_COUNT);
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

@@ -1,5 +1,13 @@
 /**
  * The worker pool: a Piscina pool of scan workers. Nothing outside src/pool/ touches threads.
+ *
+ * At most `tasksPerThread` tasks per thread are handed to Piscina at once (one running, one
+ * ready to start the moment it ends); the rest wait here, in a FIFO released as tasks settle or
+ * abort. Piscina's own `maxQueue` cannot be that bound: tasks with an AbortSignal skip it.
+ * The bound cannot deadlock: a task on a worker never waits for the main thread (the memory
+ * budget is an atomic counter, never waited on), so every handed task settles and passes its
+ * place to the next; and callers take what they wait for (the engine's run tables) before they
+ * submit, never while a task holds a place.
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -7,7 +15,7 @@ import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../digest/table.js';
-import { AbortError, errorFromData, WorkerError } from '../errors.js';
+import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { AbsorbReply, AbsorbTask, CountReply, ErrorReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';
 
@@ -20,6 +28,16 @@ export interface ScanResult extends ScanTrailer {
 export interface ScanPoolOptions {
   /** Worker threads. @default os.availableParallelism() */
   threads?: number;
+  /** Tasks handed to Piscina at once, per thread; more wait in the pool's FIFO. @default 2 */
+  tasksPerThread?: number;
+}
+
+/** A task waiting for room in Piscina. */
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
 }
 
 /**
@@ -41,16 +59,25 @@ export class ScanPool implements RangeRenderer {
    *  and ~50 MB leaner; with fewer, the stream's pool threads put the idle cores to work. */
   private readonly inflateOnThread: boolean;
   private closed = false;
+  /** Most tasks handed to Piscina at once (threads x tasksPerThread). */
+  readonly maxHanded: number;
+  private handedNow = 0;
+  private submittedTotal = 0;
+  private readonly fifo: Waiter[] = [];
 
   constructor(options: ScanPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
+    const perThread = options.tasksPerThread ?? 2;
+    if (!Number.isInteger(perThread) || perThread < 1) throw new InvalidOptionError('tasksPerThread', `must be a whole number >= 1, got ${String(perThread)}`);
+    this.maxHanded = this.threads * perThread;
     this.inflateOnThread = this.threads >= availableParallelism();
     this.piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.threads,
       maxThreads: this.threads,
-      // Objects wait in our prefetcher (bounded by bytes), not in Piscina's queue.
-      maxQueue: 'auto',
+      // Objects wait in our prefetcher (bounded by bytes), other tasks in this pool's FIFO: Piscina
+      // holds at most maxHanded tasks, so its queue never reaches this (a backstop only).
+      maxQueue: this.maxHanded,
       idleTimeout: 30_000,
       execArgv: WORKER_EXEC_ARGV,
     });
@@ -99,6 +126,26 @@ export class ScanPool implements RangeRenderer {
     return !this.closed;
   }
 
+  /** Tasks handed to Piscina and not yet settled (at most {@link maxHanded}). */
+  get handed(): number {
+    return this.handedNow;
+  }
+
+  /** Tasks handed to Piscina since the pool started (diagnostics: a task aborted while waiting never counts). */
+  get submitted(): number {
+    return this.submittedTotal;
+  }
+
+  /** Tasks waiting in this pool's FIFO for room in Piscina. */
+  get waiting(): number {
+    return this.fifo.length;
+  }
+
+  /** Tasks in Piscina's own queue (handed, not yet on a thread): at most maxHanded - threads once all threads run. */
+  get piscinaQueued(): number {
+    return this.piscina.queueSize;
+  }
+
   /** Ranges formatted at once: one per thread. */
   get parallelism(): number {
     return this.threads;
@@ -108,16 +155,52 @@ export class ScanPool implements RangeRenderer {
   // error is rebuilt, with its class and code, and thrown here.
   private async run<T>(task: object, name: string, what: string, signal?: AbortSignal, transferList?: ArrayBuffer[]): Promise<T> {
     if (this.closed) throw new WorkerError('the scan pool is closed');
+    await this.enter(signal);
+    if (this.closed) { this.leave(); throw new WorkerError('the scan pool is closed'); }
     let reply: T | ErrorReply;
     try {
+      this.submittedTotal++;
       reply = (await this.piscina.run(task, { name, transferList, signal })) as T | ErrorReply;
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);
       const key = (task as { key?: string }).key;
       throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
+    } finally {
+      this.leave();
     }
     if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply) throw errorFromData((reply as ErrorReply).error);
     return reply as T;
+  }
+
+  // A place among the tasks handed to Piscina: now, or once the tasks ahead in the FIFO have one.
+  // Aborted while waiting, the task leaves the FIFO and never reaches Piscina.
+  private enter(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (this.handedNow < this.maxHanded && this.fifo.length === 0) {
+      this.handedNow++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject };
+      if (signal !== undefined) {
+        w.signal = signal;
+        w.onAbort = () => {
+          const i = this.fifo.indexOf(w);
+          if (i >= 0) this.fifo.splice(i, 1);
+          reject(new AbortError(signal.reason));
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      this.fifo.push(w);
+    });
+  }
+
+  // A handed task settled: its place goes to the FIFO's head (or back to the pool).
+  private leave(): void {
+    const next = this.fifo.shift();
+    if (next === undefined) { this.handedNow--; return; }
+    if (next.onAbort !== undefined) next.signal?.removeEventListener('abort', next.onAbort);
+    next.resolve();
   }
 
   /** Share of worker time spent busy since start (0..1). */
@@ -129,6 +212,10 @@ export class ScanPool implements RangeRenderer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.fifo.splice(0)) {
+      if (w.onAbort !== undefined) w.signal?.removeEventListener('abort', w.onAbort);
+      w.reject(new WorkerError('the scan pool is closed'));
+    }
     await this.piscina.destroy();
   }
 }

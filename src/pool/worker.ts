@@ -16,6 +16,7 @@ import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
+import { KERNEL_INPUT_BYTES } from '../format/wasm/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
@@ -24,7 +25,8 @@ import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanR
 // keep the size they grew to, so an object neither regrows them nor leaves them behind as
 // garbage. Safe because a worker runs one task at a time.
 const objectTable = new DigestTable(16384);
-const index = new SeparatorIndex(256 * 1024);
+// As long as the scanner's window (one kernel call's input).
+const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
 const kernel = WasmKernel.load();
 
 /** Run tables start this large (entries); they grow by doubling, charged to the run's budget. */

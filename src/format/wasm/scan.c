@@ -1,10 +1,11 @@
-// The scanner's hot loop in WebAssembly (built by `npm run build:wasm`; the output is committed
-// as scan-wasm.ts). It handles the common line — OK, NODATA or SKIPDATA, all integers short and
+// The scanner's hot loop in WebAssembly (built by `npm run build:wasm`, i.e. scripts/build-wasm.sh;
+// the output is committed as scan-wasm.ts, with this file's SHA-256). It handles the common line — OK, NODATA or SKIPDATA, all integers short and
 // well-formed — and hands every other line back to the JavaScript scanner, which owns the rare
 // cases (headers, malformed lines and their messages, huge numbers, account/region filters).
 //
 // The table it fills has exactly the column layout of src/digest/table.ts (so it is packed and
-// merged the same way) and the same key hash (so its entries merge with any other partial).
+// merged the same way) and the same key hash (so its entries merge with any other partial): both
+// take their numbers from contract.json, through contract.h here and contract.ts there.
 
 #include <wasm_simd128.h>
 
@@ -17,31 +18,27 @@ typedef unsigned long size_t;
 
 extern u8 __heap_base;
 
-// Roles, as in fields.ts.
-enum { R_ACCOUNT = 1, R_IFACE, R_SRC, R_DST, R_ACTION, R_SPORT, R_DPORT, R_PROTO, R_PACKETS, R_BYTES, R_START, R_END, R_STATUS, ROLES };
-
-#define INPUT_BYTES (256 * 1024 + 64)  // + padding for 16-byte loads past the end
-#define INT_STRIDE 6
-#define NUM_STRIDE 7
-#define TWO52 4503599627370496.0
+// Roles, table columns, counter slots, hash constants and the input bound: generated from
+// contract.json, the same numbers the TypeScript side imports from contract.ts.
+#include "contract.h"
 
 // ---- state shared with JavaScript (read and written through exported addresses) ----
-static u8 input[INPUT_BYTES];
-static i32 column_of[ROLES];      // role -> column, or -1
+static u8 input[KERNEL_INPUT_BYTES + KERNEL_INPUT_PADDING];
+static i32 column_of[ROLE_COUNT]; // role -> column, or -1
 static i32 ncols;
 static double window_start, window_end;
 static i32 has_window;
-// counters: lines, blank, records, digested, nodata, skipdata, filtered, bytesRead, packetsSeen, bytesSeen
-static double counters[10];
+static double counters[COUNTER_COUNT];
 
 // ---- the table ----
 static u32 *slots;   // entry index + 1, or 0
 static u32 mask;     // slots - 1
-static i32 *ints;    // per entry: keyoff, keylen, hash, sport, dport, proto
-static double *nums; // per entry: pktLo, pktHi, byteLo, byteHi, start, end, records
+static i32 *ints;    // INT_STRIDE columns per entry (I_KEYOFF ...)
+static double *nums; // NUM_STRIDE columns per entry (N_PKTLO ...)
 static u8 *keys;
 static u32 size, entry_cap, key_used, key_cap;
 static u8 *heap_top;
+static size_t heap_limit; // bytes of linear memory the heap may reach; 0: as far as memory grows
 
 EXPORT(input_ptr) u8 *input_ptr(void) { return input; }
 EXPORT(column_of_ptr) i32 *column_of_ptr(void) { return column_of; }
@@ -52,19 +49,26 @@ EXPORT(table_nums) double *table_nums(void) { return nums; }
 EXPORT(table_keys) u8 *table_keys(void) { return keys; }
 EXPORT(table_key_used) u32 table_key_used(void) { return key_used; }
 
+// Cap the heap at `bytes` of linear memory (0: no cap besides the engine's): a lower limit than
+// the 4 GiB of wasm32, so a test can make the kernel run out of memory and fall back.
+EXPORT(set_memory_limit) void set_memory_limit(u32 bytes) { heap_limit = bytes; }
+
 EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we) {
   ncols = n; has_window = windowed; window_start = ws; window_end = we;
-  for (int i = 0; i < 10; i++) counters[i] = 0;
+  for (int i = 0; i < COUNTER_COUNT; i++) counters[i] = 0;
 }
+
+#define WASM_PAGE 65536
 
 // A bump allocator over linear memory; clear() rewinds it. Returns 0 when memory cannot grow.
 static void *take(size_t bytes) {
   bytes = (bytes + 15) & ~(size_t)15;
   u8 *p = heap_top;
-  size_t need = (size_t)(p + bytes);
-  size_t have = __builtin_wasm_memory_size(0) * 65536;
+  size_t need = (size_t)p + bytes;
+  if (need < (size_t)p || (heap_limit && need > heap_limit)) return 0;
+  size_t have = __builtin_wasm_memory_size(0) * WASM_PAGE;
   if (need > have) {
-    size_t pages = (need - have + 65535) / 65536;
+    size_t pages = (need - have + WASM_PAGE - 1) / WASM_PAGE;
     if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) return 0;
   }
   heap_top = p + bytes;
@@ -94,7 +98,7 @@ static i32 grow_entries(void) {
   copy((u8 *)nn, (u8 *)nums, (size_t)size * NUM_STRIDE * 8);
   u32 m = cap - 1;
   for (u32 e = 0; e < size; e++) {
-    u32 s = (u32)ni[e * INT_STRIDE + 2] & m;
+    u32 s = (u32)ni[e * INT_STRIDE + I_HASH] & m;
     while (ns[s]) s = (s + 1) & m;
     ns[s] = e + 1;
   }
@@ -117,26 +121,26 @@ static inline u32 load32(const u8 *p) { return (u32)p[0] | ((u32)p[1] << 8) | ((
 // table.ts hashField: four bytes per multiply, then the tail with the length.
 static inline i32 hash_field(i32 h, const u8 *b, i32 len) {
   i32 i = 0;
-  for (; i + 4 <= len; i += 4) h = (i32)((u32)(h ^ (i32)load32(b + i)) * 0x01000193u);
+  for (; i + 4 <= len; i += 4) h = (i32)((u32)(h ^ (i32)load32(b + i)) * HASH_FIELD_MUL);
   i32 w = len << 24;
   for (i32 k = 0; i < len; i++, k += 8) w ^= (i32)b[i] << k;
-  return (i32)((u32)(h ^ w) * 0x5bd1e995u);
+  return (i32)((u32)(h ^ w) * HASH_TAIL_MUL);
 }
 
 static inline i32 mix_numbers(i32 h, i32 sp, i32 dp, i32 pr) {
-  h = (i32)((u32)(h ^ sp) * 0x9e3779b1u);
-  h = (i32)((u32)(h ^ dp) * 0x85ebca77u);
-  h = (i32)((u32)(h ^ pr) * 0xc2b2ae3du);
-  return (i32)((u32)h ^ ((u32)h >> 15));
+  h = (i32)((u32)(h ^ sp) * HASH_MIX_SPORT);
+  h = (i32)((u32)(h ^ dp) * HASH_MIX_DPORT);
+  h = (i32)((u32)(h ^ pr) * HASH_MIX_PROTO);
+  return (i32)((u32)h ^ ((u32)h >> HASH_MIX_SHIFT));
 }
 
 static const u8 DASH[1] = { '-' };
 
-// Parse a field as a non-negative integer of at most 15 digits. -1: `-` or absent; -2: anything
+// Parse a field as a non-negative integer of at most MAX_FAST_DIGITS digits. -1: `-` or absent; -2: anything
 // else (not an integer, empty, or too long: the JavaScript scanner then decides).
 static inline double parse_int(const u8 *b, i32 len) {
   if (len == 1 && b[0] == '-') return -1;
-  if (len == 0 || len > 15) return -2;
+  if (len == 0 || len > MAX_FAST_DIGITS) return -2;
   unsigned long long v = 0;
   for (i32 i = 0; i < len; i++) {
     u32 d = (u32)b[i] - '0';
@@ -154,11 +158,16 @@ static inline i32 same_bytes(const u8 *a, const u8 *b, i32 len) {
   return 1;
 }
 
+static inline void count_line(i32 bytes) {
+  counters[C_LINES] += 1; counters[C_RECORDS] += 1; counters[C_BYTES_READ] += bytes;
+}
+
 // Scan complete lines of input[from, to) (to is just past a '\n'). Returns `to` when every line
-// was handled, else the offset of the first line left for JavaScript. Returns -1 when the table
-// cannot grow (out of memory): the caller falls back to JavaScript for the rest of the object.
+// was handled, else the offset of the first line left for JavaScript. Returns -1 - p when the
+// table cannot grow (out of memory) at the line starting at p: nothing of that line is counted or
+// stored, so the caller scans the rest of the object, from p, in JavaScript.
 EXPORT(scan) i32 scan(i32 from, i32 to) {
-  i32 fs[ROLES], fe[ROLES];
+  i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
   i32 starts[64], ends[64];
   i32 p = from;
   const v128_t space = wasm_i8x16_splat(' '), newline = wasm_i8x16_splat('\n');
@@ -180,10 +189,10 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
   found:;
     i32 next = e + 1;
     if (e > p && input[e - 1] == '\r') e--;
-    if (e == p) { counters[1] += 1; p = next; continue; } // blank
+    if (e == p) { counters[C_BLANK] += 1; p = next; continue; } // blank
     starts[n] = s; ends[n] = e; n++;
     if (n != ncols) return p;
-    for (i32 r = 1; r < ROLES; r++) {
+    for (i32 r = 1; r < ROLE_COUNT; r++) {
       i32 c = column_of[r];
       if (c >= 0) { fs[r] = starts[c]; fe[r] = ends[c]; } else { fs[r] = -1; fe[r] = -1; }
     }
@@ -200,27 +209,26 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
     double end = fs[R_END] >= 0 ? parse_int(input + fs[R_END], fe[R_END] - fs[R_END]) : -1;
     if (end == -2) return p;
     if (nodata) {
-      counters[0] += 1; counters[2] += 1; counters[7] += e - p + 1;
-      if (has_window && (end < 0 || end < window_start || end >= window_end)) counters[6] += 1;
-      else counters[nodata == 1 ? 4 : 5] += 1;
+      count_line(e - p + 1);
+      if (has_window && (end < 0 || end < window_start || end >= window_end)) counters[C_FILTERED] += 1;
+      else counters[nodata == 1 ? C_NODATA : C_SKIPDATA] += 1;
       p = next;
       continue;
     }
-    double sp = fs[R_SPORT] >= 0 ? parse_int(input + fs[R_SPORT], fe[R_SPORT] - fs[R_SPORT]) : -1;
-    double dp = fs[R_DPORT] >= 0 ? parse_int(input + fs[R_DPORT], fe[R_DPORT] - fs[R_DPORT]) : -1;
-    double pr = fs[R_PROTO] >= 0 ? parse_int(input + fs[R_PROTO], fe[R_PROTO] - fs[R_PROTO]) : -1;
+    double sp = fs[R_SRCPORT] >= 0 ? parse_int(input + fs[R_SRCPORT], fe[R_SRCPORT] - fs[R_SRCPORT]) : -1;
+    double dp = fs[R_DSTPORT] >= 0 ? parse_int(input + fs[R_DSTPORT], fe[R_DSTPORT] - fs[R_DSTPORT]) : -1;
+    double pr = fs[R_PROTOCOL] >= 0 ? parse_int(input + fs[R_PROTOCOL], fe[R_PROTOCOL] - fs[R_PROTOCOL]) : -1;
     double st = fs[R_START] >= 0 ? parse_int(input + fs[R_START], fe[R_START] - fs[R_START]) : -1;
     double pk = fs[R_PACKETS] >= 0 ? parse_int(input + fs[R_PACKETS], fe[R_PACKETS] - fs[R_PACKETS]) : -1;
     double by = fs[R_BYTES] >= 0 ? parse_int(input + fs[R_BYTES], fe[R_BYTES] - fs[R_BYTES]) : -1;
-    if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > 65535 || dp > 65535 || pr > 255) return p;
+    if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > MAX_PORT || dp > MAX_PORT || pr > MAX_PROTOCOL) return p;
 
-    counters[0] += 1; counters[2] += 1; counters[7] += e - p + 1;
-    if (has_window && (end < 0 || end < window_start || end >= window_end)) { counters[6] += 1; p = next; continue; }
+    if (has_window && (end < 0 || end < window_start || end >= window_end)) { count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue; }
 
     i32 isp = (i32)sp, idp = (i32)dp, ipr = (i32)pr;
     if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
 
-    i32 h = (i32)0x811c9dc5;
+    i32 h = (i32)HASH_SEED;
     i32 klen = 4;
     for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
       if (fs[r] < 0) { h = hash_field(h, DASH, 1); klen += 1; }
@@ -235,8 +243,8 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
       u32 sv = slots[slot];
       if (!sv) break;
       i32 *row = ints + (sv - 1) * INT_STRIDE;
-      if (row[2] == hash && row[1] == klen && row[3] == isp && row[4] == idp && row[5] == ipr) {
-        const u8 *k = keys + row[0];
+      if (row[I_HASH] == hash && row[I_KEYLEN] == klen && row[I_SPORT] == isp && row[I_DPORT] == idp && row[I_PROTO] == ipr) {
+        const u8 *k = keys + row[I_KEYOFF];
         i32 same = 1;
         for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
           if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
@@ -250,7 +258,13 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
       slot = (slot + 1) & mask;
     }
     if (entry < 0) {
-      if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1;
+      // Room first, so that running out of memory leaves the table as it was.
+      if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1 - p;
+      if ((size + 1) * 2 > mask) {
+        if (!grow_entries()) return -1 - p;
+        slot = (u32)hash & mask;
+        while (slots[slot]) slot = (slot + 1) & mask;
+      }
       u8 *k = keys + key_used;
       for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
         if (r > R_ACCOUNT) *k++ = 0;
@@ -261,20 +275,20 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
       }
       entry = (i32)size++;
       i32 *row = ints + entry * INT_STRIDE;
-      row[0] = (i32)key_used; row[1] = klen; row[2] = hash; row[3] = isp; row[4] = idp; row[5] = ipr;
+      row[I_KEYOFF] = (i32)key_used; row[I_KEYLEN] = klen; row[I_HASH] = hash; row[I_SPORT] = isp; row[I_DPORT] = idp; row[I_PROTO] = ipr;
       key_used += (u32)klen;
       double *v = nums + entry * NUM_STRIDE;
-      v[0] = 0; v[1] = 0; v[2] = 0; v[3] = 0; v[4] = __builtin_inf(); v[5] = -__builtin_inf(); v[6] = 0;
+      v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0; v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
       slots[slot] = (u32)entry + 1;
-      if (size * 2 > mask) { if (!grow_entries()) return -1; }
     }
+    count_line(e - p + 1);
     double *v = nums + entry * NUM_STRIDE;
-    if (pk >= 0) { counters[8] = 1; double lo = v[0] + pk; if (lo >= TWO52) { v[1] += 1; lo -= TWO52; } v[0] = lo; }
-    if (by >= 0) { counters[9] = 1; double lo = v[2] + by; if (lo >= TWO52) { v[3] += 1; lo -= TWO52; } v[2] = lo; }
-    if (st >= 0 && st < v[4]) v[4] = st;
-    if (end >= 0 && end > v[5]) v[5] = end;
-    v[6] += 1;
-    counters[3] += 1;
+    if (pk >= 0) { counters[C_PACKETS_SEEN] = 1; double lo = v[N_PKTLO] + pk; if (lo >= TWO52) { v[N_PKTHI] += 1; lo -= TWO52; } v[N_PKTLO] = lo; }
+    if (by >= 0) { counters[C_BYTES_SEEN] = 1; double lo = v[N_BYTELO] + by; if (lo >= TWO52) { v[N_BYTEHI] += 1; lo -= TWO52; } v[N_BYTELO] = lo; }
+    if (st >= 0 && st < v[N_START]) v[N_START] = st;
+    if (end >= 0 && end > v[N_END]) v[N_END] = end;
+    v[N_RECORDS] += 1;
+    counters[C_DIGESTED] += 1;
     p = next;
   }
   return to;

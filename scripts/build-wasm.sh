@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build the WebAssembly scan kernel (src/format/wasm/scan.c) into src/format/wasm/scan-wasm.ts.
+#
+# The toolchain is pinned, so the committed kernel is reproducible byte for byte: Debian's
+# clang-14 and lld-14, version 14.0.6 (Debian 12 "bookworm"). Install them with
+#   apt-get install -y clang-14 lld-14
+# Steps: regenerate the contract (contract.h, contract.ts) from contract.json, compile, then embed
+# the module as base64 with the SHA-256 of its sources (test/kernel-build.test.ts checks those).
+#   scripts/build-wasm.sh                    build
+#   scripts/build-wasm.sh --check-toolchain  exit 0 if the pinned toolchain is installed, else 1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLANG=clang-14
+WASM_LD=/usr/bin/wasm-ld-14
+CLANG_VERSION="Debian clang version 14.0.6"
+LLD_VERSION="Debian LLD 14.0.6"
+
+fail() { echo "build-wasm: $*" >&2; exit 1; }
+command -v "$CLANG" >/dev/null 2>&1 || fail "$CLANG not found; install the pinned toolchain: apt-get install -y clang-14 lld-14"
+[ -x "$WASM_LD" ] || fail "$WASM_LD not found; install the pinned toolchain: apt-get install -y clang-14 lld-14"
+got=$("$CLANG" --version | head -n 1)
+[ "$got" = "$CLANG_VERSION" ] || fail "need '$CLANG_VERSION' (the committed kernel's compiler), found '$got'"
+got=$("$WASM_LD" --version | head -n 1)
+[ "$got" = "$LLD_VERSION" ] || fail "need '$LLD_VERSION' (the committed kernel's linker), found '$got'"
+[ "${1:-}" = "--check-toolchain" ] && exit 0
+[ $# -eq 0 ] || fail "unknown argument '$1' (usage: scripts/build-wasm.sh [--check-toolchain])"
+
+node --import tsx scripts/gen-kernel-contract.ts
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$CLANG" --target=wasm32 -O3 -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
+  -o "$out/scan.wasm" src/format/wasm/scan.c
+node --import tsx scripts/embed-kernel.ts "$out/scan.wasm" "$CLANG_VERSION, $LLD_VERSION"

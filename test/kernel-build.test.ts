@@ -1,0 +1,43 @@
+// The committed kernel (scan-wasm.ts) records the SHA-256 of the sources it was built from; they
+// must be the committed sources, so an edit of scan.c or contract.h without a rebuild
+// (scripts/build-wasm.sh) fails here, on machines without clang too.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { KERNEL_SOURCES, kernelSourceHashes, renderEmbedded } from '../scripts/embed-kernel.js';
+import { SCAN_WASM_BASE64, SCAN_WASM_SOURCES } from '../src/format/wasm/scan-wasm.js';
+
+// The ES2022 lib does not type WebAssembly; Node has it.
+declare const WebAssembly: { Module: { new (bytes: Uint8Array): object; exports(m: object): Array<{ name: string }> } };
+
+const root = new URL('..', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'fd-kernel-build-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+it('scan-wasm.ts was built from the committed scan.c and contract.h', () => {
+  expect(Object.keys(SCAN_WASM_SOURCES).sort()).toEqual([...KERNEL_SOURCES].sort());
+  expect(SCAN_WASM_SOURCES).toEqual(kernelSourceHashes(root));
+});
+
+it('an edit of a kernel source changes its recorded hash', () => {
+  cpSync(join(root, 'src/format/wasm'), join(scratch, 'src/format/wasm'), { recursive: true });
+  expect(kernelSourceHashes(scratch)).toEqual(SCAN_WASM_SOURCES);
+  const c = join(scratch, 'src/format/wasm/scan.c');
+  writeFileSync(c, `${readFileSync(c, 'utf8')}\n`);
+  const now = kernelSourceHashes(scratch);
+  expect(now['src/format/wasm/scan.c']).not.toBe(SCAN_WASM_SOURCES['src/format/wasm/scan.c']);
+  expect(now['src/format/wasm/contract.h']).toBe(SCAN_WASM_SOURCES['src/format/wasm/contract.h']);
+});
+
+it('the embedded module is a valid WebAssembly module with the exports the wrapper calls', () => {
+  const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
+  expect(names).toEqual(['clear', 'column_of_ptr', 'configure', 'counters_ptr', 'input_ptr', 'memory', 'scan', 'set_memory_limit',
+    'table_ints', 'table_key_used', 'table_keys', 'table_nums', 'table_size']);
+  // The file is exactly what the embedder writes for these bytes and hashes (no hand edit).
+  const text = readFileSync(join(root, 'src/format/wasm/scan-wasm.ts'), 'utf8');
+  const toolchain = /\(([^)]*)\)\. Do not edit\./.exec(text)?.[1] ?? '';
+  expect(toolchain).toBe('Debian clang version 14.0.6, Debian LLD 14.0.6');
+  expect(text).toBe(renderEmbedded(bytes, toolchain, SCAN_WASM_SOURCES));
+});
