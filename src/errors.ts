@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'FD_ERR_CONFIG'
   | 'FD_ERR_QUEUE_FULL'
   | 'FD_ERR_MEMORY_LIMIT'
-  | 'FD_ERR_PARTIAL';
+  | 'FD_ERR_PARTIAL'
+  | 'FD_ERR_OUTPUT';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -146,6 +147,13 @@ export class PartialFormatError extends FlowdigestError {
   }
 }
 
+/** An output (`-o PATH`) cannot be written: its directory is missing or read-only, or a write failed (ENOSPC). `key` is the path as given. */
+export class OutputError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_OUTPUT', message, context, options);
+  }
+}
+
 /**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
@@ -200,4 +208,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
   FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
+  FD_ERR_OUTPUT: OutputError,
 };

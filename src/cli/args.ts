@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
 import { parseRfc3339 } from '../util/time.js';
+import { checkOutputPath } from './output-check.js';
 
 /** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
 export class UsageError extends Error {
@@ -22,10 +23,14 @@ export interface Parsed<T extends Options> {
   positionals: string[];
 }
 
-/** parseArgs, with unknown options turned into a UsageError that suggests the nearest one. */
+/**
+ * parseArgs, with unknown options turned into a UsageError that suggests the nearest one; an
+ * `--output` path is checked at once (see {@link checkOutputPath}).
+ */
 export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
+  let parsed: Parsed<T>;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
   } catch (err) {
     const msg = (err as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);
@@ -35,6 +40,11 @@ export function parse<T extends Options>(command: string, argv: string[], option
     }
     throw new UsageError(msg.replace(/\. To specify a positional.*$/s, ''), command);
   }
+  // Every command's `--output` is checked here, before it reads anything: a missing or
+  // read-only directory fails at once, naming the path as given, not after the whole run.
+  const output = (parsed.values as { output?: unknown }).output;
+  if ('output' in options && typeof output === 'string' && !(parsed.values as { help?: boolean }).help) checkOutputPath(output);
+  return parsed;
 }
 
 /** ` (did you mean --x?)` when a candidate is close enough, else ''. */

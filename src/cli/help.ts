@@ -58,7 +58,8 @@ Options:
                            for flowdigest merge); dot or svg draw the digest as a graph
                            (see flowdigest dot --help)                 [default: text]
   -w, --workers N          Worker threads                  [default: available cores]
-      --start TIME         Keep records whose end >= TIME (RFC 3339)
+      --start TIME         Keep records whose end >= TIME (RFC 3339, with seconds
+                           and an offset: 2026-01-15T16:00:00Z)
       --end TIME           Keep records whose end <  TIME (RFC 3339)
       --account A,B        Keep these account IDs (by AWS key path, else by record)
       --region R,S         Keep these regions (by AWS key path, else by record)
@@ -117,12 +118,15 @@ Usage:
 
 Merges text, NDJSON or binary partial digests (gzip allowed) into exactly the
 digest of the union of their inputs. NDJSON and partials keep record counts and
-sum the stats; a text digest counts each row as one record.
+sum the stats; a text digest counts each row as one record. A malformed row of a
+text digest (e.g. start after end) is skipped and counted in the summary with its
+file:line, as dot and diff do; an NDJSON row that does not parse fails the merge.
 
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                       s3://BUCKET/KEY uploads, leaving no object if the run fails
   -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
+      --strict        Fail on the first malformed row instead of skipping it
   -q, --quiet         No summary on stderr
   -h, --help          This help
       --endpoint URL  S3-compatible endpoint for an s3:// output (see digest --help)
