@@ -97,14 +97,27 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
   }
   // A new scanner per block of whole lines; each continues the layout and line numbers.
   let pending: Buffer[] = [], size = 0;
-  for await (const chunk of stream) {
-    pending.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  // After a line too long for any block was cut (and counted malformed), its rest up to and
+  // including its newline is dropped, counted in bytes, and never held.
+  let dropping = false;
+  for await (const data of stream) {
+    let chunk = data as Buffer;
+    if (dropping) {
+      const nl = chunk.indexOf(10);
+      stats.bytesRead += nl < 0 ? chunk.length : nl;
+      if (nl < 0) continue;
+      dropping = false;
+      chunk = chunk.subarray(nl + 1);
+    }
+    pending.push(chunk);
+    size += chunk.length;
     if (size < BLOCK_BYTES) continue;
     const all = Buffer.concat(pending);
     // A line with no end in 4 blocks is far beyond the scanner's line limit: let it count it as malformed.
-    const cut = size >= 4 * BLOCK_BYTES ? size : all.lastIndexOf(10) + 1;
+    const nl = all.lastIndexOf(10) + 1;
+    const cut = nl === 0 && size >= 4 * BLOCK_BYTES ? size : nl;
     if (cut === 0) { pending = [all]; continue; }
+    if (cut === size && nl === 0) dropping = true;
     const s = scanner();
     s.scanner.push(all.subarray(0, cut));
     finish(s);
