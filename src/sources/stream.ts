@@ -40,7 +40,7 @@ export class StreamSource implements ObjectSource {
     let parts: Uint8Array[] = [];
     let blockBytes = 0, blockFirstLine = 0, blockElided = 0;
     /** Complete lines so far; bytes of the current line (kept or dropped); dropping its rest. */
-    let lineNo = 0, lineLen = 0, dropping = false;
+    let lineNo = 0, lineLen = 0, dropping = false, droppedCr = false;
     /** The field order, once the first non-blank line is known (undefined: still looking). */
     let fields: string[] | undefined;
     let first: Uint8Array[] | null = [];
@@ -80,8 +80,11 @@ export class StreamSource implements ObjectSource {
         while (p < len) {
           if (dropping) {
             const nl = chunk.indexOf(NL, p);
-            if (nl < 0) { blockElided += len - p; p = from = len; break; }
+            if (nl < 0) { blockElided += len - p; droppedCr = chunk[len - 1] === CR; p = from = len; break; }
             blockElided += nl - p;
+            // A CR before the newline is not a byte of the line (as the scanner counts it).
+            if (nl > p ? chunk[nl - 1] === CR : droppedCr) blockElided--;
+            droppedCr = false;
             p = from = nl;
             dropping = false;
             lineLen = 0;
