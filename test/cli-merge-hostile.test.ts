@@ -64,3 +64,19 @@ it('diff reports the malformed rows it skipped, as dot does', async () => {
   expect(d.stderr).toContain(`(PREVIOUS 1 rows, ${note}, NEXT 1, ${note})`);
   expect(g.stderr).toContain(note);
 });
+
+it('an NDJSON line of raw invalid UTF-8, or over the line limit, fails merge and dot naming file:line', async () => {
+  const good = row('"packets":1,"bytes":1,');
+  const cases: [string, Buffer, string][] = [
+    ['raw.ndjson', Buffer.concat([Buffer.from(`${good}\n`), Buffer.from(good.replace('10.0.0.1', '10.0.0.\xff'), 'latin1'), Buffer.from('\n')]), ':2: not valid UTF-8'],
+    ['long.ndjson', Buffer.from(`${good}\n${good}\n${good.replace('"eni-1"', `"eni-${'1'.repeat(2 << 20)}"`)}\n`), ':3: line longer than 1048576 bytes'],
+  ];
+  for (const [name, body, why] of cases) {
+    const file = join(dir, name);
+    writeFileSync(file, body);
+    const [m, d] = await Promise.all([runCli(['merge', file, '-q']), runCli(['dot', file, '-q'])]);
+    expect([m.code, d.code]).toEqual([1, 1]);
+    expect(m.stderr).toContain(`${file}${why}`);
+    expect(d.stderr).toContain(`${file}${why}`);
+  }
+});

@@ -3,13 +3,14 @@
  * scanner; NDJSON rows keep their record counts and the stats line is summed; a binary partial
  * is decoded whole (see partial.ts).
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { inflateIfGzip, peek } from '../sources/gunzip.js';
-import split2 from 'split2';
 import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
-import { Scanner } from '../format/scanner.js';
+import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
+import { forEachLine } from '../util/lines.js';
 import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './digest.js';
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
@@ -54,11 +55,20 @@ async function readText(stream: Readable, name: string, digest: Digest, strict: 
 }
 
 async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
-  let line = 0;
-  for await (const text of stream.pipe(split2()) as AsyncIterable<string>) {
-    line++;
-    readNdjsonLine(text, { key: name, line }, digest.table, digest.stats);
-  }
+  await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
+    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats);
+  });
+}
+
+/**
+ * The text of a digest line (NDJSON; DOT for dot and diff). A line over the line limit, or not
+ * valid UTF-8 (whose bytes a string would silently turn into U+FFFD), is not a digest row:
+ * DigestParseError naming file:line.
+ */
+export function digestLineText(bytes: Buffer | null, at: { key: string; line: number }): string {
+  if (bytes === null) throw new DigestParseError(`line longer than ${MAX_LINE_BYTES} bytes`, at);
+  if (!isUtf8(bytes)) throw new DigestParseError('not valid UTF-8', at);
+  return bytes.toString('utf8');
 }
 
 /**

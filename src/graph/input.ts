@@ -5,13 +5,13 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import split2 from 'split2';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
-import { readNdjsonLine } from '../digest/read.js';
+import { digestLineText, readNdjsonLine } from '../digest/read.js';
 import { DigestTable } from '../digest/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
-import { Scanner } from '../format/scanner.js';
+import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
+import { forEachLine } from '../util/lines.js';
 import { inflateIfGzip, peek } from '../sources/gunzip.js';
 import { readDotLine } from './read-dot.js';
 
@@ -132,11 +132,12 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
 }
 
 async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot', sink: BlockSink, stats: DigestStats): Promise<void> {
-  let line = 0, inBlock = 0;
+  let inBlock = 0;
   let table = sink.table();
-  for await (const text of stream.pipe(split2('\n')) as AsyncIterable<string>) {
-    line++;
+  // Lines as bytes, bounded by the scanner's line limit (split2 re-splits a long line per chunk).
+  await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
     const at = { key: name, line };
+    const text = digestLineText(bytes, at);
     if (format === 'ndjson') {
       readNdjsonLine(text, at, table, stats);
     } else {
@@ -152,6 +153,6 @@ async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot
       table = sink.table();
       inBlock = 0;
     }
-  }
+  });
   sink.flush?.(table);
 }
