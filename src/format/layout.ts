@@ -42,11 +42,17 @@ export const HEADER_REQUIRED_FIELDS = ['srcaddr', 'dstaddr'] as const;
  * the wrong layout, every record would be malformed or, worse, digested into wrong rows.
  */
 export function parseHeader(line: string, key = 'input', lineNo = 1): Layout | null {
-  const tokens = line.split(' ');
-  if (tokens.length === 0 || !tokens.every((t) => HEADER_TOKEN.test(t))) return null;
+  const tokens = headerTokens(line);
+  if (tokens === null) return null;
   const problem = headerProblem(tokens);
   if (problem !== null) throw new FormatError(`${key}:${lineNo}: looks like a header but ${problem.reason}`, { key, line: lineNo, field: problem.field });
   return layoutFromFields(tokens);
+}
+
+/** The tokens of a line that looks like a header (every one a lowercase field-like name), else null. */
+export function headerTokens(line: string): string[] | null {
+  const tokens = line.split(' ');
+  return tokens.every((t) => HEADER_TOKEN.test(t)) ? tokens : null;
 }
 
 /** What is wrong with a header's field names, or null when it is a valid header. */

@@ -8,7 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { V2_FIELDS } from '../format/fields.js';
-import { headerProblem } from '../format/layout.js';
+import { headerProblem, headerTokens } from '../format/layout.js';
 import { MAX_LINE_BYTES } from '../format/scanner.js';
 import { inflateIfGzip } from './gunzip.js';
 import type { ListContext, ObjectRef, ObjectSource } from './source.js';
@@ -133,7 +133,6 @@ export class StreamSource implements ObjectSource {
  * only looks like one is left to the first block's scanner, which fails it with a FormatError.
  */
 function headerFields(line: string): string[] | undefined {
-  const tokens = line.split(' ');
-  if (!tokens.every((t) => /^[a-z][a-z0-9-]*$/.test(t))) return undefined;
-  return headerProblem(tokens) === null ? tokens : undefined;
+  const tokens = headerTokens(line);
+  return tokens !== null && headerProblem(tokens) === null ? tokens : undefined;
 }
