@@ -39,14 +39,18 @@ async function run(mb: number): Promise<{ seconds: number; rssMB: number | null;
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
     child.stdin.on('error', () => { /* the child was stopped: it no longer reads */ });
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeout * 1000);
-    const done = new Promise<void>((resolve) => child.on('close', () => resolve()));
     // The line is written in 1 MiB pieces as the child takes them: the bench holds none of it.
     const piece = Buffer.alloc(1 << 20, 'A');
-    const write = (b: Buffer | string) => new Promise<void>((resolve) => { if (child.stdin.write(b)) resolve(); else child.stdin.once('drain', resolve); });
+    let closed = false;
+    const gone = new Promise<void>((resolve) => child.on('close', () => { closed = true; resolve(); }));
+    // Resolves on drain, or when the child is gone (stopped: no drain will come).
+    const write = (b: Buffer | string): Promise<void> => (closed || child.stdin.write(b)
+      ? Promise.resolve()
+      : Promise.race([new Promise<void>((resolve) => child.stdin.once('drain', () => resolve())), gone]));
     await write(RECORD);
-    for (let left = mb * 1e6; left > 0 && !timedOut; left -= piece.length) await write(left >= piece.length ? piece : piece.subarray(0, left));
+    for (let left = mb * 1e6; left > 0 && !timedOut && !closed; left -= piece.length) await write(left >= piece.length ? piece : piece.subarray(0, left));
     if (!timedOut) { await write(`\n${RECORD}`); child.stdin.end(); }
-    await done;
+    await gone;
     clearTimeout(timer);
     const seconds = (performance.now() - t0) / 1000;
     const rss = timedOut ? null : Number(await readFile(rssFile, 'utf8')) / 1024;
