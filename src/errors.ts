@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'FD_ERR_AUDIT_SPOOL_FULL'
   | 'FD_ERR_AUDIT_SPOOL'
   | 'FD_ERR_AUDIT_SINK'
-  | 'FD_ERR_KERNEL';
+  | 'FD_ERR_KERNEL'
+  | 'FD_ERR_OUTPUT';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -180,6 +181,13 @@ export class AuditSinkError extends FlowdigestError {
   }
 }
 
+/** An output (`-o PATH`) cannot be written: its directory is missing or read-only, or a write failed (ENOSPC). `key` is the path as given. */
+export class OutputError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_OUTPUT', message, context, options);
+  }
+}
+
 /**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
@@ -238,4 +246,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_AUDIT_SPOOL: AuditSpoolError,
   FD_ERR_AUDIT_SINK: AuditSinkError,
   FD_ERR_KERNEL: KernelError,
+  FD_ERR_OUTPUT: OutputError,
 };

@@ -4,6 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest, distance } from 'fastest-levenshtein';
+import { parseRfc3339 } from '../util/time.js';
+import { checkOutputPath } from './output-check.js';
 
 /** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
 export class UsageError extends Error {
@@ -21,10 +23,14 @@ export interface Parsed<T extends Options> {
   positionals: string[];
 }
 
-/** parseArgs, with unknown options turned into a UsageError that suggests the nearest one. */
+/**
+ * parseArgs, with unknown options turned into a UsageError that suggests the nearest one; an
+ * `--output` path is checked at once (see {@link checkOutputPath}).
+ */
 export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
+  let parsed: Parsed<T>;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
   } catch (err) {
     const msg = (err as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);
@@ -34,6 +40,11 @@ export function parse<T extends Options>(command: string, argv: string[], option
     }
     throw new UsageError(msg.replace(/\. To specify a positional.*$/s, ''), command);
   }
+  // Every command's `--output` is checked here, before it reads anything: a missing or
+  // read-only directory fails at once, naming the path as given, not after the whole run.
+  const output = (parsed.values as { output?: unknown }).output;
+  if ('output' in options && typeof output === 'string' && !(parsed.values as { help?: boolean }).help) checkOutputPath(output);
+  return parsed;
 }
 
 /** ` (did you mean --x?)` when a candidate is close enough, else ''. */
@@ -43,16 +54,13 @@ export function suggest(input: string, candidates: readonly string[]): string {
   return distance(input, best) <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean ${best}?)` : '';
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** An RFC 3339 timestamp, e.g. 2026-01-15T16:20:00Z. */
+/** An RFC 3339 timestamp with seconds and an offset, e.g. 2026-01-15T16:20:00Z (the service's parser). */
 export function parseTime(option: string, value: string, command?: string): Date {
-  const m = RFC3339.exec(value);
-  const d = m ? new Date(value.replace(' ', 'T')) : null;
-  if (!m || d === null || Number.isNaN(d.getTime()) || +m[2] > 12 || +m[3] > 31 || +m[4] > 23 || +m[5] > 59) {
-    throw new UsageError(`${option} '${value}' is not an RFC 3339 time (e.g. 2026-01-15T16:20:00Z)`, command);
+  const ms = parseRfc3339(value);
+  if (ms === undefined) {
+    throw new UsageError(`${option} '${value}' is not an RFC 3339 time: a real date and time with seconds and an offset (e.g. 2026-01-15T16:20:00Z)`, command);
   }
-  return d;
+  return new Date(ms);
 }
 
 /** A comma-separated list with no empty items. */

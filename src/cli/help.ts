@@ -36,7 +36,10 @@ INPUT is a file, a directory (walked for *.log.gz, *.log and *.gz), an S3 URL
 s3://BUCKET[/PREFIX], or - for stdin (the default when no INPUT is given and
 stdin is not a terminal). gzip is detected by its magic bytes. Each object may
 start with a header line naming its fields (custom formats, versions 2-8, in any
-order); without one, the default version 2 order holds.
+order); without one, the default version 2 order holds. A first line of lowercase
+words that names an unknown field, a field twice, or lacks srcaddr and dstaddr
+fails the object. A FIFO (<(zcat a.gz)) is read as a stream; in a directory,
+links are followed, each directory once, and broken links are passed over.
 
 In S3, PREFIX is what comes before AWSLogs/ (or a narrower prefix inside it).
 Objects must carry AWS delivery names, in the default or Hive layout, with or
@@ -48,7 +51,9 @@ before --start to 10 min after --end (a file stamped T holds records ending in
 AWS SDK's default chain (env, ~/.aws, SSO, instance or container roles).
 
 Only records with log-status OK are digested. NODATA and SKIPDATA records are
-counted; malformed records are counted and the first few shown as file:line.
+counted; malformed records are counted and the first few shown as file:line:
+among them lines over 1 MiB (skipped without being held), lines that are not
+valid UTF-8, and records whose start is after their end.
 
 Options:
   -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz);
@@ -58,7 +63,8 @@ Options:
                            for flowdigest merge); dot or svg draw the digest as a graph
                            (see flowdigest dot --help)                 [default: text]
   -w, --workers N          Worker threads                  [default: available cores]
-      --start TIME         Keep records whose end >= TIME (RFC 3339)
+      --start TIME         Keep records whose end >= TIME (RFC 3339, with seconds
+                           and an offset: 2026-01-15T16:00:00Z)
       --end TIME           Keep records whose end <  TIME (RFC 3339)
       --account A,B        Keep these account IDs (by AWS key path, else by record)
       --region R,S         Keep these regions (by AWS key path, else by record)
@@ -117,12 +123,15 @@ Usage:
 
 Merges text, NDJSON or binary partial digests (gzip allowed) into exactly the
 digest of the union of their inputs. NDJSON and partials keep record counts and
-sum the stats; a text digest counts each row as one record.
+sum the stats; a text digest counts each row as one record. A malformed row of a
+text digest (e.g. start after end) is skipped and counted in the summary with its
+file:line, as dot and diff do; an NDJSON row that does not parse fails the merge.
 
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                       s3://BUCKET/KEY uploads, leaving no object if the run fails
   -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
+      --strict        Fail on the first malformed row instead of skipping it
   -q, --quiet         No summary on stderr
   -h, --help          This help
       --endpoint URL  S3-compatible endpoint for an s3:// output (see digest --help)

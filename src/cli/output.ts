@@ -11,7 +11,8 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { FlowdigestError, OutputError } from '../errors.js';
+import { checkOutputPath, describeWriteError } from './output-check.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
 import { isS3Url } from '../sources/s3/url.js';
@@ -27,27 +28,40 @@ export async function withOutput(path: string | undefined, write: (out: Writable
     await uploadToS3(path, write, { ...options.s3, signal: options.signal });
     return;
   }
+  // Checked again here (the CLI checks before reading anything): the directory may have gone since.
+  checkOutputPath(path);
   // Devices and pipes (/dev/null, /dev/stdout, a FIFO) are written in place: renaming a
   // temporary file over them would replace the device with a regular file.
   const existing = await stat(path).catch(() => null);
-  if (existing?.isDirectory()) throw new InputError(`${path}: is a directory`, { key: path });
   if (existing !== null && !existing.isFile()) {
     const device = createWriteStream(path);
-    await once(device, 'open');
-    await writeTo(device, path.endsWith('.gz'), write);
+    try {
+      await once(device, 'open');
+      await writeTo(device, path.endsWith('.gz'), write);
+    } catch (err) {
+      device.destroy();
+      throw namedWriteError(err, path);
+    }
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const file = createWriteStream(tmp);
-  await once(file, 'open');
   try {
+    await once(file, 'open');
     await writeTo(file, path.endsWith('.gz'), write);
     await rename(tmp, path);
   } catch (err) {
     file.destroy();
     await rm(tmp, { force: true });
-    throw err;
+    throw namedWriteError(err, path);
   }
+}
+
+/** A system error of writing (ENOSPC, EIO, ...) as an OutputError naming the path the user gave; others unchanged. */
+function namedWriteError(err: unknown, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (err instanceof FlowdigestError || typeof code !== 'string' || !('syscall' in (err as object)) || code === 'EPIPE') return err;
+  return new OutputError(`${path}: cannot write: ${describeWriteError(err)}`, { key: path }, { cause: err });
 }
 
 /** Run `write` into `file` (through gzip when asked) and wait until every byte is flushed. */

@@ -3,27 +3,38 @@
  * scanner; NDJSON rows keep their record counts and the stats line is summed; a binary partial
  * is decoded whole (see partial.ts).
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { inflateIfGzip, peek } from '../sources/gunzip.js';
-import split2 from 'split2';
 import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
-import { Scanner } from '../format/scanner.js';
-import { addStats, Digest, emptyStats, type DigestStats } from './digest.js';
+import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
+import { forEachLine } from '../util/lines.js';
+import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './digest.js';
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
+import { parseJsonExact } from '../util/json.js';
 import { type DigestTable, hashKey, type TableView, TWO52 } from './table.js';
 
+/** Options of {@link readDigest}. */
+export interface ReadDigestOptions {
+  /**
+   * Fail on the first malformed row of a text digest; false counts and skips it (with samples
+   * in the stats). NDJSON rows that do not parse always fail. @default true
+   */
+  strict?: boolean;
+}
+
 /** Read a text, NDJSON or binary partial digest (optionally gzip) from a path or stream. */
-export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest'): Promise<Digest> {
+export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest', options: ReadDigestOptions = {}): Promise<Digest> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
   const digest = new Digest();
   try {
     const body = await sniff(stream);
     if (body.kind === 'partial') return await readPartial(body.stream, name);
     if (body.kind === 'ndjson') await readNdjson(body.stream, name, digest);
-    else await readText(body.stream, name, digest);
+    else await readText(body.stream, name, digest, options.strict ?? true);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
     if ((err as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' || (err as Error).message === 'unexpected end of file') {
@@ -34,8 +45,8 @@ export async function readDigest(input: string | Readable, name = typeof input =
   return digest;
 }
 
-async function readText(stream: Readable, name: string, digest: Digest): Promise<void> {
-  const scanner = new Scanner(digest.table, { key: name, strict: true, maxSamples: 0, filter: {} });
+async function readText(stream: Readable, name: string, digest: Digest, strict: boolean): Promise<void> {
+  const scanner = new Scanner(digest.table, { key: name, strict, maxSamples: MAX_SAMPLES, filter: {} });
   for await (const chunk of stream) scanner.push(chunk as Buffer);
   scanner.end();
   const c = scanner.counters;
@@ -44,14 +55,28 @@ async function readText(stream: Readable, name: string, digest: Digest): Promise
 }
 
 async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
-  let line = 0;
-  for await (const text of stream.pipe(split2()) as AsyncIterable<string>) {
-    line++;
-    readNdjsonLine(text, { key: name, line }, digest.table, digest.stats);
-  }
+  await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
+    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats);
+  });
 }
 
-/** Add one NDJSON digest line to `table` (a row) or `stats` (the stats line). Throws {@link DigestParseError}. */
+/**
+ * The text of a digest line (NDJSON; DOT for dot and diff). A line over the line limit, or not
+ * valid UTF-8 (whose bytes a string would silently turn into U+FFFD), is not a digest row:
+ * DigestParseError naming file:line.
+ */
+export function digestLineText(bytes: Buffer | null, at: { key: string; line: number }): string {
+  if (bytes === null) throw new DigestParseError(`line longer than ${MAX_LINE_BYTES} bytes`, at);
+  if (!isUtf8(bytes)) throw new DigestParseError('not valid UTF-8', at);
+  return bytes.toString('utf8');
+}
+
+/**
+ * Add one NDJSON digest line to `table` (a row) or `stats` (the stats line). Throws {@link DigestParseError}.
+ * The line is read as JSON reads it (any whitespace, a repeated key keeps its last value); only
+ * when packets or bytes are beyond 2^53 - 1, which JSON.parse would round, is it parsed again by
+ * the exact parser, which keeps every digit.
+ */
 export function readNdjsonLine(text: string, at: { key: string; line: number }, table: DigestTable, stats: DigestStats): void {
   if (text.trim() === '') return;
   let obj: Record<string, unknown>;
@@ -60,13 +85,23 @@ export function readNdjsonLine(text: string, at: { key: string; line: number }, 
   } catch (err) {
     throw new DigestParseError(`not JSON: ${(err as Error).message}`, at);
   }
-  if (obj !== null && typeof obj === 'object' && 'stats' in obj) {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DigestParseError('not a JSON object', at);
+  if ('stats' in obj) {
     addStats(stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
     return;
+  }
+  if (!exactSums(obj)) {
+    try {
+      obj = parseJsonExact(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new DigestParseError(`not JSON: ${(err as Error).message}`, at);
+    }
   }
   const str = (f: string): string => {
     const v = obj[f];
     if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
+    // A lone surrogate has no UTF-8 form: its bytes would silently become U+FFFD.
+    if (LONE_SURROGATE.test(v)) throw new DigestParseError(`field '${f}' is not valid Unicode (a lone surrogate)`, { ...at, field: f });
     return v;
   };
   const int = (f: string, nullable: boolean): number | null => {
@@ -77,23 +112,32 @@ export function readNdjsonLine(text: string, at: { key: string; line: number }, 
   };
   const key = Buffer.from([str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'), 'utf8');
   const sport = int('srcport', true) ?? -1, dport = int('dstport', true) ?? -1, proto = int('protocol', true) ?? -1;
+  const start = int('start', true), end = int('end', true);
+  if (start !== null && end !== null && start > end) throw new DigestParseError(`field 'start' (${start}) is after field 'end' (${end})`, { ...at, field: 'start' });
+  const records = int('records', false)!;
+  const [pl, ph] = sumField(obj, 'packets', at), [bl, bh] = sumField(obj, 'bytes', at);
   const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
-  const [pl, ph] = bigField(text, 'packets', at), [bl, bh] = bigField(text, 'bytes', at);
   // A row with values shows them even when the file has no stats line.
   stats.packetsSeen ||= obj.packets !== null;
   stats.bytesSeen ||= obj.bytes !== null;
-  const start = int('start', true), end = int('end', true);
-  const records = int('records', false)!;
   table.addAggregate(e, pl, ph, bl, bh, start ?? Infinity, end ?? -Infinity, records);
 }
 
-// packets/bytes may exceed 2^53, which JSON.parse would round: read their digits from the text.
-function bigField(text: string, field: string, at: { key: string; line: number }): [number, number] {
-  const m = new RegExp(`"${field}":(null|\\d+)[,}]`).exec(text);
-  if (m === null) throw new DigestParseError(`field '${field}' must be an integer or null`, { ...at, field });
-  if (m[1] === 'null') return [0, 0];
-  const v = BigInt(m[1]);
-  return [Number(v % BigInt(TWO52)), Number(v / BigInt(TWO52))];
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** True when JSON.parse read packets and bytes exactly: each null, absent, or a safe integer (or not a number at all: then the field check says why). */
+function exactSums(obj: Record<string, unknown>): boolean {
+  const ok = (v: unknown) => typeof v !== 'number' || Number.isSafeInteger(v);
+  return ok(obj.packets) && ok(obj.bytes);
+}
+
+/** packets or bytes as the table's two words (low 52 bits, high part), exactly. */
+function sumField(obj: Record<string, unknown>, field: string, at: { key: string; line: number }): [number, number] {
+  const v = obj[field];
+  if (v === null) return [0, 0];
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return [v % TWO52, Math.floor(v / TWO52)];
+  if (typeof v === 'bigint' && v >= 0n) return [Number(v % BigInt(TWO52)), Number(v / BigInt(TWO52))];
+  throw new DigestParseError(`field '${field}' must be a non-negative integer or null`, { ...at, field });
 }
 
 /**

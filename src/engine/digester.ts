@@ -190,7 +190,8 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
             result.handoff?.forEach((piece, q) => { if (piece !== null) handOff(q, piece); });
             // A stream's later blocks are parts of one object, not objects of their own.
             const objects = t.ref.firstLine === undefined ? 1 : 0;
-            addStats(stats, { ...result.counters, objects, storedBytes: t.size, skippedObjects: [], listingSkipped: {} });
+            const elided = t.ref.elidedBytes ?? 0;
+            addStats(stats, { ...result.counters, bytesRead: result.counters.bytesRead + elided, objects, storedBytes: t.size + elided, skippedObjects: [], listingSkipped: {} });
             progress.lines += result.counters.lines;
             finishObject(t);
           },

@@ -13,7 +13,7 @@ export const V2_FIELDS = [
 /** The header line every text digest starts with. */
 export const V2_HEADER = V2_FIELDS.join(' ');
 
-/** Every field name AWS defines in versions 2-8. Unknown names in a header are allowed and ignored. */
+/** Every field name AWS defines in versions 2-8. A header naming any other is a FormatError (layout.ts). */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   ...V2_FIELDS,
   'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr',

@@ -4,6 +4,7 @@
  * needed field's range straight from that index, parses integers from bytes, and hashes and
  * compares the key's fields in place.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../digest/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
@@ -47,7 +48,12 @@ export interface ScannerOptions {
 /** Bytes indexed at a time (the index holds one Int32 per byte at worst): one kernel call's input. */
 const WINDOW = KERNEL_INPUT_BYTES;
 
-/** Longest line kept whole; longer lines are malformed (keeps memory bounded on binary junk). */
+/**
+ * The one line limit of every input path (files, stdin, gzip, the kernel, `merge`, `dot`, `diff`):
+ * a line of more than this many bytes before its newline is skipped in linear time, without being
+ * held, and counted as malformed at its file:line. The stream source cuts such a line down to
+ * MAX_LINE_BYTES + 1 bytes before it reaches a scanner, so the scanner still sees it as too long.
+ */
 export const MAX_LINE_BYTES = 1 << 20;
 
 const DASH = 45, NL = 10, CR = 13, ZERO = 48;
@@ -81,6 +87,14 @@ export class Scanner {
   private carry: Uint8Array | null = null;
   private carryLen = 0;
   private carryOverflow = false;
+  /** Bytes of the carried line seen so far (kept or not) and whether the last was a CR. */
+  private carrySeen = 0;
+  private carryCr = false;
+  /**
+   * Whether the lines being parsed may hold bytes above 0x7f: set per window by a native ASCII
+   * test, so only windows with such bytes pay for the per-line UTF-8 check.
+   */
+  private checkUtf8 = false;
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
@@ -121,11 +135,15 @@ export class Scanner {
         continue;
       }
       const end = Math.min(len, p + WINDOW);
-      if (this.kernel !== null && !this.kernelFull && !this.expectHeader) {
+      // Lines that are not valid UTF-8 are malformed. The kernel does not check, so a window with
+      // any byte above 0x7f goes to the JavaScript parser, which does.
+      const ascii = isAscii(buf.subarray(p, end));
+      if (this.kernel !== null && !this.kernelFull && !this.expectHeader && ascii) {
         const lastNl = buf.lastIndexOf(NL, end - 1);
         if (lastNl >= p) { p = this.kernelLines(buf, p, lastNl + 1); continue; }
         // No line ends in this window: the carry logic below takes it.
       }
+      this.checkUtf8 = !ascii;
       this.index.build(buf, p, end);
       this.view = viewOf(buf);
       const rest = this.lines(buf, p);
@@ -175,6 +193,7 @@ export class Scanner {
       if (r === e) return e;
       // One line the kernel leaves to us (malformed, a header, a huge number, ...).
       const nl = buf.indexOf(NL, r);
+      this.checkUtf8 = false;
       this.index.build(buf, r, nl + 1);
       this.view = viewOf(buf);
       this.lines(buf, r);
@@ -200,6 +219,9 @@ export class Scanner {
   }
 
   private appendCarry(buf: Uint8Array, s: number, e: number): void {
+    if (e === s) return;
+    this.carrySeen += e - s;
+    this.carryCr = buf[e - 1] === CR;
     if (this.carryOverflow) return;
     const need = this.carryLen + (e - s);
     if (need > MAX_LINE_BYTES) { this.carryOverflow = true; this.carry = null; this.carryLen = 0; return; }
@@ -215,10 +237,15 @@ export class Scanner {
   private flushCarry(): void {
     if (this.carryOverflow) {
       this.lineNo++;
-      this.counters.lines++;
-      this.counters.records++;
+      const c = this.counters;
+      c.lines++;
+      c.records++;
+      c.bytesRead += this.carrySeen - (this.carryCr ? 1 : 0) + 1;
+      // An over-long first line is a record, not a header: the object has none.
+      if (this.expectHeader) { this.expectHeader = false; this.checkLayout(); }
       this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
     } else if (this.carry !== null) {
+      this.checkUtf8 = true;
       this.index.build(this.carry, 0, this.carryLen);
       this.view = viewOf(this.carry);
       this.idx = this.index.spaces;
@@ -227,6 +254,8 @@ export class Scanner {
     this.carry = null;
     this.carryLen = 0;
     this.carryOverflow = false;
+    this.carrySeen = 0;
+    this.carryCr = false;
   }
 
   private applyLayout(layout: Layout, final = true): void {
@@ -263,12 +292,13 @@ export class Scanner {
       this.expectHeader = false;
       const first = buf[s];
       if (first >= 97 && first <= 122) {
-        const layout = parseHeader(Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1'));
+        const layout = parseHeader(latin1(buf, s, e), this.opts.key, this.lineNo);
         if (layout !== null) { c.headers++; this.applyLayout(layout); return; }
       }
       this.checkLayout();
     }
     c.records++;
+    if (this.checkUtf8 && !isUtf8(buf.subarray(s, e))) return this.malformed('not valid UTF-8');
 
     // Field count from the index; then the byte range of each field that has a role.
     const ncols = this.layout.roles.length, nf = j - k + 1, pos = this.pos, idx = this.idx;
@@ -311,6 +341,8 @@ export class Scanner {
         sport > MAX_PORT || dport > MAX_PORT || proto > MAX_PROTOCOL) {
       return this.badNumber(buf, [sport, dport, proto, start, end, packets, bytes]);
     }
+
+    if (start >= 0 && end >= 0 && start > end) return this.malformed(`field 'start' (${start}) is after field 'end' (${end})`, 'start');
 
     if (this.hasWindow && (end === ABSENT || end < this.windowStart || end >= this.windowEnd)) { c.filtered++; return; }
     const f = this.opts.filter;

@@ -114,6 +114,8 @@ export class DiffBuilder {
       common,
       previousRows: this.prevSize,
       nextRows: common + this.added.size,
+      previousStats: this.previous.stats,
+      nextStats,
     };
   }
 }

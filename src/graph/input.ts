@@ -5,13 +5,13 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import split2 from 'split2';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
-import { readNdjsonLine } from '../digest/read.js';
+import { digestLineText, readNdjsonLine } from '../digest/read.js';
 import { DigestTable } from '../digest/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
-import { Scanner } from '../format/scanner.js';
+import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
+import { forEachLine } from '../util/lines.js';
 import { inflateIfGzip, peek } from '../sources/gunzip.js';
 import { readDotLine } from './read-dot.js';
 
@@ -97,14 +97,27 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
   }
   // A new scanner per block of whole lines; each continues the layout and line numbers.
   let pending: Buffer[] = [], size = 0;
-  for await (const chunk of stream) {
-    pending.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  // After a line too long for any block was cut (and counted malformed), its rest up to and
+  // including its newline is dropped, counted in bytes, and never held.
+  let dropping = false;
+  for await (const data of stream) {
+    let chunk = data as Buffer;
+    if (dropping) {
+      const nl = chunk.indexOf(10);
+      stats.bytesRead += nl < 0 ? chunk.length : nl;
+      if (nl < 0) continue;
+      dropping = false;
+      chunk = chunk.subarray(nl + 1);
+    }
+    pending.push(chunk);
+    size += chunk.length;
     if (size < BLOCK_BYTES) continue;
     const all = Buffer.concat(pending);
     // A line with no end in 4 blocks is far beyond the scanner's line limit: let it count it as malformed.
-    const cut = size >= 4 * BLOCK_BYTES ? size : all.lastIndexOf(10) + 1;
+    const nl = all.lastIndexOf(10) + 1;
+    const cut = nl === 0 && size >= 4 * BLOCK_BYTES ? size : nl;
     if (cut === 0) { pending = [all]; continue; }
+    if (cut === size && nl === 0) dropping = true;
     const s = scanner();
     s.scanner.push(all.subarray(0, cut));
     finish(s);
@@ -119,11 +132,12 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
 }
 
 async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot', sink: BlockSink, stats: DigestStats): Promise<void> {
-  let line = 0, inBlock = 0;
+  let inBlock = 0;
   let table = sink.table();
-  for await (const text of stream.pipe(split2('\n')) as AsyncIterable<string>) {
-    line++;
+  // Lines as bytes, bounded by the scanner's line limit (split2 re-splits a long line per chunk).
+  await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
     const at = { key: name, line };
+    const text = digestLineText(bytes, at);
     if (format === 'ndjson') {
       readNdjsonLine(text, at, table, stats);
     } else {
@@ -139,6 +153,6 @@ async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot
       table = sink.table();
       inBlock = 0;
     }
-  }
+  });
   sink.flush?.(table);
 }

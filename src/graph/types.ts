@@ -1,5 +1,5 @@
 /** Public types of the graph API: views, DOT/SVG output, and diffs. */
-import type { Digest } from '../digest/digest.js';
+import type { Digest, DigestStats } from '../digest/digest.js';
 import type { Cidr } from './cidr.js';
 
 /** Output formats of a graph: DOT text, or SVG rendered in-process by Graphviz compiled to WebAssembly. */
@@ -102,6 +102,9 @@ export interface DigestDiff {
   /** Distinct edges of each side. */
   previousRows: number;
   nextRows: number;
+  /** What reading each side saw (malformed records skipped, with samples). */
+  previousStats?: DigestStats;
+  nextStats?: DigestStats;
 }
 
 /** Output formats of a diff. */

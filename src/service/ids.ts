@@ -8,6 +8,7 @@
  * written with another offset (`17:20+01:00` for `16:20Z`) is the same digest.
  */
 import { createHash } from 'node:crypto';
+import { parseRfc3339 as parseTimeMs } from '../util/time.js';
 
 /** A validated window: minute-aligned UTC instants, `start < stop`. */
 export interface DigestWindow {
@@ -38,27 +39,13 @@ export interface WindowRules {
 }
 
 const MINUTE = 60_000;
-// RFC 3339 §5.6 date-time: 'T' or 't' (and ' ' as §5.6 NOTE allows), 'Z' or 'z', fraction optional.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 
-/** Parse an RFC 3339 date-time to epoch ms; checks every field (no Feb 30, no hour 24). */
+/**
+ * Parse an RFC 3339 date-time to epoch ms; checks every field (no Feb 30, no hour 24) and keeps
+ * years 0000-0099 as such. The shared parser of src/util/time.ts, so the CLI accepts the same.
+ */
 export function parseRfc3339(value: string): number | undefined {
-  const m = RFC3339.exec(value);
-  if (m === null) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return undefined;
-  let offset = 0;
-  if (m[9] !== undefined) {
-    const oh = Number(m[10]), om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * MINUTE;
-  }
-  return Date.UTC(y, mo - 1, d, h, mi, s, fraction) - offset;
-}
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return parseTimeMs(value);
 }
 
 /** `YYYY-MM-DDTHH:MM:00Z` for a minute-aligned instant. */

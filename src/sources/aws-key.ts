@@ -2,6 +2,7 @@
  * Parse the keys AWS gives flow-log objects delivered to S3 (reference.md §2), in either the
  * default or the Hive-compatible layout, with or without hourly partitions and a prefix.
  */
+import { daysInMonth, utcMs } from '../util/time.js';
 
 /** What an object's key says about it. */
 export interface FlowLogKey {
@@ -38,8 +39,8 @@ export function parseFlowLogKey(key: string): FlowLogKey | { rejected: KeyReject
   if (dAccount !== account || dRegion !== region || dy !== y || dm !== mo || dd !== da || (dh !== undefined && dh !== hh)) {
     return { rejected: 'path_name_mismatch' };
   }
-  const timestamp = new Date(Date.UTC(+y, +mo - 1, +da, +hh, +mi));
-  if (Number.isNaN(timestamp.getTime()) || timestamp.getUTCDate() !== +da || +hh > 23 || +mi > 59) {
+  const timestamp = new Date(utcMs(+y, +mo, +da, +hh, +mi));
+  if (+mo < 1 || +mo > 12 || +da < 1 || +da > daysInMonth(+y, +mo) || +hh > 23 || +mi > 59) {
     return { rejected: 'bad_timestamp' };
   }
   return { account, region, flowLogId, timestamp, hourly: dh !== undefined };

@@ -1,12 +1,20 @@
 /**
  * Local files and directories. Directories are walked recursively (in sorted order, so runs are
- * repeatable) for `*.log.gz`, `*.log` and `*.gz`; a file named explicitly is read whatever its name.
+ * repeatable) for `*.log.gz`, `*.log` and `*.gz`; a file named explicitly is read whatever its name,
+ * and a FIFO or character device named explicitly (`<(zcat a.gz)`, `/dev/stdin`) is read as a stream.
+ *
+ * Inside a directory, symbolic links are followed: a link to a file is read like the file, a link
+ * to a directory is walked, but every directory (by device and inode) at most once, so a link
+ * loop or a second link to the same tree adds nothing twice. A link that cannot be followed
+ * (dangling, a loop of links, no permission) is passed over and counted under its reason, like
+ * any other object passed over while listing.
  *
  * A file is read whole and handed to a worker, except a large plain-text file: it goes through
  * a {@link StreamSource} in blocks of whole lines, so its size never sets the memory used.
  * (A gzip object cannot be split; it is held whole, like an S3 object.)
  */
 import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -39,22 +47,47 @@ export class FileSource implements ObjectSource {
       yield* this.file(this.path, st.size, ctx);
       return;
     }
-    if (!st.isDirectory()) throw new InputError(`${this.path}: not a file or directory`, { key: this.path });
-    yield* this.walk(this.path, ctx);
+    if (st.isFIFO() || st.isCharacterDevice()) {
+      yield* this.stream(this.path, this.ref(this.path, 0), ctx);
+      return;
+    }
+    if (!st.isDirectory()) throw new InputError(`${this.path}: not a file, directory or FIFO`, { key: this.path });
+    yield* this.walk(this.path, st, new Set(), ctx);
   }
 
-  private async *walk(dir: string, ctx: ListContext): AsyncIterable<ObjectRef> {
+  /** Walk `dir` (stat `st`), unless a directory of the same device and inode was walked already. */
+  private async *walk(dir: string, st: Stats, walked: Set<string>, ctx: ListContext): AsyncIterable<ObjectRef> {
     ctx.signal.throwIfAborted();
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const id = `${st.dev}:${st.ino}`;
+    if (walked.has(id)) { ctx.skip(dir, 'directory_already_walked'); return; }
+    walked.add(id);
+    let entries;
+    try {
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (err) {
+      throw new InputError(`${dir}: cannot list directory: ${(err as Error).message}`, { key: dir }, { cause: err });
+    }
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        yield* this.walk(path, ctx);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
+      if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) { ctx.skip(path, 'not_regular_file'); continue; }
+      // A link's target decides what it is; one that cannot be followed is passed over, counted.
+      let target: Stats;
+      try {
+        target = await stat(path);
+      } catch (err) {
+        if (!entry.isSymbolicLink()) throw new InputError(`${path}: cannot read: ${(err as Error).message}`, { key: path }, { cause: err });
+        const code = (err as NodeJS.ErrnoException).code;
+        ctx.skip(path, code === 'ENOENT' ? 'dangling_symlink' : code === 'ELOOP' ? 'symlink_loop' : 'unreadable_symlink');
+        continue;
+      }
+      if (target.isDirectory()) {
+        yield* this.walk(path, target, walked, ctx);
+      } else if (target.isFile()) {
         if (!LOG_FILE.test(entry.name)) { ctx.skip(path, 'not_log_file'); continue; }
-        const st = await stat(path);
-        if (st.size === 0) { ctx.skip(path, 'empty'); continue; }
-        yield* this.file(path, st.size, ctx);
+        if (target.size === 0) { ctx.skip(path, 'empty'); continue; }
+        yield* this.file(path, target.size, ctx);
+      } else {
+        ctx.skip(path, 'not_regular_file');
       }
     }
   }
@@ -64,8 +97,12 @@ export class FileSource implements ObjectSource {
       yield this.ref(path, size);
       return;
     }
+    yield* this.stream(path, this.ref(path, size), ctx);
+  }
+
+  /** `path` read as a stream of line blocks, each annotated with what its path says. */
+  private async *stream(path: string, { account, region, timestamp }: ObjectRef, ctx: ListContext): AsyncIterable<ObjectRef> {
     const stream = new StreamSource(createReadStream(path), path, this.options.blockBytes);
-    const { account, region, timestamp } = this.ref(path, size);
     for await (const block of stream.list(ctx)) {
       // The block ref itself is the stream's handle to its bytes: annotate it, don't copy it.
       Object.assign(block, { account, region, timestamp });

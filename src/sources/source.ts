@@ -19,6 +19,9 @@ export interface ObjectRef {
   /** For a block of a stream after the first: the field order in force and lines before it. */
   fields?: string[];
   firstLine?: number;
+  /** Bytes of over-long lines a stream dropped from this block (each kept as a stub the scanner
+   *  counts as malformed): added to the bytes read, so the summary counts them. */
+  elidedBytes?: number;
 }
 
 /** Where objects come from: local files, stdin, S3, or your own. */

@@ -33,6 +33,16 @@ function splitLines(text: string): string[] {
 
 const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
 
+// Every field name AWS defines (versions 2-8): a header may name only these, each once, srcaddr and dstaddr included.
+const KNOWN = new Set([...V2_HEADER.split(' '), 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr',
+  'region', 'az-id', 'sublocation-type', 'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path',
+  'ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id',
+  'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id', 'reject-reason']);
+const validHeader = (fields: string[]): boolean =>
+  fields.every((f) => KNOWN.has(f)) && new Set(fields).size === fields.length && fields.includes('srcaddr') && fields.includes('dstaddr');
+/** Longest line (bytes before its newline); longer ones are malformed records. */
+const MAX_LINE_BYTES = 1 << 20;
+
 /** Numeric field up to `max` (and at most 15 digits): undefined = malformed, null = absent or `-`. */
 function num(tokens: string[], i: number, max = Number.MAX_SAFE_INTEGER): number | null | undefined {
   if (i < 0 || tokens[i] === '-') return null;
@@ -94,9 +104,11 @@ export function referenceDigest(
         continue;
       }
       stats.lines++;
+      if (Buffer.byteLength(line) > MAX_LINE_BYTES) { first = false; stats.records++; stats.malformed++; continue; }
       if (first) {
         first = false;
         if (isHeader(line)) {
+          if (!validHeader(line.split(' '))) throw new Error(`${input.name}: not a valid header: ${line}`);
           fields = line.split(' ');
           ix = indexFields(fields);
           stats.headers++;
@@ -138,6 +150,7 @@ export function referenceDigest(
         stats.malformed++;
         continue;
       }
+      if (start !== null && end !== null && start > end) { stats.malformed++; continue; }
 
       if (windowed && (end === null || end < winStart || end >= winEnd)) {
         stats.filtered++;

@@ -1,11 +1,13 @@
 /** `flowdigest diff`: two digests → the edges added, removed (and changed) between them. */
 import { DIFF_FORMATS, writeDiff } from '../../graph/diff-output.js';
 import { diffInputs } from '../../graph/diff.js';
+import type { DigestStats } from '../../digest/digest.js';
 import type { DiffFormat } from '../../graph/types.js';
 import { parse, UsageError } from '../args.js';
 import { count } from '../format.js';
 import { DIFF_HELP } from '../help.js';
 import { withOutput } from '../output.js';
+import { skippedNote } from '../summary.js';
 import { graphFormat } from './dot.js';
 
 export async function diffCommand(argv: string[]): Promise<number> {
@@ -32,7 +34,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if (!values.quiet) {
     const changed = values.changed ? `, ${count(diff.changed.size)} changed` : '';
     process.stderr.write(`diff: ${count(diff.removed.size)} removed, ${count(diff.added.size)} added${changed}; ${count(diff.common)} in both ` +
-      `(PREVIOUS ${count(diff.previousRows)} rows, NEXT ${count(diff.nextRows)}) in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
+      `(PREVIOUS ${count(diff.previousRows)} rows${skipped(diff.previousStats)}, NEXT ${count(diff.nextRows)}${skipped(diff.nextStats)}) ` +
+      `in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
   }
   return 0;
+}
+
+// Malformed records of a raw flow-log input are skipped (as by dot and merge) and counted here.
+function skipped(stats: DigestStats | undefined): string {
+  return stats === undefined ? '' : skippedNote(stats);
 }

@@ -13,6 +13,7 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   const { values, positionals } = parse('merge', argv, {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
+    strict: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
     ...S3_FLAGS,
@@ -24,14 +25,16 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   const s3 = s3Options(values, 'merge');
   const began = performance.now();
   // A text digest is a flow log, and the digest of digests is their merge: text files go through
-  // the engine (parallel scan, sort and format; strict, so a bad row still fails the merge).
-  // NDJSON (record counts), partials and stdin are read here and merged in.
+  // the engine (parallel scan, sort and format). A malformed row is skipped and counted in the
+  // summary, as dot and diff do; --strict fails on it. NDJSON (record counts), partials and
+  // stdin are read here and merged in; an NDJSON row that does not parse always fails.
   const text: string[] = [], other: string[] = [];
   for (const path of positionals) (path !== '-' && (await digestKind(path)) === 'text' ? text : other).push(path);
   const digester = createDigester();
   try {
-    const parts: Digest[] = text.length > 0 ? [await digester.digest(text, { strict: true, signal })] : [];
-    for (const path of other) parts.push(await readDigest(path === '-' ? process.stdin : path, path));
+    const strict = values.strict ?? false;
+    const parts: Digest[] = text.length > 0 ? [await digester.digest(text, { strict, signal })] : [];
+    for (const path of other) parts.push(await readDigest(path === '-' ? process.stdin : path, path, { strict }));
     // Digests from the engine and partials are sorted runs: merged as such, without a hash table.
     const merged = parts.length === 1 ? parts[0] : Digest.mergeSorted(parts);
     await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });

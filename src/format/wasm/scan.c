@@ -222,6 +222,7 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
     double pk = fs[R_PACKETS] >= 0 ? parse_int(input + fs[R_PACKETS], fe[R_PACKETS] - fs[R_PACKETS]) : -1;
     double by = fs[R_BYTES] >= 0 ? parse_int(input + fs[R_BYTES], fe[R_BYTES] - fs[R_BYTES]) : -1;
     if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > MAX_PORT || dp > MAX_PORT || pr > MAX_PROTOCOL) return p;
+    if (st >= 0 && end >= 0 && st > end) return p; // start after end: malformed, JavaScript says why
 
     if (has_window && (end < 0 || end < window_start || end >= window_end)) { count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue; }
 
