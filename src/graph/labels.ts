@@ -24,7 +24,8 @@ export function formatBytes(bytes: bigint | number): string {
   if (v < 1000) return `${Math.round(v)} B`;
   let u = 0;
   while (u < UNITS.length - 1 && v >= 1000) { v /= 1000; u++; }
-  let text = v < 100 ? v.toFixed(1) : v.toFixed(0);
+  let text = v.toFixed(1);
+  if (Number(text) >= 100) text = v.toFixed(0);
   if (Number(text) >= 1000 && u < UNITS.length - 1) { u++; text = (v / 1000).toFixed(1); }
   return `${text} ${UNITS[u]}`;
 }
