@@ -15,14 +15,15 @@ h2{font-size:13px;margin:0 0 6px;font-weight:600}
 #search{margin-left:auto;width:280px;padding:4px 8px;border:1px solid #b0b8c4;border-radius:4px;font:inherit}
 #hits{color:#5f6b7a;min-width:70px}
 main{flex:1;display:flex;min-height:0}
-#graph{flex:1;min-width:0;position:relative;overflow:hidden;background:#fff}
+#graph{flex:1;min-width:0;position:relative;overflow:hidden;overflow:clip;background:#fff}
 #graph>svg{width:100%;height:100%;display:block}
-aside{width:420px;max-width:45%;overflow:auto;border-left:1px solid #d9dee5;padding:10px 12px;background:#fbfcfd}
+aside{width:480px;max-width:50%;overflow:auto;border-left:1px solid #d9dee5;padding:10px 12px;background:#fbfcfd}
 aside section{margin-bottom:16px}
 table{border-collapse:collapse;width:100%}
 th,td{padding:2px 6px;border-bottom:1px solid #e6e9ee;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{font-weight:600;color:#3e4c59;background:#f1f4f7}
-td.num,th.num{text-align:right;white-space:nowrap}
+td.num,th.num,td.svc{text-align:right;white-space:nowrap}
+td.svc{text-align:left}
 #fields td:first-child{color:#5f6b7a;white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 #talkers tbody tr{cursor:pointer}
 #talkers tbody tr:hover{background:#eef3fa}
@@ -104,10 +105,17 @@ export const APP_SCRIPT = `(function () {
   }
   var input = document.getElementById('search');
   var hits = document.getElementById('hits');
+  // Pan a match into view, once typing pauses: svg-pan-zoom applies a pan on the next frame,
+  // so panning on every keystroke would add up stale offsets.
+  var pending = null;
   function centre(g) {
     if (!pz) return;
-    var r = g.getBoundingClientRect(), c = svg.getBoundingClientRect();
-    pz.panBy({ x: c.left + c.width / 2 - (r.left + r.width / 2), y: c.top + c.height / 2 - (r.top + r.height / 2) });
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      var r = g.getBoundingClientRect(), c = svg.getBoundingClientRect();
+      if (r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom) return;
+      pz.panBy({ x: c.left + c.width / 2 - (r.left + r.width / 2), y: c.top + c.height / 2 - (r.top + r.height / 2) });
+    }, 250);
   }
   function search() {
     var q = input.value.trim().toLowerCase();

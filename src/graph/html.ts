@@ -131,7 +131,7 @@ function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string
     const bytes = bytesSeen ? formatBytes(t.bytes) + (t.delta === null ? '' : ` (${formatBytesDelta(t.delta)})`) : '-';
     return `<tr data-edges="${t.edges.join(' ')}">${diff ? `<td class="kind ${escapeHtml(t.kind.toLowerCase())}">${escapeHtml(t.kind.toLowerCase())}</td>` : ''}` +
       `<td>${escapeHtml(displayAddress(t.src))}</td><td>${escapeHtml(displayAddress(t.dst))}</td>` +
-      `<td>${escapeHtml(services.slice(0, 3).join(', ') + (services.length > 3 ? ` +${services.length - 3}` : ''))}</td>` +
+      `<td class="svc">${escapeHtml(services.slice(0, 3).join(', ') + (services.length > 3 ? ` +${services.length - 3}` : ''))}</td>` +
       `<td class="num">${escapeHtml(bytes)}</td><td class="num">${escapeHtml(formatCount(t.flows))}</td></tr>`;
   }).join('\n');
   return `<table id="talkers"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
