@@ -24,7 +24,8 @@ const FONT = 'Helvetica,Arial,sans-serif';
 /** Default statements: a sans-serif face, left-to-right layout, rounded boxes for addresses. */
 export const HUMAN_PREAMBLE: Preamble[] = [
   { kind: 'graph', attrs: [['rankdir', 'LR'], ['fontname', FONT], ['fontsize', '11'], ['nodesep', '0.3'], ['ranksep', '0.9']] },
-  { kind: 'node', attrs: [['shape', 'box'], ['style', 'rounded,filled'], ['fillcolor', '#f4f6f9'], ['color', '#8593a3'], ['fontname', FONT], ['fontsize', '11']] },
+  // A wider margin than Graphviz's 0.11: browsers draw the text a little wider than it estimates.
+  { kind: 'node', attrs: [['shape', 'box'], ['style', 'rounded,filled'], ['fillcolor', '#f4f6f9'], ['color', '#8593a3'], ['fontname', FONT], ['fontsize', '11'], ['margin', '0.16,0.06']] },
   { kind: 'edge', attrs: [['fontname', FONT], ['fontsize', '9'], ['fontcolor', '#333333'], ['arrowsize', '0.7']] },
 ];
 
@@ -99,7 +100,8 @@ export interface LegendFacts {
 /** ID of the legend's node; an ID with a space is never an address (fields are space-separated). */
 export const LEGEND_NODE = 'flowdigest legend';
 
-const row = (sample: string, text: string) => `<tr><td align="left">${sample}</td><td align="left">${escapeHtmlText(text)}</td></tr>`;
+// The empty last cell is a margin: browsers draw the text a little wider than Graphviz estimates.
+const row = (sample: string, text: string) => `<tr><td align="left">${sample}</td><td align="left">${escapeHtmlText(text)}</td><td width="10"></td></tr>`;
 const line = (colour: string, dashed: boolean) => `<font color="${colour}"><b>${dashed ? '╌ ╌ ╌ ╌' : '────────'}</b></font>`;
 
 /** The legend: a small cluster holding one table node (no edges, so DOT readers see only data edges). */
