@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The HTML view in a real browser: Debian's headless Chromium, driven by puppeteer-core, loads a
 // page the CLI wrote (the sample plus hostile addresses) from a file:// URL with every
 // non-file request failed. The SVG is there, search highlights a node, a click on an edge shows

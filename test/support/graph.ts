@@ -52,7 +52,7 @@ export interface GraphvizGraph {
 /** DOT as Graphviz parsed and laid it out (throws Graphviz's error if it cannot). */
 export async function graphvizRead(text: string): Promise<GraphvizGraph> {
   gv ??= Graphviz.load();
-  const json = JSON.parse((await gv).layout(text, 'json0', 'dot')) as {
+  const json = JSON.parse((await gv).layout(text, 'dot_json', 'dot')) as {
     objects?: (Record<string, string> & { name: string; _gvid: number; nodes?: number[] })[];
     edges?: (Record<string, string> & { tail: number; head: number })[];
   };
