@@ -17,6 +17,7 @@ import { diffModel } from './diff-output.js';
 import { unescapeQuoted } from './escape.js';
 import { modelToDot } from './graph.js';
 import { APP_CSS, APP_SCRIPT } from './html-app.js';
+import { LEGEND_NODE } from './look.js';
 import { displayAddress, formatBytes, formatBytesDelta, formatCount, formatFlows, serviceLabel } from './labels.js';
 import { type Attr, type GraphModel, isCluster, type NodeSpec, resolveStyle, viewModel } from './model.js';
 import { renderSvg } from './svg.js';
@@ -78,7 +79,7 @@ const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, '
 function withIds(model: GraphModel, kindOf: (attrs: readonly Attr[]) => string): { model: GraphModel; nodes: NodeData[]; edges: EdgeData[]; rows: [DigestRow, string][] } {
   const nodes: NodeData[] = [];
   const mark = (n: NodeSpec): NodeSpec => {
-    if (n.id === 'flowdigest legend') return n;
+    if (n.id === LEGEND_NODE) return n;
     const id = `n${nodes.length}`;
     const name = unescapeQuoted(n.id);
     nodes.push({ id, name, shown: displayAddress(name) });

@@ -7,7 +7,7 @@
 import type { DigestRow } from '../digest/digest.js';
 import { escapeContent, escapeHtmlText, htmlLabel } from './escape.js';
 import { displayAddress, edgeLabel, formatBytes, type LabelStyle } from './labels.js';
-import type { Attr, ClusterSpec, Preamble } from './model.js';
+import type { Attr, NodeSpec, Preamble } from './model.js';
 
 /** Colours of the default look (also used by the HTML view's legend and table). */
 export const COLOURS = {
@@ -104,8 +104,13 @@ export const LEGEND_NODE = 'flowdigest legend';
 const row = (sample: string, text: string) => `<tr><td align="left">${sample}</td><td align="left">${escapeHtmlText(text)}</td><td width="10"></td></tr>`;
 const line = (colour: string, dashed: boolean) => `<font color="${colour}"><b>${dashed ? '╌ ╌ ╌ ╌' : '────────'}</b></font>`;
 
-/** The legend: a small cluster holding one table node (no edges, so DOT readers see only data edges). */
-export function legendCluster(f: LegendFacts): ClusterSpec {
+/**
+ * The legend: one node holding a boxed table titled "legend", with no edges, so DOT readers
+ * see only data edges. Not a cluster: a cluster makes dot lay out the whole graph the slower
+ * cluster-aware way (twice the time at 10,000 edges, and deep enough recursion to overflow the
+ * stack of a warmed-up process).
+ */
+export function legendNode(f: LegendFacts): NodeSpec {
   const rows: string[] = [];
   if (f.kind === 'view') {
     rows.push(row(line(COLOURS.accept, false), 'ACCEPT'), row(line(COLOURS.reject, true), 'REJECT'));
@@ -118,12 +123,10 @@ export function legendCluster(f: LegendFacts): ClusterSpec {
   }
   if (f.internet) rows.push(row('dashed oval', 'internet: every public address'));
   if (f.collapsed) rows.push(row('folder', 'a collapsed range'));
+  const title = '<tr><td colspan="3"><font point-size="10"><b>legend</b></font></td></tr>';
   return {
-    id: 'cluster legend',
-    attrs: [['label', 'legend'], ['style', 'rounded'], ['color', '#b0b8c4'], ['fontsize', '10']],
-    nodes: [{
-      id: LEGEND_NODE,
-      attrs: [['shape', 'plain'], ['style', 'solid'], ['fontsize', '9'], ['label', htmlLabel(`<table border="0" cellborder="0" cellspacing="1" cellpadding="2">${rows.join('')}</table>`)]],
-    }],
+    id: LEGEND_NODE,
+    attrs: [['shape', 'plain'], ['style', 'solid'], ['fontsize', '9'],
+      ['label', htmlLabel(`<table border="1" style="rounded" color="#b0b8c4" cellborder="0" cellspacing="1" cellpadding="3">${title}${rows.join('')}</table>`)]],
   };
 }

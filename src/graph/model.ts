@@ -8,7 +8,7 @@ import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp, PRIVATE_RANGES
 import { approxBytes, keyParts, utf8 } from './entries.js';
 import { dotId, escapeContent } from './escape.js';
 import { type LabelStyle, LABEL_STYLES } from './labels.js';
-import { edgeStyle, HUMAN_PREAMBLE, humanRowAttrs, legendCluster, type LegendFacts, type NodeFacts, nodeAttrs } from './look.js';
+import { edgeStyle, HUMAN_PREAMBLE, humanRowAttrs, type LegendFacts, legendNode, type NodeFacts, nodeAttrs } from './look.js';
 import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
 import { InvalidOptionError } from '../errors.js';
 
@@ -148,7 +148,7 @@ export function viewModel(view: GraphView, options: GraphStyleOptions = {}): Gra
   const cluster = style.cluster === null ? () => null : clusterOf(style.cluster, style.subnetPrefix, view, [d]);
   const isInternal = internalTest(view.folded, view.internal);
   const roots = layoutNodes([d], view.folded, cluster, go ? null : { secondLine: style.cluster === null, isInternal });
-  if (style.legend) roots.push(legendCluster(legendFacts(d, view.folded, style, 'view')));
+  if (style.legend) roots.push(legendNode(legendFacts(d, view.folded, style, 'view')));
   return {
     ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
     roots,
@@ -163,7 +163,7 @@ export function plainModel(groups: EdgeGroup[], options: GraphStyleOptions = {})
   const digests = groups.map((g) => g.digest);
   const go = style.labels === 'go';
   const roots = layoutNodes(digests, new Map(), () => null, go ? null : { secondLine: true, isInternal: internalTest(new Map(), PRIVATE_RANGES) });
-  if (style.legend) roots.push(legendCluster(legendFacts(digests[0], new Map(), style, 'diff')));
+  if (style.legend) roots.push(legendNode(legendFacts(digests[0], new Map(), style, 'diff')));
   return {
     ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
     roots,

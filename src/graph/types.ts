@@ -71,7 +71,7 @@ export interface GraphStyleOptions {
    * in every style. @default 'human'
    */
   labels?: LabelStyle;
-  /** Draw a legend cluster explaining colours, line styles and widths. @default true, except with `labels: 'go'` */
+  /** Draw a legend (one boxed table node) explaining colours, line styles and widths. @default true, except with `labels: 'go'` */
   legend?: boolean;
 }
 
