@@ -65,6 +65,7 @@ describe('the HTML page', async () => {
     const rows = [...html.matchAll(/<tr data-edges="([^"]*)">(.*?)<\/tr>/g)].map((m) => m[2].replace(/<[^>]+>/g, '|').replace(/\|+/g, '|'));
     expect(rows).toEqual(['|10.0.0.1|10.0.1.2|https|5.0 kB|1|', `|${escapeHtml(evil)}|10.0.0.1|http|100 B|1|`]);
     expect(html).toContain('<title>week &lt;1&gt;</title>');
+    await expect(renderHtml(applyView(d, {}), { talkers: -1 })).rejects.toThrow(/options\.talkers must be a non-negative integer/);
   });
 
   it('draws a diff: added, removed and changed edges, the table saying which', async () => {

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { DigestRow } from '../digest/digest.js';
+import { InvalidOptionError } from '../errors.js';
 import { diffModel } from './diff-output.js';
 import { unescapeQuoted } from './escape.js';
 import { modelToDot } from './graph.js';
@@ -140,7 +141,8 @@ function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string
 
 async function page(model: GraphModel, style: GraphStyleOptions, o: HtmlOptions & { diff: boolean; bytesSeen: boolean; summary: string }): Promise<string> {
   const limit = o.talkers ?? 25;
-  if (!Number.isInteger(limit) || limit < 0) throw new RangeError('options.talkers must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 0) throw new InvalidOptionError('options.talkers', 'must be a non-negative integer');
+  if (o.title !== undefined && typeof o.title !== 'string') throw new InvalidOptionError('options.title', 'must be a string');
   const marked = withIds(model, (attrs) => attrs.find(([k]) => k === 'govpc_diff')?.[1] ?? '');
   const svg = await renderSvg(modelToDot(marked.model, resolveStyle(style).writer));
   // Drop the XML prolog, DOCTYPE and generator comments before <svg: HTML does not want them.
