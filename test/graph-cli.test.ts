@@ -98,7 +98,7 @@ describe('flowdigest diff', () => {
   it.concurrent.each([
     [[GOLDEN], 'name two digests, PREVIOUS and NEXT (got 1)'],
     [['-', '-'], 'stdin (-) can be named only once'],
-    [[GOLDEN, GOLDEN, '-f', 'png'], "--format 'png' must be one of dot, svg, text, ndjson"],
+    [[GOLDEN, GOLDEN, '-f', 'png'], "--format 'png' must be one of dot, svg, html, text, ndjson"],
   ])('%j is a usage error', async (args, message) => {
     const r = await runCli(['diff', ...args]);
     expect(r.code).toBe(2);

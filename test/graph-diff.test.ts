@@ -48,7 +48,8 @@ describe('diff', async () => {
   });
 
   it('writes DOT with govpc_diff, distinct colours and only the nodes the edges touch', async () => {
-    const text = await diffToString(diffDigests(prev, next, { changed: true }), 'dot');
+    // go-vpcflow's look, as before; the default look is in graph-labels.test.ts.
+    const text = await diffToString(diffDigests(prev, next, { changed: true }), 'dot', { labels: 'go' });
     await graphvizAccepts(text);
     const lines = edgeLines(text);
     expect(lines.map((l) => [attr(l, 'govpc_diff'), attr(l, 'color'), attr(l, 'style') ?? ''])).toEqual([
@@ -59,7 +60,7 @@ describe('diff', async () => {
     expect(attr(lines[2], 'label')).toMatch(/^govpc_diff=ADDED\\ngovpc_accountID=111122223333\\n/);
     // 10.0.0.4 is only on the unchanged edge.
     expect(text.split('\n').filter((l) => /^ {2}"[^"]*"$/.test(l))).toEqual(['  "10.0.0.1"', '  "10.0.0.2"', '  "10.0.0.3"', '  "10.0.0.5"']);
-    expect(await diffToString(diffDigests(prev, next, { changed: true }), 'dot', { writer: 'stream' })).toBe(text);
+    expect(await diffToString(diffDigests(prev, next, { changed: true }), 'dot', { writer: 'stream', labels: 'go' })).toBe(text);
   });
 
   it('reads text, NDJSON, DOT and gzip inputs alike', async () => {

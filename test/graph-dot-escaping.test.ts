@@ -2,7 +2,8 @@
 // quotes, backslashes, IPv6, `unknown`, UTF-8; both writers print the same bytes.
 import { describe, expect, it } from 'vitest';
 import { dotToString } from '../dist/index.js';
-import { attr, digestOf, edgeLines, graphvizAccepts, parseDot, row } from './support/graph.js';
+import { attr, digestOf, edgeLines, graphvizAccepts, graphvizRead, parseDot, row } from './support/graph.js';
+import { LEGEND_NODE } from '../dist/graph/index.js';
 
 const TRICKY: [string, string, Record<string, string>?][] = [
   ['1.23.4.5', '10.0.0.1'],
@@ -28,7 +29,13 @@ describe('DOT of tricky input', async () => {
   const digest = await digestOf(...lines);
 
   it.each([undefined, 'account', 'subnet'] as const)('is accepted by Graphviz and parsed back exactly (cluster %s)', async (cluster) => {
-    const text = dotToString(digest, { cluster });
+    // Graphviz reads every look; graphlib-dot's reader (no HTML-like labels) reads the go look.
+    for (const labels of ['human', 'none'] as const) {
+      const seen = await graphvizRead(dotToString(digest, { cluster, labels }));
+      expect(new Set(seen.nodes.map((n) => n.name).filter((n) => n !== LEGEND_NODE))).toEqual(new Set([...addresses].map(dotName)));
+      expect(seen.edges.map((e) => e.attrs.govpc_accountID).sort()).toEqual([...digest.rows()].map((r) => dotName(r.account)).sort());
+    }
+    const text = dotToString(digest, { cluster, labels: 'go' });
     await graphvizAccepts(text);
     const g = parseDot(text);
     const nodes = g.nodes().filter((n) => !n.startsWith('cluster '));
@@ -69,14 +76,14 @@ describe('DOT of tricky input', async () => {
   });
 
   it("carries go-vpcflow's attributes in its order, colour and label", () => {
-    const reject = edgeLines(dotToString(digest)).find((l) => l.startsWith('  "0" -> '))!;
+    const reject = edgeLines(dotToString(digest, { labels: 'go' })).find((l) => l.startsWith('  "0" -> '))!;
     const names = [...reject.matchAll(/[[,]([a-zA-Z_]+)=/g)].map((m) => m[1]);
     expect(names).toEqual(['govpc_accountID', 'govpc_eniID', 'govpc_srcPort', 'govpc_dstPort', 'govpc_protocol', 'govpc_packets',
       'govpc_bytes', 'govpc_start', 'govpc_end', 'color', 'label', 'govpc_action', 'govpc_records', 'penwidth']);
     expect(attr(reject, 'color')).toBe('red');
     expect(attr(reject, 'label')).toBe('govpc_accountID=acc\\\\\\ngovpc_eniID=eni"x\\ngovpc_srcPort=0\\ngovpc_dstPort=443\\ngovpc_protocol=6\\n' +
       'govpc_packets=1\\ngovpc_bytes=100\\ngovpc_start=1000\\ngovpc_end=1060');
-    const accept = edgeLines(dotToString(digest)).find((l) => l.startsWith('  "1.23.4.5" -> '))!;
+    const accept = edgeLines(dotToString(digest, { labels: 'go' })).find((l) => l.startsWith('  "1.23.4.5" -> '))!;
     expect(attr(accept, 'color')).toBe('green');
   });
 });

@@ -79,7 +79,7 @@ describe('views', async () => {
     expect(view({ collapse: ['10.0.0.0/16', '10.0.1.0/24'] })).toEqual(expect.arrayContaining([
       '10.0.0.0/16>10.0.1.0/24:22 50/1 1000-1060 x1', '10.0.0.0/16>10.0.1.0/24:443 1000/10 100-200 x1', '10.0.1.0/24>10.0.0.0/16:53 100/2 1000-1060 x1',
     ]));
-    const text = dotToString(d, { collapse: ['10.0.0.0/16'], collapseExternal: true });
+    const text = dotToString(d, { collapse: ['10.0.0.0/16'], collapseExternal: true, labels: 'go' });
     expect(text).toContain('\n  "10.0.0.0/16" [shape=box]\n');
     expect(text).toContain('\n  internet [shape=box,style=dashed]\n');
   });

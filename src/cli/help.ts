@@ -60,8 +60,8 @@ Options:
                            s3://BUCKET/KEY uploads, leaving no object if the run fails
   -f, --format FMT         text (a v2 flow-log file), ndjson (rows with record counts,
                            then a stats line) or partial (compact binary with the stats,
-                           for flowdigest merge); dot or svg draw the digest as a graph
-                           (see flowdigest dot --help)                 [default: text]
+                           for flowdigest merge); dot, svg or html draw the digest as a
+                           graph (see flowdigest dot --help)           [default: text]
   -w, --workers N          Worker threads                  [default: available cores]
       --start TIME         Keep records whose end >= TIME (RFC 3339, with seconds
                            and an offset: 2026-01-15T16:00:00Z)
@@ -155,17 +155,31 @@ flowdigest (gzip allowed), or - for stdin (the default when stdin is not a
 terminal). Several inputs are merged. The output is a DOT digraph with one edge
 per digest row, carrying go-vpcflow's attributes (govpc_accountID, govpc_eniID,
 govpc_srcPort, govpc_dstPort, govpc_protocol, govpc_packets, govpc_bytes,
-govpc_start, govpc_end; color red for REJECT, green otherwise; a label with the
-same fields) plus govpc_action and govpc_records. Every distinct address is its
-own node, quoted and escaped; the output is valid DOT for any input and the same
-bytes for the same input. Pipe it into Graphviz (dot -Tsvg) or use -f svg.
+govpc_start, govpc_end) plus govpc_action and govpc_records, whatever --labels
+says. Every distinct address is its own node, quoted and escaped; the output is
+valid DOT for any input and the same bytes for the same input. Pipe it into
+Graphviz (dot -Tsvg), or use -f svg or -f html.
+
+The default look is for people: an edge reads 'https · 1.2 GB · 68 flows'
+(service names only where the port is unambiguous, else tcp/8080), REJECT is red
+and dashed, width grows with log(bytes); a node shows its address (IPv6
+shortened) and, without --cluster, its account in small type when it has one;
+internet is a dashed oval and a collapsed range a folder; a legend explains it.
+--labels go prints go-vpcflow's look exactly as before (a label line per
+govpc_* field, green/red, plain nodes, no legend).
+
+-f html writes one self-contained page that works offline: the SVG with pan and
+zoom, a search box that highlights addresses, a click on an edge shows all its
+fields, and a table of the top talkers. Data in it is escaped, and its Content
+Security Policy runs only its own scripts and loads nothing.
 
 Views run in this order: filters, then collapsing, then --top.
 
 Options:
   -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz)
-  -f, --format FMT         dot, or svg rendered in-process (no Graphviz install
-                           needed)                   [default: svg if FILE ends in .svg, else dot]
+  -f, --format FMT         dot; svg rendered in-process (no Graphviz install needed);
+                           or html, the interactive page
+                                 [default: svg or html if FILE ends in .svg or .html, else dot]
       --top N              Keep the N edges with the most bytes
       --cidr CIDR,...      Keep edges with an endpoint in one of these ranges
       --account A,...      Keep edges of these accounts
@@ -182,15 +196,20 @@ Options:
                            one account) or subnet
       --subnet-prefix N    IPv4 prefix length of a subnet cluster (IPv6: /64)  [default: 24]
       --no-penwidth        Do not scale edge width with bytes
+      --labels STYLE       human, go (go-vpcflow's govpc_* lines) or none (no edge
+                           labels)                                   [default: human]
+      --no-legend          No legend cluster            [default: legend, except --labels go]
       --strict             Fail on the first malformed record of a raw flow log
   -q, --quiet              No summary on stderr
   -h, --help               This help
 
-Rendering SVG takes about 0.5 s for 2,000 edges and several seconds for 10,000:
-narrow big digests with --top or filters.
+Rendering SVG or HTML takes about 0.5 s for 2,000 edges and several seconds for
+10,000: narrow big digests with --top or filters.
 
 Examples:
   flowdigest dot digest.log --top 20 -o top.svg
+  flowdigest dot digest.log --top 200 --collapse-external -o top.html
+  flowdigest dot digest.log --top 20 --labels go > go-vpcflow.dot
   flowdigest digest ./AWSLogs -f dot | dot -Tsvg > all.svg
   flowdigest dot digest.log --collapse-external --cluster account --action REJECT
   flowdigest dot digest.log --collapse 10.1.0.0/16,10.2.0.0/16 --port 443
@@ -208,23 +227,31 @@ action; packets, bytes and times are not part of its identity. PREVIOUS is held
 in memory as a compact table; NEXT is streamed.
 
 Output (in this order: removed, added, changed):
-  dot      edges marked govpc_diff="REMOVED" (orange, dashed), "ADDED" (blue) or
-           "CHANGED" (grey, with govpc_packetsDelta, govpc_bytesDelta,
-           govpc_startDelta, govpc_endDelta), and only the nodes they touch
+  dot      edges marked govpc_diff="REMOVED" (red, dashed), "ADDED" (green) or
+           "CHANGED" (amber, with govpc_packetsDelta, govpc_bytesDelta,
+           govpc_startDelta, govpc_endDelta; the label says '4.2 MB (+3.2 MB)'),
+           only the nodes they touch, and a legend. With --labels go: orange
+           dashed, blue and grey, go-vpcflow's labels, no legend (as before)
   svg      the same graph, rendered in-process
+  html     the interactive page (see flowdigest dot --help), its table listing
+           the biggest differences
   text     '- ', '+ ' or '~ ' before a digest line; '~' lines end with the deltas
   ndjson   one object per edge with "diff" (and "delta"), then a summary line
 
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz)
-  -f, --format FMT    dot, svg, text or ndjson    [default: svg if FILE ends in .svg, else dot]
+  -f, --format FMT    dot, svg, html, text or ndjson
+                                 [default: svg or html if FILE ends in .svg or .html, else dot]
       --changed       Also list edges in both whose packets, bytes, start or end differ
+      --labels STYLE  human, go or none, as for flowdigest dot      [default: human]
+      --no-legend     No legend cluster
       --strict        Fail on the first malformed record of a raw flow log
   -q, --quiet         No summary on stderr
   -h, --help          This help
 
 Examples:
   flowdigest diff monday.log tuesday.log -o changes.dot
+  flowdigest diff monday.log tuesday.log --changed -o changes.html
   flowdigest diff monday.ndjson tuesday.ndjson -f text --changed
   flowdigest digest ./today -f ndjson | flowdigest diff yesterday.ndjson - -f ndjson
 `;

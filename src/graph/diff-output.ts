@@ -9,12 +9,15 @@ import type { Digest, DigestRow } from '../digest/digest.js';
 import { InvalidOptionError } from '../errors.js';
 import { writeModel } from './graph.js';
 import { type Attr, type EdgeGroup, edgesOf, type GraphModel, plainModel, resolveStyle, rowAttrs } from './model.js';
+import type { HtmlOptions } from './html.js';
+import { formatBytes, formatBytesDelta, formatFlows, type LabelStyle, serviceLabel } from './labels.js';
+import { COLOURS, humanRowAttrs } from './look.js';
 import type { DiffFormat, DigestDiff, GraphStyleOptions } from './types.js';
 
 /** Output formats of a diff. */
-export const DIFF_FORMATS: readonly DiffFormat[] = ['dot', 'svg', 'text', 'ndjson'];
+export const DIFF_FORMATS: readonly DiffFormat[] = ['dot', 'svg', 'html', 'text', 'ndjson'];
 
-/** How each kind of difference is drawn: distinct from ACCEPT green and REJECT red. */
+/** How each kind of difference is drawn in go-vpcflow's look: distinct from ACCEPT green and REJECT red. */
 const DRAWN = {
   ADDED: [['color', 'blue']],
   REMOVED: [['color', 'orange'], ['style', 'dashed']],
@@ -22,6 +25,14 @@ const DRAWN = {
 } as const satisfies Record<string, readonly Attr[]>;
 
 type Kind = keyof typeof DRAWN;
+
+/** How each kind is drawn for people: added green, removed red and dashed, changed amber. */
+const HUMAN_DRAWN: Record<Kind, Attr[]> = {
+  ADDED: [['color', COLOURS.added]],
+  REMOVED: [['color', COLOURS.removed], ['style', 'dashed']],
+  CHANGED: [['color', COLOURS.changed]],
+};
+const MARK: Record<Kind, string> = { ADDED: '+ ', REMOVED: '− ', CHANGED: '' };
 
 const dash = (v: number | null): string => (v === null ? '-' : String(v));
 const signed = (v: bigint | number): string => (v > 0 ? `+${v}` : String(v));
@@ -45,13 +56,22 @@ function decorate(attrs: Attr[], changes: readonly Attr[]): Attr[] {
   return out;
 }
 
-function diffAttrs(kind: Kind, row: DigestRow, d: Digest, deltas?: Delta): Attr[] {
-  const base = rowAttrs(row, d.stats.packetsSeen, d.stats.bytesSeen);
-  const label = base.find(([k]) => k === 'label')![1];
+function diffAttrs(kind: Kind, row: DigestRow, d: Digest, labels: LabelStyle, deltas?: Delta, before?: DigestRow): Attr[] {
   const extra: Attr[] = deltas === undefined ? [] : [
     ['govpc_packetsDelta', deltas.packets], ['govpc_bytesDelta', deltas.bytes],
     ['govpc_startDelta', deltas.start], ['govpc_endDelta', deltas.end],
   ];
+  if (labels !== 'go') {
+    const bytesSeen = d.stats.bytesSeen;
+    const parts = [serviceLabel(row.protocol, row.srcPort, row.dstPort)];
+    if (bytesSeen) parts.push(formatBytes(row.bytes) + (before === undefined ? '' : ` (${formatBytesDelta(row.bytes - before.bytes)})`));
+    parts.push(formatFlows(row.records));
+    if (row.action === 'REJECT') parts.push('REJECT');
+    const label = `${MARK[kind]}${parts.join(' · ')}`;
+    return [...humanRowAttrs(row, d.stats.packetsSeen, bytesSeen, labels, HUMAN_DRAWN[kind], label), ['govpc_diff', kind], ...extra];
+  }
+  const base = rowAttrs(row, d.stats.packetsSeen, d.stats.bytesSeen);
+  const label = base.find(([k]) => k === 'label')![1];
   return decorate(base, [...DRAWN[kind], ['label', `govpc_diff=${kind}\\n${label}`], ['govpc_diff', kind], ...extra]);
 }
 
@@ -61,22 +81,26 @@ function* pairs(diff: DigestDiff): IterableIterator<[DigestRow, DigestRow]> {
   for (const after of diff.changed.rows()) yield [after, before.next().value as DigestRow];
 }
 
-/** The diff as a graph model: removed, added, changed edges over the nodes they touch. */
-export function diffModel(diff: DigestDiff): GraphModel {
+/**
+ * The diff as a graph model: removed, added, changed edges over the nodes they touch. Style
+ * options: `labels` and `legend` (clusters and penwidth do not apply to diffs).
+ */
+export function diffModel(diff: DigestDiff, options: GraphStyleOptions = {}): GraphModel {
   const { changed } = diff;
+  const { labels } = resolveStyle(options);
   const changedGroup: EdgeGroup = {
     digest: changed,
     *edges() {
       for (const [after, before] of pairs(diff)) {
-        yield [after, diffAttrs('CHANGED', after, changed, delta(after, before, changed.stats.packetsSeen, changed.stats.bytesSeen))] as const;
+        yield [after, diffAttrs('CHANGED', after, changed, labels, delta(after, before, changed.stats.packetsSeen, changed.stats.bytesSeen), before)] as const;
       }
     },
   };
   return plainModel([
-    edgesOf(diff.removed, (r) => diffAttrs('REMOVED', r, diff.removed)),
-    edgesOf(diff.added, (r) => diffAttrs('ADDED', r, diff.added)),
+    edgesOf(diff.removed, (r) => diffAttrs('REMOVED', r, diff.removed, labels)),
+    edgesOf(diff.added, (r) => diffAttrs('ADDED', r, diff.added, labels)),
     changedGroup,
-  ]);
+  ], options);
 }
 
 function textLine(mark: string, r: DigestRow, d: Digest): string {
@@ -111,13 +135,23 @@ function* lines(diff: DigestDiff, format: 'text' | 'ndjson'): IterableIterator<s
   }
 }
 
+/** Options of {@link writeDiff}: the DOT writer, labels, legend, and for HTML its title. */
+export type DiffStyleOptions = Pick<GraphStyleOptions, 'writer' | 'labels' | 'legend'> & HtmlOptions;
+
 /**
- * Write `diff` to `out` as DOT (default), SVG, text or NDJSON, honouring backpressure. Does not
- * end `out`.
+ * Write `diff` to `out` as DOT (default), SVG, the HTML page, text or NDJSON, honouring
+ * backpressure. Does not end `out`.
  */
-export async function writeDiff(diff: DigestDiff, out: Writable, format: DiffFormat = 'dot', options: Pick<GraphStyleOptions, 'writer'> = {}): Promise<void> {
+export async function writeDiff(diff: DigestDiff, out: Writable, format: DiffFormat = 'dot', options: DiffStyleOptions = {}): Promise<void> {
   if (!DIFF_FORMATS.includes(format)) throw new InvalidOptionError('format', `must be one of ${DIFF_FORMATS.join(', ')}`);
-  if (format === 'dot' || format === 'svg') return writeModel(diffModel(diff), out, format, resolveStyle(options).writer);
+  const style = resolveStyle(options);
+  if (format === 'dot' || format === 'svg') return writeModel(diffModel(diff, options), out, format, style.writer);
+  if (format === 'html') {
+    const { renderDiffHtml } = await import('./html.js');
+    const text = await renderDiffHtml(diff, options);
+    if (!out.write(text)) await once(out, 'drain');
+    return;
+  }
   let batch = '';
   for (const line of lines(diff, format)) {
     batch += `${line}\n`;
@@ -130,7 +164,7 @@ export async function writeDiff(diff: DigestDiff, out: Writable, format: DiffFor
 }
 
 /** `diff` as one string (small diffs, tests). */
-export async function diffToString(diff: DigestDiff, format: DiffFormat = 'dot', options: Pick<GraphStyleOptions, 'writer'> = {}): Promise<string> {
+export async function diffToString(diff: DigestDiff, format: DiffFormat = 'dot', options: DiffStyleOptions = {}): Promise<string> {
   const parts: string[] = [];
   const sink = new Writable({ decodeStrings: false, write(chunk: string, _enc, done) { parts.push(chunk); done(); } });
   await writeDiff(diff, sink, format, options);

@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { dotId, escapeContent } from './escape.js';
-import { type Attr, type GraphModel, isCluster, type NodeSpec } from './model.js';
+import { type Attr, type GraphModel, isCluster, type NodeSpec, preambleText } from './model.js';
 
 const CHUNK = 65536;
 
@@ -32,7 +32,7 @@ function nodeLine(n: NodeSpec, indent: string): string {
 
 /** The DOT text of `model` in chunks (UTF-8 strings). */
 export function* dotChunks(model: GraphModel): IterableIterator<string> {
-  let buf = 'digraph {\n';
+  let buf = `digraph {\n${preambleText(model)}`;
   for (const item of model.roots) {
     if (isCluster(item)) {
       buf += `  subgraph ${dotId(item.id)} {\n`;

@@ -35,8 +35,9 @@ export function escapeContent(raw: string): string {
   return /[\\\n\r]/.test(raw) ? raw.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : raw;
 }
 
-/** DOT content (see {@link escapeContent}) as an ID token. */
+/** DOT content (see {@link escapeContent}) as an ID token; an {@link htmlLabel} as `<...>`. */
 export function dotId(content: string): string {
+  if (content.charCodeAt(0) === 0) return `<${content.slice(1)}>`;
   // Numbers and `-` (most attribute values) can never be bare: skip the pattern test.
   const c = content.charCodeAt(0);
   if (!((c >= 48 && c <= 57) || c === 45) && isBare(content)) return content;
@@ -50,4 +51,29 @@ export function dotId(content: string): string {
 export function unescapeQuoted(inner: string): string {
   if (!inner.includes('\\')) return inner;
   return inner.replace(/\\([\\"nr])/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}
+
+/**
+ * Marks `html` (an HTML-like label body, already escaped by {@link escapeHtmlText}) so the
+ * writers print it as `<html>` instead of a quoted string. The mark is a NUL, which no digest
+ * string holds (NUL separates the key fields).
+ */
+export function htmlLabel(html: string): string {
+  return `\0${html}`;
+}
+
+/**
+ * Raw text for the inside of an HTML-like label: `&`, `<`, `>`, `"` as entities, and control
+ * characters (which Graphviz's XML parser refuses) shown as `\xNN`.
+ */
+export function escapeHtmlText(raw: string): string {
+  return raw.replace(/[&<>"\x00-\x1f\x7f]/g, (c) => {
+    switch (c) {
+      case '&': return '&amp;';
+      case '<': return '&lt;';
+      case '>': return '&gt;';
+      case '"': return '&quot;';
+      default: return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    }
+  });
 }

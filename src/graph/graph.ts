@@ -7,6 +7,7 @@ import { dotChunks, writeDotModel } from './dot-writer.js';
 import { graphlibDot } from './graphlib-writer.js';
 import { type GraphModel, resolveStyle, type ResolvedStyle, viewModel } from './model.js';
 import { renderSvg } from './svg.js';
+import type { HtmlOptions } from './html.js';
 import { GRAPH_FORMATS, type GraphFormat, type GraphOptions, type GraphStyleOptions, type GraphView } from './types.js';
 import { applyView } from './views.js';
 
@@ -24,7 +25,7 @@ export { GRAPH_FORMATS };
 
 function resolveFormat(format: unknown): GraphFormat {
   if (format === undefined) return 'dot';
-  if (format !== 'dot' && format !== 'svg') throw new InvalidOptionError('options.format', `must be one of ${GRAPH_FORMATS.join(', ')}`);
+  if (format !== 'dot' && format !== 'svg' && format !== 'html') throw new InvalidOptionError('options.format', `must be one of ${GRAPH_FORMATS.join(', ')}`);
   return format;
 }
 
@@ -39,7 +40,7 @@ export function modelToDot(model: GraphModel, writer: ResolvedStyle['writer'] = 
 }
 
 /** Write `model` as DOT or SVG to `out`, honouring backpressure. Does not end `out`. */
-export async function writeModel(model: GraphModel, out: Writable, format: GraphFormat, writer: ResolvedStyle['writer'] = 'auto'): Promise<void> {
+export async function writeModel(model: GraphModel, out: Writable, format: Exclude<GraphFormat, 'html'>, writer: ResolvedStyle['writer'] = 'auto'): Promise<void> {
   if (format === 'dot' && !useGraphlib(model, writer)) return writeDotModel(model, out);
   const text = format === 'svg' ? await renderSvg(modelToDot(model, writer)) : graphlibDot(model);
   if (!out.write(text)) await once(out, 'drain');
@@ -49,16 +50,22 @@ export async function writeModel(model: GraphModel, out: Writable, format: Graph
  * Write `digest` as a graph: one edge per row (after the view), DOT by default or SVG. The
  * DOT is deterministic and valid for any input; see {@link GraphOptions}. Does not end `out`.
  */
-export async function writeGraph(digest: Digest, out: Writable, options: GraphOptions = {}): Promise<void> {
+export async function writeGraph(digest: Digest, out: Writable, options: GraphOptions & HtmlOptions = {}): Promise<void> {
   resolveFormat(options.format);
   resolveStyle(options);
   await writeView(applyView(digest, options), out, options);
 }
 
-/** Write a view made by {@link applyView} as a graph. Does not end `out`. */
-export async function writeView(view: GraphView, out: Writable, options: GraphStyleOptions & { format?: GraphFormat } = {}): Promise<void> {
+/** Write a view made by {@link applyView} as a graph (DOT, SVG or the HTML page). Does not end `out`. */
+export async function writeView(view: GraphView, out: Writable, options: GraphStyleOptions & HtmlOptions & { format?: GraphFormat } = {}): Promise<void> {
   const format = resolveFormat(options.format);
   const style = resolveStyle(options);
+  if (format === 'html') {
+    const { renderHtml } = await import('./html.js');
+    const text = await renderHtml(view, options);
+    if (!out.write(text)) await once(out, 'drain');
+    return;
+  }
   await writeModel(viewModel(view, options), out, format, style.writer);
 }
 
@@ -66,6 +73,13 @@ export async function writeView(view: GraphView, out: Writable, options: GraphSt
 export function dotToString(digest: Digest, options: Omit<GraphOptions, 'format'> = {}): string {
   const style = resolveStyle(options);
   return modelToDot(viewModel(applyView(digest, options), options), style.writer);
+}
+
+/** `digest` as the self-contained HTML page (see html.ts), rendered in-process. */
+export async function htmlToString(digest: Digest, options: Omit<GraphOptions, 'format'> & HtmlOptions = {}): Promise<string> {
+  resolveStyle(options);
+  const { renderHtml } = await import('./html.js');
+  return renderHtml(applyView(digest, options), options);
 }
 
 /** `digest` as an SVG string, rendered in-process. */

@@ -11,26 +11,34 @@
 import graphlib from 'graphlib';
 import dot from 'graphlib-dot';
 import { escapeContent, GRAPHLIB_BARE_ID, isBare } from './escape.js';
-import { type Attr, type GraphModel, isCluster } from './model.js';
+import { type Attr, type GraphModel, isCluster, preambleText } from './model.js';
 
-const attrObject = (attrs: readonly Attr[]): Record<string, string> | undefined =>
-  attrs.length === 0 ? undefined : Object.fromEntries(attrs);
+// HTML-like labels (escape.ts htmlLabel) go into graphlib as numbered placeholders, put back
+// after requoteBare: graphlib-dot would quote them, and requoteBare must not see their words.
+const attrObject = (attrs: readonly Attr[], html: string[]): Record<string, string> | undefined => {
+  if (attrs.length === 0) return undefined;
+  const o: Record<string, string> = {};
+  for (const [k, v] of attrs) {
+    if (v.charCodeAt(0) === 0) { o[k] = `\0H${html.length}`; html.push(v.slice(1)); } else o[k] = v;
+  }
+  return o;
+};
 
 /** A compound multigraph of `model`: node IDs and labels are DOT content, edges are named by their index. */
-export function modelToGraphlib(model: GraphModel): graphlib.Graph {
+export function modelToGraphlib(model: GraphModel, html: string[] = []): graphlib.Graph {
   const g = new graphlib.Graph({ directed: true, multigraph: true, compound: true });
   for (const item of model.roots) {
     if (isCluster(item)) {
-      g.setNode(item.id, attrObject(item.attrs));
-      for (const n of item.nodes) g.setNode(n.id, attrObject(n.attrs)).setParent(n.id, item.id);
+      g.setNode(item.id, attrObject(item.attrs, html));
+      for (const n of item.nodes) g.setNode(n.id, attrObject(n.attrs, html)).setParent(n.id, item.id);
     } else {
-      g.setNode(item.id, attrObject(item.attrs));
+      g.setNode(item.id, attrObject(item.attrs, html));
     }
   }
   let i = 0;
   for (const group of model.edges) {
     for (const [row, attrs] of group.edges()) {
-      g.setEdge(escapeContent(row.srcAddr), escapeContent(row.dstAddr), attrObject(attrs), String(i++));
+      g.setEdge(escapeContent(row.srcAddr), escapeContent(row.dstAddr), attrObject(attrs, html), String(i++));
     }
   }
   return g;
@@ -38,7 +46,12 @@ export function modelToGraphlib(model: GraphModel): graphlib.Graph {
 
 /** `model` as DOT, through graphlib and graphlib-dot. */
 export function graphlibDot(model: GraphModel): string {
-  return requoteBare(dot.write(modelToGraphlib(model)));
+  const html: string[] = [];
+  const text = requoteBare(dot.write(modelToGraphlib(model, html)));
+  const body = html.length === 0 ? text : text.replace(/"\0H(\d+)"/g, (_, i: string) => `<${html[Number(i)]}>`);
+  // graphlib-dot writes no default statements: they go right after `digraph {`.
+  const pre = preambleText(model);
+  return pre === '' ? body : body.replace('{\n', `{\n${pre}`);
 }
 
 const TOKEN = /"(?:[^"\\]|\\.)*"|[a-zA-Z\u0080-\u00ff_][a-zA-Z\u0080-\u00ff_0-9]*/g;

@@ -4,9 +4,11 @@
  * and every order is fixed, so the output is deterministic.
  */
 import type { Digest, DigestRow } from '../digest/digest.js';
-import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp } from './cidr.js';
+import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { approxBytes, keyParts, utf8 } from './entries.js';
-import { escapeContent } from './escape.js';
+import { dotId, escapeContent } from './escape.js';
+import { type LabelStyle, LABEL_STYLES } from './labels.js';
+import { edgeStyle, HUMAN_PREAMBLE, humanRowAttrs, type LegendFacts, legendNode, type NodeFacts, nodeAttrs } from './look.js';
 import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
 import { InvalidOptionError } from '../errors.js';
 
@@ -37,12 +39,27 @@ export function edgesOf(digest: Digest, attrs: (row: DigestRow) => Attr[]): Edge
   return { digest, *edges() { for (const r of digest.rows()) yield [r, attrs(r)] as const; } };
 }
 
+/** A default statement (`graph [...]`, `node [...]`, `edge [...]`) printed right after `digraph {`. */
+export interface Preamble {
+  kind: 'graph' | 'node' | 'edge';
+  attrs: Attr[];
+}
+
 export interface GraphModel {
+  /** Default statements, in order (none for go-vpcflow's look). */
+  preamble?: Preamble[];
   /** Top-level items in output order: nodes and clusters. */
   roots: (NodeSpec | ClusterSpec)[];
   edges: EdgeGroup[];
   /** Total edges over all groups. */
   edgeCount: number;
+}
+
+/** The preamble's DOT lines (both writers print them the same way). */
+export function preambleText(model: GraphModel): string {
+  let s = '';
+  for (const p of model.preamble ?? []) s += `  ${p.kind} [${p.attrs.map(([k, v]) => `${dotId(k)}=${dotId(v)}`).join(',')}]\n`;
+  return s;
 }
 
 /** Whether a top-level item is a cluster. */
@@ -99,6 +116,8 @@ export interface ResolvedStyle {
   subnetPrefix: number;
   penwidth: boolean;
   writer: 'auto' | 'graphlib' | 'stream';
+  labels: LabelStyle;
+  legend: boolean;
 }
 
 /** Resolve and check style options. */
@@ -109,7 +128,10 @@ export function resolveStyle(o: GraphStyleOptions): ResolvedStyle {
   if (o.penwidth !== undefined && typeof o.penwidth !== 'boolean') throw new InvalidOptionError('options.penwidth', 'must be a boolean');
   const writer = o.writer ?? 'auto';
   if (writer !== 'auto' && writer !== 'graphlib' && writer !== 'stream') throw new InvalidOptionError('options.writer', "must be 'auto', 'graphlib' or 'stream'");
-  return { cluster: o.cluster ?? null, subnetPrefix, penwidth: o.penwidth ?? true, writer };
+  const labels = o.labels ?? 'human';
+  if (!LABEL_STYLES.includes(labels)) throw new InvalidOptionError('options.labels', `must be one of ${LABEL_STYLES.map((l) => `'${l}'`).join(', ')}`);
+  if (o.legend !== undefined && typeof o.legend !== 'boolean') throw new InvalidOptionError('options.legend', 'must be a boolean');
+  return { cluster: o.cluster ?? null, subnetPrefix, penwidth: o.penwidth ?? true, writer, labels, legend: o.legend ?? labels !== 'go' };
 }
 
 /** The model of a view: its nodes (clustered as asked), its edges with penwidth if asked. */
@@ -118,44 +140,105 @@ export function viewModel(view: GraphView, options: GraphStyleOptions = {}): Gra
   const d = view.digest;
   const { packetsSeen, bytesSeen } = d.stats;
   const width = style.penwidth ? penwidthScale(d) : null;
-  const attrs = width === null
+  const go = style.labels === 'go';
+  const base = go
     ? (r: DigestRow) => rowAttrs(r, packetsSeen, bytesSeen)
-    : (r: DigestRow) => [...rowAttrs(r, packetsSeen, bytesSeen), ['penwidth', width(r)] as const];
+    : (r: DigestRow) => humanRowAttrs(r, packetsSeen, bytesSeen, style.labels, edgeStyle(r.action));
+  const attrs = width === null ? base : (r: DigestRow) => [...base(r), ['penwidth', width(r)] as const];
   const cluster = style.cluster === null ? () => null : clusterOf(style.cluster, style.subnetPrefix, view, [d]);
+  const isInternal = internalTest(view.folded, view.internal);
+  const roots = layoutNodes([d], view.folded, cluster, go ? null : { secondLine: style.cluster === null, isInternal });
+  if (style.legend) roots.push(legendNode(legendFacts(d, view.folded, style, 'view')));
   return {
-    roots: layoutNodes([d], view.folded, cluster),
+    ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
+    roots,
     edges: [edgesOf(d, attrs)],
     edgeCount: d.size,
   };
 }
 
 /** The model of edge groups over plain nodes (no clusters, no folded nodes): used by diffs. */
-export function plainModel(groups: EdgeGroup[]): GraphModel {
+export function plainModel(groups: EdgeGroup[], options: GraphStyleOptions = {}): GraphModel {
+  const style = resolveStyle(options);
   const digests = groups.map((g) => g.digest);
+  const go = style.labels === 'go';
+  const roots = layoutNodes(digests, new Map(), () => null, go ? null : { secondLine: true, isInternal: internalTest(new Map(), PRIVATE_RANGES) });
+  if (style.legend) roots.push(legendNode(legendFacts(digests[0], new Map(), style, 'diff')));
   return {
-    roots: layoutNodes(digests, new Map(), () => null),
+    ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
+    roots,
     edges: groups,
     edgeCount: digests.reduce((n, d) => n + d.size, 0),
   };
 }
 
+function legendFacts(d: Digest | undefined, folded: ReadonlyMap<string, Cidr | null>, style: ResolvedStyle, kind: 'view' | 'diff'): LegendFacts {
+  let min = Infinity, max = -Infinity;
+  if (d !== undefined && kind === 'view' && style.penwidth && d.stats.bytesSeen) {
+    for (let e = 0; e < d.table.size; e++) {
+      const b = approxBytes(d.table, e);
+      min = Math.min(min, b);
+      max = Math.max(max, b);
+    }
+  }
+  const kinds = [...folded.values()];
+  return {
+    kind,
+    widths: min <= max ? { min, max } : null,
+    internet: kinds.includes(null),
+    collapsed: kinds.some((k) => k !== null),
+    labels: style.labels,
+  };
+}
+
+/** Whether a node (address or folded name) is internal. */
+function internalTest(folded: ReadonlyMap<string, Cidr | null>, internal: readonly Cidr[]): (name: string) => boolean {
+  return (name) => {
+    const f = folded.get(name);
+    if (f !== undefined) return f !== null && internal.some((c) => cidrCovers(c, f));
+    const ip = parseIp(name);
+    return ip !== null && internal.some((c) => cidrContains(c, ip));
+  };
+}
+
 type ClusterOf = (node: string) => { id: string; label: string } | null;
 
+// No account or interface ID holds a NUL (it separates key fields).
+const MANY = '\0';
+
 // Nodes sorted by bytes (latin1 compare = byte order); clusters sorted by ID, placed first.
-function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>, clusterOf: ClusterOf): (NodeSpec | ClusterSpec)[] {
+function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>, clusterOf: ClusterOf,
+  human: { secondLine: boolean; isInternal: (name: string) => boolean } | null): (NodeSpec | ClusterSpec)[] {
   const names = new Set<string>();
+  // For the second line of a node: its one account, or MANY.
+  const accounts = new Map<string, string>();
+  const note = (name: string, account: string) => {
+    const seen = accounts.get(name);
+    accounts.set(name, seen === undefined || seen === account ? account : MANY);
+  };
   for (const d of digests) {
     for (let e = 0; e < d.table.size; e++) {
       const p = keyParts(d.table, e);
       names.add(p[2]);
       names.add(p[3]);
+      if (human?.secondLine) { note(p[2], p[0]); note(p[3], p[0]); }
     }
   }
   const clusters = new Map<string, ClusterSpec>();
   const loose: NodeSpec[] = [];
   for (const name of [...names].sort()) {
     const kind = folded.get(name);
-    const attrs: Attr[] = kind === undefined ? [] : kind === null ? [['shape', 'box'], ['style', 'dashed']] : [['shape', 'box']];
+    let attrs: Attr[];
+    if (human === null) attrs = kind === undefined ? [] : kind === null ? [['shape', 'box'], ['style', 'dashed']] : [['shape', 'box']];
+    else {
+      const account = accounts.get(name);
+      const nf: NodeFacts = {
+        name: utf8(name),
+        kind: kind === undefined ? 'address' : kind === null ? 'internet' : 'range',
+        account: account !== undefined && account !== MANY && human.isInternal(name) ? utf8(account) : null,
+      };
+      attrs = nodeAttrs(nf);
+    }
     const node: NodeSpec = { id: escapeContent(utf8(name)), attrs };
     const c = clusterOf(name);
     if (c === null) { loose.push(node); continue; }
@@ -174,14 +257,8 @@ function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>
 // Cluster IDs hold a space, which no address has (fields are space-separated), so a cluster
 // never shares its name with a node.
 function clusterOf(by: ClusterBy, subnetPrefix: number, view: GraphView, digests: Digest[]): ClusterOf {
-  const isInternal = (name: string): boolean => {
-    const f = view.folded.get(name);
-    if (f !== undefined) return f !== null && view.internal.some((c) => cidrCovers(c, f));
-    const ip = parseIp(name);
-    return ip !== null && view.internal.some((c) => cidrContains(c, ip));
-  };
+  const isInternal = internalTest(view.folded, view.internal);
   if (by === 'account') {
-    const MANY = '\0';
     const account = new Map<string, string>();
     for (const d of digests) {
       for (let e = 0; e < d.table.size; e++) {

@@ -1,12 +1,17 @@
 /** Public types of the graph API: views, DOT/SVG output, and diffs. */
 import type { Digest, DigestStats } from '../digest/digest.js';
 import type { Cidr } from './cidr.js';
+import type { LabelStyle } from './labels.js';
 
-/** Output formats of a graph: DOT text, or SVG rendered in-process by Graphviz compiled to WebAssembly. */
-export type GraphFormat = 'dot' | 'svg';
+/**
+ * Output formats of a graph: DOT text, SVG rendered in-process by Graphviz compiled to
+ * WebAssembly, or one self-contained HTML page (that SVG with pan/zoom, search, edge details
+ * and a top-talkers table; no network access).
+ */
+export type GraphFormat = 'dot' | 'svg' | 'html';
 
 /** Every {@link GraphFormat}. */
-export const GRAPH_FORMATS: readonly GraphFormat[] = ['dot', 'svg'];
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['dot', 'svg', 'html'];
 
 /** What `cluster` groups nodes by. */
 export type ClusterBy = 'account' | 'subnet';
@@ -58,6 +63,16 @@ export interface GraphStyleOptions {
    * to {@link GRAPHLIB_MAX_EDGES} edges, and streams above. @default 'auto'
    */
   writer?: 'auto' | 'graphlib' | 'stream';
+  /**
+   * Edge and node labels. `human`: `https · 1.2 GB · 68 flows` on edges, REJECT red and
+   * dashed, addresses with their account or interface in small type, a legend. `go`:
+   * go-vpcflow's look, byte for byte as before (one `govpc_*=` line per field, plain nodes).
+   * `none`: the human look without edge labels. The `govpc_*` attributes are on every edge
+   * in every style. @default 'human'
+   */
+  labels?: LabelStyle;
+  /** Draw a legend (one boxed table node) explaining colours, line styles and widths. @default true, except with `labels: 'go'` */
+  legend?: boolean;
 }
 
 /** Options of {@link writeGraph}: which edges, how drawn, and the format. */
@@ -108,4 +123,4 @@ export interface DigestDiff {
 }
 
 /** Output formats of a diff. */
-export type DiffFormat = 'dot' | 'svg' | 'text' | 'ndjson';
+export type DiffFormat = 'dot' | 'svg' | 'html' | 'text' | 'ndjson';

@@ -41,3 +41,27 @@ export function attr(line: string, name: string): string | undefined {
   const m = new RegExp(`[\\[,]${name}=("((?:[^"\\\\]|\\\\.)*)"|[^,\\]]+)`).exec(line);
   return m === null ? undefined : m[2] !== undefined ? m[2].replace(/\\"/g, '"') : m[1];
 }
+
+/** Graphviz's own reading of DOT text (its `json` output): node names and attributes, edges by node index. */
+export interface GraphvizGraph {
+  nodes: { name: string; attrs: Record<string, string> }[];
+  clusters: string[];
+  edges: { tail: string; head: string; attrs: Record<string, string> }[];
+}
+
+/** DOT as Graphviz parsed and laid it out (throws Graphviz's error if it cannot). */
+export async function graphvizRead(text: string): Promise<GraphvizGraph> {
+  gv ??= Graphviz.load();
+  const json = JSON.parse((await gv).layout(text, 'dot_json', 'dot')) as {
+    objects?: (Record<string, string> & { name: string; _gvid: number; nodes?: number[] })[];
+    edges?: (Record<string, string> & { tail: number; head: number })[];
+  };
+  const objects = json.objects ?? [];
+  const byId = new Map(objects.map((o) => [o._gvid, o]));
+  const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
+  return {
+    nodes: objects.filter((o) => o.nodes === undefined).map((o) => ({ name: o.name, attrs: strip(o) })),
+    clusters: objects.filter((o) => o.nodes !== undefined).map((o) => o.name),
+    edges: (json.edges ?? []).map((e) => ({ tail: byId.get(e.tail)!.name, head: byId.get(e.head)!.name, attrs: strip(e) })),
+  };
+}

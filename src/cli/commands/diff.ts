@@ -8,19 +8,22 @@ import { count } from '../format.js';
 import { DIFF_HELP } from '../help.js';
 import { withOutput } from '../output.js';
 import { skippedNote } from '../summary.js';
-import { graphFormat } from './dot.js';
+import { graphFormat, labelFlags } from './dot.js';
 
 export async function diffCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('diff', argv, {
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
     changed: { type: 'boolean' },
+    labels: { type: 'string' },
+    legend: { type: 'boolean' },
     strict: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) { process.stdout.write(DIFF_HELP); return 0; }
   const format: DiffFormat = graphFormat(values.format, values.output, DIFF_FORMATS, 'dot', 'diff');
+  const style = labelFlags(values, 'diff');
   if (positionals.length !== 2) throw new UsageError(`name two digests, PREVIOUS and NEXT (got ${positionals.length})`, 'diff');
   const [previous, next] = positionals;
   if (previous === '-' && next === '-') throw new UsageError('stdin (-) can be named only once', 'diff');
@@ -30,7 +33,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     next === '-' ? process.stdin : next,
     { changed: values.changed ?? false, strict: values.strict ?? false },
   );
-  await withOutput(values.output, (out) => writeDiff(diff, out, format));
+  await withOutput(values.output, (out) => writeDiff(diff, out, format, style));
   if (!values.quiet) {
     const changed = values.changed ? `, ${count(diff.changed.size)} changed` : '';
     process.stderr.write(`diff: ${count(diff.removed.size)} removed, ${count(diff.added.size)} added${changed}; ${count(diff.common)} in both ` +

@@ -68,7 +68,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg'
+    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' || format === 'html'
       // graphlib is loaded only when a graph is asked for.
       ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
       : writeDigest(digest, out, format)), { signal, s3 });
@@ -100,7 +100,7 @@ async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRun
       onProgress: bar?.update,
     });
     bar?.done();
-    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg'
+    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' || format === 'html'
       ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
       : writeDigest(digest, out, format)), { signal, s3 });
     if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));

@@ -1,4 +1,4 @@
-/** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT (or SVG) graph, through the views. */
+/** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT, SVG or HTML graph, through the views. */
 import { Digest } from '../../digest/digest.js';
 import { InvalidOptionError } from '../../errors.js';
 import { parseCidr } from '../../graph/cidr.js';
@@ -7,6 +7,7 @@ import { readGraphInput } from '../../graph/input.js';
 import { SVG_SLOW_EDGES } from '../../graph/svg.js';
 import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
+import { LABEL_STYLES, type LabelStyle } from '../../graph/labels.js';
 import { parse, parseChoice, parseList, parsePositiveInt, UsageError } from '../args.js';
 import { count } from '../format.js';
 import { DOT_HELP } from '../help.js';
@@ -27,6 +28,8 @@ const FLAGS = {
   cluster: { type: 'string' },
   'subnet-prefix': { type: 'string' },
   penwidth: { type: 'boolean' },
+  labels: { type: 'string' },
+  legend: { type: 'boolean' },
   strict: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -46,17 +49,27 @@ export function cidrFlag(flag: string, value: string, command: string): string[]
   return items;
 }
 
-/** `-f`, defaulting to svg when the output file ends in .svg. */
+/** `-f`, defaulting to svg or html when the output file ends in .svg or .html. */
 export function graphFormat<T extends string>(format: string | undefined, output: string | undefined, choices: readonly T[], fallback: T, command: string): T {
   if (format !== undefined) return parseChoice('--format', format, choices, command);
-  return output?.toLowerCase().endsWith('.svg') && choices.includes('svg' as T) ? 'svg' as T : fallback;
+  const m = /\.(svg|html?)$/i.exec(output ?? '');
+  const ext = m === null ? undefined : m[1].toLowerCase() === 'svg' ? 'svg' : 'html';
+  return ext !== undefined && choices.includes(ext as T) ? ext as T : fallback;
+}
+
+/** `--labels` and `--legend`/`--no-legend`, shared by dot and diff. */
+export function labelFlags(values: { labels?: string; legend?: boolean }, command: string): Pick<GraphOptions, 'labels' | 'legend'> {
+  const o: Pick<GraphOptions, 'labels' | 'legend'> = {};
+  if (values.labels !== undefined) o.labels = parseChoice<LabelStyle>('--labels', values.labels, LABEL_STYLES, command);
+  if (values.legend !== undefined) o.legend = values.legend;
+  return o;
 }
 
 export async function dotCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('dot', argv, FLAGS);
   if (values.help) { process.stdout.write(DOT_HELP); return 0; }
   const format: GraphFormat = graphFormat(values.format, values.output, GRAPH_FORMATS, 'dot', 'dot');
-  const options: GraphOptions = { format, penwidth: values.penwidth ?? true };
+  const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values, 'dot') };
   if (values.top !== undefined) options.top = parsePositiveInt('--top', values.top, 'dot');
   if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
   if (values.account !== undefined) options.accounts = parseList('--account', values.account, 'dot');
@@ -91,8 +104,8 @@ export async function dotCommand(argv: string[]): Promise<number> {
     formats.push(read.format);
   }
   const view = applyView(digest, options);
-  if (format === 'svg' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
-    process.stderr.write(`flowdigest: rendering ${count(view.digest.size)} edges as SVG may take minutes; narrow with --top or filters\n`);
+  if (format !== 'dot' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
+    process.stderr.write(`flowdigest: rendering ${count(view.digest.size)} edges as ${format.toUpperCase()} may take minutes; narrow with --top or filters\n`);
   }
   await withOutput(values.output, (out) => writeView(view, out, options));
   if (!values.quiet) {
