@@ -64,6 +64,9 @@ export async function retryingFetch(scope: FetchScope, url: string, init: Reques
     }, (err, attempt, wait) => scope.onRetry(what, err.message, attempt, wait));
   } catch (err) {
     if (err instanceof RetryableError) {
+      if (err.retryAfterMs !== undefined && err.retryAfterMs > scope.policy.maxMs) {
+        throw new FetchError(`stream ${scope.streamId}: ${what}: ${lastStatus} asked to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than retry.maxMs (${scope.policy.maxMs} ms)`, ctx, { cause: err });
+      }
       throw new FetchError(`stream ${scope.streamId}: ${what} failed after ${scope.policy.maxAttempts} attempts: ${lastStatus}`, ctx, { cause: err });
     }
     throw err;

@@ -10,7 +10,7 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** First backoff ceiling; doubles per attempt. @default 500 ms */
   baseMs?: number;
-  /** Longest wait between attempts, Retry-After included. @default 60 s */
+  /** Longest wait between attempts; a Retry-After asking for longer ends the retries. @default 60 s */
   maxMs?: number;
 }
 
@@ -53,11 +53,14 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
-/** The wait before retry number `retry` (1 = the first retry): full jitter under `base·2^(retry-1)`, at least what the server asked. */
+/**
+ * The wait before retry number `retry` (1 = the first retry): full jitter under
+ * `min(maxMs, base·2^(retry-1))`, and never less than what the server asked for.
+ */
 export function backoffMs(policy: RetryPolicy, retry: number, retryAfterMs?: number, random = Math.random): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** (retry - 1));
   const jittered = Math.floor(random() * ceiling);
-  return Math.min(policy.maxMs, Math.max(jittered, retryAfterMs ?? 0));
+  return Math.max(jittered, retryAfterMs ?? 0);
 }
 
 /** Sleep, cut short by the signal (which rejects with AbortError). */
@@ -86,6 +89,8 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       if (!(err instanceof RetryableError) || attempt >= policy.maxAttempts || signal.aborted) throw err;
+      // A server asking for a longer pause than the policy allows is not hammered early: give up.
+      if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxMs) throw err;
       const wait = backoffMs(policy, attempt, err.retryAfterMs);
       onRetry(err, attempt, wait);
       await sleep(wait, signal);
