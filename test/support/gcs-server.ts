@@ -3,7 +3,7 @@
  * uploads, downloads and deletes (seen by logging its requests):
  *
  * - `POST /upload/storage/v1/b/{bucket}/o?uploadType=resumable&name=…` with the object's JSON
- *   metadata → 200 with a `Location` session URI;
+ *   metadata (content type in `X-Upload-Content-Type`) → 200 with a `Location` session URI;
  * - `PUT {session}` with `Content-Range: bytes a-b/total|*` (a chunk) or `bytes a-*\/*` (the
  *   whole rest in one streamed request, what v7 sends without `chunkSize`) → 308 with `Range`
  *   while incomplete, the object's metadata (with `crc32c` and `md5Hash`) once complete; a
@@ -81,6 +81,9 @@ export async function startGcsServer(): Promise<GcsServer> {
     if (upload && req.method === 'POST' && url.searchParams.get('uploadType') === 'resumable' && !url.searchParams.has('upload_id')) {
       const body = await readBody(req);
       const metadata = body && body.length > 0 ? JSON.parse(body.toString()) as Record<string, unknown> : {};
+      // The client sends the content type as X-Upload-Content-Type, not in the metadata body.
+      const uploadType = req.headers['x-upload-content-type'];
+      if (metadata.contentType === undefined && typeof uploadType === 'string') metadata.contentType = uploadType;
       const name = url.searchParams.get('name') ?? (metadata.name as string | undefined);
       if (!name) return json(res, 400, { error: { code: 400, message: 'no name' } });
       const id = randomBytes(8).toString('hex');
