@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   backoffMs, collector, fsDestination, InvalidStreamError, JsonNumber, objectName, parseJson, parseRetryAfter, toJsonLine, type Source,
 } from '../dist/collect/index.js';
+import { strictParse } from '../dist/collect/ndjson.js';
 import { tempDir } from './support/tmp.js';
 
 const noop: Source = async () => {};
@@ -50,6 +51,8 @@ it('NDJSON keeps integers beyond 2^53 exact, from parsed vendor text and from bi
   expect(toJsonLine({ raw: '{\n  "x": 18446744073709551615\n}' })).toBe('{"x":18446744073709551615}');
   // __proto__ is data, not the prototype.
   expect(toJsonLine(parseJson('{"__proto__":{"a":1}}') as never)).toBe('{"__proto__":{"a":1}}');
+  expect(toJsonLine(parseJson('{"__proto__":-12345678901234567890}') as never)).toBe('{"__proto__":-12345678901234567890}');
+  expect(Object.getPrototypeOf(parseJson('{"__proto__":12345678901234567890}'))).toBe(Object.prototype);
   expect(() => parseJson('{"a":1,}', 'page 3')).toThrow(/^page 3: invalid JSON at offset 7/);
   // Any JSON text: its line parses to the same value as the text (compared as exact text again).
   fc.assert(fc.property(fc.json(), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), (json, big) => {
@@ -59,6 +62,24 @@ it('NDJSON keeps integers beyond 2^53 exact, from parsed vendor text and from bi
     expect(toJsonLine(parseJson(line) as never)).toBe(line);
     expect(line.endsWith(`"big":${big}}`)).toBe(true);
     expect(JSON.parse(line).v).toEqual(JSON.parse(json));
+    // The fast path (JSON.parse with marks) and the hand-written parser agree.
+    expect(toJsonLine(strictParse(withBig) as never)).toBe(line);
+  }), { numRuns: 300 });
+  // Long fractions and huge exponents keep their exact decimal value; strings that look like numbers stay strings.
+  const decimal = (lit: string) => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lit)!;
+    let digits = m[2] + (m[3] ?? '');
+    let exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+    digits = digits.replace(/^0+/, '');
+    while (digits.endsWith('0')) { digits = digits.slice(0, -1); exp++; }
+    return digits === '' ? '0' : `${m[1]}${digits}e${exp}`;
+  };
+  fc.assert(fc.property(fc.stringMatching(/^-?[1-9][0-9]{0,25}(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?$/), fc.string(), (num, str) => {
+    const line = toJsonLine(parseJson(`[${num},${JSON.stringify(str)},"${num}"]`) as never);
+    const first = line.slice(1, line.indexOf(','));
+    expect(decimal(first)).toBe(decimal(num));
+    expect(JSON.parse(line)[1]).toBe(str);
+    expect(JSON.parse(line)[2]).toBe(num);
   }), { numRuns: 300 });
 });
 

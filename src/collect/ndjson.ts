@@ -18,22 +18,85 @@ export class JsonNumber implements JsonNumberLike {
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WS = /[ \t\n\r]*/y;
 
-/** A number literal as a double when that is exact, else as a JsonNumber. */
-function number(text: string): number | JsonNumber {
-  const n = Number(text);
-  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(n) ? n : new JsonNumber(text);
-  // A fraction or exponent: keep the text when the double prints differently from the literal's
-  // significant digits (more than 15 of them, or out of range).
-  const digits = text.replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
-  return Number.isFinite(n) && digits.length <= 15 ? n : new JsonNumber(text);
+/** A decimal literal's exact value as `digits e exponent` (no leading or trailing zeros). */
+function decimalValue(lit: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lit);
+  if (m === null) return lit;
+  let digits = (m[2] + (m[3] ?? '')).replace(/^0+/, '');
+  let exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
+  let end = digits.length;
+  while (end > 0 && digits[end - 1] === '0') { end--; exp++; }
+  digits = digits.slice(0, end);
+  return digits === '' ? '0' : `${m[1]}${digits}e${exp}`;
 }
 
 /**
+ * A number literal as a double when the double has exactly the literal's decimal value (so
+ * writing it back loses nothing), else as a JsonNumber: big integers, long fractions, and
+ * exponents beyond a double's range (1e400, 1e-330) all keep their text.
+ */
+function number(text: string): number | JsonNumber {
+  const n = Number(text);
+  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(n) ? n : new JsonNumber(text);
+  return Number.isFinite(n) && decimalValue(String(n)) === decimalValue(text) ? n : new JsonNumber(text);
+}
+
+// Marks for big numbers while they pass through JSON.parse / JSON.stringify: random per
+// process, so no input string can pass for one.
+const NONCE = Math.random().toString(36).slice(2, 12);
+const PARSE_MARK = `\\u0000${NONCE}:`; // as JSON text (an escaped NUL)
+const PARSE_MARK_VALUE = `\u0000${NONCE}:`; // as the parsed string
+const STRINGIFY_MARK = `~${NONCE}:`;
+const STRINGIFIED = new RegExp(`"${STRINGIFY_MARK}(-?[0-9.eE+-]+)"`, 'g');
+
+// A string literal, or (outside strings) a number literal long enough or with an exponent, so
+// that a double might change it; short plain numbers are left to JSON.parse untouched.
+const TOKENS = /"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9][0-9.]{15,}(?:[eE][+-]?[0-9]+)?|-?[0-9][0-9.]*[eE][+-]?[0-9]+/g;
+
+/**
  * Parse JSON text, keeping numbers exact.
+ *
+ * Fast path: number literals a double would change are rewritten as marked strings, the text
+ * goes through `JSON.parse`, and the marks become {@link JsonNumber}s. Invalid JSON is parsed again by the
+ * hand-written parser below, for an error that gives the offset.
  * @param where names the input in errors (e.g. `stream slack: GET /audit/v1/logs`).
  * @throws FetchError with the offset of the fault.
  */
 export function parseJson(text: string, where = 'JSON'): JsonValue {
+  let marked = 0;
+  const rewritten = text.replace(TOKENS, (token) => {
+    if (token[0] === '"' || !(number(token) instanceof JsonNumber)) return token;
+    marked++;
+    return `"${PARSE_MARK}${token}"`;
+  });
+  let value: JsonValue;
+  try {
+    value = JSON.parse(rewritten) as JsonValue;
+  } catch {
+    return strictParse(text, where);
+  }
+  return marked === 0 ? value : unmark(value);
+}
+
+/** Marked strings back to JsonNumbers, in place. */
+function unmark(v: JsonValue): JsonValue {
+  if (typeof v === 'string') return v.startsWith(PARSE_MARK_VALUE) ? new JsonNumber(v.slice(PARSE_MARK_VALUE.length)) : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = unmark(v[i]);
+  } else if (!(v instanceof JsonNumber)) {
+    const o = v as Record<string, JsonValue>;
+    for (const k of Object.keys(o)) {
+      const u = unmark(o[k]);
+      // defineProperty: assigning to a "__proto__" key would set the prototype instead.
+      if (u !== o[k]) Object.defineProperty(o, k, { value: u, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return v;
+}
+
+/** The hand-written parser: same result as {@link parseJson}, slower, with precise errors. */
+export function strictParse(text: string, where = 'JSON'): JsonValue {
   let i = 0;
   const fail = (why: string): never => {
     throw new FetchError(`${where}: invalid JSON at offset ${i}: ${why}`, { field: `offset ${i}` });
@@ -124,26 +187,33 @@ export function toJsonLine(record: JsonValue | RawRecord): string {
     parseJson(record.raw, 'raw record'); // validates; its text is what is written
     return compact(record.raw);
   }
-  return stringify(record, 0);
+  return stringify(record);
 }
 
-function stringify(v: JsonValue, depth: number): string {
-  if (depth > 512) throw new TypeError('record nested too deeply');
-  switch (typeof v) {
-    case 'string': return JSON.stringify(v);
-    case 'boolean': return v ? 'true' : 'false';
-    case 'bigint': return v.toString();
-    case 'number':
-      if (!Number.isFinite(v)) throw new TypeError(`record holds ${v}, which JSON cannot represent`);
-      return JSON.stringify(v);
-    case 'object':
-      if (v === null) return 'null';
-      if (v instanceof JsonNumber) return v.json;
-      if (Array.isArray(v)) return `[${v.map((x) => stringify(x, depth + 1)).join(',')}]`;
-      return `{${Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${JSON.stringify(k)}:${stringify(x as JsonValue, depth + 1)}`).join(',')}}`;
-    default:
-      throw new TypeError(`record holds a ${typeof v}, which JSON cannot represent`);
-  }
+/**
+ * JSON.stringify with bigints and JsonNumbers swapped for marked strings, then the marks
+ * replaced by the digits. Values JSON cannot hold (NaN, functions) throw rather than vanish.
+ */
+function stringify(v: JsonValue): string {
+  let marked = 0;
+  const line = JSON.stringify(v, (_k, x: unknown) => {
+    switch (typeof x) {
+      case 'bigint': marked++; return `${STRINGIFY_MARK}${x.toString()}`;
+      case 'number':
+        if (!Number.isFinite(x)) throw new TypeError(`record holds ${x}, which JSON cannot represent`);
+        return x;
+      case 'function': case 'symbol':
+        throw new TypeError(`record holds a ${typeof x}, which JSON cannot represent`);
+      case 'object':
+        if (x instanceof JsonNumber) { marked++; return `${STRINGIFY_MARK}${x.json}`; }
+        return x;
+      default:
+        return x;
+    }
+  });
+  if (line === undefined) throw new TypeError('record is not a JSON value');
+  if (marked === 0) return line;
+  return line.replace(STRINGIFIED, '$1');
 }
 
 /** `text` without whitespace outside strings (so a pretty-printed record fits one line). */

@@ -42,6 +42,7 @@ export async function startVendorApi(token: string): Promise<VendorApi> {
     res.end(body);
   };
 
+  const sorted: { records?: VendorRecord[]; key?: string; list: { r: VendorRecord }[] } = { list: [] };
   const slack = (url: URL, req: IncomingMessage, res: ServerResponse) => {
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, '{"ok":false,"error":"invalid_auth"}');
     const q = url.searchParams;
@@ -59,11 +60,18 @@ export async function startVendorApi(token: string): Promise<VendorApi> {
       }
       state = { oldest, latest, limit, offset: 0 };
     }
-    // Newest first, as Slack sends them; ties in a stable order.
-    const matching = api.slack
-      .map((r, i) => ({ r, i, s: Math.floor(r.timeMs / 1000) }))
-      .filter((x) => x.s >= state.oldest && x.s <= state.latest)
-      .sort((a, b) => b.s - a.s || a.i - b.i);
+    // Newest first, as Slack sends them; ties in a stable order. Cached per query, so paging
+    // a large set costs one sort, not one per page.
+    const cacheKey = `${state.oldest}:${state.latest}`;
+    if (sorted.records !== api.slack || sorted.key !== cacheKey) {
+      sorted.records = api.slack;
+      sorted.key = cacheKey;
+      sorted.list = api.slack
+        .map((r, i) => ({ r, i, s: Math.floor(r.timeMs / 1000) }))
+        .filter((x) => x.s >= state.oldest && x.s <= state.latest)
+        .sort((a, b) => b.s - a.s || a.i - b.i);
+    }
+    const matching = sorted.list;
     const page = matching.slice(state.offset, state.offset + state.limit);
     const more = state.offset + state.limit < matching.length;
     const next = more ? encode({ ...state, offset: state.offset + state.limit }) : '';

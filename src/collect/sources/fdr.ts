@@ -133,7 +133,8 @@ function parseMessage(ctx: SourceContext, id: string, text: string): { timestamp
   if (typeof body.bucket !== 'string') bad("'bucket' is not a string");
   const bucket = body.bucket as string;
   try { parseS3Url(`s3://${bucket}`, 'prefix'); } catch { bad(`'bucket' ${JSON.stringify(bucket)} is not a bucket name`); }
-  if (!Array.isArray(body.files) || body.files.length === 0) bad("'files' is not a non-empty array");
+  // An empty batch is valid: the message is then simply deleted.
+  if (!Array.isArray(body.files)) bad("'files' is not an array");
   const ts = typeof body.timestamp === 'number' && Number.isFinite(body.timestamp) ? body.timestamp : Number.NaN;
   if (Number.isNaN(ts) || ts < 0) bad("'timestamp' is not a time in milliseconds");
   const files = (body.files as unknown[]).map((f, i) => {
