@@ -48,7 +48,7 @@ export interface RawRecord {
 /** Bytes copied as they are (streamed, never buffered whole). */
 export interface BytesObject extends ObjectMeta {
   format: 'bytes';
-  body: Readable | AsyncIterable<Uint8Array>;
+  body: Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** File name extension without the dot, e.g. `json.gz`, `log.gz`. */
   extension: string;
   /** `Content-Type` of the stored object. @default application/octet-stream */
