@@ -45,6 +45,19 @@ it('uploads each page with a resumable session, and continues from the checkpoin
   expect(next.streams[0].windows).toEqual([{ start: new Date(cp.position), end: new Date(T0 + 7_200_000 - 300_000) }]);
 });
 
+it('re-running a window with fewer pages removes the pages it no longer has', async () => {
+  let pages = 3;
+  const src: Source = async (ctx) => { for (let p = 0; p < pages; p++) await ctx.emit({ records: records(2, p * 2) }); };
+  const c = collector([{ id: 'gcs-shrink', source: src, destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint }) }], { log: () => {} });
+  await c.run({ all: true, window: WINDOW });
+  expect(objectsUnder('gcs-shrink/')).toHaveLength(3);
+  pages = 1;
+  await c.run({ all: true, window: WINDOW });
+  expect(objectsUnder('gcs-shrink/').map((o) => o.name)).toEqual(['gcs-shrink/2026/04/01/00/20260401T000000Z_20260401T001000Z_000000.ndjson.gz']);
+  expect(gcs.requests.some((r) => r.startsWith('GET /storage/v1/b/audit/o?') && r.includes('prefix=gcs-shrink'))).toBe(true);
+  expect(gcs.requests.some((r) => r.startsWith('DELETE /storage/v1/b/audit/o/gcs-shrink'))).toBe(true);
+});
+
 it('a body failing after several chunks leaves no object, and the session is never finalised', async () => {
   const bad: Source = async (ctx) => {
     async function* body() {

@@ -29,8 +29,9 @@ it('no record is lost or duplicated across pages, retries, failed runs and re-ru
   await fc.assert(fc.asyncProperty(
     fc.uniqueArray(fc.integer({ min: 0, max: 6 * HOUR - 1 }), { maxLength: 40 }),
     fc.integer({ min: 1, max: 6 }),
-    // Run times (minutes after T0, sorted later), and for each run whether it is made to fail.
-    fc.array(fc.record({ at: fc.integer({ min: 10, max: 7 * 60 }), fail: fc.boolean() }), { minLength: 1, maxLength: 5 }),
+    // Run times (minutes after T0, sorted later), and for each run whether it is made to fail (after how many requests).
+    // Each run may have another page size (a config change between a failed run and its redo).
+    fc.array(fc.record({ at: fc.integer({ min: 10, max: 7 * 60 }), failAfter: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }), limit: fc.integer({ min: 1, max: 6 }) }), { minLength: 1, maxLength: 5 }),
     // Transient faults by request number: each is retried (at most two in a row, under three attempts).
     fc.array(fc.constantFrom(0, 0, 0, 1, 2, 3), { minLength: 1, maxLength: 20 }),
     async (offsets, limit, runs, faultCodes) => {
@@ -46,14 +47,16 @@ it('no record is lost or duplicated across pages, retries, failed runs and re-ru
           return streak > 2 ? undefined : f;
         };
       };
-      const c = collector([{ id: 's', source: slackAuditLogs({ token: TOKEN, baseUrl: api.endpoint, limit }), destination: fsDestination({ dir }) }],
+      const make = (pageSize: number) => collector([{ id: 's', source: slackAuditLogs({ token: TOKEN, baseUrl: api.endpoint, limit: pageSize }), destination: fsDestination({ dir }) }],
         { log: () => {}, now: () => new Date(now), retry: { baseMs: 0, maxMs: 0, maxAttempts: 3 }, initialLookbackMs: 24 * HOUR });
+      const c = make(limit);
       for (const run of [...runs].sort((a, b) => a.at - b.at)) {
         now = T0 + run.at * 60_000;
         const seen = api.requests.length;
-        // A failing run: its first request succeeds (a page may be committed), every later one fails for good.
-        api.faults = run.fail ? (n) => (n - seen > 1 ? { status: 500 } : undefined) : transient();
-        await c.run({ all: true });
+        // A failing run: its first requests succeed (pages may be committed), every later one fails for good.
+        const failAfter = run.failAfter;
+        api.faults = failAfter !== undefined ? (n) => (n - seen > failAfter ? { status: 500 } : undefined) : transient();
+        await make(run.limit).run({ all: true });
       }
       // A last clean run after everything has aged past the lag.
       now = T0 + 6 * HOUR + LAG + 1000;
@@ -73,6 +76,8 @@ function flaky(dir: string, failAt: Set<number>): Destination & { puts: number }
     location: inner.location,
     puts: 0,
     get: inner.get.bind(inner),
+    list: inner.list?.bind(inner),
+    delete: inner.delete?.bind(inner),
     async put(name: string, body: Readable, options: Parameters<Destination['put']>[2]) {
       const n = d.puts++;
       if (!failAt.has(n) || name.endsWith('_checkpoint.json')) return inner.put(name, body, options);

@@ -59,6 +59,13 @@ it('writes gzip NDJSON pages and the checkpoint beside them; re-running a window
   const again = await c.run({ ids: ['slack-audit'], window: WINDOW });
   expect(again.ok).toBe(true);
   expect(await keys('slack/')).toEqual(listed);
+
+  // Again with bigger pages: one object now, and the two pages it no longer has are removed.
+  const bigger = collector([{ id: 'slack-audit', source: slackAuditLogs({ token: TOKEN, baseUrl: api.endpoint, limit: 100 }), destination: dest('slack/') }], { log: () => {}, retry });
+  expect((await bigger.run({ all: true, window: WINDOW })).ok).toBe(true);
+  const now = (await keys('slack/')).filter((k) => k.endsWith('.ndjson.gz'));
+  expect(now).toEqual([objects[0]]);
+  expect(gunzipSync(await getBytes('logs', now[0])).toString().split('\n').filter(Boolean).sort()).toEqual(api.slack.map((r) => r.raw).sort());
 });
 
 it('a source failing mid-object (after several parts) leaves no object', async () => {

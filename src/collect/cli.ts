@@ -101,7 +101,7 @@ function windowFrom(v: ReturnType<typeof parse>['values'], now: () => Date): Win
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n') + '\n';
+  return `${rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n')}\n`;
 }
 
 function summary(r: StreamResult): string {
@@ -145,7 +145,7 @@ export async function runCli(
         return [r.id, w, r.checkpointed ? 'checkpoint' : 'arguments', s.destination.location];
       })]));
     } else {
-      out(report.streams.map(summary).join('\n') + '\n');
+      out(`${report.streams.map(summary).join('\n')}\n`);
     }
     const failed = report.streams.filter((r) => !r.ok);
     if (failed.length > 0) {

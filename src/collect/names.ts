@@ -38,6 +38,12 @@ export function objectName(streamId: string, window: Window, seq: number, extens
   return `${streamId}/${folder}/${compactTime(window.start)}_${compactTime(window.end)}_${pad(seq, 6)}${label ? `_${label}` : ''}.${extension}`;
 }
 
+/** The common start of every object name of `window` in its own date folder (for finding stale pages). */
+export function windowPrefix(streamId: string, window: Window): string {
+  const name = objectName(streamId, window, 0, 'x');
+  return name.slice(0, name.length - '000000.x'.length);
+}
+
 /** The checkpoint object of a stream, beside its objects. */
 export function checkpointName(streamId: string): string {
   return `${streamId}/_checkpoint.json`;

@@ -8,7 +8,7 @@ import { objectBody } from './body.js';
 import { planWindows, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { retryingFetch } from './http.js';
 import type { LogWriter } from './log.js';
-import { objectName } from './names.js';
+import { objectName, windowPrefix } from './names.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 import type { Committed, EmittedObject, SourceContext, StreamDefinition, Window } from './types.js';
 
@@ -133,4 +133,13 @@ async function runWindow(def: StreamDefinition, env: RunEnvironment, window: Win
   await Promise.all([...inFlight]);
   if (emitError !== undefined) throw emitError;
   if (signal.aborted) throw new AbortError(signal.reason);
+  // A window collected again may have fewer pages than before (a smaller page count, data the
+  // vendor dropped): its leftover pages would duplicate records, so they go.
+  if (dest.list && dest.delete) {
+    for (const name of await dest.list(windowPrefix(id, window), { signal })) {
+      if (names.has(name)) continue;
+      await dest.delete(name, { signal });
+      env.log('info', 'stale object removed', { stream: id, window: iso(window), object: `${dest.location}${name}` });
+    }
+  }
 }

@@ -120,6 +120,14 @@ export interface Destination {
   put(name: string, body: Readable, options: PutOptions): Promise<void>;
   /** A small object's bytes (checkpoints), or undefined when there is none. */
   get(name: string, options: { signal: AbortSignal }): Promise<Buffer | undefined>;
+  /**
+   * Names (relative, as given to `put`) of the committed objects starting with `prefix`. With
+   * `delete`, lets a re-run window drop pages it no longer has (e.g. after `limit` changed);
+   * without them, stale pages of a shrunken re-run stay.
+   */
+  list?(prefix: string, options: { signal: AbortSignal }): Promise<string[]>;
+  /** Remove an object; absent objects are not an error. */
+  delete?(name: string, options: { signal: AbortSignal }): Promise<void>;
   /** Release clients; called once when the collector's run ends. */
   close?(): Promise<void>;
 }

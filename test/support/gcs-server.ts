@@ -9,7 +9,8 @@
  *   while incomplete, the object's metadata (with `crc32c` and `md5Hash`) once complete; a
  *   request cut off mid-body adds nothing; `bytes *\/*` asks for the status;
  * - `GET /storage/v1/b/{bucket}/o/{name}?alt=media` (and `/download/storage/v1/...`) → the bytes, with `x-goog-hash`;
- * - `GET /storage/v1/b/{bucket}/o/{name}` → metadata; `DELETE` → 204.
+ * - `GET /storage/v1/b/{bucket}/o/{name}` → metadata; `DELETE` → 204;
+ * - `GET /storage/v1/b/{bucket}/o?prefix=` → `{kind, items}` (one page).
  *
  * An object exists only once its upload's last byte arrived: exactly the visibility rule the
  * destination relies on. `failNextPut` makes the next chunk PUT answer 503, for retry tests.
@@ -120,6 +121,13 @@ export async function startGcsServer(): Promise<GcsServer> {
       }
       res.writeHead(308, session.size > 0 ? { range: `bytes=0-${session.size - 1}` } : {});
       return res.end();
+    }
+    const listing = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
+    if (listing && req.method === 'GET') {
+      const bucket = decodeURIComponent(listing[1]);
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const items = [...state.objects.values()].filter((o) => o.bucket === bucket && o.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name)).map(meta);
+      return json(res, 200, { kind: 'storage#objects', items });
     }
     if (object) {
       const o = state.objects.get(key(decodeURIComponent(object[1]), decodeURIComponent(object[2])));

@@ -32,7 +32,11 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 export async function startSqsServer(options: { accessKeyId?: string } = {}): Promise<SqsServer> {
   const queues = new Map<string, Message[]>();
-  const queue = (name: string) => { let q = queues.get(name); if (!q) queues.set(name, (q = [])); return q; };
+  const queue = (name: string): Message[] => {
+    const q = queues.get(name) ?? [];
+    queues.set(name, q);
+    return q;
+  };
   const nameOf = (url: unknown) => (typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '');
   const actions: string[] = [];
   let endpoint = '';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -52,6 +52,22 @@ export function fsDestination(options: FsDestinationOptions): Destination {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw err;
       }
+    },
+    async list(namePrefix: string) {
+      const slash = namePrefix.lastIndexOf('/');
+      const folder = namePrefix.slice(0, slash + 1);
+      const start = namePrefix.slice(slash + 1);
+      try {
+        const entries = await readdir(path(folder || '.'), { withFileTypes: true });
+        // Temporary files of writes in progress are not objects.
+        return entries.filter((e) => e.isFile() && e.name.startsWith(start) && !/\.tmp-[0-9a-f]{12}$/.test(e.name)).map((e) => `${folder}${e.name}`);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+    },
+    async delete(name: string) {
+      await rm(path(name), { force: true });
     },
   };
 }

@@ -59,7 +59,7 @@ export function gcsDestination(options: GcsDestinationOptions): Destination {
   return {
     location: `gs://${options.bucket}/${prefix}`,
     async put(name: string, body: Readable, { signal, contentType }: PutOptions) {
-      const file = (await getStorage()).bucket(options.bucket).file(`${prefix}${name}`);
+      const file = (await getStorage().catch((err: unknown) => { body.destroy(); throw err; })).bucket(options.bucket).file(`${prefix}${name}`);
       if (signal.aborted) { body.destroy(); throw new AbortError(signal.reason); }
       const out = file.createWriteStream({ resumable: true, chunkSize, contentType, metadata: { contentType } });
       let bodyError: unknown;
@@ -81,6 +81,21 @@ export function gcsDestination(options: GcsDestinationOptions): Destination {
       } catch (err) {
         if ((err as { code?: number }).code === 404) return undefined;
         throw new FetchError(`${url(name)}: read failed: ${describe(err)}`, { key: url(name) }, { cause: err });
+      }
+    },
+    async list(namePrefix: string) {
+      try {
+        const [files] = await (await getStorage()).bucket(options.bucket).getFiles({ prefix: `${prefix}${namePrefix}`, autoPaginate: true });
+        return files.map((f) => f.name.slice(prefix.length));
+      } catch (err) {
+        throw new FetchError(`${url(namePrefix)}: listing failed: ${describe(err)}`, { key: url(namePrefix) }, { cause: err });
+      }
+    },
+    async delete(name: string) {
+      try {
+        await (await getStorage()).bucket(options.bucket).file(`${prefix}${name}`).delete({ ignoreNotFound: true });
+      } catch (err) {
+        throw new FetchError(`${url(name)}: delete failed: ${describe(err)}`, { key: url(name) }, { cause: err });
       }
     },
   };

@@ -5,7 +5,7 @@ import { InvalidOptionError } from '../../errors.js';
 export function checkPrefix(prefix: unknown, name: string): string {
   if (prefix === undefined || prefix === '') return '';
   if (typeof prefix !== 'string') throw new InvalidOptionError(name, 'must be a string');
-  // eslint-style control-character check: they cannot travel in listings and are quoting mistakes.
+  // Control characters cannot travel in listings and are almost always quoting mistakes.
   if (/[\u0000-\u001f\u007f\\]/.test(prefix)) throw new InvalidOptionError(name, 'must not contain control characters or backslashes');
   const p = prefix.endsWith('/') ? prefix : `${prefix}/`;
   const segments = p.slice(0, -1).split('/');

@@ -43,7 +43,10 @@ export function s3Destination(options: S3DestinationOptions): Destination {
   return {
     location: formatS3Url(bucket, prefix),
     async put(name: string, body: Readable, { signal, contentType }: PutOptions) {
-      const [s3, { Upload }] = await Promise.all([getClient(), import('@aws-sdk/lib-storage')]);
+      const [s3, { Upload }] = await Promise.all([getClient(), import('@aws-sdk/lib-storage')]).catch((err: unknown) => {
+        body.destroy();
+        throw failure('upload', name, err);
+      });
       if (signal.aborted) { body.destroy(); throw new AbortError(signal.reason); }
       const upload = new Upload({
         client: s3,
@@ -81,6 +84,24 @@ export function s3Destination(options: S3DestinationOptions): Destination {
         if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
         throw failure('read', name, err);
       }
+    },
+    async list(namePrefix: string, { signal }) {
+      const s3 = await getClient();
+      const { paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
+      const names: string[] = [];
+      try {
+        for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${prefix}${namePrefix}` }, { abortSignal: signal })) {
+          for (const o of page.Contents ?? []) if (o.Key) names.push(o.Key.slice(prefix.length));
+        }
+      } catch (err) {
+        throw failure('listing', namePrefix, err);
+      }
+      return names;
+    },
+    async delete(name: string, { signal }) {
+      const s3 = await getClient();
+      const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }), { abortSignal: signal }).catch((err: unknown) => { throw failure('delete', name, err); });
     },
     async close() {
       if (given !== undefined || client === undefined) return;
