@@ -145,6 +145,23 @@ it('FDR: a file that cannot be copied keeps its message; the redelivery replaces
   expect(objects).toEqual(expect.arrayContaining(afterFailure.filter((k) => !k.endsWith('_checkpoint.json'))));
 });
 
+it('FDR: drains more than one receive batch, and an empty queue is an empty run', async () => {
+  const files = Array.from({ length: 12 }, (_, i) => ({ key: `data/many/part-${String(i).padStart(5, '0')}.gz`, body: Buffer.from(`file ${i}\n`) }));
+  await putObjects(client, 'fdr-bucket', files);
+  for (const [i, f] of files.entries()) sqs.send('fdr-many', message([{ path: f.key, size: f.body.length }], T0 + i * 1000));
+  const before = sqs.actions.length;
+  const mk = () => collector([{ id: 'fdr-many', source: fdrSource({ queueUrl: sqs.queueUrl('fdr-many') }), destination: dest('fdr-many/') }], { log: () => {}, retry });
+  const report = await mk().run({ all: true, window: WINDOW });
+  expect(report.ok, String(report.streams[0].error)).toBe(true);
+  expect(report.streams[0].objects).toBe(12);
+  expect(sqs.pending('fdr-many')).toEqual([]);
+  // 10 + 2 messages, then an empty receive that ends the run.
+  expect(sqs.actions.slice(before).filter((a) => a === 'ReceiveMessage')).toHaveLength(3);
+  const empty = await mk().run({ all: true, window: WINDOW });
+  expect(empty.ok).toBe(true);
+  expect(empty.streams[0].objects).toBe(0);
+});
+
 it('FDR: refused credentials fail the stream, naming the secret variable', async () => {
   sqs.send('fdr-auth', message([{ path: 'data/a/part-00001.gz', size: 1 }], T0));
   const src = falconDataReplicator({ queueUrl: sqs.queueUrl('fdr-auth'), waitTimeSeconds: 0, credentials: { accessKeyId: 'WRONGKEY', secretAccessKey: 'fdr-secret-value' }, secretEnv: 'FALCON_SECRET_KEY' });
