@@ -23,7 +23,10 @@ export type ErrorCode =
   | 'FD_ERR_AUDIT_SPOOL'
   | 'FD_ERR_AUDIT_SINK'
   | 'FD_ERR_KERNEL'
-  | 'FD_ERR_OUTPUT';
+  | 'FD_ERR_OUTPUT'
+  | 'FD_ERR_STREAM'
+  | 'FD_ERR_AUTH'
+  | 'FD_ERR_FETCH';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -188,6 +191,27 @@ export class OutputError extends FlowdigestError {
   }
 }
 
+/** A collection stream is defined wrongly (missing or repeated ID, bad tag, no source). `key` names the stream. */
+export class InvalidStreamError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_STREAM', message, context);
+  }
+}
+
+/** A vendor API refused the credentials (401/403). `key` names the stream, `field` the secret's env variable. Never retried. */
+export class AuthError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super('FD_ERR_AUTH', message, context);
+  }
+}
+
+/** A collection request failed for good (retries exhausted, or a response the source cannot read). `key` names the stream. */
+export class FetchError extends FlowdigestError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super('FD_ERR_FETCH', message, context, options);
+  }
+}
+
 /**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
@@ -247,4 +271,7 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_AUDIT_SINK: AuditSinkError,
   FD_ERR_KERNEL: KernelError,
   FD_ERR_OUTPUT: OutputError,
+  FD_ERR_STREAM: InvalidStreamError,
+  FD_ERR_AUTH: AuthError,
+  FD_ERR_FETCH: FetchError,
 };
