@@ -18,7 +18,12 @@ export type ErrorCode =
   | 'FD_ERR_CONFIG'
   | 'FD_ERR_QUEUE_FULL'
   | 'FD_ERR_MEMORY_LIMIT'
-  | 'FD_ERR_PARTIAL';
+  | 'FD_ERR_PARTIAL'
+  | 'FD_ERR_HTTP'
+  | 'FD_ERR_STOPPING'
+  | 'FD_ERR_WINDOW'
+  | 'FD_ERR_QUEUE'
+  | 'FD_ERR_AUTH';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -198,6 +203,12 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_S3: S3Error,
   FD_ERR_CONFIG: ConfigError,
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
+  // The service's errors (src/service/errors.ts) never cross threads: rebuilt as the base class.
+  FD_ERR_HTTP: FlowdigestError,
+  FD_ERR_STOPPING: FlowdigestError,
+  FD_ERR_WINDOW: FlowdigestError,
+  FD_ERR_QUEUE: FlowdigestError,
+  FD_ERR_AUTH: FlowdigestError,
   FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
 };

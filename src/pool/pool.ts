@@ -41,6 +41,12 @@ export class ScanPool implements RangeRenderer {
    *  and ~50 MB leaner; with fewer, the stream's pool threads put the idle cores to work. */
   private readonly inflateOnThread: boolean;
   private closed = false;
+  // Busy thread-time, integrated here: Piscina 5's `utilization` divides a mean already in
+  // milliseconds by 1000 again, so it reads 1000 times too low.
+  private readonly started = performance.now();
+  private inFlight = 0;
+  private busyMs = 0;
+  private lastChange = this.started;
 
   constructor(options: ScanPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
@@ -109,12 +115,17 @@ export class ScanPool implements RangeRenderer {
   private async run<T>(task: object, name: string, what: string, signal?: AbortSignal, transferList?: ArrayBuffer[]): Promise<T> {
     if (this.closed) throw new WorkerError('the scan pool is closed');
     let reply: T | ErrorReply;
+    this.account();
+    this.inFlight++;
     try {
       reply = (await this.piscina.run(task, { name, transferList, signal })) as T | ErrorReply;
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);
       const key = (task as { key?: string }).key;
       throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
+    } finally {
+      this.account();
+      this.inFlight--;
     }
     if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply) throw errorFromData((reply as ErrorReply).error);
     return reply as T;
@@ -122,7 +133,16 @@ export class ScanPool implements RangeRenderer {
 
   /** Share of worker time spent busy since start (0..1). */
   get utilization(): number {
-    return this.piscina.utilization;
+    this.account();
+    const capacity = (performance.now() - this.started) * this.threads;
+    return capacity <= 0 ? 0 : Math.min(1, this.busyMs / capacity);
+  }
+
+  /** Add the busy thread-time since the last change: tasks in flight, at most one per thread. */
+  private account(): void {
+    const t = performance.now();
+    this.busyMs += Math.min(this.inFlight, this.threads) * (t - this.lastChange);
+    this.lastChange = t;
   }
 
   /** Stop the workers. Safe to call twice. */

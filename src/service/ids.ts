@@ -8,6 +8,7 @@
  * written with another offset (`17:20+01:00` for `16:20Z`) is the same digest.
  */
 import { createHash } from 'node:crypto';
+import { FlowdigestError } from '../errors.js';
 
 /** A validated window: minute-aligned UTC instants, `start < stop`. */
 export interface DigestWindow {
@@ -22,10 +23,9 @@ export interface DigestWindow {
 }
 
 /** A bad window, naming the parameter at fault (`start`, `stop`, ...). */
-export class WindowError extends Error {
+export class WindowError extends FlowdigestError {
   constructor(readonly parameter: string, message: string) {
-    super(`${parameter} ${message}`);
-    this.name = 'WindowError';
+    super('FD_ERR_WINDOW', `${parameter} ${message}`, { field: parameter });
   }
 }
 
@@ -54,11 +54,19 @@ export function parseRfc3339(value: string): number | undefined {
     if (oh > 23 || om > 59) return undefined;
     offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * MINUTE;
   }
-  return Date.UTC(y, mo - 1, d, h, mi, s, fraction) - offset;
+  return utc(y, mo - 1, d, h, mi, s, fraction) - offset;
+}
+
+// Date.UTC reads years 0-99 as 1900-1999; setUTCFullYear takes the year as given.
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo, d);
+  date.setUTCHours(h, mi, s, ms);
+  return date.getTime();
 }
 
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utc(year, month, 0)).getUTCDate();
 }
 
 /** `YYYY-MM-DDTHH:MM:00Z` for a minute-aligned instant. */
