@@ -76,6 +76,10 @@ export function createApp(o: AppOptions): FastifyInstance {
     serverFactory: (handler) => nodeServer(handler, o.requestTimeout),
   });
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // Only the worker route reads a body (it has its own parser); elsewhere one is read (up to
+  // the body limit) and ignored, whatever its type, so `POST /` with a JSON Content-Type works.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
 
   const templates: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
