@@ -3,16 +3,17 @@
 // encodings, concurrent POSTs, the queue bound, markers (expiry, failure, sweep), the worker
 // route's validation, standalone mode, graph and diff, metrics, logs and auth.
 import { existsSync, readdirSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  diffDigests, diffToString, digestId, digestInputs, digestToString, dotToString, FsMarker, type Digest,
+  createService, diffDigests, diffToString, digestId, digestInputs, digestToString, dotToString, FsMarker, type Digest,
 } from '../dist/index.js';
 import { generateFixture } from '../fixtures/generate.js';
 import { http, until, windowQuery } from './support/http.js';
-import { GatedSource, startService, type Started } from './support/service.js';
+import { GatedSource, memoryLogger, startService, type Started } from './support/service.js';
 import { tempDir } from './support/tmp.js';
 
 const dir = tempDir('flowdigest-service-fs-');
@@ -356,6 +357,21 @@ describe('modes and extras', () => {
       expect(Date.now() - began).toBeLessThan(3000);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('mounts in your own server through service.handler', async () => {
+    const service = createService({ logs: fixture, store: join(dir, 'mounted'), logger: memoryLogger([]), digester: { threads: 1 } });
+    const server = createServer(service.handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect((await http(`${base}/healthz`)).json()).toMatchObject({ status: 'ok' });
+      expect((await post(W, base)).status).toBe(202);
+      expect((await stored(W, base)).body.toString('latin1')).toBe(digestToString(await library(W.start, W.stop)));
+    } finally {
+      await service.close(1000);
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
