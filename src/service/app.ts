@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AuditActor, AuditInput } from '../audit/types.js';
-import { suggest } from '../cli/args.js';
+import type { AuditActor } from '../audit/types.js';
+import { audit } from './audit-hooks.js';
 import type { FailureLimiter } from './auth/failure-limiter.js';
 import type { Scope, TokenTable } from './auth/tokens.js';
 import { bearerToken } from './auth/tokens.js';
-import { AuthError, type AuthFailure, headersOf, HttpError, publicMessage, statusOf, StoppingError } from './errors.js';
+import { AuthError, type AuthFailure, headersOf, HttpError, statusOf, StoppingError } from './errors.js';
 import { errorFields } from './logger.js';
 import { digestRoutes } from './routes/digest.js';
 import { graphRoutes } from './routes/graph.js';
@@ -21,6 +21,7 @@ import { opsRoutes } from './routes/ops.js';
 import { workerRoutes } from './routes/worker.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import type { ServiceState } from './state.js';
+import { describeError } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -102,7 +103,7 @@ export function createApp(o: AppOptions): FastifyInstance {
     }
     const headers = { 'cache-control': 'no-store', ...headersOf(err) };
     if (status === 204) return reply.code(204).headers(headers).send();
-    const body = { message: describe(err, status, request, state.maxBodyBytes), ...(err instanceof HttpError ? err.body : {}), request_id: request.id };
+    const body = { message: describeError(err, status, request, state.maxBodyBytes), ...(err instanceof HttpError ? err.body : {}), request_id: request.id };
     return reply.code(status).headers(headers).send(body);
   });
 
@@ -186,55 +187,6 @@ async function authenticate(o: AppOptions, request: FastifyRequest, scope: Scope
   if (!known.scopes.has(scope)) return deny('scope');
 }
 
-/**
- * Record an audit event for the request, before it is answered. A rejection (a full spool,
- * FD_ERR_AUDIT_SPOOL_FULL) propagates: the request is answered 503 rather than left unrecorded.
- */
-export async function audit(state: ServiceState, request: FastifyRequest, event: Omit<AuditInput, 'actor'>): Promise<void> {
-  if (state.auditor === undefined || request.method === 'HEAD') return;
-  await state.auditor.record({ ...event, actor: request.actor });
-}
-
-/** Refuse a write while the audit spool is full: nothing is done that could not be recorded. */
-export function assertAuditRoom(state: ServiceState): void {
-  if (state.auditor?.full === true) {
-    throw new HttpError(503, 'the audit spool is full, so the service cannot record this request: try again later', { 'retry-after': '5' });
-  }
-}
-
 function knownMethod(method: string): string {
   return ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS'].includes(method) ? method : 'other';
-}
-
-interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
-
-/** The client's message for an error: validation errors in the words of the parameter at fault. */
-function describe(err: FastifyError, status: number, request: FastifyRequest, bodyLimit: number): string {
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return `the body is larger than ${bodyLimit} bytes`;
-  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return `Content-Type '${String(request.headers['content-type']).slice(0, 64)}' is not application/json`;
-  const first = (err.validation as AjvError[] | undefined)?.[0];
-  if (first === undefined) return publicMessage(err, status);
-  const context = err.validationContext;
-  if (context === 'params') return `no route ${request.url.split('?')[0].slice(0, 200)}`;
-  const schema = (request.routeOptions.schema?.[context === 'body' ? 'body' : 'querystring'] ?? {}) as { properties?: Record<string, Record<string, unknown>> };
-  const properties = schema.properties ?? {};
-  const name = first.instancePath.slice(1).split('/')[0] || String(first.params.missingProperty ?? first.params.additionalProperty ?? '');
-  if (context === 'body') {
-    if (first.instancePath === '' && first.keyword === 'type') return 'the body must be a JSON object {id, start, stop}';
-    if (first.keyword === 'additionalProperties') return `body.${name.slice(0, 32)} is not a field of a job (id, start, stop)`;
-    return `body.${name} must be a string`;
-  }
-  const value = (request.query as Record<string, unknown>)[name];
-  const shown = `'${String(value).slice(0, 32)}'`;
-  const p = properties[name] ?? {};
-  switch (first.keyword) {
-    case 'additionalProperties': return `unknown query parameter '${name.slice(0, 64)}'${suggest(name, Object.keys(properties))}`;
-    case 'required': return p.format === 'date-time' ? `${name} is required (an RFC 3339 time such as 2026-01-15T16:20:00Z)` : `${name} is required`;
-    case 'enum': return `${name} ${shown} must be one of ${(p.enum as string[]).join(', ')}`;
-    default:
-      if (Array.isArray(value)) return `query parameter '${name}' is given more than once`;
-      if (p.type === 'integer') return `${name} ${shown} must be an integer from ${String(p.minimum)} to ${String(p.maximum)}`;
-      if (p.type === 'boolean') return `${name} ${shown} must be true or false`;
-      return `${name} ${shown} ${first.message ?? 'is invalid'}`;
-  }
 }

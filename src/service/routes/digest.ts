@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { writeGraph } from '../../graph/graph.js';
 import { FlowdigestError, QueueFullError } from '../../errors.js';
-import { assertAuditRoom, audit } from '../app.js';
+import { assertAuditRoom, audit } from '../audit-hooks.js';
 import { HttpError, QueueError, StoppingError } from '../errors.js';
 import { errorFields } from '../logger.js';
 import { COMMON, empty, error, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';

@@ -10,7 +10,7 @@ import { writeView } from '../../graph/graph.js';
 import type { ClusterBy, GraphViewOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
 import { InvalidOptionError } from '../../errors.js';
-import { audit } from '../app.js';
+import { audit } from '../audit-hooks.js';
 import { HttpError } from '../errors.js';
 import { COMMON, empty, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
 import { type ServiceState, windowFromQuery } from '../state.js';

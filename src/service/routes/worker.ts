@@ -7,7 +7,7 @@
  * once the job is accepted (standalone mode uses that).
  */
 import type { FastifyInstance } from 'fastify';
-import { assertAuditRoom } from '../app.js';
+import { assertAuditRoom } from '../audit-hooks.js';
 import { HttpError, StoppingError } from '../errors.js';
 import { parseWindow } from '../ids.js';
 import { COMMON, empty, error, json, ref, scoped, security } from '../schemas.js';
