@@ -1,8 +1,9 @@
 /** `flowdigest serve`: the digest service, configured from flags and the environment. */
 import { ConfigError, InvalidOptionError } from '../../errors.js';
-import { resolveServeConfig, SETTINGS } from '../../service/config.js';
+import { resolveServeConfig, type ServeConfig, SETTINGS } from '../../service/config.js';
 import { createLogger } from '../../service/logger.js';
 import { createService } from '../../service/service.js';
+import type { Service } from '../../service/types.js';
 import { parse, UsageError } from '../args.js';
 import { SERVE_HELP } from '../help.js';
 
@@ -12,7 +13,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   const { values, positionals } = parse('serve', argv, { ...FLAGS, help: { type: 'boolean', short: 'h' } });
   if (values.help) { process.stdout.write(SERVE_HELP); return 0; }
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}'); use --logs DIR`, 'serve');
-  let config;
+  let config: ServeConfig;
   try {
     config = resolveServeConfig(values as Record<string, string | boolean>, process.env);
   } catch (err) {
@@ -22,7 +23,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   // The SDK's Node-version warning would land among the JSON log lines.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const logger = createLogger(config.logLevel);
-  let service;
+  let service: Service;
   try {
     service = createService({ ...config.service, logger });
   } catch (err) {

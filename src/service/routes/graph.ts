@@ -3,11 +3,12 @@
  * `GET /diff` compares two stored digests (what vpcflow-grapherd and vpcflow-diffd did, on
  * the stored NDJSON: PREVIOUS is loaded as a compact table, NEXT streams).
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { diffInputs } from '../../graph/diff.js';
 import { writeDiff } from '../../graph/diff-output.js';
 import { writeView } from '../../graph/graph.js';
-import type { ClusterBy, GraphViewOptions } from '../../graph/types.js';
+import type { ClusterBy, GraphView, GraphViewOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
 import { InvalidOptionError } from '../../errors.js';
 import { audit } from '../audit-hooks.js';
@@ -111,7 +112,7 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
       const options = viewOptions(q);
       return state.renders.with(async () => {
         const digest = await loadDigest(state, w);
-        let view;
+        let view: GraphView;
         try { view = applyView(digest, options); } catch (err) { throw asQueryError(err); }
         if (format === 'svg' && view.digest.size > SVG_MAX_EDGES) {
           throw new HttpError(400, `format svg: the view has ${view.digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (add top=N or filters)`);
@@ -151,7 +152,7 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
       const changed = q.changed === true;
       return state.renders.with(async () => {
         const prevBody = await openStored(state, previous, 'previous');
-        let nextBody;
+        let nextBody: Readable;
         try {
           nextBody = await openStored(state, next, 'next');
         } catch (err) {

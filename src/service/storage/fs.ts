@@ -4,7 +4,7 @@
  * named it). Each is written atomically, and the text body is written last: its presence is
  * the commit, so a digest interrupted before it is invisible and is simply made again.
  */
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { removeTemporaries, writeFileAtomic, writeTextAtomic } from '../atomic-file.js';
 import { ID_PATTERN } from '../ids.js';
 import { IdDirectory } from '../id-directory.js';
@@ -43,7 +43,7 @@ export class FsStorage implements Storage {
 
   async open(id: string, kind: StoredKind): Promise<StoredBody | undefined> {
     if (kind !== 'text' && !(await this.has(id))) return undefined;
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(this.path(id, BODY_SUFFIX[kind]), 'r');
     } catch (err) {
