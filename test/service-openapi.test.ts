@@ -147,6 +147,10 @@ it('every documented status of every operation happens on the live service, and 
   await call('GET /diff', `${broken.url}/diff${dq(A, B)}`);
   await call('POST /{topic}/{event}', `${broken.url}/digest-queue/digest`, { method: 'POST', body: job(A) });
   await call('POST /', `${noQueue.url}/${q(A)}`, { method: 'POST' });
+  // 5xx answers are logged with the stack; the client sees no internals.
+  expect(broken.logs.find((l) => l.msg === 'request failed')).toMatchObject({ error: 'storage down', stack: expect.stringMatching(/^Error: storage down\n\s+at /) });
+  expect((await http(`${broken.url}/${q(A)}`)).json<{ message: string }>().message).toBe('internal error');
+  expect(main.logs.some((l) => 'stack' in l)).toBe(false);
 
   // Stopping (503 on every route, the listener open) while its one job runs out the grace.
   held.close();
