@@ -130,21 +130,7 @@ export function createService(options: ServiceOptions = {}): Service {
   const logger: Logger = typeof o.logger === 'object' && o.logger !== null ? o.logger : createLogger(checkLevel(o.logger));
   const auth = resolveTokens(o, logger, o.queuer === 'self');
   const now = o.now ?? Date.now;
-  const s3: S3ClientOptions = o.s3 ?? {};
-  const at = (region: string | undefined): S3ClientOptions => (region === undefined ? s3 : { ...s3, region });
-
-  const ownDigester = o.digester === undefined || !('digest' in o.digester);
-  const logs = o.logs ?? BUNDLED_LOGS;
-  const sources = logSources(logs, at(o.regions?.logs));
-  const store = o.store ?? DEFAULT_STORE;
-  const markers = o.markers ?? defaultMarkers(store);
-  const storage: Storage = o.storage ?? (isS3Url(store) ? new S3Storage(store, at(o.regions?.store)) : new FsStorage(store));
-  if (limits.retention !== undefined && (storage.list === undefined || storage.delete === undefined)) {
-    throw new InvalidOptionError('options.retention', `needs a storage that can list and delete digests (${storage.description} cannot)`);
-  }
-  const marker: Marker = o.marker ?? (o.redis !== undefined ? new RedisMarker(o.redis)
-    : isS3Url(markers) ? new S3Marker(markers, at(o.regions?.markers)) : new FsMarker(markers));
-  const digester: Digester = ownDigester ? createDigester({ ...(o.digester as object | undefined), s3: at(o.regions?.logs) }) : (o.digester as Digester);
+  const { logs, sources, storage, marker, digester, ownDigester } = buildModules(o, limits.retention !== undefined);
 
   let runner!: JobRunner;
   const metrics = new ServiceMetrics({
@@ -191,20 +177,7 @@ export function createService(options: ServiceOptions = {}): Service {
     await runner.stop(graceMs);
     await sweeps.stop();
     await o.auditor?.close(left());
-    // Requests still streaming get what is left of the grace period, then their sockets close.
-    if (listening) {
-      const server = app.server;
-      const closed = app.close();
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, left()); })]);
-      clearTimeout(timer);
-      server.closeAllConnections();
-      await closed;
-    } else {
-      await ready.catch(() => {});
-      await app.close();
-    }
+    await closeListener(app, listening ? left() : undefined, ready);
     await windows?.close();
     await queuer.close?.();
     for (const m of [storage, marker]) await (m as { close?: () => Promise<void> }).close?.();
@@ -245,6 +218,45 @@ export function createService(options: ServiceOptions = {}): Service {
     },
     close: (graceMs = SERVICE_DEFAULTS.grace) => (closing ??= close(graceMs)),
   };
+}
+
+/** The flow-log sources, storage, markers and digester: the caller's, or built from the locations. */
+function buildModules(o: ServiceOptions, retention: boolean) {
+  const s3: S3ClientOptions = o.s3 ?? {};
+  const at = (region: string | undefined): S3ClientOptions => (region === undefined ? s3 : { ...s3, region });
+  const logs = o.logs ?? BUNDLED_LOGS;
+  const sources = logSources(logs, at(o.regions?.logs));
+  const store = o.store ?? DEFAULT_STORE;
+  const markers = o.markers ?? defaultMarkers(store);
+  const storage: Storage = o.storage ?? (isS3Url(store) ? new S3Storage(store, at(o.regions?.store)) : new FsStorage(store));
+  if (retention && (storage.list === undefined || storage.delete === undefined)) {
+    throw new InvalidOptionError('options.retention', `needs a storage that can list and delete digests (${storage.description} cannot)`);
+  }
+  const marker: Marker = o.marker ?? (o.redis !== undefined ? new RedisMarker(o.redis)
+    : isS3Url(markers) ? new S3Marker(markers, at(o.regions?.markers)) : new FsMarker(markers));
+  const ownDigester = o.digester === undefined || !('digest' in o.digester);
+  const digester: Digester = ownDigester ? createDigester({ ...(o.digester as object | undefined), s3: at(o.regions?.logs) }) : (o.digester as Digester);
+  return { logs, sources, storage, marker, digester, ownDigester };
+}
+
+/**
+ * Close the fastify instance. Listening (`leftMs` given): requests still streaming get what is
+ * left of the grace period, then their sockets close.
+ */
+async function closeListener(app: ReturnType<typeof createApp>, leftMs: number | undefined, ready: Promise<unknown>): Promise<void> {
+  if (leftMs === undefined) {
+    await ready.catch(() => {});
+    await app.close();
+    return;
+  }
+  const server = app.server;
+  const closed = app.close();
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, leftMs); })]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await closed;
 }
 
 /** The queue: BullMQ on Redis, the in-process one, the HTTP queuer, or the caller's. */
