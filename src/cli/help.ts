@@ -326,6 +326,9 @@ Examples:
   curl --compressed 'localhost:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
   curl 'localhost:8080/graph?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z&top=20&format=svg' > top.svg
   flowdigest serve --port 9000 --logs s3://my-flow-logs --store s3://my-digests/v1 --jobs 2
+  printf %s "$TOKEN" | sha256sum      # the "sha256" of a tokens-file entry
+  flowdigest serve --host 0.0.0.0 --tokens /etc/flowdigest/tokens.json --retention 30d
+  curl -H "Authorization: Bearer $TOKEN" 'host:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
   PORT=8080 VPC_FLOW_LOGS_BUCKET=my-flow-logs DIGEST_STORAGE_BUCKET=my-digests \\
     DIGEST_PROGRESS_BUCKET=my-progress DIGEST_PROGRESS_TIMEOUT=100000 \\
     STREAM_APPLIANCE_ENDPOINT=127.0.0.1:8080 flowdigest serve
