@@ -25,8 +25,13 @@ export type ErrorCode =
   | 'FD_ERR_KERNEL'
   | 'FD_ERR_OUTPUT'
   | 'FD_ERR_STREAM'
-  | 'FD_ERR_AUTH'
-  | 'FD_ERR_FETCH';
+  | 'FD_ERR_SOURCE_AUTH'
+  | 'FD_ERR_FETCH'
+  | 'FD_ERR_HTTP'
+  | 'FD_ERR_STOPPING'
+  | 'FD_ERR_WINDOW'
+  | 'FD_ERR_QUEUE'
+  | 'FD_ERR_AUTH';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -199,9 +204,9 @@ export class InvalidStreamError extends FlowdigestError {
 }
 
 /** A vendor API refused the credentials (401/403). `key` names the stream, `field` the secret's env variable. Never retried. */
-export class AuthError extends FlowdigestError {
+export class SourceAuthError extends FlowdigestError {
   constructor(message: string, context: ErrorContext = {}) {
-    super('FD_ERR_AUTH', message, context);
+    super('FD_ERR_SOURCE_AUTH', message, context);
   }
 }
 
@@ -264,6 +269,12 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_S3: S3Error,
   FD_ERR_CONFIG: ConfigError,
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
+  // The service's errors (src/service/errors.ts) never cross threads: rebuilt as the base class.
+  FD_ERR_HTTP: FlowdigestError,
+  FD_ERR_STOPPING: FlowdigestError,
+  FD_ERR_WINDOW: FlowdigestError,
+  FD_ERR_QUEUE: FlowdigestError,
+  FD_ERR_AUTH: FlowdigestError,
   FD_ERR_PARTIAL: PartialFormatError,
   FD_ERR_QUEUE_FULL: QueueFullError,
   FD_ERR_AUDIT_SPOOL_FULL: AuditSpoolFullError,
@@ -272,6 +283,6 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_KERNEL: KernelError,
   FD_ERR_OUTPUT: OutputError,
   FD_ERR_STREAM: InvalidStreamError,
-  FD_ERR_AUTH: AuthError,
+  FD_ERR_SOURCE_AUTH: SourceAuthError,
   FD_ERR_FETCH: FetchError,
 };

@@ -62,8 +62,8 @@ export { FsMarker } from './service/marker/fs.js';
 export { S3Marker } from './service/marker/s3.js';
 export { HttpQueuer, QUEUE_EVENT } from './service/queue/http.js';
 export type { HttpQueuerOptions } from './service/queue/http.js';
-export { createLogger } from './service/log.js';
-export { OPENAPI, openapiYaml } from './service/openapi.js';
+export { createLogger } from './service/logger.js';
+export { openapiYaml } from './service/openapi.js';
 export type {
   Service, ServiceOptions, Storage, StoredBody, StoredKind, DigestMeta, Marker, MarkerRecord, Queuer, DigestJob, Logger, LogLevel,
 } from './service/types.js';

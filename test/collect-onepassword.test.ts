@@ -3,7 +3,7 @@
 // numbers from pretty-printed records; inclusive API bounds not duplicating across windows;
 // 429, 5xx, bad auth and an empty window.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { collector, fsDestination, onePasswordEvents, AuthError, InvalidOptionError } from '../dist/collect/index.js';
+import { collector, fsDestination, onePasswordEvents, SourceAuthError, InvalidOptionError } from '../dist/collect/index.js';
 import { listFiles, logSink, readLines } from './support/collect.js';
 import { tempDir } from './support/tmp.js';
 import { onePasswordItem, startVendorApi, type VendorApi } from './support/vendor-api.js';
@@ -74,7 +74,7 @@ it('retries 429 and 5xx, and refuses a bad token without retrying', async () => 
   const bad = setup('op-wrong-token-zzz');
   const failed = await bad.c.run({ all: true, window: WINDOW });
   const err = failed.streams[0].error;
-  expect(err).toBeInstanceOf(AuthError);
+  expect(err).toBeInstanceOf(SourceAuthError);
   expect(err?.message).toMatch(/^stream 1pw: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/signinattempts answered 401 Unauthorized: check the secret in ONE_PASSWORD_TOKEN$/);
   expect(api.requests).toHaveLength(1);
   expect(bad.sink.text()).not.toContain('op-wrong-token');

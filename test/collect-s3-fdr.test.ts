@@ -6,7 +6,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { createS3Client } from '../dist/index.js';
-import { AuthError, collector, falconDataReplicator, s3Destination, slackAuditLogs, type Source } from '../dist/collect/index.js';
+import { SourceAuthError, collector, falconDataReplicator, s3Destination, slackAuditLogs, type Source } from '../dist/collect/index.js';
 import { logSink } from './support/collect.js';
 import { startLatencyProxy } from './support/latency-proxy.js';
 import { putObjects, startS3rver, type S3rverHandle } from './support/s3rver.js';
@@ -167,7 +167,7 @@ it('FDR: refused credentials fail the stream, naming the secret variable', async
   const src = falconDataReplicator({ queueUrl: sqs.queueUrl('fdr-auth'), waitTimeSeconds: 0, credentials: { accessKeyId: 'WRONGKEY', secretAccessKey: 'fdr-secret-value' }, secretEnv: 'FALCON_SECRET_KEY' });
   const sink = logSink();
   const report = await collector([{ id: 'fdr-auth', source: src, destination: dest('fdr-auth/') }], { log: sink.log, retry }).run({ all: true, window: WINDOW });
-  expect(report.streams[0].error).toBeInstanceOf(AuthError);
+  expect(report.streams[0].error).toBeInstanceOf(SourceAuthError);
   expect(report.streams[0].error?.message).toBe('stream fdr-auth: SQS ReceiveMessage was refused (UnrecognizedClientException): check the secret in FALCON_SECRET_KEY');
   expect(sink.text()).not.toContain('fdr-secret-value');
   expect(sqs.pending('fdr-auth')).toHaveLength(1);

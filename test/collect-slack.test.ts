@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collector, fsDestination, slackAuditLogs, AuthError, FetchError } from '../dist/collect/index.js';
+import { collector, fsDestination, slackAuditLogs, SourceAuthError, FetchError } from '../dist/collect/index.js';
 import { listFiles, logSink, readLines } from './support/collect.js';
 import { tempDir } from './support/tmp.js';
 import { slackEntry, startVendorApi, type VendorApi } from './support/vendor-api.js';
@@ -89,9 +89,9 @@ it('bad auth fails at once, naming the stream and SLACK_TOKEN, and never shows t
   const { dir, sink, c } = setup({ token: 'xoxp-wrong-secret-value' });
   const report = await c.run({ ids: ['slack-audit'] });
   const err = report.streams[0].error;
-  expect(err).toBeInstanceOf(AuthError);
+  expect(err).toBeInstanceOf(SourceAuthError);
   expect(err?.message).toMatch(/^stream slack-audit: GET http:\/\/127\.0\.0\.1:\d+\/audit\/v1\/logs answered 401 Unauthorized: check the secret in SLACK_TOKEN$/);
-  expect((err as AuthError).field).toBe('SLACK_TOKEN');
+  expect((err as SourceAuthError).field).toBe('SLACK_TOKEN');
   expect(api.requests).toHaveLength(1);
   expect(api.requests[0].authorization).toBe('Bearer xoxp-wrong-secret-value');
   expect(sink.text()).not.toContain('wrong-secret');
@@ -105,7 +105,7 @@ it('bad auth fails at once, naming the stream and SLACK_TOKEN, and never shows t
 it('a missing token fails before any request, saying which variable to set', async () => {
   const { c } = setup({ token: undefined });
   const report = await c.run({ all: true, window: HOUR });
-  expect(report.streams[0].error).toBeInstanceOf(AuthError);
+  expect(report.streams[0].error).toBeInstanceOf(SourceAuthError);
   expect(report.streams[0].error?.message).toBe('stream slack-audit: no secret given; set SLACK_TOKEN');
   expect(api.requests).toHaveLength(0);
 });

@@ -86,3 +86,17 @@ it('leaves no digest behind when a body fails mid-upload', async () => {
   expect(await storage.open(id, 'ndjson')).toBeUndefined();
   expect(await keys('svc-digests', 'broken/')).not.toContain(`${id}.log.gz`);
 });
+
+it('lists stored digests and deletes one whole for retention (text body first)', async () => {
+  const storage = new S3Storage('s3://svc-digests/v1', { client });
+  const listed = [];
+  for await (const meta of storage.list()) listed.push(meta.id);
+  const id = digestId(W.start, W.stop);
+  expect(listed).toContain(id);
+  // Markers under another prefix of the bucket are not digests.
+  expect(listed.every((l) => /^[0-9a-f-]{36}$/.test(l))).toBe(true);
+  await storage.delete(id);
+  expect(await storage.has(id)).toBe(false);
+  expect((await keys('svc-digests', 'v1/')).filter((k) => k.startsWith(id))).toEqual([]);
+  expect((await http(`${s.url}/${windowQuery(W.start, W.stop)}`)).status).toBe(404);
+});

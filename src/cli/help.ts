@@ -272,9 +272,18 @@ GET /graph, GET /diff, GET /healthz, GET /metrics (Prometheus), GET /openapi.yam
 
 With no configuration it serves the bundled sample (windows on 2026-01-15 from
 16:20 to 16:50 UTC) and keeps digests and markers in ./.flowdigest. Logs are JSON
-lines on stdout. SIGTERM or SIGINT stop accepting requests and give running jobs
-the grace period; a job cut short leaves its marker, which expires, so asking
-again later makes it.
+lines on stdout. Only closed windows are digested: a window whose stop plus the
+delivery lag is not yet past is refused with 400. SIGTERM or SIGINT: every route
+answers 503 "stopping" (the port stays open) while running jobs get the grace
+period; queued jobs are released (their markers cleared); a job cut short leaves
+its marker, which expires, so asking again later makes it.
+
+Without tokens the service listens on loopback only: another --host is refused
+unless --insecure-no-auth is given. With --tokens (or FLOWDIGEST_TOKEN) every
+route but /healthz and /openapi.yaml needs "Authorization: Bearer TOKEN" with
+its scope: read (GET /, /graph, /diff), write (POST /), worker (the worker
+route), metrics (/metrics). 401 for a missing or unknown token, 403 for the
+wrong scope, 429 (Retry-After) after repeated failures from one address.
 
 Every option has an environment variable; flags win over variables, and the
 FLOWDIGEST_* variables over the Go service's. A FLOWDIGEST_* variable and a Go
@@ -328,12 +337,20 @@ Options (flag, variable, Go service's variable):
   --endpoint URL           FLOWDIGEST_ENDPOINT        S3-compatible endpoint (AWS_ENDPOINT_URL_S3
                                                       works too)
   --path-style             FLOWDIGEST_PATH_STYLE      Address buckets as URL/BUCKET/KEY
+  --tokens FILE            FLOWDIGEST_TOKENS_FILE     Bearer tokens with scopes, a JSON array:
+                           [{"name": "ci", "sha256": "<sha256sum of the token>",
+                             "scopes": ["read", "write", "worker", "metrics"]}]
+                           ("token": "..." instead of sha256 works, with a warning)
+  --insecure-no-auth       FLOWDIGEST_INSECURE_NO_AUTH  Listen beyond loopback without tokens
+  --retention DUR          FLOWDIGEST_RETENTION       Delete digests this long after they were
+                                                      stored (at start-up, then periodically)
+                                                                                   [default: keep]
+  --delivery-lag DUR       FLOWDIGEST_DELIVERY_LAG    How long after its stop a window's logs
+                                                      may still arrive              [default: 10m]
   -h, --help               This help
 
-  FLOWDIGEST_TOKEN         When set (16+ characters), every route but /healthz and
-                           /openapi.yaml needs "Authorization: Bearer TOKEN"; the HTTP
-                           queue sends it. It is never logged. Without it, keep the
-                           default host (loopback).
+  FLOWDIGEST_TOKEN         One token (16+ characters) with every scope; the HTTP queue
+                           sends it. Tokens are never logged.
   USE_IAM                  Accepted (true or false) for the Go service's sake; credentials
                            always come from the AWS SDK's chain (env, ~/.aws, SSO, roles).
   DUR is 250ms, 90s, 5m, 2h or 7d. The Go service's *_ROLE variables are refused: give
@@ -345,6 +362,9 @@ Examples:
   curl --compressed 'localhost:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
   curl 'localhost:8080/graph?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z&top=20&format=svg' > top.svg
   flowdigest serve --port 9000 --logs s3://my-flow-logs --store s3://my-digests/v1 --jobs 2
+  printf %s "$TOKEN" | sha256sum      # the "sha256" of a tokens-file entry
+  flowdigest serve --host 0.0.0.0 --tokens /etc/flowdigest/tokens.json --retention 30d
+  curl -H "Authorization: Bearer $TOKEN" 'host:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
   PORT=8080 VPC_FLOW_LOGS_BUCKET=my-flow-logs DIGEST_STORAGE_BUCKET=my-digests \\
     DIGEST_PROGRESS_BUCKET=my-progress DIGEST_PROGRESS_TIMEOUT=100000 \\
     STREAM_APPLIANCE_ENDPOINT=127.0.0.1:8080 flowdigest serve

@@ -2,7 +2,7 @@
  * `fetch` for sources, under the stream's retry policy. Errors name the stream and the URL
  * without its query (the query can carry cursors; never secrets, which travel in headers only).
  */
-import { AbortError, AuthError, FetchError } from '../errors.js';
+import { AbortError, SourceAuthError, FetchError } from '../errors.js';
 import { RetryableError, type RetryPolicy, parseRetryAfter, withRetry } from './retry.js';
 
 /** Per-request inactivity bound: a stalled vendor fails the attempt (and is retried). */
@@ -28,7 +28,7 @@ export function describeUrl(url: string): string {
 
 /**
  * Fetch with retries on network errors, 5xx and 429 (Retry-After honoured). 401 and 403 throw
- * AuthError at once, naming `secretEnv`. Other statuses other than 2xx throw FetchError.
+ * SourceAuthError at once, naming `secretEnv`. Other statuses other than 2xx throw FetchError.
  */
 export async function retryingFetch(scope: FetchScope, url: string, init: RequestInit & { secretEnv?: string } = {}): Promise<Response> {
   const { secretEnv, ...request } = init;
@@ -57,7 +57,7 @@ export async function retryingFetch(scope: FetchScope, url: string, init: Reques
       if (res.status === 401 || res.status === 403) {
         await res.body?.cancel().catch(() => {});
         const secret = secretEnv ? `: check the secret in ${secretEnv}` : '';
-        throw new AuthError(`stream ${scope.streamId}: ${what} answered ${status}${secret}`, { ...ctx, ...(secretEnv ? { field: secretEnv } : {}) });
+        throw new SourceAuthError(`stream ${scope.streamId}: ${what} answered ${status}${secret}`, { ...ctx, ...(secretEnv ? { field: secretEnv } : {}) });
       }
       const body = (await res.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ');
       throw new FetchError(`stream ${scope.streamId}: ${what} answered ${status}${body ? `: ${body}` : ''}`, ctx);

@@ -27,4 +27,4 @@ export type {
   Source, SourceContext, Destination, PutOptions, StreamDefinition, CollectorOptions, Window, EmittedObject,
   RecordsObject, BytesObject, RawRecord, ObjectMeta, Committed, JsonValue, JsonNumberLike, LogFields,
 } from './types.js';
-export { FlowdigestError, InvalidStreamError, AuthError, FetchError, AbortError, InvalidOptionError } from '../errors.js';
+export { FlowdigestError, InvalidStreamError, SourceAuthError, FetchError, AbortError, InvalidOptionError } from '../errors.js';

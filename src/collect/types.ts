@@ -84,7 +84,7 @@ export interface SourceContext {
   /**
    * `fetch` with the stream's retry policy: network errors, 5xx and 429 are retried with
    * exponential backoff and jitter, honouring `Retry-After`; 401/403 fail at once with an
-   * AuthError naming the stream and `secretEnv`.
+   * SourceAuthError naming the stream and `secretEnv`.
    */
   fetch(url: string, init: RequestInit & { secretEnv?: string }): Promise<Response>;
   /** Retry `fn` under the stream's policy (`fn` throws a RetryableError to ask for another attempt). */

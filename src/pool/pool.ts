@@ -64,6 +64,12 @@ export class ScanPool implements RangeRenderer {
   private handedNow = 0;
   private submittedTotal = 0;
   private readonly fifo: Waiter[] = [];
+  // Busy thread-time, integrated here: Piscina 5's `utilization` divides a mean already in
+  // milliseconds by 1000 again, so it reads 1000 times too low.
+  private readonly started = performance.now();
+  private inFlight = 0;
+  private busyMs = 0;
+  private lastChange = this.started;
 
   constructor(options: ScanPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
@@ -158,6 +164,8 @@ export class ScanPool implements RangeRenderer {
     await this.enter(signal);
     if (this.closed) { this.leave(); throw new WorkerError('the scan pool is closed'); }
     let reply: T | ErrorReply;
+    this.account();
+    this.inFlight++;
     try {
       this.submittedTotal++;
       reply = (await this.piscina.run(task, { name, transferList, signal })) as T | ErrorReply;
@@ -167,6 +175,8 @@ export class ScanPool implements RangeRenderer {
       throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
     } finally {
       this.leave();
+      this.account();
+      this.inFlight--;
     }
     if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply) throw errorFromData((reply as ErrorReply).error);
     return reply as T;
@@ -205,7 +215,16 @@ export class ScanPool implements RangeRenderer {
 
   /** Share of worker time spent busy since start (0..1). */
   get utilization(): number {
-    return this.piscina.utilization;
+    this.account();
+    const capacity = (performance.now() - this.started) * this.threads;
+    return capacity <= 0 ? 0 : Math.min(1, this.busyMs / capacity);
+  }
+
+  /** Add the busy thread-time since the last change: tasks in flight, at most one per thread. */
+  private account(): void {
+    const t = performance.now();
+    this.busyMs += Math.min(this.inFlight, this.threads) * (t - this.lastChange);
+    this.lastChange = t;
   }
 
   /** Stop the workers. Safe to call twice. */

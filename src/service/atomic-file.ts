@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -47,4 +47,45 @@ export async function writeFileAtomic(path: string, write: (out: Writable) => Pr
 /** Write a small string atomically. */
 export function writeTextAtomic(path: string, text: string, signal?: AbortSignal): Promise<void> {
   return writeFileAtomic(path, async (out) => { out.write(text); }, { signal });
+}
+
+/** A temporary file older than this is an interrupted write whatever its writer (another host's process). */
+const TMP_MAX_AGE_MS = 24 * 3_600_000;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporary files of interrupted writes (a SIGKILL, a power cut) from `dir`: those
+ * whose writer's process (the pid in the name) is gone, and any older than a day. A write in
+ * progress in another live process on this host is left alone. Resolves with the count.
+ */
+export async function removeTemporaries(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(TMP_PREFIX)) continue;
+    const path = join(dir, name);
+    const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1] ?? NaN);
+    let old = false;
+    try { old = Date.now() - (await stat(path)).mtimeMs > TMP_MAX_AGE_MS; } catch { continue; }
+    if (Number.isSafeInteger(pid) && alive(pid) && !old) continue;
+    await rm(path, { force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -10,7 +10,8 @@ import { suggest } from '../cli/args.js';
 import { ConfigError } from '../errors.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { formatDuration } from './ids.js';
-import { LOG_LEVELS } from './log.js';
+import { readTokensFile } from './auth/tokens.js';
+import { LOG_LEVELS } from './logger.js';
 import { redisConnection } from '../cluster/redis.js';
 import { parseQueueEndpoint } from './queue/http.js';
 import { BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, defaultMarkers, SERVICE_DEFAULTS } from './service.js';
@@ -61,6 +62,10 @@ export const SETTINGS = {
   logLevel: { flag: 'log-level', env: 'FLOWDIGEST_LOG_LEVEL', aliases: [], arg: 'L', help: `JSON log level: ${LOG_LEVELS.join(', ')}`, default: 'info' },
   endpoint: { flag: 'endpoint', env: 'FLOWDIGEST_ENDPOINT', aliases: [], arg: 'URL', help: 'S3-compatible endpoint (also AWS_ENDPOINT_URL_S3)', default: 'AWS' },
   pathStyle: { flag: 'path-style', env: 'FLOWDIGEST_PATH_STYLE', aliases: [], boolean: true, help: 'Address buckets as URL/BUCKET/KEY (MinIO, s3rver)', default: 'false' },
+  tokens: { flag: 'tokens', env: 'FLOWDIGEST_TOKENS_FILE', aliases: [], arg: 'FILE', help: 'Bearer tokens with scopes: a JSON array of {"name", "sha256", "scopes"}', default: 'none' },
+  insecureNoAuth: { flag: 'insecure-no-auth', env: 'FLOWDIGEST_INSECURE_NO_AUTH', aliases: [], boolean: true, help: 'Listen beyond loopback without tokens', default: 'false' },
+  retention: { flag: 'retention', env: 'FLOWDIGEST_RETENTION', aliases: [], arg: 'DUR', help: 'Delete stored digests this long after they were stored', default: 'keep' },
+  deliveryLag: { flag: 'delivery-lag', env: 'FLOWDIGEST_DELIVERY_LAG', aliases: [], arg: 'DUR', help: 'How long after its stop a window\'s logs may still arrive', default: formatDuration(D.deliveryLag) },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -91,11 +96,81 @@ export interface ServeConfig {
 
 type Flags = Partial<Record<string, string | boolean>>;
 
-/**
- * Resolve flags and `env` into a validated configuration.
- * @throws ConfigError naming the flag or variable at fault.
- */
-export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeConfig {
+/** Reads each setting once, from a flag, its variable or an alias, recording where it came from. */
+class Readers {
+  readonly origins: Partial<Record<SettingName, string>> = {};
+  constructor(private readonly flags: Flags, private readonly env: Env) {}
+
+  /** The value of a setting and the name it came from; FLOWDIGEST_* and a Go variable that disagree are an error. */
+  raw(name: SettingName): { value: string; from: string } | undefined {
+    const s: Setting = SETTINGS[name];
+    const flag = this.flags[s.flag];
+    if (flag !== undefined) {
+      this.origins[name] = `--${s.flag}`;
+      return { value: typeof flag === 'boolean' ? String(flag) : flag, from: `--${s.flag}` };
+    }
+    const given = [s.env, ...s.aliases].filter((v) => this.env[v] !== undefined && this.env[v] !== '').map((v) => ({ value: this.env[v]!, from: v }));
+    if (given.length === 0) return undefined;
+    for (const other of given.slice(1)) {
+      if (normalize(name, other) !== normalize(name, given[0])) {
+        throw new ConfigError(given[0].from, `and ${other.from} disagree ('${given[0].value}' vs '${other.value}'): set one of them`);
+      }
+    }
+    this.origins[name] = given[0].from;
+    return given[0];
+  }
+
+  int(name: SettingName, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    const r = this.raw(name);
+    if (r === undefined) return undefined;
+    if (!/^\d+$/.test(r.value) || Number(r.value) < min || Number(r.value) > max) throw new ConfigError(r.from, `'${r.value}' must be an integer from ${min} to ${max}`);
+    return Number(r.value);
+  }
+
+  duration(name: SettingName, min: number): number | undefined {
+    const r = this.raw(name);
+    if (r === undefined) return undefined;
+    const ms = parseDuration(r.value);
+    if (ms === undefined || ms < min) throw new ConfigError(r.from, `'${r.value}' must be a duration of at least ${formatDuration(min)} (e.g. 90s, 5m, 2h, 7d; plain numbers are ms)`);
+    return ms;
+  }
+
+  bool(name: SettingName): boolean | undefined {
+    const r = this.raw(name);
+    if (r === undefined) return undefined;
+    if (/^(true|1|yes)$/i.test(r.value)) return true;
+    if (/^(false|0|no)$/i.test(r.value)) return false;
+    throw new ConfigError(r.from, `'${r.value}' must be true or false`);
+  }
+
+  list(name: SettingName, item: RegExp, example: string): string[] | undefined {
+    const r = this.raw(name);
+    if (r === undefined) return undefined;
+    const items = r.value.split(',').map((s) => s.trim());
+    const bad = items.find((s) => !item.test(s));
+    if (bad !== undefined) throw new ConfigError(r.from, `'${r.value}' must be a comma-separated list such as ${example}${bad === '' ? ' (it has an empty item)' : ''}`);
+    return items;
+  }
+
+  region(name: SettingName): { value: string; from: string } | undefined {
+    const r = this.raw(name);
+    if (r !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.value)) throw new ConfigError(r.from, `'${r.value}' is not a region name (e.g. us-west-2)`);
+    return r;
+  }
+
+  location(name: 'logs' | 'store' | 'markers'): { value: string; from: string } | undefined {
+    const r = this.raw(name);
+    if (r === undefined) return undefined;
+    const value = isGoBucket(name, r.from) && !isS3Url(r.value) ? `s3://${r.value}` : r.value;
+    if (isS3Url(value)) {
+      try { parseS3Url(value, 'prefix'); } catch (err) { throw new ConfigError(r.from, (err as Error).message.replace(/^'[^']*' /, `'${r.value}' `)); }
+    }
+    return { value, from: r.from };
+  }
+}
+
+/** Unknown FLOWDIGEST_* variables (with a suggestion) and the Go variables that cannot be honoured. */
+function checkEnv(env: Env): void {
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith('FLOWDIGEST_') && !KNOWN_FLOWDIGEST.includes(name)) {
       throw new ConfigError(name, `is not a flowdigest variable${suggest(name, KNOWN_FLOWDIGEST)}`);
@@ -105,76 +180,11 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   if (env.USE_IAM !== undefined && !/^(true|false)$/i.test(env.USE_IAM)) {
     throw new ConfigError('USE_IAM', `'${env.USE_IAM}' must be true or false (credentials always come from the AWS SDK's chain)`);
   }
+}
 
-  const origins: Partial<Record<SettingName, string>> = {};
-  // The value of a setting and the name it came from; FLOWDIGEST_* and a Go variable that disagree are an error.
-  const raw = (name: SettingName): { value: string; from: string } | undefined => {
-    const s: Setting = SETTINGS[name];
-    const flag = flags[s.flag];
-    if (flag !== undefined) {
-      origins[name] = `--${s.flag}`;
-      return { value: typeof flag === 'boolean' ? String(flag) : flag, from: `--${s.flag}` };
-    }
-    const given = [s.env, ...s.aliases].filter((v) => env[v] !== undefined && env[v] !== '').map((v) => ({ value: env[v]!, from: v }));
-    if (given.length === 0) return undefined;
-    for (const other of given.slice(1)) {
-      if (normalize(name, other) !== normalize(name, given[0])) {
-        throw new ConfigError(given[0].from, `and ${other.from} disagree ('${given[0].value}' vs '${other.value}'): set one of them`);
-      }
-    }
-    origins[name] = given[0].from;
-    return given[0];
-  };
-
-  const str = (name: SettingName) => raw(name);
-  const int = (name: SettingName, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const r = raw(name);
-    if (r === undefined) return undefined;
-    if (!/^\d+$/.test(r.value) || Number(r.value) < min || Number(r.value) > max) throw new ConfigError(r.from, `'${r.value}' must be an integer from ${min} to ${max}`);
-    return Number(r.value);
-  };
-  const duration = (name: SettingName, min: number) => {
-    const r = raw(name);
-    if (r === undefined) return undefined;
-    const ms = parseDuration(r.value);
-    if (ms === undefined || ms < min) throw new ConfigError(r.from, `'${r.value}' must be a duration of at least ${formatDuration(min)} (e.g. 90s, 5m, 2h, 7d; plain numbers are ms)`);
-    return ms;
-  };
-  const bool = (name: SettingName) => {
-    const r = raw(name);
-    if (r === undefined) return undefined;
-    if (/^(true|1|yes)$/i.test(r.value)) return true;
-    if (/^(false|0|no)$/i.test(r.value)) return false;
-    throw new ConfigError(r.from, `'${r.value}' must be true or false`);
-  };
-  const list = (name: SettingName, item: RegExp, example: string) => {
-    const r = raw(name);
-    if (r === undefined) return undefined;
-    const items = r.value.split(',').map((s) => s.trim());
-    const bad = items.find((s) => !item.test(s));
-    if (bad !== undefined) throw new ConfigError(r.from, `'${r.value}' must be a comma-separated list such as ${example}${bad === '' ? ' (it has an empty item)' : ''}`);
-    return items;
-  };
-  const region = (name: SettingName) => {
-    const r = raw(name);
-    if (r !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.value)) throw new ConfigError(r.from, `'${r.value}' is not a region name (e.g. us-west-2)`);
-    return r;
-  };
-  const location = (name: 'logs' | 'store' | 'markers') => {
-    const r = raw(name);
-    if (r === undefined) return undefined;
-    const value = isGoBucket(name, r.from) && !isS3Url(r.value) ? `s3://${r.value}` : r.value;
-    if (isS3Url(value)) {
-      try { parseS3Url(value, 'prefix'); } catch (err) { throw new ConfigError(r.from, (err as Error).message.replace(/^'[^']*' /, `'${r.value}' `)); }
-    }
-    return { value, from: r.from };
-  };
-
-  const port = int('port', 0, 65535) ?? 8080;
-  const host = str('host')?.value ?? '127.0.0.1';
-  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) throw new ConfigError(origins.host!, `'${host}' is not a host name or address`);
-
-  const logsAt = location('logs');
+/** Logs, store and markers, and their regions. */
+function resolveLocations(r: Readers): Pick<ServeConfig['service'], 'logs' | 'store' | 'markers' | 'regions'> {
+  const logsAt = r.location('logs');
   const logs = logsAt?.value ?? BUNDLED_LOGS;
   if (!isS3Url(logs)) {
     let kind: string;
@@ -190,20 +200,22 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
         : new ConfigError(logsAt.from, `'${logsAt.value}' is not a directory or file`);
     }
   }
-  const storeAt = location('store');
-  const store = storeAt?.value ?? resolve(DEFAULT_STORE);
-  const markers = location('markers')?.value ?? defaultMarkers(store);
-
+  const store = r.location('store')?.value ?? resolve(DEFAULT_STORE);
+  const markers = r.location('markers')?.value ?? defaultMarkers(store);
   const regions: NonNullable<ServiceOptions['regions']> = {};
   for (const [name, where, value] of [['logsRegion', 'logs', logs], ['storeRegion', 'store', store], ['markersRegion', 'markers', markers]] as const) {
-    const r = region(name);
-    if (r === undefined) continue;
-    if (!isS3Url(value)) throw new ConfigError(r.from, `is set, but the ${where} are not in S3 (${value})`);
-    regions[where] = r.value;
+    const given = r.region(name);
+    if (given === undefined) continue;
+    if (!isS3Url(value)) throw new ConfigError(given.from, `is set, but the ${where} are not in S3 (${value})`);
+    regions[where] = given.value;
   }
+  return { logs, store, markers, ...(Object.keys(regions).length > 0 ? { regions } : {}) };
+}
 
-  const queueRaw = str('queue');
-  let queuer: string = 'memory';
+/** The queue (memory, self, an endpoint, or Redis) and the worker route's topic. */
+function resolveQueue(r: Readers): { queuer: string; redis?: string; topic?: string } {
+  const queueRaw = r.raw('queue');
+  let queuer = 'memory';
   if (queueRaw !== undefined && queueRaw.value !== 'memory') {
     if (queueRaw.value === 'self') queuer = 'self';
     else {
@@ -212,24 +224,57 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
       queuer = endpoint;
     }
   }
-  const redis = str('redis');
+  const redis = r.raw('redis');
   if (redis !== undefined) {
     if (queuer !== 'memory') throw new ConfigError(redis.from, `is set, and so is ${queueRaw?.from}: with Redis, window jobs go to BullMQ; unset one`);
     try { redisConnection(redis.value); } catch (err) { throw new ConfigError(redis.from, (err as Error).message.replace(/^--redis /, '')); }
   }
-  const topic = str('topic');
+  const topic = r.raw('topic');
   if (topic !== undefined) {
     if (queuer === 'memory') throw new ConfigError(topic.from, `is set, but jobs go to the in-process queue: set ${SETTINGS.queue.env} (or STREAM_APPLIANCE_ENDPOINT) too, or unset it`);
     if (!/^[A-Za-z0-9._~-]{1,128}$/.test(topic.value)) throw new ConfigError(topic.from, `'${topic.value}' must be 1-128 letters, digits, or . _ ~ -`);
   }
+  return { queuer, ...(redis === undefined ? {} : { redis: redis.value }), ...(topic === undefined ? {} : { topic: topic.value }) };
+}
 
+/** FLOWDIGEST_TOKEN, the tokens file (read and checked now) and the bind rule's escape. */
+function resolveAuth(r: Readers, env: Env): Pick<ServiceOptions, 'token' | 'insecureNoAuth'> & { tokens?: string } {
   const token = env[TOKEN_ENV];
   if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
     // The value is never echoed.
     throw new ConfigError(TOKEN_ENV, 'must be at least 16 printable characters without spaces');
   }
+  const file = r.raw('tokens');
+  if (file !== undefined) {
+    try { readTokensFile(file.value); } catch (err) { throw new ConfigError(file.from, (err as Error).message); }
+  }
+  const insecure = r.bool('insecureNoAuth');
+  return {
+    ...(token === undefined ? {} : { token }),
+    ...(file === undefined ? {} : { tokens: resolve(file.value) }),
+    ...(insecure === undefined ? {} : { insecureNoAuth: insecure }),
+  };
+}
 
-  const endpoint = str('endpoint');
+/** The shared digester's threads and read-ahead. */
+function resolveDigester(r: Readers): ServiceOptions['digester'] | undefined {
+  const digester: { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number } = {};
+  const threads = r.int('workers', 1, 256);
+  if (threads !== undefined) digester.threads = threads;
+  const prefetch = r.int('prefetch', 1, 1024);
+  if (prefetch !== undefined) digester.prefetchConcurrency = prefetch;
+  const bytes = r.raw('prefetchBytes');
+  if (bytes !== undefined) {
+    const n = parseSize(bytes.value);
+    if (n === undefined) throw new ConfigError(bytes.from, `'${bytes.value}' is not a size (e.g. 64MB, 512KiB, 150000000)`);
+    digester.prefetchBytes = n;
+  }
+  return Object.keys(digester).length > 0 ? digester : undefined;
+}
+
+/** The S3 endpoint and addressing shared by every s3:// location. */
+function resolveS3(r: Readers): ServiceOptions['s3'] | undefined {
+  const endpoint = r.raw('endpoint');
   if (endpoint !== undefined) {
     let u: URL | undefined;
     try { u = new URL(endpoint.value); } catch { u = undefined; }
@@ -237,46 +282,54 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
       throw new ConfigError(endpoint.from, 'must be an http:// or https:// URL without credentials');
     }
   }
-  const pathStyle = bool('pathStyle');
+  const pathStyle = r.bool('pathStyle');
+  if (endpoint === undefined && pathStyle === undefined) return undefined;
+  return { ...(endpoint === undefined ? {} : { endpoint: endpoint.value }), ...(pathStyle === undefined ? {} : { forcePathStyle: pathStyle }) };
+}
 
-  const logLevelRaw = str('logLevel');
+/**
+ * Resolve flags and `env` into a validated configuration.
+ * @throws ConfigError naming the flag or variable at fault.
+ */
+export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeConfig {
+  checkEnv(env);
+  const r = new Readers(flags, env);
+  const port = r.int('port', 0, 65535) ?? 8080;
+  const host = r.raw('host')?.value ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(host)) throw new ConfigError(r.origins.host!, `'${host}' is not a host name or address`);
+  const { logs, store, markers, regions } = resolveLocations(r);
+  const { queuer, redis, topic } = resolveQueue(r);
+  const auth = resolveAuth(r, env);
+  const s3 = resolveS3(r);
+  const logLevelRaw = r.raw('logLevel');
   if (logLevelRaw !== undefined && !LOG_LEVELS.includes(logLevelRaw.value as LogLevel)) {
     throw new ConfigError(logLevelRaw.from, `'${logLevelRaw.value}' must be one of ${LOG_LEVELS.join(', ')}${suggest(logLevelRaw.value, LOG_LEVELS)}`);
   }
 
   const service: ServeConfig['service'] = { logs, store, markers, queuer };
   const set = <K extends keyof ServiceOptions>(key: K, v: ServiceOptions[K] | undefined) => { if (v !== undefined) (service as ServiceOptions)[key] = v; };
-  if (Object.keys(regions).length > 0) service.regions = regions;
-  set('topic', topic?.value);
-  set('redis', redis?.value);
-  set('progressTimeout', duration('progressTimeout', 100));
-  set('maxWindow', duration('maxWindow', 60_000));
-  set('requestTimeout', duration('requestTimeout', 1000));
-  set('jobs', int('jobs', 1, 64));
-  set('maxQueued', int('maxQueued', 0, 100_000));
-  set('scanAccounts', list('accounts', /^(\d{12}|unknown)$/, '123456789012,210987654321'));
-  set('scanRegions', list('regions', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1,eu-west-1'));
-  set('skipBadObjects', bool('skipBadObjects'));
-  set('token', token);
-  const digester: { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number } = {};
-  const threads = int('workers', 1, 256);
-  if (threads !== undefined) digester.threads = threads;
-  const prefetch = int('prefetch', 1, 1024);
-  if (prefetch !== undefined) digester.prefetchConcurrency = prefetch;
-  const bytes = raw('prefetchBytes');
-  if (bytes !== undefined) {
-    const n = parseSize(bytes.value);
-    if (n === undefined) throw new ConfigError(bytes.from, `'${bytes.value}' is not a size (e.g. 64MB, 512KiB, 150000000)`);
-    digester.prefetchBytes = n;
-  }
-  if (Object.keys(digester).length > 0) service.digester = digester;
-  if (endpoint !== undefined || pathStyle !== undefined) {
-    service.s3 = { ...(endpoint === undefined ? {} : { endpoint: endpoint.value }), ...(pathStyle === undefined ? {} : { forcePathStyle: pathStyle }) };
-  }
+  set('regions', regions);
+  set('topic', topic);
+  set('redis', redis);
+  set('progressTimeout', r.duration('progressTimeout', 100));
+  set('maxWindow', r.duration('maxWindow', 60_000));
+  set('requestTimeout', r.duration('requestTimeout', 1000));
+  set('jobs', r.int('jobs', 1, 64));
+  set('maxQueued', r.int('maxQueued', 0, 100_000));
+  set('scanAccounts', r.list('accounts', /^(\d{12}|unknown)$/, '123456789012,210987654321'));
+  set('scanRegions', r.list('regions', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1,eu-west-1'));
+  set('skipBadObjects', r.bool('skipBadObjects'));
+  set('token', auth.token);
+  set('tokens', auth.tokens);
+  set('insecureNoAuth', auth.insecureNoAuth);
+  set('retention', r.duration('retention', 60_000));
+  set('deliveryLag', r.duration('deliveryLag', 0));
+  set('digester', resolveDigester(r));
+  set('s3', s3);
   return {
-    port, host, grace: duration('grace', 0) ?? D.grace,
+    port, host, grace: r.duration('grace', 0) ?? D.grace,
     logLevel: (logLevelRaw?.value as LogLevel | undefined) ?? 'info',
-    service, origins,
+    service, origins: r.origins,
   };
 }
 

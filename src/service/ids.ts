@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseRfc3339 as parseTimeMs } from '../util/time.js';
+import { FlowdigestError } from '../errors.js';
 
 /** A validated window: minute-aligned UTC instants, `start < stop`. */
 export interface DigestWindow {
@@ -23,10 +24,9 @@ export interface DigestWindow {
 }
 
 /** A bad window, naming the parameter at fault (`start`, `stop`, ...). */
-export class WindowError extends Error {
+export class WindowError extends FlowdigestError {
   constructor(readonly parameter: string, message: string) {
-    super(`${parameter} ${message}`);
-    this.name = 'WindowError';
+    super('FD_ERR_WINDOW', `${parameter} ${message}`, { field: parameter });
   }
 }
 

@@ -10,12 +10,15 @@
  * when this process stops refreshing it (it died, or shut down before the job ran). Marker
  * writes of one job are chained, so a late refresh can never land after the final clear.
  */
+import type { AuditActor, Auditor } from '../audit/types.js';
 import type { Digester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { writeDigest } from '../digest/write.js';
 import { AbortError, FlowdigestError, QueueFullError } from '../errors.js';
 import type { ObjectSource } from '../sources/source.js';
-import { errorFields } from './log.js';
+import { StoppingError } from './errors.js';
+import { relativeToRoots } from './flow-logs.js';
+import { errorFields } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { DigestJob, DigestMeta, Logger, Marker, Storage } from './types.js';
 import { parseRfc3339 } from './ids.js';
@@ -24,16 +27,12 @@ import { parseRfc3339 } from './ids.js';
 export type JobOutcome =
   | { state: 'completed'; meta: DigestMeta }
   | { state: 'skipped' }
-  | { state: 'failed'; error: Error }
+  /** `message` names objects relative to the logs root (it reaches clients). */
+  | { state: 'failed'; error: Error; message: string }
   | { state: 'aborted' };
 
-/** The service is stopping: no new jobs. */
-export class StoppingError extends Error {
-  constructor() {
-    super('the service is shutting down');
-    this.name = 'StoppingError';
-  }
-}
+/** Who asked for a job when its requester is not known (a job from BullMQ). */
+const QUEUE_ACTOR: AuditActor = { name: 'queue', ip: '', authentication: 'none' };
 
 export interface JobRunnerOptions {
   digester: Digester;
@@ -47,11 +46,16 @@ export interface JobRunnerOptions {
   progressTimeout: number;
   run: Pick<DigestRunOptions, 'accounts' | 'regions' | 'skipBadObjects'>;
   now: () => number;
+  /** Records `digest:created` and `digest:failed`. */
+  auditor?: Auditor;
+  /** Prefixes of the logs' location, removed from failure messages (see logRoots). */
+  logRoots?: readonly string[];
 }
 
 interface Held {
   job: DigestJob;
   requestId: string;
+  actor: AuditActor;
   controller: AbortController;
   done: Promise<JobOutcome>;
   settle: (o: JobOutcome) => void;
@@ -98,7 +102,7 @@ export class JobRunner {
    * outcome to come. Throws QueueFullError when full and StoppingError once stopping. Unless
    * `marked`, the marker is written before this resolves.
    */
-  async submit(job: DigestJob, requestId: string, options: { marked?: boolean } = {}): Promise<{ done: Promise<JobOutcome> }> {
+  async submit(job: DigestJob, requestId: string, options: { marked?: boolean; actor?: AuditActor } = {}): Promise<{ done: Promise<JobOutcome> }> {
     const existing = this.held.get(job.id);
     if (existing !== undefined) return { done: existing.done };
     if (this.stopping) throw new StoppingError();
@@ -109,7 +113,7 @@ export class JobRunner {
     }
     let settle!: (o: JobOutcome) => void;
     const done = new Promise<JobOutcome>((resolve) => { settle = resolve; });
-    const h: Held = { job, requestId, controller: new AbortController(), done, settle, running: false, markerChain: Promise.resolve() };
+    const h: Held = { job, requestId, actor: options.actor ?? QUEUE_ACTOR, controller: new AbortController(), done, settle, running: false, markerChain: Promise.resolve() };
     this.held.set(job.id, h);
     if (!options.marked) {
       this.accepting++;
@@ -200,6 +204,7 @@ export class JobRunner {
       await this.finish(h);
       this.record(meta, (performance.now() - began) / 1000);
       this.o.logger.info('job completed', { ...log, seconds: round(seconds), rows: digest.size, objects: digest.stats.objects, records: digest.stats.records });
+      await this.audit(h, 'created', 'success', { rows: digest.size, seconds: round(seconds), objects: digest.stats.objects });
       return { state: 'completed', meta };
     } catch (err) {
       // No more refreshes: an aborted job's marker must go stale, a failed one says failed.
@@ -212,10 +217,21 @@ export class JobRunner {
       }
       const error = err instanceof Error ? err : new Error(String(err));
       this.o.metrics.jobs.inc({ result: 'failed' });
-      this.o.logger.error('job failed', { ...log, ...errorFields(err) });
-      const message = err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message;
+      this.o.logger.error('job failed', { ...log, ...errorFields(err, { stack: true }) });
+      const message = relativeToRoots(err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message, this.o.logRoots ?? []);
       await this.writeMarker(h, 'failed', message).catch((e: unknown) => this.o.logger.warn('marker write failed', { ...log, ...errorFields(e) }));
-      return { state: 'failed', error };
+      await this.audit(h, 'failed', 'failure', { reason: message });
+      return { state: 'failed', error, message };
+    }
+  }
+
+  /** Record the job's outcome; the digest is stored (or failed) already, so a failure is only logged. */
+  private async audit(h: Held, action: 'created' | 'failed', status: 'success' | 'failure', payload: Record<string, unknown>): Promise<void> {
+    if (this.o.auditor === undefined) return;
+    try {
+      await this.o.auditor.record({ type: 'digest', action, actor: h.actor, status, payload: { id: h.job.id, start: h.job.start, stop: h.job.stop, ...payload } });
+    } catch (err) {
+      this.o.logger.error('audit record failed', { request_id: h.requestId, id: h.job.id, action, ...errorFields(err) });
     }
   }
 
@@ -229,24 +245,28 @@ export class JobRunner {
     const m = this.o.metrics, s = meta.stats;
     m.jobs.inc({ result: 'completed' });
     m.digestSeconds.observe(totalSeconds);
-    m.objects.inc({}, s.objects);
-    m.storedBytes.inc({}, s.storedBytes);
-    m.bytes.inc({}, s.bytesRead);
+    m.objects.inc(s.objects);
+    m.storedBytes.inc(s.storedBytes);
+    m.bytes.inc(s.bytesRead);
     for (const outcome of ['digested', 'nodata', 'skipdata', 'malformed', 'filtered'] as const) m.records.inc({ outcome }, s[outcome]);
     this.recentSeconds.push(totalSeconds);
     if (this.recentSeconds.length > RECENT) this.recentSeconds.shift();
   }
 
   /**
-   * Stop: refuse new jobs, drop queued ones (their markers go stale), let running ones finish
-   * within `graceMs`, then abort them.
+   * Stop: refuse new jobs, release queued ones (their markers are cleared, so the window can
+   * be asked for again at once, here after a restart or by another process), let running ones
+   * finish within `graceMs`, then abort them (their markers expire).
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    for (const h of this.queue.splice(0)) {
+    await Promise.all(this.queue.splice(0).map(async (h) => {
       this.release(h);
+      await this.clearMarker(h).catch((err: unknown) => this.o.logger.warn('marker clear failed', { id: h.job.id, ...errorFields(err) }));
+      this.o.metrics.jobs.inc({ result: 'released' });
+      this.o.logger.info('job released: queued at shutdown, its marker cleared', { request_id: h.requestId, id: h.job.id, start: h.job.start, stop: h.job.stop });
       h.settle({ state: 'aborted' });
-    }
+    }));
     const running = [...this.active];
     if (running.length > 0) {
       let timer: NodeJS.Timeout | undefined;

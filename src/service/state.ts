@@ -1,8 +1,9 @@
 /** What the routes share: the modules, the runner, the rules, and per-window locks. */
+import type { Auditor } from '../audit/types.js';
 import type { Digester } from '../engine/digester.js';
-import { HttpError } from './http.js';
-import { type DigestWindow, parseWindow, WindowError } from './ids.js';
+import { type DigestWindow, formatDuration, formatInstant, parseWindow, WindowError } from './ids.js';
 import type { JobRunner } from './jobs.js';
+import type { KeyedLock, Slots } from './limits.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { Logger, Marker, MarkerRecord, Queuer, Storage } from './types.js';
 
@@ -14,9 +15,13 @@ export interface ServiceState {
   digester: Digester;
   metrics: ServiceMetrics;
   logger: Logger;
+  auditor: Auditor | undefined;
   progressTimeout: number;
   maxWindow: number;
   maxBodyBytes: number;
+  deliveryLag: number;
+  /** The worker route's topic. */
+  topic: string;
   now: () => number;
   locks: KeyedLock;
   renders: Slots;
@@ -45,12 +50,21 @@ export async function windowStatus(state: ServiceState, id: string): Promise<Win
 }
 
 /** The window named by two query parameters, or a 400 naming the one at fault. */
-export function windowFromQuery(state: ServiceState, query: Map<string, string>, names = { start: 'start', stop: 'stop' }): DigestWindow {
-  try {
-    return parseWindow(unplussed(query.get(names.start)), unplussed(query.get(names.stop)), { maxWindowMs: state.maxWindow, notAfter: state.now() }, names);
-  } catch (err) {
-    if (err instanceof WindowError) throw new HttpError(400, err.message);
-    throw err;
+export function windowFromQuery(state: ServiceState, query: Record<string, unknown>, names = { start: 'start', stop: 'stop' }): DigestWindow {
+  const w = parseWindow(unplussed(query[names.start]), unplussed(query[names.stop]), { maxWindowMs: state.maxWindow, notAfter: state.now() }, names);
+  assertClosed(state, w, names.stop);
+  return w;
+}
+
+/**
+ * Only closed windows are digested: a window's flow logs keep arriving until its stop plus the
+ * delivery lag, so a digest made earlier would be stored as final while missing records.
+ * @throws WindowError (400) naming the stop parameter and when to ask.
+ */
+export function assertClosed(state: ServiceState, w: DigestWindow, stopName: string): void {
+  const closesAt = w.stopMs + state.deliveryLag;
+  if (closesAt > state.now()) {
+    throw new WindowError(stopName, `${w.stop} is not closed yet: its flow logs arrive until ${formatInstant(Math.ceil(closesAt / 60_000) * 60_000)} (stop plus the ${formatDuration(state.deliveryLag)} delivery lag); ask then`);
   }
 }
 
@@ -58,52 +72,11 @@ export function windowFromQuery(state: ServiceState, query: Map<string, string>,
  * An unencoded `+` in a query string reads as a space, so `…T17:00:00+01:00` arrives as
  * `…T17:00:00 01:00`. RFC 3339 has no space before an offset, so that can only mean `+`.
  */
-function unplussed(value: string | undefined): string | undefined {
-  return value?.replace(/(\d) (\d{2}:\d{2})$/, '$1+$2');
+function unplussed(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.replace(/(\d) (\d{2}:\d{2})$/, '$1+$2') : undefined;
 }
 
 /** The JSON status of a window. */
 export function statusBody(w: DigestWindow, status: string, message?: string): Record<string, string> {
   return { id: w.id, start: w.start, stop: w.stop, status, ...(message === undefined ? {} : { message }) };
-}
-
-/** One holder per key at a time (this process): serializes check-mark-queue for a window. */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async with<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => { release = resolve; });
-    const tail = prev.then(() => mine);
-    this.tails.set(key, tail);
-    await prev;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-
-  /** Whether `key` is held or awaited. */
-  busy(key: string): boolean {
-    return this.tails.has(key);
-  }
-}
-
-/** A counting limit that refuses (503) rather than waits: renders hold whole digests in memory. */
-export class Slots {
-  private used = 0;
-  constructor(private readonly size: number, private readonly what: string) {}
-
-  async with<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.used >= this.size) throw new HttpError(503, `${this.size} ${this.what} already in progress; try again shortly`, { 'retry-after': '2' });
-    this.used++;
-    try {
-      return await fn();
-    } finally {
-      this.used--;
-    }
-  }
 }

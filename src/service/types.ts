@@ -3,15 +3,21 @@
  * the logger. The pluggable modules' types live with them (storage/, marker/, queue/) and are
  * re-exported here.
  */
+import type { FastifyInstance } from 'fastify';
+import type { Auditor } from '../audit/types.js';
 import type { DigestInput, Digester } from '../engine/digester.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { Marker } from './marker/types.js';
 import type { Queuer } from './queue/types.js';
 import type { Storage } from './storage/types.js';
+import type { FailureLimits } from './auth/failure-limiter.js';
+import type { TokenSpec } from './auth/tokens.js';
 
 export type { DigestJob, Queuer } from './queue/types.js';
 export type { DigestMeta, Storage, StoredBody, StoredKind } from './storage/types.js';
 export type { Marker, MarkerRecord } from './marker/types.js';
+export type { Scope, TokenSpec } from './auth/tokens.js';
+export type { FailureLimits } from './auth/failure-limiter.js';
 
 /** Log levels, least to most severe. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -50,7 +56,10 @@ export interface ServiceOptions {
    * jobs. Not with `queuer` or `marker`. @default none (markers in the store, in-process queue)
    */
   redis?: string;
-  /** Path segments of the worker route the HTTP queuer POSTs to: `/{topic}/{event}`. @default `digests` */
+  /**
+   * The worker route's first path segment, `/{topic}/{event}`: the HTTP queuer POSTs there, and
+   * the worker route answers only on it (404 on any other topic). @default `digest-queue`
+   */
   topic?: string;
   /** A shared digester (not closed by the service), or the options of the one the service makes. @default one pool of `os.availableParallelism()` threads */
   digester?: Digester | { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number };
@@ -81,8 +90,30 @@ export interface ServiceOptions {
   requestTimeout?: number;
   /** Largest worker-route body, bytes. @default 16384 */
   maxBodyBytes?: number;
-  /** When set, every route but /healthz requires `Authorization: Bearer <token>`; the HTTP queuer sends it. Never logged. */
+  /**
+   * One token with every scope (FLOWDIGEST_TOKEN): every route but /healthz and /openapi.yaml
+   * then requires `Authorization: Bearer <token>`; the HTTP queuer sends it. Never logged.
+   */
   token?: string;
+  /**
+   * Tokens with scopes (`read`, `write`, `worker`, `metrics`), or the path of a JSON file of them
+   * (`--tokens FILE`). Entries carry `sha256` (hex of the token) or, with a warning, `token`.
+   * With `token` too, both are accepted.
+   */
+  tokens?: readonly TokenSpec[] | string;
+  /** Failed authentications allowed per client address before 429. @default 10 a minute */
+  authFailures?: FailureLimits;
+  /** Let {@link Service.listen} bind beyond loopback without tokens. @default false */
+  insecureNoAuth?: boolean;
+  /**
+   * How long after a window's stop its flow logs may still arrive (ms). A window is digested
+   * only once closed, at `stop + deliveryLag`; until then it is refused with 400. @default 600000
+   */
+  deliveryLag?: number;
+  /** Delete stored digests this long (ms) after they were stored, at start-up and periodically. @default keep forever */
+  retention?: number;
+  /** Records audit events before the requests that cause them are answered; closed with the service. @default none */
+  auditor?: Auditor;
   /** A logger, or a level for the built-in JSON logger on stdout. @default 'info' */
   logger?: Logger | LogLevel;
   /** The clock (epoch ms), for tests. @default Date.now */
@@ -91,10 +122,23 @@ export interface ServiceOptions {
 
 /** A running service. */
 export interface Service {
-  /** The request listener, to mount in your own server. */
+  /**
+   * The request listener, to mount in your own server (`http.createServer(service.handler)`).
+   * It waits for the fastify instance to be ready, then routes.
+   */
   readonly handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+  /** The fastify instance: `await service.app.ready()`, then `service.app.routing(req, res)` or `service.app.inject(...)`. */
+  readonly app: FastifyInstance;
+  /** The OpenAPI 3 document, generated from the route schemas. */
+  openapi(): Promise<Record<string, unknown>>;
+  /** The same as YAML (what /openapi.yaml serves). */
+  openapiYaml(): Promise<string>;
   /** Listen (with the service's timeouts); resolves with the URL. */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
-  /** Stop: refuse new requests, let running jobs finish within `graceMs`, abort the rest (their markers expire), close. */
+  /**
+   * Stop: answer 503 "stopping" (the listener stays open) while running jobs finish within
+   * `graceMs`; release queued jobs (their markers are cleared); abort what still runs (its
+   * marker expires); close the auditor within what is left of the grace; close the listener.
+   */
   close(graceMs?: number): Promise<void>;
 }

@@ -1,14 +1,14 @@
 /** Pieces the built-in HTTP sources share: secret and URL checks, JSON bodies read exactly. */
-import { AuthError, FetchError, InvalidOptionError } from '../../errors.js';
+import { SourceAuthError, FetchError, InvalidOptionError } from '../../errors.js';
 import { parseJson } from '../ndjson.js';
 import type { JsonValue, SourceContext } from '../types.js';
 
-/** The secret, or an AuthError naming the stream and the variable it should come from. */
+/** The secret, or an SourceAuthError naming the stream and the variable it should come from. */
 export function requireSecret(ctx: SourceContext, value: string | undefined, secretEnv: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new AuthError(`stream ${ctx.streamId}: no secret given; set ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
+    throw new SourceAuthError(`stream ${ctx.streamId}: no secret given; set ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
   }
-  if (/[\r\n]/.test(value)) throw new AuthError(`stream ${ctx.streamId}: the secret in ${secretEnv} contains a line break`, { key: ctx.streamId, field: secretEnv });
+  if (/[\r\n]/.test(value)) throw new SourceAuthError(`stream ${ctx.streamId}: the secret in ${secretEnv} contains a line break`, { key: ctx.streamId, field: secretEnv });
   return value;
 }
 

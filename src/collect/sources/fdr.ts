@@ -13,7 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AuthError, FetchError, InvalidOptionError } from '../../errors.js';
+import { SourceAuthError, FetchError, InvalidOptionError } from '../../errors.js';
 import { type S3ClientOptions, s3ClientConfig } from '../../sources/s3/client.js';
 import { parseS3Url } from '../../sources/s3/url.js';
 import type { Source, SourceContext } from '../types.js';
@@ -75,7 +75,7 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
     const bucketClient: S3Client = new s3Module.S3Client(config);
     const fail = (what: string, err: unknown): never => {
       const name = (err as { name?: string }).name ?? 'Error';
-      if (AUTH_NAMES.has(name)) throw new AuthError(`stream ${ctx.streamId}: ${what} was refused (${name}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
+      if (AUTH_NAMES.has(name)) throw new SourceAuthError(`stream ${ctx.streamId}: ${what} was refused (${name}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
       throw new FetchError(`stream ${ctx.streamId}: ${what} failed: ${name}: ${(err as Error)?.message ?? String(err)}`, { key: ctx.streamId }, { cause: err });
     };
     try {

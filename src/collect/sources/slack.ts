@@ -3,7 +3,7 @@
  * both inclusive), `limit` and `cursor` (from `response_metadata.next_cursor`), authorised by
  * `Authorization: Bearer`. One object per page; records are the `entries`, as sent.
  */
-import { AuthError, FetchError } from '../../errors.js';
+import { SourceAuthError, FetchError } from '../../errors.js';
 import type { JsonValue, Source, SourceContext } from '../types.js';
 import { arrayField, checkBaseUrl, checkInt, readJson, requireSecret } from './common.js';
 
@@ -45,7 +45,7 @@ export function slackAuditLogs(options: SlackAuditLogsOptions): Source {
       const body = await readJson(ctx, res, where);
       if (body.ok === false) {
         const code = typeof body.error === 'string' ? body.error : 'unknown_error';
-        if (AUTH_ERRORS.has(code)) throw new AuthError(`stream ${ctx.streamId}: Slack refused the token (${code}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
+        if (AUTH_ERRORS.has(code)) throw new SourceAuthError(`stream ${ctx.streamId}: Slack refused the token (${code}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
         throw new FetchError(`stream ${ctx.streamId}: ${where}: Slack answered error ${code}`, { key: ctx.streamId });
       }
       const entries = arrayField(ctx, body, 'entries', where);

@@ -1,6 +1,6 @@
 /** Markers as files `{id}_in_progress` (the Go service's name) in a directory, written atomically. */
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { writeTextAtomic } from '../atomic-file.js';
+import { removeTemporaries, writeTextAtomic } from '../atomic-file.js';
 import { ID_PATTERN } from '../ids.js';
 import { IdDirectory } from '../id-directory.js';
 import { MARKER_SUFFIX } from '../storage/names.js';
@@ -38,6 +38,10 @@ export class FsMarker implements Marker {
 
   async clear(id: string): Promise<void> {
     await rm(this.path(id), { force: true });
+  }
+
+  cleanup(): Promise<number> {
+    return removeTemporaries(this.dir.path);
   }
 
   async *list(): AsyncIterable<MarkerRecord> {

@@ -28,4 +28,6 @@ export interface Marker {
    * written. Without it, one process's per-window lock makes check-then-set safe.
    */
   claim?(record: MarkerRecord, freshSince: number): Promise<boolean>;
+  /** Optional: remove what interrupted writes left (temporary files); resolves with the count. Called at start-up. */
+  cleanup?(): Promise<number>;
 }

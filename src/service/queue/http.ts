@@ -6,7 +6,8 @@
  * answering 202 once the job is accepted, instead of 204 once it is stored.
  */
 import { QueueFullError } from '../../errors.js';
-import type { DigestJob, Queuer } from './types.js';
+import { QueueError } from '../errors.js';
+import type { DigestJob, EnqueueContext, Queuer } from './types.js';
 
 /** The event name in the worker route's path. */
 export const QUEUE_EVENT = 'digest';
@@ -27,7 +28,7 @@ export class HttpQueuer implements Queuer {
     this.description = typeof o.endpoint === 'string' ? redact(o.endpoint) : 'this service (standalone)';
   }
 
-  async enqueue(job: DigestJob, context: { requestId: string }): Promise<void> {
+  async enqueue(job: DigestJob, context: EnqueueContext): Promise<void> {
     const base = typeof this.o.endpoint === 'string' ? this.o.endpoint : this.o.endpoint();
     const url = `${base.replace(/\/+$/, '')}/${encodeURIComponent(this.o.topic)}/${QUEUE_EVENT}`;
     const headers: Record<string, string> = {
@@ -44,7 +45,7 @@ export class HttpQueuer implements Queuer {
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new Error(`cannot reach the queue at ${redact(url)}: ${cause}`, { cause: err });
+      throw new QueueError(`cannot reach the queue at ${redact(url)}: ${cause}`, { key: redact(url) }, { cause: err });
     }
     // Drain so the connection can be reused.
     const text = await res.text().catch(() => '');
@@ -53,7 +54,7 @@ export class HttpQueuer implements Queuer {
       const after = Number(res.headers.get('retry-after'));
       throw new QueueFullError(`the queue at ${redact(url)} is full (HTTP ${res.status})`, Number.isInteger(after) && after > 0 ? Math.min(after, 3600) : 5);
     }
-    throw new Error(`the queue at ${redact(url)} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    throw new QueueError(`the queue at ${redact(url)} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, { key: redact(url) });
   }
 }
 

@@ -1,4 +1,5 @@
-/** The queue's message and the Queuer interface (built in: ./memory.ts, ./http.ts). */
+/** The queue's message and the Queuer interface (built in: ./memory.ts, ./http.ts, ./bull.ts). */
+import type { AuditActor } from '../../audit/types.js';
 
 /** One digest to make: the window and its canonical ID (see `digestId`). */
 export interface DigestJob {
@@ -13,9 +14,15 @@ export interface DigestJob {
  * and rejects with a `QueueFullError` when the queue is full (the API answers 503 with
  * Retry-After) or any other error when it cannot queue (502).
  */
+export interface EnqueueContext {
+  requestId: string;
+  /** Who asked (for the job's audit events), when the queue keeps the job in this process. */
+  actor?: AuditActor;
+}
+
 export interface Queuer {
   readonly description: string;
-  enqueue(job: DigestJob, context: { requestId: string }): Promise<void>;
+  enqueue(job: DigestJob, context: EnqueueContext): Promise<void>;
   /** Release resources (connections); called by `Service.close`. */
   close?(): Promise<void>;
 }

@@ -3,45 +3,59 @@
  * `GET /diff` compares two stored digests (what vpcflow-grapherd and vpcflow-diffd did, on
  * the stored NDJSON: PREVIOUS is loaded as a compact table, NEXT streams).
  */
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { diffInputs } from '../../graph/diff.js';
 import { writeDiff } from '../../graph/diff-output.js';
 import { writeView } from '../../graph/graph.js';
-import type { ClusterBy, GraphViewOptions } from '../../graph/types.js';
+import type { ClusterBy, GraphView, GraphViewOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
 import { InvalidOptionError } from '../../errors.js';
-import { HttpError, type RequestContext, type Route } from '../http.js';
+import { audit } from '../audit-hooks.js';
+import { HttpError } from '../errors.js';
+import { COMMON, empty, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
 import { type ServiceState, windowFromQuery } from '../state.js';
-import { choice, CONTENT_TYPES } from './digest.js';
+import { CONTENT_TYPES } from './digest.js';
 import { sendRendered } from './encoding.js';
-import { loadDigest, openStored, SVG_MAX_EDGES } from './render.js';
+import { loadDigest, MISSING, openStored, SVG_MAX_EDGES } from './render.js';
 
-function int(query: Map<string, string>, name: string, min: number, max: number): number | undefined {
-  const v = query.get(name);
-  if (v === undefined) return undefined;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new HttpError(400, `${name} '${v.slice(0, 32)}' must be an integer from ${min} to ${max}`);
-  return Number(v);
+type Query = Record<string, unknown>;
+type ViewOptions = GraphViewOptions & { cluster?: ClusterBy; subnetPrefix?: number; penwidth?: boolean };
+
+const list = (description: string) => ({ type: 'string', description: `${description} Comma-separated.` });
+
+/** The view parameters of /graph; ajv checks ranges and choices, viewOptions the lists. */
+const GRAPH_VIEW = {
+  top: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'Keep the N edges with the most bytes.' },
+  cidr: list('Keep edges with an endpoint in one of these CIDR ranges.'),
+  account: list('Keep edges of these account IDs.'),
+  eni: list('Keep edges of these interface IDs.'),
+  port: list('Keep edges whose source or destination port is one of these.'),
+  action: { type: 'string', enum: ['ACCEPT', 'REJECT'], description: 'Keep edges with this action.' },
+  collapse_external: { type: 'boolean', description: 'Fold addresses outside the private ranges (and `internal`) into one node, internet. Default false.' },
+  internal: list('More ranges to treat as internal.'),
+  collapse: list('Fold each range\'s addresses into one node named after it.'),
+  cluster: { type: 'string', enum: ['account', 'subnet'], description: 'Box internal nodes by account or subnet.' },
+  subnet_prefix: { type: 'integer', minimum: 1, maximum: 32, description: 'IPv4 prefix length of a subnet cluster. Default 24.' },
+  penwidth: { type: 'boolean', description: 'Scale edge width with bytes. Default true.' },
+};
+
+const GRAPH_CONTENT = {
+  'text/vnd.graphviz': { schema: { type: 'string' } },
+  'image/svg+xml': { schema: { type: 'string' } },
+};
+
+function items(query: Query, name: string): string[] | undefined {
+  const v = query[name];
+  if (typeof v !== 'string') return undefined;
+  const parts = v.split(',').map((s) => s.trim());
+  if (parts.some((s) => s === '')) throw new HttpError(400, `${name} '${v.slice(0, 64)}' has an empty item`);
+  return parts;
 }
 
-function bool(query: Map<string, string>, name: string): boolean | undefined {
-  const v = query.get(name);
-  if (v === undefined) return undefined;
-  if (v === 'true' || v === '1' || v === '') return true;
-  if (v === 'false' || v === '0') return false;
-  throw new HttpError(400, `${name} '${v.slice(0, 32)}' must be true or false`);
-}
-
-function items(query: Map<string, string>, name: string): string[] | undefined {
-  const v = query.get(name);
-  if (v === undefined) return undefined;
-  const list = v.split(',').map((s) => s.trim());
-  if (list.some((s) => s === '')) throw new HttpError(400, `${name} '${v.slice(0, 64)}' has an empty item`);
-  return list;
-}
-
-function viewOptions(query: Map<string, string>): GraphViewOptions & { cluster?: ClusterBy; subnetPrefix?: number; penwidth?: boolean } {
-  const o: GraphViewOptions & { cluster?: ClusterBy; subnetPrefix?: number; penwidth?: boolean } = {};
-  const top = int(query, 'top', 1, 1_000_000_000);
-  if (top !== undefined) o.top = top;
+function viewOptions(query: Query): ViewOptions {
+  const o: ViewOptions = {};
+  if (typeof query.top === 'number') o.top = query.top;
   for (const [param, key] of [['cidr', 'cidrs'], ['account', 'accounts'], ['eni', 'enis'], ['internal', 'internal'], ['collapse', 'collapse']] as const) {
     const v = items(query, param);
     if (v !== undefined) o[key] = v;
@@ -53,14 +67,11 @@ function viewOptions(query: Map<string, string>): GraphViewOptions & { cluster?:
       return Number(p);
     });
   }
-  if (query.has('action')) o.actions = [choice(query, 'action', ['ACCEPT', 'REJECT'], 'ACCEPT')];
-  const collapseExternal = bool(query, 'collapse_external');
-  if (collapseExternal !== undefined) o.collapseExternal = collapseExternal;
-  if (query.has('cluster')) o.cluster = choice(query, 'cluster', ['account', 'subnet'] as const, 'account');
-  const prefix = int(query, 'subnet_prefix', 1, 32);
-  if (prefix !== undefined) o.subnetPrefix = prefix;
-  const penwidth = bool(query, 'penwidth');
-  if (penwidth !== undefined) o.penwidth = penwidth;
+  if (typeof query.action === 'string') o.actions = [query.action as 'ACCEPT' | 'REJECT'];
+  if (typeof query.collapse_external === 'boolean') o.collapseExternal = query.collapse_external;
+  if (typeof query.cluster === 'string') o.cluster = query.cluster as ClusterBy;
+  if (typeof query.subnet_prefix === 'number') o.subnetPrefix = query.subnet_prefix;
+  if (typeof query.penwidth === 'boolean') o.penwidth = query.penwidth;
   return o;
 }
 
@@ -73,53 +84,95 @@ function asQueryError(err: unknown): unknown {
   return new HttpError(400, message);
 }
 
-export function graphRoutes(state: ServiceState): Route[] {
-  const graph = async (ctx: RequestContext): Promise<void> => {
-    const w = windowFromQuery(state, ctx.query);
-    const format = choice(ctx.query, 'format', ['dot', 'svg'] as const, 'dot');
-    const options = viewOptions(ctx.query);
-    await state.renders.with(async () => {
-      const digest = await loadDigest(state, w);
-      let view;
-      try { view = applyView(digest, options); } catch (err) { throw asQueryError(err); }
-      if (format === 'svg' && view.digest.size > SVG_MAX_EDGES) {
-        throw new HttpError(400, `format svg: the view has ${view.digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (add top=N or filters)`);
-      }
-      await sendRendered(ctx.req, ctx.res, CONTENT_TYPES[format], (out) => writeView(view, out, { ...options, format }));
-    });
-  };
+export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
+  const read = security('read');
 
-  const diff = async (ctx: RequestContext): Promise<void> => {
-    const previous = windowFromQuery(state, ctx.query, { start: 'previous_start', stop: 'previous_stop' });
-    const next = windowFromQuery(state, ctx.query, { start: 'next_start', stop: 'next_stop' });
-    const format = choice(ctx.query, 'format', ['dot', 'svg', 'text', 'ndjson'] as const, 'dot');
-    const changed = bool(ctx.query, 'changed') ?? false;
-    await state.renders.with(async () => {
-      const prevBody = await openStored(state, previous, 'previous');
-      let nextBody;
-      try {
-        nextBody = await openStored(state, next, 'next');
-      } catch (err) {
-        prevBody.destroy();
-        throw err;
-      }
-      try {
-        const result = await diffInputs(prevBody, nextBody, { changed });
-        const edges = result.added.size + result.removed.size + result.changed.size;
-        if (format === 'svg' && edges > SVG_MAX_EDGES) {
-          throw new HttpError(400, `format svg: the diff has ${edges} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use dot, text or ndjson)`);
+  app.route({
+    method: 'GET', url: '/graph', config: { name: 'graph', scope: 'read' },
+    schema: {
+      operationId: 'getGraph',
+      summary: 'A stored digest as a DOT or SVG graph, with views (filters, collapsing, top N).',
+      description: `SVG is rendered in-process and limited to ${SVG_MAX_EDGES} edges: narrow larger graphs with top or filters. ${read.note}`,
+      security: read.security,
+      querystring: querystring({
+        ...windowProperties('start', 'stop'),
+        format: { type: 'string', enum: ['dot', 'svg'], default: 'dot', description: 'Graph format.' },
+        ...GRAPH_VIEW,
+      }, ['start', 'stop']),
+      response: scoped('read', {
+        200: { description: 'The graph.', content: GRAPH_CONTENT },
+        204: empty('The digest is being made: ask again later.'),
+        400: COMMON[400], 404: MISSING, 500: COMMON[500], 503: COMMON[503],
+      }),
+    },
+    handler: async (request, reply) => {
+      const q = request.query as Query;
+      const w = windowFromQuery(state, q);
+      const format = q.format as 'dot' | 'svg';
+      const options = viewOptions(q);
+      return state.renders.with(async () => {
+        const digest = await loadDigest(state, w);
+        let view: GraphView;
+        try { view = applyView(digest, options); } catch (err) { throw asQueryError(err); }
+        if (format === 'svg' && view.digest.size > SVG_MAX_EDGES) {
+          throw new HttpError(400, `format svg: the view has ${view.digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (add top=N or filters)`);
         }
-        const type = format === 'text' ? CONTENT_TYPES.text : CONTENT_TYPES[format];
-        await sendRendered(ctx.req, ctx.res, type, (out) => writeDiff(result, out, format));
-      } finally {
-        prevBody.destroy();
-        nextBody.destroy();
-      }
-    });
-  };
+        return sendRendered(request, reply, CONTENT_TYPES[format], (out) => writeView(view, out, { ...options, format }),
+          () => audit(state, request, { type: 'graph', action: 'read', status: 'success', payload: { id: w.id, start: w.start, stop: w.stop, format } }));
+      });
+    },
+  });
 
-  return [
-    { name: 'graph', method: 'GET', path: '/graph', auth: true, handle: graph },
-    { name: 'diff', method: 'GET', path: '/diff', auth: true, handle: diff },
-  ];
+  app.route({
+    method: 'GET', url: '/diff', config: { name: 'diff', scope: 'read' },
+    schema: {
+      operationId: 'getDiff',
+      summary: 'Edges added, removed (and changed) between two stored digests.',
+      description: read.note,
+      security: read.security,
+      querystring: querystring({
+        ...windowProperties('previous_start', 'previous_stop', 'the previous window'),
+        ...windowProperties('next_start', 'next_stop', 'the next window'),
+        format: { type: 'string', enum: ['dot', 'svg', 'text', 'ndjson'], default: 'dot', description: 'dot or svg (edges marked govpc_diff), text (- + ~ lines) or ndjson.' },
+        changed: { type: 'boolean', default: false, description: 'Also list edges in both whose packets, bytes, start or end differ.' },
+      }, ['previous_start', 'previous_stop', 'next_start', 'next_stop']),
+      response: scoped('read', {
+        200: { description: 'The diff.', content: { ...GRAPH_CONTENT, 'text/plain': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+        204: empty('One of the digests is being made: ask again later.'),
+        400: COMMON[400],
+        404: json(ref('DigestStatus'), 'One of the digests is not stored; the message names which window (`previous` or `next`).'),
+        500: COMMON[500], 503: COMMON[503],
+      }),
+    },
+    handler: async (request, reply) => {
+      const q = request.query as Query;
+      const previous = windowFromQuery(state, q, { start: 'previous_start', stop: 'previous_stop' });
+      const next = windowFromQuery(state, q, { start: 'next_start', stop: 'next_stop' });
+      const format = q.format as 'dot' | 'svg' | 'text' | 'ndjson';
+      const changed = q.changed === true;
+      return state.renders.with(async () => {
+        const prevBody = await openStored(state, previous, 'previous');
+        let nextBody: Readable;
+        try {
+          nextBody = await openStored(state, next, 'next');
+        } catch (err) {
+          prevBody.destroy();
+          throw err;
+        }
+        try {
+          const result = await diffInputs(prevBody, nextBody, { changed });
+          const edges = result.added.size + result.removed.size + result.changed.size;
+          if (format === 'svg' && edges > SVG_MAX_EDGES) {
+            throw new HttpError(400, `format svg: the diff has ${edges} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use dot, text or ndjson)`);
+          }
+          const type = format === 'text' ? CONTENT_TYPES.text : CONTENT_TYPES[format];
+          return await sendRendered(request, reply, type, (out) => writeDiff(result, out, format),
+            () => audit(state, request, { type: 'diff', action: 'read', status: 'success', payload: { previous: previous.id, next: next.id, format } }));
+        } finally {
+          prevBody.destroy();
+          nextBody.destroy();
+        }
+      });
+    },
+  });
 }

@@ -2,12 +2,16 @@
 import type { Readable } from 'node:stream';
 import { readDigest } from '../../digest/read.js';
 import type { Digest } from '../../digest/digest.js';
-import { HttpError } from '../http.js';
+import { HttpError } from '../errors.js';
 import type { DigestWindow } from '../ids.js';
+import { json, ref } from '../schemas.js';
 import { type ServiceState, statusBody, windowStatus } from '../state.js';
 
 /** SVG is rendered in-process on the event loop: ≈0.5 s at 2,000 edges, several seconds at 10,000. */
 export const SVG_MAX_EDGES = 2_000;
+
+/** The 404 of a window that is not stored. */
+export const MISSING = json(ref('DigestStatus'), 'Never requested (`absent`), or its job failed (`failed`, with the reason): POST to make it.');
 
 /** The stored NDJSON body of `w`, or the answer for a window that has none (204 or 404). */
 export async function openStored(state: ServiceState, w: DigestWindow, label?: string): Promise<Readable> {

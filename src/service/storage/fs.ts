@@ -4,8 +4,9 @@
  * named it). Each is written atomically, and the text body is written last: its presence is
  * the commit, so a digest interrupted before it is invisible and is simply made again.
  */
-import { open, readFile, stat } from 'node:fs/promises';
-import { writeFileAtomic, writeTextAtomic } from '../atomic-file.js';
+import { type FileHandle, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { removeTemporaries, writeFileAtomic, writeTextAtomic } from '../atomic-file.js';
+import { ID_PATTERN } from '../ids.js';
 import { IdDirectory } from '../id-directory.js';
 import type { DigestMeta, Storage, StoredBody, StoredKind } from './types.js';
 import { BODY_SUFFIX, META_SUFFIX } from './names.js';
@@ -42,7 +43,7 @@ export class FsStorage implements Storage {
 
   async open(id: string, kind: StoredKind): Promise<StoredBody | undefined> {
     if (kind !== 'text' && !(await this.has(id))) return undefined;
-    let fh;
+    let fh: FileHandle;
     try {
       fh = await open(this.path(id, BODY_SUFFIX[kind]), 'r');
     } catch (err) {
@@ -57,5 +58,35 @@ export class FsStorage implements Storage {
   async meta(id: string): Promise<DigestMeta | undefined> {
     if (!(await this.has(id))) return undefined;
     return JSON.parse(await readFile(this.path(id, META_SUFFIX), 'utf8')) as DigestMeta;
+  }
+
+  async *list(): AsyncIterable<DigestMeta> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const name of names) {
+      if (!name.endsWith(META_SUFFIX) || !ID_PATTERN.test(name.slice(0, -META_SUFFIX.length))) continue;
+      try {
+        const meta = await this.meta(name.slice(0, -META_SUFFIX.length));
+        if (meta !== undefined) yield meta;
+      } catch (err) {
+        // Deleted meanwhile (another process's sweep): nothing to list.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    await rm(this.path(id, BODY_SUFFIX.text), { force: true });
+    await rm(this.path(id, META_SUFFIX), { force: true });
+    await rm(this.path(id, BODY_SUFFIX.ndjson), { force: true });
+  }
+
+  cleanup(): Promise<number> {
+    return removeTemporaries(this.dir.path);
   }
 }

@@ -10,6 +10,7 @@ import type { S3ClientOptions } from '../../sources/s3/client.js';
 import { uploadToS3 } from '../../sources/s3/upload.js';
 import { isNotFound, s3Failure, S3Location } from '../../sources/s3/location.js';
 import type { DigestMeta, Storage, StoredBody, StoredKind } from './types.js';
+import { ID_PATTERN } from '../ids.js';
 import { assertId, BODY_SUFFIX, META_SUFFIX } from './names.js';
 
 /** Storage in an S3 bucket (or any S3-compatible store). */
@@ -67,6 +68,38 @@ export class S3Storage implements Storage {
     const chunks: Buffer[] = [];
     for await (const chunk of out.body) chunks.push(chunk as Buffer);
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as DigestMeta;
+  }
+
+  async *list(): AsyncIterable<DigestMeta> {
+    const [client, { paginateListObjectsV2 }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
+    const ids: string[] = [];
+    try {
+      for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: this.at.bucket, Prefix: this.at.prefix })) {
+        for (const o of page.Contents ?? []) {
+          const name = (o.Key ?? '').slice(this.at.prefix.length);
+          if (name.endsWith(META_SUFFIX) && ID_PATTERN.test(name.slice(0, -META_SUFFIX.length))) ids.push(name.slice(0, -META_SUFFIX.length));
+        }
+      }
+    } catch (err) {
+      throw s3Failure('ListObjectsV2', this.at.description, err);
+    }
+    for (const id of ids) {
+      const meta = await this.meta(id);
+      if (meta !== undefined) yield meta;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    const [client, { DeleteObjectCommand }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
+    // The text body (the commit) first: a reader sees the whole digest or none.
+    for (const suffix of [BODY_SUFFIX.text, META_SUFFIX, BODY_SUFFIX.ndjson]) {
+      const key = this.key(id, suffix);
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: this.at.bucket, Key: key }));
+      } catch (err) {
+        if (!isNotFound(err)) throw s3Failure('DeleteObject', `s3://${this.at.bucket}/${key}`, err);
+      }
+    }
   }
 
   private async get(key: string): Promise<{ body: Readable; size?: number } | undefined> {

@@ -46,4 +46,10 @@ export interface Storage {
   open(id: string, kind: StoredKind): Promise<StoredBody | undefined>;
   /** The stored metadata; undefined when the digest is not stored. */
   meta(id: string): Promise<DigestMeta | undefined>;
+  /** Optional, for retention: the metadata of every stored digest. */
+  list?(): AsyncIterable<DigestMeta>;
+  /** Optional, for retention: delete a digest, its commit (the text body) first, so a reader never sees part of one. */
+  delete?(id: string): Promise<void>;
+  /** Optional: remove what interrupted writes left (temporary files); resolves with the count. Called at start-up. */
+  cleanup?(): Promise<number>;
 }
