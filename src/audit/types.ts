@@ -75,4 +75,6 @@ export interface Auditor {
   readonly full: boolean;
   /** Deliver what is spooled within `graceMs`, then stop; undelivered events stay in the spool. */
   close(graceMs?: number): Promise<void>;
+  /** The auditor's metrics, which a service exposes beside its own on /metrics. */
+  readonly registry?: import('prom-client').Registry;
 }

@@ -347,6 +347,28 @@ Options (flag, variable, Go service's variable):
                                                                                    [default: keep]
   --delivery-lag DUR       FLOWDIGEST_DELIVERY_LAG    How long after its stop a window's logs
                                                       may still arrive              [default: 10m]
+
+Audit trail (Flipt's event shape; on when a sink is given). Each event is fsynced to the
+spool before the request that caused it is answered, then delivered to every sink at least
+once (receivers drop repeats by id); a SIGKILL loses none. A full spool answers 503 to writes.
+  --audit-events LIST      FLOWDIGEST_AUDIT_EVENTS    noun:verb pairs, * wildcards [default: *:*]
+                           digest:requested|created|failed|read, graph:read, diff:read,
+                           auth:denied
+  --audit-log FILE|-       FLOWDIGEST_AUDIT_LOG       JSON lines to a file (- for stdout)
+  --audit-webhook URL      FLOWDIGEST_AUDIT_WEBHOOK   POST JSON arrays, signed with
+                           X-Flowdigest-Signature: sha256=<HMAC-SHA256 of the body>; retried
+                           on network errors, 5xx and 429; other 4xx go to a dead-letter file
+  --audit-webhook-secret S FLOWDIGEST_AUDIT_WEBHOOK_SECRET  The signing secret (prefer the
+                           variable: a flag shows in ps)
+  --audit-webhook-max-retry DUR  FLOWDIGEST_AUDIT_WEBHOOK_MAX_RETRY
+                           How long one batch is retried in place          [default: 60s]
+  --audit-store DIR|s3://B[/P]   FLOWDIGEST_AUDIT_STORE  NDJSON objects, all or nothing
+  --audit-spool DIR        FLOWDIGEST_AUDIT_SPOOL     The spool (required with an S3 store)
+                                                             [default: STORE/audit-spool]
+  --audit-spool-max SIZE   FLOWDIGEST_AUDIT_SPOOL_MAX  Undelivered events held   [default: 64MB]
+  --audit-batch N          FLOWDIGEST_AUDIT_BATCH     Events per batch at most       [default: 100]
+  --audit-flush DUR        FLOWDIGEST_AUDIT_FLUSH     Send a smaller batch after       [default: 1s]
+
   -h, --help               This help
 
   FLOWDIGEST_TOKEN         One token (16+ characters) with every scope; the HTTP queue
@@ -364,6 +386,8 @@ Examples:
   flowdigest serve --port 9000 --logs s3://my-flow-logs --store s3://my-digests/v1 --jobs 2
   printf %s "$TOKEN" | sha256sum      # the "sha256" of a tokens-file entry
   flowdigest serve --host 0.0.0.0 --tokens /etc/flowdigest/tokens.json --retention 30d
+  FLOWDIGEST_AUDIT_WEBHOOK_SECRET=... flowdigest serve --audit-log audit.ndjson \\
+    --audit-webhook https://siem.example/flowdigest --audit-events 'digest:*,auth:denied'
   curl -H "Authorization: Bearer $TOKEN" 'host:8080/?start=2026-01-15T16:00:00Z&stop=2026-01-15T17:00:00Z'
   PORT=8080 VPC_FLOW_LOGS_BUCKET=my-flow-logs DIGEST_STORAGE_BUCKET=my-digests \\
     DIGEST_PROGRESS_BUCKET=my-progress DIGEST_PROGRESS_TIMEOUT=100000 \\

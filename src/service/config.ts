@@ -5,8 +5,10 @@
  * errors with a suggestion, so a typo never silently falls back to a default.
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { suggest } from '../cli/args.js';
+import { type AuditEventFilter, parseAuditEvents } from '../audit/events.js';
+import type { AuditSinkFlags } from '../audit/flags.js';
 import { ConfigError } from '../errors.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { formatDuration } from './ids.js';
@@ -65,6 +67,16 @@ export const SETTINGS = {
   tokens: { flag: 'tokens', env: 'FLOWDIGEST_TOKENS_FILE', aliases: [], arg: 'FILE', help: 'Bearer tokens with scopes: a JSON array of {"name", "sha256", "scopes"}', default: 'none' },
   insecureNoAuth: { flag: 'insecure-no-auth', env: 'FLOWDIGEST_INSECURE_NO_AUTH', aliases: [], boolean: true, help: 'Listen beyond loopback without tokens', default: 'false' },
   retention: { flag: 'retention', env: 'FLOWDIGEST_RETENTION', aliases: [], arg: 'DUR', help: 'Delete stored digests this long after they were stored', default: 'keep' },
+  auditEvents: { flag: 'audit-events', env: 'FLOWDIGEST_AUDIT_EVENTS', aliases: [], arg: 'LIST', help: 'Audit events recorded: noun:verb pairs with * wildcards (digest:*,auth:denied)', default: '*:*' },
+  auditLog: { flag: 'audit-log', env: 'FLOWDIGEST_AUDIT_LOG', aliases: [], arg: 'FILE|-', help: 'Audit sink: JSON lines to a file, or - for stdout', default: 'none' },
+  auditWebhook: { flag: 'audit-webhook', env: 'FLOWDIGEST_AUDIT_WEBHOOK', aliases: [], arg: 'URL', help: 'Audit sink: POST batches, signed (X-Flowdigest-Signature: sha256=HMAC of the body)', default: 'none' },
+  auditWebhookSecret: { flag: 'audit-webhook-secret', env: 'FLOWDIGEST_AUDIT_WEBHOOK_SECRET', aliases: [], arg: 'SECRET', help: 'The webhook signing secret (prefer the variable: a flag shows in ps)', default: 'none' },
+  auditWebhookMaxRetry: { flag: 'audit-webhook-max-retry', env: 'FLOWDIGEST_AUDIT_WEBHOOK_MAX_RETRY', aliases: [], arg: 'DUR', help: 'How long one webhook batch is retried in place before the spool takes over', default: '60s' },
+  auditStore: { flag: 'audit-store', env: 'FLOWDIGEST_AUDIT_STORE', aliases: [], arg: 'DIR|s3://B[/P]', help: 'Audit sink: batches as NDJSON objects, all or nothing', default: 'none' },
+  auditSpool: { flag: 'audit-spool', env: 'FLOWDIGEST_AUDIT_SPOOL', aliases: [], arg: 'DIR', help: 'Where audit events are fsynced before a request is answered (one process per spool)', default: 'STORE/audit-spool' },
+  auditSpoolMax: { flag: 'audit-spool-max', env: 'FLOWDIGEST_AUDIT_SPOOL_MAX', aliases: [], arg: 'SIZE', help: 'Undelivered audit events held at most; beyond it writes get 503', default: '64MB' },
+  auditBatch: { flag: 'audit-batch', env: 'FLOWDIGEST_AUDIT_BATCH', aliases: [], arg: 'N', help: 'Audit events per batch sent to a sink, at most', default: '100' },
+  auditFlush: { flag: 'audit-flush', env: 'FLOWDIGEST_AUDIT_FLUSH', aliases: [], arg: 'DUR', help: 'A smaller audit batch is sent once its oldest event is this old', default: '1s' },
   deliveryLag: { flag: 'delivery-lag', env: 'FLOWDIGEST_DELIVERY_LAG', aliases: [], arg: 'DUR', help: 'How long after its stop a window\'s logs may still arrive', default: formatDuration(D.deliveryLag) },
 } as const satisfies Record<string, Setting>;
 
@@ -90,8 +102,20 @@ export interface ServeConfig {
   logLevel: LogLevel;
   /** Options for createService (logger aside). */
   service: ServiceOptions & { logs: string; store: string; markers: string };
+  /** The audit trail, when an audit sink is given: the events, the sinks' flags and the spool. */
+  audit?: AuditConfig;
   /** Where each setting that was given came from (`--port`, `PORT`, ...), for the start-up log. */
   origins: Partial<Record<SettingName, string>>;
+}
+
+/** serve's audit settings, validated; the sinks are built from `sinks` by `sinksFromFlags`. */
+export interface AuditConfig {
+  events: AuditEventFilter;
+  sinks: Omit<AuditSinkFlags, 'env' | 'logger' | 's3'>;
+  spoolDir: string;
+  spoolMaxBytes?: number;
+  batchSize?: number;
+  flushMs?: number;
 }
 
 type Flags = Partial<Record<string, string | boolean>>;
@@ -256,6 +280,48 @@ function resolveAuth(r: Readers, env: Env): Pick<ServiceOptions, 'token' | 'inse
   };
 }
 
+/**
+ * The audit trail: present when a sink is given. The spool defaults to `audit-spool/` in a
+ * directory store; with an S3 store it must be named (it is a local, fsynced directory).
+ */
+function resolveAudit(r: Readers, store: string): AuditConfig | undefined {
+  const log = r.raw('auditLog'), webhook = r.raw('auditWebhook'), auditStore = r.raw('auditStore');
+  const secret = r.raw('auditWebhookSecret');
+  const eventsRaw = r.raw('auditEvents');
+  const tuning = (['auditSpool', 'auditSpoolMax', 'auditBatch', 'auditFlush', 'auditWebhookMaxRetry'] as const).map((n) => r.raw(n)).find((v) => v !== undefined);
+  if (log === undefined && webhook === undefined && auditStore === undefined) {
+    const stray = eventsRaw ?? secret ?? tuning;
+    if (stray !== undefined) throw new ConfigError(stray.from, 'is set, but no audit sink is: give --audit-log, --audit-webhook or --audit-store');
+    return undefined;
+  }
+  const events = parseAuditEvents(eventsRaw?.value ?? '*:*', eventsRaw?.from ?? '--audit-events');
+  const spool = r.raw('auditSpool');
+  if (spool === undefined && isS3Url(store)) throw new ConfigError('--audit-spool', 'must be given when the store is in S3: the spool is a local directory, fsynced before each answer');
+  const spoolDir = resolve(spool?.value ?? join(store, 'audit-spool'));
+  const maxRetry = r.duration('auditWebhookMaxRetry', 0);
+  const sizeRaw = r.raw('auditSpoolMax');
+  const spoolMaxBytes = sizeRaw === undefined ? undefined : parseSize(sizeRaw.value);
+  if (sizeRaw !== undefined && spoolMaxBytes === undefined) throw new ConfigError(sizeRaw.from, `'${sizeRaw.value}' is not a size (e.g. 64MB, 512KiB)`);
+  const batchSize = r.int('auditBatch', 1, 10_000);
+  const flushMs = r.duration('auditFlush', 1);
+  return {
+    events,
+    sinks: {
+      ...(log === undefined ? {} : { log: log.value }),
+      ...(webhook === undefined ? {} : { webhook: webhook.value }),
+      // From the variable, sinksFromFlags reads it itself; from the flag, it warns that ps shows it.
+      ...(secret !== undefined && secret.from.startsWith('--') ? { webhookSecret: secret.value } : {}),
+      ...(maxRetry === undefined ? {} : { webhookMaxRetryMs: maxRetry }),
+      ...(auditStore === undefined ? {} : { store: auditStore.value }),
+      spoolDir,
+    },
+    spoolDir,
+    ...(spoolMaxBytes === undefined ? {} : { spoolMaxBytes }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+    ...(flushMs === undefined ? {} : { flushMs }),
+  };
+}
+
 /** The shared digester's threads and read-ahead. */
 function resolveDigester(r: Readers): ServiceOptions['digester'] | undefined {
   const digester: { threads?: number; prefetchConcurrency?: number; prefetchBytes?: number } = {};
@@ -326,10 +392,12 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   set('deliveryLag', r.duration('deliveryLag', 0));
   set('digester', resolveDigester(r));
   set('s3', s3);
+  const audit = resolveAudit(r, store);
   return {
     port, host, grace: r.duration('grace', 0) ?? D.grace,
     logLevel: (logLevelRaw?.value as LogLevel | undefined) ?? 'info',
     service, origins: r.origins,
+    ...(audit === undefined ? {} : { audit }),
   };
 }
 

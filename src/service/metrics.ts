@@ -36,7 +36,8 @@ export class ServiceMetrics {
   readonly digestsExpired = new Counter({ name: 'flowdigest_digests_expired_total', help: 'Stored digests deleted by the retention sweep (--retention).', registers: this.at });
   readonly temporariesRemoved = new Counter({ name: 'flowdigest_temporary_files_removed_total', help: 'Temporary files of interrupted writes (.tmp-*) removed at start-up.', registers: this.at });
 
-  constructor(sources: MetricSources) {
+  /** `more`: other registries scraped with this one (the auditor's), whose names must not clash. */
+  constructor(sources: MetricSources, private readonly more: readonly Registry[] = []) {
     collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({ name, help, registers: this.at, collect() { this.set(read()); } });
@@ -49,7 +50,7 @@ export class ServiceMetrics {
 
   /** The exposition text. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.more.length === 0 ? this.registry.metrics() : Registry.merge([this.registry, ...this.more]).metrics();
   }
 
   get contentType(): string {

@@ -138,7 +138,7 @@ export function createService(options: ServiceOptions = {}): Service {
     jobsRunning: () => runner.runningCount,
     poolUtilization: () => digester.utilization,
     poolThreads: () => digester.options.threads,
-  });
+  }, o.auditor?.registry === undefined ? [] : [o.auditor.registry]);
   runner = new JobRunner({
     digester, sources, storage, marker, metrics, logger, concurrency: limits.concurrency, maxQueued: limits.maxQueued,
     progressTimeout: limits.progressTimeout, now, logRoots: logRoots(logs), ...(o.auditor === undefined ? {} : { auditor: o.auditor }),

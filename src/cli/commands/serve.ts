@@ -1,9 +1,13 @@
 /** `flowdigest serve`: the digest service, configured from flags and the environment. */
+import { createAuditor } from '../../audit/auditor.js';
+import { sinksFromFlags } from '../../audit/flags.js';
+import type { AuditLogger } from '../../audit/logger.js';
+import type { Auditor } from '../../audit/types.js';
 import { ConfigError, InvalidOptionError } from '../../errors.js';
 import { resolveServeConfig, type ServeConfig, SETTINGS } from '../../service/config.js';
 import { createLogger } from '../../service/logger.js';
 import { createService } from '../../service/service.js';
-import type { Service } from '../../service/types.js';
+import type { Logger, Service } from '../../service/types.js';
 import { parse, UsageError } from '../args.js';
 import { SERVE_HELP } from '../help.js';
 
@@ -23,11 +27,14 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   // The SDK's Node-version warning would land among the JSON log lines.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const logger = createLogger(config.logLevel);
+  let auditor: Auditor | undefined;
   let service: Service;
   try {
-    service = createService({ ...config.service, logger });
+    auditor = await startAuditor(config, logger);
+    service = createService({ ...config.service, logger, ...(auditor === undefined ? {} : { auditor }) });
   } catch (err) {
-    if (err instanceof InvalidOptionError) throw new UsageError(err.message, 'serve');
+    await auditor?.close(0);
+    if (err instanceof InvalidOptionError || err instanceof ConfigError) throw new UsageError(err.message, 'serve');
     throw err;
   }
   if (signal.aborted) { await service.close(0); return 130; }
@@ -53,4 +60,22 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   });
   await service.close(config.grace);
   return 0;
+}
+
+/** The audit trail from the audit settings: its sinks, then the spool (recovered: undelivered events are sent). */
+async function startAuditor(config: ServeConfig, logger: Logger): Promise<Auditor | undefined> {
+  if (config.audit === undefined) return undefined;
+  const auditLogger: AuditLogger = {
+    info: (fields, msg) => logger.info(msg, { component: 'audit', ...fields }),
+    warn: (fields, msg) => logger.warn(msg, { component: 'audit', ...fields }),
+    error: (fields, msg) => logger.error(msg, { component: 'audit', ...fields }),
+  };
+  const { audit } = config;
+  const sinks = sinksFromFlags({ ...audit.sinks, env: process.env, logger: auditLogger, ...(config.service.s3 === undefined ? {} : { s3: config.service.s3 }) });
+  return createAuditor({
+    events: audit.events, sinks, spoolDir: audit.spoolDir, logger: auditLogger,
+    ...(audit.spoolMaxBytes === undefined ? {} : { spoolMaxBytes: audit.spoolMaxBytes }),
+    ...(audit.batchSize === undefined ? {} : { batchSize: audit.batchSize }),
+    ...(audit.flushMs === undefined ? {} : { flushMs: audit.flushMs }),
+  });
 }
