@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { inflateIfGzip, peek } from '../sources/gunzip.js';
+import { inflateIfGzip, peek } from '../util/gunzip.js';
 import { DigestParseError, InputError } from '../errors.js';
 import { newCounters } from '../format/counters.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';

@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
 import { forEachLine } from '../util/lines.js';
-import { inflateIfGzip, peek } from '../sources/gunzip.js';
+import { inflateIfGzip, peek } from '../util/gunzip.js';
 import { readDotLine } from './read-dot.js';
 
 /** What an input turned out to be. */
