@@ -7,7 +7,7 @@ import { Digest, digestToString, emptyStats, FlowdigestError, InvalidOptionError
 import { DigestTable } from '../dist/digest/table.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { KERNEL_INPUT_BYTES } from '../dist/format/wasm/contract.js';
+import { KERNEL_INPUT_BYTES } from '../dist/table/contract.js';
 import { objectArb, rec } from './support/flowlog.js';
 
 const MiB = 1 << 20;

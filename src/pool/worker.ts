@@ -16,7 +16,7 @@ import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
-import { KERNEL_INPUT_BYTES } from '../format/wasm/contract.js';
+import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
