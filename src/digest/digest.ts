@@ -4,7 +4,7 @@ import { type RowFormat, RowWriter, type Seen } from './format.js';
 import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
-import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
+import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
 
 /** One conversation of a digest. Absent values are `null`; they print as `-`. */
 export interface DigestRow {

@@ -15,7 +15,7 @@ import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './d
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
-import { type DigestTable, hashKey, type TableView, TWO52 } from './table.js';
+import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
 export interface ReadDigestOptions {

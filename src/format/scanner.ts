@@ -5,7 +5,7 @@
  * compares the key's fields in place.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../digest/table.js';
+import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';

@@ -5,7 +5,7 @@
  * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
  * the C header from wasm/contract.json.
  */
-import type { TableView } from '../digest/table.js';
+import type { TableView } from '../table/table.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
 import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
 import { digestLineText, readNdjsonLine } from '../digest/read.js';
-import { DigestTable } from '../digest/table.js';
+import { DigestTable } from '../table/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';

@@ -3,7 +3,7 @@
  * Each step makes a new digest table, so a view of millions of rows holds no object per row.
  */
 import { Digest } from '../digest/digest.js';
-import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../digest/table.js';
+import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { collapseTable } from './collapse.js';

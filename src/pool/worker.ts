@@ -10,7 +10,7 @@ import { RowWriter } from '../digest/format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
 import { RowCollector, unpackRows } from '../digest/collector.js';
-import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../digest/table.js';
+import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../table/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
