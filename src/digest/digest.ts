@@ -1,4 +1,4 @@
-import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../format/counters.js';
+import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
 import { V2_HEADER } from '../format/fields.js';
 import { type RowFormat, RowWriter, type Seen } from './format.js';
 import { RowCollector } from './collector.js';

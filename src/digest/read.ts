@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { inflateIfGzip, peek } from '../util/gunzip.js';
 import { DigestParseError, InputError } from '../errors.js';
-import { newCounters } from '../format/counters.js';
+import { newCounters } from '../table/counters.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
 import { forEachLine } from '../util/lines.js';
 import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './digest.js';

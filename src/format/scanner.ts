@@ -11,7 +11,7 @@ import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import { WasmKernel } from './wasm-kernel.js';
-import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from './counters.js';
+import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
 import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from '../table/contract.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
