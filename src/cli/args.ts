@@ -3,8 +3,8 @@
  * the value shown, and a "did you mean" for near-miss options and commands.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closest, distance } from 'fastest-levenshtein';
 import { parseRfc3339 } from '../util/time.js';
+import { suggest } from '../util/suggest.js';
 import { checkOutputPath } from './output-check.js';
 
 /** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
@@ -47,12 +47,8 @@ export function parse<T extends Options>(command: string, argv: string[], option
   return parsed;
 }
 
-/** ` (did you mean --x?)` when a candidate is close enough, else ''. */
-export function suggest(input: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
-  const best = closest(input, candidates as string[]);
-  return distance(input, best) <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean ${best}?)` : '';
-}
+// Re-exported only while src/service/ still imports it from here; new code imports util/suggest.
+export { suggest };
 
 /** An RFC 3339 timestamp with seconds and an offset, e.g. 2026-01-15T16:20:00Z (the service's parser). */
 export function parseTime(option: string, value: string, command?: string): Date {
