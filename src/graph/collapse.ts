@@ -6,7 +6,7 @@
 import { DigestTable, type TableView } from '../table/table.js';
 import { type Cidr, cidrContains, parseIp } from './cidr.js';
 import { copyEntry, keyParts } from './entries.js';
-import type { ResolvedView } from './views.js';
+import type { ResolvedView } from './resolved-view.js';
 
 /** Name of the node that `collapseExternal` folds public addresses into. */
 export const INTERNET_NODE = 'internet';
