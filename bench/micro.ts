@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, createGunzip, gzipSync } from 'node:zlib';
 import split2 from 'split2';
 import { Bench } from 'tinybench';
-import { DigestTable } from '../dist/digest/table.js';
+import { DigestTable } from '../dist/table/table.js';
 import { canonicalOrder } from '../dist/digest/order.js';
 import { RunCursor, splitRanges, type RowSink } from '../dist/digest/runs.js';
 import { RowWriter } from '../dist/digest/format.js';

@@ -4,7 +4,7 @@
 # The toolchain is pinned, so the committed kernel is reproducible byte for byte: Debian's
 # clang-14 and lld-14, version 14.0.6 (Debian 12 "bookworm"). Install them with
 #   apt-get install -y clang-14 lld-14
-# Steps: regenerate the contract (contract.h, contract.ts) from contract.json, compile, then embed
+# Steps: regenerate the contract (contract.h, src/table/contract.ts) from contract.json, compile, then embed
 # the module as base64 with the SHA-256 of its sources (test/kernel-build.test.ts checks those).
 #   scripts/build-wasm.sh                    build
 #   scripts/build-wasm.sh --check-toolchain  exit 0 if the pinned toolchain is installed, else 1

@@ -1,7 +1,8 @@
 /**
  * Writes the two sides of the scan kernel's contract from src/format/wasm/contract.json:
- * contract.h (included by scan.c) and contract.ts (imported by the TypeScript scanner, table and
- * kernel wrapper). Run: `npm run gen:contract` (or `node --import tsx scripts/gen-kernel-contract.ts`);
+ * contract.h beside it (included by scan.c) and src/table/contract.ts (imported by the TypeScript
+ * table, scanner and kernel wrapper: it sits in the shared table leaf, below both format/ and
+ * digest/, so neither imports the other for it). Run: `npm run gen:contract` (or `node --import tsx scripts/gen-kernel-contract.ts`);
  * `--check` writes nothing and exits 1 when a committed file differs from what it would write.
  * test/kernel-contract.test.ts runs {@link renderContract} and compares, so a hand edit fails CI.
  */
@@ -28,7 +29,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CONTRACT_FILES = {
   json: 'src/format/wasm/contract.json',
   header: 'src/format/wasm/contract.h',
-  module: 'src/format/wasm/contract.ts',
+  module: 'src/table/contract.ts',
 } as const;
 
 const BANNER = [

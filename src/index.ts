@@ -11,7 +11,7 @@ export type { DigestRow, DigestStats, SkippedObject, MalformedSample } from './d
 export { writeDigest, digestToString } from './digest/write.js';
 export type { DigestFormat } from './digest/write.js';
 export { readDigest } from './digest/read.js';
-export type { ScanCounters } from './format/counters.js';
+export type { ScanCounters } from './table/counters.js';
 export { V2_FIELDS, V2_HEADER, KNOWN_FIELDS } from './format/fields.js';
 export { parseHeader, layoutFromFields, DEFAULT_LAYOUT } from './format/layout.js';
 export type { Layout } from './format/layout.js';

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { createDigester, Digest, digestToString, emptyStats, FileSource, StreamSource } from '../dist/index.js';
-import { DigestTable } from '../dist/digest/table.js';
+import { DigestTable } from '../dist/table/table.js';
 import { MAX_LINE_BYTES, Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { gzip, MemorySource, recordArb, V2_FIELDS, V2_HEADER } from './support/flowlog.js';

@@ -1,17 +1,25 @@
 // The JS <-> WebAssembly contract has one source (src/format/wasm/contract.json): the committed
-// contract.h and contract.ts are exactly what the generator writes from it, so a hand edit of
+// contract.h and src/table/contract.ts are exactly what the generator writes from it, so a hand edit of
 // either (or a table edit without regenerating) fails here.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { CONTRACT_FILES, loadContract, renderContract, staleContractFiles } from '../scripts/gen-kernel-contract.js';
-import * as contract from '../src/format/wasm/contract.js';
+import * as contract from '../src/table/contract.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 const scratch = mkdtempSync(join(tmpdir(), 'fd-contract-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The contract's table and both generated files, copied into the scratch tree. */
+function copyContract(): void {
+  for (const p of Object.values(CONTRACT_FILES)) {
+    mkdirSync(dirname(join(scratch, p)), { recursive: true });
+    cpSync(join(root, p), join(scratch, p));
+  }
+}
 
 it('the committed header and module are the generator output of contract.json', () => {
   const out = renderContract(loadContract(root));
@@ -21,7 +29,7 @@ it('the committed header and module are the generator output of contract.json', 
 });
 
 it('a hand edit of a generated file, or a table edit not regenerated, is reported stale', () => {
-  cpSync(join(root, 'src/format/wasm'), join(scratch, 'src/format/wasm'), { recursive: true });
+  copyContract();
   expect(staleContractFiles(scratch)).toEqual([]);
   const h = join(scratch, CONTRACT_FILES.header);
   writeFileSync(h, readFileSync(h, 'utf8').replace('C_FILTERED = 6', 'C_FILTERED = 7'));
@@ -55,7 +63,7 @@ it('scan.c takes its shared numbers from contract.h, not from literals', () => {
 });
 
 it('rejects a table entry with a bad name or kind, naming it', () => {
-  cpSync(join(root, 'src/format/wasm'), join(scratch, 'src/format/wasm'), { recursive: true });
+  copyContract();
   const json = join(scratch, CONTRACT_FILES.json);
   const table = JSON.parse(read(CONTRACT_FILES.json));
   table.counters.entries[0].kind = 'max';

@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { Digest, digestToString, emptyStats, FlowdigestError, InvalidOptionError, KernelError } from '../dist/index.js';
-import { DigestTable } from '../dist/digest/table.js';
+import { DigestTable } from '../dist/table/table.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { KERNEL_INPUT_BYTES } from '../dist/format/wasm/contract.js';
+import { KERNEL_INPUT_BYTES } from '../dist/table/contract.js';
 import { objectArb, rec } from './support/flowlog.js';
 
 const MiB = 1 << 20;

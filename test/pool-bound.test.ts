@@ -3,7 +3,7 @@
 // waits is rejected with the project's AbortError without ever reaching a worker.
 import { afterEach, expect, it } from 'vitest';
 import { AbortError } from '../dist/index.js';
-import { memoryBudget } from '../dist/digest/table.js';
+import { memoryBudget } from '../dist/table/table.js';
 import { ScanPool, type ScanResult } from '../dist/pool/pool.js';
 import { rec } from './support/flowlog.js';
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { Digest, digestToString, emptyStats } from '../dist/index.js';
-import { DigestTable } from '../dist/digest/table.js';
+import { DigestTable } from '../dist/table/table.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { objectArb } from './support/flowlog.js';

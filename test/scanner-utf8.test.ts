@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { Digest, digestToString, emptyStats } from '../dist/index.js';
-import { DigestTable } from '../dist/digest/table.js';
+import { DigestTable } from '../dist/table/table.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { gzip, rec } from './support/flowlog.js';

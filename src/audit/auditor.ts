@@ -9,59 +9,11 @@ import type { AuditLogger } from './logger.js';
 import { AuditMetrics } from './metrics.js';
 import { SinkRunner } from './sink-runner.js';
 import { Spool } from './spool.js';
+import type { AuditorOptions, ResolvedAuditorOptions } from './options.js';
 import type { AuditEvent, AuditInput, AuditNoun, AuditSink, AuditVerb, Auditor } from './types.js';
 import { validateAuditOptions } from './validate.js';
 
-/** Options of {@link createAuditor}. */
-export interface AuditorOptions {
-  /** Which events to record: an `--audit-events` list or a parsed filter. @default `*:*` */
-  events?: string | AuditEventFilter;
-  /** Where events go; at least one, with distinct names (the name keys the sink's position). */
-  sinks: AuditSink[];
-  /** The spool directory (created if missing). One process at a time. */
-  spoolDir: string;
-  /**
-   * Bytes of events not yet delivered to every sink, at most; `record` rejects beyond it. Memory
-   * holds the same events, so this is also the memory ceiling. Disk use is at most this plus one
-   * segment (a quarter of it, up to 8 MiB) of delivered events. @default 64 MiB
-   */
-  spoolMaxBytes?: number;
-  /** Events per batch sent to a sink, at most (1-10000). @default 100 */
-  batchSize?: number;
-  /** A smaller batch is sent once its oldest event is this old (ms, 1 to 3600000). @default 1000 */
-  flushMs?: number;
-  /** One `send` is aborted (through its signal) and retried after this many ms. @default 120000 */
-  maxDeliveryMs?: number;
-  /** First wait before retrying a failed batch from the spool; doubles per failure, with jitter. @default 1000 */
-  retryBaseMs?: number;
-  /** Longest wait between retries of a failed batch. @default 60000 */
-  retryMaxMs?: number;
-  /** Largest serialised event accepted by `record` (bytes). @default 65536, or spoolMaxBytes when smaller */
-  maxEventBytes?: number;
-  /** prom-client registry the metrics go into. @default a registry of its own (see `auditor.registry`) */
-  registry?: Registry;
-  /** pino-compatible logger for failures and warnings. @default JSON lines on stderr */
-  logger?: AuditLogger;
-  /** Clock for event timestamps (ms since the epoch). @default Date.now */
-  now?: () => number;
-}
-
-/** The values of {@link AuditorOptions} after defaults. */
-export interface ResolvedAuditorOptions {
-  filter: AuditEventFilter;
-  sinks: AuditSink[];
-  spoolDir: string;
-  spoolMaxBytes: number;
-  batchSize: number;
-  flushMs: number;
-  maxDeliveryMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxEventBytes: number;
-  registry: Registry;
-  logger: AuditLogger;
-  now: () => number;
-}
+export type { AuditorOptions, ResolvedAuditorOptions };
 
 /** The auditor {@link createAuditor} returns: the {@link Auditor} contract plus tools for library users. */
 export interface SpooledAuditor extends Auditor {

@@ -5,7 +5,7 @@
  */
 import { Registry } from 'prom-client';
 import { InvalidOptionError } from '../errors.js';
-import type { AuditorOptions, ResolvedAuditorOptions } from './auditor.js';
+import type { AuditorOptions, ResolvedAuditorOptions } from './options.js';
 import { parseAuditEvents, type AuditEventFilter } from './events.js';
 import { stderrLogger, type AuditLogger } from './logger.js';
 import type { AuditSink } from './types.js';

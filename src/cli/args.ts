@@ -3,8 +3,9 @@
  * the value shown, and a "did you mean" for near-miss options and commands.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closest, distance } from 'fastest-levenshtein';
 import { parseRfc3339 } from '../util/time.js';
+import { parseSize as parseByteSize } from '../util/size.js';
+import { suggest } from '../util/suggest.js';
 import { checkOutputPath } from './output-check.js';
 
 /** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
@@ -47,12 +48,8 @@ export function parse<T extends Options>(command: string, argv: string[], option
   return parsed;
 }
 
-/** ` (did you mean --x?)` when a candidate is close enough, else ''. */
-export function suggest(input: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
-  const best = closest(input, candidates as string[]);
-  return distance(input, best) <= Math.max(2, Math.floor(input.length / 3)) ? ` (did you mean ${best}?)` : '';
-}
+// Re-exported only while src/service/ still imports it from here; new code imports util/suggest.
+export { suggest };
 
 /** An RFC 3339 timestamp with seconds and an offset, e.g. 2026-01-15T16:20:00Z (the service's parser). */
 export function parseTime(option: string, value: string, command?: string): Date {
@@ -76,14 +73,11 @@ export function parsePositiveInt(option: string, value: string, command?: string
   return Number(value);
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20, g: 1 << 30, gb: 1 << 30, gib: 1 << 30 };
-
-/** A byte size such as 64MB, 512KiB or 1048576. */
+/** A byte size such as 64MB, 512KiB or 1048576 (see {@link parseByteSize}). */
 export function parseSize(option: string, value: string, command?: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
-  if (!m || unit === undefined || Number(m[1]) * unit < 1) throw new UsageError(`${option} '${value}' is not a size (e.g. 64MB, 512KiB)`, command);
-  return Math.floor(Number(m[1]) * unit);
+  const n = parseByteSize(value);
+  if (n === undefined) throw new UsageError(`${option} '${value}' is not a size (e.g. 64MB, 512KiB)`, command);
+  return n;
 }
 
 /** One of the allowed values. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `flowdigest` command: dispatch, exit codes, and errors a user can act on. */
 import { FlowdigestError } from '../errors.js';
-import { suggest, UsageError } from './args.js';
+import { UsageError } from './args.js';
+import { suggest } from '../util/suggest.js';
 import { MAIN_HELP } from './help.js';
 
 // Each command is loaded on demand: a digest need not pay for graphlib or the service (the

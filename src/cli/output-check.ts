@@ -6,6 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError, OutputError } from '../errors.js';
+import { S3_URL } from '../util/patterns.js';
 
 /** Why writing failed, in words, for an errno code. */
 export function describeWriteError(err: unknown): string {
@@ -29,7 +30,7 @@ export function describeWriteError(err: unknown): string {
  * @throws OutputError naming `path` as given; InputError when it is a directory.
  */
 export function checkOutputPath(path: string | undefined): void {
-  if (path === undefined || path === '-' || /^s3:\/\//i.test(path)) return;
+  if (path === undefined || path === '-' || S3_URL.test(path)) return;
   const existing = statOrNull(path);
   if (existing?.isDirectory()) throw new InputError(`${path}: is a directory`, { key: path });
   if (existing !== null && !existing.isFile()) {

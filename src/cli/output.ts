@@ -8,14 +8,12 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { PassThrough } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { FlowdigestError, OutputError } from '../errors.js';
 import { checkOutputPath, describeWriteError } from './output-check.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
 import { isS3Url } from '../sources/s3/url.js';
+import { pipeWriter } from '../util/pipe.js';
 
 /** Run `write` against the destination; commit only if it succeeds. `options` serve `s3://` destinations. */
 export async function withOutput(path: string | undefined, write: (out: Writable) => Promise<void>,
@@ -37,7 +35,7 @@ export async function withOutput(path: string | undefined, write: (out: Writable
     const device = createWriteStream(path);
     try {
       await once(device, 'open');
-      await writeTo(device, path.endsWith('.gz'), write);
+      await pipeWriter(write, device, { gzip: path.endsWith('.gz') });
     } catch (err) {
       device.destroy();
       throw namedWriteError(err, path);
@@ -48,7 +46,7 @@ export async function withOutput(path: string | undefined, write: (out: Writable
   const file = createWriteStream(tmp);
   try {
     await once(file, 'open');
-    await writeTo(file, path.endsWith('.gz'), write);
+    await pipeWriter(write, file, { gzip: path.endsWith('.gz') });
     await rename(tmp, path);
   } catch (err) {
     file.destroy();
@@ -64,17 +62,3 @@ function namedWriteError(err: unknown, path: string): unknown {
   return new OutputError(`${path}: cannot write: ${describeWriteError(err)}`, { key: path }, { cause: err });
 }
 
-/** Run `write` into `file` (through gzip when asked) and wait until every byte is flushed. */
-async function writeTo(file: Writable, gzip: boolean, write: (out: Writable) => Promise<void>): Promise<void> {
-  if (gzip) {
-    const body = new PassThrough();
-    const done = pipeline(body, createGzip(), file);
-    await write(body);
-    body.end();
-    await done;
-  } else {
-    await write(file);
-    file.end();
-    await once(file, 'finish');
-  }
-}

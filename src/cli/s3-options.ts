@@ -2,6 +2,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
+import { REGION_NAME } from '../util/patterns.js';
 import { UsageError } from './args.js';
 
 /** parseArgs options: `--endpoint URL`, `--path-style`, `--s3-region R`. */
@@ -25,7 +26,7 @@ export function s3Options(values: { endpoint?: string; 'path-style'?: boolean; '
   }
   if (values['path-style'] === true) options.forcePathStyle = true;
   if (values['s3-region'] !== undefined) {
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(values['s3-region'])) throw new UsageError(`--s3-region '${values['s3-region']}' is not a region name (e.g. eu-west-1)`, command);
+    if (!REGION_NAME.test(values['s3-region'])) throw new UsageError(`--s3-region '${values['s3-region']}' is not a region name (e.g. eu-west-1)`, command);
     options.region = values['s3-region'];
   }
   // The SDK warns on stderr that its releases after January 2027 need Node 22: nothing a user of

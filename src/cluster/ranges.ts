@@ -10,7 +10,7 @@ import { RowCollector } from '../digest/collector.js';
 import { concatTables } from '../digest/partial.js';
 import { digestOfSorted } from '../digest/read.js';
 import type { RowSink } from '../digest/runs.js';
-import type { TableView } from '../digest/table.js';
+import type { TableView } from '../table/table.js';
 
 /** `ranges - 1` rows of `sample`, evenly spaced in canonical order, as a digest of splitter keys (fewer if it is small). */
 export function chooseSplitters(sample: Digest, ranges: number): Digest {

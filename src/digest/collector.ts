@@ -1,6 +1,6 @@
 /** Rows collected in the order given, as packed columns: one partition of a partial, or a table of its own. */
 import type { RowSink } from './runs.js';
-import { COL, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
+import { COL, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 
 export class RowCollector {
   rows = 0;

@@ -1,10 +1,10 @@
-import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../format/counters.js';
+import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
 import { V2_HEADER } from '../format/fields.js';
 import { type RowFormat, RowWriter, type Seen } from './format.js';
 import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
-import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from './table.js';
+import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
 
 /** One conversation of a digest. Absent values are `null`; they print as `-`. */
 export interface DigestRow {

@@ -4,7 +4,7 @@
  * through JSON.stringify of their UTF-8 reading, exactly as `ndjsonLines()` has always written them.
  */
 import type { RowSink } from './runs.js';
-import { COL, INT_STRIDE, TWO52, type TableView } from './table.js';
+import { COL, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
 
 /** The row formats: `text` (a v2 flow-log file) and `ndjson`. */
 export type RowFormat = 'text' | 'ndjson';

@@ -7,7 +7,7 @@
  * sorted by counting passes over the ranks and ports, least significant first. Measured:
  * a JavaScript comparator over 867 k rows took 3.45 s; this takes a tenth of that.
  */
-import { COL, INT_STRIDE, type TableView } from './table.js';
+import { COL, INT_STRIDE, type TableView } from '../table/table.js';
 
 /** 0, 1, ..., n - 1. */
 export function identity(n: number): Int32Array<ArrayBuffer> {

@@ -20,7 +20,7 @@ import { PartialFormatError } from '../errors.js';
 import { type Digest, type DigestStats, emptyStats } from './digest.js';
 import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
-import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
+import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 
 /** The magic bytes a partial starts with. */
 export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x1a, 0x0a]);

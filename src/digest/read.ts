@@ -6,16 +6,16 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { inflateIfGzip, peek } from '../sources/gunzip.js';
+import { inflateIfGzip, peek } from '../util/gunzip.js';
 import { DigestParseError, InputError } from '../errors.js';
-import { newCounters } from '../format/counters.js';
+import { newCounters } from '../table/counters.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
 import { forEachLine } from '../util/lines.js';
 import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './digest.js';
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
-import { type DigestTable, hashKey, type TableView, TWO52 } from './table.js';
+import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
 export interface ReadDigestOptions {

@@ -5,7 +5,7 @@
  * digest. Equal keys always fall in the same range: every run is cut at the same key.
  */
 import { compareBytes, compareEntries } from './order.js';
-import { addValues, COL, INT_STRIDE, NUM_STRIDE, type TableView } from './table.js';
+import { addValues, COL, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 
 /** A table and its entries in canonical order. */
 export interface SortedRun {

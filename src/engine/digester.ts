@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
 import { type SortedRun, splitRanges } from '../digest/runs.js';
 import type { PackedRows } from '../digest/collector.js';
-import { memoryBudget, type MemoryBudget, type TableState, type TableView } from '../digest/table.js';
+import { memoryBudget, type MemoryBudget, type TableState, type TableView } from '../table/table.js';
 import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';

@@ -3,7 +3,7 @@
  * object scanned into it. With as many tables as threads, a worker never waits for a table, and
  * the digest is held at most once per table (not once per object, as per-object partials were).
  */
-import type { TableState } from '../digest/table.js';
+import type { TableState } from '../table/table.js';
 
 export class RunTables {
   private readonly states: Array<TableState | undefined>;

@@ -2,7 +2,7 @@
  * Flow-log field names (versions 2-8) and the roles the digester gives them.
  * A record is mapped by field *name*, so custom formats in any order work.
  */
-import { Role, ROLE_COUNT } from './wasm/contract.js';
+import { Role, ROLE_COUNT } from '../table/contract.js';
 
 /** The default (version 2) field order, also the order of a text digest. */
 export const V2_FIELDS = [

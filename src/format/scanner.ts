@@ -5,14 +5,14 @@
  * compares the key's fields in place.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../digest/table.js';
+import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import { WasmKernel } from './wasm-kernel.js';
-import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from './counters.js';
-import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from './wasm/contract.js';
+import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
+import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from '../table/contract.js';
 
 /** What a scan keeps and drops. Resolved once by the engine; the scanner trusts it. */
 export interface ScanFilter {

@@ -2,13 +2,13 @@
  * The WebAssembly scan kernel (src/format/wasm/scan.c): the common flow-log line, parsed and
  * aggregated in compiled code. The Scanner drives it and handles every line it hands back.
  * One kernel per thread; it is compiled once, on first use. The numbers both sides share (roles,
- * table columns, counter slots, hash, input bound) come from wasm/contract.ts, generated with the
- * C header from wasm/contract.json.
+ * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
+ * the C header from wasm/contract.json.
  */
-import type { TableView } from '../digest/table.js';
+import type { TableView } from '../table/table.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
-import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from './wasm/contract.js';
+import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 
 // The little of the WebAssembly API this file uses (Node has it; the ES2022 lib does not type it).

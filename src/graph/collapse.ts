@@ -3,10 +3,10 @@
  * `internet` node for everything outside the internal ranges). Edges that become identical
  * merge: packets and bytes add up, start/end widen, records add up.
  */
-import { DigestTable, type TableView } from '../digest/table.js';
+import { DigestTable, type TableView } from '../table/table.js';
 import { type Cidr, cidrContains, parseIp } from './cidr.js';
 import { copyEntry, keyParts } from './entries.js';
-import type { ResolvedView } from './views.js';
+import type { ResolvedView } from './resolved-view.js';
 
 /** Name of the node that `collapseExternal` folds public addresses into. */
 export const INTERNET_NODE = 'internet';

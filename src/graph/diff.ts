@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Digest, type DigestStats, emptyStats } from '../digest/digest.js';
-import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView, TWO52 } from '../digest/table.js';
+import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView, TWO52 } from '../table/table.js';
 import { InvalidOptionError } from '../errors.js';
 import { copyRaw } from './entries.js';
 import { readBlocks, readGraphInput } from './input.js';

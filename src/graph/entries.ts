@@ -2,7 +2,7 @@
  * Byte-exact access to digest table entries, for the views and the diff: they work on the
  * table's columns directly, so millions of rows cost no object per row.
  */
-import { COL, DigestTable, hashKey, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../digest/table.js';
+import { COL, DigestTable, hashKey, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/table.js';
 
 /** The five string key fields of entry `e` (account, interface, srcaddr, dstaddr, action) as latin1 strings. */
 export function keyParts(t: TableView, e: number): string[] {

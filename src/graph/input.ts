@@ -7,12 +7,12 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
 import { digestLineText, readNdjsonLine } from '../digest/read.js';
-import { DigestTable } from '../digest/table.js';
+import { DigestTable } from '../table/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
 import { MAX_LINE_BYTES, Scanner } from '../format/scanner.js';
 import { forEachLine } from '../util/lines.js';
-import { inflateIfGzip, peek } from '../sources/gunzip.js';
+import { inflateIfGzip, peek } from '../util/gunzip.js';
 import { readDotLine } from './read-dot.js';
 
 /** What an input turned out to be. */

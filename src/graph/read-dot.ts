@@ -4,7 +4,7 @@
  * enough. graphlib-dot's reader takes ~4.5x the time and ~6x the memory at 200k edges
  * (bench/graph.ts), and names parallel edges by a global counter.
  */
-import { type DigestTable, hashKey, TWO52 } from '../digest/table.js';
+import { type DigestTable, hashKey, TWO52 } from '../table/table.js';
 import { DigestParseError } from '../errors.js';
 import { unescapeQuoted } from './escape.js';
 

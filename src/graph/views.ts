@@ -3,26 +3,16 @@
  * Each step makes a new digest table, so a view of millions of rows holds no object per row.
  */
 import { Digest } from '../digest/digest.js';
-import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../digest/table.js';
+import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { collapseTable } from './collapse.js';
 import { approxBytes, copyRaw, keyParts, latin1 } from './entries.js';
+import type { ResolvedView } from './resolved-view.js';
 import type { GraphView, GraphViewOptions } from './types.js';
 
-/** View options after validation; string sets hold latin1 (byte-exact) values. */
-export interface ResolvedView {
-  cidrs: Cidr[] | null;
-  accounts: Set<string> | null;
-  enis: Set<string> | null;
-  ports: Set<number> | null;
-  actions: Set<string> | null;
-  collapseExternal: boolean;
-  internal: Cidr[];
-  /** Longest prefix first, so the most specific range wins. */
-  collapse: Cidr[];
-  top: number | null;
-}
+// Still exported from here for callers that import it with the view functions.
+export type { ResolvedView };
 
 /** Validate view options; throws {@link InvalidOptionError} naming the option. */
 export function resolveView(o: GraphViewOptions): ResolvedView {

@@ -14,7 +14,7 @@ import { Piscina } from 'piscina';
 import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
-import type { TableState, TableView } from '../digest/table.js';
+import type { TableState, TableView } from '../table/table.js';
 import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { AbsorbReply, AbsorbTask, CountReply, ErrorReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';

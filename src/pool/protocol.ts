@@ -5,9 +5,9 @@
 import type { PackedRows } from '../digest/collector.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
-import type { MemoryBudget, TableState, TableView } from '../digest/table.js';
+import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { ErrorData } from '../errors.js';
-import type { ScanCounters } from '../format/counters.js';
+import type { ScanCounters } from '../table/counters.js';
 
 /** One unit of work: a whole object (or a block of a stream) to decompress, scan and aggregate. */
 export interface ScanTask {

@@ -10,14 +10,14 @@ import { RowWriter } from '../digest/format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
 import { RowCollector, unpackRows } from '../digest/collector.js';
-import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../digest/table.js';
+import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../table/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
-import { KERNEL_INPUT_BYTES } from '../format/wasm/contract.js';
-import { INFLATE_CHUNK, isGzip } from '../sources/gunzip.js';
+import { KERNEL_INPUT_BYTES } from '../table/contract.js';
+import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
 

@@ -19,7 +19,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseFlowLogKey } from './aws-key.js';
-import { isGzip } from './gunzip.js';
+import { isGzip } from '../util/gunzip.js';
 import type { ListContext, ObjectRef, ObjectSource } from './source.js';
 import { StreamSource } from './stream.js';
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { V2_FIELDS } from '../format/fields.js';
 import { headerProblem, headerTokens } from '../format/layout.js';
 import { MAX_LINE_BYTES } from '../format/scanner.js';
-import { inflateIfGzip } from './gunzip.js';
+import { inflateIfGzip } from '../util/gunzip.js';
 import type { ListContext, ObjectRef, ObjectSource } from './source.js';
 
 /** Bytes of lines per block handed to a worker. */

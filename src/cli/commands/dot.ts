@@ -9,6 +9,7 @@ import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js'
 import { applyView } from '../../graph/views.js';
 import { LABEL_STYLES, type LabelStyle } from '../../graph/labels.js';
 import { parse, parseChoice, parseList, parsePositiveInt, UsageError } from '../args.js';
+import { isPort } from '../../util/patterns.js';
 import { count } from '../format.js';
 import { DOT_HELP } from '../help.js';
 import { withOutput } from '../output.js';
@@ -76,7 +77,7 @@ export async function dotCommand(argv: string[]): Promise<number> {
   if (values.eni !== undefined) options.enis = parseList('--eni', values.eni, 'dot');
   if (values.port !== undefined) {
     options.ports = parseList('--port', values.port, 'dot').map((p) => {
-      if (!/^\d{1,5}$/.test(p) || Number(p) > 65535) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, 'dot');
+      if (!isPort(p)) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, 'dot');
       return Number(p);
     });
   }

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the sources this kernel was built from (test/kernel-build.test.ts checks them). */
 export const SCAN_WASM_SOURCES: Readonly<Record<string, string>> = {
-  'src/format/wasm/scan.c': 'bd87bd29ea663de5a6b3043ff012bfd0cc57caf36e585c8da9c33af1063c7f9a',
+  'src/format/wasm/scan.c': '3d8d77d30cc3d5db3c8295bd443875c4b609f477f655c1d8c0c10ab2115d1308',
   'src/format/wasm/contract.h': '182efe3296f3c0225b428579539067f55261bc70c6100a2820758af114ca95d9',
 };
 

@@ -3,9 +3,9 @@
 // well-formed — and hands every other line back to the JavaScript scanner, which owns the rare
 // cases (headers, malformed lines and their messages, huge numbers, account/region filters).
 //
-// The table it fills has exactly the column layout of src/digest/table.ts (so it is packed and
+// The table it fills has exactly the column layout of src/table/table.ts (so it is packed and
 // merged the same way) and the same key hash (so its entries merge with any other partial): both
-// take their numbers from contract.json, through contract.h here and contract.ts there.
+// take their numbers from contract.json, through contract.h here and src/table/contract.ts there.
 
 #include <wasm_simd128.h>
 
@@ -19,7 +19,7 @@ typedef unsigned long size_t;
 extern u8 __heap_base;
 
 // Roles, table columns, counter slots, hash constants and the input bound: generated from
-// contract.json, the same numbers the TypeScript side imports from contract.ts.
+// contract.json, the same numbers the TypeScript side imports from src/table/contract.ts.
 #include "contract.h"
 
 // ---- state shared with JavaScript (read and written through exported addresses) ----

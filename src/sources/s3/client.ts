@@ -7,6 +7,7 @@
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidOptionError } from '../../errors.js';
+import { REGION_NAME } from '../../util/patterns.js';
 
 /** How to reach S3 or an S3-compatible store. */
 export interface S3ClientOptions {
@@ -43,7 +44,7 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
   if (opts.forcePathStyle !== undefined && typeof opts.forcePathStyle !== 'boolean') {
     throw new InvalidOptionError(`${name}.forcePathStyle`, 'must be a boolean');
   }
-  if (opts.region !== undefined && (typeof opts.region !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(opts.region))) {
+  if (opts.region !== undefined && (typeof opts.region !== 'string' || !REGION_NAME.test(opts.region))) {
     throw new InvalidOptionError(`${name}.region`, 'must be a region name such as us-east-1');
   }
   if (opts.maxAttempts !== undefined && (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1 || opts.maxAttempts > 20)) {

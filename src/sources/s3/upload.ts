@@ -7,11 +7,10 @@
  * Memory: at most `queueSize × partSize` bytes are buffered (4 × 8 MiB).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Writable } from 'node:stream';
-import { PassThrough, pipeline } from 'node:stream';
-import { createGzip } from 'node:zlib';
+import type { Readable, Writable } from 'node:stream';
 import { AbortError, FlowdigestError, S3Error } from '../../errors.js';
 import { createS3Client, type S3ClientOptions } from './client.js';
+import { pipeWriter } from '../../util/pipe.js';
 import { parseS3Url } from './url.js';
 
 /** Options of {@link uploadToS3}. */
@@ -39,43 +38,25 @@ export async function uploadToS3(url: string, write: (out: Writable) => Promise<
   signal?.throwIfAborted();
   const [client, { Upload }] = await Promise.all([given ?? createS3Client(clientOptions), import('@aws-sdk/lib-storage')]);
 
-  const input = new PassThrough({ highWaterMark: 1 << 20 });
   const gzip = key.endsWith('.gz');
-  // The callback form destroys every stream of the chain when one fails, so an error written
-  // into `input` reaches the Upload's reader.
-  const body = gzip ? pipeline(input, createGzip({ chunkSize: 256 * 1024 }), () => {}) : input;
-  const upload = new Upload({
+  // A failed body, not upload.abort(), stops the upload: abort() settles done() at once, before
+  // the multipart upload is aborted; a failed body makes done() wait for that cleanup, and
+  // pipeWriter waits for done() before it rejects.
+  const send = (body: Readable) => new Upload({
     client,
     params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType ?? (gzip ? 'application/gzip' : 'text/plain; charset=utf-8') },
     partSize,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
-  });
-  // Fail the body rather than calling upload.abort(): abort() settles done() at once, before the
-  // multipart upload is aborted; a failed body makes done() wait for that cleanup.
-  const fail = (err: Error) => { if (!input.destroyed) input.destroy(err); };
-  const onAbort = () => fail(new AbortError(signal?.reason));
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const uploaded = upload.done();
+  }).done().then(() => {});
   let writeError: unknown;
+  const writer = (out: Writable) => write(out).catch((err: unknown) => { writeError = err; throw err; });
   try {
-    const writing = write(input).catch((err: unknown) => { writeError = err; throw err; });
-    // If the upload fails first, a writer waiting for 'drain' would wait forever: stop waiting.
-    const uploadFailed = new Promise<never>((_, reject) => { uploaded.catch(reject); });
-    // Whichever loses the race settles later, handled.
-    writing.catch(() => {});
-    uploadFailed.catch(() => {});
-    await Promise.race([writing, uploadFailed]);
-    input.end();
-    await uploaded;
+    await pipeWriter(writer, send, { gzip, signal });
   } catch (err) {
-    fail(err instanceof Error ? err : new Error(String(err)));
-    await uploaded.catch(() => {});
     if (signal?.aborted) throw new AbortError(signal.reason);
     if (writeError !== undefined) throw writeError;
     if (err instanceof FlowdigestError) throw err;
     throw new S3Error(`${url}: upload failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`, { key: url }, { cause: err });
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -3,6 +3,7 @@
  * errors that quote the URL and say what is wrong with it.
  */
 import { InvalidOptionError } from '../../errors.js';
+import { S3_URL } from '../../util/patterns.js';
 
 /** A parsed S3 URL. `key` is a prefix for inputs and an object key for outputs; '' when absent. */
 export interface S3Url {
@@ -12,7 +13,7 @@ export interface S3Url {
 
 /** True for strings meant as S3 URLs (any case of the scheme, so `S3://x` gets a clear error rather than being read as a local path). */
 export function isS3Url(value: string): boolean {
-  return /^s3:\/\//i.test(value);
+  return S3_URL.test(value);
 }
 
 /** `s3://bucket/key` for messages and object references. */

@@ -12,7 +12,7 @@ import { MemoryLimitError } from '../errors.js';
 import {
   COL, HASH_FIELD_MUL, HASH_MIX_DPORT, HASH_MIX_PROTO, HASH_MIX_SHIFT, HASH_MIX_SPORT, HASH_SEED, HASH_TAIL_MUL,
   INT_STRIDE, NUM_STRIDE, TWO52,
-} from '../format/wasm/contract.js';
+} from './contract.js';
 
 // The layout and the hash are the WebAssembly kernel's too: both come from its contract
 // (src/format/wasm/contract.json), so a kernel-built table merges with this one.

@@ -1,4 +1,4 @@
-import { KERNEL_COUNTER, KERNEL_FLAG_COUNTERS, KERNEL_SUM_COUNTERS } from './wasm/contract.js';
+import { KERNEL_COUNTER, KERNEL_FLAG_COUNTERS, KERNEL_SUM_COUNTERS } from './contract.js';
 
 /** What a scan saw, counted by reason. Summed across objects and threads by the engine. */
 export interface ScanCounters {
