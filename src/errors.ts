@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'FD_ERR_DIGEST_PARSE'
   | 'FD_ERR_S3'
   | 'FD_ERR_CONFIG'
+  | 'FD_ERR_USAGE'
   | 'FD_ERR_QUEUE_FULL'
   | 'FD_ERR_MEMORY_LIMIT'
   | 'FD_ERR_PARTIAL'
@@ -64,6 +65,13 @@ export class FlowdigestError extends Error {
 export class InvalidOptionError extends FlowdigestError {
   constructor(option: string, message: string) {
     super('FD_ERR_INVALID_OPTION', `${option} ${message}`, { field: option });
+  }
+}
+
+/** A mistake on the command line: exit code 2, message shown with a pointer to `--help` for `command`. */
+export class UsageError extends FlowdigestError {
+  constructor(message: string, readonly command?: string) {
+    super('FD_ERR_USAGE', message);
   }
 }
 
@@ -268,6 +276,7 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_DIGEST_PARSE: DigestParseError,
   FD_ERR_S3: S3Error,
   FD_ERR_CONFIG: ConfigError,
+  FD_ERR_USAGE: UsageError,
   FD_ERR_MEMORY_LIMIT: MemoryLimitError,
   // The service's errors (src/service/errors.ts) never cross threads: rebuilt as the base class.
   FD_ERR_HTTP: FlowdigestError,

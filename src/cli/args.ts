@@ -3,18 +3,12 @@
  * the value shown, and a "did you mean" for near-miss options and commands.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseRfc3339 } from '../util/time.js';
-import { parseSize as parseByteSize } from '../util/size.js';
+import { UsageError } from '../errors.js';
 import { suggest } from '../util/suggest.js';
 import { checkOutputPath } from './output-check.js';
 
-/** A mistake on the command line: exit code 2, message shown with a pointer to --help. */
-export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
+export { parseChoice, parseList, parsePositiveInt, parseSize, parseTime } from '../util/options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -48,40 +42,3 @@ export function parse<T extends Options>(command: string, argv: string[], option
   return parsed;
 }
 
-// Re-exported only while src/service/ still imports it from here; new code imports util/suggest.
-export { suggest };
-
-/** An RFC 3339 timestamp with seconds and an offset, e.g. 2026-01-15T16:20:00Z (the service's parser). */
-export function parseTime(option: string, value: string, command?: string): Date {
-  const ms = parseRfc3339(value);
-  if (ms === undefined) {
-    throw new UsageError(`${option} '${value}' is not an RFC 3339 time: a real date and time with seconds and an offset (e.g. 2026-01-15T16:20:00Z)`, command);
-  }
-  return new Date(ms);
-}
-
-/** A comma-separated list with no empty items. */
-export function parseList(option: string, value: string, command?: string): string[] {
-  const items = value.split(',').map((s) => s.trim());
-  if (items.some((s) => s === '')) throw new UsageError(`${option} '${value}' has an empty item`, command);
-  return items;
-}
-
-/** A positive integer. */
-export function parsePositiveInt(option: string, value: string, command?: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} '${value}' must be a positive integer`, command);
-  return Number(value);
-}
-
-/** A byte size such as 64MB, 512KiB or 1048576 (see {@link parseByteSize}). */
-export function parseSize(option: string, value: string, command?: string): number {
-  const n = parseByteSize(value);
-  if (n === undefined) throw new UsageError(`${option} '${value}' is not a size (e.g. 64MB, 512KiB)`, command);
-  return n;
-}
-
-/** One of the allowed values. */
-export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[], command?: string): T {
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${option} '${value}' must be one of ${choices.join(', ')}${suggest(value, choices)}`, command);
-}

@@ -5,10 +5,12 @@
  */
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parsePositiveInt, parseTime, suggest, UsageError } from '../cli/args.js';
+import { UsageError } from '../errors.js';
+import { parsePositiveInt, parseTime } from '../util/options.js';
+import { suggest } from '../util/suggest.js';
 import { FlowdigestError, InvalidOptionError } from '../errors.js';
 import { floorSecond } from './checkpoint.js';
-import type { RunOptions, RunReport } from './collector.js';
+import type { RunOptions, RunReport } from './run-types.js';
 import type { StreamResult } from './run.js';
 import { selectStreams } from './select.js';
 import type { StreamDefinition, Window } from './types.js';

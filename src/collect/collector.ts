@@ -8,26 +8,12 @@ import { runCli } from './cli.js';
 import { createLogWriter } from './log.js';
 import { retryPolicy } from './retry.js';
 import { type RunEnvironment, runStream, type StreamResult } from './run.js';
-import { type Selection, selectStreams } from './select.js';
+import type { RunOptions, RunReport } from './run-types.js';
+import { selectStreams } from './select.js';
 import { validateStreams } from './stream.js';
 import type { CollectorOptions, StreamDefinition, Window } from './types.js';
 
-/** Options of {@link Collector.run}. */
-export interface RunOptions extends Selection {
-  /** Collect this window (`[start, end)`) as given, leaving checkpoints alone. @default from each checkpoint to now minus the safety lag */
-  window?: Window;
-  /** Plan only: report windows, collect nothing. */
-  dryRun?: boolean;
-  /** Streams at once. @default the collector's */
-  concurrency?: number;
-  signal?: AbortSignal;
-}
-
-/** What a run did: one result per selected stream. */
-export interface RunReport {
-  ok: boolean;
-  streams: StreamResult[];
-}
+export type { RunOptions, RunReport } from './run-types.js';
 
 /** A set of streams, ready to run. */
 export interface Collector {

@@ -2,7 +2,8 @@
  * Stream selection: `-i` IDs, `-t` tags and `-a` all, OR'ed as in hatchery. An ID or tag that
  * matches nothing is a usage error with a "did you mean", never silently nothing to do.
  */
-import { suggest, UsageError } from '../cli/args.js';
+import { UsageError } from '../errors.js';
+import { suggest } from '../util/suggest.js';
 import type { StreamDefinition } from './types.js';
 
 /** Which streams to run. */

@@ -7,7 +7,7 @@
 import type { DigestRow } from '../digest/digest.js';
 import { escapeContent, escapeHtmlText, htmlLabel } from './escape.js';
 import { displayAddress, edgeLabel, formatBytes, type LabelStyle } from './labels.js';
-import type { Attr, NodeSpec, Preamble } from './model.js';
+import type { Attr, NodeSpec, Preamble } from './spec.js';
 
 /** Colours of the default look (also used by the HTML view's legend and table). */
 export const COLOURS = {

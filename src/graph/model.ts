@@ -9,17 +9,12 @@ import { approxBytes, keyParts, utf8 } from './entries.js';
 import { dotId, escapeContent } from './escape.js';
 import { type LabelStyle, LABEL_STYLES } from './labels.js';
 import { edgeStyle, HUMAN_PREAMBLE, humanRowAttrs, type LegendFacts, legendNode, type NodeFacts, nodeAttrs } from './look.js';
+import type { Attr, NodeSpec, Preamble } from './spec.js';
 import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
+
+export type { Attr, NodeSpec, Preamble } from './spec.js';
 import { InvalidOptionError } from '../errors.js';
 
-/** An attribute: name and DOT content value. */
-export type Attr = readonly [string, string];
-
-/** A node: DOT content ID and attributes. */
-export interface NodeSpec {
-  id: string;
-  attrs: Attr[];
-}
 
 /** A cluster subgraph: DOT content ID, attributes, member nodes. */
 export interface ClusterSpec {
@@ -39,11 +34,6 @@ export function edgesOf(digest: Digest, attrs: (row: DigestRow) => Attr[]): Edge
   return { digest, *edges() { for (const r of digest.rows()) yield [r, attrs(r)] as const; } };
 }
 
-/** A default statement (`graph [...]`, `node [...]`, `edge [...]`) printed right after `digraph {`. */
-export interface Preamble {
-  kind: 'graph' | 'node' | 'edge';
-  attrs: Attr[];
-}
 
 export interface GraphModel {
   /** Default statements, in order (none for go-vpcflow's look). */

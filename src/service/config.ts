@@ -6,12 +6,13 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { suggest } from '../cli/args.js';
+import { suggest } from '../util/suggest.js';
 import { type AuditEventFilter, parseAuditEvents } from '../audit/events.js';
 import type { AuditSinkFlags } from '../audit/flags.js';
 import { ConfigError } from '../errors.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
-import { formatDuration } from './ids.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+import { parseSize } from '../util/size.js';
 import { readTokensFile } from './auth/tokens.js';
 import { LOG_LEVELS } from './logger.js';
 import { redisConnection } from '../cluster/redis.js';
@@ -81,6 +82,9 @@ export const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/** `250ms`, `90s`, `5m`, `2h`, `7d`, or plain milliseconds (as DIGEST_PROGRESS_TIMEOUT was). */
+export { parseDuration };
 
 /** Variables read besides the settings. */
 const TOKEN_ENV = 'FLOWDIGEST_TOKEN';
@@ -413,25 +417,4 @@ function normalize(name: SettingName, { value, from }: { value: string; from: st
   if (name === 'progressTimeout') return String(parseDuration(value) ?? value);
   if (name === 'prefetchBytes') return String(parseSize(value) ?? value);
   return value.trim();
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `250ms`, `90s`, `5m`, `2h`, `7d`, or plain milliseconds (as DIGEST_PROGRESS_TIMEOUT was). */
-export function parseDuration(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(value.trim());
-  if (m === null) return undefined;
-  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 'ms'];
-  return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : undefined;
-}
-
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1 << 20, mb: 1 << 20, mib: 1 << 20, g: 1 << 30, gb: 1 << 30, gib: 1 << 30 };
-
-/** `64MB`, `512KiB`, or plain bytes (as VPC_MAX_BYTES_PREFETCH was). */
-export function parseSize(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value.trim());
-  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
-  if (m === null || unit === undefined) return undefined;
-  const n = Math.floor(Number(m[1]) * unit);
-  return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
 }

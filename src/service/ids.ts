@@ -8,6 +8,7 @@
  * written with another offset (`17:20+01:00` for `16:20Z`) is the same digest.
  */
 import { createHash } from 'node:crypto';
+import { formatDuration } from '../util/duration.js';
 import { parseRfc3339 as parseTimeMs } from '../util/time.js';
 import { FlowdigestError } from '../errors.js';
 
@@ -84,14 +85,6 @@ export function windowOf(startMs: number, stopMs: number): DigestWindow {
   return { id: digestId(s, e), start: s, stop: e, startMs, stopMs };
 }
 
-/** `7d`, `90m`, `1h30m`, `45s`, `250ms` for messages. */
-export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
 
 function clip(value: string): string {
   return value.length > 64 ? `${value.slice(0, 61)}...` : value;
@@ -129,3 +122,4 @@ export function digestId(start: string | Date, stop: string | Date): string {
 
 /** A digest ID as this service writes them (lowercase UUID); IDs name files and keys, so nothing else is accepted. */
 export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export { formatDuration };

@@ -5,7 +5,8 @@
  * server.
  */
 export { createService, BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, SERVICE_DEFAULTS, defaultMarkers } from './service.js';
-export { resolveServeConfig, SETTINGS, parseDuration, parseSize } from './config.js';
+export { resolveServeConfig, SETTINGS, parseDuration } from './config.js';
+export { parseSize } from '../util/size.js';
 export type { ServeConfig, Setting, SettingName } from './config.js';
 export { digestId, parseWindow, parseRfc3339, WindowError, ID_PATTERN } from './ids.js';
 export type { DigestWindow, WindowRules } from './ids.js';

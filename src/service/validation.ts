@@ -1,6 +1,6 @@
 /** Messages for requests fastify refused (ajv validation, body limits, media types), in the words of the parameter at fault. */
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { suggest } from '../cli/args.js';
+import { suggest } from '../util/suggest.js';
 import { publicMessage } from './errors.js';
 
 interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }

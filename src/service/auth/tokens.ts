@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { suggest } from '../../cli/args.js';
+import { suggest } from '../../util/suggest.js';
 import { InvalidOptionError } from '../../errors.js';
 
 /** What a token allows. */
