@@ -7,9 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PassThrough, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { pipeWriter } from '../util/pipe.js';
 
 /** Temporary names start with this, so listings can pass them over. */
 export const TMP_PREFIX = '.tmp-';
@@ -19,25 +18,13 @@ export async function writeFileAtomic(path: string, write: (out: Writable) => Pr
   options.signal?.throwIfAborted();
   const tmp = join(dirname(path), `${TMP_PREFIX}${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}`);
   const file = createWriteStream(tmp, { flags: 'wx' });
-  const body = new PassThrough({ highWaterMark: 1 << 20 });
-  const done = options.gzip
-    ? pipeline(body, createGzip({ chunkSize: 256 * 1024 }), file, { signal: options.signal })
-    : pipeline(body, file, { signal: options.signal });
-  // The pipeline settles later when `write` fails first; its rejection is handled below.
-  done.catch(() => {});
   try {
-    const writing = write(body);
-    writing.catch(() => {});
-    await Promise.race([writing, done]);
-    await writing;
-    body.end();
-    await done;
+    await pipeWriter(write, file, options);
     // Durable before visible: a power cut after the rename must not leave an empty file.
     const fh = await open(tmp, 'r');
     try { await fh.sync(); } finally { await fh.close(); }
     await rename(tmp, path);
   } catch (err) {
-    body.destroy();
     file.destroy();
     await rm(tmp, { force: true });
     throw err;
