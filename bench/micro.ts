@@ -135,3 +135,21 @@ for (const task of bench.tasks) {
   const rps = rows === undefined ? '' : (rows / (r.latency.mean / 1000) / 1e6).toFixed(2);
   console.log(`| ${task.name} | ${r.latency.mean.toFixed(2)} | ${(mb / (r.latency.mean / 1000)).toFixed(0)} | ${rps} |`);
 }
+
+// Start-up: what `import 'flowdigest'` (and each subpath) costs a fresh process, against an
+// import of nothing (node's own start-up is outside both). Target for the main entry: 60 ms.
+const { execFileSync } = await import('node:child_process');
+const { fileURLToPath } = await import('node:url');
+function importMs(entry: string | null): number {
+  const target = entry === null ? 'node:os' : fileURLToPath(new URL(`../dist/${entry}`, import.meta.url));
+  const code = `const t=performance.now();import(${JSON.stringify(target)}).then(()=>process.stdout.write(String(performance.now()-t)))`;
+  return Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }));
+}
+const RUNS = 9;
+console.log(`\nImport cost in a fresh process (${RUNS} runs each; min / median / max ms):\n`);
+console.log('| entry | min | median | max |');
+console.log('|---|---:|---:|---:|');
+for (const [name, entry] of [['(a built-in module: the floor)', null], ['flowdigest', 'index.js'], ['flowdigest/graph', 'graph/index.js'], ['flowdigest/service', 'service/index.js'], ['flowdigest/audit', 'audit/index.js'], ['flowdigest/collect', 'collect/index.js'], ['flowdigest/cluster', 'cluster/index.js']] as const) {
+  const ms = Array.from({ length: RUNS }, () => importMs(entry)).sort((a, b) => a - b);
+  console.log(`| ${name} | ${ms[0].toFixed(0)} | ${ms[RUNS >> 1].toFixed(0)} | ${ms[RUNS - 1].toFixed(0)} |`);
+}

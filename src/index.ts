@@ -38,32 +38,9 @@ export {
   errorToData, errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';
-export { applyView } from './graph/views.js';
-export { writeGraph, writeView, dotToString, svgToString, GRAPH_FORMATS, GRAPHLIB_MAX_EDGES } from './graph/graph.js';
-export { renderSvg } from './graph/svg.js';
-export { readGraphInput } from './graph/input.js';
-export type { InputFormat, ReadGraphInputOptions } from './graph/input.js';
-export { diffDigests, diffInputs } from './graph/diff.js';
-export { writeDiff, diffToString, DIFF_FORMATS } from './graph/diff-output.js';
-export { parseCidr, parseIp, formatIp, cidrContains, PRIVATE_RANGES } from './graph/cidr.js';
-export type { Cidr, IpAddress } from './graph/cidr.js';
-export { INTERNET_NODE } from './graph/collapse.js';
-export type {
-  GraphFormat, ClusterBy, GraphViewOptions, GraphStyleOptions, GraphOptions, GraphView, DiffOptions, DigestDiff, DiffFormat,
-} from './graph/types.js';
-export { createService, BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, SERVICE_DEFAULTS } from './service/service.js';
-export { resolveServeConfig, SETTINGS, parseDuration } from './service/config.js';
-export type { ServeConfig, Setting, SettingName } from './service/config.js';
-export { digestId, parseWindow, parseRfc3339, WindowError } from './service/ids.js';
-export type { DigestWindow, WindowRules } from './service/ids.js';
-export { FsStorage } from './service/storage/fs.js';
-export { S3Storage } from './service/storage/s3.js';
-export { FsMarker } from './service/marker/fs.js';
-export { S3Marker } from './service/marker/s3.js';
-export { HttpQueuer, QUEUE_EVENT } from './service/queue/http.js';
-export type { HttpQueuerOptions } from './service/queue/http.js';
-export { createLogger } from './service/logger.js';
-export { openapiYaml } from './service/openapi.js';
-export type {
-  Service, ServiceOptions, Storage, StoredBody, StoredKind, DigestMeta, Marker, MarkerRecord, Queuer, DigestJob, Logger, LogLevel,
-} from './service/types.js';
+// The rest of the API lives in subpaths, so `import 'flowdigest'` loads neither graphlib, the wasm
+// Graphviz nor fastify: flowdigest/graph, flowdigest/service, flowdigest/audit, flowdigest/collect,
+// flowdigest/cluster.
+export { parseRfc3339 } from './util/time.js';
+export { parseSize } from './util/size.js';
+export { parseDuration, formatDuration } from './util/duration.js';

@@ -1,6 +1,7 @@
 // Addresses and CIDR ranges: IPv4 and IPv6 parsing, canonical text, containment, option errors.
 import { expect, it } from 'vitest';
-import { cidrContains, formatIp, InvalidOptionError, parseCidr, parseIp, PRIVATE_RANGES } from '../dist/index.js';
+import { cidrContains, formatIp, parseCidr, parseIp, PRIVATE_RANGES } from '../dist/graph/index.js';
+import { InvalidOptionError } from '../dist/index.js';
 
 it('parses IPv4 and IPv6 (with ::, embedded IPv4) and refuses the rest', () => {
   expect(parseIp('10.0.0.255')).toEqual({ family: 4, value: 0x0a0000ffn });

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { diffDigests, diffInputs, diffToString, digestToString, dotToString, readGraphInput } from '../dist/index.js';
+import { diffDigests, diffInputs, diffToString, dotToString, readGraphInput } from '../dist/graph/index.js';
+import { digestToString } from '../dist/index.js';
 import { attr, digestOf, edgeLines, graphvizAccepts, HEADER, row } from './support/graph.js';
 import { tempDir } from './support/tmp.js';
 

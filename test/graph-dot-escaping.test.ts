@@ -1,7 +1,7 @@
 // DOT output is valid and exact for any input: every address its own quoted node, keywords,
 // quotes, backslashes, IPv6, `unknown`, UTF-8; both writers print the same bytes.
 import { describe, expect, it } from 'vitest';
-import { dotToString } from '../dist/index.js';
+import { dotToString } from '../dist/graph/index.js';
 import { attr, digestOf, edgeLines, graphvizAccepts, graphvizRead, parseDot, row } from './support/graph.js';
 import { LEGEND_NODE } from '../dist/graph/index.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import graphlib from 'graphlib';
 import dot from 'graphlib-dot';
-import { dotToString } from '../dist/index.js';
+import { dotToString } from '../dist/graph/index.js';
 import { attr, digestOf, edgeLines, graphvizAccepts, graphvizRead, parseDot, row } from './support/graph.js';
 import { LEGEND_NODE } from '../dist/graph/index.js';
 

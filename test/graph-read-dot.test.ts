@@ -2,7 +2,8 @@
 // counts, parallel edges); anything else fails with the line that could not be read.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DigestParseError, digestToString, dotToString, readGraphInput } from '../dist/index.js';
+import { DigestParseError, digestToString } from '../dist/index.js';
+import { dotToString, readGraphInput } from '../dist/graph/index.js';
 import { digestOf, row } from './support/graph.js';
 
 const read = (text: string) => readGraphInput(Readable.from([Buffer.from(text)]), { name: 'in.dot' });

@@ -1,7 +1,8 @@
 // Views against hand-computed expectations: filters, --top, collapsing (merging parallel edges),
 // clusters and penwidth.
 import { describe, expect, it } from 'vitest';
-import { applyView, type Digest, dotToString, type GraphViewOptions, InvalidOptionError } from '../dist/index.js';
+import { applyView, dotToString, type GraphViewOptions } from '../dist/graph/index.js';
+import { type Digest, InvalidOptionError } from '../dist/index.js';
 import { attr, digestOf, edgeLines, row } from './support/graph.js';
 
 const A1 = '111122223333', A2 = '444455556666';

@@ -8,9 +8,9 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createService, diffDigests, diffToString, digestId, digestInputs, digestToString, dotToString, FsMarker, type Digest,
-} from '../dist/index.js';
+import { createService, digestId, FsMarker } from '../dist/service/index.js';
+import { diffDigests, diffToString, dotToString } from '../dist/graph/index.js';
+import { digestInputs, digestToString, type Digest } from '../dist/index.js';
 import { generateFixture } from '../fixtures/generate.js';
 import { http, until, windowQuery } from './support/http.js';
 import { GatedSource, memoryLogger, startService, type Started } from './support/service.js';

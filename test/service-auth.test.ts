@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_LOGS, ConfigError, resolveServeConfig } from '../dist/index.js';
+import { BUNDLED_LOGS, resolveServeConfig } from '../dist/service/index.js';
+import { ConfigError } from '../dist/index.js';
 import { createService, digestId, readTokensFile, tokenSha256 } from '../dist/service/index.js';
 import { http, until, windowQuery } from './support/http.js';
 import { runCli } from './support/run-cli.js';

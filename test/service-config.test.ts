@@ -2,7 +2,8 @@
 // defaults that need nothing external, and one message naming the variable for each mistake.
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { BUNDLED_LOGS, ConfigError, resolveServeConfig, SETTINGS } from '../dist/index.js';
+import { BUNDLED_LOGS, resolveServeConfig, SETTINGS } from '../dist/service/index.js';
+import { ConfigError } from '../dist/index.js';
 import { runCli } from './support/run-cli.js';
 
 const fail = (flags: Record<string, string | boolean>, env: Record<string, string>): string => {

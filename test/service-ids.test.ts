@@ -2,7 +2,8 @@
 // the minute BEFORE validation, and one UUIDv5 per pair of UTC instants whatever the offset.
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { digestId, parseRfc3339, parseWindow, WindowError } from '../dist/index.js';
+import { digestId, parseWindow, WindowError } from '../dist/service/index.js';
+import { parseRfc3339 } from '../dist/index.js';
 
 const rules = { maxWindowMs: 7 * 86_400_000, notAfter: Date.parse('2026-06-01T00:00:00Z') };
 

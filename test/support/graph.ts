@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import dot from 'graphlib-dot';
 import type { Graph } from 'graphlib';
-import { type Digest, readGraphInput } from '../../dist/index.js';
+import { type Digest } from '../../dist/index.js';
+import { readGraphInput } from '../../dist/graph/index.js';
 
 export const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 

@@ -3,8 +3,10 @@
  * captured, and a flow-log source whose reads can be held back (to observe 204, queue limits
  * and shutdown) or made to fail.
  */
-import type { Logger, ObjectRef, ObjectSource, ListContext, Service, ServiceOptions } from '../../dist/index.js';
-import { createService, FileSource } from '../../dist/index.js';
+import type { ObjectRef, ObjectSource, ListContext } from '../../dist/index.js';
+import type { Logger, Service, ServiceOptions } from '../../dist/service/index.js';
+import { createService } from '../../dist/service/index.js';
+import { FileSource } from '../../dist/index.js';
 
 export interface Started {
   service: Service;
