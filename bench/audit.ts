@@ -18,23 +18,45 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 async function run(concurrency: number): Promise<void> {
   const dir = join(root, `c${concurrency}`);
-  const auditor = await createAuditor({ sinks: [logSink({ path: join(dir, 'audit.log') })], spoolDir: join(dir, 'spool'), batchSize: 500, flushMs: 50, logger: quiet });
-  const payload = { window: { start: '2026-01-15T16:00:00Z', stop: '2026-01-15T17:00:00Z' }, id: '20260115T1600Z-20260115T1700Z', route: 'POST /digests' };
+  const auditor = await createAuditor({
+    sinks: [logSink({ path: join(dir, 'audit.log') })],
+    spoolDir: join(dir, 'spool'),
+    batchSize: 500,
+    flushMs: 50,
+    logger: quiet,
+  });
+  const payload = {
+    window: { start: '2026-01-15T16:00:00Z', stop: '2026-01-15T17:00:00Z' },
+    id: '20260115T1600Z-20260115T1700Z',
+    route: 'POST /digests',
+  };
   const end = Date.now() + SECONDS * 1000;
   let n = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) {
-      await auditor.record({ type: 'digest', action: 'requested', actor: { name: 'ci', ip: '10.0.0.7', authentication: 'token' }, payload, status: 'success' });
-      n++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        await auditor.record({
+          type: 'digest',
+          action: 'requested',
+          actor: { name: 'ci', ip: '10.0.0.7', authentication: 'token' },
+          payload,
+          status: 'success',
+        });
+        n++;
+      }
+    }),
+  );
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const f0 = Date.now();
   await auditor.flush(60_000);
   const drain = Date.now() - f0;
   await auditor.close(1000);
-  console.log(`concurrency ${String(concurrency).padStart(3)}: ${Math.round(n / secs).toString().padStart(7)} events/s recorded (${n} in ${secs.toFixed(1)} s; log sink caught up ${drain} ms after)`);
+  console.log(
+    `concurrency ${String(concurrency).padStart(3)}: ${Math.round(n / secs)
+      .toString()
+      .padStart(7)} events/s recorded (${n} in ${secs.toFixed(1)} s; log sink caught up ${drain} ms after)`,
+  );
 }
 
 try {

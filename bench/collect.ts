@@ -27,14 +27,26 @@ const bytes = api.slack.reduce((sum, r) => sum + r.raw.length + 1, 0);
 let best = Infinity;
 for (let run = 0; run < runs; run++) {
   const dir = mkdtempSync(join(tmpdir(), 'collect-bench-'));
-  const c = collector([{ id: 'bench', source: slackAuditLogs({ token: 'bench-token', baseUrl: api.endpoint, limit }), destination: fsDestination({ dir }) }], { log: () => {} });
+  const c = collector(
+    [
+      {
+        id: 'bench',
+        source: slackAuditLogs({ token: 'bench-token', baseUrl: api.endpoint, limit }),
+        destination: fsDestination({ dir }),
+      },
+    ],
+    { log: () => {} },
+  );
   const began = performance.now();
   const report = await c.run({ all: true, window: { start: new Date(T0), end: new Date(T0 + SPAN) } });
   const seconds = (performance.now() - began) / 1000;
   rmSync(dir, { recursive: true, force: true });
-  if (!report.ok || report.streams[0].records !== records) throw new Error(`run failed: ${report.streams[0].error?.message ?? `${report.streams[0].records} records`}`);
+  if (!report.ok || report.streams[0].records !== records)
+    throw new Error(`run failed: ${report.streams[0].error?.message ?? `${report.streams[0].records} records`}`);
   best = Math.min(best, seconds);
   console.log(`run ${run + 1}: ${seconds.toFixed(2)} s, ${report.streams[0].objects} objects`);
 }
-console.log(`${records.toLocaleString('en-US')} records in pages of ${limit}: best ${best.toFixed(2)} s, ${Math.round(records / best).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / best).toFixed(1)} MB/s of NDJSON`);
+console.log(
+  `${records.toLocaleString('en-US')} records in pages of ${limit}: best ${best.toFixed(2)} s, ${Math.round(records / best).toLocaleString('en-US')} records/s, ${(bytes / 1e6 / best).toFixed(1)} MB/s of NDJSON`,
+);
 await api.close();

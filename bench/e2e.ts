@@ -32,30 +32,48 @@ const USAGE = 'usage: npm run bench:e2e -- [--size 230MB] [--runs 3] [--only 1%|
 const { values: flags } = (() => {
   try {
     return parseArgs({
-      args: process.argv.slice(2), strict: true, allowPositionals: false,
-      options: { size: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-duckdb': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      args: process.argv.slice(2),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        size: { type: 'string' },
+        runs: { type: 'string' },
+        only: { type: 'string' },
+        'no-duckdb': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
 })();
-if (flags.help) { console.log(USAGE); process.exit(0); }
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const size = parseSizeArg(['--size', flags.size ?? '230MB'], '--size', 230e6);
 const runs = flags.runs === undefined ? 3 : Number(flags.runs);
-if (!Number.isInteger(runs) || runs < 1) { console.error(`--runs needs a positive integer\n${USAGE}`); process.exit(2); }
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`--runs needs a positive integer\n${USAGE}`);
+  process.exit(2);
+}
 
 const OBJECTS = 8;
 const SEED = 1;
 // The conversation pool: 7,000 at 230 MB (about 1% rows per record on its own at 2 M lines), in
 // proportion at other sizes so the shares hold; the 4x run keeps the base size's pool.
-const CONVERSATIONS = Math.max(100, Math.round(7000 * size / 230e6));
+const CONVERSATIONS = Math.max(100, Math.round((7000 * size) / 230e6));
 const BYTES_PER_LINE = 116; // measured mean line length of these fixtures, for sizing the scan space
-const SATURATE = 0.9;       // scan space = 90% of the probes of a base-size fixture: every key appears
+const SATURATE = 0.9; // scan space = 90% of the probes of a base-size fixture: every key appears
 const WORKERS = [1, 2] as const;
 const PEER_THREADS = 2;
 
-interface Spec { label: string; scanners: number; scale: number }
+interface Spec {
+  label: string;
+  scanners: number;
+  scale: number;
+}
 // scanners tuned so that rows/records is ~1%, ~8%, ~40% (≈ 0.0105 + 0.9 * scanners).
 const SPECS: Spec[] = [
   { label: '1%', scanners: 0, scale: 1 },
@@ -65,7 +83,10 @@ const SPECS: Spec[] = [
 ];
 const norm = (s: string) => s.replace(/%/g, '').toLowerCase();
 const selected = flags.only === undefined ? SPECS : SPECS.filter((s) => norm(s.label) === norm(flags.only!));
-if (selected.length === 0) { console.error(`--only: no fixture "${flags.only}" (have ${SPECS.map((s) => s.label).join(', ')})`); process.exit(2); }
+if (selected.length === 0) {
+  console.error(`--only: no fixture "${flags.only}" (have ${SPECS.map((s) => s.label).join(', ')})`);
+  process.exit(2);
+}
 
 let duckdb = !flags['no-duckdb'];
 let duckNote = flags['no-duckdb'] ? 'DuckDB: skipped (--no-duckdb)' : '';
@@ -79,17 +100,24 @@ if (duckdb) {
 }
 
 // The same scan space for a fixture and its 4x: it is sized from the base size, not the scaled one.
-const scanSpaceOf = (s: Spec) => s.scanners === 0 ? 0 : Math.round(SATURATE * probesAmong(size / BYTES_PER_LINE, s.scanners));
-const generatorArgs = (s: Spec) => `--size ${Math.round(size * s.scale / 1e6)}MB --objects ${OBJECTS * s.scale} --seed ${SEED} --conversations ${CONVERSATIONS}` +
+const scanSpaceOf = (s: Spec) =>
+  s.scanners === 0 ? 0 : Math.round(SATURATE * probesAmong(size / BYTES_PER_LINE, s.scanners));
+const generatorArgs = (s: Spec) =>
+  `--size ${Math.round((size * s.scale) / 1e6)}MB --objects ${OBJECTS * s.scale} --seed ${SEED} --conversations ${CONVERSATIONS}` +
   (s.scanners > 0 ? ` --scanners ${s.scanners} --scan-space ${scanSpaceOf(s)}` : '');
 
 type Fixture = Awaited<ReturnType<typeof benchFixture>>;
 const fixtures = new Map<Spec, Fixture>();
 for (const s of selected) {
   const t0 = performance.now();
-  const fx = await benchFixture(size * s.scale, OBJECTS * s.scale, SEED, CONVERSATIONS, { scanners: s.scanners, scanSpace: scanSpaceOf(s) });
+  const fx = await benchFixture(size * s.scale, OBJECTS * s.scale, SEED, CONVERSATIONS, {
+    scanners: s.scanners,
+    scanSpace: scanSpaceOf(s),
+  });
   fixtures.set(s, fx);
-  console.error(`fixture ${s.label}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines, ${fx.lines} lines; ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.error(
+    `fixture ${s.label}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines, ${fx.lines} lines; ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }
 
 const floorCode = (files: string[], t: number) => `
@@ -145,71 +173,119 @@ async function best(label: string, run: () => Promise<ChildResult>): Promise<Chi
 }
 
 interface Measured {
-  spec: Spec; fx: Fixture; rows: number; records: number; outBytes: number;
-  digest: Record<number, ChildResult>; floor: Record<number, ChildResult>;
-  cli: ChildResult; cliOutBytes: number; duck?: ChildResult;
+  spec: Spec;
+  fx: Fixture;
+  rows: number;
+  records: number;
+  outBytes: number;
+  digest: Record<number, ChildResult>;
+  floor: Record<number, ChildResult>;
+  cli: ChildResult;
+  cliOutBytes: number;
+  duck?: ChildResult;
 }
 
 const cliOut = join(tmpdir(), `flowdigest-bench-e2e-${process.pid}.log`);
 const results: Measured[] = [];
 for (const [spec, fx] of fixtures) {
   console.error(`\n${spec.label} (${generatorArgs(spec)})`);
-  const digest: Record<number, ChildResult> = {}, floor: Record<number, ChildResult> = {};
+  const digest: Record<number, ChildResult> = {},
+    floor: Record<number, ChildResult> = {};
   for (const t of WORKERS) {
     floor[t] = await best(`gunzip floor, ${t} thread(s)`, () => runChild(floorCode(fx.files, t)));
     digest[t] = await best(`digest, ${t} worker(s)`, () => runChild(digestCode(fx.dir, t)));
   }
-  const cli = await best('flowdigest digest -w 2 (whole process)', () => runProcess([CLI, 'digest', fx.dir, '-w', '2', '-o', cliOut]));
+  const cli = await best('flowdigest digest -w 2 (whole process)', () =>
+    runProcess([CLI, 'digest', fx.dir, '-w', '2', '-o', cliOut]),
+  );
   const cliOutBytes = (await stat(cliOut)).size;
   await rm(cliOut, { force: true });
-  const duck = duckdb ? await best(`DuckDB GROUP BY, ${PEER_THREADS} threads`, () => runChild(duckCode(fx.files, PEER_THREADS))) : undefined;
+  const duck = duckdb
+    ? await best(`DuckDB GROUP BY, ${PEER_THREADS} threads`, () => runChild(duckCode(fx.files, PEER_THREADS)))
+    : undefined;
   const d2 = digest[2];
-  results.push({ spec, fx, rows: d2.rows as number, records: d2.records as number, outBytes: d2.out as number, digest, floor, cli, cliOutBytes, duck });
-  console.error(`  rows ${d2.rows} of ${d2.records} records (${(100 * (d2.rows as number) / (d2.records as number)).toFixed(2)}%)`);
+  results.push({
+    spec,
+    fx,
+    rows: d2.rows as number,
+    records: d2.records as number,
+    outBytes: d2.out as number,
+    digest,
+    floor,
+    cli,
+    cliOutBytes,
+    duck,
+  });
+  console.error(
+    `  rows ${d2.rows} of ${d2.records} records (${((100 * (d2.rows as number)) / (d2.records as number)).toFixed(2)}%)`,
+  );
 }
 
 const f2 = (x: number) => x.toFixed(2);
 const mb = (r: ChildResult) => r.maxRssMB.toFixed(0);
 const ratio = (a: number, b: number) => `${f2(a / b)}x`;
-console.log(`\nEnd to end, cardinality sweep: best of ${runs}, each run a fresh process; Node ${process.version}; ${DIST}`);
-console.log(`Fixtures: v2 with header, S3 layout, seed ${SEED}; each base fixture ${(size / 1e6).toFixed(0)} MB of lines in ${OBJECTS} gzip objects.`);
+console.log(
+  `\nEnd to end, cardinality sweep: best of ${runs}, each run a fresh process; Node ${process.version}; ${DIST}`,
+);
+console.log(
+  `Fixtures: v2 with header, S3 layout, seed ${SEED}; each base fixture ${(size / 1e6).toFixed(0)} MB of lines in ${OBJECTS} gzip objects.`,
+);
 for (const m of results) console.log(`- ${m.spec.label}: npx tsx fixtures/generate.ts ${generatorArgs(m.spec)}`);
-console.log('\nSeconds are wall time; "x floor" = digest / gunzip floor on the same threads; "x DuckDB" = flowdigest / DuckDB at 2 threads (below 1 = flowdigest faster).\n');
-console.log('| fixture | lines | rows | rows/records | 1 worker s | RSS MB | floor 1t s | x floor | 2 workers s | MB/s | RSS MB | floor 2t s | x floor | CLI -w 2 s | CLI RSS MB | DuckDB 2t s | DuckDB RSS MB | 2 workers x DuckDB | CLI x DuckDB |');
+console.log(
+  '\nSeconds are wall time; "x floor" = digest / gunzip floor on the same threads; "x DuckDB" = flowdigest / DuckDB at 2 threads (below 1 = flowdigest faster).\n',
+);
+console.log(
+  '| fixture | lines | rows | rows/records | 1 worker s | RSS MB | floor 1t s | x floor | 2 workers s | MB/s | RSS MB | floor 2t s | x floor | CLI -w 2 s | CLI RSS MB | DuckDB 2t s | DuckDB RSS MB | 2 workers x DuckDB | CLI x DuckDB |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const m of results) {
   const [d1, d2, g1, g2] = [m.digest[1], m.digest[2], m.floor[1], m.floor[2]];
   const dk = m.duck;
-  console.log(`| ${m.spec.label} | ${(m.fx.lines / 1e6).toFixed(2)}M | ${m.rows} | ${(100 * m.rows / m.records).toFixed(1)}% | ` +
-    `${f2(d1.seconds)} | ${mb(d1)} | ${f2(g1.seconds)} | ${ratio(d1.seconds, g1.seconds)} | ` +
-    `${f2(d2.seconds)} | ${((d2.bytes as number) / 1e6 / d2.seconds).toFixed(0)} | ${mb(d2)} | ${f2(g2.seconds)} | ${ratio(d2.seconds, g2.seconds)} | ` +
-    `${f2(m.cli.seconds)} | ${mb(m.cli)} | ` +
-    (dk ? `${f2(dk.seconds)} | ${mb(dk)} | ${ratio(d2.seconds, dk.seconds)} | ${ratio(m.cli.seconds, dk.seconds)} |` : '- | - | - | - |'));
+  console.log(
+    `| ${m.spec.label} | ${(m.fx.lines / 1e6).toFixed(2)}M | ${m.rows} | ${((100 * m.rows) / m.records).toFixed(1)}% | ` +
+      `${f2(d1.seconds)} | ${mb(d1)} | ${f2(g1.seconds)} | ${ratio(d1.seconds, g1.seconds)} | ` +
+      `${f2(d2.seconds)} | ${((d2.bytes as number) / 1e6 / d2.seconds).toFixed(0)} | ${mb(d2)} | ${f2(g2.seconds)} | ${ratio(d2.seconds, g2.seconds)} | ` +
+      `${f2(m.cli.seconds)} | ${mb(m.cli)} | ` +
+      (dk
+        ? `${f2(dk.seconds)} | ${mb(dk)} | ${ratio(d2.seconds, dk.seconds)} | ${ratio(m.cli.seconds, dk.seconds)} |`
+        : '- | - | - | - |'),
+  );
 }
 
 const extremes = (name: string, pick: (m: Measured) => number | undefined) => {
-  const xs = results.flatMap((m) => { const v = pick(m); return v === undefined ? [] : [{ v, label: m.spec.label }]; });
+  const xs = results.flatMap((m) => {
+    const v = pick(m);
+    return v === undefined ? [] : [{ v, label: m.spec.label }];
+  });
   if (xs.length === 0) return `${name}: -`;
-  const worst = xs.reduce((a, b) => (b.v > a.v ? b : a)), bestX = xs.reduce((a, b) => (b.v < a.v ? b : a));
+  const worst = xs.reduce((a, b) => (b.v > a.v ? b : a)),
+    bestX = xs.reduce((a, b) => (b.v < a.v ? b : a));
   return `${name}: worst ${f2(worst.v)}x (${worst.label}), best ${f2(bestX.v)}x (${bestX.label})`;
 };
 console.log('');
-console.log([
-  extremes('Ratio to gunzip floor, 2 workers', (m) => m.digest[2].seconds / m.floor[2].seconds),
-  extremes('1 worker', (m) => m.digest[1].seconds / m.floor[1].seconds),
-  extremes('Time / DuckDB, 2 workers', (m) => (m.duck ? m.digest[2].seconds / m.duck.seconds : undefined)),
-  extremes('CLI', (m) => (m.duck ? m.cli.seconds / m.duck.seconds : undefined)),
-].join('; '));
+console.log(
+  [
+    extremes('Ratio to gunzip floor, 2 workers', (m) => m.digest[2].seconds / m.floor[2].seconds),
+    extremes('1 worker', (m) => m.digest[1].seconds / m.floor[1].seconds),
+    extremes('Time / DuckDB, 2 workers', (m) => (m.duck ? m.digest[2].seconds / m.duck.seconds : undefined)),
+    extremes('CLI', (m) => (m.duck ? m.cli.seconds / m.duck.seconds : undefined)),
+  ].join('; '),
+);
 
 // Sanity: the same rows as DuckDB, and the CLI wrote the same bytes as the library's writeDigest.
 for (const m of results) {
-  if (m.duck && m.duck.rows !== m.rows) console.log(`WARNING ${m.spec.label}: DuckDB has ${m.duck.rows} rows, flowdigest ${m.rows}`);
-  if (m.cliOutBytes !== m.outBytes) console.log(`WARNING ${m.spec.label}: the CLI wrote ${m.cliOutBytes} bytes, writeDigest ${m.outBytes}`);
+  if (m.duck && m.duck.rows !== m.rows)
+    console.log(`WARNING ${m.spec.label}: DuckDB has ${m.duck.rows} rows, flowdigest ${m.rows}`);
+  if (m.cliOutBytes !== m.outBytes)
+    console.log(`WARNING ${m.spec.label}: the CLI wrote ${m.cliOutBytes} bytes, writeDigest ${m.outBytes}`);
 }
-const base = results.find((m) => m.spec.label === '40%'), big = results.find((m) => m.spec.label === '40%x4');
+const base = results.find((m) => m.spec.label === '40%'),
+  big = results.find((m) => m.spec.label === '40%x4');
 if (base && big) {
-  console.log(`Scaling, 40% -> 40%x4: ${f2(big.fx.lines / base.fx.lines)}x the lines, rows ${base.rows} -> ${big.rows}; ` +
-    `2 workers ${f2(big.digest[2].seconds / base.digest[2].seconds)}x the time, peak RSS ${mb(base.digest[2])} -> ${mb(big.digest[2])} MB; ` +
-    `CLI ${f2(big.cli.seconds / base.cli.seconds)}x the time, ${mb(base.cli)} -> ${mb(big.cli)} MB`);
+  console.log(
+    `Scaling, 40% -> 40%x4: ${f2(big.fx.lines / base.fx.lines)}x the lines, rows ${base.rows} -> ${big.rows}; ` +
+      `2 workers ${f2(big.digest[2].seconds / base.digest[2].seconds)}x the time, peak RSS ${mb(base.digest[2])} -> ${mb(big.digest[2])} MB; ` +
+      `CLI ${f2(big.cli.seconds / base.cli.seconds)}x the time, ${mb(base.cli)} -> ${mb(big.cli)} MB`,
+  );
 }
 if (duckNote) console.log(duckNote);

@@ -12,7 +12,8 @@ import { runChild } from './lib/child.js';
 
 const rows = parseSizeArg(process.argv.slice(2), '--rows', 200_000);
 const dir = mkdtempSync(join(tmpdir(), 'flowdigest-graph-bench-'));
-const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const PORTS = [443, 22, 53, 80, 8080];
 
 // Row i: a source shared by 5 rows (one per port), one of 5,000 destinations. 70% private
@@ -24,14 +25,19 @@ function address(n: number): string {
   return `2600:1f18:${(n >> 16).toString(16)}::${(n & 0xffff).toString(16)}`;
 }
 function line(i: number, bytesBump = 0): string {
-  const src = address(Math.floor(i / 5)), dst = `10.200.${(i * 31) % 5000 >> 8}.${((i * 31) % 5000) & 255}`;
-  const port = PORTS[i % 5], proto = port === 53 ? 17 : 6;
-  const packets = 1 + (i % 97), bytes = packets * (60 + (i % 1400)) + bytesBump;
+  const src = address(Math.floor(i / 5)),
+    dst = `10.200.${((i * 31) % 5000) >> 8}.${((i * 31) % 5000) & 255}`;
+  const port = PORTS[i % 5],
+    proto = port === 53 ? 17 : 6;
+  const packets = 1 + (i % 97),
+    bytes = packets * (60 + (i % 1400)) + bytesBump;
   return `2 ${['123456789012', '210987654321', 'unknown'][i % 3]} eni-${(i % 200).toString(16).padStart(17, '0')} ${src} ${dst} 0 ${port} ${proto} ${packets} ${bytes} ${1768494000 + (i % 300)} ${1768494300 + (i % 300)} ${i % 17 === 0 ? 'REJECT' : 'ACCEPT'} OK`;
 }
 
-const prevPath = join(dir, 'prev.log'), nextPath = join(dir, 'next.log');
-const prev: string[] = [HEADER], next: string[] = [HEADER];
+const prevPath = join(dir, 'prev.log'),
+  nextPath = join(dir, 'next.log');
+const prev: string[] = [HEADER],
+  next: string[] = [HEADER];
 for (let i = 0; i < rows; i++) {
   prev.push(line(i));
   if (i % 10 !== 0) next.push(line(i, i % 10 === 1 ? 100 : 0)); // 10% removed, 10% changed
@@ -40,7 +46,8 @@ for (let i = rows; i < rows + rows / 10; i++) next.push(line(i)); // 10% added
 writeFileSync(prevPath, `${prev.join('\n')}\n`);
 writeFileSync(nextPath, `${next.join('\n')}\n`);
 
-const dotPath = join(dir, 'prev.dot'), outPath = join(dir, 'out');
+const dotPath = join(dir, 'prev.dot'),
+  outPath = join(dir, 'out');
 const imports = `import { readGraphInput, writeGraph, writeDiff, diffInputs, diffDigests, svgToString } from ${JSON.stringify(DIST)};
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -48,18 +55,45 @@ const t0 = performance.now();
 const write = async (fn) => { const out = createWriteStream(${JSON.stringify(outPath)}); await fn(out); out.end(); await once(out, 'finish'); };`;
 const done = 'globalThis.result = { seconds: (performance.now() - t0) / 1000 };';
 
-interface Case { name: string; code: string }
+interface Case {
+  name: string;
+  code: string;
+}
 const cases: Case[] = [
   { name: 'load digest (baseline)', code: `await readGraphInput(${JSON.stringify(prevPath)});` },
-  { name: 'DOT, streaming writer', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream' }));` },
-  { name: 'DOT, graphlib + graphlib-dot', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib' }));` },
-  { name: 'DOT of --top 10000, streaming writer', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream', top: 10000 }));` },
-  { name: 'DOT of --top 10000, graphlib + graphlib-dot', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib', top: 10000 }));` },
+  {
+    name: 'DOT, streaming writer',
+    code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream' }));`,
+  },
+  {
+    name: 'DOT, graphlib + graphlib-dot',
+    code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib' }));`,
+  },
+  {
+    name: 'DOT of --top 10000, streaming writer',
+    code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'stream', top: 10000 }));`,
+  },
+  {
+    name: 'DOT of --top 10000, graphlib + graphlib-dot',
+    code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); await write((out) => writeGraph(digest, out, { writer: 'graphlib', top: 10000 }));`,
+  },
   { name: 'read DOT, flowdigest (line reader)', code: `await readGraphInput(${JSON.stringify(dotPath)});` },
-  { name: 'read DOT, graphlib-dot', code: `const dot = (await import('graphlib-dot')).default; dot.read(readFileSync(${JSON.stringify(dotPath)}, 'utf8'));` },
-  { name: 'SVG of --top 2000 (wasm)', code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); writeFileSync(${JSON.stringify(outPath)}, await svgToString(digest, { top: 2000 }));` },
-  { name: 'diff --changed, NEXT streamed', code: `const d = await diffInputs(${JSON.stringify(prevPath)}, ${JSON.stringify(nextPath)}, { changed: true }); await write((out) => writeDiff(d, out, 'dot'));` },
-  { name: 'diff --changed, both loaded', code: `const a = await readGraphInput(${JSON.stringify(prevPath)}), b = await readGraphInput(${JSON.stringify(nextPath)}); const d = diffDigests(a.digest, b.digest, { changed: true }); await write((out) => writeDiff(d, out, 'dot'));` },
+  {
+    name: 'read DOT, graphlib-dot',
+    code: `const dot = (await import('graphlib-dot')).default; dot.read(readFileSync(${JSON.stringify(dotPath)}, 'utf8'));`,
+  },
+  {
+    name: 'SVG of --top 2000 (wasm)',
+    code: `const { digest } = await readGraphInput(${JSON.stringify(prevPath)}); writeFileSync(${JSON.stringify(outPath)}, await svgToString(digest, { top: 2000 }));`,
+  },
+  {
+    name: 'diff --changed, NEXT streamed',
+    code: `const d = await diffInputs(${JSON.stringify(prevPath)}, ${JSON.stringify(nextPath)}, { changed: true }); await write((out) => writeDiff(d, out, 'dot'));`,
+  },
+  {
+    name: 'diff --changed, both loaded',
+    code: `const a = await readGraphInput(${JSON.stringify(prevPath)}), b = await readGraphInput(${JSON.stringify(nextPath)}); const d = diffDigests(a.digest, b.digest, { changed: true }); await write((out) => writeDiff(d, out, 'dot'));`,
+  },
 ];
 
 try {
@@ -67,7 +101,9 @@ try {
   await runChild(`${imports}
 const { digest } = await readGraphInput(${JSON.stringify(prevPath)});
 const out = createWriteStream(${JSON.stringify(dotPath)}); await writeGraph(digest, out, { writer: 'stream' }); out.end(); await once(out, 'finish');`);
-  console.log(`\n${rows.toLocaleString('en-US')} rows (PREVIOUS); NEXT: 10% removed, 10% changed, 10% added. Node ${process.version}.\n`);
+  console.log(
+    `\n${rows.toLocaleString('en-US')} rows (PREVIOUS); NEXT: 10% removed, 10% changed, 10% added. Node ${process.version}.\n`,
+  );
   console.log('| case | time (s) | peak RSS (MB) |');
   console.log('|---|---:|---:|');
   for (const c of cases) {

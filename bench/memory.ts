@@ -18,5 +18,7 @@ import { digestInputs } from ${JSON.stringify(DIST)};
 const t0 = performance.now();
 const d = await digestInputs([${JSON.stringify(fx.dir)}], { threads: 2 });
 globalThis.result = { seconds: (performance.now() - t0) / 1000, rows: d.size };`);
-  console.log(`| ${(fx.bytes / 1e6).toFixed(0)} | ${fx.files.length} | ${r.rows} | ${r.maxRssMB.toFixed(0)} | ${r.seconds.toFixed(2)} |`);
+  console.log(
+    `| ${(fx.bytes / 1e6).toFixed(0)} | ${fx.files.length} | ${r.rows} | ${r.maxRssMB.toFixed(0)} | ${r.seconds.toFixed(2)} |`,
+  );
 }

@@ -13,13 +13,21 @@
  *   npx tsx bench/s3.ts --size 100MB --runs 2
  *   npx tsx bench/s3.ts --only listing
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createDigester, createS3Client, type Digest, digestToString, type ListSelection, prefetch, S3Source } from '../dist/index.js';
+import {
+  createDigester,
+  createS3Client,
+  type Digest,
+  digestToString,
+  type ListSelection,
+  prefetch,
+  S3Source,
+} from '../dist/index.js';
 import { putObjects, startS3rver } from '../test/support/s3rver.js';
 import { benchFixture, parseSizeArg } from './lib/fixture.js';
 
@@ -50,7 +58,9 @@ async function digestBench(): Promise<string> {
   const prefix = `${basename(fx.dir)}/`;
   await uploadOnce('fixtures', prefix, fx.dir, fx.files);
   const threads = availableParallelism();
-  log(`fixture: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines); ${threads} workers`);
+  log(
+    `fixture: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines); ${threads} workers`,
+  );
   const digester = createDigester({ threads });
   try {
     await digester.digest([fx.files[0]]); // start the workers
@@ -65,7 +75,8 @@ async function digestBench(): Promise<string> {
         if (best[name] === undefined || seconds < best[name].seconds) best[name] = { seconds, digest };
       }
     }
-    if (digestToString(best.s3.digest) !== digestToString(best.local.digest)) throw new Error('the S3 digest differs from the local one');
+    if (digestToString(best.s3.digest) !== digestToString(best.local.digest))
+      throw new Error('the S3 digest differs from the local one');
     // The S3 side alone: list and download every object through the same prefetcher, no digest.
     let downloadSeconds = Infinity;
     for (let r = 0; r < runs; r++) {
@@ -73,7 +84,12 @@ async function digestBench(): Promise<string> {
       const source = new S3Source(`s3://fixtures/${prefix}`, options);
       const signal = new AbortController().signal;
       const ctx = { signal, skip: () => {} };
-      for await (const item of prefetch(source.list(ctx), (ref, sig) => source.read(ref, sig), { concurrency: 8, maxBytes: 32 << 20, signal })) item.release();
+      for await (const item of prefetch(source.list(ctx), (ref, sig) => source.read(ref, sig), {
+        concurrency: 8,
+        maxBytes: 32 << 20,
+        signal,
+      }))
+        item.release();
       downloadSeconds = Math.min(downloadSeconds, (performance.now() - began) / 1000);
     }
     log(`  download only: ${downloadSeconds.toFixed(2)} s`);
@@ -96,32 +112,53 @@ async function digestBench(): Promise<string> {
 
 async function listingBench(): Promise<string> {
   const t0 = Date.UTC(2026, 2, 1);
-  const flowLogs = [['123456789012', 'us-east-1'], ['123456789012', 'eu-west-1'], ['210987654321', 'us-east-1'], ['210987654321', 'eu-west-1']];
+  const flowLogs = [
+    ['123456789012', 'us-east-1'],
+    ['123456789012', 'eu-west-1'],
+    ['210987654321', 'us-east-1'],
+    ['210987654321', 'eu-west-1'],
+  ];
   const marker = `${DATA}.listing-v1`;
   if (!existsSync(marker)) {
-    for (const [bucket, hourly] of [['listing-daily', false], ['listing-hourly', true]] as const) {
+    for (const [bucket, hourly] of [
+      ['listing-daily', false],
+      ['listing-hourly', true],
+    ] as const) {
       log(`uploading ${LISTING_OBJECTS} objects to s3://${bucket}/ (once)...`);
       const objects = Array.from({ length: LISTING_OBJECTS }, (_, i) => {
         const [account, region] = flowLogs[i % flowLogs.length];
         const t = new Date(t0 + Math.floor(i / flowLogs.length) * 300_000);
-        return { key: flowLogKey(account, region, t, hourly), body: gzipSync(`2 ${account} eni-1 10.0.0.1 10.0.0.2 40000 443 6 1 100 ${t.getTime() / 1000} ${t.getTime() / 1000 + 60} ACCEPT OK\n`) };
+        return {
+          key: flowLogKey(account, region, t, hourly),
+          body: gzipSync(
+            `2 ${account} eni-1 10.0.0.1 10.0.0.2 40000 443 6 1 100 ${t.getTime() / 1000} ${t.getTime() / 1000 + 60} ACCEPT OK\n`,
+          ),
+        };
       });
       await putObjects(client, bucket, objects);
     }
     writeFileSync(marker, new Date().toISOString());
   }
   // One hour in the middle of the ~8.7 days.
-  const window: ListSelection = { start: new Date(t0 + 4 * 86_400_000 + 12 * 3_600_000), end: new Date(t0 + 4 * 86_400_000 + 13 * 3_600_000) };
+  const window: ListSelection = {
+    start: new Date(t0 + 4 * 86_400_000 + 12 * 3_600_000),
+    end: new Date(t0 + 4 * 86_400_000 + 13 * 3_600_000),
+  };
   const rows: string[] = [];
   for (const bucket of ['listing-daily', 'listing-hourly']) {
-    for (const [label, selection] of [['whole bucket', undefined], ['planned 1-hour window', window]] as const) {
+    for (const [label, selection] of [
+      ['whole bucket', undefined],
+      ['planned 1-hour window', window],
+    ] as const) {
       const source = new S3Source(`s3://${bucket}/`, options);
       let kept = 0;
       const began = performance.now();
       for await (const _ of source.list({ signal: new AbortController().signal, skip: () => {}, selection })) kept++;
       const seconds = (performance.now() - began) / 1000;
       const s = source.listStats;
-      rows.push(`| ${bucket.replace('listing-', '')} | ${label} | ${s.listRequests} | ${s.objectsListed.toLocaleString('en-US')} | ${kept.toLocaleString('en-US')} | ${seconds.toFixed(3)} |`);
+      rows.push(
+        `| ${bucket.replace('listing-', '')} | ${label} | ${s.listRequests} | ${s.objectsListed.toLocaleString('en-US')} | ${kept.toLocaleString('en-US')} | ${seconds.toFixed(3)} |`,
+      );
     }
   }
   return [
@@ -144,13 +181,25 @@ async function uploadOnce(bucket: string, prefix: string, dir: string, files: st
   const missing = wanted.filter(({ key, file }) => have.get(key) !== statSync(file).size);
   if (missing.length === 0) return;
   log(`uploading ${missing.length} fixture objects to s3://${bucket}/${prefix}...`);
-  await putObjects(client, bucket, missing.map(({ key, file }) => ({ key, body: readFileSync(file) })));
+  await putObjects(
+    client,
+    bucket,
+    missing.map(({ key, file }) => ({ key, body: readFileSync(file) })),
+  );
   await client.send(new GetObjectCommand({ Bucket: bucket, Key: missing[0].key })); // sanity: readable
 }
 
 function flowLogKey(account: string, region: string, t: Date, hourly: boolean): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  const [y, m, d, h, mi] = [t.getUTCFullYear(), p(t.getUTCMonth() + 1), p(t.getUTCDate()), p(t.getUTCHours()), p(t.getUTCMinutes())];
-  return `AWSLogs/${account}/vpcflowlogs/${region}/${y}/${m}/${d}/${hourly ? `${h}/` : ''}` +
-    `${account}_vpcflowlogs_${region}_fl-0123456789abcdef0_${y}${m}${d}T${h}${mi}Z_${p(t.getUTCMinutes())}ab12cd.log.gz`;
+  const [y, m, d, h, mi] = [
+    t.getUTCFullYear(),
+    p(t.getUTCMonth() + 1),
+    p(t.getUTCDate()),
+    p(t.getUTCHours()),
+    p(t.getUTCMinutes()),
+  ];
+  return (
+    `AWSLogs/${account}/vpcflowlogs/${region}/${y}/${m}/${d}/${hourly ? `${h}/` : ''}` +
+    `${account}_vpcflowlogs_${region}_fl-0123456789abcdef0_${y}${m}${d}T${h}${mi}Z_${p(t.getUTCMinutes())}ab12cd.log.gz`
+  );
 }

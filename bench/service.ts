@@ -32,7 +32,11 @@ const POSTS = arg('--posts', 12);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-interface Answer { status: number; bytes: number; ms: number }
+interface Answer {
+  status: number;
+  bytes: number;
+  ms: number;
+}
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function call(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
@@ -40,7 +44,9 @@ function call(url: string, method = 'GET', headers: Record<string, string> = {})
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent }, (res) => {
       let bytes = 0;
-      res.on('data', (c: Buffer) => { bytes += c.length; });
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - began }));
       res.on('error', reject);
     });
@@ -68,13 +74,19 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 600_000, e
 }
 
 /** `n` requests from `make`, `concurrency` at a time. */
-async function drive(n: number, concurrency: number, make: (i: number) => Promise<Answer>): Promise<{ answers: Answer[]; seconds: number }> {
+async function drive(
+  n: number,
+  concurrency: number,
+  make: (i: number) => Promise<Answer>,
+): Promise<{ answers: Answer[]; seconds: number }> {
   const answers: Answer[] = [];
   let next = 0;
   const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) answers.push(await make(next++));
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) answers.push(await make(next++));
+    }),
+  );
   return { answers, seconds: (performance.now() - began) / 1000 };
 }
 
@@ -84,18 +96,37 @@ function row(name: string, r: { answers: Answer[]; seconds: number }, rss: numbe
   const ms = r.answers.map((a) => a.ms).sort((a, b) => a - b);
   const bytes = r.answers.reduce((s, a) => s + a.bytes, 0);
   const statuses = [...new Set(r.answers.map((a) => a.status))].sort().join('/');
-  return `| ${name} | ${r.answers.length} | ${statuses} | ${(r.answers.length / r.seconds).toFixed(0)} | ${(bytes / 1e6 / r.seconds).toFixed(0)} | ` +
-    `${pct(ms, 50).toFixed(1)} | ${pct(ms, 99).toFixed(1)} | ${rss.toFixed(0)} |`;
+  return (
+    `| ${name} | ${r.answers.length} | ${statuses} | ${(r.answers.length / r.seconds).toFixed(0)} | ${(bytes / 1e6 / r.seconds).toFixed(0)} | ` +
+    `${pct(ms, 50).toFixed(1)} | ${pct(ms, 99).toFixed(1)} | ${rss.toFixed(0)} |`
+  );
 }
 
 const fx = await benchFixture(100e6);
 const store = mkdtempSync(join(tmpdir(), 'flowdigest-bench-service-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--logs', fx.dir, '--store', store, '--log-level', 'warn', '--max-queued', '64'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env },
-});
+const server = spawn(
+  process.execPath,
+  [
+    CLI,
+    'serve',
+    '--port',
+    String(port),
+    '--logs',
+    fx.dir,
+    '--store',
+    store,
+    '--log-level',
+    'warn',
+    '--max-queued',
+    '64',
+  ],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env },
+  },
+);
 const rssMB = async () => {
   const text = await (await fetch(`${base}/metrics`)).text();
   return Number(/^process_max_resident_memory_bytes (\d+)/m.exec(text)![1]) / 1e6;
@@ -104,22 +135,36 @@ const rssMB = async () => {
 try {
   await until(async () => ((await call(`${base}/healthz`)).status === 200 ? true : undefined), 20_000, 50);
   const idleRss = await rssMB();
-  log(`fixture ${fx.dir}: ${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines; server pid ${server.pid}`);
+  log(
+    `fixture ${fx.dir}: ${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines; server pid ${server.pid}`,
+  );
 
   const big = '?start=2026-01-15T16:00:00Z&stop=2026-01-15T18:00:00Z';
   const t0 = performance.now();
   const queued = await call(`${base}/${big}`, 'POST');
   if (queued.status !== 202) throw new Error(`POST answered ${queued.status}`);
-  await until(async () => ((await call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' })).status === 200 ? true : undefined), 600_000, 100);
+  await until(
+    async () =>
+      (await call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' })).status === 200 ? true : undefined,
+    600_000,
+    100,
+  );
   const digestSeconds = (performance.now() - t0) / 1000;
-  const meta = JSON.parse(await (await fetch(`${base}/${big}&format=stats`)).text()) as { rows: number; stats: { records: number } };
+  const meta = JSON.parse(await (await fetch(`${base}/${big}&format=stats`)).text()) as {
+    rows: number;
+    stats: { records: number };
+  };
   const afterDigestRss = await rssMB();
   const plain = await call(`${base}/${big}`);
   const gz = await call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' });
-  log(`digest of 2 h: ${digestSeconds.toFixed(2)} s, ${meta.stats.records} records, ${meta.rows} rows; text ${(plain.bytes / 1e6).toFixed(1)} MB, gzip ${(gz.bytes / 1e6).toFixed(1)} MB`);
+  log(
+    `digest of 2 h: ${digestSeconds.toFixed(2)} s, ${meta.stats.records} records, ${meta.rows} rows; text ${(plain.bytes / 1e6).toFixed(1)} MB, gzip ${(gz.bytes / 1e6).toFixed(1)} MB`,
+  );
 
   const rows: string[] = [];
-  const gzipRun = await drive(REQUESTS, CONCURRENCY, () => call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' }));
+  const gzipRun = await drive(REQUESTS, CONCURRENCY, () =>
+    call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' }),
+  );
   rows.push(row(`GET stored digest, gzip (${CONCURRENCY} concurrent)`, gzipRun, await rssMB()));
   const plainRun = await drive(Math.ceil(REQUESTS / 4), CONCURRENCY, () => call(`${base}/${big}`));
   rows.push(row(`GET stored digest, identity (inflated per request)`, plainRun, await rssMB()));
@@ -131,27 +176,36 @@ try {
   });
   const mixedBegan = performance.now();
   const posting = drive(POSTS, 4, (i) => call(`${base}/${windows[i]}`, 'POST'));
-  const mixedGets = await drive(REQUESTS, CONCURRENCY, () => call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' }));
+  const mixedGets = await drive(REQUESTS, CONCURRENCY, () =>
+    call(`${base}/${big}`, 'GET', { 'accept-encoding': 'gzip' }),
+  );
   const posts = await posting;
-  await until(async () => {
-    for (const w of windows) if ((await call(`${base}/${w}`, 'GET', { 'accept-encoding': 'gzip' })).status !== 200) return undefined;
-    return true;
-  }, 600_000, 200);
+  await until(
+    async () => {
+      for (const w of windows)
+        if ((await call(`${base}/${w}`, 'GET', { 'accept-encoding': 'gzip' })).status !== 200) return undefined;
+      return true;
+    },
+    600_000,
+    200,
+  );
   const jobsSeconds = (performance.now() - mixedBegan) / 1000;
   rows.push(row(`GET stored digest, gzip, while ${POSTS} jobs run`, mixedGets, await rssMB()));
   rows.push(row(`POST distinct windows (4 concurrent)`, posts, await rssMB()));
 
-  process.stdout.write([
-    '',
-    `Service on loopback, ${fx.files.length}-object ${(fx.bytes / 1e6).toFixed(0)} MB fixture; stored digest: ${meta.rows} rows, ` +
-      `${(plain.bytes / 1e6).toFixed(1)} MB text, ${(gz.bytes / 1e6).toFixed(1)} MB gzip (made in ${digestSeconds.toFixed(2)} s). ` +
-      `Server peak RSS: ${idleRss.toFixed(0)} MB idle, ${afterDigestRss.toFixed(0)} MB after the digest. ${POSTS} jobs done in ${jobsSeconds.toFixed(1)} s.`,
-    '',
-    '| load | requests | status | req/s | MB/s | p50 ms | p99 ms | server peak RSS MB |',
-    '|---|---:|---|---:|---:|---:|---:|---:|',
-    ...rows,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `Service on loopback, ${fx.files.length}-object ${(fx.bytes / 1e6).toFixed(0)} MB fixture; stored digest: ${meta.rows} rows, ` +
+        `${(plain.bytes / 1e6).toFixed(1)} MB text, ${(gz.bytes / 1e6).toFixed(1)} MB gzip (made in ${digestSeconds.toFixed(2)} s). ` +
+        `Server peak RSS: ${idleRss.toFixed(0)} MB idle, ${afterDigestRss.toFixed(0)} MB after the digest. ${POSTS} jobs done in ${jobsSeconds.toFixed(1)} s.`,
+      '',
+      '| load | requests | status | req/s | MB/s | p50 ms | p99 ms | server peak RSS MB |',
+      '|---|---:|---|---:|---:|---:|---:|---:|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));

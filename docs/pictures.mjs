@@ -10,12 +10,29 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowdigest-pictures-'));
-const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless=new'] });
+const browser = await puppeteer.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless=new'],
+});
 // A small diff: one edge grows, one REJECT goes, two edges appear (one from an IPv6 address).
-const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
-const flow = (src, dst, port, bytes, action = 'ACCEPT') => `2 123456789012 eni-1 ${src} ${dst} 0 ${port} 6 5 ${bytes} 1000 1060 ${action} OK`;
-writeFileSync(join(dir, 'monday.log'), [HEADER, flow('10.0.0.1', '10.0.0.2', 443, 1000000), flow('10.0.0.1', '10.0.0.3', 22, 500, 'REJECT')].join('\n') + '\n');
-writeFileSync(join(dir, 'tuesday.log'), [HEADER, flow('10.0.0.1', '10.0.0.2', 443, 4200000), flow('10.0.0.9', '10.0.0.3', 22, 500), flow('2600:1F18:0:0:0:0:0:9', '10.0.0.2', 443, 500)].join('\n') + '\n');
+const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+const flow = (src, dst, port, bytes, action = 'ACCEPT') =>
+  `2 123456789012 eni-1 ${src} ${dst} 0 ${port} 6 5 ${bytes} 1000 1060 ${action} OK`;
+writeFileSync(
+  join(dir, 'monday.log'),
+  [HEADER, flow('10.0.0.1', '10.0.0.2', 443, 1000000), flow('10.0.0.1', '10.0.0.3', 22, 500, 'REJECT')].join('\n') +
+    '\n',
+);
+writeFileSync(
+  join(dir, 'tuesday.log'),
+  `${[
+    HEADER,
+    flow('10.0.0.1', '10.0.0.2', 443, 4200000),
+    flow('10.0.0.9', '10.0.0.3', 22, 500),
+    flow('2600:1F18:0:0:0:0:0:9', '10.0.0.2', 443, 500),
+  ].join('\n')}\n`,
+);
 const pictures = [
   ['graph-default', ['dot', 'fixtures/golden/sample.digest.ndjson', '--top', '12']],
   ['graph-go', ['dot', 'fixtures/golden/sample.digest.ndjson', '--top', '12', '--labels', 'go']],
@@ -27,8 +44,13 @@ try {
     execFileSync(process.execPath, ['dist/cli/main.js', ...args, '-q', '-o', svgFile], { stdio: 'inherit' });
     const svg = readFileSync(svgFile, 'utf8');
     const page = await browser.newPage();
-    await page.setContent(`<!DOCTYPE html><html><body style="margin:0;background:#fff">${svg.slice(svg.indexOf('<svg'))}</body></html>`);
-    const size = await page.$eval('svg', (s) => { const r = s.getBoundingClientRect(); return { width: Math.ceil(r.width), height: Math.ceil(r.height) }; });
+    await page.setContent(
+      `<!DOCTYPE html><html><body style="margin:0;background:#fff">${svg.slice(svg.indexOf('<svg'))}</body></html>`,
+    );
+    const size = await page.$eval('svg', (s) => {
+      const r = s.getBoundingClientRect();
+      return { width: Math.ceil(r.width), height: Math.ceil(r.height) };
+    });
     await page.setViewport({ ...size, deviceScaleFactor: 1 });
     const out = `docs/${name}.png`;
     await (await page.$('svg')).screenshot({ path: out });

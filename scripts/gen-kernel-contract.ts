@@ -10,10 +10,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface Entry { name: string; doc: string }
-interface Group<E extends Entry = Entry> { doc: string; entries: E[] }
-interface Counter extends Entry { kind: 'sum' | 'flag' }
-interface Constant extends Entry { type: 'u32' | 'int' | 'double'; value: string }
+interface Entry {
+  name: string;
+  doc: string;
+}
+interface Group<E extends Entry = Entry> {
+  doc: string;
+  entries: E[];
+}
+interface Counter extends Entry {
+  kind: 'sum' | 'flag';
+}
+interface Constant extends Entry {
+  type: 'u32' | 'int' | 'double';
+  value: string;
+}
 
 /** The shape of contract.json. */
 export interface KernelContract {
@@ -55,7 +66,8 @@ export function loadContract(root = ROOT): KernelContract {
     }
   }
   for (const k of c.counters.entries) {
-    if (k.kind !== 'sum' && k.kind !== 'flag') throw new Error(`${CONTRACT_FILES.json}: counter '${k.name}': kind must be sum or flag`);
+    if (k.kind !== 'sum' && k.kind !== 'flag')
+      throw new Error(`${CONTRACT_FILES.json}: counter '${k.name}': kind must be sum or flag`);
   }
   for (const k of c.constants.entries) {
     if (!['u32', 'int', 'double'].includes(k.type) || !Number.isFinite(Number(k.value))) {
@@ -71,7 +83,9 @@ function upper(name: string, splitCamel: boolean): string {
 }
 
 function cComment(text: string, indent = ''): string {
-  return wrap(text, 96 - indent.length).map((l) => `${indent}// ${l}`).join('\n');
+  return wrap(text, 96 - indent.length)
+    .map((l) => `${indent}// ${l}`)
+    .join('\n');
 }
 
 function tsDoc(text: string, indent = ''): string {
@@ -141,11 +155,15 @@ export function renderContract(c: KernelContract): { header: string; module: str
     '',
     tsObject(c.roles.doc, 'Role', c.roles),
     '',
-    '/** Number of role slots (the length of a layout\'s columnOf and of the kernel\'s column_of). */',
+    "/** Number of role slots (the length of a layout's columnOf and of the kernel's column_of). */",
     `export const ROLE_COUNT = ${c.roles.entries.length};`,
     '',
-    tsObject(`Column offsets within a table entry. ${c.intColumns.doc} ${c.numColumns.doc}`, 'COL',
-      c.intColumns, c.numColumns),
+    tsObject(
+      `Column offsets within a table entry. ${c.intColumns.doc} ${c.numColumns.doc}`,
+      'COL',
+      c.intColumns,
+      c.numColumns,
+    ),
     '',
     '/** Int32 columns per entry. */',
     `export const INT_STRIDE = ${c.intColumns.entries.length};`,
@@ -171,9 +189,16 @@ export function renderContract(c: KernelContract): { header: string; module: str
 export function staleContractFiles(root = ROOT): string[] {
   const out = renderContract(loadContract(root));
   const stale: string[] = [];
-  for (const [path, text] of [[CONTRACT_FILES.header, out.header], [CONTRACT_FILES.module, out.module]] as const) {
+  for (const [path, text] of [
+    [CONTRACT_FILES.header, out.header],
+    [CONTRACT_FILES.module, out.module],
+  ] as const) {
     let now = '';
-    try { now = readFileSync(join(root, path), 'utf8'); } catch { /* missing counts as stale */ }
+    try {
+      now = readFileSync(join(root, path), 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
     if (now !== text) stale.push(path);
   }
   return stale;

@@ -70,7 +70,10 @@ export class InvalidOptionError extends FlowdigestError {
 
 /** A mistake on the command line: exit code 2, message shown with a pointer to `--help` for `command`. */
 export class UsageError extends FlowdigestError {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super('FD_ERR_USAGE', message);
   }
 }

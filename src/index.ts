@@ -33,9 +33,23 @@ export { prefetch } from './prefetch/prefetch.js';
 export type { Prefetched, PrefetchOptions } from './prefetch/prefetch.js';
 export { ByteBudget } from './prefetch/byte-budget.js';
 export {
-  FlowdigestError, InvalidOptionError, InputError, MalformedRecordError, CorruptObjectError,
-  FormatError, DigestParseError, AbortError, WorkerError, S3Error, ConfigError, QueueFullError, MemoryLimitError, PartialFormatError, KernelError,
-  errorToData, errorFromData,
+  FlowdigestError,
+  InvalidOptionError,
+  InputError,
+  MalformedRecordError,
+  CorruptObjectError,
+  FormatError,
+  DigestParseError,
+  AbortError,
+  WorkerError,
+  S3Error,
+  ConfigError,
+  QueueFullError,
+  MemoryLimitError,
+  PartialFormatError,
+  KernelError,
+  errorToData,
+  errorFromData,
 } from './errors.js';
 export type { ErrorCode, ErrorContext, ErrorData } from './errors.js';
 // The rest of the API lives in subpaths, so `import 'flowdigest'` loads neither graphlib, the wasm

@@ -17,15 +17,24 @@ const SECRET = 'crash-secret-0123456789';
 
 /** Run the child until it acknowledged `count` events, SIGKILL it, return the acknowledged ones. */
 async function recordThenKill(spoolDir: string, url: string, count: number): Promise<{ id: string; n: number }[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, spoolDir, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, spoolDir, url], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   const acked: { id: string; n: number }[] = [];
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       acked.push(JSON.parse(line) as { id: string; n: number });
-      if (acked.length === count) { child.kill('SIGKILL'); resolve(); }
+      if (acked.length === count) {
+        child.kill('SIGKILL');
+        resolve();
+      }
     });
     void exited.then(() => reject(new Error(`child exited early: ${stderr}`)));
   });
@@ -46,10 +55,15 @@ it('SIGKILL after record resolved: a new auditor on the same spool delivers ever
   const logger = memoryLogger();
   const auditor = await createAuditor({
     sinks: [webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath: join(spoolDir, 'dead.ndjson') })],
-    spoolDir, flushMs: 10, batchSize: 500, logger,
+    spoolDir,
+    flushMs: 10,
+    batchSize: 500,
+    logger,
   });
   try {
-    expect(logger.lines.find((l) => l.msg.includes('undelivered events from a previous run'))?.fields.events).toBeGreaterThanOrEqual(200);
+    expect(
+      logger.lines.find((l) => l.msg.includes('undelivered events from a previous run'))?.fields.events,
+    ).toBeGreaterThanOrEqual(200);
     expect(await auditor.flush(20_000)).toBe(true);
     const got = new Set(receiver.ids());
     expect(acked.filter((a) => !got.has(a.id))).toEqual([]);
@@ -64,7 +78,9 @@ it('SIGKILL after record resolved: a new auditor on the same spool delivers ever
 it('a torn last line left by a crash is dropped with a warning; every complete event is delivered', async () => {
   const spoolDir = tempDir('flowdigest-audit-torn-');
   const acked = await recordThenKill(spoolDir, 'http://127.0.0.1:9/', 20);
-  const segments = readdirSync(spoolDir).filter((n) => n.startsWith('seg-')).sort();
+  const segments = readdirSync(spoolDir)
+    .filter((n) => n.startsWith('seg-'))
+    .sort();
   const last = join(spoolDir, segments.at(-1)!);
   const before = readFileSync(last);
   // The kill may itself have cut a write short; the cut is at the last newline either way.
@@ -77,7 +93,9 @@ it('a torn last line left by a crash is dropped with a warning; every complete e
   const logger = memoryLogger();
   const auditor = await createAuditor({
     sinks: [webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath: join(spoolDir, 'dead.ndjson') })],
-    spoolDir, flushMs: 10, logger,
+    spoolDir,
+    flushMs: 10,
+    logger,
   });
   try {
     const warning = logger.lines.find((l) => l.level === 'warn')!;
@@ -90,7 +108,13 @@ it('a torn last line left by a crash is dropped with a warning; every complete e
     expect(acked.every((a) => got.has(a.id))).toBe(true);
     expect(got.has('7d0c2a4e-torn')).toBe(false);
     // New events append after the cut, on a line boundary.
-    const e = await auditor.record({ type: 'auth', action: 'denied', actor: { name: 'anonymous', ip: '::1', authentication: 'token' }, payload: { status: 401 }, status: 'failure' });
+    const e = await auditor.record({
+      type: 'auth',
+      action: 'denied',
+      actor: { name: 'anonymous', ip: '::1', authentication: 'token' },
+      payload: { status: 401 },
+      status: 'failure',
+    });
     expect(await auditor.flush(20_000)).toBe(true);
     expect(receiver.ids()).toContain(e!.id);
   } finally {

@@ -20,13 +20,24 @@ it("'-' writes one JSON line per event to stdout", async () => {
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
   const code = await new Promise((resolve) => child.once('exit', resolve));
   expect(err).toBe('');
   expect(code).toBe(0);
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; action: string; payload: { i: number } });
-  expect(lines.map((l) => [l.type, l.action, l.payload.i])).toEqual([['graph', 'read', 0], ['graph', 'read', 1], ['graph', 'read', 2]]);
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; action: string; payload: { i: number } });
+  expect(lines.map((l) => [l.type, l.action, l.payload.i])).toEqual([
+    ['graph', 'read', 0],
+    ['graph', 'read', 1],
+    ['graph', 'read', 2],
+  ]);
 });
 
 it('a file: appended across auditors, created with its directory', async () => {
@@ -38,5 +49,10 @@ it('a file: appended across auditors, created with its directory', async () => {
     ids.push((await a.record(input(round)))!.id);
     await a.close(2000);
   }
-  expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(ids);
+  expect(
+    readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id),
+  ).toEqual(ids);
 });

@@ -10,7 +10,16 @@ import { until } from './support/http.js';
 import { tempDir } from './support/tmp.js';
 
 const SECRET = 'resume-secret-0123456789';
-const logLines = (path: string) => { try { return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string }); } catch { return []; } };
+const logLines = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string });
+  } catch {
+    return [];
+  }
+};
 
 it('restart resumes each sink from its own position', async () => {
   const dir = tempDir('flowdigest-audit-resume-');
@@ -20,16 +29,28 @@ it('restart resumes each sink from its own position', async () => {
   const deadLetterPath = join(dir, 'dead.ndjson');
 
   const down = `http://127.0.0.1:${await deadPort()}/`;
-  const first = await createAuditor({ ...options, logger: memoryLogger(), sinks: [logSink({ path: logPath }), webhookSink({ url: down, secret: SECRET, deadLetterPath, maxRetryMs: 50 })] });
+  const first = await createAuditor({
+    ...options,
+    logger: memoryLogger(),
+    sinks: [logSink({ path: logPath }), webhookSink({ url: down, secret: SECRET, deadLetterPath, maxRetryMs: 50 })],
+  });
   const ids: string[] = [];
   for (let i = 0; i < 30; i++) ids.push((await first.record(input(i)))!.id);
   await until(async () => (logLines(logPath).length === 30 ? true : undefined), { what: '30 log lines' });
   await first.close(200);
-  expect(JSON.parse(readFileSync(join(spoolDir, 'offsets.json'), 'utf8'))).toEqual({ version: 1, floor: 0, sinks: { log: 30, webhook: 0 } });
+  expect(JSON.parse(readFileSync(join(spoolDir, 'offsets.json'), 'utf8'))).toEqual({
+    version: 1,
+    floor: 0,
+    sinks: { log: 30, webhook: 0 },
+  });
   expect(readdirSync(spoolDir).filter((n) => n.startsWith('seg-')).length).toBeGreaterThan(1);
 
   const receiver = await startReceiver(SECRET);
-  const second = await createAuditor({ ...options, logger: memoryLogger(), sinks: [logSink({ path: logPath }), webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath })] });
+  const second = await createAuditor({
+    ...options,
+    logger: memoryLogger(),
+    sinks: [logSink({ path: logPath }), webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath })],
+  });
   try {
     expect(await second.flush(10_000)).toBe(true);
     expect(receiver.ids()).toEqual(ids);
@@ -42,7 +63,11 @@ it('restart resumes each sink from its own position', async () => {
     await second.close(1000);
     await receiver.close();
   }
-  expect(JSON.parse(readFileSync(join(spoolDir, 'offsets.json'), 'utf8'))).toEqual({ version: 1, floor: 35, sinks: { log: 35, webhook: 35 } });
+  expect(JSON.parse(readFileSync(join(spoolDir, 'offsets.json'), 'utf8'))).toEqual({
+    version: 1,
+    floor: 35,
+    sinks: { log: 35, webhook: 35 },
+  });
   // Only the segment being appended to is left.
   expect(readdirSync(spoolDir).filter((n) => n.startsWith('seg-'))).toHaveLength(1);
   expect(readdirSync(spoolDir).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
@@ -53,7 +78,10 @@ it('a second auditor on a spool in use is refused', async () => {
   const sinks = [logSink({ path: join(spoolDir, 'x.log') })];
   const a = await createAuditor({ spoolDir, sinks, logger: memoryLogger() });
   try {
-    await expect(createAuditor({ spoolDir, sinks, logger: memoryLogger() })).rejects.toMatchObject({ code: 'FD_ERR_AUDIT_SPOOL', message: `audit spool ${spoolDir} is already open in this process` });
+    await expect(createAuditor({ spoolDir, sinks, logger: memoryLogger() })).rejects.toMatchObject({
+      code: 'FD_ERR_AUDIT_SPOOL',
+      message: `audit spool ${spoolDir} is already open in this process`,
+    });
   } finally {
     await a.close(100);
   }

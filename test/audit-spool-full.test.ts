@@ -17,23 +17,43 @@ function gatedSink() {
       got.push(...events);
     },
   };
-  return { sink, got, open: () => { open = true; } };
+  return {
+    sink,
+    got,
+    open: () => {
+      open = true;
+    },
+  };
 }
 
 it('rejects with FD_ERR_AUDIT_SPOOL_FULL when full, loses nothing, and recovers once delivered', async () => {
   const gate = gatedSink();
   const logger = memoryLogger();
-  const auditor = await createAuditor({ sinks: [gate.sink], spoolDir: tempDir('flowdigest-audit-full-'), spoolMaxBytes: 4096, flushMs: 5, retryBaseMs: 20, retryMaxMs: 50, logger });
+  const auditor = await createAuditor({
+    sinks: [gate.sink],
+    spoolDir: tempDir('flowdigest-audit-full-'),
+    spoolMaxBytes: 4096,
+    flushMs: 5,
+    retryBaseMs: 20,
+    retryMaxMs: 50,
+    logger,
+  });
   try {
     const accepted: string[] = [];
     let rejection: unknown;
     for (let i = 0; i < 100 && rejection === undefined; i++) {
-      try { accepted.push((await auditor.record(input(i)))!.id); } catch (err) { rejection = err; }
+      try {
+        accepted.push((await auditor.record(input(i)))!.id);
+      } catch (err) {
+        rejection = err;
+      }
     }
     expect(rejection).toBeInstanceOf(AuditSpoolFullError);
     const e = rejection as InstanceType<typeof AuditSpoolFullError>;
     expect(e.code).toBe('FD_ERR_AUDIT_SPOOL_FULL');
-    expect(e.message).toMatch(/^audit spool is full \(\d+ of 4096 bytes hold undelivered events\); retry once the audit sinks catch up$/);
+    expect(e.message).toMatch(
+      /^audit spool is full \(\d+ of 4096 bytes hold undelivered events\); retry once the audit sinks catch up$/,
+    );
     expect(auditor.full).toBe(true);
     expect(accepted.length).toBeGreaterThan(5);
     // Still full: every further write is refused, and said once in the log.
@@ -57,7 +77,13 @@ it('rejects with FD_ERR_AUDIT_SPOOL_FULL when full, loses nothing, and recovers 
 it('selects(): an event the filter does not select resolves undefined and is not spooled', async () => {
   const gate = gatedSink();
   gate.open();
-  const auditor = await createAuditor({ events: 'auth:denied', sinks: [gate.sink], spoolDir: tempDir('flowdigest-audit-filter-'), flushMs: 5, logger: memoryLogger() });
+  const auditor = await createAuditor({
+    events: 'auth:denied',
+    sinks: [gate.sink],
+    spoolDir: tempDir('flowdigest-audit-filter-'),
+    flushMs: 5,
+    logger: memoryLogger(),
+  });
   try {
     expect(auditor.selects('digest', 'requested')).toBe(false);
     expect(auditor.selects('auth', 'denied')).toBe(true);

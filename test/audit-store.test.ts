@@ -12,14 +12,25 @@ import { tempDir } from './support/tmp.js';
 
 const KEY = /^\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{9}Z-[0-9a-f-]{36}\.ndjson$/;
 let s3: S3rverHandle;
-beforeAll(async () => { s3 = await startS3rver(['audit-bucket']); });
-afterAll(async () => { await s3?.stop(); });
+beforeAll(async () => {
+  s3 = await startS3rver(['audit-bucket']);
+});
+afterAll(async () => {
+  await s3?.stop();
+});
 
 /** Record `n` events with batchSize 4 and return them, fully delivered. */
 async function recordAll(sink: ReturnType<typeof storeSink>, n: number): Promise<AuditEvent[]> {
   // Timestamps a millisecond apart, so key order is checkable against record order.
   let t = Date.parse('2026-03-01T23:59:59.995Z');
-  const auditor = await createAuditor({ sinks: [sink], spoolDir: tempDir('flowdigest-audit-store-spool-'), batchSize: 4, flushMs: 5000, logger: memoryLogger(), now: () => t++ });
+  const auditor = await createAuditor({
+    sinks: [sink],
+    spoolDir: tempDir('flowdigest-audit-store-spool-'),
+    batchSize: 4,
+    flushMs: 5000,
+    logger: memoryLogger(),
+    now: () => t++,
+  });
   try {
     // All at once, so they are spooled before the flush period and batch by capacity: 4, 4, rest.
     const events = (await Promise.all(Array.from({ length: n }, (_, i) => auditor.record(input(i))))) as AuditEvent[];
@@ -30,7 +41,11 @@ async function recordAll(sink: ReturnType<typeof storeSink>, n: number): Promise
   }
 }
 
-const parse = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
+const parse = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditEvent);
 
 it('batchKey: date folders, compact time, first id', () => {
   const e = { id: '0b8c7b9e-5a43-4d0e-9a39-1f3e1c1f9d10', timestamp: '2026-03-02T00:00:00.004Z' } as AuditEvent;
@@ -40,8 +55,10 @@ it('batchKey: date folders, compact time, first id', () => {
 it('directory: one NDJSON file per batch, keys in time order, every event once, no temp file left', async () => {
   const root = join(tempDir('flowdigest-audit-store-'), 'trail');
   const events = await recordAll(storeSink({ location: root }), 10);
-  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-    .map((d) => relative(root, join(d.parentPath, d.name)).split(sep).join('/')).sort();
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(root, join(d.parentPath, d.name)).split(sep).join('/'))
+    .sort();
   expect(files.every((f) => KEY.test(f))).toBe(true);
   expect(files[0].startsWith('2026/03/01/')).toBe(true);
   expect(files.at(-1)!.startsWith('2026/03/02/')).toBe(true);
@@ -52,7 +69,10 @@ it('directory: one NDJSON file per batch, keys in time order, every event once, 
 });
 
 it('s3://bucket/prefix on s3rver: one object per batch, all events, in key order', async () => {
-  const sink = storeSink({ location: 's3://audit-bucket/trail/events', s3: { endpoint: s3.endpoint, forcePathStyle: true } });
+  const sink = storeSink({
+    location: 's3://audit-bucket/trail/events',
+    s3: { endpoint: s3.endpoint, forcePathStyle: true },
+  });
   const events = await recordAll(sink, 9);
   const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1' });
   try {
@@ -74,8 +94,16 @@ it('s3://bucket/prefix on s3rver: one object per batch, all events, in key order
 it('an S3 bucket that does not exist: the batch fails, is logged, and stays in the spool', async () => {
   const logger = memoryLogger();
   const auditor = await createAuditor({
-    sinks: [storeSink({ location: 's3://no-such-audit-bucket/x/', s3: { endpoint: s3.endpoint, forcePathStyle: true, maxAttempts: 1 } })],
-    spoolDir: tempDir('flowdigest-audit-store-nobucket-'), flushMs: 5, retryBaseMs: 5000, logger,
+    sinks: [
+      storeSink({
+        location: 's3://no-such-audit-bucket/x/',
+        s3: { endpoint: s3.endpoint, forcePathStyle: true, maxAttempts: 1 },
+      }),
+    ],
+    spoolDir: tempDir('flowdigest-audit-store-nobucket-'),
+    flushMs: 5,
+    retryBaseMs: 5000,
+    logger,
   });
   try {
     await auditor.record(input(0));

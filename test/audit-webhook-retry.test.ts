@@ -13,7 +13,10 @@ const SECRET = 'retry-secret-0123456789';
 const dir = tempDir('flowdigest-audit-retry-');
 const open: { auditor?: SpooledAuditor; receiver?: Receiver }[] = [];
 afterEach(async () => {
-  for (const o of open.splice(0)) { await o.auditor?.close(2000); await o.receiver?.close(); }
+  for (const o of open.splice(0)) {
+    await o.auditor?.close(2000);
+    await o.receiver?.close();
+  }
 });
 
 /** Each recorded payload.n arrived, and every copy of one event carries one id. */
@@ -29,8 +32,18 @@ it('fails twice (500, 429 Retry-After: 1), then accepts: every event arrives, re
   const receiver = await startReceiver(SECRET, (n) => replies[n - 1] ?? { status: 200 });
   const logger = memoryLogger();
   const auditor = await createAuditor({
-    sinks: [webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath: join(dir, 'a', 'dead.ndjson'), retryBaseMs: 20 })],
-    spoolDir: join(dir, 'a'), batchSize: 10, flushMs: 20, logger,
+    sinks: [
+      webhookSink({
+        url: receiver.url,
+        secret: SECRET,
+        deadLetterPath: join(dir, 'a', 'dead.ndjson'),
+        retryBaseMs: 20,
+      }),
+    ],
+    spoolDir: join(dir, 'a'),
+    batchSize: 10,
+    flushMs: 20,
+    logger,
   });
   open.push({ auditor, receiver });
   const ids = await Promise.all(Array.from({ length: 6 }, async (_, i) => (await auditor.record(input(i)))!.id));
@@ -40,7 +53,9 @@ it('fails twice (500, 429 Retry-After: 1), then accepts: every event arrives, re
   expectEachOnceById(receiver, ids);
   expect(receiver.badSignatures).toBe(0);
   // The retries happened inside one send: no failure reached the spool's retry.
-  expect(await metricValue(auditor.registry, 'flowdigest_audit_events_total', { sink: 'webhook', outcome: 'failed' })).toBe(0);
+  expect(
+    await metricValue(auditor.registry, 'flowdigest_audit_events_total', { sink: 'webhook', outcome: 'failed' }),
+  ).toBe(0);
 });
 
 it('down longer than maxRetryMs: the failure is logged and counted, and the spool delivers once it is back', async () => {
@@ -48,18 +63,40 @@ it('down longer than maxRetryMs: the failure is logged and counted, and the spoo
   const url = `http://127.0.0.1:${port}/audit`;
   const logger = memoryLogger();
   const auditor = await createAuditor({
-    sinks: [webhookSink({ url, secret: SECRET, deadLetterPath: join(dir, 'b', 'dead.ndjson'), retryBaseMs: 10, maxRetryMs: 100 })],
-    spoolDir: join(dir, 'b'), batchSize: 10, flushMs: 10, retryBaseMs: 50, retryMaxMs: 200, logger,
+    sinks: [
+      webhookSink({
+        url,
+        secret: SECRET,
+        deadLetterPath: join(dir, 'b', 'dead.ndjson'),
+        retryBaseMs: 10,
+        maxRetryMs: 100,
+      }),
+    ],
+    spoolDir: join(dir, 'b'),
+    batchSize: 10,
+    flushMs: 10,
+    retryBaseMs: 50,
+    retryMaxMs: 200,
+    logger,
   });
   open.push({ auditor });
   const ids = [];
   for (let i = 0; i < 4; i++) ids.push((await auditor.record(input(i)))!.id);
-  await until(async () => (await metricValue(auditor.registry, 'flowdigest_audit_events_total', { sink: 'webhook', outcome: 'failed' }) >= 8 ? true : undefined), { what: 'two failed attempts' });
+  await until(
+    async () =>
+      (await metricValue(auditor.registry, 'flowdigest_audit_events_total', { sink: 'webhook', outcome: 'failed' })) >=
+      8
+        ? true
+        : undefined,
+    { what: 'two failed attempts' },
+  );
   const failure = logger.lines.find((l) => l.level === 'error' && l.fields.sink === 'webhook')!;
   expect(failure.msg).toBe('audit sink webhook failed; the batch stays in the spool and is retried');
   expect(String(failure.fields.err)).toMatch(/ECONNREFUSED/);
   expect(String(failure.fields.err)).not.toContain(SECRET);
-  expect(await metricValue(auditor.registry, 'flowdigest_audit_oldest_undelivered_seconds', { sink: 'webhook' })).toBeGreaterThan(0);
+  expect(
+    await metricValue(auditor.registry, 'flowdigest_audit_oldest_undelivered_seconds', { sink: 'webhook' }),
+  ).toBeGreaterThan(0);
   expect(await metricValue(auditor.registry, 'flowdigest_audit_spool_events')).toBe(4);
   // The receiver comes up on that port.
   const receiver = await startReceiver(SECRET, undefined, port);
@@ -67,18 +104,33 @@ it('down longer than maxRetryMs: the failure is logged and counted, and the spoo
   expect(await auditor.flush(20_000)).toBe(true);
   expectEachOnceById(receiver, ids);
   expect(await metricValue(auditor.registry, 'flowdigest_audit_spool_events')).toBe(0);
-  expect(await metricValue(auditor.registry, 'flowdigest_audit_oldest_undelivered_seconds', { sink: 'webhook' })).toBe(0);
+  expect(await metricValue(auditor.registry, 'flowdigest_audit_oldest_undelivered_seconds', { sink: 'webhook' })).toBe(
+    0,
+  );
   expect(logger.lines.some((l) => l.msg === 'audit sink webhook delivers again')).toBe(true);
 });
 
 it('a receiver that never answers: each request times out and is retried', async () => {
-  const server = createServer(() => { /* never answers */ });
+  const server = createServer(() => {
+    /* never answers */
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   const logger = memoryLogger();
   const auditor = await createAuditor({
-    sinks: [webhookSink({ url: `http://127.0.0.1:${port}/`, secret: SECRET, deadLetterPath: join(dir, 'c', 'dead.ndjson'), timeoutMs: 50, retryBaseMs: 10, maxRetryMs: 120 })],
-    spoolDir: join(dir, 'c'), flushMs: 10, logger,
+    sinks: [
+      webhookSink({
+        url: `http://127.0.0.1:${port}/`,
+        secret: SECRET,
+        deadLetterPath: join(dir, 'c', 'dead.ndjson'),
+        timeoutMs: 50,
+        retryBaseMs: 10,
+        maxRetryMs: 120,
+      }),
+    ],
+    spoolDir: join(dir, 'c'),
+    flushMs: 10,
+    logger,
   });
   try {
     await auditor.record(input(0));
@@ -92,11 +144,25 @@ it('a receiver that never answers: each request times out and is retried', async
 });
 
 it('a Retry-After longer than maxRetryMs: send gives up at once, and the spool retries no sooner than asked', async () => {
-  const receiver = await startReceiver(SECRET, (n) => (n === 1 ? { status: 503, headers: { 'retry-after': '2' } } : { status: 200 }));
+  const receiver = await startReceiver(SECRET, (n) =>
+    n === 1 ? { status: 503, headers: { 'retry-after': '2' } } : { status: 200 },
+  );
   const logger = memoryLogger();
   const auditor = await createAuditor({
-    sinks: [webhookSink({ url: receiver.url, secret: SECRET, deadLetterPath: join(dir, 'd', 'dead.ndjson'), maxRetryMs: 100, retryBaseMs: 10 })],
-    spoolDir: join(dir, 'd'), flushMs: 5, retryBaseMs: 10, retryMaxMs: 20, logger,
+    sinks: [
+      webhookSink({
+        url: receiver.url,
+        secret: SECRET,
+        deadLetterPath: join(dir, 'd', 'dead.ndjson'),
+        maxRetryMs: 100,
+        retryBaseMs: 10,
+      }),
+    ],
+    spoolDir: join(dir, 'd'),
+    flushMs: 5,
+    retryBaseMs: 10,
+    retryMaxMs: 20,
+    logger,
   });
   open.push({ auditor, receiver });
   const e = await auditor.record(input(0));

@@ -11,7 +11,9 @@ it('grants while the total fits and queues the rest until release', async () => 
   await b.acquire(40);
   expect(b.inUse).toBe(100);
   let granted = false;
-  const p = b.acquire(1).then(() => { granted = true; });
+  const p = b.acquire(1).then(() => {
+    granted = true;
+  });
   await settled();
   expect(granted).toBe(false);
   b.release(40);
@@ -22,9 +24,14 @@ it('grants while the total fits and queues the rest until release', async () => 
 it('holds an oversize request only when nothing else is held, and then alone', async () => {
   const b = new ByteBudget(100);
   await b.acquire(10);
-  let big = false, small = false;
-  const pb = b.acquire(500).then(() => { big = true; });
-  const ps = b.acquire(5).then(() => { small = true; }); // arrives later: must not overtake
+  let big = false,
+    small = false;
+  const pb = b.acquire(500).then(() => {
+    big = true;
+  });
+  const ps = b.acquire(5).then(() => {
+    small = true;
+  }); // arrives later: must not overtake
   await settled();
   expect([big, small]).toEqual([false, false]);
   b.release(10);
@@ -39,14 +46,18 @@ it('holds an oversize request only when nothing else is held, and then alone', a
 
 it('never exceeds max under random acquire/release traffic', async () => {
   const b = new ByteBudget(1000);
-  let peak = 0, peakAlone = 0;
+  let peak = 0,
+    peakAlone = 0;
   const sizes = Array.from({ length: 200 }, (_, i) => [37, 400, 999, 1, 250, 1500][i % 6]);
-  await Promise.all(sizes.map(async (n, i) => {
-    await b.acquire(n);
-    if (n > 1000) peakAlone = Math.max(peakAlone, b.inUse); else peak = Math.max(peak, b.inUse);
-    for (let k = 0; k < i % 3; k++) await settled();
-    b.release(n);
-  }));
+  await Promise.all(
+    sizes.map(async (n, i) => {
+      await b.acquire(n);
+      if (n > 1000) peakAlone = Math.max(peakAlone, b.inUse);
+      else peak = Math.max(peak, b.inUse);
+      for (let k = 0; k < i % 3; k++) await settled();
+      b.release(n);
+    }),
+  );
   expect(peak).toBeLessThanOrEqual(1000);
   expect(peakAlone).toBe(1500); // the oversize request was alone
   expect(b.inUse).toBe(0);

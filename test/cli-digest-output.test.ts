@@ -18,7 +18,10 @@ it('writes the golden digest to stdout', async () => {
 
 it('writes it to -o FILE, and gzip to -o FILE.gz, with nothing on stdout', async () => {
   const [plain, gz] = [join(dir, 'digest.log'), join(dir, 'digest.log.gz')];
-  const [a, b] = await Promise.all([runCli(['digest', 'fixtures/sample', '-w', '1', '-o', plain]), runCli(['digest', 'fixtures/sample', '-w', '1', '-o', gz])]);
+  const [a, b] = await Promise.all([
+    runCli(['digest', 'fixtures/sample', '-w', '1', '-o', plain]),
+    runCli(['digest', 'fixtures/sample', '-w', '1', '-o', gz]),
+  ]);
   expect([a.code, b.code]).toEqual([0, 0]);
   expect(a.stdout + b.stdout).toBe('');
   expect(readFileSync(plain, 'utf8')).toBe(golden);

@@ -8,7 +8,10 @@ import { tempDir } from './support/tmp.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/golden/${name}`, import.meta.url), 'utf8');
 const dir = tempDir();
-const halves = [['fixtures/sample/AWSLogs/123456789012'], ['fixtures/sample/AWSLogs/210987654321', 'fixtures/sample/edge-cases.log']];
+const halves = [
+  ['fixtures/sample/AWSLogs/123456789012'],
+  ['fixtures/sample/AWSLogs/210987654321', 'fixtures/sample/edge-cases.log'],
+];
 
 it('merges text digests of two halves into the digest of the whole', async () => {
   const outs = halves.map((_, i) => join(dir, `half${i}.log`));
@@ -22,11 +25,18 @@ it('merges text digests of two halves into the digest of the whole', async () =>
 
 it('merges NDJSON digests (one gzip) keeping record counts and summing stats', async () => {
   const outs = [join(dir, 'half0.ndjson'), join(dir, 'half1.ndjson.gz')];
-  const runs = await Promise.all(halves.map((inputs, i) => runCli(['digest', ...inputs, '-w', '1', '-f', 'ndjson', '-o', outs[i]])));
+  const runs = await Promise.all(
+    halves.map((inputs, i) => runCli(['digest', ...inputs, '-w', '1', '-f', 'ndjson', '-o', outs[i]])),
+  );
   expect(runs.map((r) => r.code)).toEqual([0, 0]);
   const m = await runCli(['merge', ...outs, '-f', 'ndjson']);
   expect(m.code).toBe(0);
   const lines = m.stdout.split('\n');
-  expect(lines.slice(0, -2).map((l) => `${l}\n`).join('')).toBe(fixture('sample.digest.ndjson'));
+  expect(
+    lines
+      .slice(0, -2)
+      .map((l) => `${l}\n`)
+      .join(''),
+  ).toBe(fixture('sample.digest.ndjson'));
   expect(JSON.parse(lines.at(-2)!).stats).toMatchObject({ ...JSON.parse(fixture('sample.stats.json')), objects: 7 });
 });

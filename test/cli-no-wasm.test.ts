@@ -13,6 +13,10 @@ it('gives the golden digest and the same summary with and without the kernel', a
   expect([js.code, wasm.code]).toEqual([0, 0]);
   expect(js.stdout).toBe(golden);
   expect(wasm.stdout).toBe(golden);
-  const counts = (stderr: string) => stderr.split('\n').filter((l) => !l.includes(' in ')).join('\n');
+  const counts = (stderr: string) =>
+    stderr
+      .split('\n')
+      .filter((l) => !l.includes(' in '))
+      .join('\n');
   expect(counts(js.stderr)).toBe(counts(wasm.stderr));
 });

@@ -26,7 +26,12 @@ it.each(Object.keys(commands))('%s: -o into a missing directory fails before rea
 });
 
 it.each(Object.keys(commands))('%s: -o /dev/full fails naming /dev/full', async (name) => {
-  const r = await runCli([...commands[name]([name === 'digest' ? 'fixtures/sample' : digest]), '-q', '-o', '/dev/full']);
+  const r = await runCli([
+    ...commands[name]([name === 'digest' ? 'fixtures/sample' : digest]),
+    '-q',
+    '-o',
+    '/dev/full',
+  ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toBe('flowdigest: /dev/full: cannot write: no space left on device [FD_ERR_OUTPUT]\n');
 });

@@ -15,7 +15,10 @@ it('writes through a FIFO and leaves it a FIFO', async () => {
   execFileSync('mkfifo', [fifo]);
   const chunks: Buffer[] = [];
   const reader = new Promise<string>((resolve, reject) => {
-    createReadStream(fifo).on('data', (b) => chunks.push(b as Buffer)).on('end', () => resolve(Buffer.concat(chunks).toString())).on('error', reject);
+    createReadStream(fifo)
+      .on('data', (b) => chunks.push(b as Buffer))
+      .on('end', () => resolve(Buffer.concat(chunks).toString()))
+      .on('error', reject);
   });
   const r = await runCli(['digest', 'fixtures/sample', '-w', '1', '-q', '-o', fifo]);
   expect(r.code).toBe(0);

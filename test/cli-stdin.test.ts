@@ -6,7 +6,8 @@ import { gzip, lines, rec } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
 import { runCli } from './support/run-cli.js';
 
-const object = 'fixtures/sample/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/15/123456789012_vpcflowlogs_us-east-1_fl-a11a46e5e352ca295_20260115T1620Z_4baecdd2.log.gz';
+const object =
+  'fixtures/sample/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/15/123456789012_vpcflowlogs_us-east-1_fl-a11a46e5e352ca295_20260115T1620Z_4baecdd2.log.gz';
 const stored = readFileSync(object);
 const text = gunzipSync(stored).toString();
 const want = referenceDigest([{ name: '-', text }]);

@@ -14,7 +14,7 @@ it.concurrent('an unknown option suggests the nearest one', async () => {
 it.concurrent('an unknown command suggests the nearest one', async () => {
   const r = await runCli(['digets', 'fixtures/sample']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("did you mean digest?");
+  expect(r.stderr).toContain('did you mean digest?');
 });
 
 it.concurrent.each([

@@ -17,7 +17,11 @@ const logs = join(dir, 'logs');
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const w = spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--lock-ms', '1500'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const w = spawn(
+    process.execPath,
+    [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--lock-ms', '1500'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   workers.push(w);
   return w;
 }
@@ -26,29 +30,52 @@ function startWorker(): ChildProcess {
 function waitFor(w: ChildProcess, text: string): Promise<void> {
   return new Promise((resolve) => {
     let seen = '';
-    w.stderr!.on('data', (b: Buffer) => { seen += b.toString(); if (seen.includes(text)) resolve(); });
+    w.stderr!.on('data', (b: Buffer) => {
+      seen += b.toString();
+      if (seen.includes(text)) resolve();
+    });
   });
 }
 
 // Only BullMQ's own bookkeeping keys may remain: no job of any run.
-const jobKeys = () => redis.cli('keys', 'bull:flowdigest:*').split('\n').filter((k) => k !== '' && !/:(id|meta|events|stalled-check)$/.test(k));
+const jobKeys = () =>
+  redis
+    .cli('keys', 'bull:flowdigest:*')
+    .split('\n')
+    .filter((k) => k !== '' && !/:(id|meta|events|stalled-check)$/.test(k));
 
 beforeAll(async () => {
   redis = await startRedis();
-  await generateFixture({ out: logs, size: 6_000_000, objects: 12, seed: 7, scanners: 0.3 } as Parameters<typeof generateFixture>[0]);
+  await generateFixture({ out: logs, size: 6_000_000, objects: 12, seed: 7, scanners: 0.3 } as Parameters<
+    typeof generateFixture
+  >[0]);
   await Promise.all([startWorker(), startWorker(), startWorker()].map((w) => waitFor(w, 'ready')));
 }, 60_000);
 
 afterAll(async () => {
   for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => w.once('exit', r)))));
+  await Promise.all(
+    workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => w.once('exit', r)))),
+  );
   await redis?.stop();
 });
 
 const local = () => runCli(['digest', logs, '-q']).then((r) => r.stdout);
 
 it('three workers, three merge ranges: the local digest, byte for byte, and clean up', async () => {
-  const r = await runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '300KB', '--merge-jobs', '3', '-q']);
+  const r = await runCli([
+    'digest',
+    logs,
+    '--redis',
+    redis.url,
+    '--store',
+    store,
+    '--job-bytes',
+    '300KB',
+    '--merge-jobs',
+    '3',
+    '-q',
+  ]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toBe(await local());
@@ -73,13 +100,27 @@ it('a corrupt object fails the run, naming it and the worker; --skip-bad-objects
   const bad = join(dir, 'bad');
   cpSync(logs, bad, { recursive: true });
   const victim = join(bad, 'corrupt.log.gz');
-  writeFileSync(victim, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('not deflate at all')]));
+  writeFileSync(
+    victim,
+    Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('not deflate at all')]),
+  );
   const r = await runCli(['digest', bad, '--redis', redis.url, '--store', store]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('corrupt.log.gz');
   expect(r.stderr).toContain('FD_ERR_CORRUPT_OBJECT');
   expect(r.stderr).toContain('on worker');
-  const skipped = await runCli(['digest', bad, '--redis', redis.url, '--store', store, '--skip-bad-objects', '-f', 'ndjson', '-q']);
+  const skipped = await runCli([
+    'digest',
+    bad,
+    '--redis',
+    redis.url,
+    '--store',
+    store,
+    '--skip-bad-objects',
+    '-f',
+    'ndjson',
+    '-q',
+  ]);
   expect(skipped.code).toBe(0);
   const stats = JSON.parse(skipped.stdout.trim().split('\n').at(-1)!).stats as { skippedObjects: { key: string }[] };
   expect(stats.skippedObjects.map((s) => s.key)).toEqual([victim]);
@@ -97,7 +138,10 @@ it('bad flags are usage errors naming them', async () => {
   expect(badUrl.code).toBe(1);
   expect(badUrl.stderr).toContain('redis://');
   // Nothing listens on port 1: a clear failure, at once, for the planner and for a worker.
-  for (const command of [['digest', logs, '--store', store], ['work', '--store', store]]) {
+  for (const command of [
+    ['digest', logs, '--store', store],
+    ['work', '--store', store],
+  ]) {
     const down = await runCli([...command, '--redis', 'redis://:secret@127.0.0.1:1']);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach Redis at redis://:***@127.0.0.1:1');
@@ -106,9 +150,15 @@ it('bad flags are usage errors naming them', async () => {
 });
 
 it('Ctrl-C cancels the run: exit 130, no job and no partial left behind', async () => {
-  const run = spawn(process.execPath, [CLI, 'digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '20KB', '-o', join(dir, 'never.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawn(
+    process.execPath,
+    [CLI, 'digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '20KB', '-o', join(dir, 'never.log')],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
-  run.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  run.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   await waitFor(workers[0], 'started');
   run.kill('SIGINT');
   const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
@@ -123,7 +173,19 @@ it('Ctrl-C cancels the run: exit 130, no job and no partial left behind', async 
 it('two runs at once share the workers, each with its own exact result', async () => {
   const [a, b] = await Promise.all([
     runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '200KB', '-q']),
-    runCli(['digest', join(logs, 'AWSLogs'), '--redis', redis.url, '--store', store, '--job-bytes', '200KB', '-q', '--account', '123456789012']),
+    runCli([
+      'digest',
+      join(logs, 'AWSLogs'),
+      '--redis',
+      redis.url,
+      '--store',
+      store,
+      '--job-bytes',
+      '200KB',
+      '-q',
+      '--account',
+      '123456789012',
+    ]),
   ]);
   expect(a.stdout).toBe(await local());
   expect(b.stdout).toBe((await runCli(['digest', join(logs, 'AWSLogs'), '-q', '--account', '123456789012'])).stdout);
@@ -131,9 +193,15 @@ it('two runs at once share the workers, each with its own exact result', async (
 }, 60_000);
 
 it('SIGTERM: a worker finishes the job it holds, then exits 0', async () => {
-  const w = spawn(process.execPath, [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--grace-ms', '20000'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const w = spawn(
+    process.execPath,
+    [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--grace-ms', '20000'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  w.stderr!.on('data', (b: Buffer) => { log += b.toString(); });
+  w.stderr!.on('data', (b: Buffer) => {
+    log += b.toString();
+  });
   await waitFor(w, 'ready');
   const run = runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '100KB', '-q']);
   await waitFor(w, 'started');

@@ -27,7 +27,10 @@ it('refuses keys that would leave the store', async () => {
 it('sweeps runs not written since the cut-off, and only those', async () => {
   const dir = tempDir();
   const store = new FsPartialStore(dir);
-  for (const run of ['old', 'new']) { mkdirSync(join(dir, run)); writeFileSync(join(dir, run, 'x.fdp.tmp-1-a'), 'x'); }
+  for (const run of ['old', 'new']) {
+    mkdirSync(join(dir, run));
+    writeFileSync(join(dir, run, 'x.fdp.tmp-1-a'), 'x');
+  }
   const past = new Date(Date.now() - 3 * 86400_000);
   utimesSync(join(dir, 'old', 'x.fdp.tmp-1-a'), past, past);
   utimesSync(join(dir, 'old'), past, past);

@@ -22,21 +22,37 @@ beforeAll(async () => {
   client = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true });
   await putTree(client, BUCKET, 'AWSLogs/', SAMPLE);
 });
-afterAll(async () => { client?.destroy(); await Promise.all([s3?.stop(), api?.close()]); });
+afterAll(async () => {
+  client?.destroy();
+  await Promise.all([s3?.stop(), api?.close()]);
+});
 
 it('collected audit logs beside flow logs leave the digest of the bucket unchanged', async () => {
   const t = Date.parse('2026-01-15T16:00:00Z');
   api.slack = Array.from({ length: 20 }, (_, i) => slackEntry(i, t + i * 60_000));
-  const c = collector([{
-    id: 'slack-audit', tags: ['hourly'],
-    source: slackAuditLogs({ token: TOKEN, baseUrl: api.endpoint, limit: 8 }),
-    destination: s3Destination({ bucket: BUCKET, prefix: 'audit/slack/', endpoint: s3.endpoint, forcePathStyle: true }),
-  }], { log: () => {}, now: () => new Date(t + 3_600_000 + 300_000) });
+  const c = collector(
+    [
+      {
+        id: 'slack-audit',
+        tags: ['hourly'],
+        source: slackAuditLogs({ token: TOKEN, baseUrl: api.endpoint, limit: 8 }),
+        destination: s3Destination({
+          bucket: BUCKET,
+          prefix: 'audit/slack/',
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+        }),
+      },
+    ],
+    { log: () => {}, now: () => new Date(t + 3_600_000 + 300_000) },
+  );
   const report = await c.run({ tags: ['hourly'] });
   expect(report.ok, String(report.streams[0].error)).toBe(true);
   expect(report.streams[0].objects).toBe(3);
 
-  const r = await runCli(['digest', `s3://${BUCKET}/`, '--endpoint', s3.endpoint, '--path-style', '-w', '1'], { env: s3.env });
+  const r = await runCli(['digest', `s3://${BUCKET}/`, '--endpoint', s3.endpoint, '--path-style', '-w', '1'], {
+    env: s3.env,
+  });
   expect(r.code, r.stderr).toBe(0);
   // The three pages and the checkpoint were listed and passed over, not read as flow logs.
   expect(r.stderr).toContain('passed over while listing: not_flow_log_name 4');

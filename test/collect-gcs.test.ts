@@ -11,20 +11,36 @@ let gcs: GcsServer;
 const T0 = Date.parse('2026-04-01T00:00:00Z');
 const WINDOW = { start: new Date(T0), end: new Date(T0 + 600_000) };
 
-beforeAll(async () => { gcs = await startGcsServer(); });
-afterAll(async () => { await gcs?.close(); });
+beforeAll(async () => {
+  gcs = await startGcsServer();
+});
+afterAll(async () => {
+  await gcs?.close();
+});
 
-const records = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: from + i, big: 2n ** 63n + BigInt(from + i), note: `r${from + i}` }));
-const pagesSource = (pages: number, perPage: number): Source => async (ctx) => {
-  for (let p = 0; p < pages; p++) await ctx.emit({ records: records(perPage, p * perPage) });
-};
-const objectsUnder = (prefix: string) => [...gcs.objects.values()].filter((o) => o.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+const records = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ id: from + i, big: 2n ** 63n + BigInt(from + i), note: `r${from + i}` }));
+const pagesSource =
+  (pages: number, perPage: number): Source =>
+  async (ctx) => {
+    for (let p = 0; p < pages; p++) await ctx.emit({ records: records(perPage, p * perPage) });
+  };
+const objectsUnder = (prefix: string) =>
+  [...gcs.objects.values()].filter((o) => o.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
 
 it('uploads each page with a resumable session, and continues from the checkpoint stored beside them', async () => {
   const before = gcs.requests.length;
   let now = new Date(T0 + 3_600_000);
-  const c = collector([{ id: 'gcs-stream', source: pagesSource(3, 10), destination: gcsDestination({ bucket: 'audit', prefix: 'g/', apiEndpoint: gcs.endpoint }) }],
-    { log: () => {}, now: () => now });
+  const c = collector(
+    [
+      {
+        id: 'gcs-stream',
+        source: pagesSource(3, 10),
+        destination: gcsDestination({ bucket: 'audit', prefix: 'g/', apiEndpoint: gcs.endpoint }),
+      },
+    ],
+    { log: () => {}, now: () => now },
+  );
   const report = await c.run({ all: true });
   expect(report.ok, String(report.streams[0].error)).toBe(true);
   const objects = objectsUnder('g/gcs-stream/20');
@@ -34,8 +50,12 @@ it('uploads each page with a resumable session, and continues from the checkpoin
   expect(lines).toContain(`{"id":0,"big":${2n ** 63n},"note":"r0"}`);
   expect(objects.every((o) => o.contentType === 'application/gzip')).toBe(true);
   const requests = gcs.requests.slice(before);
-  expect(requests.filter((r) => r.startsWith('POST /upload/storage/v1/b/audit/o?') && r.includes('uploadType=resumable'))).toHaveLength(3 + 2); // 3 pages + 2 checkpoint writes
-  expect(requests.some((r) => r.startsWith('GET /storage/v1/b/audit/o/g%2Fgcs-stream%2F_checkpoint.json?alt=media'))).toBe(true);
+  expect(
+    requests.filter((r) => r.startsWith('POST /upload/storage/v1/b/audit/o?') && r.includes('uploadType=resumable')),
+  ).toHaveLength(3 + 2); // 3 pages + 2 checkpoint writes
+  expect(
+    requests.some((r) => r.startsWith('GET /storage/v1/b/audit/o/g%2Fgcs-stream%2F_checkpoint.json?alt=media')),
+  ).toBe(true);
   const cp = JSON.parse(gcs.objects.get('audit/g/gcs-stream/_checkpoint.json')!.bytes.toString());
   expect(cp.position).toBe(new Date(T0 + 3_600_000 - 300_000).toISOString());
 
@@ -47,14 +67,23 @@ it('uploads each page with a resumable session, and continues from the checkpoin
 
 it('re-running a window with fewer pages removes the pages it no longer has', async () => {
   let pages = 3;
-  const src: Source = async (ctx) => { for (let p = 0; p < pages; p++) await ctx.emit({ records: records(2, p * 2) }); };
-  const c = collector([{ id: 'gcs-shrink', source: src, destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint }) }], { log: () => {} });
+  const src: Source = async (ctx) => {
+    for (let p = 0; p < pages; p++) await ctx.emit({ records: records(2, p * 2) });
+  };
+  const c = collector(
+    [{ id: 'gcs-shrink', source: src, destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint }) }],
+    { log: () => {} },
+  );
   await c.run({ all: true, window: WINDOW });
   expect(objectsUnder('gcs-shrink/')).toHaveLength(3);
   pages = 1;
   await c.run({ all: true, window: WINDOW });
-  expect(objectsUnder('gcs-shrink/').map((o) => o.name)).toEqual(['gcs-shrink/2026/04/01/00/20260401T000000Z_20260401T001000Z_000000.ndjson.gz']);
-  expect(gcs.requests.some((r) => r.startsWith('GET /storage/v1/b/audit/o?') && r.includes('prefix=gcs-shrink'))).toBe(true);
+  expect(objectsUnder('gcs-shrink/').map((o) => o.name)).toEqual([
+    'gcs-shrink/2026/04/01/00/20260401T000000Z_20260401T001000Z_000000.ndjson.gz',
+  ]);
+  expect(gcs.requests.some((r) => r.startsWith('GET /storage/v1/b/audit/o?') && r.includes('prefix=gcs-shrink'))).toBe(
+    true,
+  );
   expect(gcs.requests.some((r) => r.startsWith('DELETE /storage/v1/b/audit/o/gcs-shrink'))).toBe(true);
 });
 
@@ -66,7 +95,16 @@ it('a body failing after several chunks leaves no object, and the session is nev
     }
     await ctx.emit({ format: 'bytes', body: body(), extension: 'bin' });
   };
-  const c = collector([{ id: 'gcs-bad', source: bad, destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint, chunkSize: 512 * 1024 }) }], { log: () => {} });
+  const c = collector(
+    [
+      {
+        id: 'gcs-bad',
+        source: bad,
+        destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint, chunkSize: 512 * 1024 }),
+      },
+    ],
+    { log: () => {} },
+  );
   const report = await c.run({ all: true, window: WINDOW });
   expect(report.streams[0].error?.message).toBe('copy broke off');
   expect(objectsUnder('gcs-bad/').filter((o) => !o.name.endsWith('_checkpoint.json'))).toEqual([]);
@@ -77,8 +115,23 @@ it('a body failing after several chunks leaves no object, and the session is nev
 
 it('a 503 on a chunk is resumed by the client; the object is complete', async () => {
   const payload = randomBytes(3 * 256 * 1024 + 17);
-  const src: Source = async (ctx) => { await ctx.emit({ format: 'bytes', body: [payload.subarray(0, 300_000), payload.subarray(300_000)], extension: 'bin' }); };
-  const c = collector([{ id: 'gcs-retry', source: src, destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint, chunkSize: 256 * 1024 }) }], { log: () => {} });
+  const src: Source = async (ctx) => {
+    await ctx.emit({
+      format: 'bytes',
+      body: [payload.subarray(0, 300_000), payload.subarray(300_000)],
+      extension: 'bin',
+    });
+  };
+  const c = collector(
+    [
+      {
+        id: 'gcs-retry',
+        source: src,
+        destination: gcsDestination({ bucket: 'audit', apiEndpoint: gcs.endpoint, chunkSize: 256 * 1024 }),
+      },
+    ],
+    { log: () => {} },
+  );
   gcs.failNextPut = 1;
   const report = await c.run({ all: true, window: WINDOW });
   expect(report.ok, String(report.streams[0].error)).toBe(true);

@@ -14,18 +14,42 @@ const T0 = Date.parse('2026-01-15T16:00:00Z');
 const HOUR = { start: new Date(T0), end: new Date(T0 + 3_600_000) };
 let api: VendorApi;
 
-beforeAll(async () => { api = await startVendorApi(TOKEN); });
-afterAll(async () => { await api?.close(); });
-beforeEach(() => { api.slack = []; api.requests = []; api.faults = () => undefined; });
+beforeAll(async () => {
+  api = await startVendorApi(TOKEN);
+});
+afterAll(async () => {
+  await api?.close();
+});
+beforeEach(() => {
+  api.slack = [];
+  api.requests = [];
+  api.faults = () => undefined;
+});
 
-function setup(options: { token?: string; limit?: number; retry?: { baseMs: number; maxMs: number; maxAttempts: number } } = {}) {
+function setup(
+  options: { token?: string; limit?: number; retry?: { baseMs: number; maxMs: number; maxAttempts: number } } = {},
+) {
   const dir = tempDir('collect-slack-');
   const sink = logSink();
-  const c = collector([{
-    id: 'slack-audit', tags: ['hourly'],
-    source: slackAuditLogs({ token: 'token' in options ? options.token : TOKEN, baseUrl: api.endpoint, limit: options.limit ?? 7 }),
-    destination: fsDestination({ dir, prefix: 'slack/' }),
-  }], { log: sink.log, retry: options.retry ?? { baseMs: 1, maxMs: 2000, maxAttempts: 4 }, now: () => new Date(T0 + 2 * 3_600_000) });
+  const c = collector(
+    [
+      {
+        id: 'slack-audit',
+        tags: ['hourly'],
+        source: slackAuditLogs({
+          token: 'token' in options ? options.token : TOKEN,
+          baseUrl: api.endpoint,
+          limit: options.limit ?? 7,
+        }),
+        destination: fsDestination({ dir, prefix: 'slack/' }),
+      },
+    ],
+    {
+      log: sink.log,
+      retry: options.retry ?? { baseMs: 1, maxMs: 2000, maxAttempts: 4 },
+      now: () => new Date(T0 + 2 * 3_600_000),
+    },
+  );
   return { dir, sink, c };
 }
 
@@ -36,8 +60,12 @@ it('pages by cursor into one object per page, every entry once, big numbers exac
   expect(report.ok).toBe(true);
   const objects = listFiles(dir).filter((f) => f.endsWith('.ndjson.gz'));
   expect(objects).toHaveLength(Math.ceil(25 / 7));
-  expect(objects.map((f) => f.slice(f.lastIndexOf('_') + 1))).toEqual(objects.map((_, i) => `${String(i).padStart(6, '0')}.ndjson.gz`));
-  expect(objects.every((f) => f.startsWith('slack/slack-audit/2026/01/15/16/20260115T160000Z_20260115T170000Z_'))).toBe(true);
+  expect(objects.map((f) => f.slice(f.lastIndexOf('_') + 1))).toEqual(
+    objects.map((_, i) => `${String(i).padStart(6, '0')}.ndjson.gz`),
+  );
+  expect(objects.every((f) => f.startsWith('slack/slack-audit/2026/01/15/16/20260115T160000Z_20260115T170000Z_'))).toBe(
+    true,
+  );
   const lines = readLines(dir);
   expect(lines.sort()).toEqual(api.slack.map((r) => r.raw).sort());
   expect(lines.join('\n')).toContain('"big":9223372036854775807');
@@ -46,7 +74,9 @@ it('pages by cursor into one object per page, every entry once, big numbers exac
   expect(api.requests[0].line).toContain(`oldest=${T0 / 1000}&latest=${T0 / 1000 + 3599}&limit=7`);
   const committed = sink.lines.filter((l) => l.event === 'object committed');
   expect(committed.map((l) => l.records)).toEqual([7, 7, 7, 4]);
-  expect(committed.every((l) => l.stream === 'slack-audit' && typeof l.bytes === 'number' && (l.bytes as number) > 0)).toBe(true);
+  expect(
+    committed.every((l) => l.stream === 'slack-audit' && typeof l.bytes === 'number' && (l.bytes as number) > 0),
+  ).toBe(true);
 });
 
 it('splits at window bounds: adjacent windows hold each entry exactly once', async () => {
@@ -59,7 +89,12 @@ it('splits at window bounds: adjacent windows hold each entry exactly once', asy
   const lines = readLines(dir);
   expect(new Set(lines).size).toBe(lines.length);
   // The entry at the hour's end belongs to the next hour.
-  expect(lines.sort()).toEqual(api.slack.slice(0, 5).map((r) => r.raw).sort());
+  expect(lines.sort()).toEqual(
+    api.slack
+      .slice(0, 5)
+      .map((r) => r.raw)
+      .sort(),
+  );
 });
 
 it('retries 429 after Retry-After (seconds and HTTP date), 5xx and dropped connections', async () => {
@@ -80,7 +115,12 @@ it('retries 429 after Retry-After (seconds and HTTP date), 5xx and dropped conne
   expect(t[5] - t[4]).toBeGreaterThanOrEqual(900); // an HTTP date 1-2 s ahead (second resolution)
   expect(readLines(dir).sort()).toEqual(api.slack.map((r) => r.raw).sort());
   const retries = sink.lines.filter((l) => l.event === 'retry');
-  expect(retries.map((l) => l.reason)).toEqual(['HTTP 429 Too Many Requests', 'HTTP 503 Service Unavailable', expect.stringMatching(/^network error/), 'HTTP 429 Too Many Requests']);
+  expect(retries.map((l) => l.reason)).toEqual([
+    'HTTP 429 Too Many Requests',
+    'HTTP 503 Service Unavailable',
+    expect.stringMatching(/^network error/),
+    'HTTP 429 Too Many Requests',
+  ]);
   expect(sink.lines.filter((l) => l.event === 'object committed').map((l) => l.retries)).toEqual([3, 1]);
 });
 
@@ -90,7 +130,9 @@ it('bad auth fails at once, naming the stream and SLACK_TOKEN, and never shows t
   const report = await c.run({ ids: ['slack-audit'] });
   const err = report.streams[0].error;
   expect(err).toBeInstanceOf(SourceAuthError);
-  expect(err?.message).toMatch(/^stream slack-audit: GET http:\/\/127\.0\.0\.1:\d+\/audit\/v1\/logs answered 401 Unauthorized: check the secret in SLACK_TOKEN$/);
+  expect(err?.message).toMatch(
+    /^stream slack-audit: GET http:\/\/127\.0\.0\.1:\d+\/audit\/v1\/logs answered 401 Unauthorized: check the secret in SLACK_TOKEN$/,
+  );
   expect((err as SourceAuthError).field).toBe('SLACK_TOKEN');
   expect(api.requests).toHaveLength(1);
   expect(api.requests[0].authorization).toBe('Bearer xoxp-wrong-secret-value');
@@ -116,7 +158,9 @@ it('gives up after maxAttempts of 5xx, naming the stream, the request and the st
   const report = await c.run({ all: true, window: HOUR });
   const err = report.streams[0].error;
   expect(err).toBeInstanceOf(FetchError);
-  expect(err?.message).toMatch(/^stream slack-audit: GET http:\/\/127\.0\.0\.1:\d+\/audit\/v1\/logs failed after 3 attempts: HTTP 502 Bad Gateway$/);
+  expect(err?.message).toMatch(
+    /^stream slack-audit: GET http:\/\/127\.0\.0\.1:\d+\/audit\/v1\/logs failed after 3 attempts: HTTP 502 Bad Gateway$/,
+  );
   expect(api.requests).toHaveLength(3);
 });
 
@@ -135,6 +179,11 @@ it('an empty window writes no object and moves the checkpoint', async () => {
   expect(report.streams[0].objects).toBe(0);
   expect(listFiles(dir)).toEqual(['slack/slack-audit/_checkpoint.json']);
   const cp = JSON.parse(readFileSync(join(dir, 'slack/slack-audit/_checkpoint.json'), 'utf8'));
-  expect(cp).toMatchObject({ version: 1, stream: 'slack-audit', position: new Date(T0 + 2 * 3_600_000 - 5 * 60_000).toISOString(), pending: null });
+  expect(cp).toMatchObject({
+    version: 1,
+    stream: 'slack-audit',
+    position: new Date(T0 + 2 * 3_600_000 - 5 * 60_000).toISOString(),
+    pending: null,
+  });
   expect(api.requests).toHaveLength(1);
 });

@@ -7,13 +7,25 @@ import { referenceDigest } from './support/reference-digest.js';
 const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 
-const a = lines(rec({ packets: 2, bytes: 300, start: 1010, end: 1020 }), rec({ srcaddr: 'x' }), '2 1 eni - - - - - - - 1 2 - NODATA');
-const b = lines(rec({ packets: 5, bytes: 18446744073709551615n, start: 1000, end: 1015 }), rec({ srcaddr: 'y', bytes: 'bad' }));
+const a = lines(
+  rec({ packets: 2, bytes: 300, start: 1010, end: 1020 }),
+  rec({ srcaddr: 'x' }),
+  '2 1 eni - - - - - - - 1 2 - NODATA',
+);
+const b = lines(
+  rec({ packets: 5, bytes: 18446744073709551615n, start: 1000, end: 1015 }),
+  rec({ srcaddr: 'y', bytes: 'bad' }),
+);
 
 it('merges rows and stats exactly', async () => {
   const [da, db] = [await digester.digest([memory(a)]), await digester.digest([memory(b)])];
   const m = Digest.merge(da, db);
-  expect(digestToString(m)).toBe(referenceDigest([{ name: 'a', text: a }, { name: 'b', text: b }]).text);
+  expect(digestToString(m)).toBe(
+    referenceDigest([
+      { name: 'a', text: a },
+      { name: 'b', text: b },
+    ]).text,
+  );
   const row = [...m.rows()].find((r) => r.srcAddr === '10.0.0.1')!;
   expect(row).toMatchObject({ packets: 7n, bytes: 18446744073709551915n, start: 1000, end: 1020, records: 2 });
   expect(m.stats).toMatchObject({ objects: 2, records: 5, digested: 3, nodata: 1, malformed: 1 });

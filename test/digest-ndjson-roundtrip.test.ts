@@ -10,9 +10,20 @@ const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 
 const text = lines(
-  rec({ packets: 9007199254740993n, bytes: 98765432109876543210n }), rec({ srcport: 50001 }), rec({ srcport: 50002 }),
-  rec({ srcaddr: '2600:1f18::1', 'account-id': 'unknown', srcport: '-', dstport: '-', protocol: '-', start: '-', end: '-' }),
-  rec({ bytes: 'x' }), '2 1 eni - - - - - - - 1 2 - SKIPDATA',
+  rec({ packets: 9007199254740993n, bytes: 98765432109876543210n }),
+  rec({ srcport: 50001 }),
+  rec({ srcport: 50002 }),
+  rec({
+    srcaddr: '2600:1f18::1',
+    'account-id': 'unknown',
+    srcport: '-',
+    dstport: '-',
+    protocol: '-',
+    start: '-',
+    end: '-',
+  }),
+  rec({ bytes: 'x' }),
+  '2 1 eni - - - - - - - 1 2 - SKIPDATA',
 );
 
 async function written(format: 'text' | 'ndjson'): Promise<Buffer> {

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { createDigester, type Digest, Digest as DigestClass, digestToString, PartialFormatError, readDigest, writeDigest } from '../dist/index.js';
+import {
+  createDigester,
+  type Digest,
+  Digest as DigestClass,
+  digestToString,
+  PartialFormatError,
+  readDigest,
+  writeDigest,
+} from '../dist/index.js';
 import { objectArb, sourceOf } from './support/flowlog.js';
 import { runCli } from './support/run-cli.js';
 import { tempDir } from './support/tmp.js';
@@ -15,7 +23,8 @@ const digester = createDigester({ threads: 2, rangeRows: 4 });
 afterAll(() => digester.close());
 
 async function partialOf(d: Digest): Promise<Buffer> {
-  const out = new PassThrough(), parts: Buffer[] = [];
+  const out = new PassThrough(),
+    parts: Buffer[] = [];
   out.on('data', (c: Buffer) => parts.push(c));
   await writeDigest(d, out, 'partial');
   return Buffer.concat(parts);
@@ -28,25 +37,49 @@ const readBack = (bytes: Buffer, name = 'p.fdp') => {
 };
 
 it('round trip: same NDJSON (record counts and stats included)', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(objectArb, { minLength: 1, maxLength: 4 }), async (objects) => {
-    const d = await digester.digest([sourceOf(objects)]);
-    const back = await readBack(await partialOf(d));
-    expect(digestToString(back, 'ndjson')).toBe(digestToString(d, 'ndjson'));
-  }), { numRuns: 40 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(objectArb, { minLength: 1, maxLength: 4 }), async (objects) => {
+      const d = await digester.digest([sourceOf(objects)]);
+      const back = await readBack(await partialOf(d));
+      expect(digestToString(back, 'ndjson')).toBe(digestToString(d, 'ndjson'));
+    }),
+    { numRuns: 40 },
+  );
 });
 
 it('merge of partials = digest of the union', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(objectArb, { minLength: 1, maxLength: 3 }), fc.array(objectArb, { minLength: 1, maxLength: 3 }), async (a, b) => {
-    const [da, db, both] = await Promise.all([digester.digest([sourceOf(a, 'a')]), digester.digest([sourceOf(b, 'b')]),
-      digester.digest([sourceOf(a, 'a'), sourceOf(b, 'b')])]);
-    const merged = DigestClass.merge(await readBack(await partialOf(da)), await readBack(await partialOf(db)));
-    expect(digestToString(merged)).toBe(digestToString(both));
-    expect(merged.stats.records).toBe(both.stats.records);
-  }), { numRuns: 30 });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      async (a, b) => {
+        const [da, db, both] = await Promise.all([
+          digester.digest([sourceOf(a, 'a')]),
+          digester.digest([sourceOf(b, 'b')]),
+          digester.digest([sourceOf(a, 'a'), sourceOf(b, 'b')]),
+        ]);
+        const merged = DigestClass.merge(await readBack(await partialOf(da)), await readBack(await partialOf(db)));
+        expect(digestToString(merged)).toBe(digestToString(both));
+        expect(merged.stats.records).toBe(both.stats.records);
+      },
+    ),
+    { numRuns: 30 },
+  );
 });
 
 it('a truncated, other-version, reordered or foreign partial fails naming the file', async () => {
-  const d = await digester.digest([sourceOf([{ text: Array.from({ length: 20 }, (_, i) => `2 1 eni-1 10.0.0.${i} 10.0.0.2 5 443 6 1 1 1000 1060 ACCEPT OK\n`).join(''), gzip: false, fields: [] }])]);
+  const d = await digester.digest([
+    sourceOf([
+      {
+        text: Array.from(
+          { length: 20 },
+          (_, i) => `2 1 eni-1 10.0.0.${i} 10.0.0.2 5 443 6 1 1 1000 1060 ACCEPT OK\n`,
+        ).join(''),
+        gzip: false,
+        fields: [],
+      },
+    ]),
+  ]);
   const good = await partialOf(d);
   const expectFailure = async (bytes: Buffer, text: string) => {
     const err = await readBack(bytes, 'bad.fdp').catch((e: unknown) => e);
@@ -57,10 +90,12 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   };
   await expectFailure(good.subarray(0, good.length - 9), 'truncated');
   await expectFailure(good.subarray(0, 40), 'truncated');
-  const v2 = Buffer.from(good); v2.writeUInt32LE(2, 8);
+  const v2 = Buffer.from(good);
+  v2.writeUInt32LE(2, 8);
   await expectFailure(v2, 'version 2');
   // Swap the first two rows' key offsets: the rows are then out of canonical order.
-  const statsLen = good.readUInt32LE(12), rows = good.readUInt32LE(16 + statsLen + 4);
+  const statsLen = good.readUInt32LE(12),
+    rows = good.readUInt32LE(16 + statsLen + 4);
   const ints = 16 + statsLen + 16 + rows * 7 * 8;
   const swapped = Buffer.from(good);
   swapped.writeInt32LE(good.readInt32LE(ints + 24), ints);
@@ -71,14 +106,20 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
 
 it('CLI: digest -f partial, then merge partials to text', async () => {
   const dir = tempDir();
-  const a = join(dir, 'a.fdp'), b = join(dir, 'b.fdp.gz');
+  const a = join(dir, 'a.fdp'),
+    b = join(dir, 'b.fdp.gz');
   expect((await runCli(['digest', 'fixtures/sample', '-f', 'partial', '-o', a, '-q'])).code).toBe(0);
   expect((await runCli(['digest', 'fixtures/sample', '-f', 'partial', '-o', b, '-q'])).code).toBe(0);
   const r = await runCli(['merge', a, b, '-f', 'ndjson', '-q']);
   expect(r.code).toBe(0);
-  const golden = readFileSync('fixtures/golden/sample.digest.ndjson', 'utf8').split('\n').filter((l) => l.startsWith('{"account'));
+  const golden = readFileSync('fixtures/golden/sample.digest.ndjson', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{"account'));
   const doubled = golden.map((l) => JSON.parse(l) as { records: number; packets: number | null; bytes: number | null });
-  const merged = r.stdout.split('\n').filter((l) => l.startsWith('{"account')).map((l) => JSON.parse(l) as { records: number });
+  const merged = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{"account'))
+    .map((l) => JSON.parse(l) as { records: number });
   expect(merged.map((m) => m.records)).toEqual(doubled.map((g) => g.records * 2));
   writeFileSync(join(dir, 'junk.fdp'), Buffer.concat([readFileSync(a).subarray(0, 30)]));
   const bad = await runCli(['merge', join(dir, 'junk.fdp')]);
@@ -87,12 +128,25 @@ it('CLI: digest -f partial, then merge partials to text', async () => {
 });
 
 it('Digest.mergeSorted of partials = Digest.merge = digest of the union (text and NDJSON)', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(fc.array(objectArb, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 5 }), async (groups, rangeRows) => {
-    const parts = await Promise.all(groups.map(async (g, i) => readBack(await partialOf(await digester.digest([sourceOf(g, `g${i}-`)])))));
-    const union = await digester.digest(groups.map((g, i) => sourceOf(g, `g${i}-`)));
-    const sorted = DigestClass.mergeSorted(parts, rangeRows);
-    expect(digestToString(sorted)).toBe(digestToString(union));
-    expect(sorted.size).toBe(union.size);
-    expect(digestToString(sorted, 'ndjson').split('\n').slice(0, -2)).toEqual(digestToString(DigestClass.merge(...parts), 'ndjson').split('\n').slice(0, -2));
-  }), { numRuns: 40 });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.array(objectArb, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }),
+      fc.integer({ min: 1, max: 5 }),
+      async (groups, rangeRows) => {
+        const parts = await Promise.all(
+          groups.map(async (g, i) => readBack(await partialOf(await digester.digest([sourceOf(g, `g${i}-`)])))),
+        );
+        const union = await digester.digest(groups.map((g, i) => sourceOf(g, `g${i}-`)));
+        const sorted = DigestClass.mergeSorted(parts, rangeRows);
+        expect(digestToString(sorted)).toBe(digestToString(union));
+        expect(sorted.size).toBe(union.size);
+        expect(digestToString(sorted, 'ndjson').split('\n').slice(0, -2)).toEqual(
+          digestToString(DigestClass.merge(...parts), 'ndjson')
+            .split('\n')
+            .slice(0, -2),
+        );
+      },
+    ),
+    { numRuns: 40 },
+  );
 });

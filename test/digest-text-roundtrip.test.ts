@@ -9,8 +9,11 @@ const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 
 const text = lines(
-  rec({ srcport: 50000, dstport: 443 }), rec({ srcport: 443, dstport: 50000 }), rec({ srcport: 8080, dstport: 8080 }),
-  rec({ srcport: 0, dstport: 0, protocol: 1 }), rec({ srcport: '-', dstport: '-', protocol: 47, 'account-id': 'unknown' }),
+  rec({ srcport: 50000, dstport: 443 }),
+  rec({ srcport: 443, dstport: 50000 }),
+  rec({ srcport: 8080, dstport: 8080 }),
+  rec({ srcport: 0, dstport: 0, protocol: 1 }),
+  rec({ srcport: '-', dstport: '-', protocol: 47, 'account-id': 'unknown' }),
   rec({ bytes: 12345678901234567890n }),
 );
 

@@ -31,9 +31,14 @@ console.log('closed');
 
 it('survives replies that arrive after their task was aborted', async () => {
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
-  child.stdout.on('data', (b: Buffer) => { stdout += b; });
-  child.stderr.on('data', (b: Buffer) => { stderr += b; });
+  let stdout = '',
+    stderr = '';
+  child.stdout.on('data', (b: Buffer) => {
+    stdout += b;
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b;
+  });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   // The first line of an uncaught error, e.g. "Error: Unexpected message from Worker: {".
   expect(/^\w*Error: .*$/m.exec(stderr)?.[0]).toBeUndefined();

@@ -18,8 +18,12 @@ it('digests only the bytes a view covers and leaves its backing buffer usable', 
   const view = backing.subarray(before.length, before.length + text.length);
   const source: ObjectSource = {
     description: 'views',
-    async *list() { yield { key: 'v', size: view.length } satisfies ObjectRef; },
-    async read() { return view; },
+    async *list() {
+      yield { key: 'v', size: view.length } satisfies ObjectRef;
+    },
+    async read() {
+      return view;
+    },
   };
   const d = await digester.digest([source]);
   expect(digestToString(d)).toBe(referenceDigest([{ name: 'v', text }]).text);
@@ -30,8 +34,12 @@ it('digests only the bytes a view covers and leaves its backing buffer usable', 
 it('digests a small pooled Buffer (Buffer.from) exactly', async () => {
   const source: ObjectSource = {
     description: 'pooled',
-    async *list() { yield { key: 'p', size: Buffer.byteLength(text) }; },
-    async read() { return Buffer.from(text); },
+    async *list() {
+      yield { key: 'p', size: Buffer.byteLength(text) };
+    },
+    async read() {
+      return Buffer.from(text);
+    },
   };
   const d = await digester.digest([source]);
   expect(d.stats).toMatchObject({ lines: 1, records: 1, malformed: 0, blank: 0 });

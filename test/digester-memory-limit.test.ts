@@ -8,7 +8,10 @@ import { runCli } from './support/run-cli.js';
 import { tempDir } from './support/tmp.js';
 
 // 60,000 distinct conversations: about 9 MB of tables.
-const body = Array.from({ length: 60_000 }, (_, i) => `${rec({ srcaddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dstport: 1 + (i % 1000) })}\n`).join('');
+const body = Array.from(
+  { length: 60_000 },
+  (_, i) => `${rec({ srcaddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, dstport: 1 + (i % 1000) })}\n`,
+).join('');
 
 it('rejects with FD_ERR_MEMORY_LIMIT naming the limit', async () => {
   const err = await digestInputs([memory(body)], { threads: 2, maxMemory: 4 << 20 }).catch((e: unknown) => e);

@@ -25,6 +25,11 @@ it('with skipBadObjects, skips and lists it and digests the others', async () =>
   const d = await digester.digest([dir], { skipBadObjects: true });
   expect(d.stats.skippedObjects.map((s) => s.key)).toEqual([bad]);
   expect(d.stats.skippedObjects[0].reason).toContain(bad);
-  expect(digestToString(d)).toBe(referenceDigest([{ name: '1', text: good1 }, { name: '3', text: good2 }]).text);
+  expect(digestToString(d)).toBe(
+    referenceDigest([
+      { name: '1', text: good1 },
+      { name: '3', text: good2 },
+    ]).text,
+  );
   expect(d.stats.objects).toBe(2);
 });

@@ -10,7 +10,11 @@ const golden = (name: string) => readFile(new URL(`../fixtures/golden/${name}`, 
 it('fixtures/sample digests to fixtures/golden byte for byte', async () => {
   const d = await digester.digest(['fixtures/sample']);
   expect(digestToString(d)).toBe(await golden('sample.digest.log'));
-  const rows = digestToString(d, 'ndjson').split('\n').slice(0, -2).map((l) => `${l}\n`).join('');
+  const rows = digestToString(d, 'ndjson')
+    .split('\n')
+    .slice(0, -2)
+    .map((l) => `${l}\n`)
+    .join('');
   expect(rows).toBe(await golden('sample.digest.ndjson'));
   const want = JSON.parse(await golden('sample.stats.json')) as Record<string, number>;
   expect(d.stats).toMatchObject(want);

@@ -11,7 +11,10 @@ afterAll(() => digester.close());
 const dir = tempDir();
 
 it('rejects with MalformedRecordError naming the file and line', async () => {
-  const [bad] = writeFiles(dir, { 'b/bad.log.gz': gzip(lines(rec(), '', rec(), rec({ srcport: 'http' }), rec())), 'a/good.log': lines(rec()) });
+  const [bad] = writeFiles(dir, {
+    'b/bad.log.gz': gzip(lines(rec(), '', rec(), rec({ srcport: 'http' }), rec())),
+    'a/good.log': lines(rec()),
+  });
   const err = await digester.digest([dir], { strict: true }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(MalformedRecordError);
   expect(err).toBeInstanceOf(FlowdigestError);

@@ -2,12 +2,25 @@
 // key, line and field; a foreign error becomes a WorkerError.
 import { expect, it } from 'vitest';
 import {
-  AbortError, CorruptObjectError, DigestParseError, errorFromData, errorToData, FlowdigestError, FormatError, InputError,
-  InvalidOptionError, MalformedRecordError, WorkerError,
+  AbortError,
+  CorruptObjectError,
+  DigestParseError,
+  errorFromData,
+  errorToData,
+  FlowdigestError,
+  FormatError,
+  InputError,
+  InvalidOptionError,
+  MalformedRecordError,
+  WorkerError,
 } from '../dist/index.js';
 
 const cases: [string, FlowdigestError, new (...a: never[]) => FlowdigestError][] = [
-  ['MalformedRecordError', new MalformedRecordError('bad', { key: 'k.log', line: 7, field: 'bytes' }), MalformedRecordError],
+  [
+    'MalformedRecordError',
+    new MalformedRecordError('bad', { key: 'k.log', line: 7, field: 'bytes' }),
+    MalformedRecordError,
+  ],
   ['CorruptObjectError', new CorruptObjectError('k.gz', 'unexpected end of file'), CorruptObjectError],
   ['InputError', new InputError('nope', { key: 'x' }), InputError],
   ['InvalidOptionError', new InvalidOptionError('options.threads', 'must be a positive integer'), InvalidOptionError],

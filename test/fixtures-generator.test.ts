@@ -22,8 +22,9 @@ const rel = (out: string, files: string[]) => files.map((f) => relative(out, f).
 
 describe('generateFixture', () => {
   it('is byte-identical for the same seed and differs for another', async () => {
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((d, i) =>
-      generateFixture({ ...small, seed: i === 2 ? 8 : 7, out: join(tmp, d) })));
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((d, i) => generateFixture({ ...small, seed: i === 2 ? 8 : 7, out: join(tmp, d) })),
+    );
     expect(rel(join(tmp, 'a'), a.files)).toEqual(rel(join(tmp, 'b'), b.files));
     expect(await readAll(a.files)).toEqual(await readAll(b.files));
     const [ga, gc] = [await readAll(a.files), await readAll(c.files)];
@@ -43,41 +44,52 @@ describe('generateFixture', () => {
   it.each([
     ['default', false, /^AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/01\/15\/[^/]+$/],
     ['default', true, /^AWSLogs\/\d{12}\/vpcflowlogs\/[a-z0-9-]+\/2026\/01\/15\/1[67]\/[^/]+$/],
-    ['hive', false, /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/[^/]+$/],
-    ['hive', true, /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/hour=1[67]\/[^/]+$/],
-  ] as const)('names objects in the %s layout (hourly=%s) and keeps records in their 5-minute window', async (layout, hourly, dirRe) => {
-    const out = join(tmp, `${layout}-${hourly}`);
-    const res = await generateFixture({ ...small, objects: 10, layout, hourly, out });
-    const names = rel(out, res.files);
-    const combos = new Set<string>();
-    let text = 0;
-    for (const [i, name] of names.entries()) {
-      expect(name).toMatch(dirRe);
-      const m = OBJECT_KEY_RE.exec(name);
-      expect(m).not.toBeNull();
-      const [account, region] = [m![1] ?? m![3], m![2] ?? m![4]];
-      expect(m![5]).toBe(account); // file name repeats the partition's account and region
-      expect(m![6]).toBe(region);
-      combos.add(`${account}/${region}`);
-      const t = stampSeconds(m![7]);
-      expect(t).toBe(Date.UTC(2026, 0, 15, 16, 20) / 1000 + 300 * i); // 5-minute steps
-      const body = gunzipSync(await readFile(res.files[i])).toString();
-      text += body.length;
-      const lines = body.split('\n').slice(0, -1);
-      const fields = lines[0].split(' ');
-      expect(fields).toEqual(i % 4 === 3 ? [...CUSTOM_FIELDS] : [...V2_FIELDS]); // mixed: every 4th is custom
-      const [si, ei] = [fields.indexOf('start'), fields.indexOf('end')];
-      for (const l of lines.slice(1)) {
-        const tok = l.split(' ');
-        expect(Number(tok[si])).toBeLessThanOrEqual(Number(tok[ei]));
+    [
+      'hive',
+      false,
+      /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/[^/]+$/,
+    ],
+    [
+      'hive',
+      true,
+      /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=2026\/month=01\/day=15\/hour=1[67]\/[^/]+$/,
+    ],
+  ] as const)(
+    'names objects in the %s layout (hourly=%s) and keeps records in their 5-minute window',
+    async (layout, hourly, dirRe) => {
+      const out = join(tmp, `${layout}-${hourly}`);
+      const res = await generateFixture({ ...small, objects: 10, layout, hourly, out });
+      const names = rel(out, res.files);
+      const combos = new Set<string>();
+      let text = 0;
+      for (const [i, name] of names.entries()) {
+        expect(name).toMatch(dirRe);
+        const m = OBJECT_KEY_RE.exec(name);
+        expect(m).not.toBeNull();
+        const [account, region] = [m![1] ?? m![3], m![2] ?? m![4]];
+        expect(m![5]).toBe(account); // file name repeats the partition's account and region
+        expect(m![6]).toBe(region);
+        combos.add(`${account}/${region}`);
+        const t = stampSeconds(m![7]);
+        expect(t).toBe(Date.UTC(2026, 0, 15, 16, 20) / 1000 + 300 * i); // 5-minute steps
+        const body = gunzipSync(await readFile(res.files[i])).toString();
+        text += body.length;
+        const lines = body.split('\n').slice(0, -1);
+        const fields = lines[0].split(' ');
+        expect(fields).toEqual(i % 4 === 3 ? [...CUSTOM_FIELDS] : [...V2_FIELDS]); // mixed: every 4th is custom
+        const [si, ei] = [fields.indexOf('start'), fields.indexOf('end')];
+        for (const l of lines.slice(1)) {
+          const tok = l.split(' ');
+          expect(Number(tok[si])).toBeLessThanOrEqual(Number(tok[ei]));
+        }
+        // The reference digest agrees: nothing malformed, nothing outside [T, T+300).
+        const d = referenceDigest([{ name, text: body }], { start: t, end: t + 300 });
+        expect(d.stats).toMatchObject({ headers: 1, malformed: 0, filtered: 0 });
       }
-      // The reference digest agrees: nothing malformed, nothing outside [T, T+300).
-      const d = referenceDigest([{ name, text: body }], { start: t, end: t + 300 });
-      expect(d.stats).toMatchObject({ headers: 1, malformed: 0, filtered: 0 });
-    }
-    expect(combos.size).toBe(4); // round-robin over 2 accounts x 2 regions
-    expect(text).toBe(res.bytes);
-  });
+      expect(combos.size).toBe(4); // round-robin over 2 accounts x 2 regions
+      expect(text).toBe(res.bytes);
+    },
+  );
 
   it('honours the requested size within 2%', async () => {
     const res = await generateFixture({ size: 400_000, objects: 3, seed: 3, out: join(tmp, 'size') });
@@ -112,7 +124,10 @@ function distinctKeys(texts: string[]): { keys: number; records: number } {
       records++;
       if (t[13] !== 'OK') continue;
       let [sp, dp] = [Number(t[5]), Number(t[6])];
-      if (sp > 0 && dp > 0) { if (sp >= dp) sp = 0; else dp = 0; }
+      if (sp > 0 && dp > 0) {
+        if (sp >= dp) sp = 0;
+        else dp = 0;
+      }
       keys.add([t[1], t[2], t[3], t[4], sp, dp, t[7], t[12]].join(' '));
     }
   }
@@ -125,8 +140,12 @@ describe('internet scanners', () => {
 
   it('raise the distinct-conversation count to about the share of records asked for', async () => {
     const none = await keysOf((await generateFixture({ ...base, out: join(tmp, 'sc-none') }), join(tmp, 'sc-none')));
-    const some = await keysOf((await generateFixture({ ...base, scanners: 0.1, out: join(tmp, 'sc-0.1') }), join(tmp, 'sc-0.1')));
-    const many = await keysOf((await generateFixture({ ...base, scanners: 0.4, out: join(tmp, 'sc-0.4') }), join(tmp, 'sc-0.4')));
+    const some = await keysOf(
+      (await generateFixture({ ...base, scanners: 0.1, out: join(tmp, 'sc-0.1') }), join(tmp, 'sc-0.1')),
+    );
+    const many = await keysOf(
+      (await generateFixture({ ...base, scanners: 0.4, out: join(tmp, 'sc-0.4') }), join(tmp, 'sc-0.4')),
+    );
     const share = (k: { keys: number; records: number }) => k.keys / k.records;
     expect(share(none)).toBeLessThan(0.06); // 50 conversations fold ~3,500 records
     // Unbounded probes are (nearly) all distinct keys: rows/records ≈ base share + scanners.
@@ -155,11 +174,25 @@ describe('internet scanners', () => {
 
   it('with a bounded scan space, a 4x larger fixture repeats the same keys instead of adding rows', async () => {
     const opts = { ...base, scanners: 0.4 };
-    const probes = Math.round(0.4 * 3400 / 1.08); // ~3,400 records in 400 KB, ~1.08 records per probe
+    const probes = Math.round((0.4 * 3400) / 1.08); // ~3,400 records in 400 KB, ~1.08 records per probe
     const space = Math.round(0.9 * probes);
-    const one = await keysOf((await generateFixture({ ...opts, scanSpace: space, out: join(tmp, 'ss-1') }), join(tmp, 'ss-1')));
-    const four = await keysOf((await generateFixture({ ...opts, scanSpace: space, size: base.size * 4, objects: base.objects * 4, out: join(tmp, 'ss-4') }), join(tmp, 'ss-4')));
-    const free = await keysOf((await generateFixture({ ...opts, size: base.size * 4, objects: base.objects * 4, out: join(tmp, 'ss-free') }), join(tmp, 'ss-free')));
+    const one = await keysOf(
+      (await generateFixture({ ...opts, scanSpace: space, out: join(tmp, 'ss-1') }), join(tmp, 'ss-1')),
+    );
+    const four = await keysOf(
+      (await generateFixture({
+        ...opts,
+        scanSpace: space,
+        size: base.size * 4,
+        objects: base.objects * 4,
+        out: join(tmp, 'ss-4'),
+      }),
+      join(tmp, 'ss-4')),
+    );
+    const free = await keysOf(
+      (await generateFixture({ ...opts, size: base.size * 4, objects: base.objects * 4, out: join(tmp, 'ss-free') }),
+      join(tmp, 'ss-free')),
+    );
     expect(four.records / one.records).toBeGreaterThan(3.9);
     expect(one.keys).toBeGreaterThan(space); // every key of the space, plus conversations and replies
     expect(four.keys / one.keys).toBeLessThan(1.1);
@@ -167,7 +200,11 @@ describe('internet scanners', () => {
   });
 
   it('are deterministic, and scanners 0 is exactly the default output', async () => {
-    const [a, b] = await Promise.all(['sc-det-a', 'sc-det-b'].map((d) => generateFixture({ ...small, scanners: 0.3, scanSpace: 500, out: join(tmp, d) })));
+    const [a, b] = await Promise.all(
+      ['sc-det-a', 'sc-det-b'].map((d) =>
+        generateFixture({ ...small, scanners: 0.3, scanSpace: 500, out: join(tmp, d) }),
+      ),
+    );
     expect(await readAll(a.files)).toEqual(await readAll(b.files));
     const [off, omitted] = await Promise.all([
       generateFixture({ ...small, scanners: 0, scanSpace: 123, out: join(tmp, 'sc-off') }),
@@ -176,13 +213,18 @@ describe('internet scanners', () => {
     expect(await readAll(off.files)).toEqual(await readAll(omitted.files));
   });
 
-  it.each([[-0.1], [1.5], [Number.NaN], [Infinity]])('rejects scanners %s with a RangeError naming it', async (scanners) => {
-    await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(RangeError);
-    await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(/^scanners /);
-  });
+  it.each([[-0.1], [1.5], [Number.NaN], [Infinity]])(
+    'rejects scanners %s with a RangeError naming it',
+    async (scanners) => {
+      await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(RangeError);
+      await expect(generateFixture({ ...small, scanners, out: join(tmp, 'bad') })).rejects.toThrow(/^scanners /);
+    },
+  );
 
   it.each([[-1], [2.5], [2e9]])('rejects scanSpace %s with a RangeError naming it', async (scanSpace) => {
-    await expect(generateFixture({ ...small, scanners: 0.1, scanSpace, out: join(tmp, 'bad') })).rejects.toThrow(/^scanSpace /);
+    await expect(generateFixture({ ...small, scanners: 0.1, scanSpace, out: join(tmp, 'bad') })).rejects.toThrow(
+      /^scanSpace /,
+    );
   });
 });
 
@@ -193,12 +235,26 @@ describe('CLI parsing', () => {
     expect(parseSize('2GiB')).toBe(2 * 1024 ** 3);
     expect(parseSize('4096')).toBe(4096);
     const o = parseCliArgs(['--size', '500MB', '--seed', '3'], '/repo');
-    expect(o).toMatchObject({ help: false, size: 500_000_000, seed: 3, out: join('/repo', 'fixtures', 'generated', '500MB-s3') });
-    expect(parseCliArgs(['--size', '1MB', '--layout', 'hive', '--hourly'], '/r')).toMatchObject({ out: join('/r', 'fixtures', 'generated', '1MB-s1-hive-hourly') });
+    expect(o).toMatchObject({
+      help: false,
+      size: 500_000_000,
+      seed: 3,
+      out: join('/repo', 'fixtures', 'generated', '500MB-s3'),
+    });
+    expect(parseCliArgs(['--size', '1MB', '--layout', 'hive', '--hourly'], '/r')).toMatchObject({
+      out: join('/r', 'fixtures', 'generated', '1MB-s1-hive-hourly'),
+    });
     expect(parseCliArgs(['--help'])).toEqual({ help: true });
-    expect(parseCliArgs(['--size', '1MB', '--scanners', '0.4', '--scan-space', '5000'], '/r'))
-      .toMatchObject({ scanners: 0.4, scanSpace: 5000, out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.4-ss5000') });
-    expect(parseCliArgs(['--size', '1MB', '--scanners', '.05'], '/r')).toMatchObject({ scanners: 0.05, scanSpace: 0, out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.05') });
+    expect(parseCliArgs(['--size', '1MB', '--scanners', '0.4', '--scan-space', '5000'], '/r')).toMatchObject({
+      scanners: 0.4,
+      scanSpace: 5000,
+      out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.4-ss5000'),
+    });
+    expect(parseCliArgs(['--size', '1MB', '--scanners', '.05'], '/r')).toMatchObject({
+      scanners: 0.05,
+      scanSpace: 0,
+      out: join('/r', 'fixtures', 'generated', '1MB-s1-sc0.05'),
+    });
   });
 
   it('documents --scanners and --scan-space in --help', () => {
@@ -206,8 +262,18 @@ describe('CLI parsing', () => {
     expect(HELP).toMatch(/--scan-space N/);
   });
 
-  it.each([[['--bogus']], [['--size', '5XB']], [['--objects', '-1']], [['--format', 'csv']], [['--seed', 'x']], [['extra']],
-    [['--scanners', 'x']], [['--scanners', '1.5']], [['--scanners', '-0.1']], [['--scan-space', '1.5']]])('rejects %j', (argv) => {
+  it.each([
+    [['--bogus']],
+    [['--size', '5XB']],
+    [['--objects', '-1']],
+    [['--format', 'csv']],
+    [['--seed', 'x']],
+    [['extra']],
+    [['--scanners', 'x']],
+    [['--scanners', '1.5']],
+    [['--scanners', '-0.1']],
+    [['--scan-space', '1.5']],
+  ])('rejects %j', (argv) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
   });
 });
@@ -222,7 +288,9 @@ describe('committed sample and goldens', () => {
     expect(committed.filter((i) => i.name !== 'edge-cases.log')).toEqual(fresh);
     const d = referenceDigest(committed);
     expect(d.text).toBe(await readFile(join(GOLDEN_DIR, 'sample.digest.log'), 'utf8'));
-    expect(d.ndjsonRows.map((r) => r + '\n').join('')).toBe(await readFile(join(GOLDEN_DIR, 'sample.digest.ndjson'), 'utf8'));
+    expect(d.ndjsonRows.map((r) => `${r}\n`).join('')).toBe(
+      await readFile(join(GOLDEN_DIR, 'sample.digest.ndjson'), 'utf8'),
+    );
     expect(JSON.parse(await readFile(join(GOLDEN_DIR, 'sample.stats.json'), 'utf8'))).toEqual(d.stats);
     expect(d.stats.lines).toBeGreaterThanOrEqual(2000);
     expect(d.stats.lines).toBeLessThanOrEqual(4000);

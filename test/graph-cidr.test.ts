@@ -8,7 +8,20 @@ it('parses IPv4 and IPv6 (with ::, embedded IPv4) and refuses the rest', () => {
   expect(parseIp('::1')).toEqual({ family: 6, value: 1n });
   expect(parseIp('::ffff:1.2.3.4')).toEqual({ family: 6, value: 0xffff01020304n });
   expect(parseIp('2600:1f18:0:0:0:0:0:1')).toEqual(parseIp('2600:1f18::1'));
-  for (const bad of ['-', '', '1.2.3', '01.2.3.4', '256.1.1.1', '1.2.3.4.5', ':::', '1::2::3', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', 'node', '1:2:3:4:5:6:7::8']) {
+  for (const bad of [
+    '-',
+    '',
+    '1.2.3',
+    '01.2.3.4',
+    '256.1.1.1',
+    '1.2.3.4.5',
+    ':::',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    'fe80::1%eth0',
+    'node',
+    '1:2:3:4:5:6:7::8',
+  ]) {
     expect(parseIp(bad), bad).toBeNull();
   }
 });
@@ -32,7 +45,11 @@ it('parses ranges and tests membership', () => {
 
 it('names the option and the value in errors', () => {
   expect(() => parseCidr('--cidr', '10.0.0.0')).toThrow(InvalidOptionError);
-  expect(() => parseCidr('--cidr', '10.0.0.0/33')).toThrow("--cidr '10.0.0.0/33' is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)");
-  expect(() => parseCidr('--cidr', 'fc00::1/7')).toThrow("--cidr 'fc00::1/7' has host bits set (did you mean fc00::/7?)");
+  expect(() => parseCidr('--cidr', '10.0.0.0/33')).toThrow(
+    "--cidr '10.0.0.0/33' is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)",
+  );
+  expect(() => parseCidr('--cidr', 'fc00::1/7')).toThrow(
+    "--cidr 'fc00::1/7' has host bits set (did you mean fc00::/7?)",
+  );
   expect(() => parseCidr('--cidr', '::/129')).toThrow(/is not a CIDR range/);
 });

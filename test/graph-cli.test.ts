@@ -23,7 +23,10 @@ describe('flowdigest dot', () => {
   });
 
   it.concurrent('draws the same graph from the digest as digest -f dot does from the logs', async () => {
-    const [fromDigest, fromLogs] = await Promise.all([runCli(['dot', GOLDEN_NDJSON, '-q']), runCli(['digest', 'fixtures/sample', '-f', 'dot', '-q', '-w', '1'])]);
+    const [fromDigest, fromLogs] = await Promise.all([
+      runCli(['dot', GOLDEN_NDJSON, '-q']),
+      runCli(['digest', 'fixtures/sample', '-f', 'dot', '-q', '-w', '1']),
+    ]);
     expect(fromDigest.code).toBe(0);
     expect(fromLogs.stdout).toBe(fromDigest.stdout);
     expect(edgeLines(fromDigest.stdout)).toHaveLength(readFileSync(GOLDEN, 'utf8').trim().split('\n').length - 1);
@@ -69,18 +72,27 @@ describe('flowdigest dot', () => {
 
 describe('flowdigest diff', () => {
   const dir = tempDir();
-  const prev = join(dir, 'prev.log'), next = join(dir, 'next.log');
-  writeFileSync(prev, [HEADER, row('10.0.0.1', '10.0.0.2', 0, 443), row('10.0.0.1', '10.0.0.3', 0, 22)].join('\n') + '\n');
-  writeFileSync(next, [HEADER, row('10.0.0.1', '10.0.0.2', 0, 443, { bytes: 150 }), row('10.0.0.9', '10.0.0.3', 0, 22)].join('\n') + '\n');
+  const prev = join(dir, 'prev.log'),
+    next = join(dir, 'next.log');
+  writeFileSync(
+    prev,
+    `${[HEADER, row('10.0.0.1', '10.0.0.2', 0, 443), row('10.0.0.1', '10.0.0.3', 0, 22)].join('\n')}\n`,
+  );
+  writeFileSync(
+    next,
+    `${[HEADER, row('10.0.0.1', '10.0.0.2', 0, 443, { bytes: 150 }), row('10.0.0.9', '10.0.0.3', 0, 22)].join('\n')}\n`,
+  );
 
   it.concurrent('prints text with --changed, NEXT from stdin', async () => {
     const r = await runCli(['diff', prev, '-', '-f', 'text', '--changed'], { stdin: readFileSync(next) });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe([
-      '- 2 111122223333 eni-1 10.0.0.1 10.0.0.3 0 22 6 1 100 1000 1060 ACCEPT OK',
-      '+ 2 111122223333 eni-1 10.0.0.9 10.0.0.3 0 22 6 1 100 1000 1060 ACCEPT OK',
-      '~ 2 111122223333 eni-1 10.0.0.1 10.0.0.2 0 443 6 1 150 1000 1060 ACCEPT OK packets=0 bytes=+50 start=0 end=0',
-    ].join('\n') + '\n');
+    expect(r.stdout).toBe(
+      `${[
+        '- 2 111122223333 eni-1 10.0.0.1 10.0.0.3 0 22 6 1 100 1000 1060 ACCEPT OK',
+        '+ 2 111122223333 eni-1 10.0.0.9 10.0.0.3 0 22 6 1 100 1000 1060 ACCEPT OK',
+        '~ 2 111122223333 eni-1 10.0.0.1 10.0.0.2 0 443 6 1 150 1000 1060 ACCEPT OK packets=0 bytes=+50 start=0 end=0',
+      ].join('\n')}\n`,
+    );
     expect(r.stderr).toMatch(/^diff: 1 removed, 1 added, 1 changed; 1 in both \(PREVIOUS 2 rows, NEXT 2\)/);
   });
 
@@ -92,7 +104,9 @@ describe('flowdigest diff', () => {
     await graphvizAccepts(text);
     expect(edgeLines(text).map((l) => /govpc_diff=(\w+)/.exec(l)![1])).toEqual(['REMOVED', 'ADDED']);
     const again = await runCli(['diff', next, out, '-f', 'ndjson', '-q']);
-    expect(again.stdout.trim().split('\n').at(-1)).toBe('{"summary":{"previousRows":2,"nextRows":2,"removed":1,"added":1,"changed":0,"common":1}}');
+    expect(again.stdout.trim().split('\n').at(-1)).toBe(
+      '{"summary":{"previousRows":2,"nextRows":2,"removed":1,"added":1,"changed":0,"common":1}}',
+    );
   });
 
   it.concurrent.each([
@@ -107,7 +121,12 @@ describe('flowdigest diff', () => {
 });
 
 it.concurrent('help lists the commands and suggests them', async () => {
-  const [main, dot, diff, typo] = await Promise.all([runCli(['--help']), runCli(['dot', '--help']), runCli(['diff', '--help']), runCli(['dif'])]);
+  const [main, dot, diff, typo] = await Promise.all([
+    runCli(['--help']),
+    runCli(['dot', '--help']),
+    runCli(['diff', '--help']),
+    runCli(['dif']),
+  ]);
   expect(main.stdout).toMatch(/\n {2}dot {6}.*\n {2}diff {5}/);
   expect(dot.stdout).toContain('--collapse-external');
   expect(diff.stdout).toContain('govpc_diff="REMOVED"');

@@ -28,22 +28,32 @@ const dotName = (s: string) => s.replace(/\\/g, '\\\\');
 describe('DOT of tricky input', async () => {
   const digest = await digestOf(...lines);
 
-  it.each([undefined, 'account', 'subnet'] as const)('is accepted by Graphviz and parsed back exactly (cluster %s)', async (cluster) => {
-    // Graphviz reads every look; graphlib-dot's reader (no HTML-like labels) reads the go look.
-    for (const labels of ['human', 'none'] as const) {
-      const seen = await graphvizRead(dotToString(digest, { cluster, labels }));
-      expect(new Set(seen.nodes.map((n) => n.name).filter((n) => n !== LEGEND_NODE))).toEqual(new Set([...addresses].map(dotName)));
-      expect(seen.edges.map((e) => e.attrs.govpc_accountID).sort()).toEqual([...digest.rows()].map((r) => dotName(r.account)).sort());
-    }
-    const text = dotToString(digest, { cluster, labels: 'go' });
-    await graphvizAccepts(text);
-    const g = parseDot(text);
-    const nodes = g.nodes().filter((n) => !n.startsWith('cluster '));
-    expect(new Set(nodes)).toEqual(new Set([...addresses].map(dotName)));
-    expect(g.edgeCount()).toBe(digest.size);
-    const accounts = g.edges().map((e) => (g.edge(e) as Record<string, string>).govpc_accountID).sort();
-    expect(accounts).toEqual([...digest.rows()].map((r) => dotName(r.account)).sort());
-  });
+  it.each([undefined, 'account', 'subnet'] as const)(
+    'is accepted by Graphviz and parsed back exactly (cluster %s)',
+    async (cluster) => {
+      // Graphviz reads every look; graphlib-dot's reader (no HTML-like labels) reads the go look.
+      for (const labels of ['human', 'none'] as const) {
+        const seen = await graphvizRead(dotToString(digest, { cluster, labels }));
+        expect(new Set(seen.nodes.map((n) => n.name).filter((n) => n !== LEGEND_NODE))).toEqual(
+          new Set([...addresses].map(dotName)),
+        );
+        expect(seen.edges.map((e) => e.attrs.govpc_accountID).sort()).toEqual(
+          [...digest.rows()].map((r) => dotName(r.account)).sort(),
+        );
+      }
+      const text = dotToString(digest, { cluster, labels: 'go' });
+      await graphvizAccepts(text);
+      const g = parseDot(text);
+      const nodes = g.nodes().filter((n) => !n.startsWith('cluster '));
+      expect(new Set(nodes)).toEqual(new Set([...addresses].map(dotName)));
+      expect(g.edgeCount()).toBe(digest.size);
+      const accounts = g
+        .edges()
+        .map((e) => (g.edge(e) as Record<string, string>).govpc_accountID)
+        .sort();
+      expect(accounts).toEqual([...digest.rows()].map((r) => dotName(r.account)).sort());
+    },
+  );
 
   it('gives 1.23.4.5 and 12.3.4.5 their own nodes, quoted as the address itself', () => {
     const text = dotToString(digest);
@@ -55,7 +65,8 @@ describe('DOT of tricky input', async () => {
 
   it('quotes keywords in any case and escapes quotes and backslashes', () => {
     const text = dotToString(digest);
-    for (const k of ['node', 'edge', 'graph', 'digraph', 'subgraph', 'strict', 'NODE', 'Edge']) expect(text).toContain(`\n  "${k}"\n`);
+    for (const k of ['node', 'edge', 'graph', 'digraph', 'subgraph', 'strict', 'NODE', 'Edge'])
+      expect(text).toContain(`\n  "${k}"\n`);
     expect(text).toContain('\n  "trail\\\\" -> "mid\\\\dle" [');
     expect(text).toContain('\n  "x\\\\\\"y" -> "\\\\" [');
     expect(text).toContain('\n  "a\\"b" -> "\\"quoted\\"" [');
@@ -65,7 +76,9 @@ describe('DOT of tricky input', async () => {
   it('prints the same bytes through graphlib-dot and the streaming writer', () => {
     for (const cluster of [undefined, 'account', 'subnet'] as const) {
       for (const penwidth of [true, false]) {
-        expect(dotToString(digest, { cluster, penwidth, writer: 'graphlib' })).toBe(dotToString(digest, { cluster, penwidth, writer: 'stream' }));
+        expect(dotToString(digest, { cluster, penwidth, writer: 'graphlib' })).toBe(
+          dotToString(digest, { cluster, penwidth, writer: 'stream' }),
+        );
       }
     }
   });
@@ -78,11 +91,27 @@ describe('DOT of tricky input', async () => {
   it("carries go-vpcflow's attributes in its order, colour and label", () => {
     const reject = edgeLines(dotToString(digest, { labels: 'go' })).find((l) => l.startsWith('  "0" -> '))!;
     const names = [...reject.matchAll(/[[,]([a-zA-Z_]+)=/g)].map((m) => m[1]);
-    expect(names).toEqual(['govpc_accountID', 'govpc_eniID', 'govpc_srcPort', 'govpc_dstPort', 'govpc_protocol', 'govpc_packets',
-      'govpc_bytes', 'govpc_start', 'govpc_end', 'color', 'label', 'govpc_action', 'govpc_records', 'penwidth']);
+    expect(names).toEqual([
+      'govpc_accountID',
+      'govpc_eniID',
+      'govpc_srcPort',
+      'govpc_dstPort',
+      'govpc_protocol',
+      'govpc_packets',
+      'govpc_bytes',
+      'govpc_start',
+      'govpc_end',
+      'color',
+      'label',
+      'govpc_action',
+      'govpc_records',
+      'penwidth',
+    ]);
     expect(attr(reject, 'color')).toBe('red');
-    expect(attr(reject, 'label')).toBe('govpc_accountID=acc\\\\\\ngovpc_eniID=eni"x\\ngovpc_srcPort=0\\ngovpc_dstPort=443\\ngovpc_protocol=6\\n' +
-      'govpc_packets=1\\ngovpc_bytes=100\\ngovpc_start=1000\\ngovpc_end=1060');
+    expect(attr(reject, 'label')).toBe(
+      'govpc_accountID=acc\\\\\\ngovpc_eniID=eni"x\\ngovpc_srcPort=0\\ngovpc_dstPort=443\\ngovpc_protocol=6\\n' +
+        'govpc_packets=1\\ngovpc_bytes=100\\ngovpc_start=1000\\ngovpc_end=1060',
+    );
     const accept = edgeLines(dotToString(digest, { labels: 'go' })).find((l) => l.startsWith('  "1.23.4.5" -> '))!;
     expect(attr(accept, 'color')).toBe('green');
   });

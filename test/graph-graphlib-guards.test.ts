@@ -27,7 +27,7 @@ describe('raw graphlib-dot', () => {
     expect(() => dot.write(g)).toThrow(TypeError);
   });
 
-  it("writes bare non-ASCII names that its own reader rejects", () => {
+  it('writes bare non-ASCII names that its own reader rejects', () => {
     const g = new graphlib.Graph();
     g.setNode('é');
     expect(() => dot.read(dot.write(g))).toThrow(/Expected/);
@@ -44,17 +44,23 @@ describe('our graphlib path', () => {
     // Both readers keep DOT's `\\` pair in a name.
     const names = new Set(['node', 'graph', 'a\\\\', 'Subgraph', 'é', 'strict']);
     // The default look has HTML-like labels, which graphlib-dot's reader cannot read: Graphviz reads it.
-    expect(new Set((await graphvizRead(text)).nodes.map((n) => n.name).filter((n) => n !== LEGEND_NODE))).toEqual(names);
+    expect(new Set((await graphvizRead(text)).nodes.map((n) => n.name).filter((n) => n !== LEGEND_NODE))).toEqual(
+      names,
+    );
     expect(new Set(parseDot(dotToString(d, { writer: 'graphlib', labels: 'go' })).nodes())).toEqual(names);
   });
 
   it('writes absent fields as "-", never undefined', async () => {
     // A custom format without ports, protocol, packets, bytes or times.
-    const d = await digestOf('version account-id interface-id srcaddr dstaddr action', '2 111122223333 eni-1 10.0.0.1 10.0.0.2 ACCEPT');
+    const d = await digestOf(
+      'version account-id interface-id srcaddr dstaddr action',
+      '2 111122223333 eni-1 10.0.0.1 10.0.0.2 ACCEPT',
+    );
     const text = dotToString(d, { writer: 'graphlib' });
     await graphvizAccepts(text);
     const [line] = edgeLines(text);
-    for (const f of ['srcPort', 'dstPort', 'protocol', 'packets', 'bytes', 'start', 'end']) expect(attr(line, `govpc_${f}`)).toBe('-');
+    for (const f of ['srcPort', 'dstPort', 'protocol', 'packets', 'bytes', 'start', 'end'])
+      expect(attr(line, `govpc_${f}`)).toBe('-');
     expect(text).toBe(dotToString(d, { writer: 'stream' }));
   });
 });

@@ -15,7 +15,8 @@ import { tempDir } from './support/tmp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`graph-html-browser: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
+if (!hasChromium)
+  console.warn(`graph-html-browser: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
 const SAMPLE = 'fixtures/golden/sample.digest.ndjson';
 const EVIL_SRC = '<script>window.__pwned=1</script>';
@@ -28,13 +29,21 @@ const EVIL = [
   `2 ${EVIL_ACCOUNT} eni-"x 10.0.0.1 ${EVIL_DST} 0 22 6 5 98000000 1000 1060 REJECT OK`,
 ];
 
-interface EdgeData { id: string; src: string; dst: string; label: string; fields: Record<string, string> }
+interface EdgeData {
+  id: string;
+  src: string;
+  dst: string;
+  label: string;
+  fields: Record<string, string>;
+}
 
 describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
   const dir = tempDir('flowdigest-html-');
   const html = join(dir, 'graph.html');
   let browser: Browser, page: Page;
-  const offsite: string[] = [], dialogs: string[] = [], errors: string[] = [];
+  const offsite: string[] = [],
+    dialogs: string[] = [],
+    errors: string[] = [];
   let edges: EdgeData[] = [];
 
   beforeAll(async () => {
@@ -43,21 +52,33 @@ describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = readFileSync(html, 'utf8');
-    edges = (JSON.parse(/<script type="application\/json" id="flowdigest-data">([^<]*)<\/script>/.exec(text)![1]) as { edges: EdgeData[] }).edges;
+    edges = (
+      JSON.parse(/<script type="application\/json" id="flowdigest-data">([^<]*)<\/script>/.exec(text)![1]) as {
+        edges: EdgeData[];
+      }
+    ).edges;
     browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
     page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 900 });
     await page.setRequestInterception(true);
     page.on('request', (req) => {
       if (req.url().startsWith('file:')) void req.continue();
-      else { offsite.push(req.url()); void req.abort(); }
+      else {
+        offsite.push(req.url());
+        void req.abort();
+      }
     });
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
   }, 60_000);
 
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   it('shows the SVG, with every edge, pan/zoom attached and no request off the file', async () => {
     const state = await page.evaluate(() => ({
@@ -74,17 +95,28 @@ describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
 
   it('clicking an edge shows all its fields', async () => {
     // The heaviest kafka edge of the sample, from the golden digest itself.
-    const golden = readFileSync(SAMPLE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const golden = readFileSync(SAMPLE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((o) => o.srcaddr === '10.38.51.40' && o.dstaddr === '10.38.38.54')[0];
     const edge = edges.find((e) => e.src === golden.srcaddr && e.dst === golden.dstaddr)!;
     await page.click(`#${edge.id} text`);
-    const rows = await page.$$eval('#fields tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#fields tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     const shown = Object.fromEntries(rows as [string, string][]);
     expect(shown).toMatchObject({
-      from: golden.srcaddr, to: golden.dstaddr,
-      govpc_accountID: golden['account-id'], govpc_eniID: golden['interface-id'],
-      govpc_srcPort: String(golden.srcport), govpc_dstPort: String(golden.dstport), govpc_protocol: String(golden.protocol),
-      govpc_bytes: String(golden.bytes), govpc_packets: String(golden.packets), govpc_action: golden.action,
+      from: golden.srcaddr,
+      to: golden.dstaddr,
+      govpc_accountID: golden['account-id'],
+      govpc_eniID: golden['interface-id'],
+      govpc_srcPort: String(golden.srcport),
+      govpc_dstPort: String(golden.dstport),
+      govpc_protocol: String(golden.protocol),
+      govpc_bytes: String(golden.bytes),
+      govpc_packets: String(golden.packets),
+      govpc_action: golden.action,
     });
     expect(Object.keys(shown).filter((k) => k.startsWith('govpc_'))).toHaveLength(11);
     expect(await page.$eval(`#${edge.id}`, (g) => g.classList.contains('selected'))).toBe(true);
@@ -98,23 +130,38 @@ describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
       dimmed: document.body.classList.contains('searching'),
     }));
     expect(hit).toEqual({ titles: ['10.38.28.244'], hits: '1 match', dimmed: true });
-    await page.$eval('#search', (i) => { (i as HTMLInputElement).value = '10.38.28'; i.dispatchEvent(new Event('input')); });
-    expect(await page.$$eval('g.node.hit title', (ts) => ts.map((t) => t.textContent).sort())).toEqual(['10.38.28.244', '10.38.28.69']);
+    await page.$eval('#search', (i) => {
+      (i as HTMLInputElement).value = '10.38.28';
+      i.dispatchEvent(new Event('input'));
+    });
+    expect(await page.$$eval('g.node.hit title', (ts) => ts.map((t) => t.textContent).sort())).toEqual([
+      '10.38.28.244',
+      '10.38.28.69',
+    ]);
   });
 
   it('keeps markup in addresses and accounts as text: nothing runs, no dialog', async () => {
-    await page.$eval('#search', (i) => { (i as HTMLInputElement).value = '<script>'; i.dispatchEvent(new Event('input')); });
+    await page.$eval('#search', (i) => {
+      (i as HTMLInputElement).value = '<script>';
+      i.dispatchEvent(new Event('input'));
+    });
     expect(await page.$$eval('g.node.hit title', (ts) => ts.map((t) => t.textContent))).toEqual([EVIL_SRC]);
     const evil = edges.find((e) => e.dst === EVIL_DST)!;
     expect(evil.fields.govpc_accountID).toBe(EVIL_ACCOUNT);
     await page.$eval(`#${evil.id} text`, (t) => t.dispatchEvent(new MouseEvent('click', { bubbles: true })));
-    const shown = Object.fromEntries(await page.$$eval('#fields tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent))) as [string, string][]);
+    const shown = Object.fromEntries(
+      (await page.$$eval('#fields tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      )) as [string, string][],
+    );
     expect([shown.to, shown.govpc_accountID]).toEqual([EVIL_DST, EVIL_ACCOUNT]);
     const page_ = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
       scripts: document.scripts.length,
       images: document.images.length,
-      talkers: [...document.querySelectorAll('#talkers td')].map((td) => td.textContent).filter((t) => t!.includes('window.__pwned')),
+      talkers: [...document.querySelectorAll('#talkers td')]
+        .map((td) => td.textContent)
+        .filter((t) => t!.includes('window.__pwned')),
     }));
     // Our three scripts: the JSON data, svg-pan-zoom, the page's own.
     expect(page_).toEqual({ pwned: null, scripts: 3, images: 0, talkers: [EVIL_SRC, EVIL_DST] });

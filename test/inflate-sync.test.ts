@@ -15,7 +15,9 @@ const text = Buffer.from(Array.from({ length: 500 }, (_, i) => `line ${i} ${'x'.
 
 it('inflates one member, several members, and an exact multiple of the buffer', () => {
   expect(inflate(gzipSync(text))).toEqual(text);
-  expect(inflate(Buffer.concat([gzipSync(text), gzipSync('tail\n')]))).toEqual(Buffer.concat([text, Buffer.from('tail\n')]));
+  expect(inflate(Buffer.concat([gzipSync(text), gzipSync('tail\n')]))).toEqual(
+    Buffer.concat([text, Buffer.from('tail\n')]),
+  );
   const exact = Buffer.alloc(4096, 'a');
   expect(inflate(gzipSync(exact), 1024)).toEqual(exact);
   expect(inflate(gzipSync(Buffer.alloc(0)))).toEqual(Buffer.alloc(0));

@@ -17,7 +17,8 @@ const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 
 const LONG = 3 * MAX_LINE_BYTES + 12345;
-const before = rec({ srcaddr: '10.0.0.1' }), after = rec({ srcaddr: '10.0.0.3' });
+const before = rec({ srcaddr: '10.0.0.1' }),
+  after = rec({ srcaddr: '10.0.0.3' });
 const text = `${before}\n${'A'.repeat(LONG)}\n${after}\n`;
 
 /** A stream of `n` bytes of 'A' (no newline) in 64 KiB chunks, then `tail`, without ever holding the line. */
@@ -26,8 +27,17 @@ function longLineStream(n: number, tail: string): Readable {
   let left = n;
   return new Readable({
     read() {
-      if (left > 0) { const k = Math.min(left, chunk.length); left -= k; this.push(chunk.subarray(0, k)); return; }
-      if (tail !== '') { this.push(Buffer.from(tail)); tail = ''; return; }
+      if (left > 0) {
+        const k = Math.min(left, chunk.length);
+        left -= k;
+        this.push(chunk.subarray(0, k));
+        return;
+      }
+      if (tail !== '') {
+        this.push(Buffer.from(tail));
+        tail = '';
+        return;
+      }
       this.push(null);
     },
   });
@@ -42,7 +52,10 @@ it('stdin, a file and a gzip file count the long line as malformed at :2, with i
     runCli(['digest', file, '-f', 'ndjson', '-q']),
     runCli(['digest', `${file}.gz`, '-f', 'ndjson', '-q']),
   ]);
-  const stats = runs.map((r) => { expect(r.code).toBe(0); return JSON.parse(r.stdout.trim().split('\n').at(-1)!).stats; });
+  const stats = runs.map((r) => {
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!).stats;
+  });
   const rows = runs.map((r) => r.stdout.trim().split('\n').slice(0, -1));
   expect(rows[0]).toEqual(rows[1]);
   expect(rows[0]).toEqual(rows[2]);
@@ -58,7 +71,8 @@ it('the stream source never holds more of an over-long line than the limit', asy
   const n = 40 * 1024 * 1024;
   const source = new StreamSource(longLineStream(n, `\n${after}\n`), 'piped', 1 << 20);
   const ctx = { signal: new AbortController().signal, skip: () => {} };
-  let largest = 0, elided = 0;
+  let largest = 0,
+    elided = 0;
   for await (const ref of source.list(ctx)) {
     const data = await source.read(ref);
     largest = Math.max(largest, data.length);
@@ -70,7 +84,9 @@ it('the stream source never holds more of an over-long line than the limit', asy
 
 it('a 40 MB line on a stream digests as one malformed record, line numbers running on', async () => {
   const n = 40 * 1024 * 1024;
-  const d = await digester.digest([new StreamSource(longLineStream(n, `\n${after}\nnot a record\n`), 'piped', 1 << 20)]);
+  const d = await digester.digest([
+    new StreamSource(longLineStream(n, `\n${after}\nnot a record\n`), 'piped', 1 << 20),
+  ]);
   expect(d.stats).toMatchObject({ records: 3, digested: 1, malformed: 2, bytesRead: n + 1 + after.length + 1 + 13 });
   expect(d.stats.samples.map((s: { line: number }) => s.line)).toEqual([1, 3]);
   expect(digestToString(d)).toContain('10.0.0.3');
@@ -89,7 +105,10 @@ it('a gzip bomb of over-long lines counts their bytes (not 0.0 MB of lines)', as
 it('dot does not read the tail of a line longer than its blocks as a record', async () => {
   // The tail after the first 4 MiB is a well-formed record on its own: it must not become a row.
   const file = join(dir, 'tail.log');
-  writeFileSync(file, `${before}\n${'C'.repeat(5 * 1024 * 1024)} ${rec({ srcaddr: '10.9.9.9' }).split(' ').slice(1).join(' ')}\n${after}\n`);
+  writeFileSync(
+    file,
+    `${before}\n${'C'.repeat(5 * 1024 * 1024)} ${rec({ srcaddr: '10.9.9.9' }).split(' ').slice(1).join(' ')}\n${after}\n`,
+  );
   const r = await runCli(['diff', file, file, '-f', 'text']);
   expect(r.code).toBe(0);
   // NEXT is streamed in blocks: without the drop, the tail would be 1 added edge.

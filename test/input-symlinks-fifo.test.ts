@@ -29,7 +29,12 @@ it('passes over dangling links and link loops, counted, and walks linked directo
   symlinkSync(join(root, 'logs', 'a.log'), join(root, 'link-to-a.log')); // a linked file is read
   for (const skipBad of [false, true]) {
     const d = await digester.digest([root], { skipBadObjects: skipBad });
-    const want = referenceDigest([{ name: 'a', text: texts.a }, { name: 'b', text: texts.b }, { name: 'c', text: texts.c }, { name: 'a2', text: texts.a }]);
+    const want = referenceDigest([
+      { name: 'a', text: texts.a },
+      { name: 'b', text: texts.b },
+      { name: 'c', text: texts.c },
+      { name: 'a2', text: texts.a },
+    ]);
     expect(digestToString(d)).toBe(want.text);
     expect(d.stats.objects).toBe(4);
     expect(d.stats.listingSkipped).toEqual({ dangling_symlink: 1, symlink_loop: 1, directory_already_walked: 2 });
@@ -40,8 +45,11 @@ it('reads an explicit FIFO as a stream, gzip or not', async () => {
   for (const body of [Buffer.from(texts.a + texts.b), gzip(texts.a + texts.b)]) {
     const fifo = join(dir, `fifo-${body.length}`);
     execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [CLI, 'digest', fifo, '-f', 'ndjson', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [], err: Buffer[] = [];
+    const child = spawn(process.execPath, [CLI, 'digest', fifo, '-f', 'ndjson', '-q'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [],
+      err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     createWriteStream(fifo).end(body);

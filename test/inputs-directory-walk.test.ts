@@ -9,7 +9,12 @@ import { tempDir } from './support/tmp.js';
 const digester = createDigester({ threads: 2 });
 afterAll(() => digester.close());
 const dir = tempDir();
-const texts = { a: lines(rec({ srcaddr: 'a' })), b: lines(rec({ srcaddr: 'b' })), c: lines(rec({ srcaddr: 'c' })), d: lines(rec({ srcaddr: 'd', srcport: 1234 })) };
+const texts = {
+  a: lines(rec({ srcaddr: 'a' })),
+  b: lines(rec({ srcaddr: 'b' })),
+  c: lines(rec({ srcaddr: 'c' })),
+  d: lines(rec({ srcaddr: 'd', srcport: 1234 })),
+};
 writeFiles(dir, {
   'x/a.log.gz': gzip(texts.a),
   'x/y/z/b.log': texts.b,

@@ -9,7 +9,10 @@ const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 const dir = tempDir();
 const [empty, headerOnly, emptyGz, customHeaderGz] = writeFiles(dir, {
-  'empty.log': '', 'header.log': lines(V2_HEADER), 'empty.log.gz': gzip(''), 'custom.log.gz': gzip('srcaddr dstaddr bytes\n'),
+  'empty.log': '',
+  'header.log': lines(V2_HEADER),
+  'empty.log.gz': gzip(''),
+  'custom.log.gz': gzip('srcaddr dstaddr bytes\n'),
 });
 
 it.each([

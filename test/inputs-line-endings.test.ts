@@ -19,9 +19,19 @@ it('reads CRLF text (the header too) like LF text', async () => {
 
 it('reads a last line without a newline, plain and gzip', async () => {
   const noEol = lf.slice(0, -1);
-  const d = await digester.digest([new MemorySource([{ key: 'p', body: noEol }, { key: 'g', body: gzip(noEol) }])]);
+  const d = await digester.digest([
+    new MemorySource([
+      { key: 'p', body: noEol },
+      { key: 'g', body: gzip(noEol) },
+    ]),
+  ]);
   expect(d.stats).toMatchObject({ digested: 6, malformed: 0 });
-  expect(digestToString(d)).toBe(referenceDigest([{ name: 'p', text: noEol }, { name: 'g', text: noEol }]).text);
+  expect(digestToString(d)).toBe(
+    referenceDigest([
+      { name: 'p', text: noEol },
+      { name: 'g', text: noEol },
+    ]).text,
+  );
 });
 
 it('reads a CRLF last line without a newline', async () => {

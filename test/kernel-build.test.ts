@@ -32,9 +32,24 @@ it('an edit of a kernel source changes its recorded hash', () => {
 
 it('the embedded module is a valid WebAssembly module with the exports the wrapper calls', () => {
   const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
-  const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name).sort();
-  expect(names).toEqual(['clear', 'column_of_ptr', 'configure', 'counters_ptr', 'input_ptr', 'memory', 'scan', 'set_memory_limit',
-    'table_ints', 'table_key_used', 'table_keys', 'table_nums', 'table_size']);
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes))
+    .map((e) => e.name)
+    .sort();
+  expect(names).toEqual([
+    'clear',
+    'column_of_ptr',
+    'configure',
+    'counters_ptr',
+    'input_ptr',
+    'memory',
+    'scan',
+    'set_memory_limit',
+    'table_ints',
+    'table_key_used',
+    'table_keys',
+    'table_nums',
+    'table_size',
+  ]);
   // The file is exactly what the embedder writes for these bytes and hashes (no hand edit).
   const text = readFileSync(join(root, 'src/format/wasm/scan-wasm.ts'), 'utf8');
   const toolchain = /\(([^)]*)\)\. Do not edit\./.exec(text)?.[1] ?? '';

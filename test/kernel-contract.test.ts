@@ -46,10 +46,13 @@ it('the module exports what the table says, numbered in table order', () => {
   const table = loadContract(root);
   table.roles.entries.forEach((r, i) => expect(contract.Role[r.name as keyof typeof contract.Role]).toBe(i));
   expect(contract.ROLE_COUNT).toBe(table.roles.entries.length);
-  table.counters.entries.forEach((c, i) => expect(contract.KERNEL_COUNTER[c.name as keyof typeof contract.KERNEL_COUNTER]).toBe(i));
+  table.counters.entries.forEach((c, i) =>
+    expect(contract.KERNEL_COUNTER[c.name as keyof typeof contract.KERNEL_COUNTER]).toBe(i),
+  );
   expect(contract.INT_STRIDE).toBe(table.intColumns.entries.length);
   expect(contract.NUM_STRIDE).toBe(table.numColumns.entries.length);
-  for (const k of table.constants.entries) expect((contract as unknown as Record<string, number>)[k.name]).toBe(Number(k.value));
+  for (const k of table.constants.entries)
+    expect((contract as unknown as Record<string, number>)[k.name]).toBe(Number(k.value));
 });
 
 it('scan.c takes its shared numbers from contract.h, not from literals', () => {

@@ -20,18 +20,28 @@ const tiny = WasmKernel.load({ memoryLimit: MiB });
 /** `n` conversations, one record each, then `tail`. */
 function manyKeys(n: number, tail = ''): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(rec({ srcaddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, packets: i % 7, bytes: i }));
+  for (let i = 0; i < n; i++)
+    out.push(rec({ srcaddr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, packets: i % 7, bytes: i }));
   return `${out.join('\n')}\n${tail}`;
 }
 
-function scan(text: string, chunk: number, kernel: WasmKernel | null, window: { windowStart?: number; windowEnd?: number } = {}) {
+function scan(
+  text: string,
+  chunk: number,
+  kernel: WasmKernel | null,
+  window: { windowStart?: number; windowEnd?: number } = {},
+) {
   const table = new DigestTable(16);
   const s = new Scanner(table, { key: 'obj', strict: false, maxSamples: 50, filter: window, kernel });
   const bytes = Buffer.from(text);
   for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
   s.end();
   const d = new Digest(table, { ...emptyStats(), ...s.counters });
-  return { text: digestToString(d), counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) }, lineNo: s.lineNo };
+  return {
+    text: digestToString(d),
+    counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
+    lineNo: s.lineNo,
+  };
 }
 
 it('loads the limited kernels', () => {
@@ -66,27 +76,46 @@ it('out of memory at the start: the whole object is scanned in JavaScript', () =
 });
 
 it('a limited kernel agrees with JavaScript on any object after the limit is hit', () => {
-  const window = fc.option(fc.tuple(fc.integer({ min: 990, max: 1110 }), fc.integer({ min: 1, max: 80 })), { nil: undefined });
+  const window = fc.option(fc.tuple(fc.integer({ min: 990, max: 1110 }), fc.integer({ min: 1, max: 80 })), {
+    nil: undefined,
+  });
   // Past the first doubling even when the first 256 KiB window is JavaScript's.
   const prefix = manyKeys(13_000);
-  fc.assert(fc.property(objectArb, fc.integer({ min: 500, max: 70_000 }), window, (object, chunk, w) => {
-    const text = prefix + object.text;
-    const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
-    const limited = scan(text, chunk, small, opts);
-    if (w === undefined) expect(small!.table().size).toBeLessThan(8192);
-    expect(limited).toEqual(scan(text, chunk, null, opts));
-  }), { numRuns: 25 });
+  fc.assert(
+    fc.property(objectArb, fc.integer({ min: 500, max: 70_000 }), window, (object, chunk, w) => {
+      const text = prefix + object.text;
+      const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
+      const limited = scan(text, chunk, small, opts);
+      if (w === undefined) expect(small!.table().size).toBeLessThan(8192);
+      expect(limited).toEqual(scan(text, chunk, null, opts));
+    }),
+    { numRuns: 25 },
+  );
 });
 
 it('kernel errors are FlowdigestErrors with codes', () => {
   for (const memoryLimit of [0, -1, 1.5, 2 ** 32]) {
-    const err = (() => { try { WasmKernel.load({ memoryLimit }); } catch (e) { return e; } return null; })();
+    const err = (() => {
+      try {
+        WasmKernel.load({ memoryLimit });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
     expect(err).toBeInstanceOf(InvalidOptionError);
     expect((err as FlowdigestError).code).toBe('FD_ERR_INVALID_OPTION');
     expect((err as FlowdigestError).field).toBe('memoryLimit');
   }
   const big = new Uint8Array(KERNEL_INPUT_BYTES + 1).fill(10);
-  const err = (() => { try { unlimited!.scan(big, 0, big.length); } catch (e) { return e; } return null; })();
+  const err = (() => {
+    try {
+      unlimited!.scan(big, 0, big.length);
+    } catch (e) {
+      return e;
+    }
+    return null;
+  })();
   expect(err).toBeInstanceOf(KernelError);
   expect(err).toBeInstanceOf(FlowdigestError);
   expect((err as FlowdigestError).code).toBe('FD_ERR_KERNEL');

@@ -88,7 +88,9 @@ describe('src/ layering', () => {
   });
 
   it('resolves every relative import to a file in src/', () => {
-    const missing = [...graph].flatMap(([file, deps]) => deps.filter((d) => !graph.has(d) && !d.endsWith('.json')).map((d) => `${relative(SRC, file)} -> ${d}`));
+    const missing = [...graph].flatMap(([file, deps]) =>
+      deps.filter((d) => !graph.has(d) && !d.endsWith('.json')).map((d) => `${relative(SRC, file)} -> ${d}`),
+    );
     expect(missing).toEqual([]);
   });
 });

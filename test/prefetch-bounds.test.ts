@@ -3,15 +3,31 @@
 import { expect, it } from 'vitest';
 import { prefetch } from '../dist/index.js';
 
-interface Ref { id: number; size: number; }
-const refs = (sizes: number[]) => (async function* () { for (const [id, size] of sizes.entries()) yield { id, size }; })();
+interface Ref {
+  id: number;
+  size: number;
+}
+const refs = (sizes: number[]) =>
+  (async function* () {
+    for (const [id, size] of sizes.entries()) yield { id, size };
+  })();
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('bounds concurrent reads and delivers every object once', async () => {
-  let reading = 0, peak = 0;
-  const read = async (ref: Ref) => { reading++; peak = Math.max(peak, reading); await tick(1 + (ref.id % 3)); reading--; return new Uint8Array(ref.size); };
+  let reading = 0,
+    peak = 0;
+  const read = async (ref: Ref) => {
+    reading++;
+    peak = Math.max(peak, reading);
+    await tick(1 + (ref.id % 3));
+    reading--;
+    return new Uint8Array(ref.size);
+  };
   const seen: number[] = [];
-  for await (const item of prefetch(refs(Array.from({ length: 30 }, () => 10)), read, { concurrency: 3, maxBytes: 1e9 })) {
+  for await (const item of prefetch(refs(Array.from({ length: 30 }, () => 10)), read, {
+    concurrency: 3,
+    maxBytes: 1e9,
+  })) {
     seen.push(item.ref.id);
     expect(item.data).toHaveLength(10);
     item.release();
@@ -22,11 +38,13 @@ it('bounds concurrent reads and delivers every object once', async () => {
 
 it('holds at most maxBytes until the consumer releases, an oversize object alone', async () => {
   const sizes = [40, 30, 50, 20, 120, 10, 60, 35, 5, 45];
-  let held = 0, peak = 0;
+  let held = 0,
+    peak = 0;
   const heldWithOversize: number[] = [];
   const read = async (ref: Ref) => {
     held += ref.size;
-    if (ref.size > 100) heldWithOversize.push(held); else peak = Math.max(peak, held);
+    if (ref.size > 100) heldWithOversize.push(held);
+    else peak = Math.max(peak, held);
     await tick(1);
     return new Uint8Array(ref.size);
   };
@@ -36,7 +54,12 @@ it('holds at most maxBytes until the consumer releases, an oversize object alone
     expect(item.error).toBeUndefined();
     delivered.push(item.ref.id);
     // Release a little later, as a worker would: the budget, not the consumer, must stop the reads.
-    releases.push(tick(3).then(() => { held -= item.ref.size; item.release(); }));
+    releases.push(
+      tick(3).then(() => {
+        held -= item.ref.size;
+        item.release();
+      }),
+    );
   }
   await Promise.all(releases);
   expect(peak).toBeLessThanOrEqual(100);

@@ -5,7 +5,16 @@ import { render } from '../dist/cli/progress.js';
 import { digestInputs, type Progress } from '../dist/index.js';
 import { memory, rec } from './support/flowlog.js';
 
-const base: Progress = { objectsListed: 2, storedBytesListed: 2e6, listingDone: true, objectsDone: 2, storedBytesDone: 2e6, lines: 1234, elapsed: 1, stage: 'scanning' };
+const base: Progress = {
+  objectsListed: 2,
+  storedBytesListed: 2e6,
+  listingDone: true,
+  objectsDone: 2,
+  storedBytesDone: 2e6,
+  lines: 1234,
+  elapsed: 1,
+  stage: 'scanning',
+};
 
 it('renders the finish stages', () => {
   expect(render('digest', base)).toContain('ETA');
@@ -16,7 +25,10 @@ it('renders the finish stages', () => {
 it('a run goes scanning → sorting → merging', async () => {
   const stages: string[] = [];
   await digestInputs([memory(rec({ srcaddr: '10.0.0.1' }), rec({ srcaddr: '10.0.0.2' }))], {
-    threads: 2, onProgress: (p) => { if (stages.at(-1) !== p.stage) stages.push(p.stage); },
+    threads: 2,
+    onProgress: (p) => {
+      if (stages.at(-1) !== p.stage) stages.push(p.stage);
+    },
   });
   expect(stages).toEqual(['scanning', 'sorting', 'merging']);
 });

@@ -12,12 +12,22 @@ const kernel = WasmKernel.load();
 
 function scan(text: string, chunk: number, useKernel: boolean, window: { windowStart?: number; windowEnd?: number }) {
   const table = new DigestTable(16);
-  const s = new Scanner(table, { key: 'obj', strict: false, maxSamples: 50, filter: window, kernel: useKernel ? kernel : null });
+  const s = new Scanner(table, {
+    key: 'obj',
+    strict: false,
+    maxSamples: 50,
+    filter: window,
+    kernel: useKernel ? kernel : null,
+  });
   const bytes = Buffer.from(text);
   for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
   s.end();
   const d = new Digest(table, { ...emptyStats(), ...s.counters });
-  return { text: digestToString(d), counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) }, lineNo: s.lineNo };
+  return {
+    text: digestToString(d),
+    counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
+    lineNo: s.lineNo,
+  };
 }
 
 it('loads in this runtime', () => {
@@ -25,12 +35,27 @@ it('loads in this runtime', () => {
 });
 
 it('kernel and JavaScript agree on any object, chunking and window', () => {
-  const window = fc.option(fc.tuple(fc.integer({ min: 990, max: 1110 }), fc.integer({ min: 1, max: 80 })), { nil: undefined });
-  fc.assert(fc.property(fc.array(objectArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 300 }), window, (objects, chunk, w) => {
-    const text = objects.map((o) => o.text).join('\n');
-    const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
-    let js;
-    try { js = scan(text, chunk, false, opts); } catch (err) { expect(() => scan(text, chunk, true, opts)).toThrow((err as Error).message); return; }
-    expect(scan(text, chunk, true, opts)).toEqual(js);
-  }), { numRuns: 300 });
+  const window = fc.option(fc.tuple(fc.integer({ min: 990, max: 1110 }), fc.integer({ min: 1, max: 80 })), {
+    nil: undefined,
+  });
+  fc.assert(
+    fc.property(
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      fc.integer({ min: 1, max: 300 }),
+      window,
+      (objects, chunk, w) => {
+        const text = objects.map((o) => o.text).join('\n');
+        const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
+        let js;
+        try {
+          js = scan(text, chunk, false, opts);
+        } catch (err) {
+          expect(() => scan(text, chunk, true, opts)).toThrow((err as Error).message);
+          return;
+        }
+        expect(scan(text, chunk, true, opts)).toEqual(js);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

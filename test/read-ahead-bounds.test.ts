@@ -36,15 +36,19 @@ it('holds at most `bytes` ahead of items that carry data', async () => {
 
 it('passes on a listing error after the items before it', async () => {
   const seen: number[] = [];
-  await expect((async () => {
-    for await (const v of readAhead(counting(10, { count: 0 }, 4), { items: 100, bytes: Infinity, weigh: () => 0 })) seen.push(v);
-  })()).rejects.toThrow('listing failed at 4');
+  await expect(
+    (async () => {
+      for await (const v of readAhead(counting(10, { count: 0 }, 4), { items: 100, bytes: Infinity, weigh: () => 0 }))
+        seen.push(v);
+    })(),
+  ).rejects.toThrow('listing failed at 4');
   expect(seen).toEqual([0, 1, 2, 3]);
 });
 
 it('stops listing when the consumer stops', async () => {
   const pulled = { count: 0 };
-  for await (const v of readAhead(counting(1_000_000, pulled), { items: 10, bytes: Infinity, weigh: () => 0 })) if (v === 2) break;
+  for await (const v of readAhead(counting(1_000_000, pulled), { items: 10, bytes: Infinity, weigh: () => 0 }))
+    if (v === 2) break;
   const after = pulled.count;
   await tick();
   expect(pulled.count).toBe(after);

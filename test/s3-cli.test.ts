@@ -21,11 +21,23 @@ const window = { start: new Date('2026-01-15T16:30:00Z'), end: new Date('2026-01
 
 beforeAll(async () => {
   s3 = await startS3rver([BUCKET]);
-  await generateFixture({ size: 300_000, objects: 12, seed: 11, conversations: 150, format: 'mixed', layout: 'hive', hourly: true, out: fixture });
+  await generateFixture({
+    size: 300_000,
+    objects: 12,
+    seed: 11,
+    conversations: 150,
+    format: 'mixed',
+    layout: 'hive',
+    hourly: true,
+    out: fixture,
+  });
   client = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true });
   await putTree(client, BUCKET, 'vpc/', fixture);
 });
-afterAll(async () => { client?.destroy(); await s3?.stop(); });
+afterAll(async () => {
+  client?.destroy();
+  await s3?.stop();
+});
 
 const getBytes = async (key: string) =>
   (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray();
@@ -33,7 +45,10 @@ const getBytes = async (key: string) =>
 it('digests s3:// into a gzip s3:// object, with the endpoint from AWS_ENDPOINT_URL_S3', async () => {
   // The CLI itself silences the SDK's Node-version warning (the test env would otherwise).
   const env = { ...s3.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined };
-  const r = await runCli(['digest', `s3://${BUCKET}/vpc`, ...WINDOW, '--path-style', '-w', '1', '-o', `s3://${BUCKET}/digests/16h.log.gz`], { env });
+  const r = await runCli(
+    ['digest', `s3://${BUCKET}/vpc`, ...WINDOW, '--path-style', '-w', '1', '-o', `s3://${BUCKET}/digests/16h.log.gz`],
+    { env },
+  );
   expect(r.stderr).not.toMatch(/Warning|S3RVER/);
   expect(r.code).toBe(0);
   const expected = digestToString(await digestInputs([fixture], { threads: 1, ...window }));
@@ -42,31 +57,74 @@ it('digests s3:// into a gzip s3:// object, with the endpoint from AWS_ENDPOINT_
 });
 
 it('takes --endpoint and --s3-region as flags, and writes NDJSON to stdout', async () => {
-  const r = await runCli(['digest', `s3://${BUCKET}/vpc/`, ...WINDOW, '--endpoint', s3.endpoint, '--path-style', '--s3-region', 'eu-west-1',
-    '--account', '123456789012', '-f', 'ndjson', '-q', '-w', '1']);
+  const r = await runCli([
+    'digest',
+    `s3://${BUCKET}/vpc/`,
+    ...WINDOW,
+    '--endpoint',
+    s3.endpoint,
+    '--path-style',
+    '--s3-region',
+    'eu-west-1',
+    '--account',
+    '123456789012',
+    '-f',
+    'ndjson',
+    '-q',
+    '-w',
+    '1',
+  ]);
   expect(r.code).toBe(0);
-  const local = digestToString(await digestInputs([fixture], { threads: 1, ...window, accounts: ['123456789012'] }), 'ndjson');
+  const local = digestToString(
+    await digestInputs([fixture], { threads: 1, ...window, accounts: ['123456789012'] }),
+    'ndjson',
+  );
   const rows = (s: string) => s.split('\n').filter((l) => l.startsWith('{"account-id"'));
   expect(rows(r.stdout).length).toBeGreaterThan(0);
   expect(rows(r.stdout)).toEqual(rows(local));
 });
 
 it('says which prefixes it listed and what it passed over when nothing matches', async () => {
-  const r = await runCli(['digest', `s3://${BUCKET}/vpc/`, '--start', '2026-01-15T18:00:00Z', '--end', '2026-01-15T18:30:00Z', '--path-style', '-w', '1'], { env: s3.env });
+  const r = await runCli(
+    [
+      'digest',
+      `s3://${BUCKET}/vpc/`,
+      '--start',
+      '2026-01-15T18:00:00Z',
+      '--end',
+      '2026-01-15T18:30:00Z',
+      '--path-style',
+      '-w',
+      '1',
+    ],
+    { env: s3.env },
+  );
   expect(r.code).toBe(0);
   expect(r.stderr).toContain('flowdigest: no objects matched; nothing was digested.');
   expect(r.stderr).toContain('window: records ending in [2026-01-15T18:00:00.000Z, 2026-01-15T18:30:00.000Z)');
-  expect(r.stderr).toMatch(new RegExp(`s3://${BUCKET}/vpc/: planned listing, 4 account/region folders found; \\d+ List requests returned \\d+ keys`));
-  expect(r.stderr).toContain(`listed s3://${BUCKET}/vpc/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=01/day=15/hour=17/`);
+  expect(r.stderr).toMatch(
+    new RegExp(
+      `s3://${BUCKET}/vpc/: planned listing, 4 account/region folders found; \\d+ List requests returned \\d+ keys`,
+    ),
+  );
+  expect(r.stderr).toContain(
+    `listed s3://${BUCKET}/vpc/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=01/day=15/hour=17/`,
+  );
   expect(r.stderr).toMatch(/passed over while listing: outside_window \d+/);
 });
 
 it('merge writes to s3:// too', async () => {
   const local = join(dir, 'one.log');
   await writeFile(local, digestToString(await digestInputs([fixture], { threads: 1 })));
-  const r = await runCli(['merge', local, local, '-o', `s3://${BUCKET}/digests/merged.log`, '-q', '--path-style'], { env: s3.env });
+  const r = await runCli(['merge', local, local, '-o', `s3://${BUCKET}/digests/merged.log`, '-q', '--path-style'], {
+    env: s3.env,
+  });
   expect(r.code).toBe(0);
-  expect(Buffer.from(await getBytes('digests/merged.log')).toString('latin1').split('\n')[0]).toMatch(/^version account-id/);
+  expect(
+    Buffer.from(await getBytes('digests/merged.log'))
+      .toString('latin1')
+      .split('\n')[0],
+  ).toMatch(/^version account-id/);
 });
 
 it('rejects a bad s3:// URL as a usage error, naming it', async () => {

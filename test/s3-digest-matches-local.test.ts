@@ -2,7 +2,14 @@
 // every layout and selection (planned listings never lose an object the window needs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createDigester, createS3Client, type Digester, type DigestRunOptions, digestToString, S3Source } from '../dist/index.js';
+import {
+  createDigester,
+  createS3Client,
+  type Digester,
+  type DigestRunOptions,
+  digestToString,
+  S3Source,
+} from '../dist/index.js';
 import { generateFixture } from '../fixtures/generate.js';
 import { putTree, startS3rver, type S3rverHandle } from './support/s3rver.js';
 import { tempDir } from './support/tmp.js';
@@ -15,7 +22,14 @@ const VARIANTS = [
   { name: 'hive-hourly', layout: 'hive', hourly: true },
 ] as const;
 // 32 objects, one every 5 minutes from 23:00: four flow logs (two accounts × two regions), across midnight.
-const FIXTURE = { size: 600_000, objects: 32, seed: 3, conversations: 400, format: 'mixed', start: new Date('2026-01-15T23:00:00Z') } as const;
+const FIXTURE = {
+  size: 600_000,
+  objects: 32,
+  seed: 3,
+  conversations: 400,
+  format: 'mixed',
+  start: new Date('2026-01-15T23:00:00Z'),
+} as const;
 const WINDOW = { start: new Date('2026-01-15T23:42:30Z'), end: new Date('2026-01-16T00:21:00Z') };
 const SELECTIONS: [string, DigestRunOptions][] = [
   ['a window', WINDOW],
@@ -42,7 +56,10 @@ beforeAll(async () => {
   }
   client.destroy();
 });
-afterAll(async () => { await digester?.close(); await s3?.stop(); });
+afterAll(async () => {
+  await digester?.close();
+  await s3?.stop();
+});
 
 const rows = (ndjson: string) => ndjson.split('\n').filter((l) => l.startsWith('{"account-id"'));
 
@@ -56,7 +73,7 @@ describe.each(VARIANTS)('$name', ({ name }) => {
     expect(rows(digestToString(remote, 'ndjson'))).toEqual(rows(digestToString(local, 'ndjson')));
     expect(remote.stats.digested).toBe(local.stats.digested);
     // A short window's plan leaves objects out (and still loses no record).
-    if (run.start !== undefined && run.end !== undefined && +run.end - +run.start < 86_400_000) expect(remote.stats.objects).toBeLessThan(local.stats.objects);
+    if (run.start !== undefined && run.end !== undefined && +run.end - +run.start < 86_400_000)
+      expect(remote.stats.objects).toBeLessThan(local.stats.objects);
   });
-
 });

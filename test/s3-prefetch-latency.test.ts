@@ -20,7 +20,10 @@ beforeAll(async () => {
   client.destroy();
   proxy = await startLatencyProxy(s3.endpoint, { delayMs: 50 });
 });
-afterAll(async () => { await proxy?.close(); await s3?.stop(); });
+afterAll(async () => {
+  await proxy?.close();
+  await s3?.stop();
+});
 
 async function timed(prefetchConcurrency: number) {
   const digester = createDigester({ threads: 1, prefetchConcurrency });

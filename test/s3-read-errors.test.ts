@@ -5,8 +5,17 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  AbortError, CorruptObjectError, createDigester, createS3Client, type Digester, digestToString, InputError,
-  type ObjectRef, type ObjectSource, S3Error, S3Source,
+  AbortError,
+  CorruptObjectError,
+  createDigester,
+  createS3Client,
+  type Digester,
+  digestToString,
+  InputError,
+  type ObjectRef,
+  type ObjectSource,
+  S3Error,
+  S3Source,
 } from '../dist/index.js';
 import { generateFixture } from '../fixtures/generate.js';
 import { startLatencyProxy } from './support/latency-proxy.js';
@@ -29,10 +38,19 @@ beforeAll(async () => {
   for (const prefix of ['gone/', 'ok/']) keys = await putTree(client, BUCKET, prefix, dir);
   // A valid name whose gzip stream stops short.
   const whole = await readFile(join(dir, keys[0].slice('ok/'.length)));
-  await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: keys[0].replace('ok/', 'truncated/'), Body: whole.subarray(0, whole.length - 200) }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: keys[0].replace('ok/', 'truncated/'),
+      Body: whole.subarray(0, whole.length - 200),
+    }),
+  );
   client.destroy();
 });
-afterAll(async () => { await digester?.close(); await s3?.stop(); });
+afterAll(async () => {
+  await digester?.close();
+  await s3?.stop();
+});
 
 describe('a key that disappears between list and get', () => {
   it('fails the run with an InputError naming it, or is skipped with skipBadObjects', async () => {
@@ -44,7 +62,13 @@ describe('a key that disappears between list and get', () => {
     await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: refs[1].key.slice(`s3://${BUCKET}/`.length) }));
     client.destroy();
     // Replays the listing taken before the delete.
-    const stale: ObjectSource = { description: source.description, list: async function* () { yield* refs; }, read: (r, s) => source.read(r, s) };
+    const stale: ObjectSource = {
+      description: source.description,
+      list: async function* () {
+        yield* refs;
+      },
+      read: (r, s) => source.read(r, s),
+    };
 
     const err = await digester.digest([stale]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
@@ -92,7 +116,9 @@ it('an abort during a download rejects at once with AbortError and closes the co
   const proxy = await startLatencyProxy(s3.endpoint, { stallBodyAfter: 1000 });
   try {
     const controller = new AbortController();
-    const run = digester.digest([new S3Source(`s3://${BUCKET}/ok/`, opts(proxy.endpoint))], { signal: controller.signal });
+    const run = digester.digest([new S3Source(`s3://${BUCKET}/ok/`, opts(proxy.endpoint))], {
+      signal: controller.signal,
+    });
     run.catch(() => {});
     await proxy.stalled;
     const began = performance.now();

@@ -21,16 +21,24 @@ beforeAll(async () => {
   proxy = await startLatencyProxy(s3.endpoint);
   client = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true });
 });
-afterAll(async () => { client?.destroy(); await proxy?.close(); await s3?.stop(); });
+afterAll(async () => {
+  client?.destroy();
+  await proxy?.close();
+  await s3?.stop();
+});
 
 const MB = Buffer.alloc(1024 * 1024, 'flow record line\n');
 async function writeMB(out: Writable, n: number): Promise<void> {
   for (let i = 0; i < n; i++) if (!out.write(MB)) await once(out, 'drain');
 }
-const exists = (key: string) => client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, (e: { name: string }) => {
-  if (e.name === 'NotFound') return false;
-  throw e;
-});
+const exists = (key: string) =>
+  client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+    () => true,
+    (e: { name: string }) => {
+      if (e.name === 'NotFound') return false;
+      throw e;
+    },
+  );
 
 it('uploads in parts and gzips a .gz key', async () => {
   await uploadToS3(`s3://${BUCKET}/digests/big.log.gz`, (out) => writeMB(out, 12), opts());
@@ -39,7 +47,13 @@ it('uploads in parts and gzips a .gz key', async () => {
   const text = gunzipSync(await got.Body!.transformToByteArray());
   expect(text.length).toBe(12 * MB.length);
   expect(text.subarray(0, 17).toString()).toBe('flow record line\n');
-  await uploadToS3(`s3://${BUCKET}/digests/small.log`, async (out) => { out.write('hello\n'); }, opts());
+  await uploadToS3(
+    `s3://${BUCKET}/digests/small.log`,
+    async (out) => {
+      out.write('hello\n');
+    },
+    opts(),
+  );
   const small = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'digests/small.log' }));
   expect(await small.Body!.transformToString()).toBe('hello\n');
 });
@@ -48,7 +62,14 @@ it('a writer failing after several parts leaves no object and aborts the multipa
   const key = 'digests/failed.log';
   const seen = proxy.requests.length;
   const boom = new Error('disk on fire');
-  const err = await uploadToS3(`s3://${BUCKET}/${key}`, async (out) => { await writeMB(out, 12); throw boom; }, opts()).catch((e: unknown) => e);
+  const err = await uploadToS3(
+    `s3://${BUCKET}/${key}`,
+    async (out) => {
+      await writeMB(out, 12);
+      throw boom;
+    },
+    opts(),
+  ).catch((e: unknown) => e);
   expect(err).toBe(boom);
   expect(await exists(key)).toBe(false);
   const requests = proxy.requests.slice(seen);
@@ -60,11 +81,15 @@ it('a writer failing after several parts leaves no object and aborts the multipa
 it('an abort mid-way rejects with AbortError and leaves no object', async () => {
   const key = 'digests/aborted.log.gz';
   const controller = new AbortController();
-  const err = await uploadToS3(`s3://${BUCKET}/${key}`, async (out) => {
-    await writeMB(out, 8);
-    controller.abort(new Error('interrupted'));
-    await writeMB(out, 8);
-  }, { ...opts(), signal: controller.signal }).catch((e: unknown) => e);
+  const err = await uploadToS3(
+    `s3://${BUCKET}/${key}`,
+    async (out) => {
+      await writeMB(out, 8);
+      controller.abort(new Error('interrupted'));
+      await writeMB(out, 8);
+    },
+    { ...opts(), signal: controller.signal },
+  ).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AbortError);
   expect(await exists(key)).toBe(false);
 });
@@ -72,13 +97,28 @@ it('an abort mid-way rejects with AbortError and leaves no object', async () => 
 it('a failure before the first part is complete sends nothing at all', async () => {
   const key = 'digests/tiny.log';
   const seen = proxy.requests.length;
-  await expect(uploadToS3(`s3://${BUCKET}/${key}`, async (out) => { out.write('partial'); throw new Error('no'); }, opts())).rejects.toThrow('no');
+  await expect(
+    uploadToS3(
+      `s3://${BUCKET}/${key}`,
+      async (out) => {
+        out.write('partial');
+        throw new Error('no');
+      },
+      opts(),
+    ),
+  ).rejects.toThrow('no');
   expect(proxy.requests.slice(seen).filter((r) => r.includes(key))).toEqual([]);
   expect(await exists(key)).toBe(false);
 });
 
 it('names the URL when the upload itself fails, and rejects bad URLs before sending', async () => {
-  const err = await uploadToS3('s3://no-such-bucket/x.log', async (out) => { out.write('x'); }, opts()).catch((e: unknown) => e);
+  const err = await uploadToS3(
+    's3://no-such-bucket/x.log',
+    async (out) => {
+      out.write('x');
+    },
+    opts(),
+  ).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(S3Error);
   expect((err as Error).message).toMatch(/^s3:\/\/no-such-bucket\/x\.log: upload failed: NoSuchBucket/);
   await expect(uploadToS3('s3://uploads/dir/', async () => {}, opts())).rejects.toBeInstanceOf(InvalidOptionError);

@@ -32,13 +32,19 @@ it.each(bad)('%j is a FormatError naming the object and line', async (header, wh
 });
 
 it('fails the same way on a stream, and after blank lines names the header line', async () => {
-  const err = await digester.digest([new StreamSource(Readable.from([Buffer.from(lines('', 'exported by splunk', rec()))]), 'piped')]).catch((e: unknown) => e);
+  const err = await digester
+    .digest([new StreamSource(Readable.from([Buffer.from(lines('', 'exported by splunk', rec()))]), 'piped')])
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(FormatError);
   expect((err as FormatError).message).toMatch(/^piped:2: looks like a header/);
 });
 
 it('valid headers still apply: subsets, v3-v5 fields, any order', async () => {
-  for (const fields of [['srcaddr', 'dstaddr'], ['dstaddr', 'vpc-id', 'srcaddr', 'tcp-flags', 'packets'], [...V2_FIELDS].reverse()]) {
+  for (const fields of [
+    ['srcaddr', 'dstaddr'],
+    ['dstaddr', 'vpc-id', 'srcaddr', 'tcp-flags', 'packets'],
+    [...V2_FIELDS].reverse(),
+  ]) {
     const d = await digester.digest([memory(lines(fields.join(' '), rec({}, fields)))]);
     expect(d.stats).toMatchObject({ headers: 1, records: 1, digested: 1, malformed: 0 });
   }

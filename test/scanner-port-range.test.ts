@@ -8,8 +8,14 @@ const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
 
 it.each([
-  ['dstport', '65536'], ['dstport', '2147483647'], ['dstport', '2147483648'], ['dstport', '3000000000'], ['dstport', '99999999999'],
-  ['protocol', '256'], ['protocol', '4294967296'], ['protocol', '999999999999999'],
+  ['dstport', '65536'],
+  ['dstport', '2147483647'],
+  ['dstport', '2147483648'],
+  ['dstport', '3000000000'],
+  ['dstport', '99999999999'],
+  ['protocol', '256'],
+  ['protocol', '4294967296'],
+  ['protocol', '999999999999999'],
 ])('%s %s is kept exactly or counted as malformed', async (field, value) => {
   const d = await digester.digest([memory(lines(rec({ srcport: 0, [field]: value })))]);
   if (d.stats.malformed === 1) {

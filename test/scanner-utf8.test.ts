@@ -19,7 +19,12 @@ function line(src: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from(head), Buffer.from(src), Buffer.from(`${tail}\n`)]);
 }
 // Two addresses that differ only in an invalid byte, one valid non-ASCII address, one plain one.
-const body = Buffer.concat([line(Buffer.from([0x31, 0x30, 0x2e, 0xff])), line(Buffer.from([0x31, 0x30, 0x2e, 0xfe])), line('10.0.0.é'), line('10.0.0.9')]);
+const body = Buffer.concat([
+  line(Buffer.from([0x31, 0x30, 0x2e, 0xff])),
+  line(Buffer.from([0x31, 0x30, 0x2e, 0xfe])),
+  line('10.0.0.é'),
+  line('10.0.0.9'),
+]);
 
 it('file, stdin and gzip agree: invalid lines malformed, the rest kept byte for byte', async () => {
   const file = join(dir, 'utf8.log');
@@ -31,12 +36,18 @@ it('file, stdin and gzip agree: invalid lines malformed, the rest kept byte for 
     runCli(['digest', '-', '-f', 'ndjson', '-q'], { stdin: gzip(body) }),
     runCli(['digest', file, '-f', 'ndjson', '-q'], { env: { FLOWDIGEST_NO_WASM: '1' } }),
   ]);
-  const outs = runs.map((r) => { expect(r.code).toBe(0); return r.stdout.trim().split('\n'); });
+  const outs = runs.map((r) => {
+    expect(r.code).toBe(0);
+    return r.stdout.trim().split('\n');
+  });
   for (const o of outs) {
     expect(o.slice(0, -1)).toEqual(outs[0].slice(0, -1));
     const { stats } = JSON.parse(o.at(-1)!);
     expect(stats).toMatchObject({ records: 4, digested: 2, malformed: 2 });
-    expect(stats.samples.map((s: { line: number; reason: string }) => `${s.line}:${s.reason}`)).toEqual(['1:not valid UTF-8', '2:not valid UTF-8']);
+    expect(stats.samples.map((s: { line: number; reason: string }) => `${s.line}:${s.reason}`)).toEqual([
+      '1:not valid UTF-8',
+      '2:not valid UTF-8',
+    ]);
   }
   expect(outs[0].slice(0, -1).map((l) => JSON.parse(l).srcaddr)).toEqual(['10.0.0.9', '10.0.0.é']);
 });
@@ -44,7 +55,10 @@ it('file, stdin and gzip agree: invalid lines malformed, the rest kept byte for 
 it('diff of the text and the NDJSON digest of the same input shows nothing', async () => {
   const file = join(dir, 'x.log');
   writeFileSync(file, body);
-  const [t, n] = await Promise.all([runCli(['digest', file, '-q', '-o', join(dir, 'X.txt')]), runCli(['digest', file, '-q', '-f', 'ndjson', '-o', join(dir, 'X.ndjson')])]);
+  const [t, n] = await Promise.all([
+    runCli(['digest', file, '-q', '-o', join(dir, 'X.txt')]),
+    runCli(['digest', file, '-q', '-f', 'ndjson', '-o', join(dir, 'X.ndjson')]),
+  ]);
   expect([t.code, n.code]).toEqual([0, 0]);
   const d = await runCli(['diff', join(dir, 'X.txt'), join(dir, 'X.ndjson'), '-f', 'text', '--changed']);
   expect(d.code).toBe(0);
@@ -57,11 +71,21 @@ it('the kernel and JavaScript agree on windows with invalid bytes, however chunk
   expect(kernel).not.toBeNull();
   const scan = (useKernel: boolean, chunk: number) => {
     const table = new DigestTable(16);
-    const s = new Scanner(table, { key: 'k', strict: false, maxSamples: 10, filter: {}, kernel: useKernel ? kernel : null });
+    const s = new Scanner(table, {
+      key: 'k',
+      strict: false,
+      maxSamples: 10,
+      filter: {},
+      kernel: useKernel ? kernel : null,
+    });
     const all = Buffer.concat([body, body, line('10.0.0.1')]);
     for (let o = 0; o < all.length; o += chunk) s.push(all.subarray(o, o + chunk));
     s.end();
-    return { text: digestToString(new Digest(table, { ...emptyStats(), ...s.counters })), malformed: s.counters.malformed, samples: s.counters.samples.map((m) => m.line) };
+    return {
+      text: digestToString(new Digest(table, { ...emptyStats(), ...s.counters })),
+      malformed: s.counters.malformed,
+      samples: s.counters.samples.map((m) => m.line),
+    };
   };
   const want = scan(false, 1 << 20);
   expect(want.malformed).toBe(4);
@@ -74,7 +98,10 @@ it('the kernel and JavaScript agree on windows with invalid bytes, however chunk
 
 it('merge rejects an NDJSON row whose string is not valid Unicode, naming file:line', async () => {
   const file = join(dir, 'bad.ndjson');
-  writeFileSync(file, '{"account-id":"1","interface-id":"eni-1","srcaddr":"10.0.0.\\udc80","dstaddr":"10.0.0.2","srcport":null,"dstport":443,"protocol":6,"packets":1,"bytes":1,"start":1,"end":2,"action":"ACCEPT","records":1}\n');
+  writeFileSync(
+    file,
+    '{"account-id":"1","interface-id":"eni-1","srcaddr":"10.0.0.\\udc80","dstaddr":"10.0.0.2","srcport":null,"dstport":443,"protocol":6,"packets":1,"bytes":1,"start":1,"end":2,"action":"ACCEPT","records":1}\n',
+  );
   const r = await runCli(['merge', file, '-q']);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`${file}:1: field 'srcaddr' is not valid Unicode`);

@@ -23,19 +23,33 @@ const W2 = { start: '2026-01-15T16:50:00Z', stop: '2026-01-15T17:10:00Z' };
 let source: GatedSource;
 let s: Started;
 
-const library = (start: string, stop: string): Promise<Digest> => digestInputs([fixture], { threads: 1, start: new Date(start), end: new Date(stop) });
-const get = (w: { start: string; stop: string }, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-  http(`${s.url}/${windowQuery(w.start, w.stop, extra)}`, { headers });
-const post = (w: { start: string; stop: string }, base = s.url) => http(`${base}/${windowQuery(w.start, w.stop)}`, { method: 'POST' });
+const library = (start: string, stop: string): Promise<Digest> =>
+  digestInputs([fixture], { threads: 1, start: new Date(start), end: new Date(stop) });
+const get = (
+  w: { start: string; stop: string },
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) => http(`${s.url}/${windowQuery(w.start, w.stop, extra)}`, { headers });
+const post = (w: { start: string; stop: string }, base = s.url) =>
+  http(`${base}/${windowQuery(w.start, w.stop)}`, { method: 'POST' });
 const stored = (w: { start: string; stop: string }, base = s.url) =>
-  until(async () => { const r = await http(`${base}/${windowQuery(w.start, w.stop)}`); return r.status === 200 ? r : undefined; }, { what: `digest ${w.start}` });
+  until(
+    async () => {
+      const r = await http(`${base}/${windowQuery(w.start, w.stop)}`);
+      return r.status === 200 ? r : undefined;
+    },
+    { what: `digest ${w.start}` },
+  );
 
 beforeAll(async () => {
   await generateFixture({ size: 2_000_000, objects: 12, seed: 7, conversations: 400, out: fixture });
   source = new GatedSource(fixture);
   s = await startService({ logs: source, store: join(dir, 'store'), progressTimeout: 1500, jobs: 1, maxQueued: 1 });
 });
-afterAll(async () => { source?.open(); await s?.close(); });
+afterAll(async () => {
+  source?.open();
+  await s?.close();
+});
 
 describe('POST and GET /', () => {
   it('queues (202), serves the exact window (200), and refuses a second POST (409) under any offset', async () => {
@@ -58,7 +72,12 @@ describe('POST and GET /', () => {
     // An offset's `+` left unencoded arrives as a space; it still means `+`.
     const raw = await http(`${s.url}/?start=2026-01-15T17:30:00+01:00&stop=2026-01-15T17:50:00+01:00`);
     expect(raw.status).toBe(200);
-    expect(readdirSync(join(dir, 'store')).sort()).toEqual([`${id}.json`, `${id}.log.gz`, `${id}.ndjson.gz`, 'markers']);
+    expect(readdirSync(join(dir, 'store')).sort()).toEqual([
+      `${id}.json`,
+      `${id}.log.gz`,
+      `${id}.ndjson.gz`,
+      'markers',
+    ]);
     expect(readdirSync(join(dir, 'store', 'markers'))).toEqual([]);
   });
 
@@ -81,7 +100,11 @@ describe('POST and GET /', () => {
     const rows = (t: string) => t.split('\n').filter((l) => l.startsWith('{"account-id"'));
     expect(rows(nd.text)).toEqual(rows(digestToString(digest, 'ndjson')));
 
-    const stats = (await get(W, { format: 'stats' })).json<{ id: string; rows: number; stats: Record<string, unknown> }>();
+    const stats = (await get(W, { format: 'stats' })).json<{
+      id: string;
+      rows: number;
+      stats: Record<string, unknown>;
+    }>();
     expect(stats.id).toBe(digestId(W.start, W.stop));
     expect(stats.rows).toBe(digest.size);
     expect(stats.stats).toMatchObject({ digested: digest.stats.digested, malformed: digest.stats.malformed });
@@ -105,18 +128,33 @@ describe('POST and GET /', () => {
   it('answers 404 for a window never asked for, and 400 naming the parameter', async () => {
     const absent = await get({ start: '2026-01-15T10:00:00Z', stop: '2026-01-15T11:00:00Z' });
     expect(absent.status).toBe(404);
-    expect(absent.json()).toMatchObject({ status: 'absent', id: digestId('2026-01-15T10:00:00Z', '2026-01-15T11:00:00Z') });
+    expect(absent.json()).toMatchObject({
+      status: 'absent',
+      id: digestId('2026-01-15T10:00:00Z', '2026-01-15T11:00:00Z'),
+    });
     const bad: [string, RegExp][] = [
       ['?stop=2026-01-15T11:00:00Z', /^start is required/],
       ['?start=yesterday&stop=2026-01-15T11:00:00Z', /^start 'yesterday' is not an RFC 3339 time/],
       ['?start=2026-02-30T10:00:00Z&stop=2026-03-01T11:00:00Z', /^start '2026-02-30T10:00:00Z' is not/],
       // Truncated first: 16:20:30 and 16:20:50 are the same minute.
-      ['?start=2026-01-15T16:20:30Z&stop=2026-01-15T16:20:50Z', /^stop must be at least a minute after start once both are truncated/],
+      [
+        '?start=2026-01-15T16:20:30Z&stop=2026-01-15T16:20:50Z',
+        /^stop must be at least a minute after start once both are truncated/,
+      ],
       ['?start=2026-01-01T00:00:00Z&stop=2026-01-09T00:00:00Z', /^stop is more than 7d after start/],
       ['?start=2999-01-01T00:00:00Z&stop=2999-01-01T01:00:00Z', /^start 2999-01-01T00:00:00Z is in the future/],
-      ['?start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z&strat=1', /unknown query parameter 'strat' \(did you mean start\?\)/],
-      ['?start=2026-01-15T10:00:00Z&start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z', /'start' is given more than once/],
-      ['?start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z&format=xml', /^format 'xml' must be one of text, ndjson, dot, svg, stats/],
+      [
+        '?start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z&strat=1',
+        /unknown query parameter 'strat' \(did you mean start\?\)/,
+      ],
+      [
+        '?start=2026-01-15T10:00:00Z&start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z',
+        /'start' is given more than once/,
+      ],
+      [
+        '?start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z&format=xml',
+        /^format 'xml' must be one of text, ndjson, dot, svg, stats/,
+      ],
     ];
     for (const [q, message] of bad) {
       for (const method of ['GET', 'POST']) {
@@ -152,7 +190,9 @@ describe('jobs, markers and bounds', () => {
       const got = await stored(win);
       expect(got.body.toString('latin1')).toBe(digestToString(await library(win.start, win.stop)));
       await stored(W2);
-      const runs = s.logs.slice(started).filter((l) => l.msg === 'job started' && l.id === digestId(win.start, win.stop));
+      const runs = s.logs
+        .slice(started)
+        .filter((l) => l.msg === 'job started' && l.id === digestId(win.start, win.stop));
       expect(runs).toHaveLength(1);
     } finally {
       source.open();
@@ -175,7 +215,10 @@ describe('jobs, markers and bounds', () => {
     const other = { start: '2026-01-15T18:00:00Z', stop: '2026-01-15T18:10:00Z' };
     const otherId = digestId(other.start, other.stop);
     await marker.set({ id: otherId, ...other, state: 'in_progress', updatedAt: Date.now() - 60_000 });
-    await until(async () => (existsSync(join(dir, 'store', 'markers', `${otherId}_in_progress`)) ? undefined : true), { what: 'sweep', timeout: 5000 });
+    await until(async () => (existsSync(join(dir, 'store', 'markers', `${otherId}_in_progress`)) ? undefined : true), {
+      what: 'sweep',
+      timeout: 5000,
+    });
     expect(s.logs.some((l) => l.msg === 'stale marker removed' && l.id === otherId)).toBe(true);
   });
 
@@ -184,7 +227,13 @@ describe('jobs, markers and bounds', () => {
     source.failing = true;
     try {
       expect((await post(win)).status).toBe(202);
-      const failed = await until(async () => { const r = await get(win); return r.status === 404 ? r : undefined; }, { what: 'failure' });
+      const failed = await until(
+        async () => {
+          const r = await get(win);
+          return r.status === 404 ? r : undefined;
+        },
+        { what: 'failure' },
+      );
       expect(failed.json()).toMatchObject({ status: 'failed', id: digestId(win.start, win.stop) });
       expect(failed.json<{ message: string }>().message).toMatch(/the digest job failed: .*injected read failure/);
     } finally {
@@ -225,8 +274,16 @@ describe('the worker route', () => {
       ['[1,2]', 400, /must be a JSON object/],
       ['{"id":"x","start":"2026-01-15T16:00:00Z"}', 400, /^body\.stop must be a string/],
       [JSON.stringify({ ...JSON.parse(job(W)), extra: 1 }), 400, /^body\.extra is not a field/],
-      [JSON.stringify({ id: digestId(W.start, W.stop), start: W.start, stop: '2026-01-15T16:30:20Z' }), 400, /^body\.stop must be at least a minute after body\.start/],
-      [JSON.stringify({ id: '00000000-0000-5000-8000-000000000000', ...W }), 400, /^body\.id '00000000-.*' is not the ID of the window/],
+      [
+        JSON.stringify({ id: digestId(W.start, W.stop), start: W.start, stop: '2026-01-15T16:30:20Z' }),
+        400,
+        /^body\.stop must be at least a minute after body\.start/,
+      ],
+      [
+        JSON.stringify({ id: '00000000-0000-5000-8000-000000000000', ...W }),
+        400,
+        /^body\.id '00000000-.*' is not the ID of the window/,
+      ],
       [job(W), 415, /is not application\/json/, { 'content-type': 'text/plain' }],
       [Buffer.alloc(20_000, 32), 413, /larger than 16384 bytes/],
     ];
@@ -258,7 +315,9 @@ describe('modes and extras', () => {
     try {
       const r = await post(W, down.url);
       expect(r.status).toBe(502);
-      expect(r.json<{ message: string }>().message).toMatch(/could not queue the job: cannot reach the queue at http:\/\/127\.0\.0\.1:9\/digest-queue\/digest/);
+      expect(r.json<{ message: string }>().message).toMatch(
+        /could not queue the job: cannot reach the queue at http:\/\/127\.0\.0\.1:9\/digest-queue\/digest/,
+      );
       expect(readdirSync(join(dir, 'down', 'markers'))).toEqual([]);
     } finally {
       await down.close();
@@ -270,23 +329,45 @@ describe('modes and extras', () => {
     await post(W2);
     await stored(W);
     await stored(W2);
-    const prev = await library(W.start, W.stop), next = await library(W2.start, W2.stop);
+    const prev = await library(W.start, W.stop),
+      next = await library(W2.start, W2.stop);
     const g = await http(`${s.url}/graph${windowQuery(W.start, W.stop, { top: '5', format: 'dot' })}`);
     expect(g.status).toBe(200);
     expect(g.text).toBe(dotToString(prev, { top: 5 }));
-    const svg = await http(`${s.url}/graph${windowQuery(W.start, W.stop, { top: '5', format: 'svg', cluster: 'account' })}`);
+    const svg = await http(
+      `${s.url}/graph${windowQuery(W.start, W.stop, { top: '5', format: 'svg', cluster: 'account' })}`,
+    );
     expect(svg.text).toContain('<svg');
+    const html = await http(`${s.url}/graph${windowQuery(W.start, W.stop, { top: '5', format: 'html' })}`);
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.text).toMatch(/^<!DOCTYPE html>/i);
+    expect(html.text).toContain('<svg');
     const bad = await http(`${s.url}/graph${windowQuery(W.start, W.stop, { top: '0' })}`);
     expect(bad.status).toBe(400);
     expect(bad.json<{ message: string }>().message).toMatch(/^top '0' must be an integer from 1/);
     const cidr = await http(`${s.url}/graph${windowQuery(W.start, W.stop, { cidr: '10.0.0.0/8,10.0.0.0/33' })}`);
     expect(cidr.status).toBe(400);
-    expect(cidr.json<{ message: string }>().message).toBe("cidr '10.0.0.0/33' is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)");
+    expect(cidr.json<{ message: string }>().message).toBe(
+      "cidr '10.0.0.0/33' is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)",
+    );
 
-    const q = new URLSearchParams({ previous_start: W.start, previous_stop: W.stop, next_start: W2.start, next_stop: W2.stop, format: 'text', changed: 'true' });
+    const q = new URLSearchParams({
+      previous_start: W.start,
+      previous_stop: W.stop,
+      next_start: W2.start,
+      next_stop: W2.stop,
+      format: 'text',
+      changed: 'true',
+    });
     const d = await http(`${s.url}/diff?${q}`);
     expect(d.status).toBe(200);
     expect(d.text).toBe(await diffToString(diffDigests(prev, next, { changed: true }), 'text'));
+    q.set('format', 'html');
+    const dh = await http(`${s.url}/diff?${q}`);
+    expect(dh.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(dh.text).toContain('<svg');
+    q.set('format', 'text');
     q.set('next_start', '2026-01-14T00:00:00Z');
     q.set('next_stop', '2026-01-14T01:00:00Z');
     const missing = await http(`${s.url}/diff?${q}`);
@@ -316,13 +397,19 @@ describe('modes and extras', () => {
       /^process_resident_memory_bytes \d+$/m,
       /^nodejs_eventloop_lag_seconds \d/m,
       /^process_max_resident_memory_bytes \d+$/m,
-    ]) expect(m.text).toMatch(line);
+    ])
+      expect(m.text).toMatch(line);
 
     const r = await http(`${s.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(r.headers['x-request-id']).toBe('trace-123');
     const odd = await http(`${s.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(s.logs.find((l) => l.request_id === 'trace-123')).toMatchObject({ msg: 'request', route: 'healthz', status: 200, method: 'GET' });
+    expect(s.logs.find((l) => l.request_id === 'trace-123')).toMatchObject({
+      msg: 'request',
+      route: 'healthz',
+      status: 200,
+      method: 'GET',
+    });
   });
 
   it('requires the bearer token when one is set, and never logs it', async () => {
@@ -336,8 +423,14 @@ describe('modes and extras', () => {
       expect((await http(`${guarded.url}/healthz`)).status).toBe(200);
       const auth = { authorization: `Bearer ${token}` };
       // Standalone: the queue sends the token to the worker route too.
-      expect((await http(`${guarded.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: auth })).status).toBe(202);
-      await until(async () => ((await http(`${guarded.url}/${windowQuery(W.start, W.stop)}`, { headers: auth })).status === 200 ? true : undefined));
+      expect(
+        (await http(`${guarded.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: auth })).status,
+      ).toBe(202);
+      await until(async () =>
+        (await http(`${guarded.url}/${windowQuery(W.start, W.stop)}`, { headers: auth })).status === 200
+          ? true
+          : undefined,
+      );
       expect(JSON.stringify(guarded.logs)).not.toContain(token);
     } finally {
       await guarded.close();
@@ -350,7 +443,9 @@ describe('modes and extras', () => {
       const socket = connect(Number(new URL(slow.url).port), '127.0.0.1');
       socket.write('POST /digest-queue/digest HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"id":');
       let answer = '';
-      socket.on('data', (b: Buffer) => { answer += b.toString(); });
+      socket.on('data', (b: Buffer) => {
+        answer += b.toString();
+      });
       const began = Date.now();
       await new Promise((resolve) => socket.once('close', resolve));
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
@@ -361,7 +456,12 @@ describe('modes and extras', () => {
   });
 
   it('mounts in your own server through service.handler', async () => {
-    const service = createService({ logs: fixture, store: join(dir, 'mounted'), logger: memoryLogger([]), digester: { threads: 1 } });
+    const service = createService({
+      logs: fixture,
+      store: join(dir, 'mounted'),
+      logger: memoryLogger([]),
+      digester: { threads: 1 },
+    });
     const server = createServer(service.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

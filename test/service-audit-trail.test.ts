@@ -17,7 +17,10 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const open: { serve?: ServeChild; receiver?: Receiver }[] = [];
 afterEach(async () => {
   for (const o of open.splice(0)) {
-    if (o.serve && o.serve.child.exitCode === null && o.serve.child.signalCode === null) { o.serve.child.kill('SIGKILL'); await o.serve.exited; }
+    if (o.serve && o.serve.child.exitCode === null && o.serve.child.signalCode === null) {
+      o.serve.child.kill('SIGKILL');
+      await o.serve.exited;
+    }
     await o.receiver?.close();
   }
 });
@@ -35,7 +38,16 @@ it('an event answered before a SIGKILL is delivered after the restart, signed, o
   let accept = false;
   const receiver = await startReceiver(SECRET, () => (accept ? { status: 200 } : { status: 503 }));
   open.push({ receiver });
-  const args = ['--store', join(dir, 'store'), '--audit-webhook', receiver.url, '--audit-spool', join(dir, 'spool'), '--audit-flush', '20ms'];
+  const args = [
+    '--store',
+    join(dir, 'store'),
+    '--audit-webhook',
+    receiver.url,
+    '--audit-spool',
+    join(dir, 'spool'),
+    '--audit-flush',
+    '20ms',
+  ];
   const env = { FLOWDIGEST_TOKEN: TOKEN, FLOWDIGEST_AUDIT_WEBHOOK_SECRET: SECRET };
 
   const first = await startServe(args, env);
@@ -58,7 +70,11 @@ it('an event answered before a SIGKILL is delivered after the restart, signed, o
   const events = receiver.accepted.flat();
   expect(receiver.badSignatures).toBe(0);
   const requested = events.find((e) => e.type === 'digest' && e.action === 'requested')!;
-  expect(requested).toMatchObject({ version: '0.1', status: 'success', metadata: { actor: { authentication: 'token', ip: '127.0.0.1' } } });
+  expect(requested).toMatchObject({
+    version: '0.1',
+    status: 'success',
+    metadata: { actor: { authentication: 'token', ip: '127.0.0.1' } },
+  });
   expect(requested.payload).toMatchObject({ start: '2026-01-15T16:20:00Z', stop: '2026-01-15T16:30:00Z' });
   const denied = events.filter((e) => e.type === 'auth' && e.action === 'denied');
   expect(denied.every((e) => e.status === 'failure')).toBe(true);
@@ -83,9 +99,21 @@ it('a full spool answers 503 to writes, saying why, and the log sink writes JSON
   const receiver = await startReceiver(SECRET, () => ({ status: 503 }));
   open.push({ receiver });
   const log = join(dir, 'audit.ndjson');
-  const serve = await startServe(['--store', join(dir, 'store'), '--audit-webhook', receiver.url, '--audit-log', log,
-    '--audit-spool', join(dir, 'spool'), '--audit-spool-max', '1KB'],
-  { FLOWDIGEST_TOKEN: TOKEN, FLOWDIGEST_AUDIT_WEBHOOK_SECRET: SECRET });
+  const serve = await startServe(
+    [
+      '--store',
+      join(dir, 'store'),
+      '--audit-webhook',
+      receiver.url,
+      '--audit-log',
+      log,
+      '--audit-spool',
+      join(dir, 'spool'),
+      '--audit-spool-max',
+      '1KB',
+    ],
+    { FLOWDIGEST_TOKEN: TOKEN, FLOWDIGEST_AUDIT_WEBHOOK_SECRET: SECRET },
+  );
   open.push({ serve });
   // Each refused request is an auth:denied event the webhook cannot take: the spool fills.
   const statuses: number[] = [];
@@ -99,7 +127,10 @@ it('a full spool answers 503 to writes, saying why, and the log sink writes JSON
   expect(await write.text()).toMatch(/audit spool is full/);
   // The log sink delivered what the webhook could not; its lines are the events.
   await until(() => existsSync(log) && readFileSync(log, 'utf8').length > 0, 'the log sink');
-  const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; action: string });
+  const lines = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; action: string });
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.every((e) => e.type === 'auth' && e.action === 'denied')).toBe(true);
 }, 60_000);
@@ -111,7 +142,9 @@ it('refuses bad audit settings at start-up, naming the flag, with a suggestion',
   const noSink = await runCli(['serve', '--audit-events', 'digest:*']);
   expect(noSink.code).toBe(2);
   expect(noSink.stderr).toMatch(/--audit-events is set, but no audit sink is/);
-  const noSecret = await runCli(['serve', '--audit-webhook', 'http://127.0.0.1:9/x'], { env: { FLOWDIGEST_AUDIT_WEBHOOK_SECRET: '' } });
+  const noSecret = await runCli(['serve', '--audit-webhook', 'http://127.0.0.1:9/x'], {
+    env: { FLOWDIGEST_AUDIT_WEBHOOK_SECRET: '' },
+  });
   expect(noSecret.code).toBe(2);
   expect(noSecret.stderr).toMatch(/--audit-webhook needs a signing secret/);
 });

@@ -21,24 +21,38 @@ class ArrayAuditor implements Auditor {
 
   async record(input: AuditInput): Promise<AuditEvent | undefined> {
     await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.rejectFull) throw Object.assign(new Error('the spool holds 1000 events (its limit)'), { code: 'FD_ERR_AUDIT_SPOOL_FULL' });
+    if (this.rejectFull)
+      throw Object.assign(new Error('the spool holds 1000 events (its limit)'), { code: 'FD_ERR_AUDIT_SPOOL_FULL' });
     const event: AuditEvent = {
-      id: randomUUID(), version: '0.1', type: input.type, action: input.action, metadata: { actor: input.actor },
-      payload: input.payload, timestamp: new Date().toISOString(), status: input.status,
+      id: randomUUID(),
+      version: '0.1',
+      type: input.type,
+      action: input.action,
+      metadata: { actor: input.actor },
+      payload: input.payload,
+      timestamp: new Date().toISOString(),
+      status: input.status,
     };
     this.events.push({ ...event, recordedAt: Date.now() });
     return event;
   }
 
-  selects(): boolean { return true; }
+  selects(): boolean {
+    return true;
+  }
 
-  async close(graceMs?: number): Promise<void> { this.closedWith = graceMs ?? -1; }
+  async close(graceMs?: number): Promise<void> {
+    this.closedWith = graceMs ?? -1;
+  }
 
-  of(type: string, action: string) { return this.events.filter((e) => e.type === type && e.action === action); }
+  of(type: string, action: string) {
+    return this.events.filter((e) => e.type === type && e.action === action);
+  }
 }
 
 const dir = tempDir('flowdigest-service-audit-');
-const WRITER = 'audit-writer-token-0123', READER = 'audit-reader-token-0123';
+const WRITER = 'audit-writer-token-0123',
+  READER = 'audit-reader-token-0123';
 const W = { start: '2026-01-15T16:20:00Z', stop: '2026-01-15T16:50:00Z' };
 const W2 = { start: '2026-01-15T16:30:00Z', stop: '2026-01-15T16:40:00Z' };
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -51,11 +65,21 @@ beforeAll(async () => {
   auditor = new ArrayAuditor(150);
   source = new GatedSource(BUNDLED_LOGS);
   s = await startService({
-    logs: source, store: join(dir, 'store'), auditor, authFailures: { limit: 2 }, now: () => clock,
-    tokens: [{ name: 'writer', sha256: tokenSha256(WRITER), scopes: ['write', 'read'] }, { name: 'reader', sha256: tokenSha256(READER), scopes: ['read'] }],
+    logs: source,
+    store: join(dir, 'store'),
+    auditor,
+    authFailures: { limit: 2 },
+    now: () => clock,
+    tokens: [
+      { name: 'writer', sha256: tokenSha256(WRITER), scopes: ['write', 'read'] },
+      { name: 'reader', sha256: tokenSha256(READER), scopes: ['read'] },
+    ],
   });
 });
-afterAll(async () => { source?.open(); await s?.close(); });
+afterAll(async () => {
+  source?.open();
+  await s?.close();
+});
 
 it('records digest:requested, created and read, graph:read and diff:read, each before the answer', async () => {
   const posted = await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: bearer(WRITER) });
@@ -63,18 +87,28 @@ it('records digest:requested, created and read, graph:read and diff:read, each b
   expect(posted.status).toBe(202);
   const [requested] = auditor.of('digest', 'requested');
   expect(requested).toMatchObject({
-    version: '0.1', status: 'success', payload: { id: digestId(W.start, W.stop), start: W.start, stop: W.stop },
+    version: '0.1',
+    status: 'success',
+    payload: { id: digestId(W.start, W.stop), start: W.start, stop: W.stop },
     metadata: { actor: { name: 'writer', ip: '127.0.0.1', authentication: 'token' } },
   });
   expect(requested.recordedAt).toBeLessThanOrEqual(answeredAt);
   await until(async () => (auditor.of('digest', 'created').length === 1 ? true : undefined));
-  expect(auditor.of('digest', 'created')[0]).toMatchObject({ status: 'success', payload: { id: digestId(W.start, W.stop) }, metadata: { actor: { name: 'writer' } } });
+  expect(auditor.of('digest', 'created')[0]).toMatchObject({
+    status: 'success',
+    payload: { id: digestId(W.start, W.stop) },
+    metadata: { actor: { name: 'writer' } },
+  });
 
   const reads: [string, string, string][] = [
     [`/${windowQuery(W.start, W.stop)}`, 'digest', 'read'],
     [`/${windowQuery(W.start, W.stop, { format: 'svg' })}`, 'digest', 'read'],
     [`/graph${windowQuery(W.start, W.stop, { top: '3' })}`, 'graph', 'read'],
-    [`/diff?${new URLSearchParams({ previous_start: W.start, previous_stop: W.stop, next_start: W.start, next_stop: W.stop })}`, 'diff', 'read'],
+    [
+      `/diff?${new URLSearchParams({ previous_start: W.start, previous_stop: W.stop, next_start: W.start, next_stop: W.stop })}`,
+      'diff',
+      'read',
+    ],
   ];
   for (const [path, type, action] of reads) {
     const before = auditor.of(type, action).length;
@@ -88,20 +122,30 @@ it('records digest:requested, created and read, graph:read and diff:read, each b
   }
   // A HEAD reads nothing; a 204 or 404 is not a read.
   const count = auditor.events.length;
-  expect((await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'HEAD', headers: bearer(READER) })).status).toBe(200);
-  expect((await http(`${s.url}/${windowQuery('2026-01-15T10:00:00Z', '2026-01-15T11:00:00Z')}`, { headers: bearer(READER) })).status).toBe(404);
+  expect(
+    (await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'HEAD', headers: bearer(READER) })).status,
+  ).toBe(200);
+  expect(
+    (await http(`${s.url}/${windowQuery('2026-01-15T10:00:00Z', '2026-01-15T11:00:00Z')}`, { headers: bearer(READER) }))
+      .status,
+  ).toBe(404);
   expect(auditor.events.length).toBe(count);
 });
 
 it('records auth:denied for 401, 403 and 429, and digest:failed; no payload carries a token', async () => {
   const before = auditor.of('auth', 'denied').length;
-  expect((await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: bearer(READER) })).status).toBe(403);
+  expect(
+    (await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: bearer(READER) })).status,
+  ).toBe(403);
   expect((await http(`${s.url}/metrics`, { headers: bearer('a-wrong-token-0123456789') })).status).toBe(401);
   expect((await http(`${s.url}/metrics`)).status).toBe(401);
   expect((await http(`${s.url}/metrics`, { headers: bearer(WRITER) })).status).toBe(429);
   const denied = auditor.of('auth', 'denied').slice(before);
   expect(denied.map((e) => [e.payload.status, e.payload.reason, e.metadata.actor.name])).toEqual([
-    [403, 'scope', 'reader'], [401, 'unknown', 'anonymous'], [401, 'missing', 'anonymous'], [429, 'rate_limited', 'anonymous'],
+    [403, 'scope', 'reader'],
+    [401, 'unknown', 'anonymous'],
+    [401, 'missing', 'anonymous'],
+    [429, 'rate_limited', 'anonymous'],
   ]);
   expect(denied.every((e) => e.status === 'failure' && e.metadata.actor.authentication === 'token')).toBe(true);
   // Past the failure window: this address may try again.
@@ -109,12 +153,17 @@ it('records auth:denied for 401, 403 and 429, and digest:failed; no payload carr
 
   source.failing = true;
   try {
-    expect((await http(`${s.url}/${windowQuery(W2.start, W2.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status).toBe(202);
+    expect(
+      (await http(`${s.url}/${windowQuery(W2.start, W2.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status,
+    ).toBe(202);
     await until(async () => (auditor.of('digest', 'failed').length === 1 ? true : undefined));
   } finally {
     source.failing = false;
   }
-  expect(auditor.of('digest', 'failed')[0]).toMatchObject({ status: 'failure', payload: { id: digestId(W2.start, W2.stop), reason: expect.stringMatching(/injected read failure/) } });
+  expect(auditor.of('digest', 'failed')[0]).toMatchObject({
+    status: 'failure',
+    payload: { id: digestId(W2.start, W2.stop), reason: expect.stringMatching(/injected read failure/) },
+  });
   const all = JSON.stringify(auditor.events);
   for (const token of [WRITER, READER, 'a-wrong-token-0123456789']) expect(all).not.toContain(token);
 });
@@ -130,7 +179,15 @@ it('answers 503 with the reason when the spool is full, doing nothing it could n
     const job = JSON.stringify({ id: digestId(w.start, w.stop), ...w });
     const worker = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'full-worker'), auditor });
     try {
-      expect((await http(`${worker.url}/digest-queue/digest`, { method: 'POST', body: job, headers: { 'content-type': 'application/json' } })).status).toBe(503);
+      expect(
+        (
+          await http(`${worker.url}/digest-queue/digest`, {
+            method: 'POST',
+            body: job,
+            headers: { 'content-type': 'application/json' },
+          })
+        ).status,
+      ).toBe(503);
     } finally {
       await worker.close();
     }
@@ -144,20 +201,30 @@ it('answers 503 with the reason when the spool is full, doing nothing it could n
   try {
     const read = await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { headers: bearer(READER) });
     expect(read.status).toBe(503);
-    expect(read.json<{ message: string }>().message).toMatch(/^the audit spool is full, so the service cannot record this request: try again later \(the spool holds 1000 events/);
-    expect((await http(`${s.url}/${windowQuery(w.start, w.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status).toBe(503);
+    expect(read.json<{ message: string }>().message).toMatch(
+      /^the audit spool is full, so the service cannot record this request: try again later \(the spool holds 1000 events/,
+    );
+    expect(
+      (await http(`${s.url}/${windowQuery(w.start, w.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status,
+    ).toBe(503);
   } finally {
     auditor.rejectFull = false;
   }
   expect((await http(`${s.url}/${windowQuery(w.start, w.stop)}`, { headers: bearer(READER) })).status).toBe(404);
-  expect((await http(`${s.url}/${windowQuery(w.start, w.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status).toBe(202);
+  expect(
+    (await http(`${s.url}/${windowQuery(w.start, w.stop)}`, { method: 'POST', headers: bearer(WRITER) })).status,
+  ).toBe(202);
 });
 
 it('names the anonymous actor without tokens, and closes the auditor within the grace', async () => {
   const own = new ArrayAuditor();
   const open = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'open'), auditor: own });
   expect((await http(`${open.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST' })).status).toBe(202);
-  expect(own.of('digest', 'requested')[0].metadata.actor).toEqual({ name: 'anonymous', ip: '127.0.0.1', authentication: 'none' });
+  expect(own.of('digest', 'requested')[0].metadata.actor).toEqual({
+    name: 'anonymous',
+    ip: '127.0.0.1',
+    authentication: 'none',
+  });
   await open.close(5000);
   expect(own.closedWith).toBeGreaterThan(0);
   expect(own.closedWith).toBeLessThanOrEqual(5000);

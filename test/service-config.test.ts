@@ -19,61 +19,150 @@ const fail = (flags: Record<string, string | boolean>, env: Record<string, strin
 it('needs nothing: the bundled sample, ./.flowdigest, the in-process queue, port 8080 on loopback', () => {
   const c = resolveServeConfig({}, {});
   expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', grace: 30_000, logLevel: 'info' });
-  expect(c.service).toEqual({ logs: BUNDLED_LOGS, store: resolve('.flowdigest'), markers: resolve('.flowdigest', 'markers'), queuer: 'memory' });
+  expect(c.service).toEqual({
+    logs: BUNDLED_LOGS,
+    store: resolve('.flowdigest'),
+    markers: resolve('.flowdigest', 'markers'),
+    queuer: 'memory',
+  });
   expect(BUNDLED_LOGS).toMatch(/fixtures[/\\]sample$/);
 });
 
 it("honours the Go service's variables", () => {
-  const c = resolveServeConfig({}, {
-    PORT: '9000', VPC_FLOW_LOGS_BUCKET: 'vpc-flow-logs', VPC_FLOW_LOGS_BUCKET_REGION: 'us-west-2',
-    VPC_FLOW_LOGS_SCAN_ACCOUNTS: '123456789011,123456789012', VPC_FLOW_LOGS_SCAN_REGIONS: 'us-west-2,us-east-2',
-    VPC_MAX_BYTES_PREFETCH: '150000000', VPC_MAX_CONCURRENT_PREFETCH: '2',
-    DIGEST_STORAGE_BUCKET: 'vpc-flow-digests', DIGEST_STORAGE_BUCKET_REGION: 'us-west-2',
-    DIGEST_PROGRESS_BUCKET: 'vpc-flow-digests-progress', DIGEST_PROGRESS_BUCKET_REGION: 'us-east-1', DIGEST_PROGRESS_TIMEOUT: '100000',
-    STREAM_APPLIANCE_ENDPOINT: '0.0.0.0:9000', STREAM_APPLIANCE_TOPIC: 'digest-queue', USE_IAM: 'true',
-  });
+  const c = resolveServeConfig(
+    {},
+    {
+      PORT: '9000',
+      VPC_FLOW_LOGS_BUCKET: 'vpc-flow-logs',
+      VPC_FLOW_LOGS_BUCKET_REGION: 'us-west-2',
+      VPC_FLOW_LOGS_SCAN_ACCOUNTS: '123456789011,123456789012',
+      VPC_FLOW_LOGS_SCAN_REGIONS: 'us-west-2,us-east-2',
+      VPC_MAX_BYTES_PREFETCH: '150000000',
+      VPC_MAX_CONCURRENT_PREFETCH: '2',
+      DIGEST_STORAGE_BUCKET: 'vpc-flow-digests',
+      DIGEST_STORAGE_BUCKET_REGION: 'us-west-2',
+      DIGEST_PROGRESS_BUCKET: 'vpc-flow-digests-progress',
+      DIGEST_PROGRESS_BUCKET_REGION: 'us-east-1',
+      DIGEST_PROGRESS_TIMEOUT: '100000',
+      STREAM_APPLIANCE_ENDPOINT: '0.0.0.0:9000',
+      STREAM_APPLIANCE_TOPIC: 'digest-queue',
+      USE_IAM: 'true',
+    },
+  );
   expect(c.port).toBe(9000);
   expect(c.service).toEqual({
-    logs: 's3://vpc-flow-logs', store: 's3://vpc-flow-digests', markers: 's3://vpc-flow-digests-progress',
+    logs: 's3://vpc-flow-logs',
+    store: 's3://vpc-flow-digests',
+    markers: 's3://vpc-flow-digests-progress',
     regions: { logs: 'us-west-2', store: 'us-west-2', markers: 'us-east-1' },
-    scanAccounts: ['123456789011', '123456789012'], scanRegions: ['us-west-2', 'us-east-2'],
+    scanAccounts: ['123456789011', '123456789012'],
+    scanRegions: ['us-west-2', 'us-east-2'],
     digester: { prefetchBytes: 150_000_000, prefetchConcurrency: 2 },
-    progressTimeout: 100_000, queuer: 'http://0.0.0.0:9000', topic: 'digest-queue',
+    progressTimeout: 100_000,
+    queuer: 'http://0.0.0.0:9000',
+    topic: 'digest-queue',
   });
-  expect(c.origins).toMatchObject({ port: 'PORT', logs: 'VPC_FLOW_LOGS_BUCKET', progressTimeout: 'DIGEST_PROGRESS_TIMEOUT' });
+  expect(c.origins).toMatchObject({
+    port: 'PORT',
+    logs: 'VPC_FLOW_LOGS_BUCKET',
+    progressTimeout: 'DIGEST_PROGRESS_TIMEOUT',
+  });
 });
 
 it('takes flags over FLOWDIGEST_* over Go variables, and agreeing duplicates', () => {
-  const env = { FLOWDIGEST_STORE: 's3://digests/', DIGEST_STORAGE_BUCKET: 'digests', FLOWDIGEST_PORT: '7000', PORT: '7000', FLOWDIGEST_JOBS: '2' };
+  const env = {
+    FLOWDIGEST_STORE: 's3://digests/',
+    DIGEST_STORAGE_BUCKET: 'digests',
+    FLOWDIGEST_PORT: '7000',
+    PORT: '7000',
+    FLOWDIGEST_JOBS: '2',
+  };
   const c = resolveServeConfig({ jobs: '3', 'path-style': true, endpoint: 'http://127.0.0.1:9000' }, env);
   expect(c.port).toBe(7000);
-  expect(c.service).toMatchObject({ store: 's3://digests/', markers: 's3://digests/markers/', jobs: 3, s3: { endpoint: 'http://127.0.0.1:9000', forcePathStyle: true } });
+  expect(c.service).toMatchObject({
+    store: 's3://digests/',
+    markers: 's3://digests/markers/',
+    jobs: 3,
+    s3: { endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
+  });
   expect(c.origins.jobs).toBe('--jobs');
-  expect(resolveServeConfig({}, { FLOWDIGEST_PROGRESS_TIMEOUT: '90s', DIGEST_PROGRESS_TIMEOUT: '90000', FLOWDIGEST_MAX_WINDOW: '1d' }).service)
-    .toMatchObject({ progressTimeout: 90_000, maxWindow: 86_400_000 });
+  expect(
+    resolveServeConfig(
+      {},
+      { FLOWDIGEST_PROGRESS_TIMEOUT: '90s', DIGEST_PROGRESS_TIMEOUT: '90000', FLOWDIGEST_MAX_WINDOW: '1d' },
+    ).service,
+  ).toMatchObject({ progressTimeout: 90_000, maxWindow: 86_400_000 });
 });
 
 it('names the variable of each mistake', () => {
   const cases: [Record<string, string | boolean>, Record<string, string>, string | RegExp][] = [
-    [{}, { FLOWDIGEST_STROE: '/tmp/x' }, 'FLOWDIGEST_STROE is not a flowdigest variable (did you mean FLOWDIGEST_STORE?)'],
-    [{}, { FLOWDIGEST_PROGRES_TIMEOUT: '1' }, /^FLOWDIGEST_PROGRES_TIMEOUT is not a flowdigest variable \(did you mean FLOWDIGEST_PROGRESS_TIMEOUT\?\)$/],
+    [
+      {},
+      { FLOWDIGEST_STROE: '/tmp/x' },
+      'FLOWDIGEST_STROE is not a flowdigest variable (did you mean FLOWDIGEST_STORE?)',
+    ],
+    [
+      {},
+      { FLOWDIGEST_PROGRES_TIMEOUT: '1' },
+      /^FLOWDIGEST_PROGRES_TIMEOUT is not a flowdigest variable \(did you mean FLOWDIGEST_PROGRESS_TIMEOUT\?\)$/,
+    ],
     [{}, { PORT: '80a' }, "PORT '80a' must be an integer from 0 to 65535"],
     [{}, { FLOWDIGEST_PORT: '70000' }, "FLOWDIGEST_PORT '70000' must be an integer from 0 to 65535"],
-    [{}, { FLOWDIGEST_STORE: 's3://a/', DIGEST_STORAGE_BUCKET: 'b' }, "FLOWDIGEST_STORE and DIGEST_STORAGE_BUCKET disagree ('s3://a/' vs 'b'): set one of them"],
-    [{}, { VPC_FLOW_LOGS_BUCKET_REGION: 'us-west-2' }, /^VPC_FLOW_LOGS_BUCKET_REGION is set, but the logs are not in S3/],
-    [{}, { DIGEST_STORAGE_BUCKET: 'Bad_Bucket' }, /^DIGEST_STORAGE_BUCKET 'Bad_Bucket' is not a valid S3 URL: bucket name 'Bad_Bucket'/],
+    [
+      {},
+      { FLOWDIGEST_STORE: 's3://a/', DIGEST_STORAGE_BUCKET: 'b' },
+      "FLOWDIGEST_STORE and DIGEST_STORAGE_BUCKET disagree ('s3://a/' vs 'b'): set one of them",
+    ],
+    [
+      {},
+      { VPC_FLOW_LOGS_BUCKET_REGION: 'us-west-2' },
+      /^VPC_FLOW_LOGS_BUCKET_REGION is set, but the logs are not in S3/,
+    ],
+    [
+      {},
+      { DIGEST_STORAGE_BUCKET: 'Bad_Bucket' },
+      /^DIGEST_STORAGE_BUCKET 'Bad_Bucket' is not a valid S3 URL: bucket name 'Bad_Bucket'/,
+    ],
     [{}, { FLOWDIGEST_LOGS: '/no/such/dir' }, "FLOWDIGEST_LOGS '/no/such/dir' is not a directory or file"],
     [{ logs: '/no/such/dir' }, {}, "--logs '/no/such/dir' is not a directory or file"],
     [{}, { DIGEST_PROGRESS_TIMEOUT: 'soon' }, /^DIGEST_PROGRESS_TIMEOUT 'soon' must be a duration of at least 100ms/],
-    [{}, { VPC_MAX_BYTES_PREFETCH: 'lots' }, "VPC_MAX_BYTES_PREFETCH 'lots' is not a size (e.g. 64MB, 512KiB, 150000000)"],
-    [{}, { VPC_FLOW_LOGS_SCAN_ACCOUNTS: '123,,456' }, /^VPC_FLOW_LOGS_SCAN_ACCOUNTS '123,,456' must be a comma-separated list such as/],
-    [{}, { STREAM_APPLIANCE_ENDPOINT: 'http://user:pw@bus' }, /^STREAM_APPLIANCE_ENDPOINT must be 'memory', 'self', an http\(s\):\/\/ URL without credentials/],
+    [
+      {},
+      { VPC_MAX_BYTES_PREFETCH: 'lots' },
+      "VPC_MAX_BYTES_PREFETCH 'lots' is not a size (e.g. 64MB, 512KiB, 150000000)",
+    ],
+    [
+      {},
+      { VPC_FLOW_LOGS_SCAN_ACCOUNTS: '123,,456' },
+      /^VPC_FLOW_LOGS_SCAN_ACCOUNTS '123,,456' must be a comma-separated list such as/,
+    ],
+    [
+      {},
+      { STREAM_APPLIANCE_ENDPOINT: 'http://user:pw@bus' },
+      /^STREAM_APPLIANCE_ENDPOINT must be 'memory', 'self', an http\(s\):\/\/ URL without credentials/,
+    ],
     [{}, { STREAM_APPLIANCE_TOPIC: 'digests' }, /^STREAM_APPLIANCE_TOPIC is set, but jobs go to the in-process queue/],
-    [{}, { VPC_FLOW_LOGS_BUCKET_ROLE: 'arn:aws:iam::1:role/r' }, /^VPC_FLOW_LOGS_BUCKET_ROLE is not supported: give the role to the AWS SDK/],
+    [
+      {},
+      { VPC_FLOW_LOGS_BUCKET_ROLE: 'arn:aws:iam::1:role/r' },
+      /^VPC_FLOW_LOGS_BUCKET_ROLE is not supported: give the role to the AWS SDK/,
+    ],
     [{}, { USE_IAM: 'maybe' }, /^USE_IAM 'maybe' must be true or false/],
-    [{}, { FLOWDIGEST_TOKEN: 'short secret' }, 'FLOWDIGEST_TOKEN must be at least 16 printable characters without spaces'],
-    [{}, { FLOWDIGEST_LOG_LEVEL: 'verbose' }, /^FLOWDIGEST_LOG_LEVEL 'verbose' must be one of debug, info, warn, error, silent/],
-    [{}, { FLOWDIGEST_ENDPOINT: 'http://key:secret@minio:9000' }, 'FLOWDIGEST_ENDPOINT must be an http:// or https:// URL without credentials'],
+    [
+      {},
+      { FLOWDIGEST_TOKEN: 'short secret' },
+      'FLOWDIGEST_TOKEN must be at least 16 printable characters without spaces',
+    ],
+    [
+      {},
+      { FLOWDIGEST_LOG_LEVEL: 'verbose' },
+      /^FLOWDIGEST_LOG_LEVEL 'verbose' must be one of debug, info, warn, error, silent/,
+    ],
+    [
+      {},
+      { FLOWDIGEST_ENDPOINT: 'http://key:secret@minio:9000' },
+      'FLOWDIGEST_ENDPOINT must be an http:// or https:// URL without credentials',
+    ],
   ];
   for (const [flags, env, message] of cases) {
     const got = fail(flags, env);
@@ -103,6 +192,8 @@ it('stops the CLI with exit 2 and the message, before listening', async () => {
   expect(typo.stderr).toContain('unknown option --prot (did you mean --port?)');
   const env = await runCli(['serve'], { env: { FLOWDIGEST_STROE: '/tmp' } });
   expect(env.code).toBe(2);
-  expect(env.stderr).toBe("flowdigest: FLOWDIGEST_STROE is not a flowdigest variable (did you mean FLOWDIGEST_STORE?)\nTry 'flowdigest serve --help'.\n");
+  expect(env.stderr).toBe(
+    "flowdigest: FLOWDIGEST_STROE is not a flowdigest variable (did you mean FLOWDIGEST_STORE?)\nTry 'flowdigest serve --help'.\n",
+  );
   expect(env.stdout).toBe('');
 });

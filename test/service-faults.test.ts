@@ -16,9 +16,11 @@ import { tempDir } from './support/tmp.js';
 const dir = tempDir('flowdigest-service-faults-');
 const W = { start: '2026-01-15T16:20:00Z', stop: '2026-01-15T16:50:00Z' };
 const at = (iso: string) => Date.parse(iso);
-const post = (url: string, w: { start: string; stop: string }) => http(`${url}/${windowQuery(w.start, w.stop)}`, { method: 'POST' });
+const post = (url: string, w: { start: string; stop: string }) =>
+  http(`${url}/${windowQuery(w.start, w.stop)}`, { method: 'POST' });
 const get = (url: string, w: { start: string; stop: string }) => http(`${url}/${windowQuery(w.start, w.stop)}`);
-const stored = (url: string, w: { start: string; stop: string }) => until(async () => ((await get(url, w)).status === 200 ? true : undefined), { what: `digest ${w.start}` });
+const stored = (url: string, w: { start: string; stop: string }) =>
+  until(async () => ((await get(url, w)).status === 200 ? true : undefined), { what: `digest ${w.start}` });
 const metric = async (url: string, line: RegExp) => (await http(`${url}/metrics`)).text.match(line);
 
 it('refuses a window that is not closed yet (stop plus the delivery lag), on every route, and takes it once closed', async () => {
@@ -30,14 +32,24 @@ it('refuses a window that is not closed yet (stop plus the delivery lag), on eve
       await post(s.url, W),
       await get(s.url, W),
       await http(`${s.url}/graph${windowQuery(W.start, W.stop)}`),
-      await http(`${s.url}/digest-queue/digest`, { method: 'POST', body: job, headers: { 'content-type': 'application/json' } }),
+      await http(`${s.url}/digest-queue/digest`, {
+        method: 'POST',
+        body: job,
+        headers: { 'content-type': 'application/json' },
+      }),
     ]) {
       expect(r.status).toBe(400);
-      expect(r.json<{ message: string }>().message).toMatch(/^(body\.)?stop 2026-01-15T16:50:00Z is not closed yet: its flow logs arrive until 2026-01-15T17:00:00Z \(stop plus the 10m delivery lag\)/);
+      expect(r.json<{ message: string }>().message).toMatch(
+        /^(body\.)?stop 2026-01-15T16:50:00Z is not closed yet: its flow logs arrive until 2026-01-15T17:00:00Z \(stop plus the 10m delivery lag\)/,
+      );
     }
     // A window in 2030 through the worker route: refused, and nothing is stored.
     const future = { start: '2030-01-01T00:00:00Z', stop: '2030-01-01T01:00:00Z' };
-    const r = await http(`${s.url}/digest-queue/digest`, { method: 'POST', body: JSON.stringify({ id: digestId(future.start, future.stop), ...future }), headers: { 'content-type': 'application/json' } });
+    const r = await http(`${s.url}/digest-queue/digest`, {
+      method: 'POST',
+      body: JSON.stringify({ id: digestId(future.start, future.stop), ...future }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(400);
     expect(existsSync(join(dir, 'open', `${digestId(future.start, future.stop)}.log.gz`))).toBe(false);
 
@@ -61,7 +73,9 @@ it('keeps years 0000-0099 as written (0026 is not 1926)', async () => {
     const stats = (await http(`${s.url}/${windowQuery(old.start, old.stop, { format: 'stats' })}`)).json();
     expect(stats).toMatchObject({ start: old.start, stop: old.stop, rows: 0 });
     // 0000 is a leap year (1900 is not).
-    expect((await post(s.url, { start: '0000-02-29T00:00:00Z', stop: '0000-02-29T00:10:00Z' })).json()).toMatchObject({ start: '0000-02-29T00:00:00Z' });
+    expect((await post(s.url, { start: '0000-02-29T00:00:00Z', stop: '0000-02-29T00:10:00Z' })).json()).toMatchObject({
+      start: '0000-02-29T00:00:00Z',
+    });
   } finally {
     await s.close();
   }
@@ -69,13 +83,22 @@ it('keeps years 0000-0099 as written (0026 is not 1926)', async () => {
 
 it("names a failed job's object relative to the logs root, never by the server's path", async () => {
   const logs = join(dir, 'corrupt-logs');
-  const key = 'AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/15/123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20260115T1620Z_abcd1234.log.gz';
+  const key =
+    'AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/15/123456789012_vpcflowlogs_us-east-1_fl-0123456789abcdef0_20260115T1620Z_abcd1234.log.gz';
   mkdirSync(join(logs, key, '..'), { recursive: true });
-  writeFileSync(join(logs, key), truncatedGzip('2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 50000 6 1 40 1768494000 1768494060 ACCEPT OK\n'.repeat(50)));
+  writeFileSync(
+    join(logs, key),
+    truncatedGzip(
+      '2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 50000 6 1 40 1768494000 1768494060 ACCEPT OK\n'.repeat(50),
+    ),
+  );
   const s = await startService({ logs, store: join(dir, 'corrupt-store') });
   try {
     expect((await post(s.url, W)).status).toBe(202);
-    const failed = await until(async () => { const r = await get(s.url, W); return r.status === 404 && r.json().status === 'failed' ? r : undefined; });
+    const failed = await until(async () => {
+      const r = await get(s.url, W);
+      return r.status === 404 && r.json().status === 'failed' ? r : undefined;
+    });
     const message = failed.json<{ message: string }>().message;
     expect(message).toContain(key);
     expect(message).not.toContain(dir);
@@ -90,7 +113,10 @@ it('removes the temporary files of killed writes at start-up, not those of a liv
   mkdirSync(join(store, 'markers'), { recursive: true });
   const id = digestId(W.start, W.stop);
   // Named as writeFileAtomic names them: .tmp-NAME.PID.RANDOM; pid 2^22+1 is above Linux's pid_max.
-  const dead = [join(store, `.tmp-${id}.log.gz.4194305.0123abcd`), join(store, 'markers', `.tmp-${id}_in_progress.4194305.89abcdef`)];
+  const dead = [
+    join(store, `.tmp-${id}.log.gz.4194305.0123abcd`),
+    join(store, 'markers', `.tmp-${id}_in_progress.4194305.89abcdef`),
+  ];
   const live = join(store, `.tmp-${id}.ndjson.gz.${process.pid}.00ff00ff`);
   for (const f of [...dead, live]) writeFileSync(f, 'partial');
   const s = await startService({ logs: BUNDLED_LOGS, store });
@@ -116,7 +142,13 @@ it('releases queued jobs on shutdown (markers cleared), so a restart takes the w
   expect(existsSync(join(store, 'markers', `${digestId(queued.start, queued.stop)}_in_progress`))).toBe(true);
   await first.close(100);
   source.open();
-  expect(first.logs.some((l) => l.msg === 'job released: queued at shutdown, its marker cleared' && l.id === digestId(queued.start, queued.stop))).toBe(true);
+  expect(
+    first.logs.some(
+      (l) =>
+        l.msg === 'job released: queued at shutdown, its marker cleared' &&
+        l.id === digestId(queued.start, queued.stop),
+    ),
+  ).toBe(true);
   expect(existsSync(join(store, 'markers', `${digestId(queued.start, queued.stop)}_in_progress`))).toBe(false);
   // The running one was aborted: its marker is left to expire.
   expect(existsSync(join(store, 'markers', `${digestId(running.start, running.stop)}_in_progress`))).toBe(true);
@@ -140,14 +172,24 @@ it('counts a request the client abandoned as aborted, not 200; pool utilization 
   try {
     source.close();
     const w = { start: '2026-01-15T16:00:00Z', stop: '2026-01-15T18:00:00Z' };
-    const req = request(`${s.url}/digest-queue/digest`, { method: 'POST', headers: { 'content-type': 'application/json' } });
-    req.on('error', () => { /* destroyed below */ });
+    const req = request(`${s.url}/digest-queue/digest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('error', () => {
+      /* destroyed below */
+    });
     req.end(JSON.stringify({ id: digestId(w.start, w.stop), ...w }));
     await until(async () => (source.reads > 0 ? true : undefined));
     req.destroy();
     source.open();
     await stored(s.url, w);
-    await until(async () => (await metric(s.url, /^flowdigest_http_requests_total\{route="worker",method="POST",status="aborted"\} 1$/m)) ?? undefined, { what: 'aborted count' });
+    await until(
+      async () =>
+        (await metric(s.url, /^flowdigest_http_requests_total\{route="worker",method="POST",status="aborted"\} 1$/m)) ??
+        undefined,
+      { what: 'aborted count' },
+    );
     expect(await metric(s.url, /route="worker",method="POST",status="200"/)).toBeNull();
 
     const text = (await http(`${s.url}/metrics`)).text;
@@ -164,7 +206,12 @@ it('counts a request the client abandoned as aborted, not 200; pool utilization 
 });
 
 it("answers the worker route on this service's topic only", async () => {
-  const s = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'topic'), topic: 'custom-topic', queuer: 'self' });
+  const s = await startService({
+    logs: BUNDLED_LOGS,
+    store: join(dir, 'topic'),
+    topic: 'custom-topic',
+    queuer: 'self',
+  });
   try {
     const job = JSON.stringify({ id: digestId(W.start, W.stop), ...W });
     const json = { 'content-type': 'application/json' };
@@ -188,10 +235,18 @@ it('deletes digests older than the retention, at start-up and periodically (fake
   await first.close();
 
   let offset = 2 * 86_400_000;
-  const second = await startService({ logs: BUNDLED_LOGS, store, retention: 86_400_000, progressTimeout: 1000, now: () => Date.now() + offset });
+  const second = await startService({
+    logs: BUNDLED_LOGS,
+    store,
+    retention: 86_400_000,
+    progressTimeout: 1000,
+    now: () => Date.now() + offset,
+  });
   try {
     // At start-up: the two-day-old digest goes.
-    await until(async () => ((await get(second.url, old)).status === 404 ? true : undefined), { what: 'start-up sweep' });
+    await until(async () => ((await get(second.url, old)).status === 404 ? true : undefined), {
+      what: 'start-up sweep',
+    });
     expect(readdirSync(store).filter((f) => f.startsWith(digestId(old.start, old.stop)))).toEqual([]);
     expect((await post(second.url, recent)).status).toBe(202);
     await stored(second.url, recent);
@@ -199,9 +254,14 @@ it('deletes digests older than the retention, at start-up and periodically (fake
     await new Promise((r) => setTimeout(r, 1500));
     expect((await get(second.url, recent)).status).toBe(200);
     offset += 86_400_000 + 60_000;
-    await until(async () => ((await get(second.url, recent)).status === 404 ? true : undefined), { what: 'periodic sweep' });
+    await until(async () => ((await get(second.url, recent)).status === 404 ? true : undefined), {
+      what: 'periodic sweep',
+    });
     expect(await metric(second.url, /^flowdigest_digests_expired_total 2$/m)).not.toBeNull();
-    expect(second.logs.filter((l) => l.msg === 'expired digest deleted').map((l) => l.id)).toEqual([digestId(old.start, old.stop), digestId(recent.start, recent.stop)]);
+    expect(second.logs.filter((l) => l.msg === 'expired digest deleted').map((l) => l.id)).toEqual([
+      digestId(old.start, old.stop),
+      digestId(recent.start, recent.stop),
+    ]);
   } finally {
     await second.close();
   }

@@ -26,9 +26,13 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 const dir = tempDir('flowdigest-service-openapi-');
 const win = (h: number, m = 0, len = 10) => {
   const t = Date.UTC(2026, 0, 15, h, m);
-  return { start: new Date(t).toISOString().replace('.000', ''), stop: new Date(t + len * 60_000).toISOString().replace('.000', '') };
+  return {
+    start: new Date(t).toISOString().replace('.000', ''),
+    stop: new Date(t + len * 60_000).toISOString().replace('.000', ''),
+  };
 };
-const A = win(16, 20, 30), B = win(16, 30, 20);
+const A = win(16, 20, 30),
+  B = win(16, 30, 20);
 
 let source: GatedSource, held: GatedSource;
 let main: Started, broken: Started, noQueue: Started, limited: Started, stopping: Started;
@@ -37,12 +41,35 @@ let document: Obj;
 beforeAll(async () => {
   source = new GatedSource(BUNDLED_LOGS);
   held = new GatedSource(BUNDLED_LOGS);
-  main = await startService({ logs: source, store: join(dir, 'main'), tokens: TOKENS, jobs: 1, maxQueued: 1, authFailures: { limit: 1000 } });
-  const fail = async () => { throw new Error('storage down'); };
+  main = await startService({
+    logs: source,
+    store: join(dir, 'main'),
+    tokens: TOKENS,
+    jobs: 1,
+    maxQueued: 1,
+    authFailures: { limit: 1000 },
+  });
+  const fail = async () => {
+    throw new Error('storage down');
+  };
   const failing: Storage = { description: 'failing', has: fail, put: fail, open: fail, meta: fail };
   broken = await startService({ logs: BUNDLED_LOGS, storage: failing, store: join(dir, 'broken') });
-  noQueue = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'noqueue'), queuer: { description: 'down', enqueue: async () => { throw new Error('bus down'); } } });
-  limited = await startService({ logs: BUNDLED_LOGS, store: join(dir, 'limited'), tokens: TOKENS, authFailures: { limit: 1, windowMs: 60_000 } });
+  noQueue = await startService({
+    logs: BUNDLED_LOGS,
+    store: join(dir, 'noqueue'),
+    queuer: {
+      description: 'down',
+      enqueue: async () => {
+        throw new Error('bus down');
+      },
+    },
+  });
+  limited = await startService({
+    logs: BUNDLED_LOGS,
+    store: join(dir, 'limited'),
+    tokens: TOKENS,
+    authFailures: { limit: 1, windowMs: 60_000 },
+  });
   stopping = await startService({ logs: held, store: join(dir, 'stopping') });
   document = await main.service.openapi();
 });
@@ -57,7 +84,9 @@ it('api.yaml is the live document, written by npm run api:yaml', async () => {
   expect(committed, 'src/service/api.yaml is stale: run npm run api:yaml').toBe(await openapiYaml());
   expect(committed).toContain(await main.service.openapiYaml());
   // The schema's bounds are the code's: one source of truth.
-  const top = (((document.paths as Obj)['/graph'] as Obj).get as { parameters: Obj[] }).parameters.find((p) => p.name === 'top');
+  const top = (((document.paths as Obj)['/graph'] as Obj).get as { parameters: Obj[] }).parameters.find(
+    (p) => p.name === 'top',
+  );
   expect(top?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1_000_000_000 });
   expect((document.components as Obj).securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
 });
@@ -71,8 +100,13 @@ it('every documented status of every operation happens on the live service, and 
     return r;
   };
   const u = main.url;
-  const q = (w: { start: string; stop: string }, extra: Record<string, string> = {}) => windowQuery(w.start, w.stop, extra);
-  const dq = (prev: { start: string; stop: string }, next: { start: string; stop: string }, extra: Record<string, string> = {}) =>
+  const q = (w: { start: string; stop: string }, extra: Record<string, string> = {}) =>
+    windowQuery(w.start, w.stop, extra);
+  const dq = (
+    prev: { start: string; stop: string },
+    next: { start: string; stop: string },
+    extra: Record<string, string> = {},
+  ) =>
     `?${new URLSearchParams({ previous_start: prev.start, previous_stop: prev.stop, next_start: next.start, next_stop: next.stop, ...extra })}`;
   const job = (w: { start: string; stop: string }) => JSON.stringify({ id: digestId(w.start, w.stop), ...w });
   const json = { 'content-type': 'application/json', ...AUTH };
@@ -80,8 +114,12 @@ it('every documented status of every operation happens on the live service, and 
 
   // Each scoped route: 401 without a token, 403 with the wrong scope, 429 once rate-limited.
   const scoped: [string, string, string, string?][] = [
-    ['POST /', `/${q(A)}`, 'POST'], ['GET /', `/${q(A)}`, 'GET'], ['GET /graph', `/graph${q(A)}`, 'GET'], ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
-    ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)], ['GET /metrics', '/metrics', 'GET'],
+    ['POST /', `/${q(A)}`, 'POST'],
+    ['GET /', `/${q(A)}`, 'GET'],
+    ['GET /graph', `/graph${q(A)}`, 'GET'],
+    ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
+    ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)],
+    ['GET /metrics', '/metrics', 'GET'],
   ];
   for (const [op, path, method, body] of scoped) {
     const options = { method, ...(body === undefined ? {} : { body }) };
@@ -92,7 +130,11 @@ it('every documented status of every operation happens on the live service, and 
   await http(`${limited.url}/metrics`, { headers: as('not-a-known-token-at-all') });
   for (const [op, path, method, body] of scoped) {
     // Even the right token: the address is blocked for now.
-    const r = await call(op, `${limited.url}${path}`, { method, headers: AUTH, ...(body === undefined ? {} : { body }) });
+    const r = await call(op, `${limited.url}${path}`, {
+      method,
+      headers: AUTH,
+      ...(body === undefined ? {} : { body }),
+    });
     expect(r.status, op).toBe(429);
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
   }
@@ -100,11 +142,15 @@ it('every documented status of every operation happens on the live service, and 
   // Made and served.
   expect((await call('POST /', `${u}/${q(A)}`, { method: 'POST', headers: AUTH })).status).toBe(202);
   await call('POST /', `${u}/${q(B)}`, { method: 'POST', headers: AUTH });
-  for (const w of [A, B]) await until(async () => ((await http(`${u}/${q(w)}`, { headers: AUTH })).status === 200 ? true : undefined));
+  for (const w of [A, B])
+    await until(async () => ((await http(`${u}/${q(w)}`, { headers: AUTH })).status === 200 ? true : undefined));
   await call('POST /', `${u}/${q(A)}`, { method: 'POST', headers: AUTH });
-  for (const format of ['text', 'ndjson', 'dot', 'svg', 'stats']) await call('GET /', `${u}/${q(A, { format })}`, { headers: AUTH });
-  for (const format of ['dot', 'svg']) await call('GET /graph', `${u}/graph${q(A, { format, top: '5' })}`, { headers: AUTH });
-  for (const format of ['dot', 'svg', 'text', 'ndjson']) await call('GET /diff', `${u}/diff${dq(A, B, { format })}`, { headers: AUTH });
+  for (const format of ['text', 'ndjson', 'dot', 'svg', 'stats'])
+    await call('GET /', `${u}/${q(A, { format })}`, { headers: AUTH });
+  for (const format of ['dot', 'svg'])
+    await call('GET /graph', `${u}/graph${q(A, { format, top: '5' })}`, { headers: AUTH });
+  for (const format of ['dot', 'svg', 'text', 'ndjson'])
+    await call('GET /diff', `${u}/diff${dq(A, B, { format })}`, { headers: AUTH });
   await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A), headers: json });
   await call('GET /healthz', `${u}/healthz`);
   await call('GET /metrics', `${u}/metrics`, { headers: as(METRICS) });
@@ -117,8 +163,16 @@ it('every documented status of every operation happens on the live service, and 
   await call('GET /graph', `${u}/graph${q(A, { top: '-1' })}`, { headers: AUTH });
   await call('GET /diff', `${u}/diff?previous_start=x`, { headers: AUTH });
   await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: '{', headers: json });
-  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A), headers: { ...AUTH, 'content-type': 'text/csv' } });
-  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: 'x'.repeat(17_000), headers: json });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, {
+    method: 'POST',
+    body: job(A),
+    headers: { ...AUTH, 'content-type': 'text/csv' },
+  });
+  await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, {
+    method: 'POST',
+    body: 'x'.repeat(17_000),
+    headers: json,
+  });
   await call('POST /{topic}/{event}', `${u}/another-topic/digest`, { method: 'POST', body: job(A), headers: json });
   await call('GET /', `${u}/${q(never)}`, { headers: AUTH });
   await call('GET /graph', `${u}/graph${q(never)}`, { headers: AUTH });
@@ -127,13 +181,20 @@ it('every documented status of every operation happens on the live service, and 
   // In progress, accepted, and full: one job runs (held by the gate), one waits, then no room.
   source.close();
   try {
-    const P = win(16, 40), Q = win(16, 45), R = win(16, 50), S = win(16, 55);
+    const P = win(16, 40),
+      Q = win(16, 45),
+      R = win(16, 50),
+      S = win(16, 55);
     expect((await call('POST /', `${u}/${q(P)}`, { method: 'POST', headers: AUTH })).status).toBe(202);
     await until(async () => (source.reads > 0 ? true : undefined));
     await call('GET /', `${u}/${q(P)}`, { headers: AUTH });
     await call('GET /graph', `${u}/graph${q(P)}`, { headers: AUTH });
     await call('GET /diff', `${u}/diff${dq(A, P)}`, { headers: AUTH });
-    await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(Q), headers: { ...json, prefer: 'respond-async' } });
+    await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, {
+      method: 'POST',
+      body: job(Q),
+      headers: { ...json, prefer: 'respond-async' },
+    });
     await call('POST /', `${u}/${q(R)}`, { method: 'POST', headers: AUTH });
     await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(S), headers: json });
   } finally {
@@ -148,7 +209,10 @@ it('every documented status of every operation happens on the live service, and 
   await call('POST /{topic}/{event}', `${broken.url}/digest-queue/digest`, { method: 'POST', body: job(A) });
   await call('POST /', `${noQueue.url}/${q(A)}`, { method: 'POST' });
   // 5xx answers are logged with the stack; the client sees no internals.
-  expect(broken.logs.find((l) => l.msg === 'request failed')).toMatchObject({ error: 'storage down', stack: expect.stringMatching(/^Error: storage down\n\s+at /) });
+  expect(broken.logs.find((l) => l.msg === 'request failed')).toMatchObject({
+    error: 'storage down',
+    stack: expect.stringMatching(/^Error: storage down\n\s+at /),
+  });
   expect((await http(`${broken.url}/${q(A)}`)).json<{ message: string }>().message).toBe('internal error');
   expect(main.logs.some((l) => 'stack' in l)).toBe(false);
 
@@ -159,10 +223,16 @@ it('every documented status of every operation happens on the live service, and 
   const closed = stopping.close(60_000);
   await until(async () => ((await http(`${stopping.url}/healthz`)).status === 503 ? true : undefined));
   for (const [op, path, method, body] of [
-    ['GET /', `/${q(A)}`, 'GET'], ['POST /', `/${q(A)}`, 'POST'], ['GET /graph', `/graph${q(A)}`, 'GET'], ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
-    ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)], ['GET /healthz', '/healthz', 'GET'], ['GET /metrics', '/metrics', 'GET'],
+    ['GET /', `/${q(A)}`, 'GET'],
+    ['POST /', `/${q(A)}`, 'POST'],
+    ['GET /graph', `/graph${q(A)}`, 'GET'],
+    ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
+    ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)],
+    ['GET /healthz', '/healthz', 'GET'],
+    ['GET /metrics', '/metrics', 'GET'],
     ['GET /openapi.yaml', '/openapi.yaml', 'GET'],
-  ] as const) await call(op, `${stopping.url}${path}`, { method, ...(body === undefined ? {} : { body }) });
+  ] as const)
+    await call(op, `${stopping.url}${path}`, { method, ...(body === undefined ? {} : { body }) });
   held.open();
   await closed;
 
@@ -171,7 +241,8 @@ it('every documented status of every operation happens on the live service, and 
   const documented: string[] = [];
   for (const [path, ops] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(ops as Obj)) {
-      for (const status of Object.keys((op as Obj).responses as Obj)) documented.push(`${method.toUpperCase()} ${path} ${status}`);
+      for (const status of Object.keys((op as Obj).responses as Obj))
+        documented.push(`${method.toUpperCase()} ${path} ${status}`);
     }
   }
   expect([...seen.keys()].sort()).toEqual(documented.sort());
@@ -188,7 +259,8 @@ it('every documented status of every operation happens on the live service, and 
     if (type === 'application/json') {
       const schema = resolve((content[type] as Obj).schema as Obj);
       const body = r.json();
-      for (const field of (schema.required as string[] | undefined) ?? []) expect(body, `${key} ${field}`).toHaveProperty(field);
+      for (const field of (schema.required as string[] | undefined) ?? [])
+        expect(body, `${key} ${field}`).toHaveProperty(field);
     }
     if (status === '401') expect(r.headers['www-authenticate'], key).toBe('Bearer');
   }
@@ -200,11 +272,20 @@ it('answers HEAD on every GET route, 405 listing the methods, and 404 off the do
     const r = await http(`${main.url}${concrete}`, { method: 'PUT' });
     expect(r.status, path).toBe(405);
     const methods = Object.keys(ops as Obj).map((m) => m.toUpperCase());
-    expect(r.headers.allow?.split(', ').sort()).toEqual([...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort());
+    expect(r.headers.allow?.split(', ').sort()).toEqual(
+      [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])].sort(),
+    );
     if (!methods.includes('GET')) continue;
-    const query = path === '/' || path === '/graph' ? windowQuery(A.start, A.stop) : path === '/diff'
-      ? `?${new URLSearchParams({ previous_start: A.start, previous_stop: A.stop, next_start: B.start, next_stop: B.stop })}` : '';
-    const [get, head] = [await http(`${main.url}${concrete}${query}`, { headers: AUTH }), await http(`${main.url}${concrete}${query}`, { method: 'HEAD', headers: AUTH })];
+    const query =
+      path === '/' || path === '/graph'
+        ? windowQuery(A.start, A.stop)
+        : path === '/diff'
+          ? `?${new URLSearchParams({ previous_start: A.start, previous_stop: A.stop, next_start: B.start, next_stop: B.stop })}`
+          : '';
+    const [get, head] = [
+      await http(`${main.url}${concrete}${query}`, { headers: AUTH }),
+      await http(`${main.url}${concrete}${query}`, { method: 'HEAD', headers: AUTH }),
+    ];
     expect(head.status, `HEAD ${path}`).toBe(get.status);
     expect(head.headers['content-type'], `HEAD ${path}`).toBe(get.headers['content-type']);
     expect(head.body.length, `HEAD ${path}`).toBe(0);

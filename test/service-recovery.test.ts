@@ -22,16 +22,36 @@ const dir = tempDir('flowdigest-service-recovery-');
 let s3: S3rverHandle;
 let client: S3Client;
 
-const args = (endpoint: string, store: string, ...more: string[]) =>
-  ['--logs', `s3://${BUCKET}`, '--store', store, '--endpoint', endpoint, '--path-style', '--workers', '1', ...more];
-const expected = async () => digestToString(await digestInputs([join(BUNDLED_LOGS, 'AWSLogs')], { threads: 1, start: new Date(W.start), end: new Date(W.stop) }));
+const args = (endpoint: string, store: string, ...more: string[]) => [
+  '--logs',
+  `s3://${BUCKET}`,
+  '--store',
+  store,
+  '--endpoint',
+  endpoint,
+  '--path-style',
+  '--workers',
+  '1',
+  ...more,
+];
+const expected = async () =>
+  digestToString(
+    await digestInputs([join(BUNDLED_LOGS, 'AWSLogs')], {
+      threads: 1,
+      start: new Date(W.start),
+      end: new Date(W.stop),
+    }),
+  );
 
 beforeAll(async () => {
   s3 = await startS3rver([BUCKET]);
   client = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true });
   await putTree(client, BUCKET, '', BUNDLED_LOGS);
 });
-afterAll(async () => { client?.destroy(); await s3?.stop(); });
+afterAll(async () => {
+  client?.destroy();
+  await s3?.stop();
+});
 
 it('recovers from SIGKILL mid-digest: the marker expires and a new POST completes', async () => {
   const store = join(dir, 'crash');
@@ -57,15 +77,24 @@ it('recovers from SIGKILL mid-digest: the marker expires and a new POST complete
   const second = await startServe(args(s3.endpoint, store), env);
   try {
     expect((await http(`${second.url}/${windowQuery(W.start, W.stop)}`)).status).toBe(204);
-    const queued = await until(async () => {
-      const r = await http(`${second.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST' });
-      if (r.status === 409) { expect(r.json().status).toBe('in_progress'); return undefined; }
-      return r;
-    }, { every: 100, what: 'marker expiry' });
+    const queued = await until(
+      async () => {
+        const r = await http(`${second.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST' });
+        if (r.status === 409) {
+          expect(r.json().status).toBe('in_progress');
+          return undefined;
+        }
+        return r;
+      },
+      { every: 100, what: 'marker expiry' },
+    );
     expect(queued.status).toBe(202);
     // Refreshed every 2.7 s until the kill, so it went stale 5.3-8 s later.
     expect(Date.now() - killedAt).toBeGreaterThan(5000);
-    const got = await until(async () => { const r = await http(`${second.url}/${windowQuery(W.start, W.stop)}`); return r.status === 200 ? r : undefined; });
+    const got = await until(async () => {
+      const r = await http(`${second.url}/${windowQuery(W.start, W.stop)}`);
+      return r.status === 200 ? r : undefined;
+    });
     expect(got.body.toString('latin1')).toBe(await expected());
     expect(existsSync(join(store, 'markers', `${ID}_in_progress`))).toBe(false);
   } finally {
@@ -80,7 +109,10 @@ it('on SIGTERM stops accepting and lets the running job finish within the grace 
   try {
     const serve = await startServe(args(proxy.endpoint, store, '--prefetch', '1', '--grace', '20s'), s3.env);
     expect((await http(`${serve.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST' })).status).toBe(202);
-    await until(async () => (proxy.requests.some((r) => r.startsWith('GET') && r.includes('.log.gz')) ? true : undefined), { every: 20, what: 'first download' });
+    await until(
+      async () => (proxy.requests.some((r) => r.startsWith('GET') && r.includes('.log.gz')) ? true : undefined),
+      { every: 20, what: 'first download' },
+    );
     serve.child.kill('SIGTERM');
     await serve.waitFor((l) => l.msg === 'stopping');
     // The listener stays open during the grace period: new connections get 503 "stopping".
@@ -95,7 +127,11 @@ it('on SIGTERM stops accepting and lets the running job finish within the grace 
     const order = serve.lines.map((l) => l.msg);
     expect(order.indexOf('job completed')).toBeGreaterThan(order.indexOf('stopping'));
     expect(order.at(-1)).toBe('stopped');
-    expect(readdirSync(store).filter((f) => f.startsWith(ID)).sort()).toEqual([`${ID}.json`, `${ID}.log.gz`, `${ID}.ndjson.gz`]);
+    expect(
+      readdirSync(store)
+        .filter((f) => f.startsWith(ID))
+        .sort(),
+    ).toEqual([`${ID}.json`, `${ID}.log.gz`, `${ID}.ndjson.gz`]);
     expect(readdirSync(join(store, 'markers'))).toEqual([]);
   } finally {
     await proxy.close();

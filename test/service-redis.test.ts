@@ -14,7 +14,8 @@ const WINDOW = 'start=2026-01-15T16:20:00Z&stop=2026-01-15T16:50:00Z';
 
 beforeAll(async () => {
   redis = await startRedis();
-  for (let i = 0; i < 2; i++) services.push(await startServe(['--redis', redis.url, '--store', store, '--workers', '1', '--log-level', 'info']));
+  for (let i = 0; i < 2; i++)
+    services.push(await startServe(['--redis', redis.url, '--store', store, '--workers', '1', '--log-level', 'info']));
 }, 60_000);
 
 afterAll(async () => {

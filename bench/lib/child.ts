@@ -8,7 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface ChildResult { seconds: number; maxRssMB: number; [k: string]: unknown; }
+export interface ChildResult {
+  seconds: number;
+  maxRssMB: number;
+  [k: string]: unknown;
+}
 
 /** Run `code` (an ES module body that sets `globalThis.result`) and return its measurements. */
 export function runChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
@@ -16,13 +20,19 @@ export function runChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<Chi
 const ru = process.resourceUsage();
 process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ru.maxRSS / 1024 }) + '\\n');`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', wrapped], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', wrapped], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
-    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('@@'));
-      if (code !== 0 || line === undefined) reject(new Error(`benchmark child failed (exit ${code}): ${out.slice(-500)}`));
+      if (code !== 0 || line === undefined)
+        reject(new Error(`benchmark child failed (exit ${code}): ${out.slice(-500)}`));
       else resolve(JSON.parse(line.slice(2)) as ChildResult);
     });
   });
@@ -30,9 +40,12 @@ process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), ma
 
 // Loaded with --import into a whole-process run: reports the process's own peak RSS (all its
 // threads) on exit, to the file named by FLOWDIGEST_BENCH_RSS, without touching its stdout.
-const RSS_ON_EXIT = 'data:text/javascript,' + encodeURIComponent(
-  "import { writeFileSync } from 'node:fs'; process.on('exit', () => " +
-  "writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, String(process.resourceUsage().maxRSS)));");
+const RSS_ON_EXIT =
+  'data:text/javascript,' +
+  encodeURIComponent(
+    "import { writeFileSync } from 'node:fs'; process.on('exit', () => " +
+      'writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, String(process.resourceUsage().maxRSS)));',
+  );
 
 /**
  * Run `node ARGS` as a whole process, as a user would, timing it from spawn to exit. Its stdout
@@ -45,10 +58,13 @@ export async function runProcess(args: string[]): Promise<ChildResult> {
     const t0 = performance.now();
     const { code, err } = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', RSS_ON_EXIT, ...args], {
-        env: { ...process.env, FLOWDIGEST_BENCH_RSS: rssFile }, stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, FLOWDIGEST_BENCH_RSS: rssFile },
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
       let err = '';
-      child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => {
+        err += b.toString();
+      });
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c, err }));
     });

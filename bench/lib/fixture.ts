@@ -6,7 +6,10 @@ import { generateFixture } from '../../fixtures/generate.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Internet scanners in a fixture (see fixtures/lib/scanners.ts): share of records, and distinct probe keys (0 = unbounded). */
-export interface ScanOptions { scanners: number; scanSpace: number }
+export interface ScanOptions {
+  scanners: number;
+  scanSpace: number;
+}
 
 /**
  * Generate (or reuse) `size` bytes of flow logs in `objects` gzip objects; returns the directory and files.
@@ -14,9 +17,20 @@ export interface ScanOptions { scanners: number; scanSpace: number }
  */
 export async function benchFixture(size: number, objects = 16, seed = 1, conversations = 20000, scan?: ScanOptions) {
   const scanTag = scan && scan.scanners > 0 ? `-sc${scan.scanners}-ss${scan.scanSpace}` : '';
-  const out = join(ROOT, 'fixtures', 'generated', `bench-${Math.round(size / 1e6)}MB-${objects}o-s${seed}-c${conversations}${scanTag}`);
+  const out = join(
+    ROOT,
+    'fixtures',
+    'generated',
+    `bench-${Math.round(size / 1e6)}MB-${objects}o-s${seed}-c${conversations}${scanTag}`,
+  );
   const res = await generateFixture({
-    out, size, objects, seed, conversations, format: 'default', log: () => {},
+    out,
+    size,
+    objects,
+    seed,
+    conversations,
+    format: 'default',
+    log: () => {},
     ...(scan && scan.scanners > 0 ? { scanners: scan.scanners, scanSpace: scan.scanSpace } : {}),
   } as Parameters<typeof generateFixture>[0]);
   return { dir: out, files: res.files, bytes: res.bytes, lines: res.lines };

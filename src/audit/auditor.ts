@@ -5,12 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { AuditSpoolError, InvalidOptionError } from '../errors.js';
 import { isAuditPair, type AuditEventFilter } from './events.js';
-import type { AuditLogger } from './logger.js';
 import { AuditMetrics } from './metrics.js';
 import { SinkRunner } from './sink-runner.js';
 import { Spool } from './spool.js';
 import type { AuditorOptions, ResolvedAuditorOptions } from './options.js';
-import type { AuditEvent, AuditInput, AuditNoun, AuditSink, AuditVerb, Auditor } from './types.js';
+import type { AuditEvent, AuditInput, AuditNoun, AuditVerb, Auditor } from './types.js';
 import { validateAuditOptions } from './validate.js';
 
 export type { AuditorOptions, ResolvedAuditorOptions };
@@ -53,15 +52,22 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
     },
   });
   const runners = o.sinks.map((sink) => new SinkRunner(sink, spool, o, metrics, o.logger));
-  spool.onAppend(() => { for (const r of runners) r.notify(); });
+  spool.onAppend(() => {
+    for (const r of runners) r.notify();
+  });
   const backlog = spool.depth.events;
-  if (backlog > 0) o.logger.info({ spool: o.spoolDir, events: backlog }, 'audit spool holds undelivered events from a previous run; sending them');
+  if (backlog > 0)
+    o.logger.info(
+      { spool: o.spoolDir, events: backlog },
+      'audit spool holds undelivered events from a previous run; sending them',
+    );
   for (const r of runners) r.start();
 
   let closing: Promise<void> | undefined;
 
   const record = async (input: AuditInput): Promise<AuditEvent | undefined> => {
-    if (closing !== undefined) throw new AuditSpoolError('the auditor is closed; no more events are recorded', { key: o.spoolDir });
+    if (closing !== undefined)
+      throw new AuditSpoolError('the auditor is closed; no more events are recorded', { key: o.spoolDir });
     checkInput(input);
     if (!o.filter.selects(input.type, input.action)) {
       metrics.recorded.inc({ outcome: 'filtered' });
@@ -84,7 +90,10 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
       throw new InvalidOptionError('event.payload', `must be JSON-serialisable (${(err as Error).message})`);
     }
     if (Buffer.byteLength(line) > o.maxEventBytes) {
-      throw new InvalidOptionError('event.payload', `makes the event ${Buffer.byteLength(line)} bytes, over maxEventBytes (${o.maxEventBytes})`);
+      throw new InvalidOptionError(
+        'event.payload',
+        `makes the event ${Buffer.byteLength(line)} bytes, over maxEventBytes (${o.maxEventBytes})`,
+      );
     }
     try {
       await spool.append(line);
@@ -99,7 +108,9 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
   const flush = async (timeoutMs = 30_000): Promise<boolean> => {
     const target = spool.end;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
     try {
       return await Promise.race([Promise.all(runners.map((r) => r.delivered(target))).then(() => true), timedOut]);
     } finally {
@@ -117,13 +128,24 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
       await spool.close();
       for (const name of names) {
         const left = spool.end - spool.position(name);
-        if (left > 0) o.logger.warn({ sink: name, events: left, spool: o.spoolDir }, `audit sink ${name} has undelivered events; they stay in the spool for the next start`);
+        if (left > 0)
+          o.logger.warn(
+            { sink: name, events: left, spool: o.spoolDir },
+            `audit sink ${name} has undelivered events; they stay in the spool for the next start`,
+          );
       }
-      await Promise.all(o.sinks.map(async (sink) => {
-        try { await sink.close?.(); } catch (err) {
-          o.logger.error({ sink: sink.name, err: (err as Error)?.message ?? String(err) }, `audit sink ${sink.name} failed to close`);
-        }
-      }));
+      await Promise.all(
+        o.sinks.map(async (sink) => {
+          try {
+            await sink.close?.();
+          } catch (err) {
+            o.logger.error(
+              { sink: sink.name, err: (err as Error)?.message ?? String(err) },
+              `audit sink ${sink.name} failed to close`,
+            );
+          }
+        }),
+      );
       metrics.unregister();
     })();
     return closing;
@@ -132,7 +154,9 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
   return {
     record,
     selects: (type: AuditNoun, action: AuditVerb) => o.filter.selects(type, action),
-    get full() { return spool.full; },
+    get full() {
+      return spool.full;
+    },
     close,
     flush,
     registry: o.registry,
@@ -144,14 +168,20 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
 function checkInput(input: AuditInput): void {
   if (input === null || typeof input !== 'object') throw new InvalidOptionError('event', 'must be an object');
   if (!isAuditPair(input.type, input.action)) {
-    throw new InvalidOptionError('event.type', `'${String(input.type)}:${String(input.action)}' is not an audit event (see AUDIT_EVENTS)`);
+    throw new InvalidOptionError(
+      'event.type',
+      `'${String(input.type)}:${String(input.action)}' is not an audit event (see AUDIT_EVENTS)`,
+    );
   }
   const a = input.actor as unknown as Record<string, unknown> | null;
   if (a === null || typeof a !== 'object') throw new InvalidOptionError('event.actor', 'must be an object');
-  if (typeof a.name !== 'string' || a.name === '') throw new InvalidOptionError('event.actor.name', 'must be a non-empty string');
+  if (typeof a.name !== 'string' || a.name === '')
+    throw new InvalidOptionError('event.actor.name', 'must be a non-empty string');
   if (typeof a.ip !== 'string') throw new InvalidOptionError('event.actor.ip', 'must be a string');
-  if (!ACTOR_AUTH.has(a.authentication as string)) throw new InvalidOptionError('event.actor.authentication', "must be 'token' or 'none'");
+  if (!ACTOR_AUTH.has(a.authentication as string))
+    throw new InvalidOptionError('event.actor.authentication', "must be 'token' or 'none'");
   const p = input.payload as unknown;
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new InvalidOptionError('event.payload', 'must be an object');
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    throw new InvalidOptionError('event.payload', 'must be an object');
   if (!STATUS.has(input.status)) throw new InvalidOptionError('event.status', "must be 'success' or 'failure'");
 }

@@ -13,7 +13,11 @@ export const TMP_PREFIX = '.tmp-';
 /** fsync a directory, so entries created or renamed in it are durable. */
 export async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Write `data` to `path` atomically and durably. */

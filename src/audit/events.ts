@@ -16,7 +16,9 @@ export const AUDIT_EVENTS: Readonly<Record<AuditNoun, readonly AuditVerb[]>> = {
 };
 
 /** Every valid `noun:verb` pair, in table order. */
-export const AUDIT_PAIRS: readonly string[] = Object.entries(AUDIT_EVENTS).flatMap(([n, vs]) => vs.map((v) => `${n}:${v}`));
+export const AUDIT_PAIRS: readonly string[] = Object.entries(AUDIT_EVENTS).flatMap(([n, vs]) =>
+  vs.map((v) => `${n}:${v}`),
+);
 
 const NOUNS = Object.keys(AUDIT_EVENTS) as AuditNoun[];
 const VERBS = [...new Set(Object.values(AUDIT_EVENTS).flat())];
@@ -73,14 +75,18 @@ function expand(noun: string, verb: string): string[] {
 export function parseAuditEvents(list = '*:*', option = '--audit-events'): AuditEventFilter {
   if (typeof list !== 'string') throw new AuditEventsError(String(list), 'must be a string of noun:verb pairs', option);
   const items = list.split(',').map((s) => s.trim());
-  if (list.trim() === '') throw new AuditEventsError('', `is empty; give noun:verb pairs such as *:* or digest:*,auth:denied`, option);
+  if (list.trim() === '')
+    throw new AuditEventsError('', `is empty; give noun:verb pairs such as *:* or digest:*,auth:denied`, option);
   const expanded: { pair: string; set: Set<string> }[] = [];
   for (const [i, pair] of items.entries()) {
-    const bad = (why: string): never => { throw new AuditEventsError(pair, `'${pair}' ${why}`, option); };
+    const bad = (why: string): never => {
+      throw new AuditEventsError(pair, `'${pair}' ${why}`, option);
+    };
     if (pair === '') bad(`is empty (item ${i + 1} of '${list}')`);
     const parts = pair.split(':');
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-      const hint = parts.length === 1 && (Object.hasOwn(AUDIT_EVENTS, pair) || pair === '*') ? ` (did you mean ${pair}:*?)` : '';
+      const hint =
+        parts.length === 1 && (Object.hasOwn(AUDIT_EVENTS, pair) || pair === '*') ? ` (did you mean ${pair}:*?)` : '';
       bad(`is not a noun:verb pair${hint}`);
     }
     const [noun, verb] = parts;
@@ -89,18 +95,23 @@ export function parseAuditEvents(list = '*:*', option = '--audit-events'): Audit
     }
     if (verb !== '*' && !(VERBS as string[]).includes(verb)) {
       const candidates = noun === '*' ? VERBS : AUDIT_EVENTS[noun as AuditNoun];
-      bad(`has an unknown verb '${verb}'${hint(verb, candidates)}; ${noun === '*' ? `verbs: ${VERBS.join(', ')}` : `${noun} takes: ${candidates.join(', ')}`}, *`);
+      bad(
+        `has an unknown verb '${verb}'${hint(verb, candidates)}; ${noun === '*' ? `verbs: ${VERBS.join(', ')}` : `${noun} takes: ${candidates.join(', ')}`}, *`,
+      );
     }
     const set = new Set(expand(noun, verb));
     if (set.size === 0) {
       const takes = AUDIT_EVENTS[noun as AuditNoun];
       const owners = NOUNS.filter((n) => (AUDIT_EVENTS[n] as readonly string[]).includes(verb));
-      bad(`is not an event: ${noun} takes only ${takes.join(', ')}; ${verb} applies to ${owners.join(', ')} (did you mean ${owners[0]}:${verb} or ${noun}:${takes[0]}?)`);
+      bad(
+        `is not an event: ${noun} takes only ${takes.join(', ')}; ${verb} applies to ${owners.join(', ')} (did you mean ${owners[0]}:${verb} or ${noun}:${takes[0]}?)`,
+      );
     }
     for (const other of expanded) {
       if (other.pair === pair) bad('is given twice');
       if ([...set].every((p) => other.set.has(p))) bad(`repeats events that '${other.pair}' already selects`);
-      if ([...other.set].every((p) => set.has(p))) bad(`also selects every event of '${other.pair}'; drop '${other.pair}'`);
+      if ([...other.set].every((p) => set.has(p)))
+        bad(`also selects every event of '${other.pair}'; drop '${other.pair}'`);
     }
     expanded.push({ pair, set });
   }

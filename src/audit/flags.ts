@@ -48,7 +48,9 @@ export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
   const env = flags.env ?? process.env;
   const sinks: AuditSink[] = [];
   const as = <T>(flag: string, build: () => T): T => {
-    try { return build(); } catch (err) {
+    try {
+      return build();
+    } catch (err) {
       if (err instanceof ConfigError) throw err;
       // Option errors name the library option (`webhook.url`); the operator typed a flag.
       throw new ConfigError(flag, (err as Error).message.replace(/^[a-z]+\.[A-Za-z0-9.]+ /, ''));
@@ -58,20 +60,36 @@ export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
   const secret = flags.webhookSecret ?? env[WEBHOOK_SECRET_ENV];
   if (flags.webhook !== undefined) {
     if (secret === undefined || secret === '') {
-      throw new ConfigError('--audit-webhook', `needs a signing secret: set ${WEBHOOK_SECRET_ENV} (or --audit-webhook-secret)`);
+      throw new ConfigError(
+        '--audit-webhook',
+        `needs a signing secret: set ${WEBHOOK_SECRET_ENV} (or --audit-webhook-secret)`,
+      );
     }
     if (flags.webhookSecret !== undefined) {
-      flags.logger?.warn({ flag: '--audit-webhook-secret' }, `the webhook secret was given on the command line, where other users can see it; prefer ${WEBHOOK_SECRET_ENV}`);
+      flags.logger?.warn(
+        { flag: '--audit-webhook-secret' },
+        `the webhook secret was given on the command line, where other users can see it; prefer ${WEBHOOK_SECRET_ENV}`,
+      );
     }
     let maxRetryMs: number | undefined;
     if (flags.webhookMaxRetryMs !== undefined) {
       maxRetryMs = Number(flags.webhookMaxRetryMs);
       if (!Number.isInteger(maxRetryMs) || maxRetryMs < 0 || maxRetryMs > 3_600_000) {
-        throw new ConfigError('--audit-webhook-max-retry', `'${flags.webhookMaxRetryMs}' must be a number of milliseconds from 0 to 3600000`);
+        throw new ConfigError(
+          '--audit-webhook-max-retry',
+          `'${flags.webhookMaxRetryMs}' must be a number of milliseconds from 0 to 3600000`,
+        );
       }
     }
     const deadLetterPath = flags.webhookDeadLetter ?? join(flags.spoolDir, 'webhook-dead-letter.ndjson');
-    const flagOf = (msg: string) => (/deadLetterPath/.test(msg) ? '--audit-webhook-dead-letter' : /secret/.test(msg) ? (flags.webhookSecret !== undefined ? '--audit-webhook-secret' : WEBHOOK_SECRET_ENV) : '--audit-webhook');
+    const flagOf = (msg: string) =>
+      /deadLetterPath/.test(msg)
+        ? '--audit-webhook-dead-letter'
+        : /secret/.test(msg)
+          ? flags.webhookSecret !== undefined
+            ? '--audit-webhook-secret'
+            : WEBHOOK_SECRET_ENV
+          : '--audit-webhook';
     try {
       sinks.push(webhookSink({ url: flags.webhook, secret, deadLetterPath, maxRetryMs }));
     } catch (err) {
@@ -81,6 +99,7 @@ export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
   } else if (flags.webhookSecret !== undefined) {
     throw new ConfigError('--audit-webhook-secret', 'is given without --audit-webhook');
   }
-  if (flags.store !== undefined) sinks.push(as('--audit-store', () => storeSink({ location: flags.store!, s3: flags.s3 })));
+  if (flags.store !== undefined)
+    sinks.push(as('--audit-store', () => storeSink({ location: flags.store!, s3: flags.s3 })));
   return sinks;
 }

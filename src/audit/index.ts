@@ -18,6 +18,20 @@ export type { StoreSinkOptions } from './sinks/store.js';
 export { webhookSink, signBody, retryAfterMs, SIGNATURE_HEADER } from './sinks/webhook.js';
 export type { WebhookSinkOptions } from './sinks/webhook.js';
 export type {
-  AuditActor, AuditEvent, AuditInput, AuditNoun, AuditSendResult, AuditSink, AuditVerb, Auditor,
+  AuditActor,
+  AuditEvent,
+  AuditInput,
+  AuditNoun,
+  AuditSendResult,
+  AuditSink,
+  AuditVerb,
+  Auditor,
 } from './types.js';
-export { AuditSinkError, AuditSpoolError, AuditSpoolFullError, ConfigError, FlowdigestError, InvalidOptionError } from '../errors.js';
+export {
+  AuditSinkError,
+  AuditSpoolError,
+  AuditSpoolFullError,
+  ConfigError,
+  FlowdigestError,
+  InvalidOptionError,
+} from '../errors.js';

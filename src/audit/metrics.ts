@@ -28,8 +28,18 @@ export class AuditMetrics {
   constructor(registry: Registry, source: AuditGaugeSource) {
     const registers = [registry];
     this.registry = registry;
-    this.events = new Counter({ name: 'flowdigest_audit_events_total', help: 'Audit events by sink and outcome (failed attempts are retried from the spool).', labelNames: ['sink', 'outcome'], registers });
-    this.recorded = new Counter({ name: 'flowdigest_audit_recorded_total', help: 'Audit events handed to record(), by outcome: spooled, filtered, rejected.', labelNames: ['outcome'], registers });
+    this.events = new Counter({
+      name: 'flowdigest_audit_events_total',
+      help: 'Audit events by sink and outcome (failed attempts are retried from the spool).',
+      labelNames: ['sink', 'outcome'],
+      registers,
+    });
+    this.recorded = new Counter({
+      name: 'flowdigest_audit_recorded_total',
+      help: 'Audit events handed to record(), by outcome: spooled, filtered, rejected.',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.latency = new Histogram({
       name: 'flowdigest_audit_delivery_seconds',
       help: 'Seconds from recording an audit event to its delivery, by sink.',
@@ -38,20 +48,36 @@ export class AuditMetrics {
       registers,
     });
     const spoolEvents = new Gauge({
-      name: 'flowdigest_audit_spool_events', help: 'Audit events in the spool not yet delivered to every sink.', registers,
-      collect() { this.set(source.depth().events); },
+      name: 'flowdigest_audit_spool_events',
+      help: 'Audit events in the spool not yet delivered to every sink.',
+      registers,
+      collect() {
+        this.set(source.depth().events);
+      },
     });
     const spoolBytes = new Gauge({
-      name: 'flowdigest_audit_spool_bytes', help: 'Bytes of audit events in the spool not yet delivered to every sink.', registers,
-      collect() { this.set(source.depth().bytes); },
+      name: 'flowdigest_audit_spool_bytes',
+      help: 'Bytes of audit events in the spool not yet delivered to every sink.',
+      registers,
+      collect() {
+        this.set(source.depth().bytes);
+      },
     });
     const oldest = new Gauge({
-      name: 'flowdigest_audit_oldest_undelivered_seconds', help: 'Age of the oldest audit event a sink has not delivered (0 when none).', labelNames: ['sink'], registers,
-      collect() { for (const sink of source.sinks()) this.set({ sink }, source.oldestUndelivered(sink)); },
+      name: 'flowdigest_audit_oldest_undelivered_seconds',
+      help: 'Age of the oldest audit event a sink has not delivered (0 when none).',
+      labelNames: ['sink'],
+      registers,
+      collect() {
+        for (const sink of source.sinks()) this.set({ sink }, source.oldestUndelivered(sink));
+      },
     });
-    this.names = [this.events, this.recorded, this.latency, spoolEvents, spoolBytes, oldest].map((m) => (m as unknown as { name: string }).name);
+    this.names = [this.events, this.recorded, this.latency, spoolEvents, spoolBytes, oldest].map(
+      (m) => (m as unknown as { name: string }).name,
+    );
     // Show every sink's series from the start, at 0.
-    for (const sink of source.sinks()) for (const outcome of ['delivered', 'failed', 'dead_lettered'] as const) this.events.inc({ sink, outcome }, 0);
+    for (const sink of source.sinks())
+      for (const outcome of ['delivered', 'failed', 'dead_lettered'] as const) this.events.inc({ sink, outcome }, 0);
     for (const outcome of ['spooled', 'filtered', 'rejected']) this.recorded.inc({ outcome }, 0);
   }
 

@@ -79,11 +79,16 @@ export class SinkRunner {
     const wait = Math.max(0, deadline - Date.now());
     const abortTimer = setTimeout(() => this.stopController.abort(new Error('audit close: grace period over')), wait);
     let giveUp: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<boolean>((resolve) => { giveUp = setTimeout(() => resolve(true), wait + settleMs); });
+    const gaveUp = new Promise<boolean>((resolve) => {
+      giveUp = setTimeout(() => resolve(true), wait + settleMs);
+    });
     try {
       if (await Promise.race([this.done.then(() => false), gaveUp])) {
         this.abandoned = true;
-        this.logger.error({ sink: this.name }, 'audit sink ignored its abort signal at close; its batch stays in the spool');
+        this.logger.error(
+          { sink: this.name },
+          'audit sink ignored its abort signal at close; its batch stays in the spool',
+        );
       }
     } finally {
       clearTimeout(abortTimer);
@@ -101,7 +106,13 @@ export class SinkRunner {
   private sleep(ms: number, onAppend: boolean): Promise<void> {
     return new Promise((resolve) => {
       const timer = Number.isFinite(ms) ? setTimeout(() => this.wake(), ms) : undefined;
-      this.waker = { onAppend, resolve: () => { clearTimeout(timer); resolve(); } };
+      this.waker = {
+        onAppend,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
     });
   }
 
@@ -111,17 +122,24 @@ export class SinkRunner {
       const pos = this.spool.position(this.name);
       const end = this.spool.end;
       if (this.stopping && (pos >= end || Date.now() >= this.deadline)) return;
-      if (pos >= end) { await this.sleep(Infinity, true); continue; }
+      if (pos >= end) {
+        await this.sleep(Infinity, true);
+        continue;
+      }
       if (!this.stopping && pos >= this.flushTo && end - pos < batchSize) {
         const age = Date.now() - (this.spool.recordedAt(pos) ?? Date.now());
-        if (age < flushMs) { await this.sleep(flushMs - age, true); continue; }
+        if (age < flushMs) {
+          await this.sleep(flushMs - age, true);
+          continue;
+        }
       }
       const ok = await this.sendBatch(pos);
       if (this.abandoned) return;
       if (!ok) {
         if (this.stopping && Date.now() >= this.deadline) return;
         const { retryBaseMs, retryMaxMs } = this.options;
-        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 30)) * (0.5 + Math.random() / 2);
+        const backoff =
+          Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 30)) * (0.5 + Math.random() / 2);
         // A sink's Retry-After (AuditSinkError.retryAfterMs) is a floor.
         const delay = Math.max(backoff, this.retryAfterMs);
         await this.sleep(this.stopping ? Math.min(delay, this.deadline - Date.now()) : delay, false);
@@ -145,15 +163,24 @@ export class SinkRunner {
       const hinted = (err as { retryAfterMs?: unknown })?.retryAfterMs;
       if (typeof hinted === 'number' && Number.isFinite(hinted)) this.retryAfterMs = Math.min(hinted, 3_600_000);
       this.metrics.events.inc({ sink: this.name, outcome: 'failed' }, events.length);
-      const reason = timeout.aborted ? `no answer within maxDeliveryMs (${this.options.maxDeliveryMs} ms)` : (err as Error)?.message ?? String(err);
+      const reason = timeout.aborted
+        ? `no answer within maxDeliveryMs (${this.options.maxDeliveryMs} ms)`
+        : ((err as Error)?.message ?? String(err));
       this.logger.error(
-        { sink: this.name, events: events.length, attempt: this.failures, code: (err as { code?: unknown })?.code, err: reason },
+        {
+          sink: this.name,
+          events: events.length,
+          attempt: this.failures,
+          code: (err as { code?: unknown })?.code,
+          err: reason,
+        },
         `audit sink ${this.name} failed; the batch stays in the spool and is retried`,
       );
       return false;
     }
     if (this.abandoned) return false;
-    if (this.failures > 0) this.logger.info({ sink: this.name, attempts: this.failures + 1 }, `audit sink ${this.name} delivers again`);
+    if (this.failures > 0)
+      this.logger.info({ sink: this.name, attempts: this.failures + 1 }, `audit sink ${this.name} delivers again`);
     this.failures = 0;
     this.spool.advance(this.name, pos + events.length);
     const now = Date.now();
@@ -161,7 +188,12 @@ export class SinkRunner {
     if (deadLettered > 0) this.metrics.events.inc({ sink: this.name, outcome: 'dead_lettered' }, deadLettered);
     for (const at of recordedAt) this.metrics.latency.observe({ sink: this.name }, Math.max(0, now - at) / 1000);
     const position = this.spool.position(this.name);
-    this.waiters = this.waiters.filter((w) => (w.seq <= position ? (w.resolve(), false) : true));
+    const waiting = [];
+    for (const w of this.waiters) {
+      if (w.seq <= position) w.resolve();
+      else waiting.push(w);
+    }
+    this.waiters = waiting;
     return true;
   }
 }

@@ -29,9 +29,23 @@ export interface SpoolOptions {
   logger: AuditLogger;
 }
 
-interface Segment { base: number; path: string; size: number; end: number }
-interface Entry { line: string; bytes: number; recordedAt: number }
-interface Pending { line: string; bytes: number; resolve: (seq: number) => void; reject: (err: unknown) => void }
+interface Segment {
+  base: number;
+  path: string;
+  size: number;
+  end: number;
+}
+interface Entry {
+  line: string;
+  bytes: number;
+  recordedAt: number;
+}
+interface Pending {
+  line: string;
+  bytes: number;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
 
 const SEGMENT = /^seg-(\d{16})\.ndjson$/;
 const OFFSETS = 'offsets.json';
@@ -91,35 +105,58 @@ export class Spool {
   /** Take the directory's lock file, or throw when a live process holds it. */
   private lock(): void {
     const path = join(this.dir, LOCK);
-    if (HELD.has(path)) throw new AuditSpoolError(`audit spool ${this.dir} is already open in this process`, { key: this.dir });
+    if (HELD.has(path))
+      throw new AuditSpoolError(`audit spool ${this.dir} is already open in this process`, { key: this.dir });
     let holder: number | undefined;
-    try { holder = Number.parseInt(readFileSync(path, 'utf8'), 10); } catch { holder = undefined; }
+    try {
+      holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    } catch {
+      holder = undefined;
+    }
     if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
-      throw new AuditSpoolError(`audit spool ${this.dir} is in use by process ${holder}; give each process its own spool directory`, { key: this.dir });
+      throw new AuditSpoolError(
+        `audit spool ${this.dir} is in use by process ${holder}; give each process its own spool directory`,
+        { key: this.dir },
+      );
     }
     // A lock left by a dead process (SIGKILL) is taken over.
     const fd = openSync(path, 'w');
-    try { writeSync(fd, String(process.pid)); } finally { closeSync(fd); }
+    try {
+      writeSync(fd, String(process.pid));
+    } finally {
+      closeSync(fd);
+    }
     HELD.add(path);
   }
 
   private unlock(): void {
     const path = join(this.dir, LOCK);
     HELD.delete(path);
-    try { closeSync(openSync(path, 'w')); } catch { /* the directory is gone: nothing to release */ }
+    try {
+      closeSync(openSync(path, 'w'));
+    } catch {
+      /* the directory is gone: nothing to release */
+    }
   }
 
   private async recover(sinks: readonly string[]): Promise<void> {
     const names = await readdir(this.dir);
     await Promise.all(names.filter((n) => n.startsWith(TMP_PREFIX)).map((n) => rm(join(this.dir, n), { force: true })));
     const saved = await this.readOffsets(names.includes(OFFSETS));
-    const bases = names.map((n) => SEGMENT.exec(n)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+    const bases = names
+      .map((n) => SEGMENT.exec(n))
+      .filter((m) => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
     let first: number | undefined;
     for (const base of bases) {
       const path = join(this.dir, segmentName(base));
       const prev = this.segments.at(-1);
       if (prev !== undefined && base < prev.end) {
-        throw new AuditSpoolError(`${path}: segment starts at event ${base}, inside the previous segment (which ends at ${prev.end}); the spool is damaged`, { key: path });
+        throw new AuditSpoolError(
+          `${path}: segment starts at event ${base}, inside the previous segment (which ends at ${prev.end}); the spool is damaged`,
+          { key: path },
+        );
       }
       const seg = await this.readSegment(path, base, saved.floor);
       first ??= base;
@@ -145,11 +182,21 @@ export class Spool {
     try {
       const o = JSON.parse(await readFile(path, 'utf8')) as { version?: unknown; floor?: unknown; sinks?: unknown };
       const sinks = o.sinks as Record<string, unknown>;
-      if (o.version !== 1 || !Number.isSafeInteger(o.floor) || sinks === null || typeof sinks !== 'object'
-        || Object.values(sinks).some((v) => !Number.isSafeInteger(v))) throw new Error('unexpected shape');
+      if (
+        o.version !== 1 ||
+        !Number.isSafeInteger(o.floor) ||
+        sinks === null ||
+        typeof sinks !== 'object' ||
+        Object.values(sinks).some((v) => !Number.isSafeInteger(v))
+      )
+        throw new Error('unexpected shape');
       return { floor: o.floor as number, sinks: sinks as Record<string, number> };
     } catch (err) {
-      throw new AuditSpoolError(`${path}: not a spool offsets file (${(err as Error).message}); the spool is damaged`, { key: path }, { cause: err });
+      throw new AuditSpoolError(
+        `${path}: not a spool offsets file (${(err as Error).message}); the spool is damaged`,
+        { key: path },
+        { cause: err },
+      );
     }
   }
 
@@ -159,7 +206,10 @@ export class Spool {
     let end = buf.lastIndexOf(0x0a) + 1;
     if (end < buf.length) {
       // A torn write: the crash came before the fsync, so `append` never resolved for it.
-      this.logger.warn({ file: path, bytes: buf.length - end }, 'audit spool: dropped a torn last line left by a crash (it was never acknowledged)');
+      this.logger.warn(
+        { file: path, bytes: buf.length - end },
+        'audit spool: dropped a torn last line left by a crash (it was never acknowledged)',
+      );
       await truncate(path, end);
     }
     const text = buf.subarray(0, end).toString('utf8');
@@ -174,9 +224,13 @@ export class Spool {
       let event: AuditEvent;
       try {
         event = JSON.parse(raw) as AuditEvent;
-        if (event === null || typeof event !== 'object' || typeof event.id !== 'string') throw new Error('not an audit event');
+        if (event === null || typeof event !== 'object' || typeof event.id !== 'string')
+          throw new Error('not an audit event');
       } catch (err) {
-        throw new AuditSpoolError(`${path}:${line}: not a JSON audit event (${(err as Error).message}); the spool is damaged`, { key: path, line });
+        throw new AuditSpoolError(
+          `${path}:${line}: not a JSON audit event (${(err as Error).message}); the spool is damaged`,
+          { key: path, line },
+        );
       }
       if (seq >= floor) {
         const bytes = Buffer.byteLength(raw);
@@ -207,9 +261,13 @@ export class Spool {
   }
 
   /** The sequence number the next event gets: sinks at this position are up to date. */
-  get end(): number { return this.next; }
+  get end(): number {
+    return this.next;
+  }
 
-  position(sink: string): number { return this.positions.get(sink) ?? this.floor; }
+  position(sink: string): number {
+    return this.positions.get(sink) ?? this.floor;
+  }
 
   /** When the event at `seq` was recorded (ms since the epoch), or undefined past the end. */
   recordedAt(seq: number): number | undefined {
@@ -231,23 +289,36 @@ export class Spool {
   append(line: string): Promise<number> {
     if (this.closed) return Promise.reject(new AuditSpoolError(`audit spool ${this.dir} is closed`, { key: this.dir }));
     if (this.broken !== undefined) {
-      return Promise.reject(new AuditSpoolError(`audit spool ${this.dir} cannot be written: ${this.broken.message}`, { key: this.dir }, { cause: this.broken }));
+      return Promise.reject(
+        new AuditSpoolError(
+          `audit spool ${this.dir} cannot be written: ${this.broken.message}`,
+          { key: this.dir },
+          { cause: this.broken },
+        ),
+      );
     }
     const bytes = Buffer.byteLength(line);
     if (this.used + this.reserved + bytes > this.maxBytes) {
       if (!this.fullFlag) {
         this.fullFlag = true;
-        this.logger.error({ spool: this.dir, bytes: this.used, maxBytes: this.maxBytes }, 'audit spool is full: new events are refused until the sinks catch up');
+        this.logger.error(
+          { spool: this.dir, bytes: this.used, maxBytes: this.maxBytes },
+          'audit spool is full: new events are refused until the sinks catch up',
+        );
       }
-      return Promise.reject(new AuditSpoolFullError(
-        `audit spool is full (${this.used + this.reserved} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
-        { key: this.dir },
-      ));
+      return Promise.reject(
+        new AuditSpoolFullError(
+          `audit spool is full (${this.used + this.reserved} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
+          { key: this.dir },
+        ),
+      );
     }
     this.reserved += bytes;
     return new Promise<number>((resolve, reject) => {
       this.pending.push({ line, bytes, resolve, reject });
-      this.writing ??= this.pump().finally(() => { this.writing = undefined; });
+      this.writing ??= this.pump().finally(() => {
+        this.writing = undefined;
+      });
     });
   }
 
@@ -262,12 +333,17 @@ export class Spool {
       try {
         seg = await this.activeSegment();
         const buf = Buffer.from(data);
-        for (let off = 0; off < buf.length;) off += (await this.active!.write(buf, off, buf.length - off)).bytesWritten;
+        for (let off = 0; off < buf.length; )
+          off += (await this.active!.write(buf, off, buf.length - off)).bytesWritten;
         await this.active!.datasync();
       } catch (err) {
         this.reserved -= size;
         await this.undo(seg, err as Error);
-        const failure = new AuditSpoolError(`audit spool ${this.dir}: write failed: ${(err as Error).message}`, { key: seg?.path ?? this.dir }, { cause: err });
+        const failure = new AuditSpoolError(
+          `audit spool ${this.dir}: write failed: ${(err as Error).message}`,
+          { key: seg?.path ?? this.dir },
+          { cause: err },
+        );
         for (const p of group) p.reject(failure);
         continue;
       }
@@ -376,7 +452,10 @@ export class Spool {
     this.closed = true;
     await this.settled();
     await this.saveOffsets().catch((err: unknown) => {
-      this.logger.error({ spool: this.dir, err: (err as Error).message }, 'audit spool: saving sink positions failed; undelivered events will be sent again');
+      this.logger.error(
+        { spool: this.dir, err: (err as Error).message },
+        'audit spool: saving sink positions failed; undelivered events will be sent again',
+      );
     });
     await this.active?.close();
     this.active = undefined;

@@ -24,26 +24,42 @@ function int(name: string, value: unknown, dflt: number, min: number, max: numbe
 function filterOf(events: unknown): AuditEventFilter {
   if (events === undefined || typeof events === 'string') return parseAuditEvents(events ?? '*:*', 'options.events');
   const f = events as AuditEventFilter;
-  if (f !== null && typeof f === 'object' && typeof f.selects === 'function' && typeof f.events === 'function') return f;
-  throw new InvalidOptionError('options.events', 'must be a noun:verb list (e.g. "*:*") or a filter from parseAuditEvents');
+  if (f !== null && typeof f === 'object' && typeof f.selects === 'function' && typeof f.events === 'function')
+    return f;
+  throw new InvalidOptionError(
+    'options.events',
+    'must be a noun:verb list (e.g. "*:*") or a filter from parseAuditEvents',
+  );
 }
 
 function sinksOf(sinks: unknown): AuditSink[] {
   if (!Array.isArray(sinks) || sinks.length === 0) {
-    throw new InvalidOptionError('options.sinks', 'must be a non-empty array of sinks (without a sink the spool would only fill up)');
+    throw new InvalidOptionError(
+      'options.sinks',
+      'must be a non-empty array of sinks (without a sink the spool would only fill up)',
+    );
   }
   const seen = new Set<string>();
   for (const [i, s] of sinks.entries()) {
     const name = `options.sinks[${i}]`;
-    if (s === null || typeof s !== 'object') throw new InvalidOptionError(name, 'must be an object with name and send()');
+    if (s === null || typeof s !== 'object')
+      throw new InvalidOptionError(name, 'must be an object with name and send()');
     const sink = s as AuditSink;
     if (typeof sink.name !== 'string' || !SINK_NAME.test(sink.name)) {
-      throw new InvalidOptionError(`${name}.name`, 'must be 1-64 characters of A-Z, a-z, 0-9, _ . : - (starting with a letter or digit)');
+      throw new InvalidOptionError(
+        `${name}.name`,
+        'must be 1-64 characters of A-Z, a-z, 0-9, _ . : - (starting with a letter or digit)',
+      );
     }
-    if (seen.has(sink.name)) throw new InvalidOptionError(`${name}.name`, `'${sink.name}' is used by another sink; give each sink its own name (it keys the sink's position in the spool)`);
+    if (seen.has(sink.name))
+      throw new InvalidOptionError(
+        `${name}.name`,
+        `'${sink.name}' is used by another sink; give each sink its own name (it keys the sink's position in the spool)`,
+      );
     seen.add(sink.name);
     if (typeof sink.send !== 'function') throw new InvalidOptionError(`${name}.send`, 'must be a function');
-    if (sink.close !== undefined && typeof sink.close !== 'function') throw new InvalidOptionError(`${name}.close`, 'must be a function when given');
+    if (sink.close !== undefined && typeof sink.close !== 'function')
+      throw new InvalidOptionError(`${name}.close`, 'must be a function when given');
   }
   return sinks as AuditSink[];
 }
@@ -67,8 +83,10 @@ export function validateAuditOptions(options: AuditorOptions): ResolvedAuditorOp
   const spoolMaxBytes = int('spoolMaxBytes', o.spoolMaxBytes, 64 << 20, 1024, 2 ** 40);
   const retryBaseMs = int('retryBaseMs', o.retryBaseMs, 1000, 1, 3_600_000);
   const retryMaxMs = int('retryMaxMs', o.retryMaxMs, Math.max(60_000, retryBaseMs), retryBaseMs, 3_600_000);
-  if (o.registry !== undefined && !(o.registry instanceof Registry)) throw new InvalidOptionError('options.registry', 'must be a prom-client Registry');
-  if (o.now !== undefined && typeof o.now !== 'function') throw new InvalidOptionError('options.now', 'must be a function returning ms since the epoch');
+  if (o.registry !== undefined && !(o.registry instanceof Registry))
+    throw new InvalidOptionError('options.registry', 'must be a prom-client Registry');
+  if (o.now !== undefined && typeof o.now !== 'function')
+    throw new InvalidOptionError('options.now', 'must be a function returning ms since the epoch');
   return {
     filter: filterOf(o.events),
     sinks: sinksOf(o.sinks),

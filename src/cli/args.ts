@@ -25,7 +25,13 @@ export interface Parsed<T extends Options> {
 export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
   let parsed: Parsed<T>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, allowNegative: true, strict: true }) as unknown as Parsed<T>;
+    parsed = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    }) as unknown as Parsed<T>;
   } catch (err) {
     const msg = (err as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);
@@ -38,7 +44,7 @@ export function parse<T extends Options>(command: string, argv: string[], option
   // Every command's `--output` is checked here, before it reads anything: a missing or
   // read-only directory fails at once, naming the path as given, not after the whole run.
   const output = (parsed.values as { output?: unknown }).output;
-  if ('output' in options && typeof output === 'string' && !(parsed.values as { help?: boolean }).help) checkOutputPath(output);
+  if ('output' in options && typeof output === 'string' && !(parsed.values as { help?: boolean }).help)
+    checkOutputPath(output);
   return parsed;
 }
-

@@ -11,7 +11,11 @@ export function count(n: number): string {
 export function rate(n: number, seconds: number, unit: string): string {
   if (seconds <= 0) return `- ${unit}/s`;
   const r = n / seconds;
-  return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M ${unit}/s` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k ${unit}/s` : `${r.toFixed(0)} ${unit}/s`;
+  return r >= 1e6
+    ? `${(r / 1e6).toFixed(2)}M ${unit}/s`
+    : r >= 1e3
+      ? `${(r / 1e3).toFixed(1)}k ${unit}/s`
+      : `${r.toFixed(0)} ${unit}/s`;
 }
 
 export function duration(seconds: number): string {

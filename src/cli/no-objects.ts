@@ -16,17 +16,28 @@ export function noObjectsMessage(sources: readonly ObjectSource[], digest: Diges
     lines.push(`  window: records ending in [${run.start?.toISOString() ?? '-∞'}, ${run.end?.toISOString() ?? '+∞'})`);
   }
   for (const source of sources) {
-    if (!(source instanceof S3Source)) { lines.push(`  looked in ${source.description}`); continue; }
+    if (!(source instanceof S3Source)) {
+      lines.push(`  looked in ${source.description}`);
+      continue;
+    }
     const s = source.listStats;
-    const how = s.planned ? `planned listing, ${count(s.folders)} account/region folder${s.folders === 1 ? '' : 's'} found` : 'whole prefix listed';
-    lines.push(`  ${source.description}: ${how}; ${count(s.listRequests)} List request${s.listRequests === 1 ? '' : 's'} returned ${count(s.objectsListed)} key${s.objectsListed === 1 ? '' : 's'}`);
-    if (s.planned && s.folders === 0) lines.push(`    no AWSLogs/ folders for the selected accounts and regions under ${source.description}`);
+    const how = s.planned
+      ? `planned listing, ${count(s.folders)} account/region folder${s.folders === 1 ? '' : 's'} found`
+      : 'whole prefix listed';
+    lines.push(
+      `  ${source.description}: ${how}; ${count(s.listRequests)} List request${s.listRequests === 1 ? '' : 's'} returned ${count(s.objectsListed)} key${s.objectsListed === 1 ? '' : 's'}`,
+    );
+    if (s.planned && s.folders === 0)
+      lines.push(`    no AWSLogs/ folders for the selected accounts and regions under ${source.description}`);
     for (const listing of s.listings.slice(0, MAX_LISTINGS)) lines.push(`    listed ${listing}`);
-    if (s.listings.length > MAX_LISTINGS) lines.push(`    ... and ${count(s.listings.length - MAX_LISTINGS)} more key ranges`);
+    if (s.listings.length > MAX_LISTINGS)
+      lines.push(`    ... and ${count(s.listings.length - MAX_LISTINGS)} more key ranges`);
   }
   const skipped = Object.entries(digest.stats.listingSkipped);
-  lines.push(skipped.length === 0
-    ? '  no objects were passed over while listing'
-    : `  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);
+  lines.push(
+    skipped.length === 0
+      ? '  no objects were passed over while listing'
+      : `  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -12,14 +12,23 @@ import { S3_URL } from '../util/patterns.js';
 export function describeWriteError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   switch (code) {
-    case 'ENOSPC': return 'no space left on device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'ENOENT': return 'no such directory';
-    case 'EROFS': return 'read-only file system';
-    case 'EIO': return 'input/output error';
-    case 'EFBIG': return 'file too large';
-    default: return (err as Error)?.message ?? String(err);
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'no such directory';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EIO':
+      return 'input/output error';
+    case 'EFBIG':
+      return 'file too large';
+    default:
+      return (err as Error)?.message ?? String(err);
   }
 }
 
@@ -39,7 +48,8 @@ export function checkOutputPath(path: string | undefined): void {
   }
   const dir = dirname(path);
   const parent = statOrNull(dir);
-  if (parent === null) throw new OutputError(`${path}: cannot write: the directory '${dir}' does not exist`, { key: path });
+  if (parent === null)
+    throw new OutputError(`${path}: cannot write: the directory '${dir}' does not exist`, { key: path });
   if (!parent.isDirectory()) throw new OutputError(`${path}: cannot write: '${dir}' is not a directory`, { key: path });
   writable(dir, path, `the directory '${dir}'`);
 }
@@ -48,7 +58,11 @@ function writable(target: string, path: string, what: string): void {
   try {
     accessSync(target, constants.W_OK);
   } catch (err) {
-    throw new OutputError(`${path}: cannot write: ${what} is not writable (${describeWriteError(err)})`, { key: path }, { cause: err });
+    throw new OutputError(
+      `${path}: cannot write: ${what} is not writable (${describeWriteError(err)})`,
+      { key: path },
+      { cause: err },
+    );
   }
 }
 

@@ -16,8 +16,11 @@ import { isS3Url } from '../sources/s3/url.js';
 import { pipeWriter } from '../util/pipe.js';
 
 /** Run `write` against the destination; commit only if it succeeds. `options` serve `s3://` destinations. */
-export async function withOutput(path: string | undefined, write: (out: Writable) => Promise<void>,
-  options: { signal?: AbortSignal; s3?: S3ClientOptions } = {}): Promise<void> {
+export async function withOutput(
+  path: string | undefined,
+  write: (out: Writable) => Promise<void>,
+  options: { signal?: AbortSignal; s3?: S3ClientOptions } = {},
+): Promise<void> {
   if (path === undefined || path === '-') {
     await write(process.stdout);
     return;
@@ -58,7 +61,7 @@ export async function withOutput(path: string | undefined, write: (out: Writable
 /** A system error of writing (ENOSPC, EIO, ...) as an OutputError naming the path the user gave; others unchanged. */
 function namedWriteError(err: unknown, path: string): unknown {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (err instanceof FlowdigestError || typeof code !== 'string' || !('syscall' in (err as object)) || code === 'EPIPE') return err;
+  if (err instanceof FlowdigestError || typeof code !== 'string' || !('syscall' in (err as object)) || code === 'EPIPE')
+    return err;
   return new OutputError(`${path}: cannot write: ${describeWriteError(err)}`, { key: path }, { cause: err });
 }
-

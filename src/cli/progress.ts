@@ -10,7 +10,10 @@ export class ProgressLine {
   private drawn = false;
   private stage = 'scanning';
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly label: string) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly label: string,
+  ) {}
 
   update = (p: Progress): void => {
     const now = performance.now();
@@ -41,7 +44,13 @@ export function render(label: string, p: Progress): string {
   const bytes = `${mb(p.storedBytesDone).replace(' MB', '')}/${mb(p.storedBytesListed)}`;
   const speed = rate(p.lines, p.elapsed, 'lines');
   const left = p.storedBytesListed - p.storedBytesDone;
-  if (p.stage !== 'scanning') return `${label}: ${objects}  ${bytes}  ${count(p.lines)} lines, ${p.stage === 'sorting' ? 'sorting the workers\' tables' : 'merging them range by range'}`;
-  const eta = p.listingDone && p.storedBytesDone > 0 ? duration((left / p.storedBytesDone) * p.elapsed) : p.listingDone ? '?' : 'listing';
+  if (p.stage !== 'scanning')
+    return `${label}: ${objects}  ${bytes}  ${count(p.lines)} lines, ${p.stage === 'sorting' ? "sorting the workers' tables" : 'merging them range by range'}`;
+  const eta =
+    p.listingDone && p.storedBytesDone > 0
+      ? duration((left / p.storedBytesDone) * p.elapsed)
+      : p.listingDone
+        ? '?'
+        : 'listing';
   return `${label}: ${objects}  ${bytes}  ${speed}  ETA ${eta}`;
 }

@@ -13,20 +13,36 @@ export const S3_FLAGS = {
 } as const;
 
 /** Client options from the S3 flags (the env is read later, by the client). */
-export function s3Options(values: { endpoint?: string; 'path-style'?: boolean; 's3-region'?: string }, command: string): S3ClientOptions {
+export function s3Options(
+  values: { endpoint?: string; 'path-style'?: boolean; 's3-region'?: string },
+  command: string,
+): S3ClientOptions {
   const options: S3ClientOptions = {};
   if (values.endpoint !== undefined) {
     let url: URL | undefined;
-    try { url = new URL(values.endpoint); } catch { url = undefined; }
+    try {
+      url = new URL(values.endpoint);
+    } catch {
+      url = undefined;
+    }
     // Not echoed: a mistyped endpoint may carry credentials in its userinfo.
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') {
-      throw new UsageError('--endpoint must be an http:// or https:// URL without credentials (e.g. http://localhost:9000)', command);
+    if (
+      url === undefined ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      url.username !== '' ||
+      url.password !== ''
+    ) {
+      throw new UsageError(
+        '--endpoint must be an http:// or https:// URL without credentials (e.g. http://localhost:9000)',
+        command,
+      );
     }
     options.endpoint = values.endpoint;
   }
   if (values['path-style'] === true) options.forcePathStyle = true;
   if (values['s3-region'] !== undefined) {
-    if (!REGION_NAME.test(values['s3-region'])) throw new UsageError(`--s3-region '${values['s3-region']}' is not a region name (e.g. eu-west-1)`, command);
+    if (!REGION_NAME.test(values['s3-region']))
+      throw new UsageError(`--s3-region '${values['s3-region']}' is not a region name (e.g. eu-west-1)`, command);
     options.region = values['s3-region'];
   }
   // The SDK warns on stderr that its releases after January 2027 need Node 22: nothing a user of

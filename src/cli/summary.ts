@@ -13,17 +13,27 @@ export function summary(label: string, digest: Digest, seconds: number): string 
   const s = digest.stats;
   const lines: string[] = [];
   const speed = seconds > 0 ? `${(s.bytesRead / 1e6 / seconds).toFixed(1)} MB/s` : '-';
-  lines.push(`${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines) in ${seconds.toFixed(2)} s, ${speed}`);
-  lines.push(`  records ${count(s.records)}: digested ${count(s.digested)}, NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)}, ` +
-    `malformed ${count(s.malformed)}, filtered ${count(s.filtered)}`);
-  lines.push(`  rows ${count(digest.size)}${s.records > 0 && digest.size > 0 ? ` (${(s.records / digest.size).toFixed(1)} records per row)` : ''}`);
+  lines.push(
+    `${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines) in ${seconds.toFixed(2)} s, ${speed}`,
+  );
+  lines.push(
+    `  records ${count(s.records)}: digested ${count(s.digested)}, NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)}, ` +
+      `malformed ${count(s.malformed)}, filtered ${count(s.filtered)}`,
+  );
+  lines.push(
+    `  rows ${count(digest.size)}${s.records > 0 && digest.size > 0 ? ` (${(s.records / digest.size).toFixed(1)} records per row)` : ''}`,
+  );
   if (s.records > 0 && s.malformed === s.records) {
-    lines.push(`  every record (${count(s.records)}) was malformed: is this a flow log, in the format its header (or the default v2 order) says? (--strict fails on the first)`);
+    lines.push(
+      `  every record (${count(s.records)}) was malformed: is this a flow log, in the format its header (or the default v2 order) says? (--strict fails on the first)`,
+    );
   }
   const skipped = Object.entries(s.listingSkipped);
-  if (skipped.length > 0) lines.push(`  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);
+  if (skipped.length > 0)
+    lines.push(`  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);
   for (const m of s.samples.slice(0, 5)) lines.push(`  malformed ${m.key}:${m.line}: ${m.reason}`);
-  if (s.malformed > 5) lines.push(`  ... ${count(s.malformed - Math.min(5, s.samples.length))} more malformed (see -f ndjson stats)`);
+  if (s.malformed > 5)
+    lines.push(`  ... ${count(s.malformed - Math.min(5, s.samples.length))} more malformed (see -f ndjson stats)`);
   for (const o of s.skippedObjects) lines.push(`  skipped object ${o.reason}`);
   return `${lines.join('\n')}\n`;
 }

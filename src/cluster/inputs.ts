@@ -13,12 +13,15 @@ import type { ObjectSource } from '../sources/source.js';
 
 /** The input as every process names it: an absolute path, or the S3 URL. */
 export function sharedInput(input: string): string {
-  if (input === '-') throw new InvalidOptionError('INPUT', 'stdin (-) cannot be shared with cluster workers; name files or s3:// URLs');
+  if (input === '-')
+    throw new InvalidOptionError('INPUT', 'stdin (-) cannot be shared with cluster workers; name files or s3:// URLs');
   if (input === '') throw new InvalidOptionError('INPUT', 'must not be empty');
   return isS3Url(input) ? input : resolve(input);
 }
 
 /** The source behind a shared input. */
 export function sourceOf(input: string, s3?: S3ClientOptions): ObjectSource {
-  return isS3Url(input) ? new S3Source(input, s3) : new FileSource(input, { plainStreamAbove: Number.POSITIVE_INFINITY });
+  return isS3Url(input)
+    ? new S3Source(input, s3)
+    : new FileSource(input, { plainStreamAbove: Number.POSITIVE_INFINITY });
 }

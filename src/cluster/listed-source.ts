@@ -4,7 +4,10 @@ import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js'
 export class ListedSource implements ObjectSource {
   readonly description: string;
 
-  constructor(private readonly inner: ObjectSource, private readonly refs: readonly ObjectRef[]) {
+  constructor(
+    private readonly inner: ObjectSource,
+    private readonly refs: readonly ObjectRef[],
+  ) {
     this.description = inner.description;
   }
 

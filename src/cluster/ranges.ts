@@ -14,27 +14,42 @@ import type { TableView } from '../table/table.js';
 
 /** `ranges - 1` rows of `sample`, evenly spaced in canonical order, as a digest of splitter keys (fewer if it is small). */
 export function chooseSplitters(sample: Digest, ranges: number): Digest {
-  const n = sample.size, picks = new Set<number>();
+  const n = sample.size,
+    picks = new Set<number>();
   for (let j = 1; j < ranges && n > 0; j++) picks.add(Math.floor((j * n) / ranges));
   const out = new RowCollector(picks.size);
   let i = 0;
-  const keep: RowSink = (t, e, nums, at) => { if (picks.has(i++)) out.add(t, e, nums, at); };
-  for (const cursor of sample.cursors()) while (cursor.next(keep)) { /* kept by the sink */ }
+  const keep: RowSink = (t, e, nums, at) => {
+    if (picks.has(i++)) out.add(t, e, nums, at);
+  };
+  for (const cursor of sample.cursors())
+    while (cursor.next(keep)) {
+      /* kept by the sink */
+    }
   return digestOfSorted(out.view(), [0], emptyStats());
 }
 
 /** `digest` cut at the rows of `splitters` (in canonical order) into `splitters.size + 1` digests; the stats go with the first. */
 export function splitDigest(digest: Digest, splitters: TableView): Digest[] {
-  const parts = Array.from({ length: splitters.size + 1 }, () => new RowCollector(Math.ceil(digest.size / (splitters.size + 1)) + 1));
+  const parts = Array.from(
+    { length: splitters.size + 1 },
+    () => new RowCollector(Math.ceil(digest.size / (splitters.size + 1)) + 1),
+  );
   let r = 0;
   const route: RowSink = (t, e, nums, n) => {
     while (r < splitters.size && compareEntries(t, e, splitters, r) >= 0) r++;
     parts[r].add(t, e, nums, n);
   };
-  for (const cursor of digest.cursors()) while (cursor.next(route)) { /* routed by the sink */ }
+  for (const cursor of digest.cursors())
+    while (cursor.next(route)) {
+      /* routed by the sink */
+    }
   return parts.map((p, i) => {
     // The counts belong to one range; the others keep only what decides how rows print.
-    const stats = i === 0 ? digest.stats : { ...emptyStats(), packetsSeen: digest.stats.packetsSeen, bytesSeen: digest.stats.bytesSeen };
+    const stats =
+      i === 0
+        ? digest.stats
+        : { ...emptyStats(), packetsSeen: digest.stats.packetsSeen, bytesSeen: digest.stats.bytesSeen };
     return digestOfSorted(p.view(), [0], stats);
   });
 }

@@ -13,9 +13,11 @@ export function redisConnection(url: string, option = '--redis'): RedisOptions {
   } catch {
     throw new InvalidOptionError(option, `'${describeRedis(url)}' is not a URL (e.g. redis://127.0.0.1:6379)`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new InvalidOptionError(option, `must be a redis:// or rediss:// URL, not ${u.protocol}//`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new InvalidOptionError(option, `must be a redis:// or rediss:// URL, not ${u.protocol}//`);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-  if (!Number.isInteger(db) || db < 0) throw new InvalidOptionError(option, `database '${u.pathname.slice(1)}' must be a non-negative integer`);
+  if (!Number.isInteger(db) || db < 0)
+    throw new InvalidOptionError(option, `database '${u.pathname.slice(1)}' must be a non-negative integer`);
   const port = u.port === '' ? 6379 : Number(u.port);
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
@@ -41,8 +43,15 @@ export function describeRedis(url: string): string {
  * at once and clearly (BullMQ itself would keep reconnecting).
  */
 export async function checkRedis(url: string): Promise<void> {
-  const client = new Redis({ ...redisConnection(url), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n: number) => (n > 3 ? null : 200) });
-  client.on('error', () => { /* reported below */ });
+  const client = new Redis({
+    ...redisConnection(url),
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (n: number) => (n > 3 ? null : 200),
+  });
+  client.on('error', () => {
+    /* reported below */
+  });
   try {
     await client.connect();
     await client.ping();

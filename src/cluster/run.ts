@@ -18,7 +18,22 @@ import type { Progress } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { ListContext, ObjectRef } from '../sources/source.js';
-import { collectJobId, fromJobObject, type JobObject, type JobRunOptions, joinJobId, type MergeJobData, mergeJobId, type MergeResult, partialKey, QUEUE, type ScanJobData, scanJobId, type ScanResult, toJobObject } from './jobs.js';
+import {
+  collectJobId,
+  fromJobObject,
+  type JobObject,
+  type JobRunOptions,
+  joinJobId,
+  type MergeJobData,
+  mergeJobId,
+  type MergeResult,
+  partialKey,
+  QUEUE,
+  type ScanJobData,
+  scanJobId,
+  type ScanResult,
+  toJobObject,
+} from './jobs.js';
 import { ListedSource } from './listed-source.js';
 import { chooseSplitters, concatRanges } from './ranges.js';
 import { sharedInput, sourceOf } from './inputs.js';
@@ -49,8 +64,10 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   resolveRunOptions(o);
   if (inputs.length === 0) throw new InvalidOptionError('inputs', 'must name at least one input');
   const jobBytes = o.jobBytes ?? 256 * 1024 * 1024;
-  if (!Number.isInteger(jobBytes) || jobBytes < 1) throw new InvalidOptionError('jobBytes', 'must be a positive integer');
-  if (o.mergeJobs !== undefined && (!Number.isInteger(o.mergeJobs) || o.mergeJobs < 1)) throw new InvalidOptionError('mergeJobs', 'must be a positive integer');
+  if (!Number.isInteger(jobBytes) || jobBytes < 1)
+    throw new InvalidOptionError('jobBytes', 'must be a positive integer');
+  if (o.mergeJobs !== undefined && (!Number.isInteger(o.mergeJobs) || o.mergeJobs < 1))
+    throw new InvalidOptionError('mergeJobs', 'must be a positive integer');
   const shared = inputs.map(sharedInput);
   const began = performance.now();
   const run = randomBytes(8).toString('hex');
@@ -60,8 +77,20 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   const onAbort = () => controller.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) controller.abort(o.signal.reason);
-  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0, stage: 'scanning' };
-  const report = () => { progress.elapsed = (performance.now() - began) / 1000; o.onProgress?.({ ...progress }); };
+  const progress: Progress = {
+    objectsListed: 0,
+    storedBytesListed: 0,
+    listingDone: false,
+    objectsDone: 0,
+    storedBytesDone: 0,
+    lines: 0,
+    elapsed: 0,
+    stage: 'scanning',
+  };
+  const report = () => {
+    progress.elapsed = (performance.now() - began) / 1000;
+    o.onProgress?.({ ...progress });
+  };
 
   const connection = redisConnection(o.redis);
   await checkRedis(o.redis);
@@ -80,13 +109,19 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     await events.waitUntilReady();
     const expire = { age: o.expireSeconds ?? DEFAULT_EXPIRE_SECONDS };
     const jobOpts = (jobId: string) => ({
-      jobId, failParentOnFailure: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 },
+      jobId,
+      failParentOnFailure: true,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1000 },
       // A finished child's result lives on in its parent: the job itself can go at once.
-      removeOnComplete: true, removeOnFail: expire,
+      removeOnComplete: true,
+      removeOnFail: expire,
     });
     let firstFailure: string | undefined;
     const watched = new Map<string, { objects: number; bytes: number }>();
-    events.on('failed', ({ jobId, failedReason }) => { if (jobId.startsWith(`${run}-`)) firstFailure ??= failedReason; });
+    events.on('failed', ({ jobId, failedReason }) => {
+      if (jobId.startsWith(`${run}-`)) firstFailure ??= failedReason;
+    });
     events.on('completed', ({ jobId }) => {
       const s = watched.get(jobId);
       if (s === undefined) return;
@@ -98,15 +133,33 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     const client = await events.client;
     const aborted = new Promise<never>((_, reject) => {
       const stop = () => reject(new AbortError(o.signal?.reason));
-      if (controller.signal.aborted) stop(); else controller.signal.addEventListener('abort', stop, { once: true });
+      if (controller.signal.aborted) stop();
+      else controller.signal.addEventListener('abort', stop, { once: true });
       // ioredis gives up after its retries (see redisConnection): the run cannot be followed any more.
-      client.once('end', () => reject(new WorkerError(`lost the Redis connection to ${describeRedis(o.redis)}; the run's jobs stay in Redis and expire`)));
+      client.once('end', () =>
+        reject(
+          new WorkerError(
+            `lost the Redis connection to ${describeRedis(o.redis)}; the run's jobs stay in Redis and expire`,
+          ),
+        ),
+      );
     });
-    aborted.catch(() => { /* raced below */ });
+    aborted.catch(() => {
+      /* raced below */
+    });
     // Runs one flow (a parent waiting for `children`) to its end; its children's results, in order.
-    const runFlow = async <T>(name: string, id: string, children: Array<{ name: string; data: object; id: string }>): Promise<T[]> => {
-      const flow = await producer.add({ name, queueName: QUEUE, data: { run }, opts: { jobId: id, removeOnComplete: expire, removeOnFail: expire },
-        children: children.map((c) => ({ name: c.name, queueName: QUEUE, data: c.data, opts: jobOpts(c.id) })) });
+    const runFlow = async <T>(
+      name: string,
+      id: string,
+      children: Array<{ name: string; data: object; id: string }>,
+    ): Promise<T[]> => {
+      const flow = await producer.add({
+        name,
+        queueName: QUEUE,
+        data: { run },
+        opts: { jobId: id, removeOnComplete: expire, removeOnFail: expire },
+        children: children.map((c) => ({ name: c.name, queueName: QUEUE, data: c.data, opts: jobOpts(c.id) })),
+      });
       flows.push({ parent: flow.job, children: children.map((c) => c.id) });
       try {
         await Promise.race([flow.job.waitUntilFinished(events), aborted]);
@@ -121,7 +174,10 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
 
     // Splitters from a sample of the input, so that each range is merged by its own job.
     // By default one range per SCANS_PER_RANGE scan jobs: a small run is not worth the sample.
-    const ranges = Math.max(1, Math.min(o.mergeJobs ?? Math.min(DEFAULT_MERGE_JOBS, Math.floor(jobs.length / SCANS_PER_RANGE)), jobs.length));
+    const ranges = Math.max(
+      1,
+      Math.min(o.mergeJobs ?? Math.min(DEFAULT_MERGE_JOBS, Math.floor(jobs.length / SCANS_PER_RANGE)), jobs.length),
+    );
     let splitters: string | undefined;
     if (ranges > 1) {
       splitters = partialKey(run, 'splitters');
@@ -137,12 +193,17 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     report();
     const width = scanned[0].partials.length;
     const merges = Array.from({ length: width }, (_, r) => ({
-      name: 'merge', id: mergeJobId(run, r), data: { run, partials: scanned.map((s) => s.partials[r]) } satisfies MergeJobData,
+      name: 'merge',
+      id: mergeJobId(run, r),
+      data: { run, partials: scanned.map((s) => s.partials[r]) } satisfies MergeJobData,
     }));
     const merged = await runFlow<MergeResult>('join', joinJobId(run), merges);
-    const parts = await Promise.all(merged.map(async (m) => readDigest(Readable.from([await o.store.get(m.partial)]), m.partial)));
+    const parts = await Promise.all(
+      merged.map(async (m) => readDigest(Readable.from([await o.store.get(m.partial)]), m.partial)),
+    );
     const digest = concatRanges(parts);
-    for (const [reason, n] of Object.entries(stats.listingSkipped)) digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;
+    for (const [reason, n] of Object.entries(stats.listingSkipped))
+      digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;
     report();
     return digest;
   } finally {
@@ -150,7 +211,9 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     // Finished or not, the run leaves nothing behind: its jobs (a pending flow is cancelled
     // with them) and its partials.
     for (const f of flows) await removeFlow(f.parent, f.children, connection);
-    await o.store.removeRun(run).catch(() => { /* nothing stored */ });
+    await o.store.removeRun(run).catch(() => {
+      /* nothing stored */
+    });
     await Promise.allSettled([events.close(), producer.close()]);
   }
 }
@@ -169,12 +232,17 @@ async function sampleDigest(jobs: ScanJobData[], o: ClusterRunOptions): Promise<
   const step = Math.max(1, Math.floor(all.length / 8));
   const picked: typeof all = [];
   let bytes = 0;
-  for (let i = 0; i < all.length && (picked.length === 0 || bytes < SAMPLE_BYTES); i += step) { picked.push(all[i]); bytes += all[i].x.size; }
+  for (let i = 0; i < all.length && (picked.length === 0 || bytes < SAMPLE_BYTES); i += step) {
+    picked.push(all[i]);
+    bytes += all[i].x.size;
+  }
   const digester = createDigester({ threads: 1, s3: o.s3 });
   try {
     const byInput = new Map<string, JobObject[]>();
     for (const p of picked) byInput.set(p.input, [...(byInput.get(p.input) ?? []), p.x]);
-    const sources = [...byInput].map(([input, objects]) => new ListedSource(sourceOf(input, o.s3), objects.map(fromJobObject)));
+    const sources = [...byInput].map(
+      ([input, objects]) => new ListedSource(sourceOf(input, o.s3), objects.map(fromJobObject)),
+    );
     // Bad objects are the scan jobs' to report: here they only leave the sample smaller.
     return await digester.digest(sources, { skipBadObjects: true, signal: o.signal });
   } finally {
@@ -187,13 +255,22 @@ async function sampleDigest(jobs: ScanJobData[], o: ClusterRunOptions): Promise<
  * merge job with whatever is left, retried while a worker finishes a scan job it had started
  * (a job a worker holds cannot be removed).
  */
-async function removeFlow(parent: Job, scanIds: string[], connection: ReturnType<typeof redisConnection>): Promise<void> {
+async function removeFlow(
+  parent: Job,
+  scanIds: string[],
+  connection: ReturnType<typeof redisConnection>,
+): Promise<void> {
   const queue = new Queue(QUEUE, { connection });
   try {
-    await Promise.all(scanIds.map(async (id) => {
-      const job = await queue.getJob(id);
-      if (job && !(await job.isActive())) await job.remove().catch(() => { /* taken meanwhile */ });
-    }));
+    await Promise.all(
+      scanIds.map(async (id) => {
+        const job = await queue.getJob(id);
+        if (job && !(await job.isActive()))
+          await job.remove().catch(() => {
+            /* taken meanwhile */
+          });
+      }),
+    );
     for (let i = 0; i < 300; i++) {
       try {
         await parent.remove({ removeChildren: true });
@@ -208,25 +285,39 @@ async function removeFlow(parent: Job, scanIds: string[], connection: ReturnType
   }
 }
 
-async function plan(run: string, inputs: string[], o: ClusterRunOptions, stats: DigestStats, signal: AbortSignal, jobBytes: number,
-  listed: (ref: ObjectRef) => void): Promise<ScanJobData[]> {
+async function plan(
+  run: string,
+  inputs: string[],
+  o: ClusterRunOptions,
+  stats: DigestStats,
+  signal: AbortSignal,
+  jobBytes: number,
+  listed: (ref: ObjectRef) => void,
+): Promise<ScanJobData[]> {
   const options: JobRunOptions = { strict: o.strict ?? false, skipBadObjects: o.skipBadObjects ?? false };
   if (o.start !== undefined) options.start = o.start.toISOString();
   if (o.end !== undefined) options.end = o.end.toISOString();
   if (o.accounts !== undefined) options.accounts = [...o.accounts];
   if (o.regions !== undefined) options.regions = [...o.regions];
-  const accounts = o.accounts ? new Set(o.accounts) : undefined, regions = o.regions ? new Set(o.regions) : undefined;
+  const accounts = o.accounts ? new Set(o.accounts) : undefined,
+    regions = o.regions ? new Set(o.regions) : undefined;
   const ctx: ListContext = {
     signal,
-    skip: (_key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; },
+    skip: (_key, reason) => {
+      stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
+    },
     selection: { start: o.start, end: o.end, accounts: o.accounts, regions: o.regions },
   };
   const jobs: ScanJobData[] = [];
   for (const input of inputs) {
-    let current: ScanJobData | null = null, bytes = 0;
+    let current: ScanJobData | null = null,
+      bytes = 0;
     for await (const ref of sourceOf(input, o.s3).list(ctx)) {
       // The same key-path selection as a local run: whole objects skipped before any download.
-      if ((accounts && ref.account !== undefined && !accounts.has(ref.account)) || (regions && ref.region !== undefined && !regions.has(ref.region))) {
+      if (
+        (accounts && ref.account !== undefined && !accounts.has(ref.account)) ||
+        (regions && ref.region !== undefined && !regions.has(ref.region))
+      ) {
         ctx.skip(ref.key, 'not_selected');
         continue;
       }

@@ -68,7 +68,10 @@ export class FsPartialStore implements PartialStore {
       if (!d.isDirectory() || !RUN.test(d.name)) continue;
       const path = join(this.root, d.name);
       const newest = await newestMtime(path);
-      if (newest < before.getTime()) { await rm(path, { recursive: true, force: true }); removed++; }
+      if (newest < before.getTime()) {
+        await rm(path, { recursive: true, force: true });
+        removed++;
+      }
     }
     return removed;
   }
@@ -80,7 +83,8 @@ export class FsPartialStore implements PartialStore {
 
 // Keys come from job data in Redis: only `<run>/<file>` of plain characters, never a path out.
 function checkKey(key: string): string {
-  if (!KEY.test(key) || key.includes('..')) throw new InvalidOptionError('partial key', `'${key}' is not a partial key`);
+  if (!KEY.test(key) || key.includes('..'))
+    throw new InvalidOptionError('partial key', `'${key}' is not a partial key`);
   return key;
 }
 
@@ -96,9 +100,13 @@ export class S3PartialStore implements PartialStore {
 
   async put(key: string, chunks: Iterable<Uint8Array>): Promise<void> {
     const client = await this.at.client();
-    await uploadToS3(this.at.url(checkKey(key)), async (out) => {
-      for (const c of chunks) if (!out.write(c)) await once(out, 'drain');
-    }, { client, contentType: 'application/octet-stream' });
+    await uploadToS3(
+      this.at.url(checkKey(key)),
+      async (out) => {
+        for (const c of chunks) if (!out.write(c)) await once(out, 'drain');
+      },
+      { client, contentType: 'application/octet-stream' },
+    );
   }
 
   async get(key: string): Promise<Buffer> {
@@ -134,7 +142,8 @@ export class S3PartialStore implements PartialStore {
     const out: Array<{ key: string; modified: number }> = [];
     try {
       for await (const page of paginateListObjectsV2({ client }, { Bucket: this.at.bucket, Prefix: prefix })) {
-        for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, modified: o.LastModified?.getTime() ?? 0 });
+        for (const o of page.Contents ?? [])
+          if (o.Key) out.push({ key: o.Key, modified: o.LastModified?.getTime() ?? 0 });
       }
     } catch (err) {
       if (isNotFound(err)) return out;
@@ -147,8 +156,13 @@ export class S3PartialStore implements PartialStore {
     if (keys.length === 0) return;
     const [client, { DeleteObjectCommand }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
     // One request a key: s3rver and some S3-compatible stores lack DeleteObjects' checksum rules.
-    await Promise.all(keys.map((Key) => client.send(new DeleteObjectCommand({ Bucket: this.at.bucket, Key }))
-      .catch((err: unknown) => { throw s3Failure('DeleteObject', `s3://${this.at.bucket}/${Key}`, err); })));
+    await Promise.all(
+      keys.map((Key) =>
+        client.send(new DeleteObjectCommand({ Bucket: this.at.bucket, Key })).catch((err: unknown) => {
+          throw s3Failure('DeleteObject', `s3://${this.at.bucket}/${Key}`, err);
+        }),
+      ),
+    );
   }
 }
 
@@ -159,6 +173,7 @@ export function storeFor(location: string, s3: S3ClientOptions = {}): PartialSto
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = (await stat(dir)).mtimeMs;
-  for (const f of await readdir(dir)) newest = Math.max(newest, (await stat(join(dir, f)).catch(() => ({ mtimeMs: 0 }))).mtimeMs);
+  for (const f of await readdir(dir))
+    newest = Math.max(newest, (await stat(join(dir, f)).catch(() => ({ mtimeMs: 0 }))).mtimeMs);
   return newest;
 }

@@ -14,7 +14,16 @@ import { createDigester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { errorToData, FlowdigestError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
-import { fromJobObject, type JobRunOptions, type MergeJobData, type MergeResult, partialKey, QUEUE, type ScanJobData, type ScanResult } from './jobs.js';
+import {
+  fromJobObject,
+  type JobRunOptions,
+  type MergeJobData,
+  type MergeResult,
+  partialKey,
+  QUEUE,
+  type ScanJobData,
+  type ScanResult,
+} from './jobs.js';
 import { splitDigest } from './ranges.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
@@ -56,23 +65,27 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   await checkRedis(o.redis);
   const digester = createDigester({ threads: o.threads, s3: o.s3 });
   const lockDuration = o.lockMs ?? 30_000;
-  const worker = new Worker<ScanJobData | MergeJobData | { run: string }, ScanResult | MergeResult | null>(QUEUE, async (job) => {
-    try {
-      if (job.name === 'scan') return await scan(job as Job<ScanJobData>);
-      if (job.name === 'merge') return await merge(job as Job<MergeJobData>);
-      // `collect` and `join` only wait for their children; the planner reads the children's results.
-      if (job.name === 'collect' || job.name === 'join') return null;
-      throw new UnrecoverableError(`unknown job '${job.name}'`);
-    } catch (err) {
-      throw asJobError(err);
-    }
-  }, {
-    connection: redisConnection(o.redis),
-    concurrency: o.concurrency ?? 1,
-    lockDuration,
-    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-    maxStalledCount: 3,
-  });
+  const worker = new Worker<ScanJobData | MergeJobData | { run: string }, ScanResult | MergeResult | null>(
+    QUEUE,
+    async (job) => {
+      try {
+        if (job.name === 'scan') return await scan(job as Job<ScanJobData>);
+        if (job.name === 'merge') return await merge(job as Job<MergeJobData>);
+        // `collect` and `join` only wait for their children; the planner reads the children's results.
+        if (job.name === 'collect' || job.name === 'join') return null;
+        throw new UnrecoverableError(`unknown job '${job.name}'`);
+      } catch (err) {
+        throw asJobError(err);
+      }
+    },
+    {
+      connection: redisConnection(o.redis),
+      concurrency: o.concurrency ?? 1,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      maxStalledCount: 3,
+    },
+  );
   worker.on('active', (job) => log(`${job.id}: started on ${HOST}`));
   worker.on('completed', (job) => log(`${job.id}: done`));
   worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
@@ -101,16 +114,22 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
 
   await worker.waitUntilReady();
   const expireMs = (o.expireSeconds ?? 86_400) * 1000;
-  const sweep = () => o.store.sweep(new Date(Date.now() - expireMs)).then(
-    (n) => { if (n > 0) log(`removed the partials of ${n} abandoned run(s)`); },
-    (err: Error) => log(`sweeping the store failed: ${err.message}`));
+  const sweep = () =>
+    o.store.sweep(new Date(Date.now() - expireMs)).then(
+      (n) => {
+        if (n > 0) log(`removed the partials of ${n} abandoned run(s)`);
+      },
+      (err: Error) => log(`sweeping the store failed: ${err.message}`),
+    );
   void sweep();
   const sweeper = setInterval(sweep, Math.min(expireMs, 3_600_000));
   sweeper.unref();
   return {
     async close(graceMs = 30_000) {
       clearInterval(sweeper);
-      const timer = setTimeout(() => { void worker.close(true); }, graceMs);
+      const timer = setTimeout(() => {
+        void worker.close(true);
+      }, graceMs);
       try {
         await worker.close();
       } finally {

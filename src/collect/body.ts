@@ -19,12 +19,18 @@ export interface ObjectBody {
 // Lines are batched into chunks of about this many characters before gzip.
 const BATCH_CHARS = 64 * 1024;
 
-async function* lines(records: Iterable<JsonValue | RawRecord> | AsyncIterable<JsonValue | RawRecord>, counts: { records: number }): AsyncGenerator<Buffer> {
+async function* lines(
+  records: Iterable<JsonValue | RawRecord> | AsyncIterable<JsonValue | RawRecord>,
+  counts: { records: number },
+): AsyncGenerator<Buffer> {
   let batch = '';
   for await (const record of records) {
     batch += `${toJsonLine(record)}\n`;
     counts.records++;
-    if (batch.length >= BATCH_CHARS) { yield Buffer.from(batch); batch = ''; }
+    if (batch.length >= BATCH_CHARS) {
+      yield Buffer.from(batch);
+      batch = '';
+    }
   }
   if (batch !== '') yield Buffer.from(batch);
 }
@@ -33,12 +39,20 @@ async function* lines(records: Iterable<JsonValue | RawRecord> | AsyncIterable<J
 export function objectBody(object: EmittedObject): ObjectBody {
   const counts = { records: 0, bytes: 0 };
   const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) { counts.bytes += chunk.length; done(null, chunk); },
+    transform(chunk: Buffer, _enc, done) {
+      counts.bytes += chunk.length;
+      done(null, chunk);
+    },
   });
   const noop = () => {};
   if (object.format === 'bytes') {
     const source = object.body instanceof Readable ? object.body : Readable.from(object.body, { objectMode: false });
-    return { stream: pipeline(source, counter, noop), extension: object.extension, contentType: object.contentType ?? 'application/octet-stream', counts };
+    return {
+      stream: pipeline(source, counter, noop),
+      extension: object.extension,
+      contentType: object.contentType ?? 'application/octet-stream',
+      counts,
+    };
   }
   const text = Readable.from(lines(object.records, counts), { objectMode: false });
   const stream = pipeline(text, createGzip(), counter, new PassThrough(), noop);

@@ -24,7 +24,11 @@ export interface Checkpoint {
 }
 
 /** Read a stream's checkpoint; undefined before its first checkpointed run. */
-export async function readCheckpoint(dest: Destination, streamId: string, signal: AbortSignal): Promise<Checkpoint | undefined> {
+export async function readCheckpoint(
+  dest: Destination,
+  streamId: string,
+  signal: AbortSignal,
+): Promise<Checkpoint | undefined> {
   const name = checkpointName(streamId);
   const bytes = await dest.get(name, { signal });
   if (bytes === undefined) return undefined;
@@ -33,17 +37,31 @@ export async function readCheckpoint(dest: Destination, streamId: string, signal
   try {
     cp = JSON.parse(bytes.toString('utf8')) as Checkpoint;
   } catch {
-    throw new InputError(`${where}: the checkpoint is not JSON; delete it to start over, or run with -s/-e`, { key: where });
+    throw new InputError(`${where}: the checkpoint is not JSON; delete it to start over, or run with -s/-e`, {
+      key: where,
+    });
   }
   const time = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-  const ok = cp !== null && typeof cp === 'object' && cp.version === 1 && cp.stream === streamId && time(cp.position)
-    && (cp.pending === null || (typeof cp.pending === 'object' && time(cp.pending.start) && time(cp.pending.end)));
+  const ok =
+    cp !== null &&
+    typeof cp === 'object' &&
+    cp.version === 1 &&
+    cp.stream === streamId &&
+    time(cp.position) &&
+    (cp.pending === null || (typeof cp.pending === 'object' && time(cp.pending.start) && time(cp.pending.end)));
   if (!ok) throw new InputError(`${where}: not a version 1 checkpoint of stream ${streamId}`, { key: where });
   return cp;
 }
 
 /** Store a stream's checkpoint (all or nothing, like every object). */
-export async function writeCheckpoint(dest: Destination, streamId: string, position: Date, pending: Window | null, signal: AbortSignal, now = new Date()): Promise<void> {
+export async function writeCheckpoint(
+  dest: Destination,
+  streamId: string,
+  position: Date,
+  pending: Window | null,
+  signal: AbortSignal,
+  now = new Date(),
+): Promise<void> {
   const cp: Checkpoint = {
     version: 1,
     stream: streamId,
@@ -51,7 +69,10 @@ export async function writeCheckpoint(dest: Destination, streamId: string, posit
     pending: pending && { start: pending.start.toISOString(), end: pending.end.toISOString() },
     updated: now.toISOString(),
   };
-  await dest.put(checkpointName(streamId), Readable.from([Buffer.from(`${JSON.stringify(cp)}\n`)]), { signal, contentType: 'application/json' });
+  await dest.put(checkpointName(streamId), Readable.from([Buffer.from(`${JSON.stringify(cp)}\n`)]), {
+    signal,
+    contentType: 'application/json',
+  });
 }
 
 /** Whole seconds: vendor APIs (Slack) take seconds, so windows never split one. */
@@ -63,7 +84,12 @@ export function floorSecond(ms: number): Date {
  * The windows a checkpointed run collects: the pending one (if any) first, then from the
  * position to now minus the lag. Nothing when the lag leaves no time.
  */
-export function planWindows(cp: Checkpoint | undefined, now: Date, safetyLagMs: number, initialLookbackMs: number): Window[] {
+export function planWindows(
+  cp: Checkpoint | undefined,
+  now: Date,
+  safetyLagMs: number,
+  initialLookbackMs: number,
+): Window[] {
   const end = floorSecond(now.getTime() - safetyLagMs);
   const windows: Window[] = [];
   let start = cp ? new Date(cp.position) : floorSecond(end.getTime() - initialLookbackMs);

@@ -71,7 +71,11 @@ export function parseDurationArg(option: string, value: string): number {
   return total;
 }
 
-const list = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+const list = (values: string[] | undefined) =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 function parse(argv: readonly string[]) {
   try {
@@ -80,7 +84,10 @@ function parse(argv: readonly string[]) {
     const msg = (err as Error).message;
     const m = /Unknown option '(--?[^']+)'/.exec(msg);
     if (m) {
-      const names = Object.entries(OPTIONS).flatMap(([long, o]) => [`--${long}`, ...('short' in o ? [`-${o.short}`] : [])]);
+      const names = Object.entries(OPTIONS).flatMap(([long, o]) => [
+        `--${long}`,
+        ...('short' in o ? [`-${o.short}`] : []),
+      ]);
       throw new UsageError(`unknown option ${m[1]}${suggest(m[1], names)}`);
     }
     throw new UsageError(msg.replace(/\. To specify a positional.*$/s, ''));
@@ -107,7 +114,9 @@ function table(rows: string[][]): string {
 }
 
 function summary(r: StreamResult): string {
-  const w = r.windows.map((x) => `${x.start.toISOString()}..${x.end.toISOString()}`).join(', ') || 'nothing to collect yet (inside the safety lag)';
+  const w =
+    r.windows.map((x) => `${x.start.toISOString()}..${x.end.toISOString()}`).join(', ') ||
+    'nothing to collect yet (inside the safety lag)';
   if (!r.ok) return `FAILED  ${r.id}: ${r.error?.message ?? 'unknown error'}`;
   return `ok      ${r.id}: ${r.objects} objects, ${r.records} records, ${r.bytes} bytes, ${r.retries} retries; ${w}`;
 }
@@ -121,37 +130,70 @@ export async function runCli(
 ): Promise<number> {
   const program = basename(process.argv[1] ?? 'collector');
   const out = (s: string) => process.stdout.write(s);
-  const exit = (code: number) => { process.exitCode = code; return code; };
+  const exit = (code: number) => {
+    process.exitCode = code;
+    return code;
+  };
   const controller = new AbortController();
   const stop = () => controller.abort(new Error('interrupted'));
   try {
     const { values: v, positionals } = parse(argv);
-    if (v.help) { out(help(program)); return exit(0); }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (select streams with -i ID or -t TAG)`);
+    if (v.help) {
+      out(help(program));
+      return exit(0);
+    }
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument '${positionals[0]}' (select streams with -i ID or -t TAG)`);
     const selection = { ids: list(v.id), tags: list(v.tag), all: v.all ?? false };
     if (v.list) {
       const none = selection.ids.length === 0 && selection.tags.length === 0 && !selection.all;
       const shown = none ? [...streams] : selectStreams(streams, selection);
-      out(table([['ID', 'TAGS', 'SOURCE', 'DESTINATION'], ...shown.map((s) => [s.id, (s.tags ?? []).join(',') || '-', s.source.description ?? 'custom source', s.destination.location])]));
+      out(
+        table([
+          ['ID', 'TAGS', 'SOURCE', 'DESTINATION'],
+          ...shown.map((s) => [
+            s.id,
+            (s.tags ?? []).join(',') || '-',
+            s.source.description ?? 'custom source',
+            s.destination.location,
+          ]),
+        ]),
+      );
       return exit(0);
     }
     const window = windowFrom(v, now);
     const concurrency = v.concurrency === undefined ? undefined : parsePositiveInt('--concurrency', v.concurrency);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const report = await run({ ...selection, window, dryRun: v['dry-run'] ?? false, concurrency, signal: controller.signal });
+    const report = await run({
+      ...selection,
+      window,
+      dryRun: v['dry-run'] ?? false,
+      concurrency,
+      signal: controller.signal,
+    });
     if (v['dry-run']) {
-      out(table([['ID', 'WINDOW', 'FROM', 'DESTINATION'], ...report.streams.map((r, i) => {
-        const s = streams.find((x) => x.id === r.id) ?? streams[i];
-        const w = r.ok ? (r.windows.map((x) => `${x.start.toISOString()}/${x.end.toISOString()}`).join(' then ') || '(inside the safety lag)') : `error: ${r.error?.message}`;
-        return [r.id, w, r.checkpointed ? 'checkpoint' : 'arguments', s.destination.location];
-      })]));
+      out(
+        table([
+          ['ID', 'WINDOW', 'FROM', 'DESTINATION'],
+          ...report.streams.map((r, i) => {
+            const s = streams.find((x) => x.id === r.id) ?? streams[i];
+            const w = r.ok
+              ? r.windows.map((x) => `${x.start.toISOString()}/${x.end.toISOString()}`).join(' then ') ||
+                '(inside the safety lag)'
+              : `error: ${r.error?.message}`;
+            return [r.id, w, r.checkpointed ? 'checkpoint' : 'arguments', s.destination.location];
+          }),
+        ]),
+      );
     } else {
       out(`${report.streams.map(summary).join('\n')}\n`);
     }
     const failed = report.streams.filter((r) => !r.ok);
     if (failed.length > 0) {
-      process.stderr.write(`${program}: ${failed.length} of ${report.streams.length} streams failed: ${failed.map((r) => r.id).join(', ')}\n`);
+      process.stderr.write(
+        `${program}: ${failed.length} of ${report.streams.length} streams failed: ${failed.map((r) => r.id).join(', ')}\n`,
+      );
       return exit(1);
     }
     return exit(0);
@@ -160,7 +202,9 @@ export async function runCli(
       process.stderr.write(`${program}: ${err.message}\nRun '${program} --help' for usage.\n`);
       return exit(2);
     }
-    process.stderr.write(`${program}: ${err instanceof FlowdigestError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+    process.stderr.write(
+      `${program}: ${err instanceof FlowdigestError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+    );
     return exit(1);
   } finally {
     process.off('SIGINT', stop);

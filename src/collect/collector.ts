@@ -11,7 +11,7 @@ import { type RunEnvironment, runStream, type StreamResult } from './run.js';
 import type { RunOptions, RunReport } from './run-types.js';
 import { selectStreams } from './select.js';
 import { validateStreams } from './stream.js';
-import type { CollectorOptions, StreamDefinition, Window } from './types.js';
+import type { CollectorOptions, StreamDefinition } from './types.js';
 
 export type { RunOptions, RunReport } from './run-types.js';
 
@@ -41,18 +41,21 @@ export function collector(streams: StreamDefinition[], options: CollectorOptions
   const run = async (o: RunOptions): Promise<RunReport> => {
     const selected = selectStreams(defs, o);
     const concurrency = checkConcurrency(o.concurrency ?? concurrencyDefault, 'concurrency');
-    if (o.window !== undefined && !(o.window.start < o.window.end)) throw new InvalidOptionError('window', 'must have start before end');
+    if (o.window !== undefined && !(o.window.start < o.window.end))
+      throw new InvalidOptionError('window', 'must have start before end');
     const signal = o.signal ?? new AbortController().signal;
     if (signal.aborted) throw new AbortError(signal.reason);
     const results: StreamResult[] = new Array(selected.length);
     let next = 0;
     try {
-      await Promise.all(Array.from({ length: Math.min(concurrency, selected.length) }, async () => {
-        while (next < selected.length) {
-          const i = next++;
-          results[i] = await runStream(selected[i], env, { window: o.window, dryRun: o.dryRun, signal });
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, selected.length) }, async () => {
+          while (next < selected.length) {
+            const i = next++;
+            results[i] = await runStream(selected[i], env, { window: o.window, dryRun: o.dryRun, signal });
+          }
+        }),
+      );
     } finally {
       // Each destination once, even when streams share it.
       await Promise.all([...new Set(selected.map((s) => s.destination))].map((d) => d.close?.().catch(() => {})));
@@ -69,6 +72,7 @@ function checkConcurrency(v: number, name: string): number {
 }
 
 function checkMs(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 0) throw new InvalidOptionError(name, 'must be a non-negative integer number of milliseconds');
+  if (!Number.isInteger(v) || v < 0)
+    throw new InvalidOptionError(name, 'must be a non-negative integer number of milliseconds');
   return v;
 }

@@ -24,7 +24,28 @@ export { RetryableError, parseRetryAfter, backoffMs } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export type { Checkpoint } from './checkpoint.js';
 export type {
-  Source, SourceContext, Destination, PutOptions, StreamDefinition, CollectorOptions, Window, EmittedObject,
-  RecordsObject, BytesObject, RawRecord, ObjectMeta, Committed, JsonValue, JsonNumberLike, LogFields,
+  Source,
+  SourceContext,
+  Destination,
+  PutOptions,
+  StreamDefinition,
+  CollectorOptions,
+  Window,
+  EmittedObject,
+  RecordsObject,
+  BytesObject,
+  RawRecord,
+  ObjectMeta,
+  Committed,
+  JsonValue,
+  JsonNumberLike,
+  LogFields,
 } from './types.js';
-export { FlowdigestError, InvalidStreamError, SourceAuthError, FetchError, AbortError, InvalidOptionError } from '../errors.js';
+export {
+  FlowdigestError,
+  InvalidStreamError,
+  SourceAuthError,
+  FetchError,
+  AbortError,
+  InvalidOptionError,
+} from '../errors.js';

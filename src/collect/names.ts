@@ -25,13 +25,24 @@ export function compactTime(d: Date): string {
 
 /** The name of one object of a stream. */
 export function objectName(streamId: string, window: Window, seq: number, extension: string, label?: string): string {
-  if (!NAME_PART.test(streamId)) throw new InvalidStreamError(`stream ID '${streamId}' is not a valid name part`, { key: streamId });
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidStreamError(`stream ${streamId}: seq ${seq} must be a non-negative integer`, { key: streamId, field: 'seq' });
+  if (!NAME_PART.test(streamId))
+    throw new InvalidStreamError(`stream ID '${streamId}' is not a valid name part`, { key: streamId });
+  if (!Number.isSafeInteger(seq) || seq < 0)
+    throw new InvalidStreamError(`stream ${streamId}: seq ${seq} must be a non-negative integer`, {
+      key: streamId,
+      field: 'seq',
+    });
   if (label !== undefined && !NAME_PART.test(label)) {
-    throw new InvalidStreamError(`stream ${streamId}: label '${label}' must be 1-64 characters of A-Z a-z 0-9 . _ -`, { key: streamId, field: 'label' });
+    throw new InvalidStreamError(`stream ${streamId}: label '${label}' must be 1-64 characters of A-Z a-z 0-9 . _ -`, {
+      key: streamId,
+      field: 'label',
+    });
   }
   if (!/^[a-z0-9]+(\.[a-z0-9]+)*$/.test(extension)) {
-    throw new InvalidStreamError(`stream ${streamId}: extension '${extension}' must be lowercase letters and digits separated by dots`, { key: streamId, field: 'extension' });
+    throw new InvalidStreamError(
+      `stream ${streamId}: extension '${extension}' must be lowercase letters and digits separated by dots`,
+      { key: streamId, field: 'extension' },
+    );
   }
   const s = window.start;
   const folder = `${s.getUTCFullYear()}/${pad(s.getUTCMonth() + 1)}/${pad(s.getUTCDate())}/${pad(s.getUTCHours())}`;

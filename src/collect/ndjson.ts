@@ -11,8 +11,12 @@ import type { JsonNumberLike, JsonValue, RawRecord } from './types.js';
 export class JsonNumber implements JsonNumberLike {
   constructor(readonly json: string) {}
   /** The nearest double (lossy: that is why the text is kept). */
-  valueOf(): number { return Number(this.json); }
-  toString(): string { return this.json; }
+  valueOf(): number {
+    return Number(this.json);
+  }
+  toString(): string {
+    return this.json;
+  }
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -25,7 +29,10 @@ function decimalValue(lit: string): string {
   let digits = (m[2] + (m[3] ?? '')).replace(/^0+/, '');
   let exp = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
   let end = digits.length;
-  while (end > 0 && digits[end - 1] === '0') { end--; exp++; }
+  while (end > 0 && digits[end - 1] === '0') {
+    end--;
+    exp++;
+  }
   digits = digits.slice(0, end);
   return digits === '' ? '0' : `${m[1]}${digits}e${exp}`;
 }
@@ -80,7 +87,8 @@ export function parseJson(text: string, where = 'JSON'): JsonValue {
 
 /** Marked strings back to JsonNumbers, in place. */
 function unmark(v: JsonValue): JsonValue {
-  if (typeof v === 'string') return v.startsWith(PARSE_MARK_VALUE) ? new JsonNumber(v.slice(PARSE_MARK_VALUE.length)) : v;
+  if (typeof v === 'string')
+    return v.startsWith(PARSE_MARK_VALUE) ? new JsonNumber(v.slice(PARSE_MARK_VALUE.length)) : v;
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) v[i] = unmark(v[i]);
@@ -101,7 +109,11 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
   const fail = (why: string): never => {
     throw new FetchError(`${where}: invalid JSON at offset ${i}: ${why}`, { field: `offset ${i}` });
   };
-  const ws = () => { WS.lastIndex = i; WS.exec(text); i = WS.lastIndex; };
+  const ws = () => {
+    WS.lastIndex = i;
+    WS.exec(text);
+    i = WS.lastIndex;
+  };
   const value = (depth: number): JsonValue => {
     if (depth > 512) fail('nested too deeply');
     ws();
@@ -110,7 +122,10 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
       i++;
       const obj: Record<string, JsonValue> = {};
       ws();
-      if (text[i] === '}') { i++; return obj; }
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a key');
@@ -119,10 +134,21 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
         if (text[i] !== ':') fail("expected ':'");
         i++;
         // defineProperty: a "__proto__" key is data, not the prototype.
-        Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(obj, key, {
+          value: value(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return obj; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
         fail("expected ',' or '}'");
       }
     }
@@ -130,19 +156,37 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
       i++;
       const arr: JsonValue[] = [];
       ws();
-      if (text[i] === ']') { i++; return arr; }
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
       for (;;) {
         arr.push(value(depth + 1));
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return arr; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
         fail("expected ',' or ']'");
       }
     }
     if (c === '"') return string();
-    if (text.startsWith('true', i)) { i += 4; return true; }
-    if (text.startsWith('false', i)) { i += 5; return false; }
-    if (text.startsWith('null', i)) { i += 4; return null; }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(text);
     if (m === null) return fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`);
@@ -154,7 +198,10 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
     i++;
     for (;;) {
       const q = text.indexOf('"', i);
-      if (q < 0) { i = text.length; fail('unterminated string'); }
+      if (q < 0) {
+        i = text.length;
+        fail('unterminated string');
+      }
       let backslashes = 0;
       for (let k = q - 1; text[k] === '\\'; k--) backslashes++;
       i = q + 1;
@@ -175,7 +222,13 @@ export function strictParse(text: string, where = 'JSON'): JsonValue {
 
 /** True for a {@link RawRecord}. */
 export function isRawRecord(v: unknown): v is RawRecord {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as RawRecord).raw === 'string' && Object.keys(v).length === 1;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as RawRecord).raw === 'string' &&
+    Object.keys(v).length === 1
+  );
 }
 
 /**
@@ -198,14 +251,20 @@ function stringify(v: JsonValue): string {
   let marked = 0;
   const line = JSON.stringify(v, (_k, x: unknown) => {
     switch (typeof x) {
-      case 'bigint': marked++; return `${STRINGIFY_MARK}${x.toString()}`;
+      case 'bigint':
+        marked++;
+        return `${STRINGIFY_MARK}${x.toString()}`;
       case 'number':
         if (!Number.isFinite(x)) throw new TypeError(`record holds ${x}, which JSON cannot represent`);
         return x;
-      case 'function': case 'symbol':
+      case 'function':
+      case 'symbol':
         throw new TypeError(`record holds a ${typeof x}, which JSON cannot represent`);
       case 'object':
-        if (x instanceof JsonNumber) { marked++; return `${STRINGIFY_MARK}${x.json}`; }
+        if (x instanceof JsonNumber) {
+          marked++;
+          return `${STRINGIFY_MARK}${x.json}`;
+        }
         return x;
       default:
         return x;

@@ -23,7 +23,11 @@ export interface RetryPolicy {
 
 /** Thrown by an attempt that may succeed if tried again; `retryAfterMs` when the server said when. */
 export class RetryableError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'RetryableError';
   }
@@ -33,10 +37,15 @@ export class RetryableError extends Error {
 export function retryPolicy(o: RetryOptions = {}, name = 'retry'): RetryPolicy {
   const int = (k: keyof RetryOptions, def: number, min: number, max: number): number => {
     const v = o[k] ?? def;
-    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidOptionError(`${name}.${k}`, `must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new InvalidOptionError(`${name}.${k}`, `must be an integer from ${min} to ${max}`);
     return v;
   };
-  const p = { maxAttempts: int('maxAttempts', 6, 1, 100), baseMs: int('baseMs', 500, 0, 3_600_000), maxMs: int('maxMs', 60_000, 0, 3_600_000) };
+  const p = {
+    maxAttempts: int('maxAttempts', 6, 1, 100),
+    baseMs: int('baseMs', 500, 0, 3_600_000),
+    maxMs: int('maxMs', 60_000, 0, 3_600_000),
+  };
   if (p.maxMs < p.baseMs) throw new InvalidOptionError(`${name}.maxMs`, 'must not be below baseMs');
   return p;
 }
@@ -67,8 +76,14 @@ export function backoffMs(policy: RetryPolicy, retry: number, retryAfterMs?: num
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(new AbortError(signal.reason));
   return new Promise((resolve, reject) => {
-    const onAbort = () => { clearTimeout(timer); reject(new AbortError(signal.reason)); };
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError(signal.reason));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -19,4 +19,3 @@ export interface RunReport {
   ok: boolean;
   streams: StreamResult[];
 }
-

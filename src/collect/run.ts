@@ -48,16 +48,34 @@ export interface StreamRunOptions {
 const iso = (w: Window) => `${w.start.toISOString()}/${w.end.toISOString()}`;
 
 /** Run `def`; never throws: failures are in the result (and logged). */
-export async function runStream(def: StreamDefinition, env: RunEnvironment, options: StreamRunOptions): Promise<StreamResult> {
+export async function runStream(
+  def: StreamDefinition,
+  env: RunEnvironment,
+  options: StreamRunOptions,
+): Promise<StreamResult> {
   const { id, destination: dest } = def;
   const { signal } = options;
-  const result: StreamResult = { id, ok: false, windows: [], checkpointed: options.window === undefined, objects: 0, records: 0, bytes: 0, retries: 0 };
+  const result: StreamResult = {
+    id,
+    ok: false,
+    windows: [],
+    checkpointed: options.window === undefined,
+    objects: 0,
+    records: 0,
+    bytes: 0,
+    retries: 0,
+  };
   try {
     if (options.window !== undefined) {
       result.windows = [options.window];
     } else {
       const cp = await readCheckpoint(dest, id, signal);
-      result.windows = planWindows(cp, env.now(), def.safetyLagMs ?? env.safetyLagMs, def.initialLookbackMs ?? env.initialLookbackMs);
+      result.windows = planWindows(
+        cp,
+        env.now(),
+        def.safetyLagMs ?? env.safetyLagMs,
+        def.initialLookbackMs ?? env.initialLookbackMs,
+      );
     }
     if (options.dryRun) {
       result.ok = true;
@@ -67,17 +85,35 @@ export async function runStream(def: StreamDefinition, env: RunEnvironment, opti
       if (result.checkpointed) await writeCheckpoint(dest, id, window.start, window, signal, env.now());
       await runWindow(def, env, window, signal, result);
       if (result.checkpointed) await writeCheckpoint(dest, id, window.end, null, signal, env.now());
-      env.log('info', 'window committed', { stream: id, window: iso(window), objects: result.objects, records: result.records, bytes: result.bytes, retries: result.retries });
+      env.log('info', 'window committed', {
+        stream: id,
+        window: iso(window),
+        objects: result.objects,
+        records: result.records,
+        bytes: result.bytes,
+        retries: result.retries,
+      });
     }
     result.ok = true;
   } catch (err) {
     result.error = signal.aborted && !(err instanceof AbortError) ? new AbortError(signal.reason) : (err as Error);
-    env.log('error', 'stream failed', { stream: id, error: result.error.message, code: (result.error as { code?: string }).code, retries: result.retries });
+    env.log('error', 'stream failed', {
+      stream: id,
+      error: result.error.message,
+      code: (result.error as { code?: string }).code,
+      retries: result.retries,
+    });
   }
   return result;
 }
 
-async function runWindow(def: StreamDefinition, env: RunEnvironment, window: Window, signal: AbortSignal, result: StreamResult): Promise<void> {
+async function runWindow(
+  def: StreamDefinition,
+  env: RunEnvironment,
+  window: Window,
+  signal: AbortSignal,
+  result: StreamResult,
+): Promise<void> {
   const { id, destination: dest } = def;
   let nextSeq = 0;
   const names = new Set<string>();
@@ -93,7 +129,10 @@ async function runWindow(def: StreamDefinition, env: RunEnvironment, window: Win
     const name = objectName(id, object.window ?? window, seq, body.extension, object.label);
     if (names.has(name)) {
       body.stream.destroy();
-      throw new InvalidStreamError(`stream ${id}: two objects of one run named ${name}; give each a distinct seq or label`, { key: id, field: 'seq' });
+      throw new InvalidStreamError(
+        `stream ${id}: two objects of one run named ${name}; give each a distinct seq or label`,
+        { key: id, field: 'seq' },
+      );
     }
     names.add(name);
     await dest.put(name, body.stream, { signal, contentType: body.contentType });
@@ -101,8 +140,13 @@ async function runWindow(def: StreamDefinition, env: RunEnvironment, window: Win
     result.records += body.counts.records;
     result.bytes += body.counts.bytes;
     env.log('info', 'object committed', {
-      stream: id, window: iso(object.window ?? window), page: seq, object: `${dest.location}${name}`,
-      records: body.counts.records, bytes: body.counts.bytes, retries: result.retries - retriesLogged,
+      stream: id,
+      window: iso(object.window ?? window),
+      page: seq,
+      object: `${dest.location}${name}`,
+      records: body.counts.records,
+      bytes: body.counts.bytes,
+      retries: result.retries - retriesLogged,
     });
     retriesLogged = result.retries;
     return { name, records: body.counts.records, bytes: body.counts.bytes };
@@ -119,13 +163,16 @@ async function runWindow(def: StreamDefinition, env: RunEnvironment, window: Win
     emit: (object) => {
       const p = emit(object);
       // A source that drops a failed emit still fails its window.
-      const tracked = p.catch((err: unknown) => { emitError ??= err; });
+      const tracked = p.catch((err: unknown) => {
+        emitError ??= err;
+      });
       inFlight.add(tracked);
       void tracked.finally(() => inFlight.delete(tracked));
       return p;
     },
     fetch: (url, init) => retryingFetch({ streamId: id, policy: env.policy, signal, onRetry }, url, init),
-    retry: (what, fn) => withRetry(env.policy, signal, fn, (err, attempt, wait) => onRetry(what, err.message, attempt, wait)),
+    retry: (what, fn) =>
+      withRetry(env.policy, signal, fn, (err, attempt, wait) => onRetry(what, err.message, attempt, wait)),
     log: (event, fields = {}) => env.log('info', event, { ...fields, stream: id }),
   };
   env.log('info', 'window started', { stream: id, window: iso(window) });

@@ -20,7 +20,8 @@ export interface Selection {
 export function selectStreams(streams: readonly StreamDefinition[], selection: Selection): StreamDefinition[] {
   const ids = selection.ids ?? [];
   const tags = selection.tags ?? [];
-  if (!selection.all && ids.length === 0 && tags.length === 0) throw new UsageError('no streams selected: use -i ID, -t TAG or -a (see --list)');
+  if (!selection.all && ids.length === 0 && tags.length === 0)
+    throw new UsageError('no streams selected: use -i ID, -t TAG or -a (see --list)');
   const knownIds = streams.map((s) => s.id);
   const knownTags = [...new Set(streams.flatMap((s) => s.tags ?? []))].sort();
   const problems: string[] = [];

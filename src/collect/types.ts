@@ -13,7 +13,15 @@ export interface Window {
 }
 
 /** One JSON value of a record. `bigint` and {@link JsonNumber} keep integers beyond 2^53 exact. */
-export type JsonValue = string | number | bigint | boolean | null | JsonNumberLike | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | JsonNumberLike
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** A number kept as its literal text (see `JsonNumber` in ndjson.ts). */
 export interface JsonNumberLike {

@@ -16,7 +16,9 @@ export class RowCollector {
   }
 
   /** A {@link RowSink}: copy merged row `e` of `t`, with the values at `nums[n, n + NUM_STRIDE)`. */
-  readonly add: RowSink = (t, e, nums, n) => { this.copy(t, e, nums, n); };
+  readonly add: RowSink = (t, e, nums, n) => {
+    this.copy(t, e, nums, n);
+  };
 
   /** Copy entry `e` of `t` (its key columns, hash included, and its own values). */
   addEntry(t: TableView, e: number): void {
@@ -25,19 +27,26 @@ export class RowCollector {
 
   private copy(t: TableView, e: number, src: Float64Array, n: number): void {
     if ((this.rows + 1) * NUM_STRIDE > this.nums.length) this.growRows();
-    const r = this.rows++, b = e * INT_STRIDE, o = r * INT_STRIDE, ti = t.ints, ints = this.ints;
-    const off = ti[b + COL.I_KEYOFF], len = ti[b + COL.I_KEYLEN];
+    const r = this.rows++,
+      b = e * INT_STRIDE,
+      o = r * INT_STRIDE,
+      ti = t.ints,
+      ints = this.ints;
+    const off = ti[b + COL.I_KEYOFF],
+      len = ti[b + COL.I_KEYLEN];
     if (this.keyUsed + len > this.keys.length) {
       const grown = new Uint8Array(Math.max(this.keys.length * 2, this.keyUsed + len));
       grown.set(this.keys.subarray(0, this.keyUsed));
       this.keys = grown;
     }
-    const k = this.keys, tk = t.keyBytes;
+    const k = this.keys,
+      tk = t.keyBytes;
     for (let i = 0; i < len; i++) k[this.keyUsed + i] = tk[off + i];
     for (let c = 0; c < INT_STRIDE; c++) ints[o + c] = ti[b + c];
     ints[o + COL.I_KEYOFF] = this.keyUsed;
     this.keyUsed += len;
-    const nums = this.nums, m = r * NUM_STRIDE;
+    const nums = this.nums,
+      m = r * NUM_STRIDE;
     for (let c = 0; c < NUM_STRIDE; c++) nums[m + c] = src[n + c];
   }
 
@@ -46,7 +55,8 @@ export class RowCollector {
    * thread; {@link unpackRows} reads it back.
    */
   pack(): PackedRows {
-    const numBytes = this.rows * NUM_STRIDE * 8, intBytes = this.rows * INT_STRIDE * 4;
+    const numBytes = this.rows * NUM_STRIDE * 8,
+      intBytes = this.rows * INT_STRIDE * 4;
     const buf = new ArrayBuffer(numBytes + intBytes + this.keyUsed);
     new Float64Array(buf, 0, this.rows * NUM_STRIDE).set(this.nums.subarray(0, this.rows * NUM_STRIDE));
     new Int32Array(buf, numBytes, this.rows * INT_STRIDE).set(this.ints.subarray(0, this.rows * INT_STRIDE));
@@ -55,7 +65,8 @@ export class RowCollector {
   }
 
   private growRows(): void {
-    const nums = new Float64Array(this.nums.length * 2), ints = new Int32Array(this.ints.length * 2);
+    const nums = new Float64Array(this.nums.length * 2),
+      ints = new Int32Array(this.ints.length * 2);
     nums.set(this.nums);
     ints.set(this.ints);
     this.nums = nums;
@@ -64,7 +75,12 @@ export class RowCollector {
 
   /** The rows collected, as a table (views over the collector's arrays). */
   view(): TableView {
-    return { size: this.rows, nums: this.nums.subarray(0, this.rows * NUM_STRIDE), ints: this.ints.subarray(0, this.rows * INT_STRIDE), keyBytes: this.keys.subarray(0, this.keyUsed) };
+    return {
+      size: this.rows,
+      nums: this.nums.subarray(0, this.rows * NUM_STRIDE),
+      ints: this.ints.subarray(0, this.rows * INT_STRIDE),
+      keyBytes: this.keys.subarray(0, this.keyUsed),
+    };
   }
 }
 
@@ -77,7 +93,8 @@ export interface PackedRows {
 
 /** Views over packed rows; no copying. */
 export function unpackRows(p: PackedRows): TableView {
-  const numBytes = p.rows * NUM_STRIDE * 8, intBytes = p.rows * INT_STRIDE * 4;
+  const numBytes = p.rows * NUM_STRIDE * 8,
+    intBytes = p.rows * INT_STRIDE * 4;
   return {
     size: p.rows,
     nums: new Float64Array(p.buffer, 0, p.rows * NUM_STRIDE),

@@ -57,8 +57,11 @@ export function addStats(a: DigestStats, b: DigestStats): void {
   addCounters(a, b, MAX_SAMPLES);
   a.objects += b.objects;
   a.storedBytes += b.storedBytes;
-  for (const [reason, n] of Object.entries(b.listingSkipped)) a.listingSkipped[reason] = (a.listingSkipped[reason] ?? 0) + n;
-  a.skippedObjects = [...a.skippedObjects, ...b.skippedObjects].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  for (const [reason, n] of Object.entries(b.listingSkipped))
+    a.listingSkipped[reason] = (a.listingSkipped[reason] ?? 0) + n;
+  a.skippedObjects = [...a.skippedObjects, ...b.skippedObjects].sort((x, y) =>
+    x.key < y.key ? -1 : x.key > y.key ? 1 : 0,
+  );
 }
 
 /**
@@ -99,7 +102,13 @@ export class Digest {
    * @internal A digest over sorted runs and their ranges (as {@link splitRanges} cuts them), holding
    * `rows` merged rows; `renderer` formats ranges in parallel.
    */
-  static fromRuns(runs: readonly SortedRun[], ranges: readonly RunRange[], rows: number, stats: DigestStats, renderer?: RangeRenderer): Digest {
+  static fromRuns(
+    runs: readonly SortedRun[],
+    ranges: readonly RunRange[],
+    rows: number,
+    stats: DigestStats,
+    renderer?: RangeRenderer,
+  ): Digest {
     const d = new Digest(undefined, stats);
     d.tableRows = null;
     d.runs = runs;
@@ -172,7 +181,9 @@ export class Digest {
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */
   *rows(): IterableIterator<DigestRow> {
     let row: DigestRow | null = null;
-    const sink: RowSink = (t, e, nums, n) => { row = toRow(t, e, nums, n); };
+    const sink: RowSink = (t, e, nums, n) => {
+      row = toRow(t, e, nums, n);
+    };
     for (const cursor of this.cursors()) {
       while (cursor.next(sink)) yield row!;
     }
@@ -232,7 +243,9 @@ export class Digest {
       while (next < this.ranges.length || pending.length > 0) {
         while (next < this.ranges.length && pending.length < ahead) {
           const p = renderer.render(this.runs, this.ranges[next++], format, this.stats);
-          p.catch(() => { /* awaited in order below */ });
+          p.catch(() => {
+            /* awaited in order below */
+          });
           pending.push(p);
         }
         const bytes = await pending.shift()!;
@@ -255,7 +268,10 @@ export class Digest {
       if (run.order.every((e, i) => e === i)) return run.table;
     }
     const out = new RowCollector(this.size);
-    for (const cursor of this.cursors()) while (cursor.next(out.add)) { /* collected */ }
+    for (const cursor of this.cursors())
+      while (cursor.next(out.add)) {
+        /* collected */
+      }
     return out.view();
   }
 
@@ -265,7 +281,8 @@ export class Digest {
       const t = this.tableRows;
       if (this.sorted === null || this.sorted.length !== t.size) this.sorted = canonicalOrder(t);
       const run = [{ table: t, order: this.sorted }];
-      for (let from = 0; from < t.size; from += TABLE_RANGE) yield new RunCursor(run, { from: [from], to: [Math.min(t.size, from + TABLE_RANGE)] });
+      for (let from = 0; from < t.size; from += TABLE_RANGE)
+        yield new RunCursor(run, { from: [from], to: [Math.min(t.size, from + TABLE_RANGE)] });
       return;
     }
     for (const range of this.ranges) yield new RunCursor(this.runs, range);
@@ -286,9 +303,13 @@ function toRow(t: TableView, e: number, nums: Float64Array, n: number): DigestRo
   const [account, interfaceId, srcAddr] = head.map(utf8);
   const dstAddr = utf8(head.slice(3).join('\0'));
   const action = utf8(key.slice(cut + 1));
-  const start = nums[n + COL.N_START], end = nums[n + COL.N_END];
+  const start = nums[n + COL.N_START],
+    end = nums[n + COL.N_END];
   return {
-    account, interfaceId, srcAddr, dstAddr,
+    account,
+    interfaceId,
+    srcAddr,
+    dstAddr,
     srcPort: nullable(t.ints[b + COL.I_SPORT]),
     dstPort: nullable(t.ints[b + COL.I_DPORT]),
     protocol: nullable(t.ints[b + COL.I_PROTO]),

@@ -4,7 +4,7 @@
  * through JSON.stringify of their UTF-8 reading, exactly as `ndjsonLines()` has always written them.
  */
 import type { RowSink } from './runs.js';
-import { COL, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
+import { COL, INT_STRIDE, TWO52 } from '../table/table.js';
 
 /** The row formats: `text` (a v2 flow-log file) and `ndjson`. */
 export type RowFormat = 'text' | 'ndjson';
@@ -15,9 +15,26 @@ export interface Seen {
   bytesSeen: boolean;
 }
 
-const SP = 32, NL = 10, QUOTE = 34, BACKSLASH = 92, DASH = 45;
-const NAMES = ['"account-id":', ',"interface-id":', ',"srcaddr":', ',"dstaddr":', ',"srcport":', ',"dstport":', ',"protocol":',
-  ',"packets":', ',"bytes":', ',"start":', ',"end":', ',"action":', ',"records":'].map((s) => Buffer.from(s, 'latin1'));
+const SP = 32,
+  NL = 10,
+  QUOTE = 34,
+  BACKSLASH = 92,
+  DASH = 45;
+const NAMES = [
+  '"account-id":',
+  ',"interface-id":',
+  ',"srcaddr":',
+  ',"dstaddr":',
+  ',"srcport":',
+  ',"dstport":',
+  ',"protocol":',
+  ',"packets":',
+  ',"bytes":',
+  ',"start":',
+  ',"end":',
+  ',"action":',
+  ',"records":',
+].map((s) => Buffer.from(s, 'latin1'));
 const NULL = Buffer.from('null');
 
 /** Collects formatted rows in one growing buffer. */
@@ -32,7 +49,11 @@ export class RowWriter {
   private readonly start = new LastTime();
   private readonly end = new LastTime();
 
-  constructor(format: RowFormat, private readonly seen: Seen, initial = 1 << 16) {
+  constructor(
+    format: RowFormat,
+    private readonly seen: Seen,
+    initial = 1 << 16,
+  ) {
     this.buf = new Uint8Array(initial);
     this.row = format === 'text' ? this.text : this.ndjson;
   }
@@ -59,70 +80,126 @@ export class RowWriter {
   }
 
   private readonly text: RowSink = (t, e, nums, n) => {
-    const b = e * INT_STRIDE, ints = t.ints, k = t.keyBytes;
-    const off = ints[b + COL.I_KEYOFF], end = off + ints[b + COL.I_KEYLEN];
+    const b = e * INT_STRIDE,
+      ints = t.ints,
+      k = t.keyBytes;
+    const off = ints[b + COL.I_KEYOFF],
+      end = off + ints[b + COL.I_KEYLEN];
     // The key, 7 numbers of at most 16 digits and the separators; two-word sums go the long way.
     this.room(end - off + 160);
     let buf = this.buf;
     let p = this.len;
-    buf[p++] = 50; buf[p++] = SP; // "2 "
+    buf[p++] = 50;
+    buf[p++] = SP; // "2 "
     let last = end;
-    for (let i = end - 1; i >= off; i--) if (k[i] === 0) { last = i; break; }
-    for (let i = off; i < last; i++) { const c = k[i]; buf[p++] = c === 0 ? SP : c; }
-    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_SPORT]);
-    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_DPORT]);
-    buf[p++] = SP; p = optInt(buf, p, ints[b + COL.I_PROTO]);
+    for (let i = end - 1; i >= off; i--)
+      if (k[i] === 0) {
+        last = i;
+        break;
+      }
+    for (let i = off; i < last; i++) {
+      const c = k[i];
+      buf[p++] = c === 0 ? SP : c;
+    }
+    buf[p++] = SP;
+    p = optInt(buf, p, ints[b + COL.I_SPORT]);
+    buf[p++] = SP;
+    p = optInt(buf, p, ints[b + COL.I_DPORT]);
+    buf[p++] = SP;
+    p = optInt(buf, p, ints[b + COL.I_PROTO]);
     buf[p++] = SP;
     if (!this.seen.packetsSeen) buf[p++] = DASH;
     else if (nums[n + COL.N_PKTHI] === 0) p = writeInt(buf, p, nums[n + COL.N_PKTLO]);
-    else { this.len = p; this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); p = this.len; }
-    this.len = p; this.room(200); buf = this.buf;
+    else {
+      this.len = p;
+      this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]);
+      p = this.len;
+    }
+    this.len = p;
+    this.room(200);
+    buf = this.buf;
     buf[p++] = SP;
     if (!this.seen.bytesSeen) buf[p++] = DASH;
     else if (nums[n + COL.N_BYTEHI] === 0) p = writeInt(buf, p, nums[n + COL.N_BYTELO]);
-    else { this.len = p; this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); p = this.len; }
-    this.len = p; this.room(end - last + 60); buf = this.buf;
-    buf[p++] = SP; p = this.start.write(buf, p, nums[n + COL.N_START]);
-    buf[p++] = SP; p = this.end.write(buf, p, nums[n + COL.N_END]);
+    else {
+      this.len = p;
+      this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]);
+      p = this.len;
+    }
+    this.len = p;
+    this.room(end - last + 60);
+    buf = this.buf;
+    buf[p++] = SP;
+    p = this.start.write(buf, p, nums[n + COL.N_START]);
+    buf[p++] = SP;
+    p = this.end.write(buf, p, nums[n + COL.N_END]);
     buf[p++] = SP;
     for (let i = last + 1; i < end; i++) buf[p++] = k[i];
-    buf[p++] = SP; buf[p++] = 79; buf[p++] = 75; buf[p++] = NL; // " OK\n"
+    buf[p++] = SP;
+    buf[p++] = 79;
+    buf[p++] = 75;
+    buf[p++] = NL; // " OK\n"
     this.len = p;
     this.rows++;
   };
 
   private readonly ndjson: RowSink = (t, e, nums, n) => {
-    const b = e * INT_STRIDE, ints = t.ints, k = t.keyBytes;
-    const off = ints[b + COL.I_KEYOFF], end = off + ints[b + COL.I_KEYLEN];
+    const b = e * INT_STRIDE,
+      ints = t.ints,
+      k = t.keyBytes;
+    const off = ints[b + COL.I_KEYOFF],
+      end = off + ints[b + COL.I_KEYLEN];
     let last = end;
-    for (let i = end - 1; i >= off; i--) if (k[i] === 0) { last = i; break; }
+    for (let i = end - 1; i >= off; i--)
+      if (k[i] === 0) {
+        last = i;
+        break;
+      }
     this.byte(123); // {
-    let s = off, f = 0;
+    let s = off,
+      f = 0;
     for (let i = off; i < last && f < 3; i++) {
-      if (k[i] === 0) { this.bytes(NAMES[f]); this.jsonString(k, s, i); s = i + 1; f++; }
+      if (k[i] === 0) {
+        this.bytes(NAMES[f]);
+        this.jsonString(k, s, i);
+        s = i + 1;
+        f++;
+      }
     }
-    for (; f < 3; f++) { this.bytes(NAMES[f]); this.jsonString(k, s, s); }
-    this.bytes(NAMES[3]); this.jsonString(k, s, Math.max(s, last));
-    this.bytes(NAMES[4]); this.optInt(ints[b + COL.I_SPORT], true);
-    this.bytes(NAMES[5]); this.optInt(ints[b + COL.I_DPORT], true);
-    this.bytes(NAMES[6]); this.optInt(ints[b + COL.I_PROTO], true);
-    this.bytes(NAMES[7]); if (this.seen.packetsSeen) this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]); else this.bytes(NULL);
-    this.bytes(NAMES[8]); if (this.seen.bytesSeen) this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]); else this.bytes(NULL);
-    this.bytes(NAMES[9]); this.time(nums[n + COL.N_START], true);
-    this.bytes(NAMES[10]); this.time(nums[n + COL.N_END], true);
-    this.bytes(NAMES[11]); this.jsonString(k, Math.min(last + 1, end), end);
-    this.bytes(NAMES[12]); this.int(nums[n + COL.N_RECORDS]);
-    this.byte(125); this.byte(NL);
+    for (; f < 3; f++) {
+      this.bytes(NAMES[f]);
+      this.jsonString(k, s, s);
+    }
+    this.bytes(NAMES[3]);
+    this.jsonString(k, s, Math.max(s, last));
+    this.bytes(NAMES[4]);
+    this.optInt(ints[b + COL.I_SPORT], true);
+    this.bytes(NAMES[5]);
+    this.optInt(ints[b + COL.I_DPORT], true);
+    this.bytes(NAMES[6]);
+    this.optInt(ints[b + COL.I_PROTO], true);
+    this.bytes(NAMES[7]);
+    if (this.seen.packetsSeen) this.twoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]);
+    else this.bytes(NULL);
+    this.bytes(NAMES[8]);
+    if (this.seen.bytesSeen) this.twoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]);
+    else this.bytes(NULL);
+    this.bytes(NAMES[9]);
+    this.time(nums[n + COL.N_START], true);
+    this.bytes(NAMES[10]);
+    this.time(nums[n + COL.N_END], true);
+    this.bytes(NAMES[11]);
+    this.jsonString(k, Math.min(last + 1, end), end);
+    this.bytes(NAMES[12]);
+    this.int(nums[n + COL.N_RECORDS]);
+    this.byte(125);
+    this.byte(NL);
     this.rows++;
   };
 
   private byte(c: number): void {
     this.room(1);
     this.buf[this.len++] = c;
-  }
-
-  private sp(): void {
-    this.byte(SP);
   }
 
   private bytes(src: Uint8Array): void {
@@ -159,7 +236,10 @@ export class RowWriter {
     let plain = true;
     for (let i = s; i < e; i++) {
       const c = k[i];
-      if (c < 0x20 || c >= 0x80 || c === QUOTE || c === BACKSLASH) { plain = false; break; }
+      if (c < 0x20 || c >= 0x80 || c === QUOTE || c === BACKSLASH) {
+        plain = false;
+        break;
+      }
     }
     if (!plain) {
       this.bytes(Buffer.from(JSON.stringify(Buffer.from(k.buffer, k.byteOffset + s, e - s).toString('utf8')), 'utf8'));
@@ -177,23 +257,32 @@ export class RowWriter {
 
 /** "00".."99" as byte pairs: two digits per division. */
 const PAIRS = new Uint8Array(200);
-for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
 
 /** Write the non-negative integer `v` (< 2^53) at `buf[p]` in decimal; returns the end. */
 function writeInt(buf: Uint8Array, p: number, v: number): number {
-  if (v < 10) { buf[p] = 48 + v; return p + 1; }
+  if (v < 10) {
+    buf[p] = 48 + v;
+    return p + 1;
+  }
   let digits = 2;
   for (let d = 100; d <= v; d *= 10) digits++;
   let i = p + digits;
   const end = i;
   while (v >= 100) {
-    const q = v < 0x80000000 ? ((v / 100) | 0) : Math.floor(v / 100);
+    const q = v < 0x80000000 ? (v / 100) | 0 : Math.floor(v / 100);
     const r = (v - q * 100) * 2;
     buf[--i] = PAIRS[r + 1];
     buf[--i] = PAIRS[r];
     v = q;
   }
-  if (v >= 10) { buf[--i] = PAIRS[v * 2 + 1]; buf[--i] = PAIRS[v * 2]; } else buf[--i] = 48 + v;
+  if (v >= 10) {
+    buf[--i] = PAIRS[v * 2 + 1];
+    buf[--i] = PAIRS[v * 2];
+  } else buf[--i] = 48 + v;
   return end;
 }
 

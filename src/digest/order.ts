@@ -18,7 +18,8 @@ export function identity(n: number): Int32Array<ArrayBuffer> {
 
 /** The entries of `t` in canonical order. */
 export function canonicalOrder(t: TableView): Int32Array {
-  const n = t.size, ints = t.ints;
+  const n = t.size,
+    ints = t.ints;
   let order = identity(n);
   if (n < 2) return order;
   // Below this the passes' fixed costs outweigh comparing keys.
@@ -57,10 +58,16 @@ export function canonicalOrder(t: TableView): Int32Array {
  * smallest byte.
  */
 export function compareEntries(a: TableView, ea: number, b: TableView, eb: number): number {
-  const ia = ea * INT_STRIDE, ib = eb * INT_STRIDE, ka = a.keyBytes, kb = b.keyBytes;
-  const oa = a.ints[ia + COL.I_KEYOFF], la = a.ints[ia + COL.I_KEYLEN];
-  const ob = b.ints[ib + COL.I_KEYOFF], lb = b.ints[ib + COL.I_KEYLEN];
-  const ha = lastNul(ka, oa, la), hb = lastNul(kb, ob, lb);
+  const ia = ea * INT_STRIDE,
+    ib = eb * INT_STRIDE,
+    ka = a.keyBytes,
+    kb = b.keyBytes;
+  const oa = a.ints[ia + COL.I_KEYOFF],
+    la = a.ints[ia + COL.I_KEYLEN];
+  const ob = b.ints[ib + COL.I_KEYOFF],
+    lb = b.ints[ib + COL.I_KEYLEN];
+  const ha = lastNul(ka, oa, la),
+    hb = lastNul(kb, ob, lb);
   const c = compareBytes(ka, oa, ha, kb, ob, hb);
   if (c !== 0) return c;
   for (let col = COL.I_SPORT; col <= COL.I_PROTO; col++) {
@@ -77,7 +84,7 @@ export function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Arra
     const d = a[as + i] - b[bs + i];
     if (d !== 0) return d;
   }
-  return (ae - as) - (be - bs);
+  return ae - as - (be - bs);
 }
 
 function lastNul(k: Uint8Array, off: number, len: number): number {
@@ -90,19 +97,33 @@ function lastNul(k: Uint8Array, off: number, len: number): number {
  * the last NUL (so it compares as the rest of the head does), field 4 (action) after it.
  */
 function fieldBounds(t: TableView): Int32Array {
-  const n = t.size, ints = t.ints, k = t.keyBytes;
+  const n = t.size,
+    ints = t.ints,
+    k = t.keyBytes;
   const out = new Int32Array(n * 10);
   for (let e = 0; e < n; e++) {
-    const off = ints[e * INT_STRIDE + COL.I_KEYOFF], end = off + ints[e * INT_STRIDE + COL.I_KEYLEN];
+    const off = ints[e * INT_STRIDE + COL.I_KEYOFF],
+      end = off + ints[e * INT_STRIDE + COL.I_KEYLEN];
     const last = lastNul(k, off, end - off);
     const o = e * 10;
-    let s = off, f = 0;
+    let s = off,
+      f = 0;
     for (let i = off; i < last && f < 3; i++) {
-      if (k[i] === 0) { out[o + 2 * f] = s; out[o + 2 * f + 1] = i; s = i + 1; f++; }
+      if (k[i] === 0) {
+        out[o + 2 * f] = s;
+        out[o + 2 * f + 1] = i;
+        s = i + 1;
+        f++;
+      }
     }
-    for (; f < 3; f++) { out[o + 2 * f] = s; out[o + 2 * f + 1] = s; }
-    out[o + 6] = s; out[o + 7] = Math.max(s, last);
-    out[o + 8] = Math.min(last + 1, end); out[o + 9] = end;
+    for (; f < 3; f++) {
+      out[o + 2 * f] = s;
+      out[o + 2 * f + 1] = s;
+    }
+    out[o + 6] = s;
+    out[o + 7] = Math.max(s, last);
+    out[o + 8] = Math.min(last + 1, end);
+    out[o + 9] = end;
   }
   return out;
 }
@@ -120,7 +141,8 @@ function numbers(ints: Int32Array, col: number, n: number, key: Int32Array): num
 
 /** key[e] = dense rank of entry e's field `f` among all entries. Returns the number of distinct values. */
 function rankField(bytes: Uint8Array, bounds: Int32Array, f: number, n: number, key: Int32Array): number {
-  const offs = new Int32Array(n), lens = new Int32Array(n);
+  const offs = new Int32Array(n),
+    lens = new Int32Array(n);
   for (let e = 0; e < n; e++) {
     offs[e] = bounds[e * 10 + 2 * f];
     lens[e] = bounds[e * 10 + 2 * f + 1] - offs[e];
@@ -146,33 +168,60 @@ function rankField(bytes: Uint8Array, bounds: Int32Array, f: number, n: number, 
 }
 
 /** One stable counting-sort pass of `from` into `to` by `(key[e] >>> shift) & mask` in [0, buckets). */
-function countingPass(from: Int32Array, to: Int32Array, key: Int32Array, shift: number, mask: number, buckets: number): void {
-  const n = from.length, count = new Int32Array(buckets + 1);
+function countingPass(
+  from: Int32Array,
+  to: Int32Array,
+  key: Int32Array,
+  shift: number,
+  mask: number,
+  buckets: number,
+): void {
+  const n = from.length,
+    count = new Int32Array(buckets + 1);
   for (let i = 0; i < n; i++) count[((key[from[i]] >>> shift) & mask) + 1]++;
   for (let b = 1; b <= buckets; b++) count[b] += count[b - 1];
-  for (let i = 0; i < n; i++) { const e = from[i]; to[count[(key[e] >>> shift) & mask]++] = e; }
+  for (let i = 0; i < n; i++) {
+    const e = from[i];
+    to[count[(key[e] >>> shift) & mask]++] = e;
+  }
 }
 
 /** The byte strings `bytes[offs[id], offs[id] + lens[id])` of one field. */
 class Values {
-  constructor(readonly bytes: Uint8Array, readonly offs: Int32Array, readonly lens: Int32Array) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly offs: Int32Array,
+    readonly lens: Int32Array,
+  ) {}
 
   equal(x: number, y: number): boolean {
     const len = this.lens[x];
     if (len !== this.lens[y]) return false;
-    const b = this.bytes, ox = this.offs[x], oy = this.offs[y];
+    const b = this.bytes,
+      ox = this.offs[x],
+      oy = this.offs[y];
     for (let i = 0; i < len; i++) if (b[ox + i] !== b[oy + i]) return false;
     return true;
   }
 
   compare(x: number, y: number, depth: number): number {
-    const ox = this.offs[x], oy = this.offs[y];
-    return compareBytes(this.bytes, ox + depth, ox + Math.max(depth, this.lens[x]), this.bytes, oy + depth, oy + Math.max(depth, this.lens[y]));
+    const ox = this.offs[x],
+      oy = this.offs[y];
+    return compareBytes(
+      this.bytes,
+      ox + depth,
+      ox + Math.max(depth, this.lens[x]),
+      this.bytes,
+      oy + depth,
+      oy + Math.max(depth, this.lens[y]),
+    );
   }
 
   /** Big-endian bytes [depth, depth + 4) of value x, zero past its end. */
   word(x: number, depth: number): number {
-    const b = this.bytes, o = this.offs[x], len = this.lens[x];
+    const b = this.bytes,
+      o = this.offs[x],
+      len = this.lens[x];
     let w = 0;
     for (let i = depth; i < depth + 4; i++) w = w * 256 + (i < len ? b[o + i] : 0);
     return w;
@@ -185,7 +234,8 @@ class Values {
   distinctOrAll(n: number, key: Int32Array): Int32Array {
     let cap = 16;
     while (cap < n * 2) cap *= 2;
-    const slots = new Int32Array(cap), mask = cap - 1;
+    const slots = new Int32Array(cap),
+      mask = cap - 1;
     const ids = new Int32Array(n);
     let distinct = 0;
     for (let e = 0; e < n; e++) {
@@ -193,8 +243,16 @@ class Values {
       let s = this.hash(e) & mask;
       for (;;) {
         const v = slots[s];
-        if (v === 0) { slots[s] = distinct + 1; key[e] = distinct; ids[distinct++] = e; break; }
-        if (this.equal(ids[v - 1], e)) { key[e] = v - 1; break; }
+        if (v === 0) {
+          slots[s] = distinct + 1;
+          key[e] = distinct;
+          ids[distinct++] = e;
+          break;
+        }
+        if (this.equal(ids[v - 1], e)) {
+          key[e] = v - 1;
+          break;
+        }
         s = (s + 1) & mask;
       }
     }
@@ -202,7 +260,9 @@ class Values {
   }
 
   private hash(x: number): number {
-    const b = this.bytes, o = this.offs[x], len = this.lens[x];
+    const b = this.bytes,
+      o = this.offs[x],
+      len = this.lens[x];
     let h = 0x811c9dc5 ^ len;
     for (let i = 0; i < len; i++) h = Math.imul(h ^ b[o + i], 0x01000193);
     return h >>> 0;
@@ -219,7 +279,14 @@ const IDX = 2097152;
  * one native numeric sort of (word, index) packed in a Float64Array; values equal in those 4 bytes
  * and longer go another round.
  */
-function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: number, scratch = new Scratch(hi - lo)): void {
+function sortValues(
+  v: Values,
+  ids: Int32Array,
+  lo: number,
+  hi: number,
+  depth: number,
+  scratch = new Scratch(hi - lo),
+): void {
   const m = hi - lo;
   if (m < 2) return;
   if (m < SMALL || m > IDX) {
@@ -227,11 +294,14 @@ function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: n
     return;
   }
   // Scratch arrays are shared by every round: a group's own use ends before its subgroups start.
-  const packed = scratch.packed.subarray(0, m), sorted = scratch.sorted, words = scratch.words;
+  const packed = scratch.packed.subarray(0, m),
+    sorted = scratch.sorted,
+    words = scratch.words;
   for (let i = 0; i < m; i++) packed[i] = v.word(ids[lo + i], depth) * IDX + i;
   packed.sort();
   for (let i = 0; i < m; i++) {
-    const p = packed[i], w = Math.floor(p / IDX);
+    const p = packed[i],
+      w = Math.floor(p / IDX);
     sorted[i] = ids[lo + (p - w * IDX)];
     words[lo + i] = w;
   }
@@ -241,7 +311,8 @@ function sortValues(v: Values, ids: Int32Array, lo: number, hi: number, depth: n
     let j = i + 1;
     while (j < hi && words[j] === words[i]) j++;
     if (j - i > 1) {
-      let longer = 0, sameLen = true;
+      let longer = 0,
+        sameLen = true;
       const len0 = v.lens[ids[i]];
       for (let k = i; k < j; k++) {
         const len = v.lens[ids[k]];

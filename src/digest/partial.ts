@@ -27,7 +27,8 @@ export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x
 /** The version this build writes and reads. */
 export const PARTIAL_VERSION = 1;
 
-const PART = 0x54524150, FEND = 0x444e4546;
+const PART = 0x54524150,
+  FEND = 0x444e4546;
 
 /** Whether `head` (the first bytes of a file) is a partial. */
 export function isPartial(head: Uint8Array): boolean {
@@ -45,10 +46,13 @@ export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
   head.writeUInt32LE(padded.length, 12);
   yield head;
   yield padded;
-  let partitions = 0, rows = 0;
+  let partitions = 0,
+    rows = 0;
   for (const cursor of digest.cursors()) {
     const b = new RowCollector(cursor.entries);
-    while (cursor.next(b.add)) { /* collected by the builder */ }
+    while (cursor.next(b.add)) {
+      /* collected by the builder */
+    }
     yield encodePartition(b.view());
     partitions++;
     rows += b.rows;
@@ -77,11 +81,22 @@ export function decodePartial(buf: Uint8Array, name: string): DecodedPartial {
 /** Tables of consecutive rows as one table (copied), and the row where each one starts. */
 export function concatTables(tables: readonly TableView[]): { table: TableView; starts: number[] } {
   const starts: number[] = [];
-  let rows = 0, keyLen = 0;
-  for (const t of tables) { starts.push(rows); rows += t.size; keyLen += t.keyBytes.length; }
+  let rows = 0,
+    keyLen = 0;
+  for (const t of tables) {
+    starts.push(rows);
+    rows += t.size;
+    keyLen += t.keyBytes.length;
+  }
   if (tables.length === 1) return { table: tables[0], starts };
-  const table = { size: rows, nums: new Float64Array(rows * NUM_STRIDE), ints: new Int32Array(rows * INT_STRIDE), keyBytes: new Uint8Array(keyLen) };
-  let r = 0, k = 0;
+  const table = {
+    size: rows,
+    nums: new Float64Array(rows * NUM_STRIDE),
+    ints: new Int32Array(rows * INT_STRIDE),
+    keyBytes: new Uint8Array(keyLen),
+  };
+  let r = 0,
+    k = 0;
   for (const t of tables) {
     table.nums.set(t.nums.subarray(0, t.size * NUM_STRIDE), r * NUM_STRIDE);
     table.ints.set(t.ints.subarray(0, t.size * INT_STRIDE), r * INT_STRIDE);
@@ -94,7 +109,9 @@ export function concatTables(tables: readonly TableView[]): { table: TableView; 
 }
 
 function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stats: DigestStats } {
-  const fail = (what: string): never => { throw new PartialFormatError(`${name}: not a valid flowdigest partial: ${what}`, { key: name }); };
+  const fail = (what: string): never => {
+    throw new PartialFormatError(`${name}: not a valid flowdigest partial: ${what}`, { key: name });
+  };
   if (!isPartial(buf)) fail('no partial magic number');
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const need = (at: number, n: number, what: string) => {
@@ -107,7 +124,10 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
   need(16, statsLen, 'the stats');
   let stats: DigestStats;
   try {
-    stats = { ...emptyStats(), ...(JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 16, statsLen).toString('utf8')) as object) } as DigestStats;
+    stats = {
+      ...emptyStats(),
+      ...(JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 16, statsLen).toString('utf8')) as object),
+    } as DigestStats;
   } catch (err) {
     return fail(`its stats are not JSON (${(err as Error).message})`);
   }
@@ -118,13 +138,16 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
     need(at, 16, `partition ${tables.length + 1}'s header`);
     const marker = view.getUint32(at, true);
     if (marker === FEND) {
-      if (view.getUint32(at + 4, true) !== tables.length || view.getFloat64(at + 8, true) !== rows) fail('its trailer does not match its partitions');
+      if (view.getUint32(at + 4, true) !== tables.length || view.getFloat64(at + 8, true) !== rows)
+        fail('its trailer does not match its partitions');
       if (at + 16 !== buf.length) fail(`${buf.length - at - 16} bytes after the trailer`);
       return { tables, stats };
     }
     if (marker !== PART) fail(`no partition marker at byte ${at}`);
-    const n = view.getUint32(at + 4, true), keyLen = view.getUint32(at + 8, true);
-    const numBytes = n * NUM_STRIDE * 8, intBytes = n * INT_STRIDE * 4;
+    const n = view.getUint32(at + 4, true),
+      keyLen = view.getUint32(at + 8, true);
+    const numBytes = n * NUM_STRIDE * 8,
+      intBytes = n * INT_STRIDE * 4;
     at += 16;
     need(at, numBytes + intBytes + keyLen, `partition ${tables.length + 1} (${n} rows)`);
     // Copies (a Buffer's slice would be a view): the file's bytes need not be aligned for typed arrays.
@@ -145,10 +168,24 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
 function checkPartition(t: TableView, previous: TableView | undefined, fail: (what: string) => never): void {
   const ints = t.ints;
   for (let e = 0; e < t.size; e++) {
-    const b = e * INT_STRIDE, off = ints[b + COL.I_KEYOFF], len = ints[b + COL.I_KEYLEN];
+    const b = e * INT_STRIDE,
+      off = ints[b + COL.I_KEYOFF],
+      len = ints[b + COL.I_KEYLEN];
     if (off < 0 || len < 0 || off + len > t.keyBytes.length) fail(`row ${e + 1}'s key lies outside the partition`);
-    ints[b + COL.I_HASH] = hashKey(t.keyBytes, off, len, ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]);
-    const before = e > 0 ? compareEntries(t, e - 1, t, e) : previous && previous.size > 0 ? compareEntries(previous, previous.size - 1, t, e) : -1;
+    ints[b + COL.I_HASH] = hashKey(
+      t.keyBytes,
+      off,
+      len,
+      ints[b + COL.I_SPORT],
+      ints[b + COL.I_DPORT],
+      ints[b + COL.I_PROTO],
+    );
+    const before =
+      e > 0
+        ? compareEntries(t, e - 1, t, e)
+        : previous && previous.size > 0
+          ? compareEntries(previous, previous.size - 1, t, e)
+          : -1;
     if (before >= 0) fail(`row ${e + 1} is not in canonical order`);
   }
 }
@@ -157,10 +194,11 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-
 /** One partition: its header, then its columns, padded to 8 bytes. */
 function encodePartition(t: TableView): Uint8Array {
-  const numBytes = t.size * NUM_STRIDE * 8, intBytes = t.size * INT_STRIDE * 4, keyLen = t.keyBytes.length;
+  const numBytes = t.size * NUM_STRIDE * 8,
+    intBytes = t.size * INT_STRIDE * 4,
+    keyLen = t.keyBytes.length;
   const out = Buffer.alloc(16 + align8(numBytes + intBytes + keyLen));
   out.writeUInt32LE(PART, 0);
   out.writeUInt32LE(t.size, 4);

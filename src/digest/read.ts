@@ -27,7 +27,11 @@ export interface ReadDigestOptions {
 }
 
 /** Read a text, NDJSON or binary partial digest (optionally gzip) from a path or stream. */
-export async function readDigest(input: string | Readable, name = typeof input === 'string' ? input : 'digest', options: ReadDigestOptions = {}): Promise<Digest> {
+export async function readDigest(
+  input: string | Readable,
+  name = typeof input === 'string' ? input : 'digest',
+  options: ReadDigestOptions = {},
+): Promise<Digest> {
   const stream = typeof input === 'string' ? createReadStream(input) : input;
   const digest = new Digest();
   try {
@@ -36,7 +40,8 @@ export async function readDigest(input: string | Readable, name = typeof input =
     if (body.kind === 'ndjson') await readNdjson(body.stream, name, digest);
     else await readText(body.stream, name, digest, options.strict ?? true);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
     if ((err as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' || (err as Error).message === 'unexpected end of file') {
       throw new InputError(`${name}: corrupt gzip: ${(err as Error).message}`, { key: name }, { cause: err });
     }
@@ -77,7 +82,12 @@ export function digestLineText(bytes: Buffer | null, at: { key: string; line: nu
  * when packets or bytes are beyond 2^53 - 1, which JSON.parse would round, is it parsed again by
  * the exact parser, which keeps every digit.
  */
-export function readNdjsonLine(text: string, at: { key: string; line: number }, table: DigestTable, stats: DigestStats): void {
+export function readNdjsonLine(
+  text: string,
+  at: { key: string; line: number },
+  table: DigestTable,
+  stats: DigestStats,
+): void {
   if (text.trim() === '') return;
   let obj: Record<string, unknown>;
   try {
@@ -85,7 +95,8 @@ export function readNdjsonLine(text: string, at: { key: string; line: number }, 
   } catch (err) {
     throw new DigestParseError(`not JSON: ${(err as Error).message}`, at);
   }
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DigestParseError('not a JSON object', at);
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+    throw new DigestParseError('not a JSON object', at);
   if ('stats' in obj) {
     addStats(stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
     return;
@@ -99,23 +110,37 @@ export function readNdjsonLine(text: string, at: { key: string; line: number }, 
   }
   const str = (f: string): string => {
     const v = obj[f];
-    if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
+    if (typeof v !== 'string' || v === '' || /[ \n\0]/.test(v))
+      throw new DigestParseError(`field '${f}' must be a non-empty string without spaces`, { ...at, field: f });
     // A lone surrogate has no UTF-8 form: its bytes would silently become U+FFFD.
-    if (LONE_SURROGATE.test(v)) throw new DigestParseError(`field '${f}' is not valid Unicode (a lone surrogate)`, { ...at, field: f });
+    if (LONE_SURROGATE.test(v))
+      throw new DigestParseError(`field '${f}' is not valid Unicode (a lone surrogate)`, { ...at, field: f });
     return v;
   };
   const int = (f: string, nullable: boolean): number | null => {
     const v = obj[f];
     if (v === null && nullable) return null;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new DigestParseError(`field '${f}' must be a non-negative integer${nullable ? ' or null' : ''}`, { ...at, field: f });
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+      throw new DigestParseError(`field '${f}' must be a non-negative integer${nullable ? ' or null' : ''}`, {
+        ...at,
+        field: f,
+      });
     return v;
   };
-  const key = Buffer.from([str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'), 'utf8');
-  const sport = int('srcport', true) ?? -1, dport = int('dstport', true) ?? -1, proto = int('protocol', true) ?? -1;
-  const start = int('start', true), end = int('end', true);
-  if (start !== null && end !== null && start > end) throw new DigestParseError(`field 'start' (${start}) is after field 'end' (${end})`, { ...at, field: 'start' });
+  const key = Buffer.from(
+    [str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'),
+    'utf8',
+  );
+  const sport = int('srcport', true) ?? -1,
+    dport = int('dstport', true) ?? -1,
+    proto = int('protocol', true) ?? -1;
+  const start = int('start', true),
+    end = int('end', true);
+  if (start !== null && end !== null && start > end)
+    throw new DigestParseError(`field 'start' (${start}) is after field 'end' (${end})`, { ...at, field: 'start' });
   const records = int('records', false)!;
-  const [pl, ph] = sumField(obj, 'packets', at), [bl, bh] = sumField(obj, 'bytes', at);
+  const [pl, ph] = sumField(obj, 'packets', at),
+    [bl, bh] = sumField(obj, 'bytes', at);
   const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
   // A row with values shows them even when the file has no stats line.
   stats.packetsSeen ||= obj.packets !== null;
@@ -162,7 +187,10 @@ async function sniff(stream: Readable): Promise<{ stream: Readable; kind: Digest
   const body = await inflateIfGzip(stream);
   const first = await peek(body);
   if (first !== null && isPartial(first)) return { stream: body, kind: 'partial' };
-  return { stream: body, kind: first !== null && first.toString('latin1').trimStart().startsWith('{') ? 'ndjson' : 'text' };
+  return {
+    stream: body,
+    kind: first?.toString('latin1').trimStart().startsWith('{') ? 'ndjson' : 'text',
+  };
 }
 
 async function readPartial(stream: Readable, name: string): Promise<Digest> {

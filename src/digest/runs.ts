@@ -35,7 +35,8 @@ export function splitRanges(runs: readonly SortedRun[], ranges: number): RunRang
     const s = Math.min(sizes[t], Math.max(1, Math.round((want * sizes[t]) / total)));
     for (let i = 0; i < s; i++) samples.push([t, r.order[Math.floor(((i + 0.5) * sizes[t]) / s)]]);
   });
-  const cmp = (x: [number, number], y: [number, number]) => compareEntries(runs[x[0]].table, x[1], runs[y[0]].table, y[1]);
+  const cmp = (x: [number, number], y: [number, number]) =>
+    compareEntries(runs[x[0]].table, x[1], runs[y[0]].table, y[1]);
   samples.sort(cmp);
   const splitters: Array<[number, number]> = [];
   for (let j = 1; j < ranges; j++) {
@@ -43,14 +44,18 @@ export function splitRanges(runs: readonly SortedRun[], ranges: number): RunRang
     if (splitters.length === 0 || cmp(splitters[splitters.length - 1], s) < 0) splitters.push(s);
   }
   // cuts[t][j]: the first position of run t whose key is not below splitter j.
-  const cuts = runs.map((r, t) => splitters.map(([st, se]) => {
-    let lo = 0, hi = sizes[t];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareEntries(r.table, r.order[mid], runs[st].table, se) < 0) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }));
+  const cuts = runs.map((r, t) =>
+    splitters.map(([st, se]) => {
+      let lo = 0,
+        hi = sizes[t];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareEntries(r.table, r.order[mid], runs[st].table, se) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }),
+  );
   const out: RunRange[] = [];
   for (let j = 0; j <= splitters.length; j++) {
     out.push({
@@ -93,15 +98,21 @@ export class RunCursor {
 
   private readonly replay: MergeScript | undefined;
 
-  constructor(runs: readonly SortedRun[], private readonly range: RunRange) {
+  constructor(
+    runs: readonly SortedRun[],
+    private readonly range: RunRange,
+  ) {
     this.pos = [...range.from];
     this.replay = range.script;
     this.tables = runs.map((r) => r.table);
     this.orders = runs.map((r) => r.order);
-    this.views = runs.map((r) => new DataView(r.table.keyBytes.buffer, r.table.keyBytes.byteOffset, r.table.keyBytes.byteLength));
+    this.views = runs.map(
+      (r) => new DataView(r.table.keyBytes.buffer, r.table.keyBytes.byteOffset, r.table.keyBytes.byteLength),
+    );
     if (this.replay === undefined && runs.length > 1 && runs.length <= MAX_SCRIPT_RUNS) {
       const most = this.entries;
-      this.recorded = runs.length <= 8 ? new Uint8Array(most) : runs.length <= 16 ? new Uint16Array(most) : new Uint32Array(most);
+      this.recorded =
+        runs.length <= 8 ? new Uint8Array(most) : runs.length <= 16 ? new Uint16Array(most) : new Uint32Array(most);
     }
   }
 
@@ -120,22 +131,34 @@ export class RunCursor {
     if (this.tables.length === 1) {
       // One run holds no key twice: its rows are its entries.
       if (this.pos[0] >= this.range.to[0]) return false;
-      const t = this.tables[0], e = this.orders[0][this.pos[0]++];
+      const t = this.tables[0],
+        e = this.orders[0][this.pos[0]++];
       sink(t, e, t.nums, e * NUM_STRIDE);
       return true;
     }
     if (this.replay !== undefined) return this.replayNext(sink);
-    const tables = this.tables, orders = this.orders, pos = this.pos, to = this.range.to, ties = this.ties;
+    const tables = this.tables,
+      orders = this.orders,
+      pos = this.pos,
+      to = this.range.to,
+      ties = this.ties;
     let m = -1;
     ties.length = 0;
     for (let t = 0; t < tables.length; t++) {
       if (pos[t] >= to[t]) continue;
-      if (m < 0) { m = t; continue; }
+      if (m < 0) {
+        m = t;
+        continue;
+      }
       const c = this.compare(t, orders[t][pos[t]], m, orders[m][pos[m]]);
-      if (c < 0) { m = t; ties.length = 0; } else if (c === 0) ties.push(t);
+      if (c < 0) {
+        m = t;
+        ties.length = 0;
+      } else if (c === 0) ties.push(t);
     }
     if (m < 0) return false;
-    const mt = tables[m], me = orders[m][pos[m]++];
+    const mt = tables[m],
+      me = orders[m][pos[m]++];
     let mask = 1 << m;
     if (ties.length === 0) {
       sink(mt, me, mt.nums, me * NUM_STRIDE);
@@ -160,7 +183,8 @@ export class RunCursor {
     let mask = script[this.row];
     this.row++;
     const m = 31 - Math.clz32(mask & -mask);
-    const mt = this.tables[m], me = this.orders[m][this.pos[m]++];
+    const mt = this.tables[m],
+      me = this.orders[m][this.pos[m]++];
     mask &= mask - 1;
     if (mask === 0) {
       sink(mt, me, mt.nums, me * NUM_STRIDE);
@@ -180,17 +204,25 @@ export class RunCursor {
 
   /** {@link compareEntries} for entries of two of this cursor's runs, comparing four bytes at a time. */
   private compare(ta: number, ea: number, tb: number, eb: number): number {
-    const a = this.tables[ta], b = this.tables[tb];
-    const ia = ea * INT_STRIDE, ib = eb * INT_STRIDE, ka = a.keyBytes, kb = b.keyBytes;
-    const oa = a.ints[ia + I_KEYOFF], la = a.ints[ia + I_KEYLEN];
-    const ob = b.ints[ib + I_KEYOFF], lb = b.ints[ib + I_KEYLEN];
-    const va = this.views[ta], vb = this.views[tb];
-    const n = la < lb ? la : lb;
+    const a = this.tables[ta],
+      b = this.tables[tb];
+    const ia = ea * INT_STRIDE,
+      ib = eb * INT_STRIDE,
+      ka = a.keyBytes,
+      kb = b.keyBytes;
+    const oa = a.ints[ia + I_KEYOFF],
+      la = a.ints[ia + I_KEYLEN];
+    const ob = b.ints[ib + I_KEYOFF],
+      lb = b.ints[ib + I_KEYLEN];
+    const va = this.views[ta],
+      vb = this.views[tb];
+    const n = Math.min(la, lb);
     let i = 0;
     while (i + 4 <= n && va.getUint32(oa + i) === vb.getUint32(ob + i)) i += 4;
     while (i < n && ka[oa + i] === kb[ob + i]) i++;
     // The heads end at each key's last NUL; the first difference decides if it lies in both.
-    let ha = la - 1, hb = lb - 1;
+    let ha = la - 1,
+      hb = lb - 1;
     while (ha >= 0 && ka[oa + ha] !== 0) ha--;
     while (hb >= 0 && kb[ob + hb] !== 0) hb--;
     if (ha < 0) ha = la;
@@ -211,7 +243,11 @@ const { I_KEYOFF, I_KEYLEN, I_SPORT, I_PROTO } = COL;
 export function countRange(runs: readonly SortedRun[], range: RunRange): { rows: number; script: MergeScript | null } {
   const cursor = new RunCursor(runs, range);
   let rows = 0;
-  const sink: RowSink = () => { rows++; };
-  while (cursor.next(sink)) { /* counted by the sink */ }
+  const sink: RowSink = () => {
+    rows++;
+  };
+  while (cursor.next(sink)) {
+    /* counted by the sink */
+  }
   return { rows, script: cursor.script() };
 }

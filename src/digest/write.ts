@@ -34,5 +34,6 @@ export function digestToString(digest: Digest, format: RowFormat = 'text'): stri
 }
 
 function checkFormat(format: DigestFormat): void {
-  if (!DIGEST_FORMATS.includes(format)) throw new InvalidOptionError('format', `must be one of ${DIGEST_FORMATS.join(', ')}`);
+  if (!DIGEST_FORMATS.includes(format))
+    throw new InvalidOptionError('format', `must be one of ${DIGEST_FORMATS.join(', ')}`);
 }

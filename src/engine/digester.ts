@@ -19,7 +19,13 @@ import { S3Source } from '../sources/s3/source.js';
 import { isS3Url } from '../sources/s3/url.js';
 import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js';
 import { StreamSource } from '../sources/stream.js';
-import { type DigesterOptions, type DigestRunOptions, resolveDigesterOptions, resolveRunOptions, type ResolvedDigesterOptions } from './options.js';
+import {
+  type DigesterOptions,
+  type DigestRunOptions,
+  resolveDigesterOptions,
+  resolveRunOptions,
+  type ResolvedDigesterOptions,
+} from './options.js';
 import type { Progress } from './progress.js';
 import { RunTables } from './run-tables.js';
 
@@ -44,13 +50,18 @@ export function createDigester(options: DigesterOptions = {}): Digester {
   return {
     options: resolved,
     digest: (inputs, runOptions = {}) => runDigest(pool, resolved, inputs, runOptions),
-    get utilization() { return pool.utilization; },
+    get utilization() {
+      return pool.utilization;
+    },
     close: () => pool.close(),
   };
 }
 
 /** One-shot: digest `inputs` with a temporary pool. */
-export async function digestInputs(inputs: readonly DigestInput[], options: DigestRunOptions & DigesterOptions = {}): Promise<Digest> {
+export async function digestInputs(
+  inputs: readonly DigestInput[],
+  options: DigestRunOptions & DigesterOptions = {},
+): Promise<Digest> {
   const digester = createDigester(options);
   try {
     return await digester.digest(inputs, options);
@@ -61,28 +72,43 @@ export async function digestInputs(inputs: readonly DigestInput[], options: Dige
 
 /** Turn inputs into sources; `-` is stdin, `s3://…` an {@link S3Source} reached with `options.s3`. */
 export function toSources(inputs: readonly DigestInput[], options: { s3?: S3ClientOptions } = {}): ObjectSource[] {
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new InvalidOptionError('inputs', 'must be a non-empty array of paths or sources');
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new InvalidOptionError('inputs', 'must be a non-empty array of paths or sources');
   return inputs.map((input, i) => {
     if (typeof input === 'string') {
       if (input === '') throw new InvalidOptionError(`inputs[${i}]`, 'must not be empty');
       if (isS3Url(input)) return new S3Source(input, options.s3);
       return input === '-' ? new StreamSource(process.stdin) : new FileSource(input);
     }
-    if (input === null || typeof input !== 'object' || typeof input.list !== 'function' || typeof input.read !== 'function') {
+    if (
+      input === null ||
+      typeof input !== 'object' ||
+      typeof input.list !== 'function' ||
+      typeof input.read !== 'function'
+    ) {
       throw new InvalidOptionError(`inputs[${i}]`, 'must be a path string or an ObjectSource');
     }
     return input;
   });
 }
 
-interface Tagged { ref: ObjectRef; source: ObjectSource; size: number; }
+interface Tagged {
+  ref: ObjectRef;
+  source: ObjectSource;
+  size: number;
+}
 
 /** Listed objects held ahead of the downloads (so totals and ETAs are known early). */
 const LIST_AHEAD = 10_000;
 /** Bytes of listed-with-their-data objects (stdin blocks) held ahead. */
 const LIST_AHEAD_BYTES = 16 * 1024 * 1024;
 
-async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: readonly DigestInput[], run: DigestRunOptions): Promise<Digest> {
+async function runDigest(
+  pool: ScanPool,
+  opts: ResolvedDigesterOptions,
+  inputs: readonly DigestInput[],
+  run: DigestRunOptions,
+): Promise<Digest> {
   const window = resolveRunOptions(run);
   const sources = toSources(inputs, { s3: opts.s3 });
   const began = performance.now();
@@ -91,8 +117,20 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   const budget = memoryBudget(opts.maxMemory);
   const accounts = run.accounts ? new Set(run.accounts) : undefined;
   const regions = run.regions ? new Set(run.regions) : undefined;
-  const progress: Progress = { objectsListed: 0, storedBytesListed: 0, listingDone: false, objectsDone: 0, storedBytesDone: 0, lines: 0, elapsed: 0, stage: 'scanning' };
-  const report = () => { progress.elapsed = (performance.now() - began) / 1000; run.onProgress?.({ ...progress }); };
+  const progress: Progress = {
+    objectsListed: 0,
+    storedBytesListed: 0,
+    listingDone: false,
+    objectsDone: 0,
+    storedBytesDone: 0,
+    lines: 0,
+    elapsed: 0,
+    stage: 'scanning',
+  };
+  const report = () => {
+    progress.elapsed = (performance.now() - began) / 1000;
+    run.onProgress?.({ ...progress });
+  };
 
   // Our own controller, so a failing object cancels everything else in flight.
   const controller = new AbortController();
@@ -105,7 +143,9 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
   const ctx: ListContext = {
     signal,
-    skip: (_key, reason) => { stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1; },
+    skip: (_key, reason) => {
+      stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
+    },
     selection: { start: run.start, end: run.end, accounts: run.accounts, regions: run.regions },
   };
 
@@ -113,8 +153,10 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   async function* listAll(): AsyncIterable<Tagged> {
     for (const source of sources) {
       for await (const ref of source.list(ctx)) {
-        if ((accounts && ref.account !== undefined && !accounts.has(ref.account)) ||
-            (regions && ref.region !== undefined && !regions.has(ref.region))) {
+        if (
+          (accounts && ref.account !== undefined && !accounts.has(ref.account)) ||
+          (regions && ref.region !== undefined && !regions.has(ref.region))
+        ) {
           ctx.skip(ref.key, 'not_selected');
           continue;
         }
@@ -132,7 +174,7 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
   const inflight = new Set<Promise<void>>();
   // Run tables are hash-partitioned, one partition per slot: rows a scan found for another
   // slot's partition wait here until that slot is free, then go in as one absorb task.
-  const parts = tables.count > 1 ? tables.count : 1;
+  const parts = Math.max(tables.count, 1);
   const pending: PackedRows[][] = Array.from({ length: parts }, () => []);
   const absorbing: Array<Promise<void> | null> = Array.from({ length: parts }, () => null);
   const handOff = (q: number, piece: PackedRows) => {
@@ -151,11 +193,16 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
       }
       // In the same turn as the last check of `pending`: a piece handed off after it starts a new loop.
       absorbing[q] = null;
-    })().finally(() => { inflight.delete(p); });
+    })().finally(() => {
+      inflight.delete(p);
+    });
     absorbing[q] = p;
     inflight.add(p);
   };
-  const fail = (err: unknown) => { failure ??= err; controller.abort(err); };
+  const fail = (err: unknown) => {
+    failure ??= err;
+    controller.abort(err);
+  };
   const finishObject = (t: Tagged) => {
     progress.objectsDone++;
     progress.storedBytesDone += t.size;
@@ -173,31 +220,64 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
 
   try {
     try {
-      const items = prefetch(readAhead(listAll(), { items: LIST_AHEAD, bytes: LIST_AHEAD_BYTES, weigh: (t) => (t.ref.listedWithData ? t.size : 0) }), (t, s) => t.source.read(t.ref, s), {
-        concurrency: opts.prefetchConcurrency,
-        maxBytes: opts.prefetchBytes,
-        signal,
-      });
+      const items = prefetch(
+        readAhead(listAll(), {
+          items: LIST_AHEAD,
+          bytes: LIST_AHEAD_BYTES,
+          weigh: (t) => (t.ref.listedWithData ? t.size : 0),
+        }),
+        (t, s) => t.source.read(t.ref, s),
+        {
+          concurrency: opts.prefetchConcurrency,
+          maxBytes: opts.prefetchBytes,
+          signal,
+        },
+      );
       for await (const item of items) {
         const t = item.ref;
-        if (item.data === null) { item.release(); skipOrFail(t, item.error); continue; }
+        if (item.data === null) {
+          item.release();
+          skipOrFail(t, item.error);
+          continue;
+        }
         const slot = await tables.acquire();
         const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
-        if (parts > 1) { task.partition = slot; task.partitions = parts; }
-        const p = pool.scan(task, signal).then(
-          (result) => {
-            tables.release(slot, result.table);
-            result.handoff?.forEach((piece, q) => { if (piece !== null) handOff(q, piece); });
-            // A stream's later blocks are parts of one object, not objects of their own.
-            const objects = t.ref.firstLine === undefined ? 1 : 0;
-            const elided = t.ref.elidedBytes ?? 0;
-            addStats(stats, { ...result.counters, bytesRead: result.counters.bytesRead + elided, objects, storedBytes: t.size + elided, skippedObjects: [], listingSkipped: {} });
-            progress.lines += result.counters.lines;
-            finishObject(t);
-          },
-          // A failed scan added nothing to the slot's table: the object is only added when whole.
-          (err) => { tables.release(slot); skipOrFail(t, err); },
-        ).finally(() => { item.release(); inflight.delete(p); });
+        if (parts > 1) {
+          task.partition = slot;
+          task.partitions = parts;
+        }
+        const p = pool
+          .scan(task, signal)
+          .then(
+            (result) => {
+              tables.release(slot, result.table);
+              result.handoff?.forEach((piece, q) => {
+                if (piece !== null) handOff(q, piece);
+              });
+              // A stream's later blocks are parts of one object, not objects of their own.
+              const objects = t.ref.firstLine === undefined ? 1 : 0;
+              const elided = t.ref.elidedBytes ?? 0;
+              addStats(stats, {
+                ...result.counters,
+                bytesRead: result.counters.bytesRead + elided,
+                objects,
+                storedBytes: t.size + elided,
+                skippedObjects: [],
+                listingSkipped: {},
+              });
+              progress.lines += result.counters.lines;
+              finishObject(t);
+            },
+            // A failed scan added nothing to the slot's table: the object is only added when whole.
+            (err) => {
+              tables.release(slot);
+              skipOrFail(t, err);
+            },
+          )
+          .finally(() => {
+            item.release();
+            inflight.delete(p);
+          });
         inflight.add(p);
         if (failure !== undefined) break;
       }
@@ -210,8 +290,12 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
     if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
     if (failure !== undefined) throw asFlowdigestError(failure);
     stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal, (stage) => { progress.stage = stage; report(); })
-      .catch((err: unknown) => { throw run.signal?.aborted ? new AbortError(run.signal.reason) : asFlowdigestError(err); });
+    const digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal, (stage) => {
+      progress.stage = stage;
+      report();
+    }).catch((err: unknown) => {
+      throw run.signal?.aborted ? new AbortError(run.signal.reason) : asFlowdigestError(err);
+    });
     report();
     return digest;
   } finally {
@@ -224,8 +308,14 @@ async function runDigest(pool: ScanPool, opts: ResolvedDigesterOptions, inputs: 
  * ranges at sampled splitters; each range is merged (to count its rows) on a worker. The main
  * thread only picks the splitters: its work follows the number of ranges, not of rows.
  */
-async function finish(pool: ScanPool, filled: TableState[], stats: DigestStats, rangeRows: number, signal: AbortSignal,
-  stage: (s: 'sorting' | 'merging') => void): Promise<Digest> {
+async function finish(
+  pool: ScanPool,
+  filled: TableState[],
+  stats: DigestStats,
+  rangeRows: number,
+  signal: AbortSignal,
+  stage: (s: 'sorting' | 'merging') => void,
+): Promise<Digest> {
   if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
   stage('sorting');
   const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
@@ -238,11 +328,13 @@ async function finish(pool: ScanPool, filled: TableState[], stats: DigestStats, 
   if (runs.length === 1) {
     rows = total;
   } else {
-    await Promise.all(ranges.map(async (r) => {
-      const merged = await pool.count(runs, r, signal);
-      rows += merged.rows;
-      if (merged.script !== null) r.script = merged.script;
-    }));
+    await Promise.all(
+      ranges.map(async (r) => {
+        const merged = await pool.count(runs, r, signal);
+        rows += merged.rows;
+        if (merged.script !== null) r.script = merged.script;
+      }),
+    );
   }
   return Digest.fromRuns(runs, ranges, rows, stats, pool);
 }
@@ -252,9 +344,24 @@ function viewOfState(s: TableState): TableView {
   return { size: s.size, ints: s.ints, nums: s.nums, keyBytes: s.keyBytes };
 }
 
-function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, window: { windowStart?: number; windowEnd?: number },
-  accounts: Set<string> | undefined, regions: Set<string> | undefined, table: TableState | undefined, budget: MemoryBudget): ScanTask {
-  const task: ScanTask = { key: ref.key, data: transferable(data), strict: run.strict ?? false, maxSamples: MAX_SAMPLES, budget, ...window };
+function buildTask(
+  ref: ObjectRef,
+  data: Uint8Array,
+  run: DigestRunOptions,
+  window: { windowStart?: number; windowEnd?: number },
+  accounts: Set<string> | undefined,
+  regions: Set<string> | undefined,
+  table: TableState | undefined,
+  budget: MemoryBudget,
+): ScanTask {
+  const task: ScanTask = {
+    key: ref.key,
+    data: transferable(data),
+    strict: run.strict ?? false,
+    maxSamples: MAX_SAMPLES,
+    budget,
+    ...window,
+  };
   if (table) task.table = table;
   // The key path already decided these selections when it named an account / region.
   if (accounts && ref.account === undefined) task.accounts = [...accounts];
@@ -268,7 +375,8 @@ function buildTask(ref: ObjectRef, data: Uint8Array, run: DigestRunOptions, wind
 // would hand the worker bytes outside the object and detach other data. Copy those; note that
 // Buffer#slice returns a view, so the copy goes through the Uint8Array constructor.
 function transferable(data: Uint8Array): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer) return data.buffer;
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer)
+    return data.buffer;
   return new Uint8Array(data).buffer;
 }
 
@@ -277,4 +385,3 @@ function asFlowdigestError(err: unknown): FlowdigestError {
   if ((err as Error)?.name === 'AbortError') return new AbortError(err);
   return new InputError((err as Error)?.message ?? String(err), {}, { cause: err });
 }
-

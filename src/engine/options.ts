@@ -92,11 +92,15 @@ export function resolveRunOptions(o: DigestRunOptions): { windowStart?: number; 
   }
   for (const name of ['accounts', 'regions'] as const) {
     const v = o[name];
-    if (v !== undefined && (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x.length > 0))) {
+    if (
+      v !== undefined &&
+      (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'string' && x.length > 0))
+    ) {
       throw new InvalidOptionError(`options.${name}`, 'must be a non-empty array of non-empty strings');
     }
   }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new InvalidOptionError('options.signal', 'must be an AbortSignal');
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw new InvalidOptionError('options.signal', 'must be an AbortSignal');
   return out;
 }
 

@@ -38,7 +38,10 @@ export class RunTables {
     if (state !== undefined) this.states[slot] = state;
     let i = this.waiting.findIndex((w) => w.want === slot);
     if (i < 0) i = this.waiting.findIndex((w) => w.want < 0);
-    if (i < 0) { this.free.push(slot); return; }
+    if (i < 0) {
+      this.free.push(slot);
+      return;
+    }
     this.waiting.splice(i, 1)[0].resolve(slot);
   }
 

@@ -6,8 +6,20 @@ import { Role, ROLE_COUNT } from '../table/contract.js';
 
 /** The default (version 2) field order, also the order of a text digest. */
 export const V2_FIELDS = [
-  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport',
-  'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status',
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
 ] as const;
 
 /** The header line every text digest starts with. */
@@ -16,12 +28,32 @@ export const V2_HEADER = V2_FIELDS.join(' ');
 /** Every field name AWS defines in versions 2-8. A header naming any other is a FormatError (layout.ts). */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   ...V2_FIELDS,
-  'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr',
-  'region', 'az-id', 'sublocation-type', 'sublocation-id',
-  'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path',
-  'ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id',
-  'ecs-container-id', 'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn',
-  'ecs-task-arn', 'ecs-task-id', 'reject-reason',
+  'vpc-id',
+  'subnet-id',
+  'instance-id',
+  'tcp-flags',
+  'type',
+  'pkt-srcaddr',
+  'pkt-dstaddr',
+  'region',
+  'az-id',
+  'sublocation-type',
+  'sublocation-id',
+  'pkt-src-aws-service',
+  'pkt-dst-aws-service',
+  'flow-direction',
+  'traffic-path',
+  'ecs-cluster-arn',
+  'ecs-cluster-name',
+  'ecs-container-instance-arn',
+  'ecs-container-instance-id',
+  'ecs-container-id',
+  'ecs-second-container-id',
+  'ecs-service-name',
+  'ecs-task-definition-arn',
+  'ecs-task-arn',
+  'ecs-task-id',
+  'reject-reason',
 ]);
 
 // Roles (Role, ROLE_COUNT) are part of the WebAssembly kernel's contract: generated from

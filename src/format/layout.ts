@@ -45,7 +45,12 @@ export function parseHeader(line: string, key = 'input', lineNo = 1): Layout | n
   const tokens = headerTokens(line);
   if (tokens === null) return null;
   const problem = headerProblem(tokens);
-  if (problem !== null) throw new FormatError(`${key}:${lineNo}: looks like a header but ${problem.reason}`, { key, line: lineNo, field: problem.field });
+  if (problem !== null)
+    throw new FormatError(`${key}:${lineNo}: looks like a header but ${problem.reason}`, {
+      key,
+      line: lineNo,
+      field: problem.field,
+    });
   return layoutFromFields(tokens);
 }
 
@@ -64,7 +69,11 @@ export function headerProblem(tokens: readonly string[]): { reason: string; fiel
     seen.add(t);
   }
   const missing = HEADER_REQUIRED_FIELDS.filter((f) => !seen.has(f));
-  if (missing.length > 0) return { reason: `lacks ${missing.map((f) => `'${f}'`).join(' and ')}, needed to form a digest key`, field: missing[0] };
+  if (missing.length > 0)
+    return {
+      reason: `lacks ${missing.map((f) => `'${f}'`).join(' and ')}, needed to form a digest key`,
+      field: missing[0],
+    };
   return null;
 }
 

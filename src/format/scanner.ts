@@ -5,12 +5,12 @@
  * compares the key's fields in place.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
+import { type DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
-import { WasmKernel } from './wasm-kernel.js';
+import type { WasmKernel } from './wasm-kernel.js';
 import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
 import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from '../table/contract.js';
 
@@ -56,10 +56,15 @@ const WINDOW = KERNEL_INPUT_BYTES;
  */
 export const MAX_LINE_BYTES = 1 << 20;
 
-const DASH = 45, NL = 10, CR = 13, ZERO = 48;
+const DASH = 45,
+  NL = 10,
+  CR = 13,
+  ZERO = 48;
 const DASH_FIELD = new Uint8Array([DASH]);
 const DASH_VIEW = new DataView(DASH_FIELD.buffer);
-const NOT_INT = -2, TOO_LONG = -3, ABSENT = -1;
+const NOT_INT = -2,
+  TOO_LONG = -3,
+  ABSENT = -1;
 
 export class Scanner {
   readonly counters: ScanCounters;
@@ -99,9 +104,13 @@ export class Scanner {
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
 
-  constructor(private readonly table: DigestTable, private readonly opts: ScannerOptions) {
+  constructor(
+    private readonly table: DigestTable,
+    private readonly opts: ScannerOptions,
+  ) {
     this.index = opts.index ?? new SeparatorIndex(WINDOW);
-    this.kernel = opts.filter.accounts === undefined && opts.filter.regions === undefined ? opts.kernel ?? null : null;
+    this.kernel =
+      opts.filter.accounts === undefined && opts.filter.regions === undefined ? (opts.kernel ?? null) : null;
     this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
@@ -128,7 +137,10 @@ export class Scanner {
       if (this.carry !== null || this.carryOverflow) {
         // Finish the line begun in an earlier chunk (or window) first.
         const nl = buf.indexOf(NL, p);
-        if (nl < 0) { this.appendCarry(buf, p, len); return; }
+        if (nl < 0) {
+          this.appendCarry(buf, p, len);
+          return;
+        }
         this.appendCarry(buf, p, nl);
         this.flushCarry();
         p = nl + 1;
@@ -140,7 +152,10 @@ export class Scanner {
       const ascii = isAscii(buf.subarray(p, end));
       if (this.kernel !== null && !this.kernelFull && !this.expectHeader && ascii) {
         const lastNl = buf.lastIndexOf(NL, end - 1);
-        if (lastNl >= p) { p = this.kernelLines(buf, p, lastNl + 1); continue; }
+        if (lastNl >= p) {
+          p = this.kernelLines(buf, p, lastNl + 1);
+          continue;
+        }
         // No line ends in this window: the carry logic below takes it.
       }
       this.checkUtf8 = !ascii;
@@ -148,19 +163,29 @@ export class Scanner {
       this.view = viewOf(buf);
       const rest = this.lines(buf, p);
       // The window's last line is incomplete: re-index it with the next window, or carry it.
-      if (rest === p && end < len) { this.appendCarry(buf, p, end); p = end; continue; }
-      if (end === len && rest < len) { this.appendCarry(buf, rest, len); return; }
+      if (rest === p && end < len) {
+        this.appendCarry(buf, p, end);
+        p = end;
+        continue;
+      }
+      if (end === len && rest < len) {
+        this.appendCarry(buf, rest, len);
+        return;
+      }
       p = rest;
     }
   }
 
   /** Parse every complete line of the indexed window starting at `s`; returns where the rest begins. */
   private lines(buf: Uint8Array, s: number): number {
-    const ix = this.index, newlines = ix.newlines, before = ix.spacesBefore;
+    const ix = this.index,
+      newlines = ix.newlines,
+      before = ix.spacesBefore;
     this.idx = ix.spaces;
     let k = 0;
     for (let i = 0; i < ix.newlineCount; i++) {
-      const nl = newlines[i], j = before[i];
+      const nl = newlines[i],
+        j = before[i];
       this.line(buf, s, nl, k, j);
       s = nl + 1;
       k = j;
@@ -189,7 +214,10 @@ export class Scanner {
       const r = kernel.scan(buf, s, e, from);
       const after = kernel.counters();
       this.lineNo += after[K.blank] + after[K.records] - before;
-      if (kernel.outOfMemory) { this.kernelFull = true; return r; }
+      if (kernel.outOfMemory) {
+        this.kernelFull = true;
+        return r;
+      }
       if (r === e) return e;
       // One line the kernel leaves to us (malformed, a header, a huge number, ...).
       const nl = buf.indexOf(NL, r);
@@ -211,8 +239,10 @@ export class Scanner {
   end(into: DigestTable | ((kernelRows: TableView) => void) = this.table): void {
     if (this.carry !== null || this.carryOverflow) this.flushCarry();
     if (this.kernel !== null && this.kernelStarted) {
-      if (typeof into === 'function') into(this.kernel.table()); else into.mergeFrom(this.kernel.table());
-      const k = this.kernel.counters(), c = this.counters;
+      if (typeof into === 'function') into(this.kernel.table());
+      else into.mergeFrom(this.kernel.table());
+      const k = this.kernel.counters(),
+        c = this.counters;
       addKernelCounters(c, k);
       this.kernelStarted = false;
     }
@@ -224,7 +254,12 @@ export class Scanner {
     this.carryCr = buf[e - 1] === CR;
     if (this.carryOverflow) return;
     const need = this.carryLen + (e - s);
-    if (need > MAX_LINE_BYTES) { this.carryOverflow = true; this.carry = null; this.carryLen = 0; return; }
+    if (need > MAX_LINE_BYTES) {
+      this.carryOverflow = true;
+      this.carry = null;
+      this.carryLen = 0;
+      return;
+    }
     if (this.carry === null || this.carry.length < need) {
       const grown = new Uint8Array(Math.max(256, need * 2));
       if (this.carry !== null) grown.set(this.carry.subarray(0, this.carryLen));
@@ -242,7 +277,10 @@ export class Scanner {
       c.records++;
       c.bytesRead += this.carrySeen - (this.carryCr ? 1 : 0) + 1;
       // An over-long first line is a record, not a header: the object has none.
-      if (this.expectHeader) { this.expectHeader = false; this.checkLayout(); }
+      if (this.expectHeader) {
+        this.expectHeader = false;
+        this.checkLayout();
+      }
       this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
     } else if (this.carry !== null) {
       this.checkUtf8 = true;
@@ -262,8 +300,14 @@ export class Scanner {
     this.layout = layout;
     // Absent roles keep start -1: parsers read that as "field not in this format".
     this.pos.fill(-1);
-    const roles: number[] = [], cols: number[] = [];
-    layout.columnOf.forEach((col, role) => { if (col >= 0) { roles.push(role); cols.push(col); } });
+    const roles: number[] = [],
+      cols: number[] = [];
+    layout.columnOf.forEach((col, role) => {
+      if (col >= 0) {
+        roles.push(role);
+        cols.push(col);
+      }
+    });
     this.usedRoles = Int8Array.from(roles);
     this.usedCols = Int16Array.from(cols);
     if (final) this.checkLayout();
@@ -271,12 +315,19 @@ export class Scanner {
 
   /** Fail the object when its format cannot serve the filters asked for. */
   private checkLayout(): void {
-    const layout = this.layout, f = this.opts.filter;
+    const layout = this.layout,
+      f = this.opts.filter;
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
-      throw new FormatError(`${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`, { key: this.opts.key, field: 'region' });
+      throw new FormatError(
+        `${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`,
+        { key: this.opts.key, field: 'region' },
+      );
     }
     if (this.hasWindow && layout.columnOf[Role.End] === -1) {
-      throw new FormatError(`${this.opts.key}: cannot apply the time window: the records have no 'end' field`, { key: this.opts.key, field: 'end' });
+      throw new FormatError(`${this.opts.key}: cannot apply the time window: the records have no 'end' field`, {
+        key: this.opts.key,
+        field: 'end',
+      });
     }
   }
 
@@ -285,7 +336,10 @@ export class Scanner {
     this.lineNo++;
     if (e > s && buf[e - 1] === CR) e--;
     const c = this.counters;
-    if (e === s) { c.blank++; return; }
+    if (e === s) {
+      c.blank++;
+      return;
+    }
     c.lines++;
     c.bytesRead += e - s + 1;
     if (this.expectHeader) {
@@ -293,7 +347,11 @@ export class Scanner {
       const first = buf[s];
       if (first >= 97 && first <= 122) {
         const layout = parseHeader(latin1(buf, s, e), this.opts.key, this.lineNo);
-        if (layout !== null) { c.headers++; this.applyLayout(layout); return; }
+        if (layout !== null) {
+          c.headers++;
+          this.applyLayout(layout);
+          return;
+        }
       }
       this.checkLayout();
     }
@@ -301,11 +359,17 @@ export class Scanner {
     if (this.checkUtf8 && !isUtf8(buf.subarray(s, e))) return this.malformed('not valid UTF-8');
 
     // Field count from the index; then the byte range of each field that has a role.
-    const ncols = this.layout.roles.length, nf = j - k + 1, pos = this.pos, idx = this.idx;
+    const ncols = this.layout.roles.length,
+      nf = j - k + 1,
+      pos = this.pos,
+      idx = this.idx;
     if (nf !== ncols) return this.malformed(`expected ${ncols} fields, found ${nf}`);
-    const used = this.usedRoles, cols = this.usedCols, last = nf - 1;
+    const used = this.usedRoles,
+      cols = this.usedCols,
+      last = nf - 1;
     for (let q = 0; q < used.length; q++) {
-      const col = cols[q], r = used[q] * 2;
+      const col = cols[q],
+        r = used[q] * 2;
       pos[r] = col === 0 ? s : idx[k + col - 1] + 1;
       pos[r + 1] = col === last ? e : idx[k + col];
     }
@@ -317,15 +381,20 @@ export class Scanner {
       if (!(len === 2 && buf[ss] === 79 && buf[ss + 1] === 75)) {
         const status = latin1(buf, ss, ss + len);
         const nodata = status === 'NODATA';
-        if (status === 'log-status') return this.malformed('a header line after the first line (concatenated objects?)');
+        if (status === 'log-status')
+          return this.malformed('a header line after the first line (concatenated objects?)');
         if (!nodata && status !== 'SKIPDATA') return this.malformed(`unknown log-status '${clip(status)}'`);
         // A window selects NODATA / SKIPDATA records by `end` too, so a window's counts are its own.
         if (this.hasWindow) {
           const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
           if (end < ABSENT) return this.badNumber(buf, [0, 0, 0, 0, end, 0, 0]);
-          if (end === ABSENT || end < this.windowStart || end >= this.windowEnd) { c.filtered++; return; }
+          if (end === ABSENT || end < this.windowStart || end >= this.windowEnd) {
+            c.filtered++;
+            return;
+          }
         }
-        if (nodata) c.nodata++; else c.skipdata++;
+        if (nodata) c.nodata++;
+        else c.skipdata++;
         return;
       }
     }
@@ -337,21 +406,44 @@ export class Scanner {
     const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
     let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
     let bytes = parseIntField(buf, pos[Role.Bytes * 2], pos[Role.Bytes * 2 + 1]);
-    if (sport < ABSENT || dport < ABSENT || proto < ABSENT || start < ABSENT || end < ABSENT || packets === NOT_INT || bytes === NOT_INT ||
-        sport > MAX_PORT || dport > MAX_PORT || proto > MAX_PROTOCOL) {
+    if (
+      sport < ABSENT ||
+      dport < ABSENT ||
+      proto < ABSENT ||
+      start < ABSENT ||
+      end < ABSENT ||
+      packets === NOT_INT ||
+      bytes === NOT_INT ||
+      sport > MAX_PORT ||
+      dport > MAX_PORT ||
+      proto > MAX_PROTOCOL
+    ) {
       return this.badNumber(buf, [sport, dport, proto, start, end, packets, bytes]);
     }
 
-    if (start >= 0 && end >= 0 && start > end) return this.malformed(`field 'start' (${start}) is after field 'end' (${end})`, 'start');
+    if (start >= 0 && end >= 0 && start > end)
+      return this.malformed(`field 'start' (${start}) is after field 'end' (${end})`, 'start');
 
-    if (this.hasWindow && (end === ABSENT || end < this.windowStart || end >= this.windowEnd)) { c.filtered++; return; }
+    if (this.hasWindow && (end === ABSENT || end < this.windowStart || end >= this.windowEnd)) {
+      c.filtered++;
+      return;
+    }
     const f = this.opts.filter;
-    if (f.accounts !== undefined && !f.accounts.has(this.text(Role.Account, buf))) { c.filtered++; return; }
-    if (f.regions !== undefined && !f.regions.has(this.text(Role.Region, buf))) { c.filtered++; return; }
+    if (f.accounts !== undefined && !f.accounts.has(this.text(Role.Account, buf))) {
+      c.filtered++;
+      return;
+    }
+    if (f.regions !== undefined && !f.regions.has(this.text(Role.Region, buf))) {
+      c.filtered++;
+      return;
+    }
 
     // Ephemeral port: keep both when either is 0 or absent (ICMP, digests); else zero the larger,
     // the source on a tie. Re-digesting a digest is then a no-op.
-    if (sport > 0 && dport > 0) { if (sport >= dport) sport = 0; else dport = 0; }
+    if (sport > 0 && dport > 0) {
+      if (sport >= dport) sport = 0;
+      else dport = 0;
+    }
 
     // Key: hash the five string fields in place and look up without copying; only a new
     // conversation gets its fields joined (by NUL) into the table's key bytes. The string roles
@@ -366,8 +458,10 @@ export class Scanner {
     const t = this.table;
     let entry = t.findSegments(buf, view, this.seg, hash, sport, dport, proto);
     if (entry < 0) entry = this.insertKey(buf, hash, sport, dport, proto);
-    if (packets === ABSENT) packets = 0; else c.packetsSeen = true;
-    if (bytes === ABSENT) bytes = 0; else c.bytesSeen = true;
+    if (packets === ABSENT) packets = 0;
+    else c.packetsSeen = true;
+    if (bytes === ABSENT) bytes = 0;
+    else c.bytesSeen = true;
     if (packets === TOO_LONG || bytes === TOO_LONG) {
       this.addBig(entry, buf, packets, bytes, start, end);
     } else {
@@ -385,7 +479,10 @@ export class Scanner {
     let k = 0;
     for (let j = 0; j < 10; j += 2) {
       if (j > 0) scratch[k++] = 0;
-      if (seg[j] < 0) { scratch[k++] = DASH; continue; }
+      if (seg[j] < 0) {
+        scratch[k++] = DASH;
+        continue;
+      }
       scratch.set(buf.subarray(seg[j], seg[j + 1]), k);
       k += seg[j + 1] - seg[j];
     }
@@ -402,7 +499,16 @@ export class Scanner {
     };
     const [pl, ph] = words(packets, Role.Packets);
     const [bl, bh] = words(bytes, Role.Bytes);
-    this.table.addAggregate(entry, pl, ph, bl, bh, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end, 1);
+    this.table.addAggregate(
+      entry,
+      pl,
+      ph,
+      bl,
+      bh,
+      start === ABSENT ? Infinity : start,
+      end === ABSENT ? -Infinity : end,
+      1,
+    );
   }
 
   private badNumber(buf: Uint8Array, values: number[]): void {
@@ -421,8 +527,10 @@ export class Scanner {
   }
 
   private malformed(reason: string, field?: string): void {
-    const key = this.opts.key, line = this.lineNo;
-    if (this.opts.strict) throw new MalformedRecordError(reason, field === undefined ? { key, line } : { key, line, field });
+    const key = this.opts.key,
+      line = this.lineNo;
+    if (this.opts.strict)
+      throw new MalformedRecordError(reason, field === undefined ? { key, line } : { key, line, field });
     const c = this.counters;
     c.malformed++;
     if (c.samples.length < this.opts.maxSamples) {

@@ -48,18 +48,25 @@ export class SeparatorIndex {
     for (let i = s; i < e; i++) {
       const c = buf[i];
       if (c === 32) this.spaces[this.spaceCount++] = i;
-      else if (c === 10) { this.newlines[this.newlineCount] = i; this.spacesBefore[this.newlineCount++] = this.spaceCount; }
+      else if (c === 10) {
+        this.newlines[this.newlineCount] = i;
+        this.spacesBefore[this.newlineCount++] = this.spaceCount;
+      }
     }
   }
 
   private words(u32: Uint32Array, base0: number): void {
-    const spaces = this.spaces, newlines = this.newlines, before = this.spacesBefore;
-    let ns = this.spaceCount, nl = this.newlineCount;
+    const spaces = this.spaces,
+      newlines = this.newlines,
+      before = this.spacesBefore;
+    let ns = this.spaceCount,
+      nl = this.newlineCount;
     for (let w = 0; w < u32.length; w++) {
       const x = u32[w];
       // Exact zero-byte test (no borrow between bytes): the high bit is set in each byte of x
       // that equals the pattern byte.
-      const sp = x ^ SPACES, lf = x ^ NEWLINES;
+      const sp = x ^ SPACES,
+        lf = x ^ NEWLINES;
       const ms = ~(((sp & LOW7) + LOW7) | sp | LOW7);
       const ml = ~(((lf & LOW7) + LOW7) | lf | LOW7);
       let m = ms | ml;
@@ -69,7 +76,10 @@ export class SeparatorIndex {
         const low = m & -m;
         // Little-endian: byte j of the word holds bits 8j..8j+7.
         const p = base + ((31 - Math.clz32(low)) >> 3);
-        if ((ml & low) !== 0) { newlines[nl] = p; before[nl++] = ns; } else spaces[ns++] = p;
+        if ((ml & low) !== 0) {
+          newlines[nl] = p;
+          before[nl++] = ns;
+        } else spaces[ns++] = p;
         m ^= low;
       } while (m !== 0);
     }

@@ -16,7 +16,9 @@ declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule) => { exports: unknown };
 };
-interface WasmModule { readonly __brand?: 'WebAssembly.Module' }
+interface WasmModule {
+  readonly __brand?: 'WebAssembly.Module';
+}
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -98,8 +100,11 @@ export class WasmKernel {
    */
   scan(buf: Uint8Array, s: number, e: number, from = s): number {
     if (e - s > KERNEL_INPUT_BYTES || from < s || from > e) {
-      throw new KernelError(`scan range [${s}, ${e}) from ${from}: the range must fit the kernel's ` +
-        `${KERNEL_INPUT_BYTES}-byte input and hold its start`, { field: 'range' });
+      throw new KernelError(
+        `scan range [${s}, ${e}) from ${from}: the range must fit the kernel's ` +
+          `${KERNEL_INPUT_BYTES}-byte input and hold its start`,
+        { field: 'range' },
+      );
     }
     if (from === s) new Uint8Array(this.x.memory.buffer, this.x.input_ptr(), e - s).set(buf.subarray(s, e));
     const r = this.x.scan(from - s, e - s);
@@ -121,7 +126,8 @@ export class WasmKernel {
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */
   table(): TableView {
-    const buf = this.x.memory.buffer, size = this.x.table_size();
+    const buf = this.x.memory.buffer,
+      size = this.x.table_size();
     return {
       size,
       ints: new Int32Array(buf, this.x.table_ints(), size * INT_STRIDE),

@@ -89,12 +89,19 @@ export function formatIp(ip: IpAddress): string {
   }
   const g: number[] = [];
   for (let i = 7; i >= 0; i--) g.push(Number((ip.value >> BigInt(i * 16)) & 0xffffn));
-  let bestAt = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
+  let bestAt = -1,
+    bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
@@ -133,7 +140,11 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
 
 /** Whether every address of `inner` lies in `outer`. */
 export function cidrCovers(outer: Cidr, inner: Cidr): boolean {
-  return inner.family === outer.family && inner.bits >= outer.bits && (inner.base & mask(outer.family, outer.bits)) === outer.base;
+  return (
+    inner.family === outer.family &&
+    inner.bits >= outer.bits &&
+    (inner.base & mask(outer.family, outer.bits)) === outer.base
+  );
 }
 
 /** The `bits`-long network that holds `ip`. */
@@ -144,4 +155,6 @@ export function networkOf(ip: IpAddress, bits: number): Cidr {
 }
 
 /** RFC 1918 and RFC 4193 ranges: what `--collapse-external` keeps as internal by default. */
-export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map((c) => parseCidr('PRIVATE_RANGES', c));
+export const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map((c) =>
+  parseCidr('PRIVATE_RANGES', c),
+);

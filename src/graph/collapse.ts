@@ -12,7 +12,11 @@ import type { ResolvedView } from './resolved-view.js';
 export const INTERNET_NODE = 'internet';
 
 /** Fold `t`'s addresses by `o.collapse` / `o.collapseExternal`; record the folded nodes in `folded`. */
-export function collapseTable(t: TableView, o: Pick<ResolvedView, 'collapse' | 'collapseExternal' | 'internal'>, folded: Map<string, Cidr | null>): DigestTable {
+export function collapseTable(
+  t: TableView,
+  o: Pick<ResolvedView, 'collapse' | 'collapseExternal' | 'internal'>,
+  folded: Map<string, Cidr | null>,
+): DigestTable {
   const names = new Map<string, string>();
   const fold = (addr: string): string => {
     let name = names.get(addr);
@@ -33,11 +37,18 @@ export function collapseTable(t: TableView, o: Pick<ResolvedView, 'collapse' | '
 }
 
 // Strings that are not addresses (`-`, junk) are never folded: they are not "outside" anything.
-function foldAddress(addr: string, o: Pick<ResolvedView, 'collapse' | 'collapseExternal' | 'internal'>, folded: Map<string, Cidr | null>): string {
+function foldAddress(
+  addr: string,
+  o: Pick<ResolvedView, 'collapse' | 'collapseExternal' | 'internal'>,
+  folded: Map<string, Cidr | null>,
+): string {
   const ip = parseIp(addr);
   if (ip === null) return addr;
   for (const c of o.collapse) {
-    if (cidrContains(c, ip)) { folded.set(c.text, c); return c.text; }
+    if (cidrContains(c, ip)) {
+      folded.set(c.text, c);
+      return c.text;
+    }
   }
   if (o.collapseExternal && !o.internal.some((c) => cidrContains(c, ip))) {
     folded.set(INTERNET_NODE, null);

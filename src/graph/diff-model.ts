@@ -8,7 +8,10 @@ import type { DigestDiff, GraphStyleOptions } from './types.js';
 /** How each kind of difference is drawn in go-vpcflow's look: distinct from ACCEPT green and REJECT red. */
 const DRAWN = {
   ADDED: [['color', 'blue']],
-  REMOVED: [['color', 'orange'], ['style', 'dashed']],
+  REMOVED: [
+    ['color', 'orange'],
+    ['style', 'dashed'],
+  ],
   CHANGED: [['color', 'gray40']],
 } as const satisfies Record<string, readonly Attr[]>;
 
@@ -17,7 +20,10 @@ export type Kind = keyof typeof DRAWN;
 /** How each kind is drawn for people: added green, removed red and dashed, changed amber. */
 const HUMAN_DRAWN: Record<Kind, Attr[]> = {
   ADDED: [['color', COLOURS.added]],
-  REMOVED: [['color', COLOURS.removed], ['style', 'dashed']],
+  REMOVED: [
+    ['color', COLOURS.removed],
+    ['style', 'dashed'],
+  ],
   CHANGED: [['color', COLOURS.changed]],
 };
 const MARK: Record<Kind, string> = { ADDED: '+ ', REMOVED: '− ', CHANGED: '' };
@@ -25,7 +31,12 @@ const MARK: Record<Kind, string> = { ADDED: '+ ', REMOVED: '− ', CHANGED: '' }
 export const dash = (v: number | null): string => (v === null ? '-' : String(v));
 const signed = (v: bigint | number): string => (v > 0 ? `+${v}` : String(v));
 
-export interface Delta { packets: string; bytes: string; start: string; end: string }
+export interface Delta {
+  packets: string;
+  bytes: string;
+  start: string;
+  end: string;
+}
 
 export function delta(after: DigestRow, before: DigestRow, packetsSeen: boolean, bytesSeen: boolean): Delta {
   const time = (a: number | null, b: number | null) => (a === null || b === null ? '-' : signed(a - b));
@@ -44,19 +55,38 @@ function decorate(attrs: Attr[], changes: readonly Attr[]): Attr[] {
   return out;
 }
 
-function diffAttrs(kind: Kind, row: DigestRow, d: Digest, labels: LabelStyle, deltas?: Delta, before?: DigestRow): Attr[] {
-  const extra: Attr[] = deltas === undefined ? [] : [
-    ['govpc_packetsDelta', deltas.packets], ['govpc_bytesDelta', deltas.bytes],
-    ['govpc_startDelta', deltas.start], ['govpc_endDelta', deltas.end],
-  ];
+function diffAttrs(
+  kind: Kind,
+  row: DigestRow,
+  d: Digest,
+  labels: LabelStyle,
+  deltas?: Delta,
+  before?: DigestRow,
+): Attr[] {
+  const extra: Attr[] =
+    deltas === undefined
+      ? []
+      : [
+          ['govpc_packetsDelta', deltas.packets],
+          ['govpc_bytesDelta', deltas.bytes],
+          ['govpc_startDelta', deltas.start],
+          ['govpc_endDelta', deltas.end],
+        ];
   if (labels !== 'go') {
     const bytesSeen = d.stats.bytesSeen;
     const parts = [serviceLabel(row.protocol, row.srcPort, row.dstPort)];
-    if (bytesSeen) parts.push(formatBytes(row.bytes) + (before === undefined ? '' : ` (${formatBytesDelta(row.bytes - before.bytes)})`));
+    if (bytesSeen)
+      parts.push(
+        formatBytes(row.bytes) + (before === undefined ? '' : ` (${formatBytesDelta(row.bytes - before.bytes)})`),
+      );
     parts.push(formatFlows(row.records));
     if (row.action === 'REJECT') parts.push('REJECT');
     const label = `${MARK[kind]}${parts.join(' · ')}`;
-    return [...humanRowAttrs(row, d.stats.packetsSeen, bytesSeen, labels, HUMAN_DRAWN[kind], label), ['govpc_diff', kind], ...extra];
+    return [
+      ...humanRowAttrs(row, d.stats.packetsSeen, bytesSeen, labels, HUMAN_DRAWN[kind], label),
+      ['govpc_diff', kind],
+      ...extra,
+    ];
   }
   const base = rowAttrs(row, d.stats.packetsSeen, d.stats.bytesSeen);
   const label = base.find(([k]) => k === 'label')![1];
@@ -80,14 +110,26 @@ export function diffModel(diff: DigestDiff, options: GraphStyleOptions = {}): Gr
     digest: changed,
     *edges() {
       for (const [after, before] of pairs(diff)) {
-        yield [after, diffAttrs('CHANGED', after, changed, labels, delta(after, before, changed.stats.packetsSeen, changed.stats.bytesSeen), before)] as const;
+        yield [
+          after,
+          diffAttrs(
+            'CHANGED',
+            after,
+            changed,
+            labels,
+            delta(after, before, changed.stats.packetsSeen, changed.stats.bytesSeen),
+            before,
+          ),
+        ] as const;
       }
     },
   };
-  return plainModel([
-    edgesOf(diff.removed, (r) => diffAttrs('REMOVED', r, diff.removed, labels)),
-    edgesOf(diff.added, (r) => diffAttrs('ADDED', r, diff.added, labels)),
-    changedGroup,
-  ], options);
+  return plainModel(
+    [
+      edgesOf(diff.removed, (r) => diffAttrs('REMOVED', r, diff.removed, labels)),
+      edgesOf(diff.added, (r) => diffAttrs('ADDED', r, diff.added, labels)),
+      changedGroup,
+    ],
+    options,
+  );
 }
-

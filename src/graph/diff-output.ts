@@ -19,19 +19,25 @@ export { diffModel } from './diff-model.js';
 export const DIFF_FORMATS: readonly DiffFormat[] = ['dot', 'svg', 'html', 'text', 'ndjson'];
 
 function textLine(mark: string, r: DigestRow, d: Digest): string {
-  return `${mark} 2 ${r.account} ${r.interfaceId} ${r.srcAddr} ${r.dstAddr} ${dash(r.srcPort)} ${dash(r.dstPort)} ${dash(r.protocol)} ` +
-    `${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`;
+  return (
+    `${mark} 2 ${r.account} ${r.interfaceId} ${r.srcAddr} ${r.dstAddr} ${dash(r.srcPort)} ${dash(r.dstPort)} ${dash(r.protocol)} ` +
+    `${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`
+  );
 }
 
 function jsonLine(kind: Kind, r: DigestRow, d: Digest, deltas?: Delta): string {
   const num = (s: string) => (s === '-' ? 'null' : s.replace(/^\+/, ''));
-  return `{"diff":"${kind}","account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.interfaceId)},` +
+  return (
+    `{"diff":"${kind}","account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.interfaceId)},` +
     `"srcaddr":${JSON.stringify(r.srcAddr)},"dstaddr":${JSON.stringify(r.dstAddr)},` +
     `"srcport":${r.srcPort},"dstport":${r.dstPort},"protocol":${r.protocol},` +
     `"packets":${d.stats.packetsSeen ? r.packets : null},"bytes":${d.stats.bytesSeen ? r.bytes : null},"start":${r.start},"end":${r.end},` +
     `"action":${JSON.stringify(r.action)},"records":${r.records}` +
-    (deltas === undefined ? '' : `,"delta":{"packets":${num(deltas.packets)},"bytes":${num(deltas.bytes)},"start":${num(deltas.start)},"end":${num(deltas.end)}}`) +
-    '}';
+    (deltas === undefined
+      ? ''
+      : `,"delta":{"packets":${num(deltas.packets)},"bytes":${num(deltas.bytes)},"start":${num(deltas.start)},"end":${num(deltas.end)}}`) +
+    '}'
+  );
 }
 
 function* lines(diff: DigestDiff, format: 'text' | 'ndjson'): IterableIterator<string> {
@@ -46,7 +52,16 @@ function* lines(diff: DigestDiff, format: 'text' | 'ndjson'): IterableIterator<s
       : jsonLine('CHANGED', after, changed, d);
   }
   if (!text) {
-    yield JSON.stringify({ summary: { previousRows: diff.previousRows, nextRows: diff.nextRows, removed: removed.size, added: added.size, changed: changed.size, common: diff.common } });
+    yield JSON.stringify({
+      summary: {
+        previousRows: diff.previousRows,
+        nextRows: diff.nextRows,
+        removed: removed.size,
+        added: added.size,
+        changed: changed.size,
+        common: diff.common,
+      },
+    });
   }
 }
 
@@ -57,8 +72,14 @@ export type DiffStyleOptions = Pick<GraphStyleOptions, 'writer' | 'labels' | 'le
  * Write `diff` to `out` as DOT (default), SVG, the HTML page, text or NDJSON, honouring
  * backpressure. Does not end `out`.
  */
-export async function writeDiff(diff: DigestDiff, out: Writable, format: DiffFormat = 'dot', options: DiffStyleOptions = {}): Promise<void> {
-  if (!DIFF_FORMATS.includes(format)) throw new InvalidOptionError('format', `must be one of ${DIFF_FORMATS.join(', ')}`);
+export async function writeDiff(
+  diff: DigestDiff,
+  out: Writable,
+  format: DiffFormat = 'dot',
+  options: DiffStyleOptions = {},
+): Promise<void> {
+  if (!DIFF_FORMATS.includes(format))
+    throw new InvalidOptionError('format', `must be one of ${DIFF_FORMATS.join(', ')}`);
   const style = resolveStyle(options);
   if (format === 'dot' || format === 'svg') return writeModel(diffModel(diff, options), out, format, style.writer);
   if (format === 'html') {
@@ -79,9 +100,19 @@ export async function writeDiff(diff: DigestDiff, out: Writable, format: DiffFor
 }
 
 /** `diff` as one string (small diffs, tests). */
-export async function diffToString(diff: DigestDiff, format: DiffFormat = 'dot', options: DiffStyleOptions = {}): Promise<string> {
+export async function diffToString(
+  diff: DigestDiff,
+  format: DiffFormat = 'dot',
+  options: DiffStyleOptions = {},
+): Promise<string> {
   const parts: string[] = [];
-  const sink = new Writable({ decodeStrings: false, write(chunk: string, _enc, done) { parts.push(chunk); done(); } });
+  const sink = new Writable({
+    decodeStrings: false,
+    write(chunk: string, _enc, done) {
+      parts.push(chunk);
+      done();
+    },
+  });
   await writeDiff(diff, sink, format, options);
   return parts.join('');
 }

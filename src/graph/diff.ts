@@ -24,7 +24,10 @@ export class DiffBuilder {
   private readonly nextNums: Float64Array | null;
   private readonly added = new DigestTable();
 
-  constructor(private readonly previous: Digest, options: DiffOptions = {}) {
+  constructor(
+    private readonly previous: Digest,
+    options: DiffOptions = {},
+  ) {
     this.prev = previous.table;
     this.prevSize = previous.table.size;
     let cap = 16;
@@ -49,15 +52,26 @@ export class DiffBuilder {
 
   /** The PREVIOUS entry with the key of `block`'s entry `e`, or -1. */
   private find(block: TableView, e: number): number {
-    const bi = block.ints, b = e * INT_STRIDE, kb = block.keyBytes;
-    const hash = bi[b + COL.I_HASH], off = bi[b + COL.I_KEYOFF], len = bi[b + COL.I_KEYLEN];
-    const pi = this.prev.ints, pk = this.prev.keyBytes;
+    const bi = block.ints,
+      b = e * INT_STRIDE,
+      kb = block.keyBytes;
+    const hash = bi[b + COL.I_HASH],
+      off = bi[b + COL.I_KEYOFF],
+      len = bi[b + COL.I_KEYLEN];
+    const pi = this.prev.ints,
+      pk = this.prev.keyBytes;
     for (let s = hash & this.mask; ; s = (s + 1) & this.mask) {
       const v = this.slots[s];
       if (v === 0) return -1;
       const p = (v - 1) * INT_STRIDE;
-      if (pi[p + COL.I_HASH] !== hash || pi[p + COL.I_KEYLEN] !== len || pi[p + COL.I_SPORT] !== bi[b + COL.I_SPORT] ||
-          pi[p + COL.I_DPORT] !== bi[b + COL.I_DPORT] || pi[p + COL.I_PROTO] !== bi[b + COL.I_PROTO]) continue;
+      if (
+        pi[p + COL.I_HASH] !== hash ||
+        pi[p + COL.I_KEYLEN] !== len ||
+        pi[p + COL.I_SPORT] !== bi[b + COL.I_SPORT] ||
+        pi[p + COL.I_DPORT] !== bi[b + COL.I_DPORT] ||
+        pi[p + COL.I_PROTO] !== bi[b + COL.I_PROTO]
+      )
+        continue;
       const po = pi[p + COL.I_KEYOFF];
       let i = 0;
       while (i < len && pk[po + i] === kb[off + i]) i++;
@@ -67,18 +81,31 @@ export class DiffBuilder {
 
   /** Fold a block of NEXT rows in. */
   addBlock(block: TableView): void {
-    const bn = block.nums, agg = this.nextNums;
+    const bn = block.nums,
+      agg = this.nextNums;
     for (let e = 0; e < block.size; e++) {
       const p = this.find(block, e);
-      if (p < 0) { copyRaw(block, e, this.added); continue; }
+      if (p < 0) {
+        copyRaw(block, e, this.added);
+        continue;
+      }
       this.seen[p] = 1;
       if (agg === null) continue;
-      const a = p * NUM_STRIDE, n = e * NUM_STRIDE;
+      const a = p * NUM_STRIDE,
+        n = e * NUM_STRIDE;
       // Two-word sums as DigestTable.addAggregate does them: lo stays below 2^52.
-      for (const [lo, hi] of [[COL.N_PKTLO, COL.N_PKTHI], [COL.N_BYTELO, COL.N_BYTEHI]]) {
-        let l = agg[a + lo] + bn[n + lo], h = agg[a + hi] + bn[n + hi];
-        if (l >= TWO52) { l -= TWO52; h += 1; }
-        agg[a + lo] = l; agg[a + hi] = h;
+      for (const [lo, hi] of [
+        [COL.N_PKTLO, COL.N_PKTHI],
+        [COL.N_BYTELO, COL.N_BYTEHI],
+      ]) {
+        let l = agg[a + lo] + bn[n + lo],
+          h = agg[a + hi] + bn[n + hi];
+        if (l >= TWO52) {
+          l -= TWO52;
+          h += 1;
+        }
+        agg[a + lo] = l;
+        agg[a + hi] = h;
       }
       agg[a + COL.N_START] = Math.min(agg[a + COL.N_START], bn[n + COL.N_START]);
       agg[a + COL.N_END] = Math.max(agg[a + COL.N_END], bn[n + COL.N_END]);
@@ -88,16 +115,24 @@ export class DiffBuilder {
 
   /** The diff; `nextStats` are NEXT's statistics (for `-` in absent packets/bytes). */
   finish(nextStats: DigestStats): DigestDiff {
-    const prev = this.prev, pn = prev.nums, agg = this.nextNums;
-    const removed = new DigestTable(), before = new DigestTable(), after = new DigestTable();
+    const prev = this.prev,
+      pn = prev.nums,
+      agg = this.nextNums;
+    const removed = new DigestTable(),
+      before = new DigestTable(),
+      after = new DigestTable();
     let common = 0;
     for (let e = 0; e < this.prevSize; e++) {
-      if (this.seen[e] === 0) { copyRaw(prev, e, removed); continue; }
+      if (this.seen[e] === 0) {
+        copyRaw(prev, e, removed);
+        continue;
+      }
       common++;
       if (agg === null) continue;
       const n = e * NUM_STRIDE;
       let same = true;
-      for (const c of [COL.N_PKTLO, COL.N_PKTHI, COL.N_BYTELO, COL.N_BYTEHI, COL.N_START, COL.N_END]) same &&= pn[n + c] === agg[n + c];
+      for (const c of [COL.N_PKTLO, COL.N_PKTHI, COL.N_BYTELO, COL.N_BYTEHI, COL.N_START, COL.N_END])
+        same &&= pn[n + c] === agg[n + c];
       if (same) continue;
       copyRaw(prev, e, before);
       const t = copyRaw(prev, e, after);
@@ -105,7 +140,11 @@ export class DiffBuilder {
       after.nums.set(agg.subarray(n, n + NUM_STRIDE), t * NUM_STRIDE);
     }
     const nextDigestStats = { ...emptyStats(), packetsSeen: nextStats.packetsSeen, bytesSeen: nextStats.bytesSeen };
-    const prevDigestStats = { ...emptyStats(), packetsSeen: this.previous.stats.packetsSeen, bytesSeen: this.previous.stats.bytesSeen };
+    const prevDigestStats = {
+      ...emptyStats(),
+      packetsSeen: this.previous.stats.packetsSeen,
+      bytesSeen: this.previous.stats.bytesSeen,
+    };
     return {
       added: new Digest(this.added, nextDigestStats),
       removed: new Digest(removed, prevDigestStats),
@@ -122,8 +161,10 @@ export class DiffBuilder {
 
 function checkOptions(options: DiffOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
-  if (options.changed !== undefined && typeof options.changed !== 'boolean') throw new InvalidOptionError('options.changed', 'must be a boolean');
-  if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidOptionError('options.strict', 'must be a boolean');
+  if (options.changed !== undefined && typeof options.changed !== 'boolean')
+    throw new InvalidOptionError('options.changed', 'must be a boolean');
+  if (options.strict !== undefined && typeof options.strict !== 'boolean')
+    throw new InvalidOptionError('options.strict', 'must be a boolean');
 }
 
 /** Diff two digests in memory. */
@@ -138,14 +179,25 @@ export function diffDigests(previous: Digest, next: Digest, options: DiffOptions
  * Diff two inputs (paths or streams; raw flow log, text or NDJSON digest, or flowdigest DOT;
  * gzip or not). PREVIOUS is loaded; NEXT is streamed in blocks.
  */
-export async function diffInputs(previous: string | Readable, next: string | Readable, options: DiffOptions = {}): Promise<DigestDiff> {
+export async function diffInputs(
+  previous: string | Readable,
+  next: string | Readable,
+  options: DiffOptions = {},
+): Promise<DigestDiff> {
   checkOptions(options);
   const strict = options.strict ?? false;
-  const prev = await readGraphInput(previous, { strict, ...(typeof previous === 'string' ? {} : { name: 'PREVIOUS' }) });
+  const prev = await readGraphInput(previous, {
+    strict,
+    ...(typeof previous === 'string' ? {} : { name: 'PREVIOUS' }),
+  });
   const builder = new DiffBuilder(prev.digest, options);
-  const read = await readBlocks(next, {
-    table: () => new DigestTable(),
-    flush: (t) => builder.addBlock(t),
-  }, { strict, ...(typeof next === 'string' ? {} : { name: 'NEXT' }) });
+  const read = await readBlocks(
+    next,
+    {
+      table: () => new DigestTable(),
+      flush: (t) => builder.addBlock(t),
+    },
+    { strict, ...(typeof next === 'string' ? {} : { name: 'NEXT' }) },
+  );
   return builder.finish(read.stats);
 }

@@ -15,7 +15,10 @@ const CHUNK = 65536;
 const names = new Map<string, string>();
 const nameId = (k: string): string => {
   let id = names.get(k);
-  if (id === undefined) { id = dotId(k); if (names.size < 256) names.set(k, id); }
+  if (id === undefined) {
+    id = dotId(k);
+    if (names.size < 256) names.set(k, id);
+  }
   return id;
 };
 
@@ -42,12 +45,18 @@ export function* dotChunks(model: GraphModel): IterableIterator<string> {
     } else {
       buf += nodeLine(item, '  ');
     }
-    if (buf.length >= CHUNK) { yield buf; buf = ''; }
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
   }
   for (const group of model.edges) {
     for (const [row, attrs] of group.edges()) {
       buf += `  ${dotId(escapeContent(row.srcAddr))} -> ${dotId(escapeContent(row.dstAddr))}${attrList(attrs)}\n`;
-      if (buf.length >= CHUNK) { yield buf; buf = ''; }
+      if (buf.length >= CHUNK) {
+        yield buf;
+        buf = '';
+      }
     }
   }
   yield `${buf}}\n`;

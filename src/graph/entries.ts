@@ -2,30 +2,66 @@
  * Byte-exact access to digest table entries, for the views and the diff: they work on the
  * table's columns directly, so millions of rows cost no object per row.
  */
-import { COL, DigestTable, hashKey, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/table.js';
+import { COL, type DigestTable, hashKey, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/table.js';
 
 /** The five string key fields of entry `e` (account, interface, srcaddr, dstaddr, action) as latin1 strings. */
 export function keyParts(t: TableView, e: number): string[] {
   const b = e * INT_STRIDE;
   const off = t.ints[b + COL.I_KEYOFF];
-  return Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1').split('\0');
+  return Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN])
+    .toString('latin1')
+    .split('\0');
 }
 
 /** Copy entry `e` of `from` into `to` under the key `parts` (latin1), adding to what `to` holds. Returns the entry in `to`. */
 export function copyEntry(from: TableView, e: number, to: DigestTable, parts: readonly string[]): number {
   const key = Buffer.from(parts.join('\0'), 'latin1');
-  const b = e * INT_STRIDE, n = e * NUM_STRIDE, fi = from.ints, fn = from.nums;
-  const sport = fi[b + COL.I_SPORT], dport = fi[b + COL.I_DPORT], proto = fi[b + COL.I_PROTO];
+  const b = e * INT_STRIDE,
+    n = e * NUM_STRIDE,
+    fi = from.ints,
+    fn = from.nums;
+  const sport = fi[b + COL.I_SPORT],
+    dport = fi[b + COL.I_DPORT],
+    proto = fi[b + COL.I_PROTO];
   const t = to.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
-  to.addAggregate(t, fn[n + COL.N_PKTLO], fn[n + COL.N_PKTHI], fn[n + COL.N_BYTELO], fn[n + COL.N_BYTEHI], fn[n + COL.N_START], fn[n + COL.N_END], fn[n + COL.N_RECORDS]);
+  to.addAggregate(
+    t,
+    fn[n + COL.N_PKTLO],
+    fn[n + COL.N_PKTHI],
+    fn[n + COL.N_BYTELO],
+    fn[n + COL.N_BYTEHI],
+    fn[n + COL.N_START],
+    fn[n + COL.N_END],
+    fn[n + COL.N_RECORDS],
+  );
   return t;
 }
 
 /** Copy entry `e` of `from` into `to` unchanged (raw key bytes, no re-encoding). */
 export function copyRaw(from: TableView, e: number, to: DigestTable): number {
-  const b = e * INT_STRIDE, n = e * NUM_STRIDE, fi = from.ints, fn = from.nums;
-  const t = to.upsert(from.keyBytes, fi[b + COL.I_KEYOFF], fi[b + COL.I_KEYLEN], fi[b + COL.I_HASH], fi[b + COL.I_SPORT], fi[b + COL.I_DPORT], fi[b + COL.I_PROTO]);
-  to.addAggregate(t, fn[n + COL.N_PKTLO], fn[n + COL.N_PKTHI], fn[n + COL.N_BYTELO], fn[n + COL.N_BYTEHI], fn[n + COL.N_START], fn[n + COL.N_END], fn[n + COL.N_RECORDS]);
+  const b = e * INT_STRIDE,
+    n = e * NUM_STRIDE,
+    fi = from.ints,
+    fn = from.nums;
+  const t = to.upsert(
+    from.keyBytes,
+    fi[b + COL.I_KEYOFF],
+    fi[b + COL.I_KEYLEN],
+    fi[b + COL.I_HASH],
+    fi[b + COL.I_SPORT],
+    fi[b + COL.I_DPORT],
+    fi[b + COL.I_PROTO],
+  );
+  to.addAggregate(
+    t,
+    fn[n + COL.N_PKTLO],
+    fn[n + COL.N_PKTHI],
+    fn[n + COL.N_BYTELO],
+    fn[n + COL.N_BYTEHI],
+    fn[n + COL.N_START],
+    fn[n + COL.N_END],
+    fn[n + COL.N_RECORDS],
+  );
   return t;
 }
 

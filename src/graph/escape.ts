@@ -69,11 +69,16 @@ export function htmlLabel(html: string): string {
 export function escapeHtmlText(raw: string): string {
   return raw.replace(/[&<>"\x00-\x1f\x7f]/g, (c) => {
     switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      default: return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      default:
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     }
   });
 }

@@ -5,7 +5,7 @@ import type { Digest } from '../digest/digest.js';
 import { InvalidOptionError } from '../errors.js';
 import { modelToDot, writeModel } from './model-output.js';
 import { renderSvg } from './svg.js';
-import { type GraphModel, resolveStyle, type ResolvedStyle, viewModel } from './model.js';
+import { resolveStyle, viewModel } from './model.js';
 import type { HtmlOptions } from './html.js';
 export { GRAPHLIB_MAX_EDGES, modelToDot, writeModel } from './model-output.js';
 import { GRAPH_FORMATS, type GraphFormat, type GraphOptions, type GraphStyleOptions, type GraphView } from './types.js';
@@ -16,7 +16,8 @@ export { GRAPH_FORMATS };
 
 function resolveFormat(format: unknown): GraphFormat {
   if (format === undefined) return 'dot';
-  if (format !== 'dot' && format !== 'svg' && format !== 'html') throw new InvalidOptionError('options.format', `must be one of ${GRAPH_FORMATS.join(', ')}`);
+  if (format !== 'dot' && format !== 'svg' && format !== 'html')
+    throw new InvalidOptionError('options.format', `must be one of ${GRAPH_FORMATS.join(', ')}`);
   return format;
 }
 
@@ -24,14 +25,22 @@ function resolveFormat(format: unknown): GraphFormat {
  * Write `digest` as a graph: one edge per row (after the view), DOT by default or SVG. The
  * DOT is deterministic and valid for any input; see {@link GraphOptions}. Does not end `out`.
  */
-export async function writeGraph(digest: Digest, out: Writable, options: GraphOptions & HtmlOptions = {}): Promise<void> {
+export async function writeGraph(
+  digest: Digest,
+  out: Writable,
+  options: GraphOptions & HtmlOptions = {},
+): Promise<void> {
   resolveFormat(options.format);
   resolveStyle(options);
   await writeView(applyView(digest, options), out, options);
 }
 
 /** Write a view made by {@link applyView} as a graph (DOT, SVG or the HTML page). Does not end `out`. */
-export async function writeView(view: GraphView, out: Writable, options: GraphStyleOptions & HtmlOptions & { format?: GraphFormat } = {}): Promise<void> {
+export async function writeView(
+  view: GraphView,
+  out: Writable,
+  options: GraphStyleOptions & HtmlOptions & { format?: GraphFormat } = {},
+): Promise<void> {
   const format = resolveFormat(options.format);
   const style = resolveStyle(options);
   if (format === 'html') {
@@ -50,7 +59,10 @@ export function dotToString(digest: Digest, options: Omit<GraphOptions, 'format'
 }
 
 /** `digest` as the self-contained HTML page (see html.ts), rendered in-process. */
-export async function htmlToString(digest: Digest, options: Omit<GraphOptions, 'format'> & HtmlOptions = {}): Promise<string> {
+export async function htmlToString(
+  digest: Digest,
+  options: Omit<GraphOptions, 'format'> & HtmlOptions = {},
+): Promise<string> {
   resolveStyle(options);
   const { renderHtml } = await import('./html.js');
   return renderHtml(applyView(digest, options), options);

@@ -19,7 +19,10 @@ const attrObject = (attrs: readonly Attr[], html: string[]): Record<string, stri
   if (attrs.length === 0) return undefined;
   const o: Record<string, string> = {};
   for (const [k, v] of attrs) {
-    if (v.charCodeAt(0) === 0) { o[k] = `\0H${html.length}`; html.push(v.slice(1)); } else o[k] = v;
+    if (v.charCodeAt(0) === 0) {
+      o[k] = `\0H${html.length}`;
+      html.push(v.slice(1));
+    } else o[k] = v;
   }
   return o;
 };

@@ -41,10 +41,23 @@ interface EdgeData {
   fields: Record<string, string>;
 }
 
-interface NodeData { id: string; name: string; shown: string }
+interface NodeData {
+  id: string;
+  name: string;
+  shown: string;
+}
 
 /** A conversation of the talkers table: a source and destination, summed over ports. */
-interface Talker { src: string; dst: string; kind: string; bytes: bigint; delta: bigint | null; flows: number; services: Set<string>; edges: string[] }
+interface Talker {
+  src: string;
+  dst: string;
+  kind: string;
+  bytes: bigint;
+  delta: bigint | null;
+  flows: number;
+  services: Set<string>;
+  edges: string[];
+}
 
 /** Text as HTML text or attribute value: `&`, `<`, `>`, `"`, `'` as entities. */
 export function escapeHtml(raw: string): string {
@@ -56,7 +69,10 @@ export function escapeHtml(raw: string): string {
  * `</script>` or `<!--` can appear), and U+2028/U+2029 too (line breaks to old JS parsers).
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 let panZoom: string | null = null;
@@ -66,7 +82,9 @@ function panZoomScript(): string {
   if (panZoom === null) {
     const file = createRequire(import.meta.url).resolve('svg-pan-zoom/dist/svg-pan-zoom.min.js');
     // A `</script` or `<!--` in the code would end or bend the inline script: neither is in 3.6.2.
-    panZoom = readFileSync(file, 'utf8').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+    panZoom = readFileSync(file, 'utf8')
+      .replace(/<\/(script)/gi, '<\\/$1')
+      .replace(/<!--/g, '<\\!--');
   }
   return panZoom;
 }
@@ -77,7 +95,10 @@ const cspHash = (text: string) => `'sha256-${createHash('sha256').update(text, '
  * `model` with `id` attributes on nodes (`n0`...) and edges (`e0`...), which Graphviz puts on
  * the SVG groups, and the data the page needs for each.
  */
-function withIds(model: GraphModel, kindOf: (attrs: readonly Attr[]) => string): { model: GraphModel; nodes: NodeData[]; edges: EdgeData[]; rows: [DigestRow, string][] } {
+function withIds(
+  model: GraphModel,
+  kindOf: (attrs: readonly Attr[]) => string,
+): { model: GraphModel; nodes: NodeData[]; edges: EdgeData[]; rows: [DigestRow, string][] } {
   const nodes: NodeData[] = [];
   const mark = (n: NodeSpec): NodeSpec => {
     if (n.id === LEGEND_NODE) return n;
@@ -98,7 +119,13 @@ function withIds(model: GraphModel, kindOf: (attrs: readonly Attr[]) => string):
         const fields: Record<string, string> = {};
         for (const [k, v] of attrs) if (k.startsWith('govpc_')) fields[k] = unescapeQuoted(v);
         const label = attrs.find(([k]) => k === 'label')?.[1];
-        edges.push({ id, src: row.srcAddr, dst: row.dstAddr, label: label === undefined || label.charCodeAt(0) === 0 ? '' : unescapeQuoted(label), fields });
+        edges.push({
+          id,
+          src: row.srcAddr,
+          dst: row.dstAddr,
+          label: label === undefined || label.charCodeAt(0) === 0 ? '' : unescapeQuoted(label),
+          fields,
+        });
         rows.push([row, kindOf(attrs)]);
         yield [row, [...attrs, ['id', id]] as Attr[]] as const;
       }
@@ -128,21 +155,33 @@ function talkers(rows: [DigestRow, string][], edges: EdgeData[], limit: number):
 
 function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string {
   const head = `<tr>${diff ? '<th>change</th>' : ''}<th>from</th><th>to</th><th>service</th><th class="num">bytes</th><th class="num">flows</th></tr>`;
-  const body = list.map((t) => {
-    const services = [...t.services].sort();
-    const bytes = bytesSeen ? formatBytes(t.bytes) + (t.delta === null ? '' : ` (${formatBytesDelta(t.delta)})`) : '-';
-    return `<tr data-edges="${t.edges.join(' ')}">${diff ? `<td class="kind ${escapeHtml(t.kind.toLowerCase())}">${escapeHtml(t.kind.toLowerCase())}</td>` : ''}` +
-      `<td>${escapeHtml(displayAddress(t.src))}</td><td>${escapeHtml(displayAddress(t.dst))}</td>` +
-      `<td class="svc">${escapeHtml(services.slice(0, 3).join(', ') + (services.length > 3 ? ` +${services.length - 3}` : ''))}</td>` +
-      `<td class="num">${escapeHtml(bytes)}</td><td class="num">${escapeHtml(formatCount(t.flows))}</td></tr>`;
-  }).join('\n');
+  const body = list
+    .map((t) => {
+      const services = [...t.services].sort();
+      const bytes = bytesSeen
+        ? formatBytes(t.bytes) + (t.delta === null ? '' : ` (${formatBytesDelta(t.delta)})`)
+        : '-';
+      return (
+        `<tr data-edges="${t.edges.join(' ')}">${diff ? `<td class="kind ${escapeHtml(t.kind.toLowerCase())}">${escapeHtml(t.kind.toLowerCase())}</td>` : ''}` +
+        `<td>${escapeHtml(displayAddress(t.src))}</td><td>${escapeHtml(displayAddress(t.dst))}</td>` +
+        `<td class="svc">${escapeHtml(services.slice(0, 3).join(', ') + (services.length > 3 ? ` +${services.length - 3}` : ''))}</td>` +
+        `<td class="num">${escapeHtml(bytes)}</td><td class="num">${escapeHtml(formatCount(t.flows))}</td></tr>`
+      );
+    })
+    .join('\n');
   return `<table id="talkers"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-async function page(model: GraphModel, style: GraphStyleOptions, o: HtmlOptions & { diff: boolean; bytesSeen: boolean; summary: string }): Promise<string> {
+async function page(
+  model: GraphModel,
+  style: GraphStyleOptions,
+  o: HtmlOptions & { diff: boolean; bytesSeen: boolean; summary: string },
+): Promise<string> {
   const limit = o.talkers ?? 25;
-  if (!Number.isInteger(limit) || limit < 0) throw new InvalidOptionError('options.talkers', 'must be a non-negative integer');
-  if (o.title !== undefined && typeof o.title !== 'string') throw new InvalidOptionError('options.title', 'must be a string');
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new InvalidOptionError('options.talkers', 'must be a non-negative integer');
+  if (o.title !== undefined && typeof o.title !== 'string')
+    throw new InvalidOptionError('options.title', 'must be a string');
   const marked = withIds(model, (attrs) => attrs.find(([k]) => k === 'govpc_diff')?.[1] ?? '');
   const svg = await renderSvg(modelToDot(marked.model, resolveStyle(style).writer));
   // Drop the XML prolog, DOCTYPE and generator comments before <svg: HTML does not want them.
@@ -198,8 +237,12 @@ ${scripts.map((s) => `<script>${s}</script>`).join('\n')}
  */
 export async function renderHtml(view: GraphView, options: GraphStyleOptions & HtmlOptions = {}): Promise<string> {
   const d = view.digest;
-  let bytes = 0n, flows = 0;
-  for (const r of d.rows()) { bytes += r.bytes; flows += r.records; }
+  let bytes = 0n,
+    flows = 0;
+  for (const r of d.rows()) {
+    bytes += r.bytes;
+    flows += r.records;
+  }
   const summary = `${formatCount(d.size)} edges · ${d.stats.bytesSeen ? `${formatBytes(bytes)} · ` : ''}${formatFlows(flows)}`;
   return page(viewModel(view, options), options, { ...options, diff: false, bytesSeen: d.stats.bytesSeen, summary });
 }

@@ -3,7 +3,15 @@
  * DOT back, and diffs.
  */
 export { applyView } from './views.js';
-export { writeGraph, writeView, dotToString, svgToString, htmlToString, GRAPH_FORMATS, GRAPHLIB_MAX_EDGES } from './graph.js';
+export {
+  writeGraph,
+  writeView,
+  dotToString,
+  svgToString,
+  htmlToString,
+  GRAPH_FORMATS,
+  GRAPHLIB_MAX_EDGES,
+} from './graph.js';
 export { renderHtml, renderDiffHtml, escapeHtml, jsonForScript } from './html.js';
 export type { HtmlOptions } from './html.js';
 export { renderSvg, SVG_SLOW_EDGES } from './svg.js';
@@ -16,11 +24,28 @@ export { parseCidr, parseIp, formatIp, cidrContains, PRIVATE_RANGES } from './ci
 export type { Cidr, IpAddress } from './cidr.js';
 export { INTERNET_NODE } from './collapse.js';
 export {
-  LABEL_STYLES, formatBytes, formatBytesDelta, formatCount, formatFlows, protocolName, serviceName, servicePort, serviceLabel,
-  edgeLabel, displayAddress,
+  LABEL_STYLES,
+  formatBytes,
+  formatBytesDelta,
+  formatCount,
+  formatFlows,
+  protocolName,
+  serviceName,
+  servicePort,
+  serviceLabel,
+  edgeLabel,
+  displayAddress,
 } from './labels.js';
 export type { LabelStyle } from './labels.js';
 export { COLOURS, LEGEND_NODE } from './look.js';
 export type {
-  GraphFormat, ClusterBy, GraphViewOptions, GraphStyleOptions, GraphOptions, GraphView, DiffOptions, DigestDiff, DiffFormat,
+  GraphFormat,
+  ClusterBy,
+  GraphViewOptions,
+  GraphStyleOptions,
+  GraphOptions,
+  GraphView,
+  DiffOptions,
+  DigestDiff,
+  DiffFormat,
 } from './types.js';

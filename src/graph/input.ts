@@ -40,14 +40,21 @@ const BLOCK_BYTES = 1 << 20;
 const BLOCK_LINES = 8192;
 
 /** Read a whole input into one digest. */
-export async function readGraphInput(input: string | Readable, options: ReadGraphInputOptions = {}): Promise<{ digest: Digest; format: InputFormat }> {
+export async function readGraphInput(
+  input: string | Readable,
+  options: ReadGraphInputOptions = {},
+): Promise<{ digest: Digest; format: InputFormat }> {
   const table = new DigestTable();
   const { format, stats } = await readBlocks(input, { table: () => table }, options);
   return { digest: new Digest(table, stats), format };
 }
 
 /** Read `input` into `sink` block by block; returns the format found and the statistics. */
-export async function readBlocks(input: string | Readable, sink: BlockSink, options: ReadGraphInputOptions = {}): Promise<{ format: InputFormat; stats: DigestStats }> {
+export async function readBlocks(
+  input: string | Readable,
+  sink: BlockSink,
+  options: ReadGraphInputOptions = {},
+): Promise<{ format: InputFormat; stats: DigestStats }> {
   const name = options.name ?? (typeof input === 'string' ? input : 'input');
   const stats = emptyStats();
   stats.objects = 1;
@@ -60,7 +67,12 @@ export async function readBlocks(input: string | Readable, sink: BlockSink, opti
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
-    if (code === 'EISDIR') throw new InputError(`${name}: is a directory (digest it first: flowdigest digest DIR -f dot)`, { key: name }, { cause: err });
+    if (code === 'EISDIR')
+      throw new InputError(
+        `${name}: is a directory (digest it first: flowdigest digest DIR -f dot)`,
+        { key: name },
+        { cause: err },
+      );
     if (code === 'Z_DATA_ERROR' || (err as Error).message === 'unexpected end of file') {
       throw new InputError(`${name}: corrupt gzip: ${(err as Error).message}`, { key: name }, { cause: err });
     }
@@ -75,12 +87,28 @@ function sniff(first: Buffer | null): InputFormat {
   return 'text';
 }
 
-async function readText(stream: Readable, name: string, strict: boolean, sink: BlockSink, stats: DigestStats): Promise<void> {
+async function readText(
+  stream: Readable,
+  name: string,
+  strict: boolean,
+  sink: BlockSink,
+  stats: DigestStats,
+): Promise<void> {
   let layout: Layout | undefined;
   let lineNo = 0;
   const scanner = (): { scanner: Scanner; table: DigestTable } => {
     const table = sink.table();
-    return { table, scanner: new Scanner(table, { key: name, strict, maxSamples: MAX_SAMPLES, filter: {}, layout, firstLine: lineNo }) };
+    return {
+      table,
+      scanner: new Scanner(table, {
+        key: name,
+        strict,
+        maxSamples: MAX_SAMPLES,
+        filter: {},
+        layout,
+        firstLine: lineNo,
+      }),
+    };
   };
   const finish = (s: { scanner: Scanner; table: DigestTable }) => {
     s.scanner.end();
@@ -96,7 +124,8 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
     return;
   }
   // A new scanner per block of whole lines; each continues the layout and line numbers.
-  let pending: Buffer[] = [], size = 0;
+  let pending: Buffer[] = [],
+    size = 0;
   // After a line too long for any block was cut (and counted malformed), its rest up to and
   // including its newline is dropped, counted in bytes, and never held.
   let dropping = false;
@@ -116,7 +145,10 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
     // A line with no end in 4 blocks is far beyond the scanner's line limit: let it count it as malformed.
     const nl = all.lastIndexOf(10) + 1;
     const cut = nl === 0 && size >= 4 * BLOCK_BYTES ? size : nl;
-    if (cut === 0) { pending = [all]; continue; }
+    if (cut === 0) {
+      pending = [all];
+      continue;
+    }
     if (cut === size && nl === 0) dropping = true;
     const s = scanner();
     s.scanner.push(all.subarray(0, cut));
@@ -131,7 +163,13 @@ async function readText(stream: Readable, name: string, strict: boolean, sink: B
   }
 }
 
-async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot', sink: BlockSink, stats: DigestStats): Promise<void> {
+async function readLines(
+  stream: Readable,
+  name: string,
+  format: 'ndjson' | 'dot',
+  sink: BlockSink,
+  stats: DigestStats,
+): Promise<void> {
   let inBlock = 0;
   let table = sink.table();
   // Lines as bytes, bounded by the scanner's line limit (split2 re-splits a long line per chunk).
@@ -143,7 +181,9 @@ async function readLines(stream: Readable, name: string, format: 'ndjson' | 'dot
     } else {
       const edge = readDotLine(text, at, table);
       if (edge !== null) {
-        stats.lines++; stats.records++; stats.digested++;
+        stats.lines++;
+        stats.records++;
+        stats.digested++;
         stats.packetsSeen ||= edge.packets;
         stats.bytesSeen ||= edge.bytes;
       }

@@ -23,10 +23,16 @@ export function formatBytes(bytes: bigint | number): string {
   if (!Number.isFinite(v) || v < 0) throw new RangeError(`formatBytes: ${String(bytes)} is not a byte count`);
   if (v < 1000) return `${Math.round(v)} B`;
   let u = 0;
-  while (u < UNITS.length - 1 && v >= 1000) { v /= 1000; u++; }
+  while (u < UNITS.length - 1 && v >= 1000) {
+    v /= 1000;
+    u++;
+  }
   let text = v.toFixed(1);
   if (Number(text) >= 100) text = v.toFixed(0);
-  if (Number(text) >= 1000 && u < UNITS.length - 1) { u++; text = (v / 1000).toFixed(1); }
+  if (Number(text) >= 1000 && u < UNITS.length - 1) {
+    u++;
+    text = (v / 1000).toFixed(1);
+  }
   return `${text} ${UNITS[u]}`;
 }
 
@@ -46,7 +52,16 @@ export function formatFlows(records: number): string {
   return `${formatCount(records)} ${records === 1 ? 'flow' : 'flows'}`;
 }
 
-const PROTOCOLS: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };
+const PROTOCOLS: Readonly<Record<number, string>> = {
+  1: 'icmp',
+  6: 'tcp',
+  17: 'udp',
+  47: 'gre',
+  50: 'esp',
+  51: 'ah',
+  58: 'icmpv6',
+  132: 'sctp',
+};
 
 /** IANA protocol number → short name (`tcp`, `udp`, `icmp`...), or `proto N`; `?` when absent. */
 export function protocolName(protocol: number | null): string {
@@ -59,15 +74,50 @@ export function protocolName(protocol: number | null): string {
  * protocol are named (8080, 8443 and the like are not: too many things use them).
  */
 const SERVICES: Readonly<Record<string, string>> = {
-  'tcp/20': 'ftp-data', 'tcp/21': 'ftp', 'tcp/22': 'ssh', 'tcp/23': 'telnet', 'tcp/25': 'smtp',
-  'udp/53': 'dns', 'tcp/53': 'dns/tcp', 'udp/67': 'dhcp', 'udp/68': 'dhcp', 'udp/69': 'tftp',
-  'tcp/80': 'http', 'tcp/88': 'kerberos', 'udp/88': 'kerberos', 'tcp/110': 'pop3', 'udp/123': 'ntp',
-  'tcp/143': 'imap', 'udp/161': 'snmp', 'udp/162': 'snmp-trap', 'tcp/389': 'ldap', 'tcp/443': 'https',
-  'udp/443': 'quic', 'tcp/445': 'smb', 'udp/500': 'ike', 'udp/514': 'syslog', 'tcp/587': 'submission',
-  'tcp/636': 'ldaps', 'tcp/993': 'imaps', 'tcp/995': 'pop3s', 'tcp/1433': 'mssql', 'tcp/1521': 'oracle',
-  'tcp/2049': 'nfs', 'tcp/2379': 'etcd', 'tcp/3306': 'mysql', 'tcp/3389': 'rdp', 'udp/4500': 'ipsec-nat',
-  'tcp/5432': 'postgres', 'tcp/5671': 'amqps', 'tcp/5672': 'amqp', 'tcp/6379': 'redis', 'tcp/6443': 'kube-api',
-  'tcp/9092': 'kafka', 'tcp/9200': 'elasticsearch', 'tcp/11211': 'memcached', 'tcp/27017': 'mongodb',
+  'tcp/20': 'ftp-data',
+  'tcp/21': 'ftp',
+  'tcp/22': 'ssh',
+  'tcp/23': 'telnet',
+  'tcp/25': 'smtp',
+  'udp/53': 'dns',
+  'tcp/53': 'dns/tcp',
+  'udp/67': 'dhcp',
+  'udp/68': 'dhcp',
+  'udp/69': 'tftp',
+  'tcp/80': 'http',
+  'tcp/88': 'kerberos',
+  'udp/88': 'kerberos',
+  'tcp/110': 'pop3',
+  'udp/123': 'ntp',
+  'tcp/143': 'imap',
+  'udp/161': 'snmp',
+  'udp/162': 'snmp-trap',
+  'tcp/389': 'ldap',
+  'tcp/443': 'https',
+  'udp/443': 'quic',
+  'tcp/445': 'smb',
+  'udp/500': 'ike',
+  'udp/514': 'syslog',
+  'tcp/587': 'submission',
+  'tcp/636': 'ldaps',
+  'tcp/993': 'imaps',
+  'tcp/995': 'pop3s',
+  'tcp/1433': 'mssql',
+  'tcp/1521': 'oracle',
+  'tcp/2049': 'nfs',
+  'tcp/2379': 'etcd',
+  'tcp/3306': 'mysql',
+  'tcp/3389': 'rdp',
+  'udp/4500': 'ipsec-nat',
+  'tcp/5432': 'postgres',
+  'tcp/5671': 'amqps',
+  'tcp/5672': 'amqp',
+  'tcp/6379': 'redis',
+  'tcp/6443': 'kube-api',
+  'tcp/9092': 'kafka',
+  'tcp/9200': 'elasticsearch',
+  'tcp/11211': 'memcached',
+  'tcp/27017': 'mongodb',
 };
 
 /** The service name of `port` on `protocol` (`https` for tcp/443), or null when none is unambiguous. */

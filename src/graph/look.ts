@@ -23,15 +23,48 @@ const FONT = 'Helvetica,Arial,sans-serif';
 
 /** Default statements: a sans-serif face, left-to-right layout, rounded boxes for addresses. */
 export const HUMAN_PREAMBLE: Preamble[] = [
-  { kind: 'graph', attrs: [['rankdir', 'LR'], ['fontname', FONT], ['fontsize', '11'], ['nodesep', '0.3'], ['ranksep', '0.9']] },
+  {
+    kind: 'graph',
+    attrs: [
+      ['rankdir', 'LR'],
+      ['fontname', FONT],
+      ['fontsize', '11'],
+      ['nodesep', '0.3'],
+      ['ranksep', '0.9'],
+    ],
+  },
   // A wider margin than Graphviz's 0.11: browsers draw the text a little wider than it estimates.
-  { kind: 'node', attrs: [['shape', 'box'], ['style', 'rounded,filled'], ['fillcolor', '#f4f6f9'], ['color', '#8593a3'], ['fontname', FONT], ['fontsize', '11'], ['margin', '0.16,0.06']] },
-  { kind: 'edge', attrs: [['fontname', FONT], ['fontsize', '9'], ['fontcolor', '#333333'], ['arrowsize', '0.7']] },
+  {
+    kind: 'node',
+    attrs: [
+      ['shape', 'box'],
+      ['style', 'rounded,filled'],
+      ['fillcolor', '#f4f6f9'],
+      ['color', '#8593a3'],
+      ['fontname', FONT],
+      ['fontsize', '11'],
+      ['margin', '0.16,0.06'],
+    ],
+  },
+  {
+    kind: 'edge',
+    attrs: [
+      ['fontname', FONT],
+      ['fontsize', '9'],
+      ['fontcolor', '#333333'],
+      ['arrowsize', '0.7'],
+    ],
+  },
 ];
 
 /** Colour and extra attributes of an edge by action: REJECT is red and dashed. */
 export function edgeStyle(action: string): Attr[] {
-  return action === 'REJECT' ? [['color', COLOURS.reject], ['style', 'dashed']] : [['color', COLOURS.accept]];
+  return action === 'REJECT'
+    ? [
+        ['color', COLOURS.reject],
+        ['style', 'dashed'],
+      ]
+    : [['color', COLOURS.accept]];
 }
 
 /**
@@ -39,7 +72,14 @@ export function edgeStyle(action: string): Attr[] {
  * `color`, the label (unless `none`), `govpc_action`, `govpc_records`, then `style` etc.
  * `label` overrides the default label text (raw, not yet DOT content).
  */
-export function humanRowAttrs(r: DigestRow, packetsSeen: boolean, bytesSeen: boolean, labels: LabelStyle, look: readonly Attr[], label?: string): Attr[] {
+export function humanRowAttrs(
+  r: DigestRow,
+  packetsSeen: boolean,
+  bytesSeen: boolean,
+  labels: LabelStyle,
+  look: readonly Attr[],
+  label?: string,
+): Attr[] {
   const dash = (v: number | null): string => (v === null ? '-' : String(v));
   const out: Attr[] = [
     ['govpc_accountID', escapeContent(r.account)],
@@ -69,17 +109,28 @@ export interface NodeFacts {
   account: string | null;
 }
 
-const small = (text: string) => `<br/><font point-size="9" color="${COLOURS.secondLine}">${escapeHtmlText(text)}</font>`;
+const small = (text: string) =>
+  `<br/><font point-size="9" color="${COLOURS.secondLine}">${escapeHtmlText(text)}</font>`;
 
 /** A node's attributes: an HTML-like label (name, then a smaller second line), and a shape by kind. */
 export function nodeAttrs(n: NodeFacts): Attr[] {
   if (n.kind === 'internet') {
-    return [['shape', 'ellipse'], ['style', 'filled,dashed'], ['fillcolor', '#e3eefa'], ['color', COLOURS.accept],
-      ['label', htmlLabel(`<b>${escapeHtmlText(n.name)}</b>${small('public addresses')}`)]];
+    return [
+      ['shape', 'ellipse'],
+      ['style', 'filled,dashed'],
+      ['fillcolor', '#e3eefa'],
+      ['color', COLOURS.accept],
+      ['label', htmlLabel(`<b>${escapeHtmlText(n.name)}</b>${small('public addresses')}`)],
+    ];
   }
   if (n.kind === 'range') {
-    return [['shape', 'folder'], ['style', 'filled'], ['fillcolor', '#fff3d6'], ['color', '#b58900'],
-      ['label', htmlLabel(`${escapeHtmlText(displayAddress(n.name))}${small('collapsed range')}`)]];
+    return [
+      ['shape', 'folder'],
+      ['style', 'filled'],
+      ['fillcolor', '#fff3d6'],
+      ['color', '#b58900'],
+      ['label', htmlLabel(`${escapeHtmlText(displayAddress(n.name))}${small('collapsed range')}`)],
+    ];
   }
   const second = n.account;
   const shown = displayAddress(n.name);
@@ -101,8 +152,10 @@ export interface LegendFacts {
 export const LEGEND_NODE = 'flowdigest legend';
 
 // The empty last cell is a margin: browsers draw the text a little wider than Graphviz estimates.
-const row = (sample: string, text: string) => `<tr><td align="left">${sample}</td><td align="left">${escapeHtmlText(text)}</td><td width="10"></td></tr>`;
-const line = (colour: string, dashed: boolean) => `<font color="${colour}"><b>${dashed ? '╌ ╌ ╌ ╌' : '────────'}</b></font>`;
+const row = (sample: string, text: string) =>
+  `<tr><td align="left">${sample}</td><td align="left">${escapeHtmlText(text)}</td><td width="10"></td></tr>`;
+const line = (colour: string, dashed: boolean) =>
+  `<font color="${colour}"><b>${dashed ? '╌ ╌ ╌ ╌' : '────────'}</b></font>`;
 
 /**
  * The legend: one node holding a boxed table titled "legend", with no edges, so DOT readers
@@ -114,11 +167,14 @@ export function legendNode(f: LegendFacts): NodeSpec {
   const rows: string[] = [];
   if (f.kind === 'view') {
     rows.push(row(line(COLOURS.accept, false), 'ACCEPT'), row(line(COLOURS.reject, true), 'REJECT'));
-    if (f.widths !== null) rows.push(row('thin … thick', `bytes, log scale: ${formatBytes(f.widths.min)} … ${formatBytes(f.widths.max)}`));
+    if (f.widths !== null)
+      rows.push(row('thin … thick', `bytes, log scale: ${formatBytes(f.widths.min)} … ${formatBytes(f.widths.max)}`));
     if (f.labels === 'human') rows.push(row('label', 'service · bytes · flows'));
   } else {
     rows.push(row(line(COLOURS.added, false), 'added'), row(line(COLOURS.removed, true), 'removed'));
-    rows.push(row(line(COLOURS.changed, false), f.labels === 'human' ? 'changed (label: bytes, +/- change)' : 'changed'));
+    rows.push(
+      row(line(COLOURS.changed, false), f.labels === 'human' ? 'changed (label: bytes, +/- change)' : 'changed'),
+    );
     if (f.labels === 'human') rows.push(row('label', 'service · bytes · flows'));
   }
   if (f.internet) rows.push(row('dashed oval', 'internet: every public address'));
@@ -126,7 +182,16 @@ export function legendNode(f: LegendFacts): NodeSpec {
   const title = '<tr><td colspan="3"><font point-size="10"><b>legend</b></font></td></tr>';
   return {
     id: LEGEND_NODE,
-    attrs: [['shape', 'plain'], ['style', 'solid'], ['fontsize', '9'],
-      ['label', htmlLabel(`<table border="1" style="rounded" color="#b0b8c4" cellborder="0" cellspacing="1" cellpadding="3">${title}${rows.join('')}</table>`)]],
+    attrs: [
+      ['shape', 'plain'],
+      ['style', 'solid'],
+      ['fontsize', '9'],
+      [
+        'label',
+        htmlLabel(
+          `<table border="1" style="rounded" color="#b0b8c4" cellborder="0" cellspacing="1" cellpadding="3">${title}${rows.join('')}</table>`,
+        ),
+      ],
+    ],
   };
 }

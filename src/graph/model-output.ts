@@ -27,9 +27,13 @@ export function modelToDot(model: GraphModel, writer: ResolvedStyle['writer'] = 
 }
 
 /** Write `model` as DOT or SVG to `out`, honouring backpressure. Does not end `out`. */
-export async function writeModel(model: GraphModel, out: Writable, format: Exclude<GraphFormat, 'html'>, writer: ResolvedStyle['writer'] = 'auto'): Promise<void> {
+export async function writeModel(
+  model: GraphModel,
+  out: Writable,
+  format: Exclude<GraphFormat, 'html'>,
+  writer: ResolvedStyle['writer'] = 'auto',
+): Promise<void> {
   if (format === 'dot' && !useGraphlib(model, writer)) return writeDotModel(model, out);
   const text = format === 'svg' ? await renderSvg(modelToDot(model, writer)) : graphlibDot(model);
   if (!out.write(text)) await once(out, 'drain');
 }
-

@@ -8,13 +8,20 @@ import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp, PRIVATE_RANGES
 import { approxBytes, keyParts, utf8 } from './entries.js';
 import { dotId, escapeContent } from './escape.js';
 import { type LabelStyle, LABEL_STYLES } from './labels.js';
-import { edgeStyle, HUMAN_PREAMBLE, humanRowAttrs, type LegendFacts, legendNode, type NodeFacts, nodeAttrs } from './look.js';
+import {
+  edgeStyle,
+  HUMAN_PREAMBLE,
+  humanRowAttrs,
+  type LegendFacts,
+  legendNode,
+  type NodeFacts,
+  nodeAttrs,
+} from './look.js';
 import type { Attr, NodeSpec, Preamble } from './spec.js';
 import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
 
 export type { Attr, NodeSpec, Preamble } from './spec.js';
 import { InvalidOptionError } from '../errors.js';
-
 
 /** A cluster subgraph: DOT content ID, attributes, member nodes. */
 export interface ClusterSpec {
@@ -31,9 +38,13 @@ export interface EdgeGroup {
 
 /** The rows of `digest` in canonical order, each with `attrs(row)`. */
 export function edgesOf(digest: Digest, attrs: (row: DigestRow) => Attr[]): EdgeGroup {
-  return { digest, *edges() { for (const r of digest.rows()) yield [r, attrs(r)] as const; } };
+  return {
+    digest,
+    *edges() {
+      for (const r of digest.rows()) yield [r, attrs(r)] as const;
+    },
+  };
 }
-
 
 export interface GraphModel {
   /** Default statements, in order (none for go-vpcflow's look). */
@@ -48,7 +59,8 @@ export interface GraphModel {
 /** The preamble's DOT lines (both writers print them the same way). */
 export function preambleText(model: GraphModel): string {
   let s = '';
-  for (const p of model.preamble ?? []) s += `  ${p.kind} [${p.attrs.map(([k, v]) => `${dotId(k)}=${dotId(v)}`).join(',')}]\n`;
+  for (const p of model.preamble ?? [])
+    s += `  ${p.kind} [${p.attrs.map(([k, v]) => `${dotId(k)}=${dotId(v)}`).join(',')}]\n`;
   return s;
 }
 
@@ -90,13 +102,15 @@ export function rowAttrs(r: DigestRow, packetsSeen: boolean, bytesSeen: boolean)
  * edges shown, so a top-N view still tells its edges apart.
  */
 export function penwidthScale(digest: Digest): (r: DigestRow) => string {
-  let min = Infinity, max = 0;
+  let min = Infinity,
+    max = 0;
   for (let e = 0; e < digest.table.size; e++) {
     const b = approxBytes(digest.table, e);
     min = Math.min(min, b);
     max = Math.max(max, b);
   }
-  const lo = Math.log1p(min), span = Math.log1p(max) - lo;
+  const lo = Math.log1p(min),
+    span = Math.log1p(max) - lo;
   return (r) => (span > 0 ? (1 + (7 * (Math.log1p(Number(r.bytes)) - lo)) / span).toFixed(2) : '1');
 }
 
@@ -112,16 +126,29 @@ export interface ResolvedStyle {
 
 /** Resolve and check style options. */
 export function resolveStyle(o: GraphStyleOptions): ResolvedStyle {
-  if (o.cluster !== undefined && o.cluster !== 'account' && o.cluster !== 'subnet') throw new InvalidOptionError('options.cluster', "must be 'account' or 'subnet'");
+  if (o.cluster !== undefined && o.cluster !== 'account' && o.cluster !== 'subnet')
+    throw new InvalidOptionError('options.cluster', "must be 'account' or 'subnet'");
   const subnetPrefix = o.subnetPrefix ?? 24;
-  if (!Number.isInteger(subnetPrefix) || subnetPrefix < 1 || subnetPrefix > 32) throw new InvalidOptionError('options.subnetPrefix', 'must be an integer from 1 to 32');
-  if (o.penwidth !== undefined && typeof o.penwidth !== 'boolean') throw new InvalidOptionError('options.penwidth', 'must be a boolean');
+  if (!Number.isInteger(subnetPrefix) || subnetPrefix < 1 || subnetPrefix > 32)
+    throw new InvalidOptionError('options.subnetPrefix', 'must be an integer from 1 to 32');
+  if (o.penwidth !== undefined && typeof o.penwidth !== 'boolean')
+    throw new InvalidOptionError('options.penwidth', 'must be a boolean');
   const writer = o.writer ?? 'auto';
-  if (writer !== 'auto' && writer !== 'graphlib' && writer !== 'stream') throw new InvalidOptionError('options.writer', "must be 'auto', 'graphlib' or 'stream'");
+  if (writer !== 'auto' && writer !== 'graphlib' && writer !== 'stream')
+    throw new InvalidOptionError('options.writer', "must be 'auto', 'graphlib' or 'stream'");
   const labels = o.labels ?? 'human';
-  if (!LABEL_STYLES.includes(labels)) throw new InvalidOptionError('options.labels', `must be one of ${LABEL_STYLES.map((l) => `'${l}'`).join(', ')}`);
-  if (o.legend !== undefined && typeof o.legend !== 'boolean') throw new InvalidOptionError('options.legend', 'must be a boolean');
-  return { cluster: o.cluster ?? null, subnetPrefix, penwidth: o.penwidth ?? true, writer, labels, legend: o.legend ?? labels !== 'go' };
+  if (!LABEL_STYLES.includes(labels))
+    throw new InvalidOptionError('options.labels', `must be one of ${LABEL_STYLES.map((l) => `'${l}'`).join(', ')}`);
+  if (o.legend !== undefined && typeof o.legend !== 'boolean')
+    throw new InvalidOptionError('options.legend', 'must be a boolean');
+  return {
+    cluster: o.cluster ?? null,
+    subnetPrefix,
+    penwidth: o.penwidth ?? true,
+    writer,
+    labels,
+    legend: o.legend ?? labels !== 'go',
+  };
 }
 
 /** The model of a view: its nodes (clustered as asked), its edges with penwidth if asked. */
@@ -152,7 +179,12 @@ export function plainModel(groups: EdgeGroup[], options: GraphStyleOptions = {})
   const style = resolveStyle(options);
   const digests = groups.map((g) => g.digest);
   const go = style.labels === 'go';
-  const roots = layoutNodes(digests, new Map(), () => null, go ? null : { secondLine: true, isInternal: internalTest(new Map(), PRIVATE_RANGES) });
+  const roots = layoutNodes(
+    digests,
+    new Map(),
+    () => null,
+    go ? null : { secondLine: true, isInternal: internalTest(new Map(), PRIVATE_RANGES) },
+  );
   if (style.legend) roots.push(legendNode(legendFacts(digests[0], new Map(), style, 'diff')));
   return {
     ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
@@ -162,8 +194,14 @@ export function plainModel(groups: EdgeGroup[], options: GraphStyleOptions = {})
   };
 }
 
-function legendFacts(d: Digest | undefined, folded: ReadonlyMap<string, Cidr | null>, style: ResolvedStyle, kind: 'view' | 'diff'): LegendFacts {
-  let min = Infinity, max = -Infinity;
+function legendFacts(
+  d: Digest | undefined,
+  folded: ReadonlyMap<string, Cidr | null>,
+  style: ResolvedStyle,
+  kind: 'view' | 'diff',
+): LegendFacts {
+  let min = Infinity,
+    max = -Infinity;
   if (d !== undefined && kind === 'view' && style.penwidth && d.stats.bytesSeen) {
     for (let e = 0; e < d.table.size; e++) {
       const b = approxBytes(d.table, e);
@@ -197,8 +235,12 @@ type ClusterOf = (node: string) => { id: string; label: string } | null;
 const MANY = '\0';
 
 // Nodes sorted by bytes (latin1 compare = byte order); clusters sorted by ID, placed first.
-function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>, clusterOf: ClusterOf,
-  human: { secondLine: boolean; isInternal: (name: string) => boolean } | null): (NodeSpec | ClusterSpec)[] {
+function layoutNodes(
+  digests: Digest[],
+  folded: ReadonlyMap<string, Cidr | null>,
+  clusterOf: ClusterOf,
+  human: { secondLine: boolean; isInternal: (name: string) => boolean } | null,
+): (NodeSpec | ClusterSpec)[] {
   const names = new Set<string>();
   // For the second line of a node: its one account, or MANY.
   const accounts = new Map<string, string>();
@@ -211,7 +253,10 @@ function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>
       const p = keyParts(d.table, e);
       names.add(p[2]);
       names.add(p[3]);
-      if (human?.secondLine) { note(p[2], p[0]); note(p[3], p[0]); }
+      if (human?.secondLine) {
+        note(p[2], p[0]);
+        note(p[3], p[0]);
+      }
     }
   }
   const clusters = new Map<string, ClusterSpec>();
@@ -219,7 +264,16 @@ function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>
   for (const name of [...names].sort()) {
     const kind = folded.get(name);
     let attrs: Attr[];
-    if (human === null) attrs = kind === undefined ? [] : kind === null ? [['shape', 'box'], ['style', 'dashed']] : [['shape', 'box']];
+    if (human === null)
+      attrs =
+        kind === undefined
+          ? []
+          : kind === null
+            ? [
+                ['shape', 'box'],
+                ['style', 'dashed'],
+              ]
+            : [['shape', 'box']];
     else {
       const account = accounts.get(name);
       const nf: NodeFacts = {
@@ -231,7 +285,10 @@ function layoutNodes(digests: Digest[], folded: ReadonlyMap<string, Cidr | null>
     }
     const node: NodeSpec = { id: escapeContent(utf8(name)), attrs };
     const c = clusterOf(name);
-    if (c === null) { loose.push(node); continue; }
+    if (c === null) {
+      loose.push(node);
+      continue;
+    }
     let spec = clusters.get(c.id);
     if (spec === undefined) {
       spec = { id: escapeContent(utf8(c.id)), attrs: [['label', escapeContent(utf8(c.label))]], nodes: [] };
@@ -261,7 +318,9 @@ function clusterOf(by: ClusterBy, subnetPrefix: number, view: GraphView, digests
     }
     return (name) => {
       const a = account.get(name);
-      return a === undefined || a === MANY || !isInternal(name) ? null : { id: `cluster account ${a}`, label: `account ${a}` };
+      return a === undefined || a === MANY || !isInternal(name)
+        ? null
+        : { id: `cluster account ${a}`, label: `account ${a}` };
     };
   }
   return (name) => {

@@ -9,7 +9,7 @@ import { DigestParseError } from '../errors.js';
 import { unescapeQuoted } from './escape.js';
 
 // Quoted string | edge operator or punctuation | ID or numeral.
-const TOKEN = /"((?:[^"\\]|\\[\s\S])*)"|(->|--|[[\]{}=,;])|([a-zA-Z\u0080-\uffff_0-9.\-][a-zA-Z\u0080-\uffff_0-9.]*)/y;
+const TOKEN = /"((?:[^"\\]|\\[\s\S])*)"|(->|--|[[\]{}=,;])|([a-zA-Z\u0080-\uffff_0-9.-][a-zA-Z\u0080-\uffff_0-9.]*)/y;
 const SPACE = /\s*/y;
 
 interface Token {
@@ -40,7 +40,11 @@ function tokenize(line: string, at: { key: string; line: number }): Token[] {
  * Parse one line of flowdigest DOT. An edge line becomes a row of `table`; header, node,
  * cluster and closing lines are skipped (null). For an edge, says whether it had packets / bytes.
  */
-export function readDotLine(line: string, at: { key: string; line: number }, table: DigestTable): { packets: boolean; bytes: boolean } | null {
+export function readDotLine(
+  line: string,
+  at: { key: string; line: number },
+  table: DigestTable,
+): { packets: boolean; bytes: boolean } | null {
   const t = line.trimStart();
   if (t === '' || t.startsWith('//') || t.startsWith('#') || !t.includes('->')) return null;
   const tokens = tokenize(line, at);
@@ -50,7 +54,9 @@ export function readDotLine(line: string, at: { key: string; line: number }, tab
   if (i < tokens.length && tokens[i].text === '[' && !tokens[i].id) {
     i++;
     while (i < tokens.length && !(tokens[i].text === ']' && !tokens[i].id)) {
-      const k = tokens[i], eq = tokens[i + 1], v = tokens[i + 2];
+      const k = tokens[i],
+        eq = tokens[i + 1],
+        v = tokens[i + 2];
       if (!k?.id || eq?.text !== '=' || eq.id || !v?.id) throw new DigestParseError('malformed attribute list', at);
       attrs.set(k.text, v.text);
       i += 3;
@@ -58,25 +64,38 @@ export function readDotLine(line: string, at: { key: string; line: number }, tab
     }
     i++;
   }
-  if (i < tokens.length && !(tokens[i].text === ';' && !tokens[i].id)) throw new DigestParseError('only single edges (a -> b [attributes]) can be read', at);
+  if (i < tokens.length && !(tokens[i].text === ';' && !tokens[i].id))
+    throw new DigestParseError('only single edges (a -> b [attributes]) can be read', at);
   addEdge(tokens[0].text, tokens[2].text, attrs, at, table);
   return { packets: attrs.get('govpc_packets') !== '-', bytes: attrs.get('govpc_bytes') !== '-' };
 }
 
-function addEdge(src: string, dst: string, attrs: Map<string, string>, at: { key: string; line: number }, table: DigestTable): void {
+function addEdge(
+  src: string,
+  dst: string,
+  attrs: Map<string, string>,
+  at: { key: string; line: number },
+  table: DigestTable,
+): void {
   const need = (name: string): string => {
     const v = attrs.get(name);
-    if (v === undefined) throw new DigestParseError(`edge has no ${name} attribute (only DOT written by flowdigest can be read)`, { ...at, field: name });
+    if (v === undefined)
+      throw new DigestParseError(`edge has no ${name} attribute (only DOT written by flowdigest can be read)`, {
+        ...at,
+        field: name,
+      });
     return v;
   };
   const field = (name: string, v: string): string => {
-    if (v === '' || /[ \n\0]/.test(v)) throw new DigestParseError(`${name} must be non-empty, without spaces`, { ...at, field: name });
+    if (v === '' || /[ \n\0]/.test(v))
+      throw new DigestParseError(`${name} must be non-empty, without spaces`, { ...at, field: name });
     return v;
   };
   const int = (name: string, max: number): number => {
     const v = need(name);
     if (v === '-') return -1;
-    if (!/^\d+$/.test(v) || Number(v) > max) throw new DigestParseError(`${name} must be an integer or -`, { ...at, field: name });
+    if (!/^\d+$/.test(v) || Number(v) > max)
+      throw new DigestParseError(`${name} must be an integer or -`, { ...at, field: name });
     return Number(v);
   };
   const big = (name: string): [number, number] => {
@@ -86,11 +105,21 @@ function addEdge(src: string, dst: string, attrs: Map<string, string>, at: { key
     const n = BigInt(v);
     return [Number(n % BigInt(TWO52)), Number(n / BigInt(TWO52))];
   };
-  const parts = [field('govpc_accountID', need('govpc_accountID')), field('govpc_eniID', need('govpc_eniID')), field('source', src), field('target', dst), field('govpc_action', need('govpc_action'))];
+  const parts = [
+    field('govpc_accountID', need('govpc_accountID')),
+    field('govpc_eniID', need('govpc_eniID')),
+    field('source', src),
+    field('target', dst),
+    field('govpc_action', need('govpc_action')),
+  ];
   const key = Buffer.from(parts.join('\0'), 'utf8');
-  const sport = int('govpc_srcPort', 2 ** 31 - 1), dport = int('govpc_dstPort', 2 ** 31 - 1), proto = int('govpc_protocol', 2 ** 31 - 1);
-  const [pl, ph] = big('govpc_packets'), [bl, bh] = big('govpc_bytes');
-  const start = int('govpc_start', Number.MAX_SAFE_INTEGER), end = int('govpc_end', Number.MAX_SAFE_INTEGER);
+  const sport = int('govpc_srcPort', 2 ** 31 - 1),
+    dport = int('govpc_dstPort', 2 ** 31 - 1),
+    proto = int('govpc_protocol', 2 ** 31 - 1);
+  const [pl, ph] = big('govpc_packets'),
+    [bl, bh] = big('govpc_bytes');
+  const start = int('govpc_start', Number.MAX_SAFE_INTEGER),
+    end = int('govpc_end', Number.MAX_SAFE_INTEGER);
   const records = attrs.has('govpc_records') ? int('govpc_records', Number.MAX_SAFE_INTEGER) : 1;
   const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
   table.addAggregate(e, pl, ph, bl, bh, start < 0 ? Infinity : start, end < 0 ? -Infinity : end, Math.max(records, 1));

@@ -15,7 +15,9 @@ export async function renderSvg(dot: string): Promise<string> {
   try {
     return gv.layout(dot, 'svg', 'dot');
   } catch (err) {
-    throw new FormatError(`graphviz could not render the graph: ${String((err as Error)?.message ?? err).trim()}`, { field: 'format' });
+    throw new FormatError(`graphviz could not render the graph: ${String((err as Error)?.message ?? err).trim()}`, {
+      field: 'format',
+    });
   }
 }
 

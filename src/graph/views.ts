@@ -61,7 +61,8 @@ function strings(name: string, v: readonly string[] | undefined): string[] | nul
 export function applyView(digest: Digest, options: GraphViewOptions = {}): GraphView {
   const o = resolveView(options);
   let table = digest.table;
-  if (o.cidrs !== null || o.accounts !== null || o.enis !== null || o.ports !== null || o.actions !== null) table = filterTable(table, o);
+  if (o.cidrs !== null || o.accounts !== null || o.enis !== null || o.ports !== null || o.actions !== null)
+    table = filterTable(table, o);
   const folded = new Map<string, Cidr | null>();
   if (o.collapse.length > 0 || o.collapseExternal) table = collapseTable(table, o, folded);
   if (o.top !== null && o.top < table.size) table = topTable(table, o.top);
@@ -73,7 +74,10 @@ function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
   const ips = new Map<string, IpAddress | null>();
   const inRange = (addr: string, cidrs: Cidr[]): boolean => {
     let ip = ips.get(addr);
-    if (ip === undefined) { ip = parseIp(addr); ips.set(addr, ip); }
+    if (ip === undefined) {
+      ip = parseIp(addr);
+      ips.set(addr, ip);
+    }
     return ip !== null && cidrs.some((c) => cidrContains(c, ip!));
   };
   for (let e = 0; e < t.size; e++) {
@@ -97,7 +101,8 @@ export function topTable(t: TableView, n: number): DigestTable {
   const bytes = new Float64Array(t.size);
   for (let e = 0; e < t.size; e++) bytes[e] = approxBytes(t, e);
   const cut = Float64Array.from(bytes).sort()[t.size - n];
-  const chosen: number[] = [], tied: number[] = [];
+  const chosen: number[] = [],
+    tied: number[] = [];
   for (let e = 0; e < t.size; e++) {
     if (bytes[e] > cut) chosen.push(e);
     else if (bytes[e] === cut) tied.push(e);
@@ -105,12 +110,15 @@ export function topTable(t: TableView, n: number): DigestTable {
   if (tied.length > n - chosen.length) {
     const exact = (e: number) => [t.nums[e * NUM_STRIDE + COL.N_BYTEHI], t.nums[e * NUM_STRIDE + COL.N_BYTELO]];
     tied.sort((x, y) => {
-      const [xh, xl] = exact(x), [yh, yl] = exact(y);
+      const [xh, xl] = exact(x),
+        [yh, yl] = exact(y);
       if (xh !== yh) return yh - xh;
       if (xl !== yl) return yl - xl;
       // Canonical order: account, interface, addresses; ports and protocol; action.
-      const px = keyParts(t, x), py = keyParts(t, y);
-      const hx = px.slice(0, 4).join('\0'), hy = py.slice(0, 4).join('\0');
+      const px = keyParts(t, x),
+        py = keyParts(t, y);
+      const hx = px.slice(0, 4).join('\0'),
+        hy = py.slice(0, 4).join('\0');
       if (hx !== hy) return hx < hy ? -1 : 1;
       for (let c = COL.I_SPORT; c <= COL.I_PROTO; c++) {
         const d = t.ints[x * INT_STRIDE + c] - t.ints[y * INT_STRIDE + c];

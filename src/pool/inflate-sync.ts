@@ -11,7 +11,17 @@
 import { constants, createGunzip } from 'node:zlib';
 
 interface ZlibInternals {
-  _handle?: { writeSync?: (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number) => void };
+  _handle?: {
+    writeSync?: (
+      flush: number,
+      input: Uint8Array,
+      inOff: number,
+      inLen: number,
+      out: Uint8Array,
+      outOff: number,
+      outLen: number,
+    ) => void;
+  };
   _writeState?: Uint32Array;
 }
 
@@ -19,7 +29,8 @@ interface ZlibInternals {
 export function inflateSync(input: Uint8Array, out: Buffer, sink: (piece: Buffer) => void): boolean {
   const gunzip = createGunzip({ chunkSize: out.length });
   const z = gunzip as unknown as ZlibInternals;
-  const handle = z._handle, state = z._writeState;
+  const handle = z._handle,
+    state = z._writeState;
   if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array)) {
     gunzip.close();
     return false;
@@ -28,11 +39,13 @@ export function inflateSync(input: Uint8Array, out: Buffer, sink: (piece: Buffer
   // `errored`); the 'error' event itself follows on the next tick, and is expected.
   gunzip.on('error', () => {});
   try {
-    let inOff = 0, inLen = input.length;
+    let inOff = 0,
+      inLen = input.length;
     for (;;) {
       handle.writeSync(constants.Z_FINISH, input, inOff, inLen, out, 0, out.length);
       if (gunzip.destroyed) throw gunzip.errored ?? new Error('zlib stream failed');
-      const availOut = state[0], availIn = state[1];
+      const availOut = state[0],
+        availIn = state[1];
       const produced = out.length - availOut;
       if (produced > 0) sink(out.subarray(0, produced));
       inOff += inLen - availIn;

@@ -17,7 +17,16 @@ import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../table/table.js';
 import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
-import type { AbsorbReply, AbsorbTask, CountReply, ErrorReply, ScanReply, ScanTask, ScanTrailer, SortReply } from './protocol.js';
+import type {
+  AbsorbReply,
+  AbsorbTask,
+  CountReply,
+  ErrorReply,
+  ScanReply,
+  ScanTask,
+  ScanTrailer,
+  SortReply,
+} from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';
 
 /** A scanned object: the run table's new state (shared memory), what the scan saw, and rows for other partitions. */
@@ -50,7 +59,9 @@ interface Waiter {
  */
 const WORKER_EXEC_ARGV = [
   ...process.execArgv,
-  ...(process.allowedNodeEnvironmentFlags.has('--experimental-require-module') ? ['--no-experimental-require-module'] : []),
+  ...(process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
+    ? ['--no-experimental-require-module']
+    : []),
 ];
 
 export class ScanPool implements RangeRenderer {
@@ -75,7 +86,8 @@ export class ScanPool implements RangeRenderer {
   constructor(options: ScanPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
     const perThread = options.tasksPerThread ?? 2;
-    if (!Number.isInteger(perThread) || perThread < 1) throw new InvalidOptionError('tasksPerThread', `must be a whole number >= 1, got ${String(perThread)}`);
+    if (!Number.isInteger(perThread) || perThread < 1)
+      throw new InvalidOptionError('tasksPerThread', `must be a whole number >= 1, got ${String(perThread)}`);
     this.maxHanded = this.threads * perThread;
     this.inflateOnThread = this.threads >= availableParallelism();
     this.piscina = new (loadPiscina())({
@@ -91,7 +103,9 @@ export class ScanPool implements RangeRenderer {
     // Piscina reports a reply that arrives for a task already aborted as a pool 'error'
     // ("Unexpected message from Worker"). Each task settles on its own promise, so such an
     // event carries nothing to act on; unhandled, it would crash the process.
-    this.piscina.on('error', (err: unknown) => { this.lastPoolError = err; });
+    this.piscina.on('error', (err: unknown) => {
+      this.lastPoolError = err;
+    });
   }
 
   /** The last pool-level error Piscina reported (diagnostics only). */
@@ -106,7 +120,13 @@ export class ScanPool implements RangeRenderer {
 
   /** Add handed-off rows to a partition's table on a worker; its new state. The pieces are transferred. */
   async absorb(task: AbsorbTask, signal?: AbortSignal): Promise<TableState> {
-    const reply = await this.run<Exclude<AbsorbReply, ErrorReply>>(task, 'absorb', 'adding rows to a run table', signal, task.pieces.map((p) => p.buffer));
+    const reply = await this.run<Exclude<AbsorbReply, ErrorReply>>(
+      task,
+      'absorb',
+      'adding rows to a run table',
+      signal,
+      task.pieces.map((p) => p.buffer),
+    );
     return reply.table;
   }
 
@@ -117,14 +137,21 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** Merge one range of sorted runs on a worker: its rows, and the script that replays the merge. */
-  async count(runs: readonly SortedRun[], range: RunRange, signal?: AbortSignal): Promise<{ rows: number; script: MergeScript | null }> {
+  async count(
+    runs: readonly SortedRun[],
+    range: RunRange,
+    signal?: AbortSignal,
+  ): Promise<{ rows: number; script: MergeScript | null }> {
     return this.run<Exclude<CountReply, ErrorReply>>({ runs, range }, 'countRange', 'merging a range', signal);
   }
 
   /** One range of sorted runs, merged and formatted on a worker. */
   async render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array> {
-    const reply = await this.run<ArrayBuffer>({ runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
-      'renderRange', 'formatting a range');
+    const reply = await this.run<ArrayBuffer>(
+      { runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
+      'renderRange',
+      'formatting a range',
+    );
     return new Uint8Array(reply);
   }
 
@@ -160,10 +187,19 @@ export class ScanPool implements RangeRenderer {
 
   // Every task replies with its result or with `{ error }` (errors cross threads as data): the
   // error is rebuilt, with its class and code, and thrown here.
-  private async run<T>(task: object, name: string, what: string, signal?: AbortSignal, transferList?: ArrayBuffer[]): Promise<T> {
+  private async run<T>(
+    task: object,
+    name: string,
+    what: string,
+    signal?: AbortSignal,
+    transferList?: ArrayBuffer[],
+  ): Promise<T> {
     if (this.closed) throw new WorkerError('the scan pool is closed');
     await this.enter(signal);
-    if (this.closed) { this.leave(); throw new WorkerError('the scan pool is closed'); }
+    if (this.closed) {
+      this.leave();
+      throw new WorkerError('the scan pool is closed');
+    }
     let reply: T | ErrorReply;
     this.account();
     this.inFlight++;
@@ -173,13 +209,18 @@ export class ScanPool implements RangeRenderer {
     } catch (err) {
       if (signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError(signal?.reason ?? err);
       const key = (task as { key?: string }).key;
-      throw new WorkerError(`worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`, key === undefined ? {} : { key }, { cause: err });
+      throw new WorkerError(
+        `worker failed ${key === undefined ? what : `on ${key}`}: ${(err as Error).message}`,
+        key === undefined ? {} : { key },
+        { cause: err },
+      );
     } finally {
       this.leave();
       this.account();
       this.inFlight--;
     }
-    if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply) throw errorFromData((reply as ErrorReply).error);
+    if (reply !== null && typeof reply === 'object' && !(reply instanceof ArrayBuffer) && 'error' in reply)
+      throw errorFromData((reply as ErrorReply).error);
     return reply as T;
   }
 
@@ -209,7 +250,10 @@ export class ScanPool implements RangeRenderer {
   // A handed task settled: its place goes to the FIFO's head (or back to the pool).
   private leave(): void {
     const next = this.fifo.shift();
-    if (next === undefined) { this.handedNow--; return; }
+    if (next === undefined) {
+      this.handedNow--;
+      return;
+    }
     if (next.onAbort !== undefined) next.signal?.removeEventListener('abort', next.onAbort);
     next.resolve();
   }

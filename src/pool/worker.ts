@@ -10,7 +10,15 @@ import { RowWriter } from '../digest/format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
 import { RowCollector, unpackRows } from '../digest/collector.js';
-import { COL, DigestTable, INT_STRIDE, type MemoryBudget, partitionOf, type TableState, type TableView } from '../table/table.js';
+import {
+  COL,
+  DigestTable,
+  INT_STRIDE,
+  type MemoryBudget,
+  partitionOf,
+  type TableState,
+  type TableView,
+} from '../table/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
@@ -19,7 +27,18 @@ import { WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
-import type { AbsorbReply, AbsorbTask, CountReply, RangeTask, RenderReply, ScanReply, ScanTask, ScanTrailer, SortReply, SortTask } from './protocol.js';
+import type {
+  AbsorbReply,
+  AbsorbTask,
+  CountReply,
+  RangeTask,
+  RenderReply,
+  ScanReply,
+  ScanTask,
+  ScanTrailer,
+  SortReply,
+  SortTask,
+} from './protocol.js';
 
 // One object table, separator index and kernel per worker, reset between objects: their arrays
 // keep the size they grew to, so an object neither regrows them nor leaves them behind as
@@ -67,7 +86,8 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const route = (rows: TableView) => {
       for (let e = 0; e < rows.size; e++) {
         const q = partitionOf(rows.ints[e * INT_STRIDE + COL.I_HASH], parts);
-        if (q === own) run.mergeEntry(rows, e); else others[q]!.addEntry(rows, e);
+        if (q === own) run.mergeEntry(rows, e);
+        else others[q]!.addEntry(rows, e);
       }
     };
     scanner.end(route);
@@ -76,7 +96,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
-    const moved = { [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])), [Piscina.valueSymbol]: reply };
+    const moved = {
+      [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
+      [Piscina.valueSymbol]: reply,
+    };
     return Piscina.move(moved as never) as unknown as ScanReply;
   } catch (err) {
     return { error: errorToData(err) };
@@ -123,7 +146,9 @@ export function renderRange(task: RangeTask): RenderReply {
   try {
     const writer = new RowWriter(task.format!, task.seen!, 1 << 20);
     const cursor = new RunCursor(task.runs, task.range);
-    while (cursor.next(writer.row)) { /* written by the sink */ }
+    while (cursor.next(writer.row)) {
+      /* written by the sink */
+    }
     return Piscina.move(writer.take().buffer as ArrayBuffer) as unknown as ArrayBuffer;
   } catch (err) {
     return { error: errorToData(err) };
@@ -136,7 +161,14 @@ const inflated = Buffer.allocUnsafe(INFLATE_CHUNK);
 async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string, onThread: boolean): Promise<number> {
   let total = 0;
   try {
-    if (onThread && inflateSync(bytes, inflated, (piece) => { total += piece.length; scanner.push(piece); })) return total;
+    if (
+      onThread &&
+      inflateSync(bytes, inflated, (piece) => {
+        total += piece.length;
+        scanner.push(piece);
+      })
+    )
+      return total;
     // Asked for the stream (idle cores to inflate on), or no synchronous handle here.
     const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK });
     gunzip.end(bytes);

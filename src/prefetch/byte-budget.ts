@@ -4,7 +4,11 @@
  */
 import { AbortError } from '../errors.js';
 
-interface Waiter { n: number; resolve: () => void; reject: (e: unknown) => void; }
+interface Waiter {
+  n: number;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
 
 export class ByteBudget {
   private held = 0;
@@ -20,14 +24,25 @@ export class ByteBudget {
   /** Wait until `n` bytes fit (or nothing is held), then hold them. */
   acquire(n: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
-    if (this.waiters.length === 0 && this.fits(n)) { this.held += n; return Promise.resolve(); }
+    if (this.waiters.length === 0 && this.fits(n)) {
+      this.held += n;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { n, resolve, reject };
       this.waiters.push(w);
-      signal?.addEventListener('abort', () => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) { this.waiters.splice(i, 1); reject(new AbortError(signal.reason)); this.drain(); }
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.waiters.indexOf(w);
+          if (i >= 0) {
+            this.waiters.splice(i, 1);
+            reject(new AbortError(signal.reason));
+            this.drain();
+          }
+        },
+        { once: true },
+      );
     });
   }
 

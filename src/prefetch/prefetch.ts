@@ -46,25 +46,40 @@ export async function* prefetch<R extends { size: number }>(
   const iterator = refs[Symbol.asyncIterator]();
   const ready: Prefetched<R>[] = [];
   let wake: (() => void) | null = null;
-  let failure: unknown = undefined;
+  let failure: unknown;
   let listingDone = false;
   let running = options.concurrency;
-  const notify = () => { const w = wake; wake = null; w?.(); };
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
 
   // Async generators queue concurrent next() calls, so the loops may share one iterator.
   const loop = async (): Promise<void> => {
     try {
       while (!inner.signal.aborted && !listingDone) {
         const next = await iterator.next();
-        if (next.done) { listingDone = true; break; }
+        if (next.done) {
+          listingDone = true;
+          break;
+        }
         const ref = next.value;
         await budget.acquire(ref.size, inner.signal);
         let released = false;
-        const release = () => { if (!released) { released = true; budget.release(ref.size); } };
+        const release = () => {
+          if (!released) {
+            released = true;
+            budget.release(ref.size);
+          }
+        };
         try {
           ready.push({ ref, data: await read(ref, inner.signal), release });
         } catch (error) {
-          if (inner.signal.aborted) { release(); throw error; }
+          if (inner.signal.aborted) {
+            release();
+            throw error;
+          }
           ready.push({ ref, data: null, error, release });
         }
         notify();
@@ -82,10 +97,15 @@ export async function* prefetch<R extends { size: number }>(
   try {
     for (;;) {
       if (options.signal?.aborted) throw new AbortError(options.signal.reason);
-      if (ready.length > 0) { yield ready.shift()!; continue; }
+      if (ready.length > 0) {
+        yield ready.shift()!;
+        continue;
+      }
       if (failure !== undefined) throw failure;
       if (running === 0) break;
-      await new Promise<void>((resolve) => { wake = resolve; });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   } finally {
     inner.abort(new AbortError());

@@ -72,7 +72,8 @@ export function createApp(o: AppOptions): FastifyInstance {
       customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false },
       // RFC 3339 times are checked by the window parser, which truncates to the minute first
       // and names the parameter; the schema keeps `format: date-time` for the document.
-      onCreate: (ajv: { addFormat(name: string, format: { type: string; validate: () => boolean }): void }) => ajv.addFormat('date-time', { type: 'string', validate: () => true }),
+      onCreate: (ajv: { addFormat(name: string, format: { type: string; validate: () => boolean }): void }) =>
+        ajv.addFormat('date-time', { type: 'string', validate: () => true }),
     } as never,
     serverFactory: (handler) => nodeServer(handler, o.requestTimeout),
   });
@@ -84,7 +85,12 @@ export function createApp(o: AppOptions): FastifyInstance {
 
   const templates: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
-    const pattern = new RegExp(`^${route.url.split('/').map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+    const pattern = new RegExp(
+      `^${route.url
+        .split('/')
+        .map((s) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/')}$`,
+    );
     for (const method of [route.method].flat()) templates.push({ method, pattern });
   });
 
@@ -99,11 +105,19 @@ export function createApp(o: AppOptions): FastifyInstance {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = statusOf(err);
     if (status >= 500 && status !== 503) {
-      o.state.logger.error('request failed', { request_id: request.id, route: request.routeOptions.config.name ?? 'unknown', ...errorFields(err, { stack: true }) });
+      o.state.logger.error('request failed', {
+        request_id: request.id,
+        route: request.routeOptions.config.name ?? 'unknown',
+        ...errorFields(err, { stack: true }),
+      });
     }
     const headers = { 'cache-control': 'no-store', ...headersOf(err) };
     if (status === 204) return reply.code(204).headers(headers).send();
-    const body = { message: describeError(err, status, request, state.maxBodyBytes), ...(err instanceof HttpError ? err.body : {}), request_id: request.id };
+    const body = {
+      message: describeError(err, status, request, state.maxBodyBytes),
+      ...(err instanceof HttpError ? err.body : {}),
+      request_id: request.id,
+    };
     return reply.code(status).headers(headers).send(body);
   });
 
@@ -111,7 +125,9 @@ export function createApp(o: AppOptions): FastifyInstance {
     const path = request.url.split('?')[0];
     const allow = [...new Set(templates.filter((t) => t.pattern.test(path)).map((t) => t.method))];
     if (allow.length > 0) {
-      throw new HttpError(405, `${request.method} is not allowed on ${path.slice(0, 200)}; use ${allow.join(', ')}`, { allow: allow.join(', ') });
+      throw new HttpError(405, `${request.method} is not allowed on ${path.slice(0, 200)}; use ${allow.join(', ')}`, {
+        allow: allow.join(', '),
+      });
     }
     throw new HttpError(404, `no route ${path.slice(0, 200)}`);
   });
@@ -121,7 +137,14 @@ export function createApp(o: AppOptions): FastifyInstance {
       openapi: '3.0.3',
       info: { title: 'flowdigest service', version: '2', description: o.description },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from --tokens FILE (with scopes) or FLOWDIGEST_TOKEN (every scope). Required only when tokens are configured.' } },
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A token from --tokens FILE (with scopes) or FLOWDIGEST_TOKEN (every scope). Required only when tokens are configured.',
+          },
+        },
       },
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -137,11 +160,16 @@ export function createApp(o: AppOptions): FastifyInstance {
 
 /** The HTTP server, with the service's timeouts (408 for a request slow to arrive). */
 function nodeServer(handler: (req: IncomingMessage, res: ServerResponse) => void, requestTimeout: number): Server {
-  const server = createServer({
-    requestTimeout, headersTimeout: Math.min(requestTimeout, 20_000), keepAliveTimeout: 5_000,
-    // Node checks those timeouts on this interval (30 s by default): check often enough to honour them.
-    connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))),
-  }, handler);
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 20_000),
+      keepAliveTimeout: 5_000,
+      // Node checks those timeouts on this interval (30 s by default): check often enough to honour them.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))),
+    },
+    handler,
+  );
   // Idle sockets (a client that stopped reading) close after twice the request timeout:
   // longer than it, so a request that is merely slow to arrive gets Node's 408 first.
   server.timeout = 2 * requestTimeout;
@@ -158,7 +186,14 @@ function observe(o: AppOptions, request: FastifyRequest, reply: FastifyReply, na
     const status = aborted ? 'aborted' : String(res.statusCode);
     o.state.metrics.requests.inc({ route: name, method: knownMethod(request.method), status });
     o.state.metrics.requestSeconds.observe({ route: name }, seconds);
-    const fields = { request_id: request.id, method: request.method, route: name, status: res.statusCode, ms: Math.round(seconds * 10000) / 10, ...(aborted ? { aborted: true } : {}) };
+    const fields = {
+      request_id: request.id,
+      method: request.method,
+      route: name,
+      status: res.statusCode,
+      ms: Math.round(seconds * 10000) / 10,
+      ...(aborted ? { aborted: true } : {}),
+    };
     if (res.statusCode >= 500) o.state.logger.warn('request', fields);
     else o.state.logger.info('request', fields);
   });
@@ -172,7 +207,12 @@ async function authenticate(o: AppOptions, request: FastifyRequest, scope: Scope
   const deny = async (reason: AuthFailure, retryAfter?: number): Promise<never> => {
     const err = new AuthError(reason, retryAfter);
     o.state.metrics.authFailures.inc({ reason });
-    await audit(o.state, request, { type: 'auth', action: 'denied', status: 'failure', payload: { route: request.routeOptions.config.name, method: request.method, status: err.status, reason } });
+    await audit(o.state, request, {
+      type: 'auth',
+      action: 'denied',
+      status: 'failure',
+      payload: { route: request.routeOptions.config.name, method: request.method, status: err.status, reason },
+    });
     throw err;
   };
   const blocked = o.limiter.blockedFor(ip);

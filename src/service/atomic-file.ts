@@ -14,7 +14,11 @@ import { pipeWriter } from '../util/pipe.js';
 export const TMP_PREFIX = '.tmp-';
 
 /** Write `path` atomically from `write` (which must not end the stream); gzip when `gzip`. */
-export async function writeFileAtomic(path: string, write: (out: Writable) => Promise<void>, options: { gzip?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  write: (out: Writable) => Promise<void>,
+  options: { gzip?: boolean; signal?: AbortSignal } = {},
+): Promise<void> {
   options.signal?.throwIfAborted();
   const tmp = join(dirname(path), `${TMP_PREFIX}${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}`);
   const file = createWriteStream(tmp, { flags: 'wx' });
@@ -22,7 +26,11 @@ export async function writeFileAtomic(path: string, write: (out: Writable) => Pr
     await pipeWriter(write, file, options);
     // Durable before visible: a power cut after the rename must not leave an empty file.
     const fh = await open(tmp, 'r');
-    try { await fh.sync(); } finally { await fh.close(); }
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     file.destroy();
@@ -33,7 +41,13 @@ export async function writeFileAtomic(path: string, write: (out: Writable) => Pr
 
 /** Write a small string atomically. */
 export function writeTextAtomic(path: string, text: string, signal?: AbortSignal): Promise<void> {
-  return writeFileAtomic(path, async (out) => { out.write(text); }, { signal });
+  return writeFileAtomic(
+    path,
+    async (out) => {
+      out.write(text);
+    },
+    { signal },
+  );
 }
 
 /** A temporary file older than this is an interrupted write whatever its writer (another host's process). */
@@ -69,7 +83,11 @@ export async function removeTemporaries(dir: string): Promise<number> {
     const path = join(dir, name);
     const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1] ?? NaN);
     let old = false;
-    try { old = Date.now() - (await stat(path)).mtimeMs > TMP_MAX_AGE_MS; } catch { continue; }
+    try {
+      old = Date.now() - (await stat(path)).mtimeMs > TMP_MAX_AGE_MS;
+    } catch {
+      continue;
+    }
     if (Number.isSafeInteger(pid) && alive(pid) && !old) continue;
     await rm(path, { force: true });
     removed++;

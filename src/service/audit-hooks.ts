@@ -8,7 +8,11 @@ import type { ServiceState } from './state.js';
  * Record an audit event for the request, before it is answered. A rejection (a full spool,
  * FD_ERR_AUDIT_SPOOL_FULL) propagates: the request is answered 503 rather than left unrecorded.
  */
-export async function audit(state: ServiceState, request: FastifyRequest, event: Omit<AuditInput, 'actor'>): Promise<void> {
+export async function audit(
+  state: ServiceState,
+  request: FastifyRequest,
+  event: Omit<AuditInput, 'actor'>,
+): Promise<void> {
   if (state.auditor === undefined || request.method === 'HEAD') return;
   await state.auditor.record({ ...event, actor: request.actor });
 }
@@ -16,6 +20,8 @@ export async function audit(state: ServiceState, request: FastifyRequest, event:
 /** Refuse a write while the audit spool is full: nothing is done that could not be recorded. */
 export function assertAuditRoom(state: ServiceState): void {
   if (state.auditor?.full === true) {
-    throw new HttpError(503, 'the audit spool is full, so the service cannot record this request: try again later', { 'retry-after': '5' });
+    throw new HttpError(503, 'the audit spool is full, so the service cannot record this request: try again later', {
+      'retry-after': '5',
+    });
   }
 }

@@ -8,7 +8,12 @@ export { WindowError } from './ids.js';
 
 /** An answer other than success, with the status and a message for the client. */
 export class HttpError extends FlowdigestError {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}, readonly body?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly body?: Record<string, unknown>,
+  ) {
     super('FD_ERR_HTTP', message);
   }
 }
@@ -36,7 +41,10 @@ export type AuthFailure = 'missing' | 'unknown' | 'scope' | 'rate_limited';
  */
 export class AuthError extends FlowdigestError {
   readonly status: 401 | 403 | 429;
-  constructor(readonly reason: AuthFailure, readonly retryAfter?: number) {
+  constructor(
+    readonly reason: AuthFailure,
+    readonly retryAfter?: number,
+  ) {
     super('FD_ERR_AUTH', AUTH_MESSAGES[reason]);
     this.status = reason === 'scope' ? 403 : reason === 'rate_limited' ? 429 : 401;
   }
@@ -58,7 +66,12 @@ export function isAuditFull(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === AUDIT_SPOOL_FULL;
 }
 
-interface FastifyLikeError { code?: string; statusCode?: number; validation?: unknown; validationContext?: string }
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  validation?: unknown;
+  validationContext?: string;
+}
 
 /** The HTTP status for an error: the one mapping every route and hook goes through. */
 export function statusOf(err: unknown): number {
@@ -83,7 +96,13 @@ export function statusOf(err: unknown): number {
   if (f?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 413;
   if (f?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 415;
   // Fastify's own client errors (a malformed request, an empty JSON body): their status stands.
-  if (typeof f?.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500 && f.code?.startsWith('FST_') === true) return f.statusCode;
+  if (
+    typeof f?.statusCode === 'number' &&
+    f.statusCode >= 400 &&
+    f.statusCode < 500 &&
+    f.code?.startsWith('FST_') === true
+  )
+    return f.statusCode;
   return 500;
 }
 
@@ -104,7 +123,8 @@ export function headersOf(err: unknown): Record<string, string> {
 /** The message a client sees: the error's own for expected errors, never internals for a 500. */
 export function publicMessage(err: unknown, status: number): string {
   if (err instanceof HttpError) return err.message;
-  if (isAuditFull(err)) return `the audit spool is full, so the service cannot record this request: try again later (${(err as Error).message})`;
+  if (isAuditFull(err))
+    return `the audit spool is full, so the service cannot record this request: try again later (${(err as Error).message})`;
   if (status === 500) return err instanceof FlowdigestError ? `${err.message} [${err.code}]` : 'internal error';
   if (err instanceof Error) return err.message.replace(/^options\./, '');
   return String(err);

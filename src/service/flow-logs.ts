@@ -23,7 +23,10 @@ class WindowPruned implements ObjectSource {
     const w = fileWindow(ctx.selection?.start, ctx.selection?.end);
     for await (const ref of this.inner.list(ctx)) {
       const t = ref.timestamp?.getTime();
-      if (t !== undefined && (t < w.lo || t >= w.hi)) { ctx.skip(ref.key, 'outside_window'); continue; }
+      if (t !== undefined && (t < w.lo || t >= w.hi)) {
+        ctx.skip(ref.key, 'outside_window');
+        continue;
+      }
       yield ref;
     }
   }

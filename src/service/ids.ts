@@ -26,7 +26,10 @@ export interface DigestWindow {
 
 /** A bad window, naming the parameter at fault (`start`, `stop`, ...). */
 export class WindowError extends FlowdigestError {
-  constructor(readonly parameter: string, message: string) {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
     super('FD_ERR_WINDOW', `${parameter} ${message}`, { field: parameter });
   }
 }
@@ -58,20 +61,33 @@ export function formatInstant(ms: number): string {
  * Parse, truncate to the minute, then validate a window.
  * @throws WindowError naming the parameter (`start` or `stop`) and what is wrong.
  */
-export function parseWindow(start: string | undefined, stop: string | undefined, rules: WindowRules, names = { start: 'start', stop: 'stop' }): DigestWindow {
+export function parseWindow(
+  start: string | undefined,
+  stop: string | undefined,
+  rules: WindowRules,
+  names = { start: 'start', stop: 'stop' },
+): DigestWindow {
   const instant = (name: string, value: string | undefined): number => {
-    if (value === undefined || value === '') throw new WindowError(name, 'is required (an RFC 3339 time such as 2026-01-15T16:20:00Z)');
+    if (value === undefined || value === '')
+      throw new WindowError(name, 'is required (an RFC 3339 time such as 2026-01-15T16:20:00Z)');
     const ms = parseRfc3339(value);
-    if (ms === undefined) throw new WindowError(name, `'${clip(value)}' is not an RFC 3339 time (e.g. 2026-01-15T16:20:00Z)`);
+    if (ms === undefined)
+      throw new WindowError(name, `'${clip(value)}' is not an RFC 3339 time (e.g. 2026-01-15T16:20:00Z)`);
     return Math.floor(ms / MINUTE) * MINUTE;
   };
   const startMs = instant(names.start, start);
   const stopMs = instant(names.stop, stop);
   if (stopMs <= startMs) {
-    throw new WindowError(names.stop, `must be at least a minute after ${names.start} once both are truncated to the minute (${formatInstant(startMs)} .. ${formatInstant(stopMs)})`);
+    throw new WindowError(
+      names.stop,
+      `must be at least a minute after ${names.start} once both are truncated to the minute (${formatInstant(startMs)} .. ${formatInstant(stopMs)})`,
+    );
   }
   if (stopMs - startMs > rules.maxWindowMs) {
-    throw new WindowError(names.stop, `is more than ${formatDuration(rules.maxWindowMs)} after ${names.start} (the longest window this service digests)`);
+    throw new WindowError(
+      names.stop,
+      `is more than ${formatDuration(rules.maxWindowMs)} after ${names.start} (the longest window this service digests)`,
+    );
   }
   if (rules.notAfter !== undefined && startMs > rules.notAfter) {
     throw new WindowError(names.start, `${formatInstant(startMs)} is in the future: the window holds no flow logs yet`);
@@ -81,10 +97,10 @@ export function parseWindow(start: string | undefined, stop: string | undefined,
 
 /** The window of two minute-aligned instants, with its ID. */
 export function windowOf(startMs: number, stopMs: number): DigestWindow {
-  const s = formatInstant(startMs), e = formatInstant(stopMs);
+  const s = formatInstant(startMs),
+    e = formatInstant(stopMs);
   return { id: digestId(s, e), start: s, stop: e, startMs, stopMs };
 }
-
 
 function clip(value: string): string {
   return value.length > 64 ? `${value.slice(0, 61)}...` : value;

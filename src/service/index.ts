@@ -4,7 +4,14 @@
  * serves it, or mount `service.handler` (or the fastify instance, `service.app`) in your own
  * server.
  */
-export { createService, BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, SERVICE_DEFAULTS, defaultMarkers } from './service.js';
+export {
+  createService,
+  BUNDLED_LOGS,
+  DEFAULT_STORE,
+  DEFAULT_TOPIC,
+  SERVICE_DEFAULTS,
+  defaultMarkers,
+} from './service.js';
 export { resolveServeConfig, SETTINGS, parseDuration } from './config.js';
 export { parseSize } from '../util/size.js';
 export type { ServeConfig, Setting, SettingName } from './config.js';
@@ -24,6 +31,19 @@ export type { EnqueueContext } from './queue/types.js';
 export { createLogger, LOG_LEVELS } from './logger.js';
 export { openapiYaml } from './openapi.js';
 export type {
-  Service, ServiceOptions, Storage, StoredBody, StoredKind, DigestMeta, Marker, MarkerRecord, Queuer, DigestJob, Logger, LogLevel,
-  Scope, TokenSpec, FailureLimits,
+  Service,
+  ServiceOptions,
+  Storage,
+  StoredBody,
+  StoredKind,
+  DigestMeta,
+  Marker,
+  MarkerRecord,
+  Queuer,
+  DigestJob,
+  Logger,
+  LogLevel,
+  Scope,
+  TokenSpec,
+  FailureLimits,
 } from './types.js';

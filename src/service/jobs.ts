@@ -82,8 +82,12 @@ export class JobRunner {
     this.heartbeat.unref();
   }
 
-  get queuedCount(): number { return this.queue.length; }
-  get runningCount(): number { return this.running; }
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+  get runningCount(): number {
+    return this.running;
+  }
 
   /** Whether `id` is queued or running here. */
   holds(id: string): boolean {
@@ -102,18 +106,36 @@ export class JobRunner {
    * outcome to come. Throws QueueFullError when full and StoppingError once stopping. Unless
    * `marked`, the marker is written before this resolves.
    */
-  async submit(job: DigestJob, requestId: string, options: { marked?: boolean; actor?: AuditActor } = {}): Promise<{ done: Promise<JobOutcome> }> {
+  async submit(
+    job: DigestJob,
+    requestId: string,
+    options: { marked?: boolean; actor?: AuditActor } = {},
+  ): Promise<{ done: Promise<JobOutcome> }> {
     const existing = this.held.get(job.id);
     if (existing !== undefined) return { done: existing.done };
     if (this.stopping) throw new StoppingError();
     // Running, waiting and being accepted all count, so concurrent submits cannot overshoot.
     if (this.running + this.queue.length + this.accepting >= this.o.concurrency + this.o.maxQueued) {
       this.o.metrics.jobsRejected.inc();
-      throw new QueueFullError(`the digest queue is full (${this.queue.length} waiting, ${this.running} running)`, this.retryAfter());
+      throw new QueueFullError(
+        `the digest queue is full (${this.queue.length} waiting, ${this.running} running)`,
+        this.retryAfter(),
+      );
     }
     let settle!: (o: JobOutcome) => void;
-    const done = new Promise<JobOutcome>((resolve) => { settle = resolve; });
-    const h: Held = { job, requestId, actor: options.actor ?? QUEUE_ACTOR, controller: new AbortController(), done, settle, running: false, markerChain: Promise.resolve() };
+    const done = new Promise<JobOutcome>((resolve) => {
+      settle = resolve;
+    });
+    const h: Held = {
+      job,
+      requestId,
+      actor: options.actor ?? QUEUE_ACTOR,
+      controller: new AbortController(),
+      done,
+      settle,
+      running: false,
+      markerChain: Promise.resolve(),
+    };
     this.held.set(job.id, h);
     if (!options.marked) {
       this.accepting++;
@@ -133,7 +155,14 @@ export class JobRunner {
       return { done };
     }
     this.queue.push(h);
-    this.o.logger.info('job queued', { request_id: requestId, id: job.id, start: job.start, stop: job.stop, queued: this.queue.length, running: this.running });
+    this.o.logger.info('job queued', {
+      request_id: requestId,
+      id: job.id,
+      start: job.start,
+      stop: job.stop,
+      queued: this.queue.length,
+      running: this.running,
+    });
     this.pump();
     // Wrapped: an async function returning the promise itself would wait for the job.
     return { done };
@@ -196,15 +225,34 @@ export class JobRunner {
       }
       this.o.logger.info('job started', log);
       const digest = await this.o.digester.digest(this.o.sources, {
-        ...this.o.run, signal, start: new Date(parseRfc3339(job.start)!), end: new Date(parseRfc3339(job.stop)!),
+        ...this.o.run,
+        signal,
+        start: new Date(parseRfc3339(job.start)!),
+        end: new Date(parseRfc3339(job.stop)!),
       });
       const seconds = (performance.now() - began) / 1000;
-      const meta: DigestMeta = { ...job, createdAt: new Date(this.o.now()).toISOString(), seconds, rows: digest.size, stats: digest.stats };
+      const meta: DigestMeta = {
+        ...job,
+        createdAt: new Date(this.o.now()).toISOString(),
+        seconds,
+        rows: digest.size,
+        stats: digest.stats,
+      };
       await this.o.storage.put(meta, (kind, out) => writeDigest(digest, out, kind), signal);
       await this.finish(h);
       this.record(meta, (performance.now() - began) / 1000);
-      this.o.logger.info('job completed', { ...log, seconds: round(seconds), rows: digest.size, objects: digest.stats.objects, records: digest.stats.records });
-      await this.audit(h, 'created', 'success', { rows: digest.size, seconds: round(seconds), objects: digest.stats.objects });
+      this.o.logger.info('job completed', {
+        ...log,
+        seconds: round(seconds),
+        rows: digest.size,
+        objects: digest.stats.objects,
+        records: digest.stats.records,
+      });
+      await this.audit(h, 'created', 'success', {
+        rows: digest.size,
+        seconds: round(seconds),
+        objects: digest.stats.objects,
+      });
       return { state: 'completed', meta };
     } catch (err) {
       // No more refreshes: an aborted job's marker must go stale, a failed one says failed.
@@ -218,20 +266,41 @@ export class JobRunner {
       const error = err instanceof Error ? err : new Error(String(err));
       this.o.metrics.jobs.inc({ result: 'failed' });
       this.o.logger.error('job failed', { ...log, ...errorFields(err, { stack: true }) });
-      const message = relativeToRoots(err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message, this.o.logRoots ?? []);
-      await this.writeMarker(h, 'failed', message).catch((e: unknown) => this.o.logger.warn('marker write failed', { ...log, ...errorFields(e) }));
+      const message = relativeToRoots(
+        err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message,
+        this.o.logRoots ?? [],
+      );
+      await this.writeMarker(h, 'failed', message).catch((e: unknown) =>
+        this.o.logger.warn('marker write failed', { ...log, ...errorFields(e) }),
+      );
       await this.audit(h, 'failed', 'failure', { reason: message });
       return { state: 'failed', error, message };
     }
   }
 
   /** Record the job's outcome; the digest is stored (or failed) already, so a failure is only logged. */
-  private async audit(h: Held, action: 'created' | 'failed', status: 'success' | 'failure', payload: Record<string, unknown>): Promise<void> {
+  private async audit(
+    h: Held,
+    action: 'created' | 'failed',
+    status: 'success' | 'failure',
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     if (this.o.auditor === undefined) return;
     try {
-      await this.o.auditor.record({ type: 'digest', action, actor: h.actor, status, payload: { id: h.job.id, start: h.job.start, stop: h.job.stop, ...payload } });
+      await this.o.auditor.record({
+        type: 'digest',
+        action,
+        actor: h.actor,
+        status,
+        payload: { id: h.job.id, start: h.job.start, stop: h.job.stop, ...payload },
+      });
     } catch (err) {
-      this.o.logger.error('audit record failed', { request_id: h.requestId, id: h.job.id, action, ...errorFields(err) });
+      this.o.logger.error('audit record failed', {
+        request_id: h.requestId,
+        id: h.job.id,
+        action,
+        ...errorFields(err),
+      });
     }
   }
 
@@ -242,13 +311,15 @@ export class JobRunner {
   }
 
   private record(meta: DigestMeta, totalSeconds: number): void {
-    const m = this.o.metrics, s = meta.stats;
+    const m = this.o.metrics,
+      s = meta.stats;
     m.jobs.inc({ result: 'completed' });
     m.digestSeconds.observe(totalSeconds);
     m.objects.inc(s.objects);
     m.storedBytes.inc(s.storedBytes);
     m.bytes.inc(s.bytesRead);
-    for (const outcome of ['digested', 'nodata', 'skipdata', 'malformed', 'filtered'] as const) m.records.inc({ outcome }, s[outcome]);
+    for (const outcome of ['digested', 'nodata', 'skipdata', 'malformed', 'filtered'] as const)
+      m.records.inc({ outcome }, s[outcome]);
     this.recentSeconds.push(totalSeconds);
     if (this.recentSeconds.length > RECENT) this.recentSeconds.shift();
   }
@@ -260,17 +331,28 @@ export class JobRunner {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    await Promise.all(this.queue.splice(0).map(async (h) => {
-      this.release(h);
-      await this.clearMarker(h).catch((err: unknown) => this.o.logger.warn('marker clear failed', { id: h.job.id, ...errorFields(err) }));
-      this.o.metrics.jobs.inc({ result: 'released' });
-      this.o.logger.info('job released: queued at shutdown, its marker cleared', { request_id: h.requestId, id: h.job.id, start: h.job.start, stop: h.job.stop });
-      h.settle({ state: 'aborted' });
-    }));
+    await Promise.all(
+      this.queue.splice(0).map(async (h) => {
+        this.release(h);
+        await this.clearMarker(h).catch((err: unknown) =>
+          this.o.logger.warn('marker clear failed', { id: h.job.id, ...errorFields(err) }),
+        );
+        this.o.metrics.jobs.inc({ result: 'released' });
+        this.o.logger.info('job released: queued at shutdown, its marker cleared', {
+          request_id: h.requestId,
+          id: h.job.id,
+          start: h.job.start,
+          stop: h.job.stop,
+        });
+        h.settle({ state: 'aborted' });
+      }),
+    );
     const running = [...this.active];
     if (running.length > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
+      const graceOver = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
       await Promise.race([Promise.all(running.map((h) => h.done)), graceOver]);
       clearTimeout(timer);
       for (const h of running) h.controller.abort(new Error('shutdown grace period over'));

@@ -8,7 +8,9 @@ export class KeyedLock {
   async with<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
-    const mine = new Promise<void>((resolve) => { release = resolve; });
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const tail = prev.then(() => mine);
     this.tails.set(key, tail);
     await prev;
@@ -29,10 +31,16 @@ export class KeyedLock {
 /** A counting limit that refuses (503) rather than waits: renders hold whole digests in memory. */
 export class Slots {
   private used = 0;
-  constructor(private readonly size: number, private readonly what: string) {}
+  constructor(
+    private readonly size: number,
+    private readonly what: string,
+  ) {}
 
   async with<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.used >= this.size) throw new HttpError(503, `${this.size} ${this.what} already in progress; try again shortly`, { 'retry-after': '2' });
+    if (this.used >= this.size)
+      throw new HttpError(503, `${this.size} ${this.what} already in progress; try again shortly`, {
+        'retry-after': '2',
+      });
     this.used++;
     try {
       return await fn();

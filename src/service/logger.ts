@@ -15,14 +15,17 @@ const REDACT = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`), ...SECR
 
 /** A JSON-lines logger (pino) writing `level` and above to `out`. */
 export function createLogger(level: LogLevel = 'info', out: Writable = process.stdout): Logger {
-  const p = pino({
-    level,
-    base: undefined,
-    messageKey: 'msg',
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: REDACT, censor: '[redacted]' },
-  }, out);
+  const p = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    out,
+  );
   return fromPino(p);
 }
 

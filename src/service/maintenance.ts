@@ -8,7 +8,10 @@ import { isFresh, type ServiceState } from './state.js';
 
 /** Remove what interrupted writes left in the store and the markers (`.tmp-*` files). */
 export async function removeLeftovers(state: ServiceState): Promise<void> {
-  for (const [what, module] of [['store', state.storage], ['markers', state.marker]] as const) {
+  for (const [what, module] of [
+    ['store', state.storage],
+    ['markers', state.marker],
+  ] as const) {
     try {
       const removed = (await module.cleanup?.()) ?? 0;
       if (removed > 0) {
@@ -36,7 +39,13 @@ export async function sweepMarkers(state: ServiceState, stopping: () => boolean)
         if (current === undefined || isFresh(state, current) || runner.holds(record.id)) return;
         await marker.clear(record.id);
         metrics.markersSwept.inc();
-        logger.info('stale marker removed', { id: record.id, start: current.start, stop: current.stop, state: current.state, age_ms: now() - current.updatedAt });
+        logger.info('stale marker removed', {
+          id: record.id,
+          start: current.start,
+          stop: current.stop,
+          state: current.state,
+          age_ms: now() - current.updatedAt,
+        });
       });
     }
   } catch (err) {
@@ -55,7 +64,12 @@ export async function sweepExpired(state: ServiceState, retentionMs: number, sto
       if (!Number.isFinite(stored) || state.now() - stored <= retentionMs) continue;
       await state.locks.with(meta.id, () => storage.delete!(meta.id));
       metrics.digestsExpired.inc();
-      logger.info('expired digest deleted', { id: meta.id, start: meta.start, stop: meta.stop, stored_at: meta.createdAt });
+      logger.info('expired digest deleted', {
+        id: meta.id,
+        start: meta.start,
+        stop: meta.stop,
+        stored_at: meta.createdAt,
+      });
     }
   } catch (err) {
     logger.warn('retention sweep failed', errorFields(err));
@@ -63,13 +77,18 @@ export async function sweepExpired(state: ServiceState, retentionMs: number, sto
 }
 
 /** Run the sweeps now and every `everyMs`, one run at a time; `stop` waits for a run in flight. */
-export function startSweeps(state: ServiceState, o: { everyMs: number; retention?: number; stopping: () => boolean }): { stop(): Promise<void> } {
+export function startSweeps(
+  state: ServiceState,
+  o: { everyMs: number; retention?: number; stopping: () => boolean },
+): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const run = () => {
     running ??= (async () => {
       await sweepMarkers(state, o.stopping);
       if (o.retention !== undefined) await sweepExpired(state, o.retention, o.stopping);
-    })().finally(() => { running = undefined; });
+    })().finally(() => {
+      running = undefined;
+    });
   };
   const started = removeLeftovers(state).then(run);
   const timer = setInterval(run, o.everyMs);

@@ -22,28 +22,101 @@ export interface MetricSources {
 export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly at = [this.registry];
-  readonly requests = new Counter({ name: 'flowdigest_http_requests_total', help: 'HTTP requests answered, by route, method and status (status "aborted": the client left before the answer ended).', labelNames: ['route', 'method', 'status'], registers: this.at });
-  readonly requestSeconds = new Histogram({ name: 'flowdigest_http_request_duration_seconds', help: 'Time to answer an HTTP request (until the response ends), by route.', labelNames: ['route'], buckets: LATENCY_BUCKETS, registers: this.at });
-  readonly authFailures = new Counter({ name: 'flowdigest_auth_failures_total', help: 'Requests refused by authentication, by reason: missing, unknown (token), scope, rate_limited.', labelNames: ['reason'], registers: this.at });
-  readonly jobs = new Counter({ name: 'flowdigest_jobs_total', help: 'Digest jobs finished, by result: completed, skipped (already stored), failed, aborted, released (queued at shutdown).', labelNames: ['result'], registers: this.at });
-  readonly jobsRejected = new Counter({ name: 'flowdigest_jobs_rejected_total', help: 'Jobs refused because the queue was full (answered 503).', registers: this.at });
-  readonly digestSeconds = new Histogram({ name: 'flowdigest_digest_duration_seconds', help: 'Time to digest and store one window.', buckets: JOB_BUCKETS, registers: this.at });
-  readonly objects = new Counter({ name: 'flowdigest_digest_objects_total', help: 'Flow-log objects read by completed jobs.', registers: this.at });
-  readonly storedBytes = new Counter({ name: 'flowdigest_digest_stored_bytes_total', help: 'Stored (compressed) bytes of the objects read by completed jobs.', registers: this.at });
-  readonly bytes = new Counter({ name: 'flowdigest_digest_bytes_total', help: 'Uncompressed bytes of flow-log lines processed by completed jobs.', registers: this.at });
-  readonly records = new Counter({ name: 'flowdigest_digest_records_total', help: 'Flow records processed by completed jobs, by outcome: digested, nodata, skipdata, malformed, filtered.', labelNames: ['outcome'], registers: this.at });
-  readonly markersSwept = new Counter({ name: 'flowdigest_markers_expired_total', help: 'Stale markers removed by the sweep.', registers: this.at });
-  readonly digestsExpired = new Counter({ name: 'flowdigest_digests_expired_total', help: 'Stored digests deleted by the retention sweep (--retention).', registers: this.at });
-  readonly temporariesRemoved = new Counter({ name: 'flowdigest_temporary_files_removed_total', help: 'Temporary files of interrupted writes (.tmp-*) removed at start-up.', registers: this.at });
+  readonly requests = new Counter({
+    name: 'flowdigest_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status (status "aborted": the client left before the answer ended).',
+    labelNames: ['route', 'method', 'status'],
+    registers: this.at,
+  });
+  readonly requestSeconds = new Histogram({
+    name: 'flowdigest_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request (until the response ends), by route.',
+    labelNames: ['route'],
+    buckets: LATENCY_BUCKETS,
+    registers: this.at,
+  });
+  readonly authFailures = new Counter({
+    name: 'flowdigest_auth_failures_total',
+    help: 'Requests refused by authentication, by reason: missing, unknown (token), scope, rate_limited.',
+    labelNames: ['reason'],
+    registers: this.at,
+  });
+  readonly jobs = new Counter({
+    name: 'flowdigest_jobs_total',
+    help: 'Digest jobs finished, by result: completed, skipped (already stored), failed, aborted, released (queued at shutdown).',
+    labelNames: ['result'],
+    registers: this.at,
+  });
+  readonly jobsRejected = new Counter({
+    name: 'flowdigest_jobs_rejected_total',
+    help: 'Jobs refused because the queue was full (answered 503).',
+    registers: this.at,
+  });
+  readonly digestSeconds = new Histogram({
+    name: 'flowdigest_digest_duration_seconds',
+    help: 'Time to digest and store one window.',
+    buckets: JOB_BUCKETS,
+    registers: this.at,
+  });
+  readonly objects = new Counter({
+    name: 'flowdigest_digest_objects_total',
+    help: 'Flow-log objects read by completed jobs.',
+    registers: this.at,
+  });
+  readonly storedBytes = new Counter({
+    name: 'flowdigest_digest_stored_bytes_total',
+    help: 'Stored (compressed) bytes of the objects read by completed jobs.',
+    registers: this.at,
+  });
+  readonly bytes = new Counter({
+    name: 'flowdigest_digest_bytes_total',
+    help: 'Uncompressed bytes of flow-log lines processed by completed jobs.',
+    registers: this.at,
+  });
+  readonly records = new Counter({
+    name: 'flowdigest_digest_records_total',
+    help: 'Flow records processed by completed jobs, by outcome: digested, nodata, skipdata, malformed, filtered.',
+    labelNames: ['outcome'],
+    registers: this.at,
+  });
+  readonly markersSwept = new Counter({
+    name: 'flowdigest_markers_expired_total',
+    help: 'Stale markers removed by the sweep.',
+    registers: this.at,
+  });
+  readonly digestsExpired = new Counter({
+    name: 'flowdigest_digests_expired_total',
+    help: 'Stored digests deleted by the retention sweep (--retention).',
+    registers: this.at,
+  });
+  readonly temporariesRemoved = new Counter({
+    name: 'flowdigest_temporary_files_removed_total',
+    help: 'Temporary files of interrupted writes (.tmp-*) removed at start-up.',
+    registers: this.at,
+  });
 
   /** `more`: other registries scraped with this one (the auditor's), whose names must not clash. */
-  constructor(sources: MetricSources, private readonly more: readonly Registry[] = []) {
+  constructor(
+    sources: MetricSources,
+    private readonly more: readonly Registry[] = [],
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers: this.at, collect() { this.set(read()); } });
+      new Gauge({
+        name,
+        help,
+        registers: this.at,
+        collect() {
+          this.set(read());
+        },
+      });
     gauge('flowdigest_jobs_queued', 'Jobs waiting to run in this process.', sources.jobsQueued);
     gauge('flowdigest_jobs_running', 'Jobs digesting in this process.', sources.jobsRunning);
-    gauge('flowdigest_pool_utilization', 'Share of the worker threads\' time spent busy since the pool started (0-1).', sources.poolUtilization);
+    gauge(
+      'flowdigest_pool_utilization',
+      "Share of the worker threads' time spent busy since the pool started (0-1).",
+      sources.poolUtilization,
+    );
     gauge('flowdigest_pool_threads', 'Worker threads of the shared pool.', sources.poolThreads);
     gauge('process_max_resident_memory_bytes', 'Peak resident set size.', () => process.resourceUsage().maxRSS * 1024);
   }

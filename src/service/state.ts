@@ -50,8 +50,17 @@ export async function windowStatus(state: ServiceState, id: string): Promise<Win
 }
 
 /** The window named by two query parameters, or a 400 naming the one at fault. */
-export function windowFromQuery(state: ServiceState, query: Record<string, unknown>, names = { start: 'start', stop: 'stop' }): DigestWindow {
-  const w = parseWindow(unplussed(query[names.start]), unplussed(query[names.stop]), { maxWindowMs: state.maxWindow, notAfter: state.now() }, names);
+export function windowFromQuery(
+  state: ServiceState,
+  query: Record<string, unknown>,
+  names = { start: 'start', stop: 'stop' },
+): DigestWindow {
+  const w = parseWindow(
+    unplussed(query[names.start]),
+    unplussed(query[names.stop]),
+    { maxWindowMs: state.maxWindow, notAfter: state.now() },
+    names,
+  );
   assertClosed(state, w, names.stop);
   return w;
 }
@@ -64,7 +73,10 @@ export function windowFromQuery(state: ServiceState, query: Record<string, unkno
 export function assertClosed(state: ServiceState, w: DigestWindow, stopName: string): void {
   const closesAt = w.stopMs + state.deliveryLag;
   if (closesAt > state.now()) {
-    throw new WindowError(stopName, `${w.stop} is not closed yet: its flow logs arrive until ${formatInstant(Math.ceil(closesAt / 60_000) * 60_000)} (stop plus the ${formatDuration(state.deliveryLag)} delivery lag); ask then`);
+    throw new WindowError(
+      stopName,
+      `${w.stop} is not closed yet: its flow logs arrive until ${formatInstant(Math.ceil(closesAt / 60_000) * 60_000)} (stop plus the ${formatDuration(state.deliveryLag)} delivery lag); ask then`,
+    );
   }
 }
 

@@ -16,11 +16,14 @@ export interface FlowLogKey {
 }
 
 // Default: [prefix/]AWSLogs/{acct}/vpcflowlogs/{region}/{yyyy}/{mm}/{dd}/[{HH}/]
-const DEFAULT_DIR = /(?:^|\/)AWSLogs\/(\d{12}|[^/]+)\/vpcflowlogs\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/(?:(\d{2})\/)?$/;
+const DEFAULT_DIR =
+  /(?:^|\/)AWSLogs\/(\d{12}|[^/]+)\/vpcflowlogs\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\/(?:(\d{2})\/)?$/;
 // Hive: [prefix/]AWSLogs/aws-account-id={a}/aws-service=vpcflowlogs/aws-region={r}/year={y}/month={m}/day={d}/[hour={HH}/]
-const HIVE_DIR = /(?:^|\/)AWSLogs\/aws-account-id=([^/]+)\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/(?:hour=(\d{2})\/)?$/;
+const HIVE_DIR =
+  /(?:^|\/)AWSLogs\/aws-account-id=([^/]+)\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/(?:hour=(\d{2})\/)?$/;
 // {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz (or .parquet)
-const FILE = /^([^_/]+)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-zA-Z]+)\.log(?:\.gz)?$/;
+const FILE =
+  /^([^_/]+)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-zA-Z]+)\.log(?:\.gz)?$/;
 
 /** Why a key was not taken as a flow-log object. */
 export type KeyRejection = 'not_flow_log_name' | 'not_aws_layout' | 'path_name_mismatch' | 'bad_timestamp';
@@ -36,7 +39,14 @@ export function parseFlowLogKey(key: string): FlowLogKey | { rejected: KeyReject
   if (d === null) return { rejected: 'not_aws_layout' };
   const [, account, region, flowLogId, y, mo, da, hh, mi] = f;
   const [, dAccount, dRegion, dy, dm, dd, dh] = d;
-  if (dAccount !== account || dRegion !== region || dy !== y || dm !== mo || dd !== da || (dh !== undefined && dh !== hh)) {
+  if (
+    dAccount !== account ||
+    dRegion !== region ||
+    dy !== y ||
+    dm !== mo ||
+    dd !== da ||
+    (dh !== undefined && dh !== hh)
+  ) {
     return { rejected: 'path_name_mismatch' };
   }
   const timestamp = new Date(utcMs(+y, +mo, +da, +hh, +mi));

@@ -14,7 +14,7 @@
  * (A gzip object cannot be split; it is held whole, like an S3 object.)
  */
 import { createReadStream } from 'node:fs';
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -37,7 +37,10 @@ export class FileSource implements ObjectSource {
    * @param options.plainStreamAbove plain-text files above this many bytes are streamed in blocks (default 64 MiB)
    * @param options.blockBytes bytes of lines per block of such a file (default 4 MiB)
    */
-  constructor(private readonly path: string, private readonly options: { plainStreamAbove?: number; blockBytes?: number } = {}) {
+  constructor(
+    private readonly path: string,
+    private readonly options: { plainStreamAbove?: number; blockBytes?: number } = {},
+  ) {
     this.description = path;
   }
 
@@ -59,32 +62,50 @@ export class FileSource implements ObjectSource {
   private async *walk(dir: string, st: Stats, walked: Set<string>, ctx: ListContext): AsyncIterable<ObjectRef> {
     ctx.signal.throwIfAborted();
     const id = `${st.dev}:${st.ino}`;
-    if (walked.has(id)) { ctx.skip(dir, 'directory_already_walked'); return; }
+    if (walked.has(id)) {
+      ctx.skip(dir, 'directory_already_walked');
+      return;
+    }
     walked.add(id);
-    let entries;
+    let entries: Dirent[];
     try {
-      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
     } catch (err) {
       throw new InputError(`${dir}: cannot list directory: ${(err as Error).message}`, { key: dir }, { cause: err });
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) { ctx.skip(path, 'not_regular_file'); continue; }
+      if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) {
+        ctx.skip(path, 'not_regular_file');
+        continue;
+      }
       // A link's target decides what it is; one that cannot be followed is passed over, counted.
       let target: Stats;
       try {
         target = await stat(path);
       } catch (err) {
-        if (!entry.isSymbolicLink()) throw new InputError(`${path}: cannot read: ${(err as Error).message}`, { key: path }, { cause: err });
+        if (!entry.isSymbolicLink())
+          throw new InputError(`${path}: cannot read: ${(err as Error).message}`, { key: path }, { cause: err });
         const code = (err as NodeJS.ErrnoException).code;
-        ctx.skip(path, code === 'ENOENT' ? 'dangling_symlink' : code === 'ELOOP' ? 'symlink_loop' : 'unreadable_symlink');
+        ctx.skip(
+          path,
+          code === 'ENOENT' ? 'dangling_symlink' : code === 'ELOOP' ? 'symlink_loop' : 'unreadable_symlink',
+        );
         continue;
       }
       if (target.isDirectory()) {
         yield* this.walk(path, target, walked, ctx);
       } else if (target.isFile()) {
-        if (!LOG_FILE.test(entry.name)) { ctx.skip(path, 'not_log_file'); continue; }
-        if (target.size === 0) { ctx.skip(path, 'empty'); continue; }
+        if (!LOG_FILE.test(entry.name)) {
+          ctx.skip(path, 'not_log_file');
+          continue;
+        }
+        if (target.size === 0) {
+          ctx.skip(path, 'empty');
+          continue;
+        }
         yield* this.file(path, target.size, ctx);
       } else {
         ctx.skip(path, 'not_regular_file');
@@ -93,7 +114,7 @@ export class FileSource implements ObjectSource {
   }
 
   private async *file(path: string, size: number, ctx: ListContext): AsyncIterable<ObjectRef> {
-    if (size <= (this.options.plainStreamAbove ?? PLAIN_STREAM_THRESHOLD) || await startsWithGzip(path)) {
+    if (size <= (this.options.plainStreamAbove ?? PLAIN_STREAM_THRESHOLD) || (await startsWithGzip(path))) {
       yield this.ref(path, size);
       return;
     }
@@ -101,7 +122,11 @@ export class FileSource implements ObjectSource {
   }
 
   /** `path` read as a stream of line blocks, each annotated with what its path says. */
-  private async *stream(path: string, { account, region, timestamp }: ObjectRef, ctx: ListContext): AsyncIterable<ObjectRef> {
+  private async *stream(
+    path: string,
+    { account, region, timestamp }: ObjectRef,
+    ctx: ListContext,
+  ): AsyncIterable<ObjectRef> {
     const stream = new StreamSource(createReadStream(path), path, this.options.blockBytes);
     for await (const block of stream.list(ctx)) {
       // The block ref itself is the stream's handle to its bytes: annotate it, don't copy it.
@@ -139,7 +164,12 @@ async function statInput(path: string) {
     return await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (err as Error).message;
     throw new InputError(`${path}: ${why}`, { key: path }, { cause: err });
   }
 }

@@ -16,7 +16,8 @@ import type { ListContext, ObjectRef, ObjectSource } from './source.js';
 /** Bytes of lines per block handed to a worker. */
 export const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
 
-const NL = 10, CR = 13;
+const NL = 10,
+  CR = 13;
 /** An over-long line keeps this many bytes: one more than the limit, so the scanner counts it as too long. */
 const STUB_BYTES = MAX_LINE_BYTES + 1;
 
@@ -28,7 +29,11 @@ export class StreamSource implements ObjectSource {
    * @param input the stream (gzip detected by magic bytes) @param name its name in messages
    * @param blockBytes bytes of lines per block handed to a worker (default 4 MiB)
    */
-  constructor(private readonly input: Readable, name = '-', private readonly blockBytes = STREAM_BLOCK_BYTES) {
+  constructor(
+    private readonly input: Readable,
+    name = '-',
+    private readonly blockBytes = STREAM_BLOCK_BYTES,
+  ) {
     this.description = name;
   }
 
@@ -38,9 +43,14 @@ export class StreamSource implements ObjectSource {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const target = this.blockBytes;
     let parts: Uint8Array[] = [];
-    let blockBytes = 0, blockFirstLine = 0, blockElided = 0;
+    let blockBytes = 0,
+      blockFirstLine = 0,
+      blockElided = 0;
     /** Complete lines so far; bytes of the current line (kept or dropped); dropping its rest. */
-    let lineNo = 0, lineLen = 0, dropping = false, droppedCr = false;
+    let lineNo = 0,
+      lineLen = 0,
+      dropping = false,
+      droppedCr = false;
     /** The field order, once the first non-blank line is known (undefined: still looking). */
     let fields: string[] | undefined;
     let first: Uint8Array[] | null = [];
@@ -48,10 +58,16 @@ export class StreamSource implements ObjectSource {
       const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, blockBytes);
       const ref: ObjectRef = { key: this.description, size: data.length, listedWithData: true };
       // The first block finds its own header; later ones are told the layout and line offset.
-      if (blockFirstLine > 0) { ref.fields = fields ?? [...V2_FIELDS]; ref.firstLine = blockFirstLine; }
+      if (blockFirstLine > 0) {
+        ref.fields = fields ?? [...V2_FIELDS];
+        ref.firstLine = blockFirstLine;
+      }
       if (blockElided > 0) ref.elidedBytes = blockElided;
       this.blocks.set(ref, data);
-      parts = []; blockBytes = 0; blockFirstLine = lineNo; blockElided = 0;
+      parts = [];
+      blockBytes = 0;
+      blockFirstLine = lineNo;
+      blockElided = 0;
       return ref;
     };
     const keep = (b: Uint8Array) => {
@@ -76,11 +92,17 @@ export class StreamSource implements ObjectSource {
     try {
       for await (const chunk of text as AsyncIterable<Buffer>) {
         const len = chunk.length;
-        let p = 0, from = 0;
+        let p = 0,
+          from = 0;
         while (p < len) {
           if (dropping) {
             const nl = chunk.indexOf(NL, p);
-            if (nl < 0) { blockElided += len - p; droppedCr = chunk[len - 1] === CR; p = from = len; break; }
+            if (nl < 0) {
+              blockElided += len - p;
+              droppedCr = chunk[len - 1] === CR;
+              p = from = len;
+              break;
+            }
             blockElided += nl - p;
             // A CR before the newline is not a byte of the line (as the scanner counts it).
             if (nl > p ? chunk[nl - 1] === CR : droppedCr) blockElided--;
@@ -100,11 +122,19 @@ export class StreamSource implements ObjectSource {
             dropping = true;
             continue;
           }
-          if (nl < 0) { lineLen += len - p; p = len; break; }
+          if (nl < 0) {
+            lineLen += len - p;
+            p = len;
+            break;
+          }
           p = nl + 1;
           lineNo++;
           lineLen = 0;
-          if (first !== null) { keep(chunk.subarray(from, p)); from = p; lineDone(); }
+          if (first !== null) {
+            keep(chunk.subarray(from, p));
+            from = p;
+            lineDone();
+          }
           if (blockBytes + (p - from) >= target) {
             keep(chunk.subarray(from, p));
             from = p;

@@ -38,12 +38,34 @@ export interface MalformedSample {
 
 export function newCounters(): ScanCounters {
   return {
-    lines: 0, headers: 0, blank: 0, records: 0, digested: 0, nodata: 0, skipdata: 0,
-    malformed: 0, filtered: 0, bytesRead: 0, packetsSeen: false, bytesSeen: false, samples: [],
+    lines: 0,
+    headers: 0,
+    blank: 0,
+    records: 0,
+    digested: 0,
+    nodata: 0,
+    skipdata: 0,
+    malformed: 0,
+    filtered: 0,
+    bytesRead: 0,
+    packetsSeen: false,
+    bytesSeen: false,
+    samples: [],
   };
 }
 
-const SUMMED = ['lines', 'headers', 'blank', 'records', 'digested', 'nodata', 'skipdata', 'malformed', 'filtered', 'bytesRead'] as const;
+const SUMMED = [
+  'lines',
+  'headers',
+  'blank',
+  'records',
+  'digested',
+  'nodata',
+  'skipdata',
+  'malformed',
+  'filtered',
+  'bytesRead',
+] as const;
 
 /** Add `b` into `a`. Samples keep a deterministic first `maxSamples` (ordered by key, line). */
 export function addCounters(a: ScanCounters, b: ScanCounters, maxSamples: number): void {

@@ -10,8 +10,17 @@
  */
 import { MemoryLimitError } from '../errors.js';
 import {
-  COL, HASH_FIELD_MUL, HASH_MIX_DPORT, HASH_MIX_PROTO, HASH_MIX_SHIFT, HASH_MIX_SPORT, HASH_SEED, HASH_TAIL_MUL,
-  INT_STRIDE, NUM_STRIDE, TWO52,
+  COL,
+  HASH_FIELD_MUL,
+  HASH_MIX_DPORT,
+  HASH_MIX_PROTO,
+  HASH_MIX_SHIFT,
+  HASH_MIX_SPORT,
+  HASH_SEED,
+  HASH_TAIL_MUL,
+  INT_STRIDE,
+  NUM_STRIDE,
+  TWO52,
 } from './contract.js';
 
 // The layout and the hash are the WebAssembly kernel's too: both come from its contract
@@ -25,11 +34,23 @@ const { N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } = COL;
  * Each field is hashed on its own, four bytes per multiply: the scanner hashes fields in place
  * without joining them, and must get the same value.
  */
-export function hashKey(bytes: Uint8Array, off: number, len: number, sport: number, dport: number, proto: number): number {
-  let h = HASH_SEED, fs = off;
-  const end = off + len, view = viewOf(bytes);
+export function hashKey(
+  bytes: Uint8Array,
+  off: number,
+  len: number,
+  sport: number,
+  dport: number,
+  proto: number,
+): number {
+  let h = HASH_SEED,
+    fs = off;
+  const end = off + len,
+    view = viewOf(bytes);
   for (let i = off; i <= end; i++) {
-    if (i === end || bytes[i] === 0) { h = hashField(h, bytes, view, fs, i); fs = i + 1; }
+    if (i === end || bytes[i] === 0) {
+      h = hashField(h, bytes, view, fs, i);
+      fs = i + 1;
+    }
   }
   return mixNumbers(h, sport, dport, proto);
 }
@@ -121,14 +142,31 @@ export class DigestTable {
   /** A table over a {@link TableState} posted from another thread (its arrays, not copies). */
   static attach(state: TableState, memory: TableMemory = {}): DigestTable {
     const t = Object.create(DigestTable.prototype) as DigestTable;
-    Object.assign(t, { memory, size: state.size, keyUsed: state.keyUsed, mask: state.mask, slots: state.slots,
-      ints: state.ints, nums: state.nums, keyBytes: state.keyBytes, keyView: viewOf(state.keyBytes) });
+    Object.assign(t, {
+      memory,
+      size: state.size,
+      keyUsed: state.keyUsed,
+      mask: state.mask,
+      slots: state.slots,
+      ints: state.ints,
+      nums: state.nums,
+      keyBytes: state.keyBytes,
+      keyView: viewOf(state.keyBytes),
+    });
     return t;
   }
 
   /** This table's state, to post to another thread (shared tables only, for it to be the same table). */
   state(): TableState {
-    return { size: this.size, keyUsed: this.keyUsed, mask: this.mask, slots: this.slots, ints: this.ints, nums: this.nums, keyBytes: this.keyBytes };
+    return {
+      size: this.size,
+      keyUsed: this.keyUsed,
+      mask: this.mask,
+      slots: this.slots,
+      ints: this.ints,
+      nums: this.nums,
+      keyBytes: this.keyBytes,
+    };
   }
 
   /** Bytes held by this table's arrays. */
@@ -137,8 +175,11 @@ export class DigestTable {
   }
 
   // Every array comes from here, so the budget sees it (and `freed`, the array it replaces).
-  private alloc<T extends Int32Array | Float64Array | Uint8Array>(kind: { new(b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
-    length: number, freed: number): T {
+  private alloc<T extends Int32Array | Float64Array | Uint8Array>(
+    kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    length: number,
+    freed: number,
+  ): T {
     const bytes = length * kind.BYTES_PER_ELEMENT;
     if (this.memory.budget) charge(this.memory.budget, bytes - freed, this.size);
     return new kind(this.memory.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -157,14 +198,22 @@ export class DigestTable {
    * `key[off, off+len)` holds the string part; `hash` must be {@link hashKey} of the same key.
    */
   upsert(key: Uint8Array, off: number, len: number, hash: number, sport: number, dport: number, proto: number): number {
-    const slots = this.slots, ints = this.ints, kb = this.keyBytes;
+    const slots = this.slots,
+      ints = this.ints,
+      kb = this.keyBytes;
     let slot = hash & this.mask;
     for (;;) {
       const s = slots[slot];
       if (s === 0) break;
-      const e = s - 1, b = e * INT_STRIDE;
-      if (ints[b + I_HASH] === hash && ints[b + I_KEYLEN] === len && ints[b + I_SPORT] === sport &&
-          ints[b + I_DPORT] === dport && ints[b + I_PROTO] === proto) {
+      const e = s - 1,
+        b = e * INT_STRIDE;
+      if (
+        ints[b + I_HASH] === hash &&
+        ints[b + I_KEYLEN] === len &&
+        ints[b + I_SPORT] === sport &&
+        ints[b + I_DPORT] === dport &&
+        ints[b + I_PROTO] === proto
+      ) {
         const ko = ints[b + I_KEYOFF];
         let i = 0;
         while (i < len && kb[ko + i] === key[off + i]) i++;
@@ -179,29 +228,55 @@ export class DigestTable {
    * Index of the entry whose string part equals the fields `buf[seg[2j], seg[2j+1])` (j = 0..4;
    * a start of -1 stands for `-`), or -1. Compares in place: the scanner need not join the key.
    */
-  findSegments(buf: Uint8Array, view: DataView, seg: Int32Array, hash: number, sport: number, dport: number, proto: number): number {
-    const slots = this.slots, ints = this.ints, kb = this.keyBytes;
+  findSegments(
+    buf: Uint8Array,
+    view: DataView,
+    seg: Int32Array,
+    hash: number,
+    sport: number,
+    dport: number,
+    proto: number,
+  ): number {
+    const slots = this.slots,
+      ints = this.ints,
+      kb = this.keyBytes;
     let slot = hash & this.mask;
     for (;;) {
       const s = slots[slot];
       if (s === 0) return -1;
-      const e = s - 1, b = e * INT_STRIDE;
-      if (ints[b + I_HASH] === hash && ints[b + I_SPORT] === sport && ints[b + I_DPORT] === dport && ints[b + I_PROTO] === proto &&
-          segmentsEqual(kb, this.keyView, ints[b + I_KEYOFF], ints[b + I_KEYLEN], buf, view, seg)) {
+      const e = s - 1,
+        b = e * INT_STRIDE;
+      if (
+        ints[b + I_HASH] === hash &&
+        ints[b + I_SPORT] === sport &&
+        ints[b + I_DPORT] === dport &&
+        ints[b + I_PROTO] === proto &&
+        segmentsEqual(kb, this.keyView, ints[b + I_KEYOFF], ints[b + I_KEYLEN], buf, view, seg)
+      ) {
         return e;
       }
       slot = (slot + 1) & this.mask;
     }
   }
 
-  private insertAt(slot: number, key: Uint8Array, off: number, len: number, hash: number, sport: number, dport: number, proto: number): number {
+  private insertAt(
+    slot: number,
+    key: Uint8Array,
+    off: number,
+    len: number,
+    hash: number,
+    sport: number,
+    dport: number,
+    proto: number,
+  ): number {
     const e = this.size++;
     if (this.keyUsed + len > this.keyBytes.length) {
       this.keyBytes = this.grow(this.keyBytes, this.keyUsed + len);
       this.keyView = viewOf(this.keyBytes);
     }
     this.keyBytes.set(key.subarray(off, off + len), this.keyUsed);
-    const b = e * INT_STRIDE, ints = this.ints;
+    const b = e * INT_STRIDE,
+      ints = this.ints;
     ints[b + I_KEYOFF] = this.keyUsed;
     ints[b + I_KEYLEN] = len;
     ints[b + I_HASH] = hash;
@@ -209,9 +284,15 @@ export class DigestTable {
     ints[b + I_DPORT] = dport;
     ints[b + I_PROTO] = proto;
     this.keyUsed += len;
-    const n = e * NUM_STRIDE, nums = this.nums;
-    nums[n + N_PKTLO] = 0; nums[n + N_PKTHI] = 0; nums[n + N_BYTELO] = 0; nums[n + N_BYTEHI] = 0;
-    nums[n + N_START] = Infinity; nums[n + N_END] = -Infinity; nums[n + N_RECORDS] = 0;
+    const n = e * NUM_STRIDE,
+      nums = this.nums;
+    nums[n + N_PKTLO] = 0;
+    nums[n + N_PKTHI] = 0;
+    nums[n + N_BYTELO] = 0;
+    nums[n + N_BYTEHI] = 0;
+    nums[n + N_START] = Infinity;
+    nums[n + N_END] = -Infinity;
+    nums[n + N_RECORDS] = 0;
     this.slots[slot] = e + 1;
     // Keep load under one half: linear probing stays short.
     if (this.size * 2 > this.mask) this.rehash();
@@ -220,12 +301,19 @@ export class DigestTable {
 
   /** Add one record (packets and bytes each below 2^52) to entry `e`. */
   add(e: number, packets: number, bytes: number, start: number, end: number): void {
-    const n = e * NUM_STRIDE, nums = this.nums;
+    const n = e * NUM_STRIDE,
+      nums = this.nums;
     let lo = nums[n + N_PKTLO] + packets;
-    if (lo >= TWO52) { nums[n + N_PKTHI] += 1; lo -= TWO52; }
+    if (lo >= TWO52) {
+      nums[n + N_PKTHI] += 1;
+      lo -= TWO52;
+    }
     nums[n + N_PKTLO] = lo;
     lo = nums[n + N_BYTELO] + bytes;
-    if (lo >= TWO52) { nums[n + N_BYTEHI] += 1; lo -= TWO52; }
+    if (lo >= TWO52) {
+      nums[n + N_BYTEHI] += 1;
+      lo -= TWO52;
+    }
     nums[n + N_BYTELO] = lo;
     if (start < nums[n + N_START]) nums[n + N_START] = start;
     if (end > nums[n + N_END]) nums[n + N_END] = end;
@@ -233,16 +321,34 @@ export class DigestTable {
   }
 
   /** Add two-word sums and an aggregate (from another table or a parsed digest row) to entry `e`. */
-  addAggregate(e: number, pktLo: number, pktHi: number, byteLo: number, byteHi: number, start: number, end: number, records: number): void {
-    const n = e * NUM_STRIDE, nums = this.nums;
+  addAggregate(
+    e: number,
+    pktLo: number,
+    pktHi: number,
+    byteLo: number,
+    byteHi: number,
+    start: number,
+    end: number,
+    records: number,
+  ): void {
+    const n = e * NUM_STRIDE,
+      nums = this.nums;
     let lo = nums[n + N_PKTLO] + pktLo;
     let hi = nums[n + N_PKTHI] + pktHi;
-    if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-    nums[n + N_PKTLO] = lo; nums[n + N_PKTHI] = hi;
+    if (lo >= TWO52) {
+      hi += 1;
+      lo -= TWO52;
+    }
+    nums[n + N_PKTLO] = lo;
+    nums[n + N_PKTHI] = hi;
     lo = nums[n + N_BYTELO] + byteLo;
     hi = nums[n + N_BYTEHI] + byteHi;
-    if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-    nums[n + N_BYTELO] = lo; nums[n + N_BYTEHI] = hi;
+    if (lo >= TWO52) {
+      hi += 1;
+      lo -= TWO52;
+    }
+    nums[n + N_BYTELO] = lo;
+    nums[n + N_BYTEHI] = hi;
     if (start < nums[n + N_START]) nums[n + N_START] = start;
     if (end > nums[n + N_END]) nums[n + N_END] = end;
     nums[n + N_RECORDS] += records;
@@ -255,14 +361,25 @@ export class DigestTable {
 
   /** Merge entry `e` of `other` into this table. */
   mergeEntry(other: TableView, e: number): void {
-    const oi = other.ints, b = e * INT_STRIDE;
-    const t = this.upsert(other.keyBytes, oi[b + I_KEYOFF], oi[b + I_KEYLEN], oi[b + I_HASH], oi[b + I_SPORT], oi[b + I_DPORT], oi[b + I_PROTO]);
+    const oi = other.ints,
+      b = e * INT_STRIDE;
+    const t = this.upsert(
+      other.keyBytes,
+      oi[b + I_KEYOFF],
+      oi[b + I_KEYLEN],
+      oi[b + I_HASH],
+      oi[b + I_SPORT],
+      oi[b + I_DPORT],
+      oi[b + I_PROTO],
+    );
     addValues(this.nums, t * NUM_STRIDE, other.nums, e * NUM_STRIDE);
   }
 
   private rehash(): void {
     const cap = (this.mask + 1) * 2;
-    const slots = this.alloc(Int32Array, cap, this.slots.byteLength), mask = cap - 1, ints = this.ints;
+    const slots = this.alloc(Int32Array, cap, this.slots.byteLength),
+      mask = cap - 1,
+      ints = this.ints;
     for (let e = 0; e < this.size; e++) {
       let slot = ints[e * INT_STRIDE + I_HASH] & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
@@ -297,8 +414,10 @@ export function charge(budget: MemoryBudget, bytes: number, rows: number): void 
   const now = Atomics.add(budget.used, 0, kib) + kib;
   if (kib > 0 && now * 1024 > budget.limit) {
     Atomics.sub(budget.used, 0, kib);
-    throw new MemoryLimitError(`the digest outgrew its memory limit of ${formatBytes(budget.limit)} (--max-memory, maxMemory) ` +
-      `at ${rows.toLocaleString('en-US')} rows in one table; raise the limit, or narrow the inputs, window, accounts or regions`);
+    throw new MemoryLimitError(
+      `the digest outgrew its memory limit of ${formatBytes(budget.limit)} (--max-memory, maxMemory) ` +
+        `at ${rows.toLocaleString('en-US')} rows in one table; raise the limit, or narrow the inputs, window, accounts or regions`,
+    );
   }
 }
 
@@ -315,11 +434,22 @@ export interface TableView {
   readonly nums: Float64Array;
 }
 
-function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, buf: Uint8Array, view: DataView, seg: Int32Array): boolean {
+function segmentsEqual(
+  kb: Uint8Array,
+  kv: DataView,
+  ko: number,
+  klen: number,
+  buf: Uint8Array,
+  view: DataView,
+  seg: Int32Array,
+): boolean {
   let k = ko;
   const kend = ko + klen;
   for (let j = 0; j < 10; j += 2) {
-    if (j > 0) { if (k >= kend || kb[k] !== 0) return false; k++; }
+    if (j > 0) {
+      if (k >= kend || kb[k] !== 0) return false;
+      k++;
+    }
     const s = seg[j];
     if (s < 0) {
       if (k >= kend || kb[k] !== 45) return false;
@@ -340,12 +470,22 @@ function segmentsEqual(kb: Uint8Array, kv: DataView, ko: number, klen: number, b
  * min start, max end, records.
  */
 export function addValues(dst: Float64Array, d: number, src: Float64Array, s: number): void {
-  let lo = dst[d + N_PKTLO] + src[s + N_PKTLO], hi = dst[d + N_PKTHI] + src[s + N_PKTHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  dst[d + N_PKTLO] = lo; dst[d + N_PKTHI] = hi;
-  lo = dst[d + N_BYTELO] + src[s + N_BYTELO]; hi = dst[d + N_BYTEHI] + src[s + N_BYTEHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  dst[d + N_BYTELO] = lo; dst[d + N_BYTEHI] = hi;
+  let lo = dst[d + N_PKTLO] + src[s + N_PKTLO],
+    hi = dst[d + N_PKTHI] + src[s + N_PKTHI];
+  if (lo >= TWO52) {
+    hi += 1;
+    lo -= TWO52;
+  }
+  dst[d + N_PKTLO] = lo;
+  dst[d + N_PKTHI] = hi;
+  lo = dst[d + N_BYTELO] + src[s + N_BYTELO];
+  hi = dst[d + N_BYTEHI] + src[s + N_BYTEHI];
+  if (lo >= TWO52) {
+    hi += 1;
+    lo -= TWO52;
+  }
+  dst[d + N_BYTELO] = lo;
+  dst[d + N_BYTEHI] = hi;
   if (src[s + N_START] < dst[d + N_START]) dst[d + N_START] = src[s + N_START];
   if (src[s + N_END] > dst[d + N_END]) dst[d + N_END] = src[s + N_END];
   dst[d + N_RECORDS] += src[s + N_RECORDS];

@@ -15,11 +15,25 @@ export function peek(stream: Readable): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const onReadable = () => {
       const b = stream.read() as Buffer | null;
-      if (b !== null) { cleanup(); stream.unshift(b); resolve(b); }
+      if (b !== null) {
+        cleanup();
+        stream.unshift(b);
+        resolve(b);
+      }
     };
-    const onEnd = () => { cleanup(); resolve(null); };
-    const onError = (e: Error) => { cleanup(); reject(e); };
-    const cleanup = () => { stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError); };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
     stream.on('readable', onReadable);
     stream.once('end', onEnd);
     stream.once('error', onError);

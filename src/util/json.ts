@@ -10,7 +10,10 @@ export type ExactJson = null | boolean | number | bigint | string | ExactJson[] 
 
 /** A syntax error at a character offset. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at position ${offset}`);
     this.name = 'JsonSyntaxError';
   }
@@ -23,8 +26,14 @@ const SPACE = /[ \t\n\r]*/y;
 /** Parse `text` exactly. @throws JsonSyntaxError */
 export function parseJsonExact(text: string): ExactJson {
   let i = 0;
-  const skip = () => { SPACE.lastIndex = i; SPACE.exec(text); i = SPACE.lastIndex; };
-  const fail = (what: string): never => { throw new JsonSyntaxError(i >= text.length ? 'unexpected end of JSON' : `${what}: unexpected '${text[i]}'`, i); };
+  const skip = () => {
+    SPACE.lastIndex = i;
+    SPACE.exec(text);
+    i = SPACE.lastIndex;
+  };
+  const fail = (what: string): never => {
+    throw new JsonSyntaxError(i >= text.length ? 'unexpected end of JSON' : `${what}: unexpected '${text[i]}'`, i);
+  };
   const string = (): string => {
     STRING.lastIndex = i;
     const m = STRING.exec(text);
@@ -41,7 +50,10 @@ export function parseJsonExact(text: string): ExactJson {
       i++;
       const obj: { [key: string]: ExactJson } = {};
       skip();
-      if (text[i] === '}') { i++; return obj; }
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
       for (;;) {
         skip();
         if (text[i] !== '"') fail('expected a key');
@@ -50,10 +62,21 @@ export function parseJsonExact(text: string): ExactJson {
         if (text[i] !== ':') fail("expected ':'");
         i++;
         // defineProperty: a "__proto__" key is data, as in JSON.parse, not the prototype.
-        Object.defineProperty(obj, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(obj, key, {
+          value: value(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         skip();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return obj; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
         fail("expected ',' or '}'");
       }
     }
@@ -61,19 +84,37 @@ export function parseJsonExact(text: string): ExactJson {
       i++;
       const arr: ExactJson[] = [];
       skip();
-      if (text[i] === ']') { i++; return arr; }
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
       for (;;) {
         arr.push(value(depth + 1));
         skip();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return arr; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
         fail("expected ',' or ']'");
       }
     }
     if (c === '"') return string();
-    if (text.startsWith('true', i)) { i += 4; return true; }
-    if (text.startsWith('false', i)) { i += 5; return false; }
-    if (text.startsWith('null', i)) { i += 4; return null; }
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(text);
     if (m === null || m[0] === '' || m[0] === '-') return fail('bad value');

@@ -6,20 +6,33 @@
  * decides what invalid UTF-8 means (string decoders would turn it into U+FFFD silently).
  */
 
-const NL = 10, CR = 13;
+const NL = 10,
+  CR = 13;
 
 /**
  * Call `onLine` for each line of `stream` (without its `\n` or `\r\n`), with its 1-based number;
  * `null` for a line of more than `maxBytes` bytes before its newline. A last line without a newline counts when it
  * is not empty. `onLine` may throw to stop.
  */
-export async function forEachLine(stream: AsyncIterable<Uint8Array>, maxBytes: number, onLine: (line: Buffer | null, lineNo: number) => void): Promise<void> {
-  let parts: Buffer[] = [], held = 0, over = false, lineNo = 0;
+export async function forEachLine(
+  stream: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  onLine: (line: Buffer | null, lineNo: number) => void,
+): Promise<void> {
+  let parts: Buffer[] = [],
+    held = 0,
+    over = false,
+    lineNo = 0;
   const emit = (last: Buffer) => {
     lineNo++;
-    if (over) { onLine(null, lineNo); over = false; return; }
+    if (over) {
+      onLine(null, lineNo);
+      over = false;
+      return;
+    }
     let line = parts.length === 0 ? last : Buffer.concat([...parts, last]);
-    parts = []; held = 0;
+    parts = [];
+    held = 0;
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
     onLine(line, lineNo);
   };
@@ -30,9 +43,16 @@ export async function forEachLine(stream: AsyncIterable<Uint8Array>, maxBytes: n
       const nl = chunk.indexOf(NL, p);
       const end = nl < 0 ? chunk.length : nl;
       // The limit counts every byte before the newline, a CR included, as the scanner does.
-      if (!over && held + (end - p) > maxBytes) { over = true; parts = []; held = 0; }
+      if (!over && held + (end - p) > maxBytes) {
+        over = true;
+        parts = [];
+        held = 0;
+      }
       if (nl < 0) {
-        if (!over && end > p) { parts.push(chunk.subarray(p, end)); held += end - p; }
+        if (!over && end > p) {
+          parts.push(chunk.subarray(p, end));
+          held += end - p;
+        }
         break;
       }
       emit(chunk.subarray(p, end));

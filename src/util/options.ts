@@ -8,7 +8,10 @@ import { parseRfc3339 } from './time.js';
 export function parseTime(option: string, value: string, command?: string): Date {
   const ms = parseRfc3339(value);
   if (ms === undefined) {
-    throw new UsageError(`${option} '${value}' is not an RFC 3339 time: a real date and time with seconds and an offset (e.g. 2026-01-15T16:20:00Z)`, command);
+    throw new UsageError(
+      `${option} '${value}' is not an RFC 3339 time: a real date and time with seconds and an offset (e.g. 2026-01-15T16:20:00Z)`,
+      command,
+    );
   }
   return new Date(ms);
 }
@@ -22,7 +25,8 @@ export function parseList(option: string, value: string, command?: string): stri
 
 /** A positive integer. */
 export function parsePositiveInt(option: string, value: string, command?: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} '${value}' must be a positive integer`, command);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${option} '${value}' must be a positive integer`, command);
   return Number(value);
 }
 
@@ -34,7 +38,12 @@ export function parseSize(option: string, value: string, command?: string): numb
 }
 
 /** One of the allowed values. */
-export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[], command?: string): T {
+export function parseChoice<T extends string>(
+  option: string,
+  value: string,
+  choices: readonly T[],
+  command?: string,
+): T {
   if ((choices as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${option} '${value}' must be one of ${choices.join(', ')}${suggest(value, choices)}`, command);
 }

@@ -50,7 +50,9 @@ export async function pipeWriter(write: Writer, sink: WriterSink, options: PipeW
   } else {
     done = gzip ? pipelinePromise(body, createGzip({ chunkSize: GZIP_CHUNK }), sink) : pipelinePromise(body, sink);
   }
-  const fail = (err: unknown) => { if (!body.destroyed) body.destroy(err instanceof Error ? err : new Error(String(err))); };
+  const fail = (err: unknown) => {
+    if (!body.destroyed) body.destroy(err instanceof Error ? err : new Error(String(err)));
+  };
   const onAbort = () => fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   // Whichever loses the race settles later, handled.

@@ -34,7 +34,8 @@ export function parseRfc3339(value: string): number | undefined {
   const fraction = m[7] === undefined ? 0 : Number(m[7].slice(1, 4).padEnd(3, '0'));
   let offset = 0;
   if (m[9] !== undefined) {
-    const oh = Number(m[10]), om = Number(m[11]);
+    const oh = Number(m[10]),
+      om = Number(m[11]);
     if (oh > 23 || om > 59) return undefined;
     offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * MINUTE;
   }

@@ -10,17 +10,32 @@ import { createAuditor, webhookSink } from '../../dist/audit/index.js';
 
 const [spoolDir, url] = process.argv.slice(2);
 const auditor = await createAuditor({
-  sinks: [webhookSink({ url, secret: 'crash-secret-0123456789', deadLetterPath: join(spoolDir, 'dead.ndjson'), maxRetryMs: 60_000 })],
+  sinks: [
+    webhookSink({
+      url,
+      secret: 'crash-secret-0123456789',
+      deadLetterPath: join(spoolDir, 'dead.ndjson'),
+      maxRetryMs: 60_000,
+    }),
+  ],
   spoolDir,
   flushMs: 5,
   logger: { info() {}, warn() {}, error() {} },
 });
 let n = 0;
 // Four writers at once, so the kill can land in the middle of a group commit.
-await Promise.all(Array.from({ length: 4 }, async () => {
-  for (;;) {
-    const i = n++;
-    const e = await auditor.record({ type: 'digest', action: 'requested', actor: { name: 'child', ip: '127.0.0.1', authentication: 'none' }, payload: { n: i }, status: 'success' });
-    process.stdout.write(`${JSON.stringify({ id: e!.id, n: i })}\n`);
-  }
-}));
+await Promise.all(
+  Array.from({ length: 4 }, async () => {
+    for (;;) {
+      const i = n++;
+      const e = await auditor.record({
+        type: 'digest',
+        action: 'requested',
+        actor: { name: 'child', ip: '127.0.0.1', authentication: 'none' },
+        payload: { n: i },
+        status: 'success',
+      });
+      process.stdout.write(`${JSON.stringify({ id: e!.id, n: i })}\n`);
+    }
+  }),
+);

@@ -18,12 +18,28 @@ export function listFiles(dir: string): string[] {
 
 /** The NDJSON lines of every `.ndjson.gz` object under `dir`. */
 export function readLines(dir: string): string[] {
-  return listFiles(dir).filter((f) => f.endsWith('.ndjson.gz'))
-    .flatMap((f) => gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n').filter((l) => l !== ''));
+  return listFiles(dir)
+    .filter((f) => f.endsWith('.ndjson.gz'))
+    .flatMap((f) =>
+      gunzipSync(readFileSync(join(dir, f)))
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
 }
 
 /** A log sink collecting parsed JSON lines. */
-export function logSink(): { lines: Record<string, unknown>[]; log: (line: Record<string, unknown>) => void; text: () => string } {
+export function logSink(): {
+  lines: Record<string, unknown>[];
+  log: (line: Record<string, unknown>) => void;
+  text: () => string;
+} {
   const lines: Record<string, unknown>[] = [];
-  return { lines, log: (l) => { lines.push(l); }, text: () => lines.map((l) => JSON.stringify(l)).join('\n') };
+  return {
+    lines,
+    log: (l) => {
+      lines.push(l);
+    },
+    text: () => lines.map((l) => JSON.stringify(l)).join('\n'),
+  };
 }

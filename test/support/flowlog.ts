@@ -6,8 +6,20 @@ import fc from 'fast-check';
 import type { ListContext, ObjectRef, ObjectSource } from '../../dist/index.js';
 
 export const V2_FIELDS = [
-  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport',
-  'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status',
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
 ] as const;
 export const V2_HEADER = V2_FIELDS.join(' ');
 
@@ -16,9 +28,20 @@ export type Rec = Partial<Record<Field, string | number | bigint>>;
 
 /** Defaults of {@link rec}: one plain TCP record. */
 export const DEFAULTS: Record<(typeof V2_FIELDS)[number], string> = {
-  version: '2', 'account-id': '111122223333', 'interface-id': 'eni-1', srcaddr: '10.0.0.1', dstaddr: '10.0.0.2',
-  srcport: '50000', dstport: '443', protocol: '6', packets: '1', bytes: '100', start: '1000', end: '1060',
-  action: 'ACCEPT', 'log-status': 'OK',
+  version: '2',
+  'account-id': '111122223333',
+  'interface-id': 'eni-1',
+  srcaddr: '10.0.0.1',
+  dstaddr: '10.0.0.2',
+  srcport: '50000',
+  dstport: '443',
+  protocol: '6',
+  packets: '1',
+  bytes: '100',
+  start: '1000',
+  end: '1060',
+  action: 'ACCEPT',
+  'log-status': 'OK',
 };
 
 /** One record line in `fields` order (default v2), with defaults for the fields not given. */
@@ -51,7 +74,12 @@ export function writeFiles(dir: string, files: Record<string, string | Buffer>):
   });
 }
 
-export interface MemoryObject { key: string; body: string | Buffer; account?: string; region?: string; }
+export interface MemoryObject {
+  key: string;
+  body: string | Buffer;
+  account?: string;
+  region?: string;
+}
 
 /** An ObjectSource over in-memory objects: no files, no listing skips. */
 export class MemorySource implements ObjectSource {
@@ -94,7 +122,6 @@ function expectHeader(first: string): void {
 // ---------------------------------------------------------------------------------------------
 // fast-check arbitraries: small domains so keys collide, plus every awkward value the format has.
 
-
 /** A count: mostly small, sometimes 16-20 digits (beyond 2^53), sometimes `-`. */
 export const countArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 5000 }).map(String) },
@@ -102,7 +129,10 @@ export const countArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constant('-') },
 );
 
-const timeArb = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1000, max: 1100 }).map(String) }, { weight: 1, arbitrary: fc.constant('-') });
+const timeArb = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 1000, max: 1100 }).map(String) },
+  { weight: 1, arbitrary: fc.constant('-') },
+);
 
 /** One record as field → value (v2 fields plus a few v3-v5 ones). */
 export const recordArb: fc.Arbitrary<Record<string, string>> = fc.record({
@@ -141,32 +171,49 @@ export const junkArb: fc.Arbitrary<string> = fc.constantFrom(
 export const layoutArb: fc.Arbitrary<readonly string[] | null> = fc.oneof(
   fc.constant(null), // no header: v2 order
   fc.constant([...V2_FIELDS]),
-  fc.shuffledSubarray(['vpc-id', 'tcp-flags', 'region', 'flow-direction'])
+  fc
+    .shuffledSubarray(['vpc-id', 'tcp-flags', 'region', 'flow-direction'])
     .chain((extra) => fc.shuffledSubarray([...V2_FIELDS, ...extra], { minLength: V2_FIELDS.length + extra.length })),
   // Some fields left out entirely (absent → `-`); a header always names srcaddr and dstaddr.
-  fc.shuffledSubarray(V2_FIELDS.filter((f) => f !== 'srcaddr' && f !== 'dstaddr'), { minLength: 2 })
+  fc
+    .shuffledSubarray(
+      V2_FIELDS.filter((f) => f !== 'srcaddr' && f !== 'dstaddr'),
+      { minLength: 2 },
+    )
     .chain((rest) => fc.shuffledSubarray([...rest, 'srcaddr', 'dstaddr'], { minLength: rest.length + 2 })),
 );
 
 /** A generated object: its text, whether it is stored gzip, and its field order. */
-export interface ObjectSpec { text: string; gzip: boolean; fields: readonly string[]; }
+export interface ObjectSpec {
+  text: string;
+  gzip: boolean;
+  fields: readonly string[];
+}
 
 /** One object: optional header, records in its order, junk lines mixed in. */
-export const objectArb: fc.Arbitrary<ObjectSpec> = fc.record({
-  layout: layoutArb,
-  items: fc.array(fc.oneof({ weight: 9, arbitrary: recordArb.map((r) => ({ r })) }, { weight: 1, arbitrary: junkArb.map((j) => ({ j })) }), { maxLength: 25 }),
-  gzip: fc.boolean(),
-  crlf: fc.boolean(),
-  trailingNewline: fc.boolean(),
-}).map(({ layout, items, gzip, crlf, trailingNewline }) => {
-  const fields = layout ?? V2_FIELDS;
-  const ls = items.map((it) => ('r' in it ? fields.map((f) => it.r[f] ?? '-').join(' ') : it.j));
-  if (layout !== null) ls.unshift(layout.join(' '));
-  const eol = crlf ? '\r\n' : '\n';
-  let text = ls.join(eol);
-  if (trailingNewline && ls.length > 0) text += eol;
-  return { text, gzip, fields };
-});
+export const objectArb: fc.Arbitrary<ObjectSpec> = fc
+  .record({
+    layout: layoutArb,
+    items: fc.array(
+      fc.oneof(
+        { weight: 9, arbitrary: recordArb.map((r) => ({ r })) },
+        { weight: 1, arbitrary: junkArb.map((j) => ({ j })) },
+      ),
+      { maxLength: 25 },
+    ),
+    gzip: fc.boolean(),
+    crlf: fc.boolean(),
+    trailingNewline: fc.boolean(),
+  })
+  .map(({ layout, items, gzip, crlf, trailingNewline }) => {
+    const fields = layout ?? V2_FIELDS;
+    const ls = items.map((it) => ('r' in it ? fields.map((f) => it.r[f] ?? '-').join(' ') : it.j));
+    if (layout !== null) ls.unshift(layout.join(' '));
+    const eol = crlf ? '\r\n' : '\n';
+    let text = ls.join(eol);
+    if (trailingNewline && ls.length > 0) text += eol;
+    return { text, gzip, fields };
+  });
 
 /** The objects as an in-memory source (gzip where the spec says so). */
 export function sourceOf(objects: readonly ObjectSpec[], prefix = 'o'): MemorySource {

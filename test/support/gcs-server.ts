@@ -19,7 +19,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface StoredObject { bucket: string; name: string; bytes: Buffer; contentType?: string; generation: number }
+export interface StoredObject {
+  bucket: string;
+  name: string;
+  bytes: Buffer;
+  contentType?: string;
+  generation: number;
+}
 
 export interface GcsServer {
   endpoint: string;
@@ -27,7 +33,10 @@ export interface GcsServer {
   requests: string[];
   objects: Map<string, StoredObject>;
   /** Upload sessions not (yet) finalised. */
-  sessions: Map<string, { bucket: string; name: string; received: Buffer[]; size: number; metadata: Record<string, unknown> }>;
+  sessions: Map<
+    string,
+    { bucket: string; name: string; received: Buffer[]; size: number; metadata: Record<string, unknown> }
+  >;
   failNextPut: number;
   close(): Promise<void>;
 }
@@ -55,33 +64,50 @@ const key = (bucket: string, name: string) => `${bucket}/${name}`;
 export async function startGcsServer(): Promise<GcsServer> {
   let generation = 1;
   const state: GcsServer = {
-    endpoint: '', requests: [], objects: new Map(), sessions: new Map(), failNextPut: 0,
+    endpoint: '',
+    requests: [],
+    objects: new Map(),
+    sessions: new Map(),
+    failNextPut: 0,
     close: async () => {},
   };
   const meta = (o: StoredObject) => ({
-    kind: 'storage#object', id: `${o.bucket}/${o.name}/${o.generation}`, name: o.name, bucket: o.bucket, generation: String(o.generation),
-    size: String(o.bytes.length), contentType: o.contentType, crc32c: crc32c(o.bytes), md5Hash: createHash('md5').update(o.bytes).digest('base64'),
+    kind: 'storage#object',
+    id: `${o.bucket}/${o.name}/${o.generation}`,
+    name: o.name,
+    bucket: o.bucket,
+    generation: String(o.generation),
+    size: String(o.bytes.length),
+    contentType: o.contentType,
+    crc32c: crc32c(o.bytes),
+    md5Hash: createHash('md5').update(o.bytes).digest('base64'),
   });
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const readBody = (req: IncomingMessage) => new Promise<Buffer | undefined>((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('aborted', () => resolve(undefined));
-    req.on('error', () => resolve(undefined));
-  });
+  const readBody = (req: IncomingMessage) =>
+    new Promise<Buffer | undefined>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('aborted', () => resolve(undefined));
+      req.on('error', () => resolve(undefined));
+    });
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     state.requests.push(`${req.method} ${url.pathname}${url.search}`);
     const upload = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
     const object = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname);
-    if (upload && req.method === 'POST' && url.searchParams.get('uploadType') === 'resumable' && !url.searchParams.has('upload_id')) {
+    if (
+      upload &&
+      req.method === 'POST' &&
+      url.searchParams.get('uploadType') === 'resumable' &&
+      !url.searchParams.has('upload_id')
+    ) {
       const body = await readBody(req);
-      const metadata = body && body.length > 0 ? JSON.parse(body.toString()) as Record<string, unknown> : {};
+      const metadata = body && body.length > 0 ? (JSON.parse(body.toString()) as Record<string, unknown>) : {};
       // The client sends the content type as X-Upload-Content-Type, not in the metadata body.
       const uploadType = req.headers['x-upload-content-type'];
       if (metadata.contentType === undefined && typeof uploadType === 'string') metadata.contentType = uploadType;
@@ -89,7 +115,9 @@ export async function startGcsServer(): Promise<GcsServer> {
       if (!name) return json(res, 400, { error: { code: 400, message: 'no name' } });
       const id = randomBytes(8).toString('hex');
       state.sessions.set(id, { bucket: decodeURIComponent(upload[1]), name, received: [], size: 0, metadata });
-      res.writeHead(200, { location: `${state.endpoint}/upload/storage/v1/b/${upload[1]}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}` });
+      res.writeHead(200, {
+        location: `${state.endpoint}/upload/storage/v1/b/${upload[1]}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`,
+      });
       return res.end();
     }
     if (upload && req.method === 'PUT' && url.searchParams.has('upload_id')) {
@@ -104,17 +132,25 @@ export async function startGcsServer(): Promise<GcsServer> {
       // `a-b/total|*` a chunk; `a-*/total|*` the rest of the object in one streamed request
       // (complete when the request body ends); `*\/total|*` a status query.
       const range = /^bytes (?:\*|(\d+)-(\d+|\*))\/(\*|\d+)$/.exec(req.headers['content-range'] ?? '');
-      if (!range) return json(res, 400, { error: { code: 400, message: `bad Content-Range ${req.headers['content-range']}` } });
+      if (!range)
+        return json(res, 400, { error: { code: 400, message: `bad Content-Range ${req.headers['content-range']}` } });
       const streamed = range[2] === '*';
       if (range[1] !== undefined) {
         const first = Number(range[1]);
-        if (first !== session.size) return json(res, 400, { error: { code: 400, message: `chunk starts at ${first}, have ${session.size}` } });
+        if (first !== session.size)
+          return json(res, 400, { error: { code: 400, message: `chunk starts at ${first}, have ${session.size}` } });
         session.received.push(body);
         session.size += body.length;
       }
       const total = range[3] === '*' ? (streamed ? session.size : undefined) : Number(range[3]);
       if (total !== undefined && session.size === total && range[1] !== undefined) {
-        const o: StoredObject = { bucket: session.bucket, name: session.name, bytes: Buffer.concat(session.received), contentType: session.metadata.contentType as string | undefined, generation: generation++ };
+        const o: StoredObject = {
+          bucket: session.bucket,
+          name: session.name,
+          bytes: Buffer.concat(session.received),
+          contentType: session.metadata.contentType as string | undefined,
+          generation: generation++,
+        };
         state.objects.set(key(o.bucket, o.name), o);
         state.sessions.delete(url.searchParams.get('upload_id')!);
         return json(res, 200, meta(o));
@@ -126,7 +162,10 @@ export async function startGcsServer(): Promise<GcsServer> {
     if (listing && req.method === 'GET') {
       const bucket = decodeURIComponent(listing[1]);
       const prefix = url.searchParams.get('prefix') ?? '';
-      const items = [...state.objects.values()].filter((o) => o.bucket === bucket && o.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name)).map(meta);
+      const items = [...state.objects.values()]
+        .filter((o) => o.bucket === bucket && o.name.startsWith(prefix))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(meta);
       return json(res, 200, { kind: 'storage#objects', items });
     }
     if (object) {
@@ -155,6 +194,10 @@ export async function startGcsServer(): Promise<GcsServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  state.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }

@@ -3,14 +3,29 @@ import { Readable } from 'node:stream';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import dot from 'graphlib-dot';
 import type { Graph } from 'graphlib';
-import { type Digest } from '../../dist/index.js';
+import type { Digest } from '../../dist/index.js';
 import { readGraphInput } from '../../dist/graph/index.js';
 
-export const HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+export const HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 
 /** A v2 record: `src dst sport dport` plus optional overrides. */
-export function row(src: string, dst: string, sport: number | string, dport: number | string,
-  o: { account?: string; eni?: string; proto?: number | string; packets?: number | string; bytes?: number | string | bigint; start?: number | string; end?: number | string; action?: string } = {}): string {
+export function row(
+  src: string,
+  dst: string,
+  sport: number | string,
+  dport: number | string,
+  o: {
+    account?: string;
+    eni?: string;
+    proto?: number | string;
+    packets?: number | string;
+    bytes?: number | string | bigint;
+    start?: number | string;
+    end?: number | string;
+    action?: string;
+  } = {},
+): string {
   return `2 ${o.account ?? '111122223333'} ${o.eni ?? 'eni-1'} ${src} ${dst} ${sport} ${dport} ${o.proto ?? 6} ${o.packets ?? 1} ${o.bytes ?? 100} ${o.start ?? 1000} ${o.end ?? 1060} ${o.action ?? 'ACCEPT'} OK`;
 }
 
@@ -59,10 +74,18 @@ export async function graphvizRead(text: string): Promise<GraphvizGraph> {
   };
   const objects = json.objects ?? [];
   const byId = new Map(objects.map((o) => [o._gvid, o]));
-  const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<string, string>;
+  const strip = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Record<
+      string,
+      string
+    >;
   return {
     nodes: objects.filter((o) => o.nodes === undefined).map((o) => ({ name: o.name, attrs: strip(o) })),
     clusters: objects.filter((o) => o.nodes !== undefined).map((o) => o.name),
-    edges: (json.edges ?? []).map((e) => ({ tail: byId.get(e.tail)!.name, head: byId.get(e.head)!.name, attrs: strip(e) })),
+    edges: (json.edges ?? []).map((e) => ({
+      tail: byId.get(e.tail)!.name,
+      head: byId.get(e.head)!.name,
+      attrs: strip(e),
+    })),
   };
 }

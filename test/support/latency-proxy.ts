@@ -33,51 +33,66 @@ export async function startLatencyProxy(target: string, options: ProxyOptions = 
   const requests: string[] = [];
   let clientAborts = 0;
   let onStalled!: () => void;
-  const stalled = new Promise<void>((resolve) => { onStalled = resolve; });
-  const isGetObject = (req: IncomingMessage) => req.method === 'GET' && !/[?&](list-type|prefix|uploads)=?/.test(req.url ?? '') && (req.url ?? '').split('?')[0].split('/').length > 2;
+  const stalled = new Promise<void>((resolve) => {
+    onStalled = resolve;
+  });
+  const isGetObject = (req: IncomingMessage) =>
+    req.method === 'GET' &&
+    !/[?&](list-type|prefix|uploads)=?/.test(req.url ?? '') &&
+    (req.url ?? '').split('?')[0].split('/').length > 2;
 
-  let throttled = 0, cut = 0;
+  let throttled = 0,
+    cut = 0;
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     if (isGetObject(req) && throttled < (options.throttleGets ?? 0)) {
       throttled++;
       req.resume();
       res.writeHead(503, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+      );
       return;
     }
-    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      if (options.stallBodyAfter !== undefined && isGetObject(req) && (upRes.statusCode ?? 0) < 300) {
-        let sent = 0;
-        upRes.on('data', (chunk: Buffer) => {
-          if (sent >= options.stallBodyAfter!) return;
-          const part = chunk.subarray(0, options.stallBodyAfter! - sent);
-          sent += part.length;
-          res.write(part);
-          if (sent >= options.stallBodyAfter!) onStalled();
-        });
-        return;
-      }
-      if (isGetObject(req) && (upRes.statusCode ?? 0) < 300 && cut < (options.cutBodies ?? 0)) {
-        cut++;
-        const half = Math.floor(Number(upRes.headers['content-length']) / 2);
-        let sent = 0;
-        upRes.on('data', (chunk: Buffer) => {
-          if (sent >= half) return;
-          const part = chunk.subarray(0, half - sent);
-          sent += part.length;
-          res.write(part, () => { if (sent >= half) res.socket?.destroy(); });
-        });
-        return;
-      }
-      upRes.pipe(res);
-    });
+    const up = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        if (options.stallBodyAfter !== undefined && isGetObject(req) && (upRes.statusCode ?? 0) < 300) {
+          let sent = 0;
+          upRes.on('data', (chunk: Buffer) => {
+            if (sent >= options.stallBodyAfter!) return;
+            const part = chunk.subarray(0, options.stallBodyAfter! - sent);
+            sent += part.length;
+            res.write(part);
+            if (sent >= options.stallBodyAfter!) onStalled();
+          });
+          return;
+        }
+        if (isGetObject(req) && (upRes.statusCode ?? 0) < 300 && cut < (options.cutBodies ?? 0)) {
+          cut++;
+          const half = Math.floor(Number(upRes.headers['content-length']) / 2);
+          let sent = 0;
+          upRes.on('data', (chunk: Buffer) => {
+            if (sent >= half) return;
+            const part = chunk.subarray(0, half - sent);
+            sent += part.length;
+            res.write(part, () => {
+              if (sent >= half) res.socket?.destroy();
+            });
+          });
+          return;
+        }
+        upRes.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   };
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    res.on('close', () => { if (!res.writableFinished) clientAborts++; });
+    res.on('close', () => {
+      if (!res.writableFinished) clientAborts++;
+    });
     const delay = options.delayMs ?? 0;
     if (delay > 0) setTimeout(() => forward(req, res), delay);
     else forward(req, res);
@@ -88,7 +103,13 @@ export async function startLatencyProxy(target: string, options: ProxyOptions = 
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     stalled,
-    get clientAborts() { return clientAborts; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    get clientAborts() {
+      return clientAborts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -3,20 +3,35 @@
 // byte-for-byte against its text and NDJSON output; see the brief's semantics.
 
 export interface RefStats {
-  lines: number; records: number; digested: number; nodata: number; skipdata: number;
-  malformed: number; blank: number; filtered: number; headers: number;
+  lines: number;
+  records: number;
+  digested: number;
+  nodata: number;
+  skipdata: number;
+  malformed: number;
+  blank: number;
+  filtered: number;
+  headers: number;
 }
 
 export interface RefRow {
-  account: string; iface: string; src: string; dst: string;
-  srcport: number | null; dstport: number | null; protocol: number | null;
+  account: string;
+  iface: string;
+  src: string;
+  dst: string;
+  srcport: number | null;
+  dstport: number | null;
+  protocol: number | null;
   action: string;
-  packets: bigint; bytes: bigint;
-  start: number | null; end: number | null;
+  packets: bigint;
+  bytes: bigint;
+  start: number | null;
+  end: number | null;
   records: number;
 }
 
-export const V2_HEADER = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+export const V2_HEADER =
+  'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
 const V2_FIELDS = V2_HEADER.split(' ');
 const HEADER_TOKEN = /^[a-z][a-z0-9-]*$/;
 const DIGITS = /^[0-9]+$/;
@@ -34,12 +49,40 @@ function splitLines(text: string): string[] {
 const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
 
 // Every field name AWS defines (versions 2-8): a header may name only these, each once, srcaddr and dstaddr included.
-const KNOWN = new Set([...V2_HEADER.split(' '), 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type', 'pkt-srcaddr', 'pkt-dstaddr',
-  'region', 'az-id', 'sublocation-type', 'sublocation-id', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction', 'traffic-path',
-  'ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id',
-  'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id', 'reject-reason']);
+const KNOWN = new Set([
+  ...V2_HEADER.split(' '),
+  'vpc-id',
+  'subnet-id',
+  'instance-id',
+  'tcp-flags',
+  'type',
+  'pkt-srcaddr',
+  'pkt-dstaddr',
+  'region',
+  'az-id',
+  'sublocation-type',
+  'sublocation-id',
+  'pkt-src-aws-service',
+  'pkt-dst-aws-service',
+  'flow-direction',
+  'traffic-path',
+  'ecs-cluster-arn',
+  'ecs-cluster-name',
+  'ecs-container-instance-arn',
+  'ecs-container-instance-id',
+  'ecs-container-id',
+  'ecs-second-container-id',
+  'ecs-service-name',
+  'ecs-task-definition-arn',
+  'ecs-task-arn',
+  'ecs-task-id',
+  'reject-reason',
+]);
 const validHeader = (fields: string[]): boolean =>
-  fields.every((f) => KNOWN.has(f)) && new Set(fields).size === fields.length && fields.includes('srcaddr') && fields.includes('dstaddr');
+  fields.every((f) => KNOWN.has(f)) &&
+  new Set(fields).size === fields.length &&
+  fields.includes('srcaddr') &&
+  fields.includes('dstaddr');
 /** Longest line (bytes before its newline); longer ones are malformed records. */
 const MAX_LINE_BYTES = 1 << 20;
 
@@ -62,12 +105,26 @@ function compareBytes(a: string, b: string): number {
 
 // Nulls sort as -1, before port 0. Explicit compares avoid NaN on huge values.
 function compareNums(a: number | null, b: number | null): number {
-  const x = a ?? -1, y = b ?? -1;
+  const x = a ?? -1,
+    y = b ?? -1;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-const FIELD_NAMES = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol',
-  'packets', 'bytes', 'start', 'end', 'action', 'log-status'] as const;
+const FIELD_NAMES = [
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
+] as const;
 type FieldIndex = Record<(typeof FIELD_NAMES)[number], number>; // -1 = absent from the format
 
 function indexFields(fields: string[]): FieldIndex {
@@ -75,17 +132,33 @@ function indexFields(fields: string[]): FieldIndex {
 }
 
 export function compareRows(a: RefRow, b: RefRow): number {
-  return compareBytes(a.account, b.account) || compareBytes(a.iface, b.iface)
-    || compareBytes(a.src, b.src) || compareBytes(a.dst, b.dst)
-    || compareNums(a.srcport, b.srcport) || compareNums(a.dstport, b.dstport) || compareNums(a.protocol, b.protocol)
-    || compareBytes(a.action, b.action);
+  return (
+    compareBytes(a.account, b.account) ||
+    compareBytes(a.iface, b.iface) ||
+    compareBytes(a.src, b.src) ||
+    compareBytes(a.dst, b.dst) ||
+    compareNums(a.srcport, b.srcport) ||
+    compareNums(a.dstport, b.dstport) ||
+    compareNums(a.protocol, b.protocol) ||
+    compareBytes(a.action, b.action)
+  );
 }
 
 export function referenceDigest(
   inputs: { name: string; text: string }[],
   opts: { start?: number; end?: number } = {},
 ): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
-  const stats: RefStats = { lines: 0, records: 0, digested: 0, nodata: 0, skipdata: 0, malformed: 0, blank: 0, filtered: 0, headers: 0 };
+  const stats: RefStats = {
+    lines: 0,
+    records: 0,
+    digested: 0,
+    nodata: 0,
+    skipdata: 0,
+    malformed: 0,
+    blank: 0,
+    filtered: 0,
+    headers: 0,
+  };
   const windowed = opts.start !== undefined || opts.end !== undefined;
   const winStart = opts.start ?? -Infinity;
   const winEnd = opts.end ?? Infinity;
@@ -104,7 +177,12 @@ export function referenceDigest(
         continue;
       }
       stats.lines++;
-      if (Buffer.byteLength(line) > MAX_LINE_BYTES) { first = false; stats.records++; stats.malformed++; continue; }
+      if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
+        first = false;
+        stats.records++;
+        stats.malformed++;
+        continue;
+      }
       if (first) {
         first = false;
         if (isHeader(line)) {
@@ -129,13 +207,23 @@ export function referenceDigest(
           // A window selects these by `end` too.
           if (windowed) {
             const end = num(t, ix.end);
-            if (end === undefined) { stats.malformed++; continue; }
-            if (end === null || end < winStart || end >= winEnd) { stats.filtered++; continue; }
+            if (end === undefined) {
+              stats.malformed++;
+              continue;
+            }
+            if (end === null || end < winStart || end >= winEnd) {
+              stats.filtered++;
+              continue;
+            }
           }
-          if (status === 'NODATA') stats.nodata++; else stats.skipdata++;
+          if (status === 'NODATA') stats.nodata++;
+          else stats.skipdata++;
           continue;
         }
-        if (status !== 'OK') { stats.malformed++; continue; }
+        if (status !== 'OK') {
+          stats.malformed++;
+          continue;
+        }
       }
 
       let srcport = num(t, ix.srcport, 65535);
@@ -145,12 +233,22 @@ export function referenceDigest(
       const bytes = big(t, ix.bytes);
       const start = num(t, ix.start);
       const end = num(t, ix.end);
-      if (srcport === undefined || dstport === undefined || protocol === undefined || packets === undefined
-        || bytes === undefined || start === undefined || end === undefined) {
+      if (
+        srcport === undefined ||
+        dstport === undefined ||
+        protocol === undefined ||
+        packets === undefined ||
+        bytes === undefined ||
+        start === undefined ||
+        end === undefined
+      ) {
         stats.malformed++;
         continue;
       }
-      if (start !== null && end !== null && start > end) { stats.malformed++; continue; }
+      if (start !== null && end !== null && start > end) {
+        stats.malformed++;
+        continue;
+      }
 
       if (windowed && (end === null || end < winStart || end >= winEnd)) {
         stats.filtered++;
@@ -163,16 +261,39 @@ export function referenceDigest(
         else dstport = 0;
       }
 
-      const account = str(ix['account-id']), iface = str(ix['interface-id']);
-      const src = str(ix.srcaddr), dst = str(ix.dstaddr), action = str(ix.action);
+      const account = str(ix['account-id']),
+        iface = str(ix['interface-id']);
+      const src = str(ix.srcaddr),
+        dst = str(ix.dstaddr),
+        action = str(ix.action);
       const key = [account, iface, src, dst, srcport ?? '-', dstport ?? '-', protocol ?? '-', action].join(' ');
       let row = rows.get(key);
       if (!row) {
-        row = { account, iface, src, dst, srcport, dstport, protocol, action, packets: 0n, bytes: 0n, start: null, end: null, records: 0 };
+        row = {
+          account,
+          iface,
+          src,
+          dst,
+          srcport,
+          dstport,
+          protocol,
+          action,
+          packets: 0n,
+          bytes: 0n,
+          start: null,
+          end: null,
+          records: 0,
+        };
         rows.set(key, row);
       }
-      if (packets !== null) { row.packets += packets; anyPackets = true; }
-      if (bytes !== null) { row.bytes += bytes; anyBytes = true; }
+      if (packets !== null) {
+        row.packets += packets;
+        anyPackets = true;
+      }
+      if (bytes !== null) {
+        row.bytes += bytes;
+        anyBytes = true;
+      }
       if (start !== null) row.start = row.start === null ? start : Math.min(row.start, start);
       if (end !== null) row.end = row.end === null ? end : Math.max(row.end, end);
       row.records++;
@@ -182,16 +303,24 @@ export function referenceDigest(
 
   const sorted = [...rows.values()].sort(compareRows);
   const dash = (v: number | null): string => (v === null ? '-' : String(v));
-  const text = [V2_HEADER, ...sorted.map((r) =>
-    `2 ${r.account} ${r.iface} ${r.src} ${r.dst} ${dash(r.srcport)} ${dash(r.dstport)} ${dash(r.protocol)} ` +
-    `${anyPackets ? r.packets : '-'} ${anyBytes ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`,
-  )].map((l) => l + '\n').join('');
+  const text = [
+    V2_HEADER,
+    ...sorted.map(
+      (r) =>
+        `2 ${r.account} ${r.iface} ${r.src} ${r.dst} ${dash(r.srcport)} ${dash(r.dstport)} ${dash(r.protocol)} ` +
+        `${anyPackets ? r.packets : '-'} ${anyBytes ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`,
+    ),
+  ]
+    .map((l) => `${l}\n`)
+    .join('');
   const json = (v: number | null): string => (v === null ? 'null' : String(v));
-  const ndjsonRows = sorted.map((r) =>
-    `{"account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.iface)},` +
-    `"srcaddr":${JSON.stringify(r.src)},"dstaddr":${JSON.stringify(r.dst)},` +
-    `"srcport":${json(r.srcport)},"dstport":${json(r.dstport)},"protocol":${json(r.protocol)},` +
-    `"packets":${anyPackets ? r.packets : 'null'},"bytes":${anyBytes ? r.bytes : 'null'},` +
-    `"start":${json(r.start)},"end":${json(r.end)},"action":${JSON.stringify(r.action)},"records":${r.records}}`);
+  const ndjsonRows = sorted.map(
+    (r) =>
+      `{"account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.iface)},` +
+      `"srcaddr":${JSON.stringify(r.src)},"dstaddr":${JSON.stringify(r.dst)},` +
+      `"srcport":${json(r.srcport)},"dstport":${json(r.dstport)},"protocol":${json(r.protocol)},` +
+      `"packets":${anyPackets ? r.packets : 'null'},"bytes":${anyBytes ? r.bytes : 'null'},` +
+      `"start":${json(r.start)},"end":${json(r.end)},"action":${JSON.stringify(r.action)},"records":${r.records}}`,
+  );
   return { rows: sorted, stats, text, ndjsonRows };
 }

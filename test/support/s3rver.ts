@@ -52,11 +52,17 @@ export async function startS3rver(buckets: string[], options: { directory?: stri
   Object.assign(process.env, S3RVER_ENV);
   const dir = options.directory ?? mkdtempSync(join(tmpdir(), 'flowdigest-s3rver-'));
   const modulePath = createRequire(import.meta.url).resolve('s3rver');
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD, modulePath, dir, ...buckets], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '-e', CHILD, modulePath, dir, ...buckets],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
@@ -85,18 +91,28 @@ export async function putTree(client: S3Client, bucket: string, prefix: string, 
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => join(e.parentPath, e.name));
   const keys = files.map((f) => prefix + relative(dir, f).split(sep).join('/'));
-  await putObjects(client, bucket, files.map((f, i) => ({ key: keys[i], body: readFileSync(f) })));
+  await putObjects(
+    client,
+    bucket,
+    files.map((f, i) => ({ key: keys[i], body: readFileSync(f) })),
+  );
   return keys;
 }
 
 /** Put objects, 16 at a time. */
-export async function putObjects(client: S3Client, bucket: string, objects: { key: string; body: Uint8Array | string }[]): Promise<void> {
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  objects: { key: string; body: Uint8Array | string }[],
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < objects.length) {
-      const { key, body } = objects[next++];
-      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.length }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < objects.length) {
+        const { key, body } = objects[next++];
+        const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.length }));
+      }
+    }),
+  );
 }

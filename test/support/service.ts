@@ -17,7 +17,11 @@ export interface Started {
 
 /** A logger that keeps every line. */
 export function memoryLogger(lines: Record<string, unknown>[]): Logger {
-  const at = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => { lines.push({ level, msg, ...fields }); };
+  const at =
+    (level: string) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      lines.push({ level, msg, ...fields });
+    };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -43,7 +47,9 @@ export class GatedSource implements ObjectSource {
     this.description = `gated ${path}`;
   }
 
-  close(): void { this.closed = true; }
+  close(): void {
+    this.closed = true;
+  }
   open(): void {
     this.closed = false;
     for (const w of this.waiting.splice(0)) w();

@@ -12,7 +12,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface Message { id: string; body: string; visibleAt: number; receipt?: string; receives: number }
+interface Message {
+  id: string;
+  body: string;
+  visibleAt: number;
+  receipt?: string;
+  receives: number;
+}
 
 export interface SqsServer {
   endpoint: string;
@@ -46,22 +52,37 @@ export async function startSqsServer(options: { accessKeyId?: string } = {}): Pr
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const reply = (status: number, body: unknown, type?: string) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...(type ? { 'x-amzn-query-error': `${type};Sender` } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.0',
+          ...(type ? { 'x-amzn-query-error': `${type};Sender` } : {}),
+        });
         res.end(JSON.stringify(body));
       };
-      const error = (status: number, type: string, message: string) => reply(status, { __type: `com.amazonaws.sqs#${type}`, message }, type);
+      const error = (status: number, type: string, message: string) =>
+        reply(status, { __type: `com.amazonaws.sqs#${type}`, message }, type);
       const target = String(req.headers['x-amz-target'] ?? '');
       const action = target.startsWith('AmazonSQS.') ? target.slice(10) : '';
       actions.push(action || `(no target) ${req.method} ${req.url}`);
-      if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/x-amz-json-1.0') || !action) {
+      if (
+        req.method !== 'POST' ||
+        !String(req.headers['content-type']).startsWith('application/x-amz-json-1.0') ||
+        !action
+      ) {
         return error(400, 'InvalidAction', 'expected an AWS JSON 1.0 request');
       }
       const key = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
       if (options.accessKeyId !== undefined && key !== options.accessKeyId) {
-        return reply(400, { __type: 'com.amazon.coral.service#UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+        return reply(400, {
+          __type: 'com.amazon.coral.service#UnrecognizedClientException',
+          message: 'The security token included in the request is invalid.',
+        });
       }
       let input: Record<string, unknown>;
-      try { input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>; } catch { return error(400, 'InvalidParameterValue', 'body is not JSON'); }
+      try {
+        input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+      } catch {
+        return error(400, 'InvalidParameterValue', 'body is not JSON');
+      }
       const now = Date.now();
       switch (action) {
         case 'GetQueueUrl':
@@ -77,8 +98,24 @@ export async function startSqsServer(options: { accessKeyId?: string } = {}): Pr
           const max = Math.min(10, Number(input.MaxNumberOfMessages ?? 1));
           const visibility = Number(input.VisibilityTimeout ?? 30);
           const out = q.filter((m) => m.visibleAt <= now).slice(0, max);
-          for (const m of out) { m.visibleAt = now + visibility * 1000; m.receipt = randomBytes(12).toString('hex'); m.receives++; }
-          return reply(200, out.length ? { Messages: out.map((m) => ({ MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: md5(m.body), Body: m.body })) } : {});
+          for (const m of out) {
+            m.visibleAt = now + visibility * 1000;
+            m.receipt = randomBytes(12).toString('hex');
+            m.receives++;
+          }
+          return reply(
+            200,
+            out.length
+              ? {
+                  Messages: out.map((m) => ({
+                    MessageId: m.id,
+                    ReceiptHandle: m.receipt,
+                    MD5OfBody: md5(m.body),
+                    Body: m.body,
+                  })),
+                }
+              : {},
+          );
         }
         case 'DeleteMessage': {
           const q = queue(nameOf(input.QueueUrl));
@@ -98,9 +135,19 @@ export async function startSqsServer(options: { accessKeyId?: string } = {}): Pr
     endpoint,
     actions,
     queueUrl: (name) => `${endpoint}/000000000000/${name}`,
-    send: (name, body) => { const id = randomBytes(8).toString('hex'); queue(name).push({ id, body, visibleAt: 0, receives: 0 }); return id; },
+    send: (name, body) => {
+      const id = randomBytes(8).toString('hex');
+      queue(name).push({ id, body, visibleAt: 0, receives: 0 });
+      return id;
+    },
     pending: (name) => queue(name).map((m) => ({ id: m.id, body: m.body, receives: m.receives })),
-    expireVisibility: () => { for (const q of queues.values()) for (const m of q) m.visibleAt = 0; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    expireVisibility: () => {
+      for (const q of queues.values()) for (const m of q) m.visibleAt = 0;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

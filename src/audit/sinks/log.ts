@@ -17,10 +17,17 @@ export interface LogSinkOptions {
 
 /** A sink that writes JSON lines to `options.path` or stdout. */
 export function logSink(options: LogSinkOptions): AuditSink {
-  if (options === null || typeof options !== 'object' || typeof options.path !== 'string' || options.path === '' || options.path.includes('\0')) {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof options.path !== 'string' ||
+    options.path === '' ||
+    options.path.includes('\0')
+  ) {
     throw new InvalidOptionError('log.path', "must be a file path or '-' for stdout");
   }
-  if (options.name !== undefined && typeof options.name !== 'string') throw new InvalidOptionError('log.name', 'must be a string');
+  if (options.name !== undefined && typeof options.name !== 'string')
+    throw new InvalidOptionError('log.name', 'must be a string');
   const { path } = options;
   let file: Promise<FileHandle> | undefined;
   return {
@@ -28,12 +35,17 @@ export function logSink(options: LogSinkOptions): AuditSink {
     async send(events) {
       const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
       if (path === '-') {
-        await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+        );
         return;
       }
       file ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a'));
       // A failed open is retried on the next batch rather than cached.
-      const fh = await file.catch((err: unknown) => { file = undefined; throw err; });
+      const fh = await file.catch((err: unknown) => {
+        file = undefined;
+        throw err;
+      });
       await fh.writeFile(text);
       await fh.datasync();
     },

@@ -37,10 +37,17 @@ export function batchKey(events: readonly AuditEvent[]): string {
 
 /** A sink that writes each batch as one NDJSON object in a directory or under an S3 prefix. */
 export function storeSink(options: StoreSinkOptions): AuditSink {
-  if (options === null || typeof options !== 'object' || typeof options.location !== 'string' || options.location === '' || options.location.includes('\0')) {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof options.location !== 'string' ||
+    options.location === '' ||
+    options.location.includes('\0')
+  ) {
     throw new InvalidOptionError('store.location', 'must be a directory or s3://bucket/prefix');
   }
-  if (options.name !== undefined && typeof options.name !== 'string') throw new InvalidOptionError('store.name', 'must be a string');
+  if (options.name !== undefined && typeof options.name !== 'string')
+    throw new InvalidOptionError('store.name', 'must be a string');
   const name = options.name ?? 'store';
   const body = (events: readonly AuditEvent[]) => events.map((e) => `${JSON.stringify(e)}\n`).join('');
 
@@ -53,11 +60,22 @@ export function storeSink(options: StoreSinkOptions): AuditSink {
       name,
       async send(events, signal) {
         client ??= createS3Client(s3);
-        const c = await client.catch((err: unknown) => { client = undefined; throw err; });
-        const text = body(events);
-        await uploadToS3(`s3://${bucket}/${prefix}${batchKey(events)}`, async (out) => { out.write(text); }, {
-          client: c, signal, contentType: 'application/x-ndjson',
+        const c = await client.catch((err: unknown) => {
+          client = undefined;
+          throw err;
         });
+        const text = body(events);
+        await uploadToS3(
+          `s3://${bucket}/${prefix}${batchKey(events)}`,
+          async (out) => {
+            out.write(text);
+          },
+          {
+            client: c,
+            signal,
+            contentType: 'application/x-ndjson',
+          },
+        );
       },
       async close() {
         const c = client;

@@ -46,24 +46,39 @@ export function signBody(secret: string, body: Uint8Array | string): string {
 function validate(o: WebhookSinkOptions): Required<WebhookSinkOptions> {
   if (o === null || typeof o !== 'object') throw new InvalidOptionError('webhook', 'options must be an object');
   let url: URL | undefined;
-  try { url = typeof o.url === 'string' ? new URL(o.url) : undefined; } catch { url = undefined; }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') {
+  try {
+    url = typeof o.url === 'string' ? new URL(o.url) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     // Not echoed: a URL with userinfo carries a credential.
     throw new InvalidOptionError('webhook.url', 'must be an http:// or https:// URL without credentials');
   }
   if (typeof o.secret !== 'string' || Buffer.byteLength(o.secret) < 16) {
-    throw new InvalidOptionError('webhook.secret', 'must be a string of at least 16 bytes (set FLOWDIGEST_AUDIT_WEBHOOK_SECRET)');
+    throw new InvalidOptionError(
+      'webhook.secret',
+      'must be a string of at least 16 bytes (set FLOWDIGEST_AUDIT_WEBHOOK_SECRET)',
+    );
   }
   if (typeof o.deadLetterPath !== 'string' || o.deadLetterPath === '' || o.deadLetterPath.includes('\0')) {
     throw new InvalidOptionError('webhook.deadLetterPath', 'must be a file path');
   }
   const int = (name: string, v: unknown, dflt: number, min: number, max: number) => {
     if (v === undefined) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InvalidOptionError(`webhook.${name}`, `must be an integer from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new InvalidOptionError(`webhook.${name}`, `must be an integer from ${min} to ${max}`);
     return v;
   };
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new InvalidOptionError('webhook.fetch', 'must be a function');
-  if (o.name !== undefined && typeof o.name !== 'string') throw new InvalidOptionError('webhook.name', 'must be a string');
+  if (o.fetch !== undefined && typeof o.fetch !== 'function')
+    throw new InvalidOptionError('webhook.fetch', 'must be a function');
+  if (o.name !== undefined && typeof o.name !== 'string')
+    throw new InvalidOptionError('webhook.name', 'must be a string');
   return {
     url: url.href,
     secret: o.secret,
@@ -85,12 +100,22 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal.aborted) { reject(new AbortError(signal.reason)); return; }
-  const onAbort = () => { clearTimeout(t); reject(new AbortError(signal.reason)); };
-  const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-  signal.addEventListener('abort', onAbort, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new AbortError(signal.reason));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AbortError(signal.reason));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 
 /** A sink that POSTs signed batches to `options.url`. */
 export function webhookSink(options: WebhookSinkOptions): AuditSink {
@@ -104,7 +129,9 @@ export function webhookSink(options: WebhookSinkOptions): AuditSink {
     dirReady ??= mkdir(dirname(o.deadLetterPath), { recursive: true });
     await dirReady;
     const at = new Date().toISOString();
-    const lines = events.map((event) => `${JSON.stringify({ deadLetteredAt: at, sink: o.name, url: target, status, event })}\n`).join('');
+    const lines = events
+      .map((event) => `${JSON.stringify({ deadLetteredAt: at, sink: o.name, url: target, status, event })}\n`)
+      .join('');
     await appendDurable(o.deadLetterPath, lines);
   };
 
@@ -125,7 +152,10 @@ export function webhookSink(options: WebhookSinkOptions): AuditSink {
         let wait: number | undefined;
         try {
           const res = await o.fetch(o.url, {
-            method: 'POST', headers, body, redirect: 'manual',
+            method: 'POST',
+            headers,
+            body,
+            redirect: 'manual',
             signal: AbortSignal.any([signal, AbortSignal.timeout(o.timeoutMs)]),
           });
           await res.body?.cancel().catch(() => {});
@@ -137,19 +167,29 @@ export function webhookSink(options: WebhookSinkOptions): AuditSink {
             await deadLetter(events, res.status);
             return { deadLettered: events.length };
           } else {
-            throw new AuditSinkError(`${o.name} ${target} answered HTTP ${res.status}; redirects are not followed, fix the URL`, { key: target });
+            throw new AuditSinkError(
+              `${o.name} ${target} answered HTTP ${res.status}; redirects are not followed, fix the URL`,
+              { key: target },
+            );
           }
         } catch (err) {
           if (err instanceof AuditSinkError) throw err;
           if (signal.aborted) throw new AbortError(signal.reason);
           const e = err as Error & { cause?: { code?: string; message?: string } };
-          last = e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}`;
+          last =
+            e.name === 'TimeoutError'
+              ? `no answer within ${o.timeoutMs} ms`
+              : `${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}`;
         }
         const backoff = Math.random() * Math.min(30_000, o.retryBaseMs * 2 ** Math.min(attempt - 1, 20));
         const delay = wait ?? backoff;
         if (Date.now() + delay - started > o.maxRetryMs) {
           // The spool's retry waits at least Retry-After: the receiver asked for it.
-          throw new AuditSinkError(`${o.name} ${target}: ${last} after ${attempt} attempt(s) in ${Date.now() - started} ms`, { key: target }, { retryAfterMs: wait });
+          throw new AuditSinkError(
+            `${o.name} ${target}: ${last} after ${attempt} attempt(s) in ${Date.now() - started} ms`,
+            { key: target },
+            { retryAfterMs: wait },
+          );
         }
         await sleep(delay, signal);
       }

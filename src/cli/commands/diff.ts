@@ -21,24 +21,29 @@ export async function diffCommand(argv: string[]): Promise<number> {
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
-  if (values.help) { process.stdout.write(DIFF_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(DIFF_HELP);
+    return 0;
+  }
   const format: DiffFormat = graphFormat(values.format, values.output, DIFF_FORMATS, 'dot', 'diff');
   const style = labelFlags(values, 'diff');
-  if (positionals.length !== 2) throw new UsageError(`name two digests, PREVIOUS and NEXT (got ${positionals.length})`, 'diff');
+  if (positionals.length !== 2)
+    throw new UsageError(`name two digests, PREVIOUS and NEXT (got ${positionals.length})`, 'diff');
   const [previous, next] = positionals;
   if (previous === '-' && next === '-') throw new UsageError('stdin (-) can be named only once', 'diff');
   const began = performance.now();
-  const diff = await diffInputs(
-    previous === '-' ? process.stdin : previous,
-    next === '-' ? process.stdin : next,
-    { changed: values.changed ?? false, strict: values.strict ?? false },
-  );
+  const diff = await diffInputs(previous === '-' ? process.stdin : previous, next === '-' ? process.stdin : next, {
+    changed: values.changed ?? false,
+    strict: values.strict ?? false,
+  });
   await withOutput(values.output, (out) => writeDiff(diff, out, format, style));
   if (!values.quiet) {
     const changed = values.changed ? `, ${count(diff.changed.size)} changed` : '';
-    process.stderr.write(`diff: ${count(diff.removed.size)} removed, ${count(diff.added.size)} added${changed}; ${count(diff.common)} in both ` +
-      `(PREVIOUS ${count(diff.previousRows)} rows${skipped(diff.previousStats)}, NEXT ${count(diff.nextRows)}${skipped(diff.nextStats)}) ` +
-      `in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
+    process.stderr.write(
+      `diff: ${count(diff.removed.size)} removed, ${count(diff.added.size)} added${changed}; ${count(diff.common)} in both ` +
+        `(PREVIOUS ${count(diff.previousRows)} rows${skipped(diff.previousStats)}, NEXT ${count(diff.nextRows)}${skipped(diff.nextStats)}) ` +
+        `in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
+    );
   }
   return 0;
 }

@@ -34,15 +34,25 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     help: { type: 'boolean', short: 'h' },
     ...S3_FLAGS,
   });
-  if (values.help) { process.stdout.write(DIGEST_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(DIGEST_HELP);
+    return 0;
+  }
 
-  const format: DigestFormat | GraphFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, [...DIGEST_FORMATS, ...GRAPH_FORMATS], 'digest');
+  const format: DigestFormat | GraphFormat =
+    values.format === undefined
+      ? 'text'
+      : parseChoice('--format', values.format, [...DIGEST_FORMATS, ...GRAPH_FORMATS], 'digest');
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0) throw new UsageError('no INPUT given (name files or directories, or pipe into -)', 'digest');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
   checkS3Urls(inputs, values.output, 'digest');
   const s3 = s3Options(values, 'digest');
-  const run: DigestRunOptions = { signal, strict: values.strict ?? false, skipBadObjects: values['skip-bad-objects'] ?? false };
+  const run: DigestRunOptions = {
+    signal,
+    strict: values.strict ?? false,
+    skipBadObjects: values['skip-bad-objects'] ?? false,
+  };
   if (values.start !== undefined) run.start = parseTime('--start', values.start, 'digest');
   if (values.end !== undefined) run.end = parseTime('--end', values.end, 'digest');
   if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
@@ -54,24 +64,34 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   }
   const digester = createDigester({
     threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
-    prefetchConcurrency: values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
-    prefetchBytes: values['prefetch-bytes'] === undefined ? undefined : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
-    maxMemory: values['max-memory'] === undefined ? undefined : parseSize('--max-memory', values['max-memory'], 'digest'),
+    prefetchConcurrency:
+      values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
+    prefetchBytes:
+      values['prefetch-bytes'] === undefined
+        ? undefined
+        : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
+    maxMemory:
+      values['max-memory'] === undefined ? undefined : parseSize('--max-memory', values['max-memory'], 'digest'),
     s3,
   });
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
   const sources = toSources(inputs, { s3 });
-  const showProgress = values.progress ?? (process.stderr.isTTY === true);
+  const showProgress = values.progress ?? process.stderr.isTTY === true;
   const bar = showProgress ? new ProgressLine(process.stderr, 'digest') : null;
   if (bar) run.onProgress = bar.update;
   const began = performance.now();
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' || format === 'html'
-      // graphlib is loaded only when a graph is asked for.
-      ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
-      : writeDigest(digest, out, format)), { signal, s3 });
+    await withOutput(
+      values.output,
+      (out) =>
+        format === 'dot' || format === 'svg' || format === 'html'
+          ? // graphlib is loaded only when a graph is asked for.
+            import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
+          : writeDigest(digest, out, format),
+      { signal, s3 },
+    );
     if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
@@ -81,28 +101,59 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   }
 }
 
-interface ClusterFlags { redis?: string; store?: string; 'job-bytes'?: string; 'merge-jobs'?: string; output?: string; quiet?: boolean; progress?: boolean }
+interface ClusterFlags {
+  redis?: string;
+  store?: string;
+  'job-bytes'?: string;
+  'merge-jobs'?: string;
+  output?: string;
+  quiet?: boolean;
+  progress?: boolean;
+}
 
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
-async function clusterRun(values: ClusterFlags, inputs: string[], run: DigestRunOptions, format: DigestFormat | GraphFormat,
-  s3: ReturnType<typeof s3Options>, signal: AbortSignal): Promise<number> {
+async function clusterRun(
+  values: ClusterFlags,
+  inputs: string[],
+  run: DigestRunOptions,
+  format: DigestFormat | GraphFormat,
+  s3: ReturnType<typeof s3Options>,
+  signal: AbortSignal,
+): Promise<number> {
   if (values.redis === undefined) throw new UsageError('--store needs --redis URL', 'digest');
-  if (values.store === undefined) throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
-  if (inputs.includes('-')) throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
-  const [{ clusterDigest }, { storeFor }] = await Promise.all([import('../../cluster/run.js'), import('../../cluster/store.js')]);
-  const bar = (values.progress ?? (process.stderr.isTTY === true)) ? new ProgressLine(process.stderr, 'digest') : null;
+  if (values.store === undefined)
+    throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
+  if (inputs.includes('-'))
+    throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
+  const [{ clusterDigest }, { storeFor }] = await Promise.all([
+    import('../../cluster/run.js'),
+    import('../../cluster/store.js'),
+  ]);
+  const bar = (values.progress ?? process.stderr.isTTY === true) ? new ProgressLine(process.stderr, 'digest') : null;
   const began = performance.now();
   try {
     const digest = await clusterDigest(inputs, {
-      ...run, signal, s3, redis: values.redis, store: storeFor(values.store, s3),
+      ...run,
+      signal,
+      s3,
+      redis: values.redis,
+      store: storeFor(values.store, s3),
       jobBytes: values['job-bytes'] === undefined ? undefined : parseSize('--job-bytes', values['job-bytes'], 'digest'),
-      mergeJobs: values['merge-jobs'] === undefined ? undefined : parsePositiveInt('--merge-jobs', values['merge-jobs'], 'digest'),
+      mergeJobs:
+        values['merge-jobs'] === undefined
+          ? undefined
+          : parsePositiveInt('--merge-jobs', values['merge-jobs'], 'digest'),
       onProgress: bar?.update,
     });
     bar?.done();
-    await withOutput(values.output, (out) => (format === 'dot' || format === 'svg' || format === 'html'
-      ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
-      : writeDigest(digest, out, format)), { signal, s3 });
+    await withOutput(
+      values.output,
+      (out) =>
+        format === 'dot' || format === 'svg' || format === 'html'
+          ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
+          : writeDigest(digest, out, format),
+      { signal, s3 },
+    );
     if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
     return 0;
   } finally {

@@ -51,15 +51,24 @@ export function cidrFlag(flag: string, value: string, command: string): string[]
 }
 
 /** `-f`, defaulting to svg or html when the output file ends in .svg or .html. */
-export function graphFormat<T extends string>(format: string | undefined, output: string | undefined, choices: readonly T[], fallback: T, command: string): T {
+export function graphFormat<T extends string>(
+  format: string | undefined,
+  output: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+  command: string,
+): T {
   if (format !== undefined) return parseChoice('--format', format, choices, command);
   const m = /\.(svg|html?)$/i.exec(output ?? '');
   const ext = m === null ? undefined : m[1].toLowerCase() === 'svg' ? 'svg' : 'html';
-  return ext !== undefined && choices.includes(ext as T) ? ext as T : fallback;
+  return ext !== undefined && choices.includes(ext as T) ? (ext as T) : fallback;
 }
 
 /** `--labels` and `--legend`/`--no-legend`, shared by dot and diff. */
-export function labelFlags(values: { labels?: string; legend?: boolean }, command: string): Pick<GraphOptions, 'labels' | 'legend'> {
+export function labelFlags(
+  values: { labels?: string; legend?: boolean },
+  command: string,
+): Pick<GraphOptions, 'labels' | 'legend'> {
   const o: Pick<GraphOptions, 'labels' | 'legend'> = {};
   if (values.labels !== undefined) o.labels = parseChoice<LabelStyle>('--labels', values.labels, LABEL_STYLES, command);
   if (values.legend !== undefined) o.legend = values.legend;
@@ -68,7 +77,10 @@ export function labelFlags(values: { labels?: string; legend?: boolean }, comman
 
 export async function dotCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse('dot', argv, FLAGS);
-  if (values.help) { process.stdout.write(DOT_HELP); return 0; }
+  if (values.help) {
+    process.stdout.write(DOT_HELP);
+    return 0;
+  }
   const format: GraphFormat = graphFormat(values.format, values.output, GRAPH_FORMATS, 'dot', 'dot');
   const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values, 'dot') };
   if (values.top !== undefined) options.top = parsePositiveInt('--top', values.top, 'dot');
@@ -81,38 +93,54 @@ export async function dotCommand(argv: string[]): Promise<number> {
       return Number(p);
     });
   }
-  if (values.action !== undefined) options.actions = parseList('--action', values.action, 'dot').map((a) => parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], 'dot'));
+  if (values.action !== undefined)
+    options.actions = parseList('--action', values.action, 'dot').map((a) =>
+      parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], 'dot'),
+    );
   if (values['collapse-external']) options.collapseExternal = true;
   if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'dot');
   if (values.collapse !== undefined) options.collapse = cidrFlag('--collapse', values.collapse, 'dot');
-  if (values.cluster !== undefined) options.cluster = parseChoice<ClusterBy>('--cluster', values.cluster, ['account', 'subnet'], 'dot');
+  if (values.cluster !== undefined)
+    options.cluster = parseChoice<ClusterBy>('--cluster', values.cluster, ['account', 'subnet'], 'dot');
   if (values['subnet-prefix'] !== undefined) {
     const bits = parsePositiveInt('--subnet-prefix', values['subnet-prefix'], 'dot');
-    if (bits > 32) throw new UsageError(`--subnet-prefix '${bits}' must be from 1 to 32 (IPv6 subnets are always /64)`, 'dot');
+    if (bits > 32)
+      throw new UsageError(`--subnet-prefix '${bits}' must be from 1 to 32 (IPv6 subnets are always /64)`, 'dot');
     options.subnetPrefix = bits;
   }
 
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
-  if (inputs.length === 0) throw new UsageError('no INPUT given (name a digest, flow log or DOT file, or pipe into -)', 'dot');
+  if (inputs.length === 0)
+    throw new UsageError('no INPUT given (name a digest, flow log or DOT file, or pipe into -)', 'dot');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'dot');
 
   const began = performance.now();
   const digest = new Digest();
   const formats: string[] = [];
   for (const input of inputs) {
-    const read = await readGraphInput(input === '-' ? process.stdin : input, { name: input === '-' ? 'stdin' : input, strict: values.strict ?? false });
+    const read = await readGraphInput(input === '-' ? process.stdin : input, {
+      name: input === '-' ? 'stdin' : input,
+      strict: values.strict ?? false,
+    });
     digest.mergeFrom(read.digest);
     formats.push(read.format);
   }
   const view = applyView(digest, options);
   if (format !== 'dot' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
-    process.stderr.write(`flowdigest: rendering ${count(view.digest.size)} edges as ${format.toUpperCase()} may take minutes; narrow with --top or filters\n`);
+    process.stderr.write(
+      `flowdigest: rendering ${count(view.digest.size)} edges as ${format.toUpperCase()} may take minutes; narrow with --top or filters\n`,
+    );
   }
   await withOutput(values.output, (out) => writeView(view, out, options));
   if (!values.quiet) {
     const s = digest.stats;
-    const skipped = s.malformed > 0 ? `, ${count(s.malformed)} malformed records skipped${s.samples[0] ? ` (first: ${s.samples[0].key}:${s.samples[0].line}: ${s.samples[0].reason})` : ''}` : '';
-    process.stderr.write(`dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`);
+    const skipped =
+      s.malformed > 0
+        ? `, ${count(s.malformed)} malformed records skipped${s.samples[0] ? ` (first: ${s.samples[0].key}:${s.samples[0].line}: ${s.samples[0].reason})` : ''}`
+        : '';
+    process.stderr.write(
+      `dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
+    );
   }
   return 0;
 }

@@ -18,8 +18,12 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
     help: { type: 'boolean', short: 'h' },
     ...S3_FLAGS,
   });
-  if (values.help) { process.stdout.write(MERGE_HELP); return 0; }
-  const format: DigestFormat = values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'merge');
+  if (values.help) {
+    process.stdout.write(MERGE_HELP);
+    return 0;
+  }
+  const format: DigestFormat =
+    values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'merge');
   if (positionals.length === 0) throw new UsageError('name at least one DIGEST to merge', 'merge');
   checkS3Urls([], values.output, 'merge');
   const s3 = s3Options(values, 'merge');
@@ -28,7 +32,8 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   // the engine (parallel scan, sort and format). A malformed row is skipped and counted in the
   // summary, as dot and diff do; --strict fails on it. NDJSON (record counts), partials and
   // stdin are read here and merged in; an NDJSON row that does not parse always fails.
-  const text: string[] = [], other: string[] = [];
+  const text: string[] = [],
+    other: string[] = [];
   for (const path of positionals) (path !== '-' && (await digestKind(path)) === 'text' ? text : other).push(path);
   const digester = createDigester();
   try {

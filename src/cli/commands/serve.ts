@@ -11,12 +11,21 @@ import type { Logger, Service } from '../../service/types.js';
 import { parse, UsageError } from '../args.js';
 import { SERVE_HELP } from '../help.js';
 
-const FLAGS = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: ('boolean' in s && s.boolean ? 'boolean' : 'string') as 'boolean' | 'string' }]));
+const FLAGS = Object.fromEntries(
+  Object.values(SETTINGS).map((s) => [
+    s.flag,
+    { type: ('boolean' in s && s.boolean ? 'boolean' : 'string') as 'boolean' | 'string' },
+  ]),
+);
 
 export async function serveCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('serve', argv, { ...FLAGS, help: { type: 'boolean', short: 'h' } });
-  if (values.help) { process.stdout.write(SERVE_HELP); return 0; }
-  if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}'); use --logs DIR`, 'serve');
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`serve takes no arguments (got '${positionals[0]}'); use --logs DIR`, 'serve');
   let config: ServeConfig;
   try {
     config = resolveServeConfig(values as Record<string, string | boolean>, process.env);
@@ -37,19 +46,27 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
     if (err instanceof InvalidOptionError || err instanceof ConfigError) throw new UsageError(err.message, 'serve');
     throw err;
   }
-  if (signal.aborted) { await service.close(0); return 130; }
+  if (signal.aborted) {
+    await service.close(0);
+    return 130;
+  }
   try {
     await service.listen(config.port, config.host);
   } catch (err) {
     await service.close(0);
     if (err instanceof InvalidOptionError && err.field === 'host') {
       // The bind rule: one line, no usage hint (nothing is wrong with the command line as such).
-      process.stderr.write(`flowdigest serve: refusing to listen on ${config.host}${config.origins.host ? ` (${config.origins.host})` : ''} without tokens: give --tokens FILE (or FLOWDIGEST_TOKEN), or --insecure-no-auth\n`);
+      process.stderr.write(
+        `flowdigest serve: refusing to listen on ${config.host}${config.origins.host ? ` (${config.origins.host})` : ''} without tokens: give --tokens FILE (or FLOWDIGEST_TOKEN), or --insecure-no-auth\n`,
+      );
       return 2;
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new UsageError(`cannot listen on ${config.host}:${config.port} (${code})${config.origins.port ? ` (set by ${config.origins.port})` : ''}`, 'serve');
+      throw new UsageError(
+        `cannot listen on ${config.host}:${config.port} (${code})${config.origins.port ? ` (set by ${config.origins.port})` : ''}`,
+        'serve',
+      );
     }
     throw err;
   }
@@ -71,9 +88,17 @@ async function startAuditor(config: ServeConfig, logger: Logger): Promise<Audito
     error: (fields, msg) => logger.error(msg, { component: 'audit', ...fields }),
   };
   const { audit } = config;
-  const sinks = sinksFromFlags({ ...audit.sinks, env: process.env, logger: auditLogger, ...(config.service.s3 === undefined ? {} : { s3: config.service.s3 }) });
+  const sinks = sinksFromFlags({
+    ...audit.sinks,
+    env: process.env,
+    logger: auditLogger,
+    ...(config.service.s3 === undefined ? {} : { s3: config.service.s3 }),
+  });
   return createAuditor({
-    events: audit.events, sinks, spoolDir: audit.spoolDir, logger: auditLogger,
+    events: audit.events,
+    sinks,
+    spoolDir: audit.spoolDir,
+    logger: auditLogger,
     ...(audit.spoolMaxBytes === undefined ? {} : { spoolMaxBytes: audit.spoolMaxBytes }),
     ...(audit.batchSize === undefined ? {} : { batchSize: audit.batchSize }),
     ...(audit.flushMs === undefined ? {} : { flushMs: audit.flushMs }),

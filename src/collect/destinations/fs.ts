@@ -60,7 +60,9 @@ export function fsDestination(options: FsDestinationOptions): Destination {
       try {
         const entries = await readdir(path(folder || '.'), { withFileTypes: true });
         // Temporary files of writes in progress are not objects.
-        return entries.filter((e) => e.isFile() && e.name.startsWith(start) && !/\.tmp-[0-9a-f]{12}$/.test(e.name)).map((e) => `${folder}${e.name}`);
+        return entries
+          .filter((e) => e.isFile() && e.name.startsWith(start) && !/\.tmp-[0-9a-f]{12}$/.test(e.name))
+          .map((e) => `${folder}${e.name}`);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
         throw err;

@@ -35,35 +35,65 @@ const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 
 /** Objects in `gs://bucket/prefix`. */
 export function gcsDestination(options: GcsDestinationOptions): Destination {
-  if (options === null || typeof options !== 'object' || typeof options.bucket !== 'string' || !BUCKET.test(options.bucket)) {
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    typeof options.bucket !== 'string' ||
+    !BUCKET.test(options.bucket)
+  ) {
     throw new InvalidOptionError('gcsDestination.bucket', 'must be a bucket name (3-63 characters of a-z 0-9 . _ -)');
   }
   const prefix = checkPrefix(options.prefix, 'gcsDestination.prefix');
   if (options.apiEndpoint !== undefined) {
     let ok = false;
-    try { const u = new URL(options.apiEndpoint); ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === ''; } catch { ok = false; }
-    if (!ok) throw new InvalidOptionError('gcsDestination.apiEndpoint', 'must be an http:// or https:// URL without credentials');
+    try {
+      const u = new URL(options.apiEndpoint);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw new InvalidOptionError(
+        'gcsDestination.apiEndpoint',
+        'must be an http:// or https:// URL without credentials',
+      );
   }
   const chunkSize = options.chunkSize ?? 8 * 1024 * 1024;
   if (!Number.isInteger(chunkSize) || chunkSize < 256 * 1024 || chunkSize % (256 * 1024) !== 0) {
     throw new InvalidOptionError('gcsDestination.chunkSize', 'must be a positive multiple of 256 KiB');
   }
   let storage: Promise<Storage> | undefined = options.storage ? Promise.resolve(options.storage) : undefined;
-  const getStorage = () => (storage ??= import('@google-cloud/storage').then(({ Storage: S }) => new S({
-    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
-    ...(options.projectId ? { projectId: options.projectId } : {}),
-  })));
+  const getStorage = () =>
+    (storage ??= import('@google-cloud/storage').then(
+      ({ Storage: S }) =>
+        new S({
+          ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+          ...(options.projectId ? { projectId: options.projectId } : {}),
+        }),
+    ));
   const url = (name: string) => `gs://${options.bucket}/${prefix}${name}`;
   const describe = (err: unknown) => `${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`;
 
   return {
     location: `gs://${options.bucket}/${prefix}`,
     async put(name: string, body: Readable, { signal, contentType }: PutOptions) {
-      const file = (await getStorage().catch((err: unknown) => { body.destroy(); throw err; })).bucket(options.bucket).file(`${prefix}${name}`);
-      if (signal.aborted) { body.destroy(); throw new AbortError(signal.reason); }
+      const file = (
+        await getStorage().catch((err: unknown) => {
+          body.destroy();
+          throw err;
+        })
+      )
+        .bucket(options.bucket)
+        .file(`${prefix}${name}`);
+      if (signal.aborted) {
+        body.destroy();
+        throw new AbortError(signal.reason);
+      }
       const out = file.createWriteStream({ resumable: true, chunkSize, contentType, metadata: { contentType } });
       let bodyError: unknown;
-      body.once('error', (err) => { bodyError ??= err; });
+      body.once('error', (err) => {
+        bodyError ??= err;
+      });
       try {
         // pipeline destroys the upload stream on any failure: the session is never finalised.
         await pipeline(body, out, { signal });
@@ -85,10 +115,16 @@ export function gcsDestination(options: GcsDestinationOptions): Destination {
     },
     async list(namePrefix: string) {
       try {
-        const [files] = await (await getStorage()).bucket(options.bucket).getFiles({ prefix: `${prefix}${namePrefix}`, autoPaginate: true });
+        const [files] = await (await getStorage())
+          .bucket(options.bucket)
+          .getFiles({ prefix: `${prefix}${namePrefix}`, autoPaginate: true });
         return files.map((f) => f.name.slice(prefix.length));
       } catch (err) {
-        throw new FetchError(`${url(namePrefix)}: listing failed: ${describe(err)}`, { key: url(namePrefix) }, { cause: err });
+        throw new FetchError(
+          `${url(namePrefix)}: listing failed: ${describe(err)}`,
+          { key: url(namePrefix) },
+          { cause: err },
+        );
       }
     },
     async delete(name: string) {

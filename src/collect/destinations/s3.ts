@@ -28,26 +28,37 @@ const PART_SIZE = 8 * 1024 * 1024;
 
 /** Objects in `s3://bucket/prefix`. */
 export function s3Destination(options: S3DestinationOptions): Destination {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('s3Destination', 'takes { bucket, prefix? }');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError('s3Destination', 'takes { bucket, prefix? }');
   const { bucket, prefix: rawPrefix, client: given, partSize = PART_SIZE, ...clientOptions } = options;
   parseS3Url(`s3://${bucket}`, 'prefix'); // validates the bucket name
   const prefix = checkPrefix(rawPrefix, 's3Destination.prefix');
   validateS3ClientOptions(clientOptions, 's3Destination');
-  if (!Number.isInteger(partSize) || partSize < 5 * 1024 * 1024) throw new InvalidOptionError('s3Destination.partSize', 'must be an integer of at least 5 MiB');
+  if (!Number.isInteger(partSize) || partSize < 5 * 1024 * 1024)
+    throw new InvalidOptionError('s3Destination.partSize', 'must be an integer of at least 5 MiB');
   let client: Promise<S3Client> | undefined = given ? Promise.resolve(given) : undefined;
   const getClient = () => (client ??= createS3Client(clientOptions));
   const url = (name: string) => formatS3Url(bucket, `${prefix}${name}`);
   const failure = (what: string, name: string, err: unknown) =>
-    new S3Error(`${url(name)}: ${what} failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`, { key: url(name) }, { cause: err });
+    new S3Error(
+      `${url(name)}: ${what} failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
+      { key: url(name) },
+      { cause: err },
+    );
 
   return {
     location: formatS3Url(bucket, prefix),
     async put(name: string, body: Readable, { signal, contentType }: PutOptions) {
-      const [s3, { Upload }] = await Promise.all([getClient(), import('@aws-sdk/lib-storage')]).catch((err: unknown) => {
+      const [s3, { Upload }] = await Promise.all([getClient(), import('@aws-sdk/lib-storage')]).catch(
+        (err: unknown) => {
+          body.destroy();
+          throw failure('upload', name, err);
+        },
+      );
+      if (signal.aborted) {
         body.destroy();
-        throw failure('upload', name, err);
-      });
-      if (signal.aborted) { body.destroy(); throw new AbortError(signal.reason); }
+        throw new AbortError(signal.reason);
+      }
       const upload = new Upload({
         client: s3,
         params: { Bucket: bucket, Key: `${prefix}${name}`, Body: body, ContentType: contentType },
@@ -58,7 +69,9 @@ export function s3Destination(options: S3DestinationOptions): Destination {
       // Fail the body rather than calling upload.abort(): done() then waits for the multipart
       // upload's abort instead of settling before it.
       let bodyError: unknown;
-      const onBodyError = (err: unknown) => { bodyError ??= err; };
+      const onBodyError = (err: unknown) => {
+        bodyError ??= err;
+      };
       body.once('error', onBodyError);
       const onAbort = () => body.destroy(new AbortError(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
@@ -78,7 +91,9 @@ export function s3Destination(options: S3DestinationOptions): Destination {
       const s3 = await getClient();
       const { GetObjectCommand } = await import('@aws-sdk/client-s3');
       try {
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }), { abortSignal: signal });
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }), {
+          abortSignal: signal,
+        });
         return Buffer.from(await out.Body!.transformToByteArray());
       } catch (err) {
         if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
@@ -90,7 +105,11 @@ export function s3Destination(options: S3DestinationOptions): Destination {
       const { paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
       const names: string[] = [];
       try {
-        for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: `${prefix}${namePrefix}` }, { abortSignal: signal })) {
+        for await (const page of paginateListObjectsV2(
+          { client: s3 },
+          { Bucket: bucket, Prefix: `${prefix}${namePrefix}` },
+          { abortSignal: signal },
+        )) {
           for (const o of page.Contents ?? []) if (o.Key) names.push(o.Key.slice(prefix.length));
         }
       } catch (err) {
@@ -101,7 +120,11 @@ export function s3Destination(options: S3DestinationOptions): Destination {
     async delete(name: string, { signal }) {
       const s3 = await getClient();
       const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }), { abortSignal: signal }).catch((err: unknown) => { throw failure('delete', name, err); });
+      await s3
+        .send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }), { abortSignal: signal })
+        .catch((err: unknown) => {
+          throw failure('delete', name, err);
+        });
     },
     async close() {
       if (given !== undefined || client === undefined) return;

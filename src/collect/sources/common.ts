@@ -6,17 +6,34 @@ import type { JsonValue, SourceContext } from '../types.js';
 /** The secret, or an SourceAuthError naming the stream and the variable it should come from. */
 export function requireSecret(ctx: SourceContext, value: string | undefined, secretEnv: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new SourceAuthError(`stream ${ctx.streamId}: no secret given; set ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
+    throw new SourceAuthError(`stream ${ctx.streamId}: no secret given; set ${secretEnv}`, {
+      key: ctx.streamId,
+      field: secretEnv,
+    });
   }
-  if (/[\r\n]/.test(value)) throw new SourceAuthError(`stream ${ctx.streamId}: the secret in ${secretEnv} contains a line break`, { key: ctx.streamId, field: secretEnv });
+  if (/[\r\n]/.test(value))
+    throw new SourceAuthError(`stream ${ctx.streamId}: the secret in ${secretEnv} contains a line break`, {
+      key: ctx.streamId,
+      field: secretEnv,
+    });
   return value;
 }
 
 /** A base URL without a trailing slash; http(s) only, no credentials in it. */
 export function checkBaseUrl(value: string, option: string): string {
   let url: URL | undefined;
-  try { url = new URL(value); } catch { url = undefined; }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '') {
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== ''
+  ) {
     throw new InvalidOptionError(option, 'must be an http:// or https:// URL without credentials or query');
   }
   return value.replace(/\/+$/, '');
@@ -25,7 +42,8 @@ export function checkBaseUrl(value: string, option: string): string {
 /** An integer option in range. */
 export function checkInt(value: number | undefined, def: number, min: number, max: number, option: string): number {
   const v = value ?? def;
-  if (!Number.isInteger(v) || v < min || v > max) throw new InvalidOptionError(option, `must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new InvalidOptionError(option, `must be an integer from ${min} to ${max}`);
   return v;
 }
 
@@ -40,8 +58,14 @@ export async function readJson(ctx: SourceContext, res: Response, where: string)
 }
 
 /** The field as an array, or a FetchError naming it. */
-export function arrayField(ctx: SourceContext, obj: Record<string, JsonValue>, field: string, where: string): JsonValue[] {
+export function arrayField(
+  ctx: SourceContext,
+  obj: Record<string, JsonValue>,
+  field: string,
+  where: string,
+): JsonValue[] {
   const v = obj[field];
-  if (!Array.isArray(v)) throw new FetchError(`stream ${ctx.streamId}: ${where}: '${field}' is not an array`, { key: ctx.streamId, field });
+  if (!Array.isArray(v))
+    throw new FetchError(`stream ${ctx.streamId}: ${where}: '${field}' is not an array`, { key: ctx.streamId, field });
   return v;
 }

@@ -42,24 +42,59 @@ export interface FalconDataReplicatorOptions {
 }
 
 /** One file of an FDR message. */
-interface FdrFile { path: string; size?: number }
+interface FdrFile {
+  path: string;
+  size?: number;
+}
 
-const AUTH_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException']);
+const AUTH_NAMES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
 
 /** A source that drains an FDR queue. */
 export function falconDataReplicator(options: FalconDataReplicatorOptions): Source {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('falconDataReplicator', 'takes { queueUrl, ... }');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError('falconDataReplicator', 'takes { queueUrl, ... }');
   let queue: URL | undefined;
-  try { queue = new URL(options.queueUrl); } catch { queue = undefined; }
-  if (queue === undefined || (queue.protocol !== 'http:' && queue.protocol !== 'https:') || queue.username !== '' || queue.password !== '') {
-    throw new InvalidOptionError('falconDataReplicator.queueUrl', 'must be an http:// or https:// SQS queue URL without credentials');
+  try {
+    queue = new URL(options.queueUrl);
+  } catch {
+    queue = undefined;
+  }
+  if (
+    queue === undefined ||
+    (queue.protocol !== 'http:' && queue.protocol !== 'https:') ||
+    queue.username !== '' ||
+    queue.password !== ''
+  ) {
+    throw new InvalidOptionError(
+      'falconDataReplicator.queueUrl',
+      'must be an http:// or https:// SQS queue URL without credentials',
+    );
   }
   const maxMessages = checkInt(options.maxMessages, 1000, 1, 1_000_000, 'falconDataReplicator.maxMessages');
   const waitTimeSeconds = checkInt(options.waitTimeSeconds, 2, 0, 20, 'falconDataReplicator.waitTimeSeconds');
-  const visibilityTimeout = checkInt(options.visibilityTimeout, 900, 0, 43_200, 'falconDataReplicator.visibilityTimeout');
+  const visibilityTimeout = checkInt(
+    options.visibilityTimeout,
+    900,
+    0,
+    43_200,
+    'falconDataReplicator.visibilityTimeout',
+  );
   const secretEnv = options.secretEnv ?? 'AWS_SECRET_ACCESS_KEY';
   // The queue URL's host names the region; then the option, AWS_REGION, us-east-1.
-  const region = options.region ?? /^sqs\.([a-z0-9-]+)\.amazonaws\.com$/.exec(queue.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const region =
+    options.region ??
+    /^sqs\.([a-z0-9-]+)\.amazonaws\.com$/.exec(queue.hostname)?.[1] ??
+    process.env.AWS_REGION ??
+    'us-east-1';
   const queueUrl = options.queueUrl;
 
   const source: Source = async (ctx: SourceContext) => {
@@ -75,16 +110,32 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
     const bucketClient: S3Client = new s3Module.S3Client(config);
     const fail = (what: string, err: unknown): never => {
       const name = (err as { name?: string }).name ?? 'Error';
-      if (AUTH_NAMES.has(name)) throw new SourceAuthError(`stream ${ctx.streamId}: ${what} was refused (${name}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
-      throw new FetchError(`stream ${ctx.streamId}: ${what} failed: ${name}: ${(err as Error)?.message ?? String(err)}`, { key: ctx.streamId }, { cause: err });
+      if (AUTH_NAMES.has(name))
+        throw new SourceAuthError(
+          `stream ${ctx.streamId}: ${what} was refused (${name}): check the secret in ${secretEnv}`,
+          { key: ctx.streamId, field: secretEnv },
+        );
+      throw new FetchError(
+        `stream ${ctx.streamId}: ${what} failed: ${name}: ${(err as Error)?.message ?? String(err)}`,
+        { key: ctx.streamId },
+        { cause: err },
+      );
     };
     try {
       let handled = 0;
       while (handled < maxMessages) {
         const max = Math.min(10, maxMessages - handled);
-        const received = await sqs.send(new sqsModule.ReceiveMessageCommand({
-          QueueUrl: queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: waitTimeSeconds, VisibilityTimeout: visibilityTimeout,
-        }), { abortSignal: ctx.signal }).catch((err: unknown) => fail('SQS ReceiveMessage', err));
+        const received = await sqs
+          .send(
+            new sqsModule.ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: max,
+              WaitTimeSeconds: waitTimeSeconds,
+              VisibilityTimeout: visibilityTimeout,
+            }),
+            { abortSignal: ctx.signal },
+          )
+          .catch((err: unknown) => fail('SQS ReceiveMessage', err));
         const messages = received.Messages ?? [];
         if (messages.length === 0) break;
         for (const m of messages) {
@@ -92,12 +143,19 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
           const { timestamp, files } = parseMessage(ctx, id, m.Body ?? '');
           for (const [i, file] of files.entries()) {
             const { bucket, key } = file;
-            const got = await bucketClient.send(new s3Module.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.signal })
+            const got = await bucketClient
+              .send(new s3Module.GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: ctx.signal })
               .catch((err: unknown) => fail(`S3 GetObject s3://${bucket}/${key} (message ${id})`, err));
             const body = got.Body as Readable;
             const base = key.slice(key.lastIndexOf('/') + 1);
             const dot = base.indexOf('.');
-            const ext = dot >= 0 ? base.slice(dot + 1).toLowerCase().replace(/[^a-z0-9.]/g, '') : '';
+            const ext =
+              dot >= 0
+                ? base
+                    .slice(dot + 1)
+                    .toLowerCase()
+                    .replace(/[^a-z0-9.]/g, '')
+                : '';
             await ctx.emit({
               format: 'bytes',
               body,
@@ -109,7 +167,10 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
             });
           }
           // Only now, with every file committed, is the message done with.
-          await sqs.send(new sqsModule.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }), { abortSignal: ctx.signal })
+          await sqs
+            .send(new sqsModule.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }), {
+              abortSignal: ctx.signal,
+            })
             .catch((err: unknown) => fail(`SQS DeleteMessage (message ${id})`, err));
           ctx.log('message done', { message: id, files: files.length });
           handled++;
@@ -125,22 +186,47 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
 }
 
 /** An FDR message's timestamp and files, checked; FetchError naming the message otherwise. */
-function parseMessage(ctx: SourceContext, id: string, text: string): { timestamp: Date; files: { bucket: string; key: string; size?: number }[] } {
-  const bad = (why: string): never => { throw new FetchError(`stream ${ctx.streamId}: FDR message ${id}: ${why}`, { key: ctx.streamId, field: id }); };
+function parseMessage(
+  ctx: SourceContext,
+  id: string,
+  text: string,
+): { timestamp: Date; files: { bucket: string; key: string; size?: number }[] } {
+  const bad = (why: string): never => {
+    throw new FetchError(`stream ${ctx.streamId}: FDR message ${id}: ${why}`, { key: ctx.streamId, field: id });
+  };
   let body: { bucket?: unknown; files?: unknown; timestamp?: unknown };
-  try { body = JSON.parse(text) as typeof body; } catch { return bad('the body is not JSON'); }
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return bad('the body is not JSON');
+  }
   if (body === null || typeof body !== 'object') bad('the body is not a JSON object');
   if (typeof body.bucket !== 'string') bad("'bucket' is not a string");
   const bucket = body.bucket as string;
-  try { parseS3Url(`s3://${bucket}`, 'prefix'); } catch { bad(`'bucket' ${JSON.stringify(bucket)} is not a bucket name`); }
+  try {
+    parseS3Url(`s3://${bucket}`, 'prefix');
+  } catch {
+    bad(`'bucket' ${JSON.stringify(bucket)} is not a bucket name`);
+  }
   // An empty batch is valid: the message is then simply deleted.
   if (!Array.isArray(body.files)) bad("'files' is not an array");
   const ts = typeof body.timestamp === 'number' && Number.isFinite(body.timestamp) ? body.timestamp : Number.NaN;
   if (Number.isNaN(ts) || ts < 0) bad("'timestamp' is not a time in milliseconds");
   const files = (body.files as unknown[]).map((f, i) => {
     const file = f as FdrFile;
-    if (file === null || typeof file !== 'object' || typeof file.path !== 'string' || file.path === '' || file.path.endsWith('/')) bad(`files[${i}].path is not an object key`);
-    try { parseS3Url(`s3://${bucket}/${file.path}`, 'object'); } catch (err) { bad(`files[${i}].path: ${(err as Error).message}`); }
+    if (
+      file === null ||
+      typeof file !== 'object' ||
+      typeof file.path !== 'string' ||
+      file.path === '' ||
+      file.path.endsWith('/')
+    )
+      bad(`files[${i}].path is not an object key`);
+    try {
+      parseS3Url(`s3://${bucket}/${file.path}`, 'object');
+    } catch (err) {
+      bad(`files[${i}].path: ${(err as Error).message}`);
+    }
     return { bucket, key: file.path, size: typeof file.size === 'number' ? file.size : undefined };
   });
   return { timestamp: new Date(Math.floor(ts)), files };

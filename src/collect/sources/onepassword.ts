@@ -36,7 +36,12 @@ export function onePasswordEvents(options: OnePasswordEventsOptions): Source {
   const limit = checkInt(options.limit, 1000, 1, 1000, 'onePasswordEvents.limit');
   const secretEnv = options.secretEnv ?? 'ONE_PASSWORD_TOKEN';
   const events = options.events ?? [...TYPES];
-  if (!Array.isArray(events) || events.length === 0 || events.some((e) => !TYPES.includes(e)) || new Set(events).size !== events.length) {
+  if (
+    !Array.isArray(events) ||
+    events.length === 0 ||
+    events.some((e) => !TYPES.includes(e)) ||
+    new Set(events).size !== events.length
+  ) {
     throw new InvalidOptionError('onePasswordEvents.events', `must be distinct values of ${TYPES.join(', ')}`);
   }
   const source: Source = async (ctx: SourceContext) => {
@@ -44,7 +49,11 @@ export function onePasswordEvents(options: OnePasswordEventsOptions): Source {
     const start = ctx.window.start.getTime();
     const end = ctx.window.end.getTime();
     for (const type of events) {
-      let request: Record<string, string | number> = { limit, start_time: ctx.window.start.toISOString(), end_time: ctx.window.end.toISOString() };
+      let request: Record<string, string | number> = {
+        limit,
+        start_time: ctx.window.start.toISOString(),
+        end_time: ctx.window.end.toISOString(),
+      };
       let seq = 0;
       for (let page = 1; ; page++) {
         const where = `POST /api/v1/${type} page ${page}`;
@@ -59,7 +68,10 @@ export function onePasswordEvents(options: OnePasswordEventsOptions): Source {
         if (items.length > 0) await ctx.emit({ records: items, seq: seq++, label: type });
         if (body.has_more !== true) break;
         if (typeof body.cursor !== 'string' || body.cursor === '') {
-          throw new FetchError(`stream ${ctx.streamId}: ${where}: has_more without a cursor`, { key: ctx.streamId, field: 'cursor' });
+          throw new FetchError(`stream ${ctx.streamId}: ${where}: has_more without a cursor`, {
+            key: ctx.streamId,
+            field: 'cursor',
+          });
         }
         request = { cursor: body.cursor };
       }
@@ -71,7 +83,10 @@ export function onePasswordEvents(options: OnePasswordEventsOptions): Source {
 
 /** Whether an item's timestamp is in `[start, end)`; an item without a readable one is kept. */
 function inWindow(item: JsonValue, start: number, end: number): boolean {
-  const ts = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, JsonValue>).timestamp : undefined;
+  const ts =
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? (item as Record<string, JsonValue>).timestamp
+      : undefined;
   const t = typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
   return Number.isNaN(t) || (t >= start && t < end);
 }

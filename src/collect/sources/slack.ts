@@ -20,7 +20,16 @@ export interface SlackAuditLogsOptions {
 }
 
 // Slack reports some auth failures as `ok: false` with these codes.
-const AUTH_ERRORS = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'not_allowed_token_type', 'no_permission']);
+const AUTH_ERRORS = new Set([
+  'not_authed',
+  'invalid_auth',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'not_allowed_token_type',
+  'no_permission',
+]);
 
 /** A source of Slack audit log entries. */
 export function slackAuditLogs(options: SlackAuditLogsOptions): Source {
@@ -45,7 +54,11 @@ export function slackAuditLogs(options: SlackAuditLogsOptions): Source {
       const body = await readJson(ctx, res, where);
       if (body.ok === false) {
         const code = typeof body.error === 'string' ? body.error : 'unknown_error';
-        if (AUTH_ERRORS.has(code)) throw new SourceAuthError(`stream ${ctx.streamId}: Slack refused the token (${code}): check the secret in ${secretEnv}`, { key: ctx.streamId, field: secretEnv });
+        if (AUTH_ERRORS.has(code))
+          throw new SourceAuthError(
+            `stream ${ctx.streamId}: Slack refused the token (${code}): check the secret in ${secretEnv}`,
+            { key: ctx.streamId, field: secretEnv },
+          );
         throw new FetchError(`stream ${ctx.streamId}: ${where}: Slack answered error ${code}`, { key: ctx.streamId });
       }
       const entries = arrayField(ctx, body, 'entries', where);
@@ -53,7 +66,10 @@ export function slackAuditLogs(options: SlackAuditLogsOptions): Source {
       const meta = body.response_metadata as Record<string, JsonValue> | undefined;
       const next = meta && typeof meta === 'object' ? meta.next_cursor : undefined;
       if (typeof next !== 'string' || next === '') return;
-      if (next === cursor) throw new FetchError(`stream ${ctx.streamId}: ${where}: Slack returned the same cursor again`, { key: ctx.streamId });
+      if (next === cursor)
+        throw new FetchError(`stream ${ctx.streamId}: ${where}: Slack returned the same cursor again`, {
+          key: ctx.streamId,
+        });
       cursor = next;
     }
   };

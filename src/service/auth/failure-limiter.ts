@@ -21,7 +21,10 @@ export class FailureLimiter {
   readonly windowMs: number;
   private readonly maxAddresses: number;
 
-  constructor(limits: FailureLimits, private readonly now: () => number) {
+  constructor(
+    limits: FailureLimits,
+    private readonly now: () => number,
+  ) {
     this.limit = limits.limit ?? 10;
     this.windowMs = limits.windowMs ?? 60_000;
     this.maxAddresses = limits.maxAddresses ?? 10_000;

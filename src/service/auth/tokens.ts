@@ -47,43 +47,58 @@ export function tokenSha256(token: string): string {
  * @throws InvalidOptionError
  */
 export function checkTokens(specs: unknown, where: string): { tokens: KnownToken[]; plain: string[] } {
-  if (!Array.isArray(specs)) throw new InvalidOptionError(where, 'must be a JSON array of {"name", "sha256", "scopes"}');
+  if (!Array.isArray(specs))
+    throw new InvalidOptionError(where, 'must be a JSON array of {"name", "sha256", "scopes"}');
   const tokens: KnownToken[] = [];
   const plain: string[] = [];
   const names = new Set<string>();
   specs.forEach((spec: unknown, i) => {
     const at = `${where}[${i}]`;
-    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new InvalidOptionError(at, 'must be an object {"name", "sha256", "scopes"}');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+      throw new InvalidOptionError(at, 'must be an object {"name", "sha256", "scopes"}');
     const s = spec as Record<string, unknown>;
     for (const key of Object.keys(s)) {
-      if (!['name', 'sha256', 'token', 'scopes'].includes(key)) throw new InvalidOptionError(`${at}.${key.slice(0, 32)}`, `is not a field (name, sha256, token, scopes)${suggest(key, ['name', 'sha256', 'token', 'scopes'])}`);
+      if (!['name', 'sha256', 'token', 'scopes'].includes(key))
+        throw new InvalidOptionError(
+          `${at}.${key.slice(0, 32)}`,
+          `is not a field (name, sha256, token, scopes)${suggest(key, ['name', 'sha256', 'token', 'scopes'])}`,
+        );
     }
-    if (typeof s.name !== 'string' || !NAME.test(s.name)) throw new InvalidOptionError(`${at}.name`, 'must be 1-64 letters, digits or . _ @ : -');
+    if (typeof s.name !== 'string' || !NAME.test(s.name))
+      throw new InvalidOptionError(`${at}.name`, 'must be 1-64 letters, digits or . _ @ : -');
     if (names.has(s.name)) throw new InvalidOptionError(`${at}.name`, `'${s.name}' is given twice`);
     names.add(s.name);
     let digest: Buffer;
-    if (s.sha256 !== undefined && s.token !== undefined) throw new InvalidOptionError(at, 'has both sha256 and token: keep sha256');
+    if (s.sha256 !== undefined && s.token !== undefined)
+      throw new InvalidOptionError(at, 'has both sha256 and token: keep sha256');
     if (s.sha256 !== undefined) {
-      if (typeof s.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(s.sha256)) throw new InvalidOptionError(`${at}.sha256`, 'must be 64 hex digits (sha256sum of the token)');
+      if (typeof s.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(s.sha256))
+        throw new InvalidOptionError(`${at}.sha256`, 'must be 64 hex digits (sha256sum of the token)');
       digest = Buffer.from(s.sha256, 'hex');
     } else if (s.token !== undefined) {
       // The value is never echoed.
-      if (typeof s.token !== 'string' || !TOKEN.test(s.token)) throw new InvalidOptionError(`${at}.token`, 'must be at least 16 printable characters without spaces');
+      if (typeof s.token !== 'string' || !TOKEN.test(s.token))
+        throw new InvalidOptionError(`${at}.token`, 'must be at least 16 printable characters without spaces');
       digest = createHash('sha256').update(s.token, 'utf8').digest();
       plain.push(s.name);
     } else {
       throw new InvalidOptionError(at, 'needs sha256 (the hex SHA-256 of the token)');
     }
-    if (!Array.isArray(s.scopes) || s.scopes.length === 0) throw new InvalidOptionError(`${at}.scopes`, `must be a non-empty array of ${SCOPES.join(', ')}`);
+    if (!Array.isArray(s.scopes) || s.scopes.length === 0)
+      throw new InvalidOptionError(`${at}.scopes`, `must be a non-empty array of ${SCOPES.join(', ')}`);
     const scopes = new Set<Scope>();
     for (const scope of s.scopes as unknown[]) {
       if (typeof scope !== 'string' || !SCOPES.includes(scope as Scope)) {
-        throw new InvalidOptionError(`${at}.scopes`, `'${String(scope).slice(0, 32)}' is not a scope (${SCOPES.join(', ')})${suggest(String(scope), SCOPES)}`);
+        throw new InvalidOptionError(
+          `${at}.scopes`,
+          `'${String(scope).slice(0, 32)}' is not a scope (${SCOPES.join(', ')})${suggest(String(scope), SCOPES)}`,
+        );
       }
       if (scopes.has(scope as Scope)) throw new InvalidOptionError(`${at}.scopes`, `'${scope}' is given twice`);
       scopes.add(scope as Scope);
     }
-    if (tokens.some((t) => t.digest.equals(digest))) throw new InvalidOptionError(at, `has the same token as an earlier entry`);
+    if (tokens.some((t) => t.digest.equals(digest)))
+      throw new InvalidOptionError(at, `has the same token as an earlier entry`);
     tokens.push({ name: s.name, digest, scopes });
   });
   return { tokens, plain };
@@ -95,7 +110,10 @@ export function readTokensFile(path: string): { tokens: KnownToken[]; plain: str
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InvalidOptionError(path, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InvalidOptionError(
+      path,
+      `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let v: unknown;
   try {
@@ -117,7 +135,9 @@ export function bearerToken(header: string | undefined): string | undefined {
 export class TokenTable {
   constructor(readonly tokens: readonly KnownToken[]) {}
 
-  get size(): number { return this.tokens.length; }
+  get size(): number {
+    return this.tokens.length;
+  }
 
   /** The entry whose token is `token`, or undefined. Every entry is compared, whatever matches. */
   find(token: string): KnownToken | undefined {

@@ -40,7 +40,9 @@ export class RedisMarker implements Marker {
 
   /** Write `record` unless a fresh in-progress marker (updated at or after `freshSince`) holds the window. */
   async claim(record: MarkerRecord, freshSince: number): Promise<boolean> {
-    return (await this.redis.eval(CLAIM, 1, PREFIX + assertId(record.id), JSON.stringify(record), String(freshSince))) === 1;
+    return (
+      (await this.redis.eval(CLAIM, 1, PREFIX + assertId(record.id), JSON.stringify(record), String(freshSince))) === 1
+    );
   }
 
   async clear(id: string): Promise<void> {

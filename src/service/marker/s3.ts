@@ -40,7 +40,15 @@ export class S3Marker implements Marker {
     const [client, { PutObjectCommand }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
     const body = Buffer.from(encodeMarker(record));
     try {
-      await client.send(new PutObjectCommand({ Bucket: this.at.bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json' }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: this.at.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: 'application/json',
+        }),
+      );
     } catch (err) {
       throw s3Failure('PutObject', `s3://${this.at.bucket}/${key}`, err);
     }
@@ -59,7 +67,10 @@ export class S3Marker implements Marker {
   async *list(): AsyncIterable<MarkerRecord> {
     const [client, { paginateListObjectsV2 }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
     try {
-      for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: this.at.bucket, Prefix: this.at.prefix })) {
+      for await (const page of paginateListObjectsV2(
+        { client, pageSize: 1000 },
+        { Bucket: this.at.bucket, Prefix: this.at.prefix },
+      )) {
         for (const o of page.Contents ?? []) {
           const name = (o.Key ?? '').slice(this.at.prefix.length);
           if (!name.endsWith(MARKER_SUFFIX)) continue;

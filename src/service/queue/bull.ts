@@ -31,11 +31,27 @@ export class BullQueuer implements Queuer {
 }
 
 /** Run this process's share of the window jobs on `runner` (which writes their markers and digests). */
-export function consumeWindows(url: string, runner: JobRunner, concurrency: number, lockMs = 30_000): { close(): Promise<void> } {
-  const worker = new Worker<DigestJob>(WINDOW_QUEUE, async (job) => {
-    const { done } = await runner.submit(job.data, `bullmq:${job.id}`, { marked: true });
-    await done;
-  }, { connection: redisConnection(url, 'redis'), concurrency, lockDuration: lockMs, stalledInterval: Math.max(1000, Math.floor(lockMs / 2)) });
-  worker.on('error', () => { /* reconnects; the service's health shows Redis trouble through failed POSTs */ });
+export function consumeWindows(
+  url: string,
+  runner: JobRunner,
+  concurrency: number,
+  lockMs = 30_000,
+): { close(): Promise<void> } {
+  const worker = new Worker<DigestJob>(
+    WINDOW_QUEUE,
+    async (job) => {
+      const { done } = await runner.submit(job.data, `bullmq:${job.id}`, { marked: true });
+      await done;
+    },
+    {
+      connection: redisConnection(url, 'redis'),
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+    },
+  );
+  worker.on('error', () => {
+    /* reconnects; the service's health shows Redis trouble through failed POSTs */
+  });
   return { close: () => worker.close() };
 }

@@ -40,7 +40,9 @@ export class HttpQueuer implements Queuer {
     let res: Response;
     try {
       res = await fetch(url, {
-        method: 'POST', headers, body: JSON.stringify({ id: job.id, start: job.start, stop: job.stop }),
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ id: job.id, start: job.start, stop: job.stop }),
         signal: AbortSignal.timeout(this.o.timeout ?? 10_000),
       });
     } catch (err) {
@@ -52,9 +54,15 @@ export class HttpQueuer implements Queuer {
     if (res.status >= 200 && res.status < 300) return;
     if (res.status === 503 || res.status === 429) {
       const after = Number(res.headers.get('retry-after'));
-      throw new QueueFullError(`the queue at ${redact(url)} is full (HTTP ${res.status})`, Number.isInteger(after) && after > 0 ? Math.min(after, 3600) : 5);
+      throw new QueueFullError(
+        `the queue at ${redact(url)} is full (HTTP ${res.status})`,
+        Number.isInteger(after) && after > 0 ? Math.min(after, 3600) : 5,
+      );
     }
-    throw new QueueError(`the queue at ${redact(url)} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, { key: redact(url) });
+    throw new QueueError(
+      `the queue at ${redact(url)} answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      { key: redact(url) },
+    );
   }
 }
 
@@ -76,7 +84,19 @@ function redact(url: string): string {
 export function parseQueueEndpoint(value: string): string | undefined {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   let u: URL;
-  try { u = new URL(withScheme); } catch { return undefined; }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '' || u.hostname === '') return undefined;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    return undefined;
+  }
+  if (
+    (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+    u.username !== '' ||
+    u.password !== '' ||
+    u.search !== '' ||
+    u.hash !== '' ||
+    u.hostname === ''
+  )
+    return undefined;
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
 }

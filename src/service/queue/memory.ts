@@ -8,6 +8,9 @@ export class MemoryQueuer implements Queuer {
 
   async enqueue(job: DigestJob, context: EnqueueContext): Promise<void> {
     // The API wrote the marker just before; the outcome is followed through the marker and store.
-    await this.runner.submit(job, context.requestId, { marked: true, ...(context.actor === undefined ? {} : { actor: context.actor }) });
+    await this.runner.submit(job, context.requestId, {
+      marked: true,
+      ...(context.actor === undefined ? {} : { actor: context.actor }),
+    });
   }
 }

@@ -23,24 +23,37 @@ export const CONTENT_TYPES = {
   ndjson: 'application/x-ndjson',
   dot: 'text/vnd.graphviz; charset=utf-8',
   svg: 'image/svg+xml',
+  html: 'text/html; charset=utf-8',
 } as const;
 
 const IN_PROGRESS = empty('The digest is being made: ask again later.');
 
 export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
-  const read = security('read'), write = security('write');
+  const read = security('read'),
+    write = security('write');
 
   app.route({
-    method: 'GET', url: '/', config: { name: 'digest', scope: 'read' },
+    method: 'GET',
+    url: '/',
+    config: { name: 'digest', scope: 'read' },
     schema: {
       operationId: 'getDigest',
       summary: 'Fetch the digest of a window.',
       description: `The text digest is stored gzip-compressed and sent with \`Content-Encoding: gzip\` when Accept-Encoding allows it, inflated otherwise; NDJSON likewise. ${read.note}`,
       security: read.security,
-      querystring: querystring({
-        ...windowProperties('start', 'stop'),
-        format: { type: 'string', enum: FORMATS, default: 'text', description: 'text (a v2 flow-log file), ndjson (rows with record counts, then stats), dot or svg (a graph), stats (metadata and statistics).' },
-      }, ['start', 'stop']),
+      querystring: querystring(
+        {
+          ...windowProperties('start', 'stop'),
+          format: {
+            type: 'string',
+            enum: FORMATS,
+            default: 'text',
+            description:
+              'text (a v2 flow-log file), ndjson (rows with record counts, then stats), dot or svg (a graph), stats (metadata and statistics).',
+          },
+        },
+        ['start', 'stop'],
+      ),
       response: scoped('read', {
         200: {
           description: 'The digest.',
@@ -52,14 +65,24 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
             'application/json': { schema: ref('DigestMeta') },
           },
         },
-        204: IN_PROGRESS, 400: COMMON[400], 404: MISSING, 500: COMMON[500], 503: COMMON[503],
+        204: IN_PROGRESS,
+        400: COMMON[400],
+        404: MISSING,
+        500: COMMON[500],
+        503: COMMON[503],
       }),
     },
     handler: async (request, reply) => {
       const q = request.query as Record<string, unknown>;
       const w = windowFromQuery(state, q);
       const format = (q.format ?? 'text') as Format;
-      const readEvent = () => audit(state, request, { type: 'digest', action: 'read', status: 'success', payload: { id: w.id, start: w.start, stop: w.stop, format } });
+      const readEvent = () =>
+        audit(state, request, {
+          type: 'digest',
+          action: 'read',
+          status: 'success',
+          payload: { id: w.id, start: w.start, stop: w.stop, format },
+        });
       if (format === 'text' || format === 'ndjson') {
         const stored = await state.storage.open(w.id, format);
         if (stored === undefined) return notStored(state, w);
@@ -80,15 +103,26 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
       return state.renders.with(async () => {
         const digest = await loadDigest(state, w);
         if (format === 'svg' && digest.size > SVG_MAX_EDGES) {
-          throw new HttpError(400, `format svg: the digest has ${digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use /graph with top or filters)`);
+          throw new HttpError(
+            400,
+            `format svg: the digest has ${digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use /graph with top or filters)`,
+          );
         }
-        return sendRendered(request, reply, CONTENT_TYPES[format], (out) => writeGraph(digest, out, { format }), readEvent);
+        return sendRendered(
+          request,
+          reply,
+          CONTENT_TYPES[format],
+          (out) => writeGraph(digest, out, { format }),
+          readEvent,
+        );
       });
     },
   });
 
   app.route({
-    method: 'POST', url: '/', config: { name: 'digest', scope: 'write' },
+    method: 'POST',
+    url: '/',
+    config: { name: 'digest', scope: 'write' },
     schema: {
       operationId: 'createDigest',
       summary: 'Queue the digest of a window.',
@@ -109,17 +143,24 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
       const w = windowFromQuery(state, request.query as Record<string, unknown>);
       const job = { id: w.id, start: w.start, stop: w.stop };
       const payload = { id: w.id, start: w.start, stop: w.stop };
-      const clear = () => state.marker.clear(w.id).catch((e: unknown) => state.logger.warn('marker clear failed', { request_id: request.id, id: w.id, ...errorFields(e) }));
+      const clear = () =>
+        state.marker
+          .clear(w.id)
+          .catch((e: unknown) =>
+            state.logger.warn('marker clear failed', { request_id: request.id, id: w.id, ...errorFields(e) }),
+          );
       // One check-mark-queue at a time per window here, so concurrent POSTs queue one job.
       const answer = await state.locks.with(w.id, async () => {
         const s = await windowStatus(state, w.id);
-        if (s.status === 'complete' || s.status === 'in_progress') return { status: 409, body: statusBody(w, s.status) };
+        if (s.status === 'complete' || s.status === 'in_progress')
+          return { status: 409, body: statusBody(w, s.status) };
         // Marked first: a worker fast enough to finish before enqueue returns clears a marker
         // that already exists, instead of having its clear overwritten (the Go service's bug).
         const record = { ...job, state: 'in_progress' as const, updatedAt: state.now() };
         if (state.marker.claim !== undefined) {
           // Markers shared between processes: another one may have claimed the window just now.
-          if (!(await state.marker.claim(record, state.now() - state.progressTimeout))) return { status: 409, body: statusBody(w, 'in_progress') };
+          if (!(await state.marker.claim(record, state.now() - state.progressTimeout)))
+            return { status: 409, body: statusBody(w, 'in_progress') };
         } else {
           await state.marker.set(record);
         }
@@ -135,13 +176,20 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
         } catch (err) {
           await clear();
           const failure = queueFailure(err);
-          await audit(state, request, { type: 'digest', action: 'failed', status: 'failure', payload: { ...payload, reason: failure.message } })
-            .catch((e: unknown) => state.logger.error('audit record failed', { request_id: request.id, id: w.id, ...errorFields(e) }));
+          await audit(state, request, {
+            type: 'digest',
+            action: 'failed',
+            status: 'failure',
+            payload: { ...payload, reason: failure.message },
+          }).catch((e: unknown) =>
+            state.logger.error('audit record failed', { request_id: request.id, id: w.id, ...errorFields(e) }),
+          );
           throw failure;
         }
         return { status: 202, body: statusBody(w, 'queued') };
       });
-      if (answer.status === 202) reply.header('location', `/?start=${encodeURIComponent(w.start)}&stop=${encodeURIComponent(w.stop)}`);
+      if (answer.status === 202)
+        reply.header('location', `/?start=${encodeURIComponent(w.start)}&stop=${encodeURIComponent(w.stop)}`);
       return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);
     },
   });
@@ -151,5 +199,9 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
 function queueFailure(err: unknown): FlowdigestError {
   if (err instanceof QueueFullError || err instanceof StoppingError || err instanceof HttpError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new QueueError(`could not queue the job: ${message}`, err instanceof FlowdigestError && err.key !== undefined ? { key: err.key } : {}, { cause: err });
+  return new QueueError(
+    `could not queue the job: ${message}`,
+    err instanceof FlowdigestError && err.key !== undefined ? { key: err.key } : {},
+    { cause: err },
+  );
 }

@@ -32,7 +32,12 @@ export function acceptsGzip(headers: IncomingHttpHeaders): boolean {
 const BODY_HEADERS = { vary: 'Accept-Encoding', 'cache-control': 'no-cache' };
 
 /** Stream a stored body to the client: the stored gzip passed through when accepted. */
-export function sendStored(request: FastifyRequest, reply: FastifyReply, stored: StoredBody, contentType: string): FastifyReply {
+export function sendStored(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  stored: StoredBody,
+  contentType: string,
+): FastifyReply {
   reply.headers({ ...BODY_HEADERS, 'content-type': contentType });
   let body: Readable = stored.body;
   if (stored.encoding === 'gzip' && acceptsGzip(request.headers)) {
@@ -40,13 +45,17 @@ export function sendStored(request: FastifyRequest, reply: FastifyReply, stored:
     if (stored.size !== undefined) reply.header('content-length', stored.size);
   } else if (stored.encoding === 'gzip') {
     const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-    pipeline(stored.body, gunzip).catch(() => { /* fastify sees the error on gunzip and cuts the response short */ });
+    pipeline(stored.body, gunzip).catch(() => {
+      /* fastify sees the error on gunzip and cuts the response short */
+    });
     body = gunzip;
   } else if (stored.size !== undefined) {
     reply.header('content-length', stored.size);
   }
   // Released however the response ends (finished, failed, client gone).
-  reply.raw.once('close', () => { stored.body.destroy(); });
+  reply.raw.once('close', () => {
+    stored.body.destroy();
+  });
   return reply.send(body);
 }
 
@@ -55,14 +64,24 @@ export function sendStored(request: FastifyRequest, reply: FastifyReply, stored:
  * first byte is ready, so a failure before it still becomes an error status; `beforeSend`
  * runs then (the audit record of the read).
  */
-export async function sendRendered(request: FastifyRequest, reply: FastifyReply, contentType: string, write: (out: Writable) => Promise<void>, beforeSend?: () => Promise<void>): Promise<FastifyReply> {
+export async function sendRendered(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  contentType: string,
+  write: (out: Writable) => Promise<void>,
+  beforeSend?: () => Promise<void>,
+): Promise<FastifyReply> {
   const gzip = acceptsGzip(request.headers);
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  const writing = write(body).then(() => { body.end(); });
+  const writing = write(body).then(() => {
+    body.end();
+  });
   writing.catch((err: unknown) => body.destroy(err as Error));
   // The first byte, or the end of an empty body, or the failure.
   const first = once(body, 'readable');
-  first.catch(() => { /* the failure is writing's */ });
+  first.catch(() => {
+    /* the failure is writing's */
+  });
   await Promise.race([first, writing]);
   try {
     await beforeSend?.();
@@ -74,7 +93,9 @@ export async function sendRendered(request: FastifyRequest, reply: FastifyReply,
   const closed = once(reply.raw, 'close');
   if (gzip) {
     const out = createGzip({ chunkSize: 64 * 1024 });
-    pipeline(body, out).catch(() => { /* cut short: fastify sees the error on out */ });
+    pipeline(body, out).catch(() => {
+      /* cut short: fastify sees the error on out */
+    });
     reply.send(out);
   } else {
     reply.send(body);

@@ -32,17 +32,26 @@ const GRAPH_VIEW = {
   eni: list('Keep edges of these interface IDs.'),
   port: list('Keep edges whose source or destination port is one of these.'),
   action: { type: 'string', enum: ['ACCEPT', 'REJECT'], description: 'Keep edges with this action.' },
-  collapse_external: { type: 'boolean', description: 'Fold addresses outside the private ranges (and `internal`) into one node, internet. Default false.' },
+  collapse_external: {
+    type: 'boolean',
+    description: 'Fold addresses outside the private ranges (and `internal`) into one node, internet. Default false.',
+  },
   internal: list('More ranges to treat as internal.'),
-  collapse: list('Fold each range\'s addresses into one node named after it.'),
+  collapse: list("Fold each range's addresses into one node named after it."),
   cluster: { type: 'string', enum: ['account', 'subnet'], description: 'Box internal nodes by account or subnet.' },
-  subnet_prefix: { type: 'integer', minimum: 1, maximum: 32, description: 'IPv4 prefix length of a subnet cluster. Default 24.' },
+  subnet_prefix: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 32,
+    description: 'IPv4 prefix length of a subnet cluster. Default 24.',
+  },
   penwidth: { type: 'boolean', description: 'Scale edge width with bytes. Default true.' },
 };
 
 const GRAPH_CONTENT = {
   'text/vnd.graphviz': { schema: { type: 'string' } },
   'image/svg+xml': { schema: { type: 'string' } },
+  'text/html': { schema: { type: 'string' } },
 };
 
 function items(query: Query, name: string): string[] | undefined {
@@ -56,14 +65,21 @@ function items(query: Query, name: string): string[] | undefined {
 function viewOptions(query: Query): ViewOptions {
   const o: ViewOptions = {};
   if (typeof query.top === 'number') o.top = query.top;
-  for (const [param, key] of [['cidr', 'cidrs'], ['account', 'accounts'], ['eni', 'enis'], ['internal', 'internal'], ['collapse', 'collapse']] as const) {
+  for (const [param, key] of [
+    ['cidr', 'cidrs'],
+    ['account', 'accounts'],
+    ['eni', 'enis'],
+    ['internal', 'internal'],
+    ['collapse', 'collapse'],
+  ] as const) {
     const v = items(query, param);
     if (v !== undefined) o[key] = v;
   }
   const ports = items(query, 'port');
   if (ports !== undefined) {
     o.ports = ports.map((p) => {
-      if (!/^\d{1,5}$/.test(p) || Number(p) > 65535) throw new HttpError(400, `port '${p.slice(0, 32)}' must be an integer from 0 to 65535`);
+      if (!/^\d{1,5}$/.test(p) || Number(p) > 65535)
+        throw new HttpError(400, `port '${p.slice(0, 32)}' must be an integer from 0 to 65535`);
       return Number(p);
     });
   }
@@ -76,7 +92,15 @@ function viewOptions(query: Query): ViewOptions {
 }
 
 // The library names its options; the client named query parameters.
-const PARAM_OF: Record<string, string> = { cidrs: 'cidr', accounts: 'account', enis: 'eni', ports: 'port', actions: 'action', collapseExternal: 'collapse_external', subnetPrefix: 'subnet_prefix' };
+const PARAM_OF: Record<string, string> = {
+  cidrs: 'cidr',
+  accounts: 'account',
+  enis: 'eni',
+  ports: 'port',
+  actions: 'action',
+  collapseExternal: 'collapse_external',
+  subnetPrefix: 'subnet_prefix',
+};
 
 function asQueryError(err: unknown): unknown {
   if (!(err instanceof InvalidOptionError)) return err;
@@ -88,67 +112,123 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
   const read = security('read');
 
   app.route({
-    method: 'GET', url: '/graph', config: { name: 'graph', scope: 'read' },
+    method: 'GET',
+    url: '/graph',
+    config: { name: 'graph', scope: 'read' },
     schema: {
       operationId: 'getGraph',
       summary: 'A stored digest as a DOT or SVG graph, with views (filters, collapsing, top N).',
       description: `SVG is rendered in-process and limited to ${SVG_MAX_EDGES} edges: narrow larger graphs with top or filters. ${read.note}`,
       security: read.security,
-      querystring: querystring({
-        ...windowProperties('start', 'stop'),
-        format: { type: 'string', enum: ['dot', 'svg'], default: 'dot', description: 'Graph format.' },
-        ...GRAPH_VIEW,
-      }, ['start', 'stop']),
+      querystring: querystring(
+        {
+          ...windowProperties('start', 'stop'),
+          format: {
+            type: 'string',
+            enum: ['dot', 'svg', 'html'],
+            default: 'dot',
+            description: 'Graph format: DOT, SVG, or a self-contained HTML page (the SVG with pan, zoom, search and edge details).',
+          },
+          ...GRAPH_VIEW,
+        },
+        ['start', 'stop'],
+      ),
       response: scoped('read', {
         200: { description: 'The graph.', content: GRAPH_CONTENT },
         204: empty('The digest is being made: ask again later.'),
-        400: COMMON[400], 404: MISSING, 500: COMMON[500], 503: COMMON[503],
+        400: COMMON[400],
+        404: MISSING,
+        500: COMMON[500],
+        503: COMMON[503],
       }),
     },
     handler: async (request, reply) => {
       const q = request.query as Query;
       const w = windowFromQuery(state, q);
-      const format = q.format as 'dot' | 'svg';
+      const format = q.format as 'dot' | 'svg' | 'html';
       const options = viewOptions(q);
       return state.renders.with(async () => {
         const digest = await loadDigest(state, w);
         let view: GraphView;
-        try { view = applyView(digest, options); } catch (err) { throw asQueryError(err); }
-        if (format === 'svg' && view.digest.size > SVG_MAX_EDGES) {
-          throw new HttpError(400, `format svg: the view has ${view.digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (add top=N or filters)`);
+        try {
+          view = applyView(digest, options);
+        } catch (err) {
+          throw asQueryError(err);
         }
-        return sendRendered(request, reply, CONTENT_TYPES[format], (out) => writeView(view, out, { ...options, format }),
-          () => audit(state, request, { type: 'graph', action: 'read', status: 'success', payload: { id: w.id, start: w.start, stop: w.stop, format } }));
+        if (format !== 'dot' && view.digest.size > SVG_MAX_EDGES) {
+          throw new HttpError(
+            400,
+            `format ${format}: the view has ${view.digest.size} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (add top=N or filters)`,
+          );
+        }
+        return sendRendered(
+          request,
+          reply,
+          CONTENT_TYPES[format],
+          (out) => writeView(view, out, { ...options, format }),
+          () =>
+            audit(state, request, {
+              type: 'graph',
+              action: 'read',
+              status: 'success',
+              payload: { id: w.id, start: w.start, stop: w.stop, format },
+            }),
+        );
       });
     },
   });
 
   app.route({
-    method: 'GET', url: '/diff', config: { name: 'diff', scope: 'read' },
+    method: 'GET',
+    url: '/diff',
+    config: { name: 'diff', scope: 'read' },
     schema: {
       operationId: 'getDiff',
       summary: 'Edges added, removed (and changed) between two stored digests.',
       description: read.note,
       security: read.security,
-      querystring: querystring({
-        ...windowProperties('previous_start', 'previous_stop', 'the previous window'),
-        ...windowProperties('next_start', 'next_stop', 'the next window'),
-        format: { type: 'string', enum: ['dot', 'svg', 'text', 'ndjson'], default: 'dot', description: 'dot or svg (edges marked govpc_diff), text (- + ~ lines) or ndjson.' },
-        changed: { type: 'boolean', default: false, description: 'Also list edges in both whose packets, bytes, start or end differ.' },
-      }, ['previous_start', 'previous_stop', 'next_start', 'next_stop']),
+      querystring: querystring(
+        {
+          ...windowProperties('previous_start', 'previous_stop', 'the previous window'),
+          ...windowProperties('next_start', 'next_stop', 'the next window'),
+          format: {
+            type: 'string',
+            enum: ['dot', 'svg', 'html', 'text', 'ndjson'],
+            default: 'dot',
+            description: 'dot, svg or html (edges marked govpc_diff; html: the SVG in a self-contained page), text (- + ~ lines) or ndjson.',
+          },
+          changed: {
+            type: 'boolean',
+            default: false,
+            description: 'Also list edges in both whose packets, bytes, start or end differ.',
+          },
+        },
+        ['previous_start', 'previous_stop', 'next_start', 'next_stop'],
+      ),
       response: scoped('read', {
-        200: { description: 'The diff.', content: { ...GRAPH_CONTENT, 'text/plain': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } },
+        200: {
+          description: 'The diff.',
+          content: {
+            ...GRAPH_CONTENT,
+            'text/plain': { schema: { type: 'string' } },
+            'application/x-ndjson': { schema: { type: 'string' } },
+          },
+        },
         204: empty('One of the digests is being made: ask again later.'),
         400: COMMON[400],
-        404: json(ref('DigestStatus'), 'One of the digests is not stored; the message names which window (`previous` or `next`).'),
-        500: COMMON[500], 503: COMMON[503],
+        404: json(
+          ref('DigestStatus'),
+          'One of the digests is not stored; the message names which window (`previous` or `next`).',
+        ),
+        500: COMMON[500],
+        503: COMMON[503],
       }),
     },
     handler: async (request, reply) => {
       const q = request.query as Query;
       const previous = windowFromQuery(state, q, { start: 'previous_start', stop: 'previous_stop' });
       const next = windowFromQuery(state, q, { start: 'next_start', stop: 'next_stop' });
-      const format = q.format as 'dot' | 'svg' | 'text' | 'ndjson';
+      const format = q.format as 'dot' | 'svg' | 'html' | 'text' | 'ndjson';
       const changed = q.changed === true;
       return state.renders.with(async () => {
         const prevBody = await openStored(state, previous, 'previous');
@@ -162,12 +242,26 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
         try {
           const result = await diffInputs(prevBody, nextBody, { changed });
           const edges = result.added.size + result.removed.size + result.changed.size;
-          if (format === 'svg' && edges > SVG_MAX_EDGES) {
-            throw new HttpError(400, `format svg: the diff has ${edges} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use dot, text or ndjson)`);
+          if ((format === 'svg' || format === 'html') && edges > SVG_MAX_EDGES) {
+            throw new HttpError(
+              400,
+              `format ${format}: the diff has ${edges} edges; SVG is rendered for at most ${SVG_MAX_EDGES} (use dot, text or ndjson)`,
+            );
           }
           const type = format === 'text' ? CONTENT_TYPES.text : CONTENT_TYPES[format];
-          return await sendRendered(request, reply, type, (out) => writeDiff(result, out, format),
-            () => audit(state, request, { type: 'diff', action: 'read', status: 'success', payload: { previous: previous.id, next: next.id, format } }));
+          return await sendRendered(
+            request,
+            reply,
+            type,
+            (out) => writeDiff(result, out, format),
+            () =>
+              audit(state, request, {
+                type: 'diff',
+                action: 'read',
+                status: 'success',
+                payload: { previous: previous.id, next: next.id, format },
+              }),
+          );
         } finally {
           prevBody.destroy();
           nextBody.destroy();

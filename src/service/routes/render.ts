@@ -11,7 +11,10 @@ import { type ServiceState, statusBody, windowStatus } from '../state.js';
 export const SVG_MAX_EDGES = 2_000;
 
 /** The 404 of a window that is not stored. */
-export const MISSING = json(ref('DigestStatus'), 'Never requested (`absent`), or its job failed (`failed`, with the reason): POST to make it.');
+export const MISSING = json(
+  ref('DigestStatus'),
+  'Never requested (`absent`), or its job failed (`failed`, with the reason): POST to make it.',
+);
 
 /** The stored NDJSON body of `w`, or the answer for a window that has none (204 or 404). */
 export async function openStored(state: ServiceState, w: DigestWindow, label?: string): Promise<Readable> {
@@ -25,8 +28,12 @@ export async function notStored(state: ServiceState, w: DigestWindow, label?: st
   const s = await windowStatus(state, w.id);
   const which = label === undefined ? '' : `${label} window: `;
   if (s.status === 'in_progress') throw new HttpError(204, `${which}in progress`);
-  if (s.status === 'complete') throw new HttpError(503, `${which}the digest was being stored; try again`, { 'retry-after': '1' });
-  const message = s.status === 'failed' ? `${which}the digest job failed: ${s.message}; POST to try again` : `${which}no digest of this window; POST to make it`;
+  if (s.status === 'complete')
+    throw new HttpError(503, `${which}the digest was being stored; try again`, { 'retry-after': '1' });
+  const message =
+    s.status === 'failed'
+      ? `${which}the digest job failed: ${s.message}; POST to try again`
+      : `${which}no digest of this window; POST to make it`;
   throw new HttpError(404, message, {}, statusBody(w, s.status));
 }
 

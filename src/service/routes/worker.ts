@@ -16,7 +16,10 @@ import { assertClosed, type ServiceState, statusBody } from '../state.js';
 const SEGMENT = '^[A-Za-z0-9._~-]{1,128}$';
 
 function wantsAsync(prefer: string | undefined): boolean {
-  return typeof prefer === 'string' && prefer.split(',').some((p) => p.trim().toLowerCase().split(';')[0].trim() === 'respond-async');
+  return (
+    typeof prefer === 'string' &&
+    prefer.split(',').some((p) => p.trim().toLowerCase().split(';')[0].trim() === 'respond-async')
+  );
 }
 
 /** Register the route (in its own plugin scope: it parses its body itself). */
@@ -38,7 +41,10 @@ export function workerRoutes(app: FastifyInstance, state: ServiceState): void {
   const worker = security('worker');
 
   app.route({
-    method: 'POST', url: '/:topic/:event', config: { name: 'worker', scope: 'worker' }, bodyLimit: state.maxBodyBytes,
+    method: 'POST',
+    url: '/:topic/:event',
+    config: { name: 'worker', scope: 'worker' },
+    bodyLimit: state.maxBodyBytes,
     schema: {
       operationId: 'runDigestJob',
       summary: 'The worker: digest exactly the window of the job, store it, clear its marker.',
@@ -50,19 +56,29 @@ export function workerRoutes(app: FastifyInstance, state: ServiceState): void {
       ].join('\n'),
       security: worker.security,
       params: {
-        type: 'object', required: ['topic', 'event'],
+        type: 'object',
+        required: ['topic', 'event'],
         properties: {
-          topic: { type: 'string', enum: [state.topic], description: 'This service\'s queue topic (--topic); another answers 404.' },
+          topic: {
+            type: 'string',
+            enum: [state.topic],
+            description: "This service's queue topic (--topic); another answers 404.",
+          },
           event: { type: 'string', pattern: SEGMENT, description: 'Event name (letters, digits, . _ ~ -).' },
         },
       },
-      headers: { type: 'object', properties: { prefer: { type: 'string', description: '`respond-async` to be answered once the job is accepted.' } } },
+      headers: {
+        type: 'object',
+        properties: {
+          prefer: { type: 'string', description: '`respond-async` to be answered once the job is accepted.' },
+        },
+      },
       body: ref('DigestJob'),
       response: scoped('worker', {
         202: json(ref('DigestStatus'), 'Accepted (with `Prefer: respond-async`).'),
         204: empty('The digest is stored.'),
         400: COMMON[400],
-        404: error('No such route: the topic is not this service\'s.'),
+        404: error("No such route: the topic is not this service's."),
         413: error(`The body is larger than the limit (${state.maxBodyBytes} bytes).`),
         415: error('The body is not application/json.'),
         500: error('The job failed; the message says why. Its marker says failed until a new POST queues it again.'),
@@ -74,21 +90,31 @@ export function workerRoutes(app: FastifyInstance, state: ServiceState): void {
       const names = { start: 'body.start', stop: 'body.stop' };
       const w = parseWindow(body.start, body.stop, { maxWindowMs: state.maxWindow }, names);
       assertClosed(state, w, names.stop);
-      if (body.id !== w.id) throw new HttpError(400, `body.id '${body.id.slice(0, 40)}' is not the ID of the window ${w.start}/${w.stop} (${w.id})`);
+      if (body.id !== w.id)
+        throw new HttpError(
+          400,
+          `body.id '${body.id.slice(0, 40)}' is not the ID of the window ${w.start}/${w.stop} (${w.id})`,
+        );
       const params = request.params as { topic: string; event: string };
       state.logger.info('job received', { request_id: request.id, id: w.id, topic: params.topic, event: params.event });
       assertAuditRoom(state);
       // Stored already (a redelivery, or another instance made it): nothing to queue.
       if (await state.storage.has(w.id)) return reply.code(204).send();
-      const { done } = await state.runner.submit({ id: w.id, start: w.start, stop: w.stop }, request.id, { actor: request.actor });
+      const { done } = await state.runner.submit({ id: w.id, start: w.start, stop: w.stop }, request.id, {
+        actor: request.actor,
+      });
       if (wantsAsync(request.headers.prefer as string | undefined)) {
-        return reply.code(202).headers({ 'preference-applied': 'respond-async', 'cache-control': 'no-store' }).send(statusBody(w, 'queued'));
+        return reply
+          .code(202)
+          .headers({ 'preference-applied': 'respond-async', 'cache-control': 'no-store' })
+          .send(statusBody(w, 'queued'));
       }
       // The job may run for minutes: no idle timeout while it does.
       request.raw.socket.setTimeout(0);
       const outcome = await done;
       if (outcome.state === 'completed' || outcome.state === 'skipped') return reply.code(204).send();
-      if (outcome.state === 'aborted') throw new StoppingError('the service stopped before the job finished; its marker will expire');
+      if (outcome.state === 'aborted')
+        throw new StoppingError('the service stopped before the job finished; its marker will expire');
       throw new HttpError(500, `the job failed: ${outcome.message}`);
     },
   });

@@ -34,9 +34,16 @@ export class FsStorage implements Storage {
     }
   }
 
-  async put(meta: DigestMeta, write: (kind: StoredKind, out: import('node:stream').Writable) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  async put(
+    meta: DigestMeta,
+    write: (kind: StoredKind, out: import('node:stream').Writable) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.dir.ensure();
-    await writeFileAtomic(this.path(meta.id, BODY_SUFFIX.ndjson), (out) => write('ndjson', out), { gzip: true, signal });
+    await writeFileAtomic(this.path(meta.id, BODY_SUFFIX.ndjson), (out) => write('ndjson', out), {
+      gzip: true,
+      signal,
+    });
     await writeTextAtomic(this.path(meta.id, META_SUFFIX), `${JSON.stringify(meta)}\n`, signal);
     await writeFileAtomic(this.path(meta.id, BODY_SUFFIX.text), (out) => write('text', out), { gzip: true, signal });
   }

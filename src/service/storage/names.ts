@@ -10,6 +10,7 @@ export const MARKER_SUFFIX = '_in_progress';
 
 /** `id`, once checked to be a digest ID: IDs become file names and keys, so nothing else passes. */
 export function assertId(id: string): string {
-  if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new TypeError(`not a digest ID: ${JSON.stringify(String(id).slice(0, 64))}`);
+  if (typeof id !== 'string' || !ID_PATTERN.test(id))
+    throw new TypeError(`not a digest ID: ${JSON.stringify(String(id).slice(0, 64))}`);
   return id;
 }

@@ -39,14 +39,31 @@ export class S3Storage implements Storage {
     }
   }
 
-  async put(meta: DigestMeta, write: (kind: StoredKind, out: Writable) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  async put(
+    meta: DigestMeta,
+    write: (kind: StoredKind, out: Writable) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const [client, { PutObjectCommand }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
-    const upload = (kind: StoredKind) => uploadToS3(this.at.url(`${assertId(meta.id)}${BODY_SUFFIX[kind]}`), (out) => write(kind, out), { client, signal });
+    const upload = (kind: StoredKind) =>
+      uploadToS3(this.at.url(`${assertId(meta.id)}${BODY_SUFFIX[kind]}`), (out) => write(kind, out), {
+        client,
+        signal,
+      });
     await upload('ndjson');
     const body = Buffer.from(`${JSON.stringify(meta)}\n`);
     const key = this.key(meta.id, META_SUFFIX);
     try {
-      await client.send(new PutObjectCommand({ Bucket: this.at.bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json' }), { abortSignal: signal });
+      await client.send(
+        new PutObjectCommand({
+          Bucket: this.at.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: 'application/json',
+        }),
+        { abortSignal: signal },
+      );
     } catch (err) {
       throw s3Failure('PutObject', `s3://${this.at.bucket}/${key}`, err);
     }
@@ -74,10 +91,14 @@ export class S3Storage implements Storage {
     const [client, { paginateListObjectsV2 }] = await Promise.all([this.at.client(), import('@aws-sdk/client-s3')]);
     const ids: string[] = [];
     try {
-      for await (const page of paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: this.at.bucket, Prefix: this.at.prefix })) {
+      for await (const page of paginateListObjectsV2(
+        { client, pageSize: 1000 },
+        { Bucket: this.at.bucket, Prefix: this.at.prefix },
+      )) {
         for (const o of page.Contents ?? []) {
           const name = (o.Key ?? '').slice(this.at.prefix.length);
-          if (name.endsWith(META_SUFFIX) && ID_PATTERN.test(name.slice(0, -META_SUFFIX.length))) ids.push(name.slice(0, -META_SUFFIX.length));
+          if (name.endsWith(META_SUFFIX) && ID_PATTERN.test(name.slice(0, -META_SUFFIX.length)))
+            ids.push(name.slice(0, -META_SUFFIX.length));
         }
       }
     } catch (err) {

@@ -47,7 +47,10 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
   if (opts.region !== undefined && (typeof opts.region !== 'string' || !REGION_NAME.test(opts.region))) {
     throw new InvalidOptionError(`${name}.region`, 'must be a region name such as us-east-1');
   }
-  if (opts.maxAttempts !== undefined && (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1 || opts.maxAttempts > 20)) {
+  if (
+    opts.maxAttempts !== undefined &&
+    (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1 || opts.maxAttempts > 20)
+  ) {
     throw new InvalidOptionError(`${name}.maxAttempts`, 'must be an integer from 1 to 20');
   }
   return opts;
@@ -55,8 +58,17 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
 
 function checkEndpoint(name: string, value: unknown): string {
   let url: URL | undefined;
-  try { url = typeof value === 'string' ? new URL(value) : undefined; } catch { url = undefined; }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') {
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     // The value is not echoed: a mistyped endpoint could carry credentials in its userinfo.
     throw new InvalidOptionError(name, 'must be an http:// or https:// URL without credentials');
   }
@@ -80,7 +92,10 @@ export function s3ClientConfig(options: S3ClientOptions = {}, env: Env = process
   if (endpoint === undefined && useEnvEndpoints) {
     for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']) {
       const value = env[name];
-      if (value) { endpoint = checkEndpoint(name, value); break; }
+      if (value) {
+        endpoint = checkEndpoint(name, value);
+        break;
+      }
     }
   }
   const config: S3ClientConfig = {

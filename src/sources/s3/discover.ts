@@ -41,7 +41,8 @@ export async function discoverFolders(list: ListPage, request: DiscoverRequest):
   if (request.accounts !== undefined) {
     // Either layout may hold a named account; an absent one costs one empty listing.
     for (const account of request.accounts.filter(isSegment)) {
-      for (const layout of ['default', 'hive'] as const) accounts.push({ layout, account, dir: accountDir(root, layout, account) });
+      for (const layout of ['default', 'hive'] as const)
+        accounts.push({ layout, account, dir: accountDir(root, layout, account) });
     }
   } else {
     const level = `${root}AWSLogs/`;
@@ -50,7 +51,8 @@ export async function discoverFolders(list: ListPage, request: DiscoverRequest):
       for await (const { segment } of skipScan(list, level, scan)) {
         const hive = /^aws-account-id=([^/]+)$/.exec(segment);
         if (hive) accounts.push({ layout: 'hive', account: hive[1], dir: accountDir(root, 'hive', hive[1]) });
-        else if (!segment.includes('=')) accounts.push({ layout: 'default', account: segment, dir: accountDir(root, 'default', segment) });
+        else if (!segment.includes('='))
+          accounts.push({ layout: 'default', account: segment, dir: accountDir(root, 'default', segment) });
       }
     }
   }
@@ -64,13 +66,20 @@ export async function discoverFolders(list: ListPage, request: DiscoverRequest):
         const probe = intersectPrefixes(folderDir, narrow);
         if (probe === undefined) continue;
         const [first] = await list({ prefix: probe, maxKeys: 1 });
-        if (first !== undefined) folders.push({ layout, account, region, dir: folderDir, hourly: await detectHourly(list, probe, first.key) });
+        if (first !== undefined)
+          folders.push({ layout, account, region, dir: folderDir, hourly: await detectHourly(list, probe, first.key) });
       }
     } else {
       for await (const { segment, firstKey, scanned } of skipScan(list, dir, scan)) {
         const m = layout === 'hive' ? /^aws-region=([a-z0-9-]+)$/.exec(segment) : /^([a-z0-9-]+)$/.exec(segment);
         if (m === null) continue;
-        folders.push({ layout, account, region: m[1], dir: regionDir(dir, layout, m[1]), hourly: await detectHourly(list, scanned, firstKey) });
+        folders.push({
+          layout,
+          account,
+          region: m[1],
+          dir: regionDir(dir, layout, m[1]),
+          hourly: await detectHourly(list, scanned, firstKey),
+        });
       }
     }
     return folders;
@@ -83,17 +92,25 @@ export async function discoverFolders(list: ListPage, request: DiscoverRequest):
  * under `prefix` (`level` itself or a longer prefix inside it). Keys directly in `level` (files,
  * not folders) are stepped over.
  */
-export async function* skipScan(list: ListPage, level: string, prefix: string): AsyncGenerator<{ segment: string; firstKey: string; scanned: string }> {
+export async function* skipScan(
+  list: ListPage,
+  level: string,
+  prefix: string,
+): AsyncGenerator<{ segment: string; firstKey: string; scanned: string }> {
   let startAfter: string | undefined;
   for (;;) {
     const [first] = await list(startAfter === undefined ? { prefix, maxKeys: 1 } : { prefix, startAfter, maxKeys: 1 });
     if (first === undefined) return;
     const rest = first.key.slice(level.length);
     const slash = rest.indexOf('/');
-    if (slash < 0) { startAfter = first.key; continue; }
+    if (slash < 0) {
+      startAfter = first.key;
+      continue;
+    }
     const segment = rest.slice(0, slash);
     startAfter = `${level}${segment}0`;
-    if (segment !== '') yield { segment, firstKey: first.key, scanned: intersectPrefixes(`${level}${segment}/`, prefix) ?? prefix };
+    if (segment !== '')
+      yield { segment, firstKey: first.key, scanned: intersectPrefixes(`${level}${segment}/`, prefix) ?? prefix };
   }
 }
 
@@ -114,11 +131,13 @@ const isSegment = (s: string) => s !== '' && !s.includes('/');
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }

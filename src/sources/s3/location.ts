@@ -15,7 +15,10 @@ export class S3Location {
   readonly description: string;
   private clientPromise: Promise<S3Client> | undefined;
 
-  constructor(url: string, private readonly options: S3ClientOptions & { client?: S3Client } = {}) {
+  constructor(
+    url: string,
+    private readonly options: S3ClientOptions & { client?: S3Client } = {},
+  ) {
     const { bucket, key } = parseS3Url(url, 'prefix');
     this.bucket = bucket;
     this.prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
@@ -49,5 +52,9 @@ export function isNotFound(err: unknown): boolean {
 export function s3Failure(op: string, url: string, err: unknown): S3Error {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e?.$metadata?.httpStatusCode;
-  return new S3Error(`${url}: ${op} failed: ${e?.name ?? 'Error'}${status !== undefined ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(err)}`, { key: url }, { cause: err });
+  return new S3Error(
+    `${url}: ${op} failed: ${e?.name ?? 'Error'}${status !== undefined ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(err)}`,
+    { key: url },
+    { cause: err },
+  );
 }

@@ -115,7 +115,8 @@ export function planFolder(folder: FlowLogFolder, window: FileWindow): PlannedLi
       continue;
     }
     const last = Math.min(hi - 1, day + DAY - 1);
-    for (let hour = floorTo(Math.max(lo, day), HOUR); hour <= last; hour += HOUR) listings.push({ prefix: dir + hourPath(layout, hour) });
+    for (let hour = floorTo(Math.max(lo, day), HOUR); hour <= last; hour += HOUR)
+      listings.push({ prefix: dir + hourPath(layout, hour) });
     listings.push({ prefix: `${dir}${dayPath(layout, day)}${folder.account}_` });
   }
   return listings;
@@ -129,7 +130,12 @@ export function narrowListing(listing: PlannedListing, narrow: string): PlannedL
   if (!narrow.startsWith(listing.prefix)) return undefined;
   // Every key under `narrow` sorts from `narrow` on: none left when that is past the range.
   if (listing.stopAt !== undefined && compareKeys(narrow, listing.stopAt) >= 0) return undefined;
-  if (listing.startAfter !== undefined && compareKeys(narrow, listing.startAfter) < 0 && !listing.startAfter.startsWith(narrow)) return undefined;
+  if (
+    listing.startAfter !== undefined &&
+    compareKeys(narrow, listing.startAfter) < 0 &&
+    !listing.startAfter.startsWith(narrow)
+  )
+    return undefined;
   const narrowed: PlannedListing = { ...listing, prefix: narrow };
   // Bounds that every key under `narrow` meets anyway are dropped.
   if (narrowed.startAfter !== undefined && compareKeys(narrow, narrowed.startAfter) > 0) delete narrowed.startAfter;
@@ -151,9 +157,11 @@ export function intersectPrefixes(a: string, b: string): string | undefined {
 export function compareKeys(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    const x = a.charCodeAt(i),
+      y = b.charCodeAt(i);
     if (x === y) continue;
-    const sx = x >= 0xd800 && x <= 0xdfff, sy = y >= 0xd800 && y <= 0xdfff;
+    const sx = x >= 0xd800 && x <= 0xdfff,
+      sy = y >= 0xd800 && y <= 0xdfff;
     if (sx !== sy && (x >= 0xe000 || y >= 0xe000)) return sx ? 1 : -1;
     return x - y;
   }

@@ -87,12 +87,17 @@ export class S3Source implements ObjectSource {
   }
 
   async *list(ctx: ListContext): AsyncIterable<ObjectRef> {
-    const stats = (this.listStats = emptyListStats());
+    const stats = emptyListStats();
+    this.listStats = stats;
     const client = await this.getClient();
     const { ListObjectsV2Command, paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
     const selection = ctx.selection ?? {};
     const window = fileWindow(selection.start, selection.end);
-    stats.planned = selection.start !== undefined || selection.end !== undefined || selection.accounts !== undefined || selection.regions !== undefined;
+    stats.planned =
+      selection.start !== undefined ||
+      selection.end !== undefined ||
+      selection.accounts !== undefined ||
+      selection.regions !== undefined;
 
     // Every listing request goes through here: timed, errors named (the caller counts it).
     const timed = async <T>(prefix: string, request: () => Promise<T>): Promise<T> => {
@@ -106,7 +111,12 @@ export class S3Source implements ObjectSource {
       }
     };
     const page: ListPage = async ({ prefix, startAfter, maxKeys }) => {
-      const out = await timed(prefix, () => client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }), { abortSignal: ctx.signal }));
+      const out = await timed(prefix, () =>
+        client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: startAfter, MaxKeys: maxKeys }),
+          { abortSignal: ctx.signal },
+        ),
+      );
       const keys = contents(out.Contents);
       stats.listRequests++;
       stats.objectsListed += keys.length;
@@ -115,15 +125,25 @@ export class S3Source implements ObjectSource {
 
     let listings: PlannedListing[] = [{ prefix: this.narrow }];
     if (stats.planned) {
-      const folders = await discoverFolders(page, { root: this.root, narrow: this.narrow, accounts: selection.accounts, regions: selection.regions });
+      const folders = await discoverFolders(page, {
+        root: this.root,
+        narrow: this.narrow,
+        accounts: selection.accounts,
+        regions: selection.regions,
+      });
       stats.folders = folders.length;
-      listings = dedupe(folders.flatMap((f) => planFolder(f, window)).flatMap((l) => narrowListing(l, this.narrow) ?? []));
+      listings = dedupe(
+        folders.flatMap((f) => planFolder(f, window)).flatMap((l) => narrowListing(l, this.narrow) ?? []),
+      );
     }
 
     for (const listing of listings) {
       stats.listings.push(describe(this.bucket, listing));
-      const pages = paginateListObjectsV2({ client, pageSize: 1000 },
-        { Bucket: this.bucket, Prefix: listing.prefix, StartAfter: listing.startAfter }, { abortSignal: ctx.signal });
+      const pages = paginateListObjectsV2(
+        { client, pageSize: 1000 },
+        { Bucket: this.bucket, Prefix: listing.prefix, StartAfter: listing.startAfter },
+        { abortSignal: ctx.signal },
+      );
       const iterator = pages[Symbol.asyncIterator]();
       try {
         scan: for (;;) {
@@ -136,11 +156,20 @@ export class S3Source implements ObjectSource {
             // Past the range: the rest of this page is counted as listed, no more pages are asked for.
             if (listing.stopAt !== undefined && compareKeys(key, listing.stopAt) >= 0) break scan;
             const url = formatS3Url(this.bucket, key);
-            if (size === 0) { ctx.skip(url, 'empty'); continue; }
+            if (size === 0) {
+              ctx.skip(url, 'empty');
+              continue;
+            }
             const parsed = parseFlowLogKey(key);
-            if ('rejected' in parsed) { ctx.skip(url, parsed.rejected); continue; }
+            if ('rejected' in parsed) {
+              ctx.skip(url, parsed.rejected);
+              continue;
+            }
             const stamp = parsed.timestamp.getTime();
-            if (stamp < window.lo || stamp >= window.hi) { ctx.skip(url, 'outside_window'); continue; }
+            if (stamp < window.lo || stamp >= window.hi) {
+              ctx.skip(url, 'outside_window');
+              continue;
+            }
             yield { key: url, size, account: parsed.account, region: parsed.region, timestamp: parsed.timestamp };
           }
         }
@@ -185,7 +214,8 @@ export class S3Source implements ObjectSource {
       // Leaving this loop early (a throw) destroys the response, freeing its socket.
       for await (const chunk of body) {
         if (bytes === undefined) chunks.push(chunk);
-        else if (at + chunk.length > bytes.length) throw new InputError(`${url}: body is longer than its Content-Length (${length})`, { key: url });
+        else if (at + chunk.length > bytes.length)
+          throw new InputError(`${url}: body is longer than its Content-Length (${length})`, { key: url });
         else bytes.set(chunk, at);
         at += chunk.length;
       }
@@ -203,9 +233,12 @@ export class S3Source implements ObjectSource {
     const where = formatS3Url(this.bucket, prefix);
     const status = httpStatus(err);
     const name = (err as Error)?.name;
-    const why = name === 'NoSuchBucket' ? 'no such bucket'
-      : status === 403 ? `access denied (s3:ListBucket): ${describeError(err)}`
-        : describeError(err);
+    const why =
+      name === 'NoSuchBucket'
+        ? 'no such bucket'
+        : status === 403
+          ? `access denied (s3:ListBucket): ${describeError(err)}`
+          : describeError(err);
     return new S3Error(`${where}: cannot list: ${why}`, { key: where }, { cause: err });
   }
 }
@@ -221,9 +254,12 @@ function readError(err: unknown, url: string): Error {
   if (err instanceof InputError || err instanceof AbortError) return err;
   const status = httpStatus(err);
   const name = (err as Error)?.name;
-  const why = name === 'NoSuchKey' || status === 404 ? 'no such key (deleted or renamed after it was listed?)'
-    : status === 403 ? `access denied (s3:GetObject): ${describeError(err)}`
-      : `cannot read: ${describeError(err)}`;
+  const why =
+    name === 'NoSuchKey' || status === 404
+      ? 'no such key (deleted or renamed after it was listed?)'
+      : status === 403
+        ? `access denied (s3:GetObject): ${describeError(err)}`
+        : `cannot read: ${describeError(err)}`;
   return new InputError(`${url}: ${why}`, { key: url }, { cause: err });
 }
 
@@ -265,8 +301,14 @@ function emptyListStats(): S3ListStats {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(new AbortError(signal.reason)); };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError(signal.reason));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

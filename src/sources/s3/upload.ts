@@ -32,31 +32,54 @@ const QUEUE_SIZE = 4;
  * Upload what `write` writes to `url` (`s3://bucket/key`). The object exists once this resolves
  * and never if it rejects. `write` must not end the stream.
  */
-export async function uploadToS3(url: string, write: (out: Writable) => Promise<void>, options: S3UploadOptions = {}): Promise<void> {
+export async function uploadToS3(
+  url: string,
+  write: (out: Writable) => Promise<void>,
+  options: S3UploadOptions = {},
+): Promise<void> {
   const { bucket, key } = parseS3Url(url, 'object');
   const { signal, contentType, partSize = PART_SIZE, client: given, ...clientOptions } = options;
   signal?.throwIfAborted();
-  const [client, { Upload }] = await Promise.all([given ?? createS3Client(clientOptions), import('@aws-sdk/lib-storage')]);
+  const [client, { Upload }] = await Promise.all([
+    given ?? createS3Client(clientOptions),
+    import('@aws-sdk/lib-storage'),
+  ]);
 
   const gzip = key.endsWith('.gz');
   // A failed body, not upload.abort(), stops the upload: abort() settles done() at once, before
   // the multipart upload is aborted; a failed body makes done() wait for that cleanup, and
   // pipeWriter waits for done() before it rejects.
-  const send = (body: Readable) => new Upload({
-    client,
-    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType ?? (gzip ? 'application/gzip' : 'text/plain; charset=utf-8') },
-    partSize,
-    queueSize: QUEUE_SIZE,
-    leavePartsOnError: false,
-  }).done().then(() => {});
+  const send = (body: Readable) =>
+    new Upload({
+      client,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType ?? (gzip ? 'application/gzip' : 'text/plain; charset=utf-8'),
+      },
+      partSize,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    })
+      .done()
+      .then(() => {});
   let writeError: unknown;
-  const writer = (out: Writable) => write(out).catch((err: unknown) => { writeError = err; throw err; });
+  const writer = (out: Writable) =>
+    write(out).catch((err: unknown) => {
+      writeError = err;
+      throw err;
+    });
   try {
     await pipeWriter(writer, send, { gzip, signal });
   } catch (err) {
     if (signal?.aborted) throw new AbortError(signal.reason);
     if (writeError !== undefined) throw writeError;
     if (err instanceof FlowdigestError) throw err;
-    throw new S3Error(`${url}: upload failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`, { key: url }, { cause: err });
+    throw new S3Error(
+      `${url}: upload failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`,
+      { key: url },
+      { cause: err },
+    );
   }
 }

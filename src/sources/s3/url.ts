@@ -35,7 +35,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * @throws InvalidOptionError naming the URL and the rule it breaks.
  */
 export function parseS3Url(url: string, kind: 'prefix' | 'object'): S3Url {
-  const bad = (why: string): never => { throw new InvalidOptionError(`'${url}'`, `is not a valid S3 URL: ${why}`); };
+  const bad = (why: string): never => {
+    throw new InvalidOptionError(`'${url}'`, `is not a valid S3 URL: ${why}`);
+  };
   if (typeof url !== 'string') bad('not a string');
   if (!url.startsWith('s3://')) bad('it must start with s3:// (lowercase)');
   const rest = url.slice(5);
@@ -43,7 +45,10 @@ export function parseS3Url(url: string, kind: 'prefix' | 'object'): S3Url {
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   const key = slash < 0 ? '' : rest.slice(slash + 1);
   if (bucket === '') bad('no bucket name');
-  if (!BUCKET.test(bucket)) bad(`bucket name '${bucket}' must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`);
+  if (!BUCKET.test(bucket))
+    bad(
+      `bucket name '${bucket}' must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`,
+    );
   if (bucket.includes('..')) bad(`bucket name '${bucket}' must not contain '..'`);
   if (IPV4.test(bucket)) bad(`bucket name '${bucket}' must not look like an IP address`);
   if (CONTROL.test(key)) bad('the key contains a control character');
