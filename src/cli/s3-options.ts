@@ -4,6 +4,7 @@ import type { S3ClientOptions } from '../sources/s3/client.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { REGION_NAME } from '../util/patterns.js';
 import { UsageError } from './args.js';
+import { httpUrl } from '../util/url.js';
 
 /** parseArgs options: `--endpoint URL`, `--path-style`, `--s3-region R`. */
 export const S3_FLAGS = {
@@ -19,19 +20,9 @@ export function s3Options(
 ): S3ClientOptions {
   const options: S3ClientOptions = {};
   if (values.endpoint !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(values.endpoint);
-    } catch {
-      url = undefined;
-    }
     // Not echoed: a mistyped endpoint may carry credentials in its userinfo.
-    if (
-      url === undefined ||
-      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-      url.username !== '' ||
-      url.password !== ''
-    ) {
+    const url = httpUrl(values.endpoint);
+    if (url === undefined) {
       throw new UsageError(
         '--endpoint must be an http:// or https:// URL without credentials (e.g. http://localhost:9000)',
         command,

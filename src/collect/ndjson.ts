@@ -5,6 +5,7 @@
  * those, bigints and raw records back digit for digit, on one line.
  */
 import { FetchError } from '../errors.js';
+import { JsonSyntaxError, parseJsonWith } from '../util/json.js';
 import type { JsonNumberLike, JsonValue, RawRecord } from './types.js';
 
 /** A JSON number kept as its literal text, because a double would change it. */
@@ -18,9 +19,6 @@ export class JsonNumber implements JsonNumberLike {
     return this.json;
   }
 }
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const WS = /[ \t\n\r]*/y;
 
 /** A decimal literal's exact value as `digits e exponent` (no leading or trailing zeros). */
 function decimalValue(lit: string): string {
@@ -105,119 +103,14 @@ function unmark(v: JsonValue): JsonValue {
 
 /** The hand-written parser: same result as {@link parseJson}, slower, with precise errors. */
 export function strictParse(text: string, where = 'JSON'): JsonValue {
-  let i = 0;
-  const fail = (why: string): never => {
-    throw new FetchError(`${where}: invalid JSON at offset ${i}: ${why}`, { field: `offset ${i}` });
-  };
-  const ws = () => {
-    WS.lastIndex = i;
-    WS.exec(text);
-    i = WS.lastIndex;
-  };
-  const value = (depth: number): JsonValue => {
-    if (depth > 512) fail('nested too deeply');
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, JsonValue> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('expected a key');
-        const key = string();
-        ws();
-        if (text[i] !== ':') fail("expected ':'");
-        i++;
-        // defineProperty: a "__proto__" key is data, not the prototype.
-        Object.defineProperty(obj, key, {
-          value: value(depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return obj;
-        }
-        fail("expected ',' or '}'");
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: JsonValue[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(value(depth + 1));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return arr;
-        }
-        fail("expected ',' or ']'");
-      }
-    }
-    if (c === '"') return string();
-    if (text.startsWith('true', i)) {
-      i += 4;
-      return true;
-    }
-    if (text.startsWith('false', i)) {
-      i += 5;
-      return false;
-    }
-    if (text.startsWith('null', i)) {
-      i += 4;
-      return null;
-    }
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (m === null) return fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`);
-    i = NUMBER.lastIndex;
-    return number(m[0]);
-  };
-  const string = (): string => {
-    const start = i;
-    i++;
-    for (;;) {
-      const q = text.indexOf('"', i);
-      if (q < 0) {
-        i = text.length;
-        fail('unterminated string');
-      }
-      let backslashes = 0;
-      for (let k = q - 1; text[k] === '\\'; k--) backslashes++;
-      i = q + 1;
-      if (backslashes % 2 === 0) break;
-    }
-    try {
-      return JSON.parse(text.slice(start, i)) as string;
-    } catch {
-      i = start;
-      return fail('bad string');
-    }
-  };
-  const result = value(0);
-  ws();
-  if (i !== text.length) fail('trailing characters');
-  return result;
+  try {
+    return parseJsonWith(text, number) as JsonValue;
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new FetchError(`${where}: invalid JSON at offset ${err.offset}: ${err.reason}`, {
+      field: `offset ${err.offset}`,
+    });
+  }
 }
 
 /** True for a {@link RawRecord}. */

@@ -13,6 +13,7 @@ import { ConfigError } from '../errors.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { parseSize } from '../util/size.js';
+import { httpUrl } from '../util/url.js';
 import { readTokensFile } from './auth/tokens.js';
 import { LOG_LEVELS } from './logger.js';
 import { redisConnection } from '../cluster/redis.js';
@@ -700,18 +701,7 @@ function resolveDigester(r: Readers): ServiceOptions['digester'] | undefined {
 function resolveS3(r: Readers): ServiceOptions['s3'] | undefined {
   const endpoint = r.raw('endpoint');
   if (endpoint !== undefined) {
-    let u: URL | undefined;
-    try {
-      u = new URL(endpoint.value);
-    } catch {
-      u = undefined;
-    }
-    if (
-      u === undefined ||
-      (u.protocol !== 'http:' && u.protocol !== 'https:') ||
-      u.username !== '' ||
-      u.password !== ''
-    ) {
+    if (httpUrl(endpoint.value) === undefined) {
       throw new ConfigError(endpoint.from, 'must be an http:// or https:// URL without credentials');
     }
   }

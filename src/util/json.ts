@@ -5,16 +5,19 @@
  * does. Node 20 has no JSON.parse source-text access, and a reviver only sees the rounded number.
  */
 
+/** A parsed JSON value whose exact numbers are `N`. */
+export type JsonTree<N> = null | boolean | number | string | N | JsonTree<N>[] | { [key: string]: JsonTree<N> };
+
 /** A parsed JSON value; integers beyond the safe range are bigints. */
-export type ExactJson = null | boolean | number | bigint | string | ExactJson[] | { [key: string]: ExactJson };
+export type ExactJson = JsonTree<bigint>;
 
 /** A syntax error at a character offset. */
 export class JsonSyntaxError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly offset: number,
   ) {
-    super(`${message} at position ${offset}`);
+    super(`${reason} at position ${offset}`);
     this.name = 'JsonSyntaxError';
   }
 }
@@ -23,8 +26,24 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const SPACE = /[ \t\n\r]*/y;
 
-/** Parse `text` exactly. @throws JsonSyntaxError */
+/** Parse `text` exactly: integers beyond 2^53 - 1 as bigints. @throws JsonSyntaxError */
 export function parseJsonExact(text: string): ExactJson {
+  return parseJsonWith(text, (literal, integer) => {
+    const n = Number(literal);
+    return integer && !Number.isSafeInteger(n) ? BigInt(literal) : n;
+  });
+}
+
+/**
+ * Parse `text`, each number literal through `number` (told whether it is an integer literal),
+ * so a caller decides which numbers to keep exactly and how. @throws JsonSyntaxError
+ */
+export function parseJsonWith<N>(
+  text: string,
+  number: (literal: string, integer: boolean) => number | N,
+  maxDepth = 512,
+): JsonTree<N> {
+  type Value = JsonTree<N>;
   let i = 0;
   const skip = () => {
     SPACE.lastIndex = i;
@@ -42,13 +61,13 @@ export function parseJsonExact(text: string): ExactJson {
     // The token is valid JSON on its own: JSON.parse decodes its escapes exactly.
     return JSON.parse(m![0]) as string;
   };
-  const value = (depth: number): ExactJson => {
-    if (depth > 64) fail('nested too deeply');
+  const value = (depth: number): Value => {
+    if (depth > maxDepth) fail('nested too deeply');
     skip();
     const c = text[i];
     if (c === '{') {
       i++;
-      const obj: { [key: string]: ExactJson } = {};
+      const obj: { [key: string]: Value } = {};
       skip();
       if (text[i] === '}') {
         i++;
@@ -82,7 +101,7 @@ export function parseJsonExact(text: string): ExactJson {
     }
     if (c === '[') {
       i++;
-      const arr: ExactJson[] = [];
+      const arr: Value[] = [];
       skip();
       if (text[i] === ']') {
         i++;
@@ -119,9 +138,7 @@ export function parseJsonExact(text: string): ExactJson {
     const m = NUMBER.exec(text);
     if (m === null || m[0] === '' || m[0] === '-') return fail('bad value');
     i = NUMBER.lastIndex;
-    const n = Number(m[0]);
-    if (m[1] === undefined && m[2] === undefined && !Number.isSafeInteger(n)) return BigInt(m[0]);
-    return n;
+    return number(m[0], m[1] === undefined && m[2] === undefined);
   };
   const result = value(0);
   skip();

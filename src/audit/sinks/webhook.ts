@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { AbortError, AuditSinkError, InvalidOptionError } from '../../errors.js';
 import { appendDurable } from '../durable-file.js';
 import type { AuditEvent, AuditSendResult, AuditSink } from '../types.js';
+import { httpUrl } from '../../util/url.js';
 
 /** The signature header. */
 export const SIGNATURE_HEADER = 'x-flowdigest-signature';
@@ -45,18 +46,8 @@ export function signBody(secret: string, body: Uint8Array | string): string {
 
 function validate(o: WebhookSinkOptions): Required<WebhookSinkOptions> {
   if (o === null || typeof o !== 'object') throw new InvalidOptionError('webhook', 'options must be an object');
-  let url: URL | undefined;
-  try {
-    url = typeof o.url === 'string' ? new URL(o.url) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
+  const url = httpUrl(o.url);
+  if (url === undefined) {
     // Not echoed: a URL with userinfo carries a credential.
     throw new InvalidOptionError('webhook.url', 'must be an http:// or https:// URL without credentials');
   }

@@ -2,6 +2,7 @@
 import { SourceAuthError, FetchError, InvalidOptionError } from '../../errors.js';
 import { parseJson } from '../ndjson.js';
 import type { JsonValue, SourceContext } from '../types.js';
+import { httpUrl } from '../../util/url.js';
 
 /** The secret, or an SourceAuthError naming the stream and the variable it should come from. */
 export function requireSecret(ctx: SourceContext, value: string | undefined, secretEnv: string): string {
@@ -21,19 +22,8 @@ export function requireSecret(ctx: SourceContext, value: string | undefined, sec
 
 /** A base URL without a trailing slash; http(s) only, no credentials in it. */
 export function checkBaseUrl(value: string, option: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.username !== '' ||
-    url.password !== '' ||
-    url.search !== ''
-  ) {
+  const url = httpUrl(value);
+  if (url === undefined || url.search !== '') {
     throw new InvalidOptionError(option, 'must be an http:// or https:// URL without credentials or query');
   }
   return value.replace(/\/+$/, '');

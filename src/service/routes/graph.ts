@@ -127,7 +127,8 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
             type: 'string',
             enum: ['dot', 'svg', 'html'],
             default: 'dot',
-            description: 'Graph format: DOT, SVG, or a self-contained HTML page (the SVG with pan, zoom, search and edge details).',
+            description:
+              'Graph format: DOT, SVG, or a self-contained HTML page (the SVG with pan, zoom, search and edge details).',
           },
           ...GRAPH_VIEW,
         },
@@ -195,7 +196,8 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
             type: 'string',
             enum: ['dot', 'svg', 'html', 'text', 'ndjson'],
             default: 'dot',
-            description: 'dot, svg or html (edges marked govpc_diff; html: the SVG in a self-contained page), text (- + ~ lines) or ndjson.',
+            description:
+              'dot, svg or html (edges marked govpc_diff; html: the SVG in a self-contained page), text (- + ~ lines) or ndjson.',
           },
           changed: {
             type: 'boolean',

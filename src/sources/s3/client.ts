@@ -8,6 +8,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidOptionError } from '../../errors.js';
 import { REGION_NAME } from '../../util/patterns.js';
+import { httpUrl } from '../../util/url.js';
 
 /** How to reach S3 or an S3-compatible store. */
 export interface S3ClientOptions {
@@ -57,18 +58,8 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
 }
 
 function checkEndpoint(name: string, value: unknown): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (
-    url === undefined ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
+  const url = httpUrl(value);
+  if (url === undefined) {
     // The value is not echoed: a mistyped endpoint could carry credentials in its userinfo.
     throw new InvalidOptionError(name, 'must be an http:// or https:// URL without credentials');
   }
