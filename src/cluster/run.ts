@@ -14,7 +14,7 @@ import { partialChunks } from '../digest/partial.js';
 import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
-import type { Progress } from '../engine/progress.js';
+import { progressTracker } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { ListContext, ObjectRef } from '../sources/source.js';
@@ -69,7 +69,6 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   if (o.mergeJobs !== undefined && (!Number.isInteger(o.mergeJobs) || o.mergeJobs < 1))
     throw new InvalidOptionError('mergeJobs', 'must be a positive integer');
   const shared = inputs.map(sharedInput);
-  const began = performance.now();
   const run = randomBytes(8).toString('hex');
   const stats = emptyStats();
   const controller = new AbortController();
@@ -77,20 +76,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   const onAbort = () => controller.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) controller.abort(o.signal.reason);
-  const progress: Progress = {
-    objectsListed: 0,
-    storedBytesListed: 0,
-    listingDone: false,
-    objectsDone: 0,
-    storedBytesDone: 0,
-    lines: 0,
-    elapsed: 0,
-    stage: 'scanning',
-  };
-  const report = () => {
-    progress.elapsed = (performance.now() - began) / 1000;
-    o.onProgress?.({ ...progress });
-  };
+  const { progress, report } = progressTracker(o.onProgress);
 
   const connection = redisConnection(o.redis);
   await checkRedis(o.redis);

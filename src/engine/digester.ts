@@ -26,7 +26,7 @@ import {
   resolveRunOptions,
   type ResolvedDigesterOptions,
 } from './options.js';
-import type { Progress } from './progress.js';
+import { progressTracker } from './progress.js';
 import { RunTables } from './run-tables.js';
 
 /** An input: a file or directory path, `s3://bucket[/prefix]`, `-` for stdin, or any {@link ObjectSource}. */
@@ -111,26 +111,12 @@ async function runDigest(
 ): Promise<Digest> {
   const window = resolveRunOptions(run);
   const sources = toSources(inputs, { s3: opts.s3 });
-  const began = performance.now();
   const stats = emptyStats();
   const tables = new RunTables(pool.threads);
   const budget = memoryBudget(opts.maxMemory);
   const accounts = run.accounts ? new Set(run.accounts) : undefined;
   const regions = run.regions ? new Set(run.regions) : undefined;
-  const progress: Progress = {
-    objectsListed: 0,
-    storedBytesListed: 0,
-    listingDone: false,
-    objectsDone: 0,
-    storedBytesDone: 0,
-    lines: 0,
-    elapsed: 0,
-    stage: 'scanning',
-  };
-  const report = () => {
-    progress.elapsed = (performance.now() - began) / 1000;
-    run.onProgress?.({ ...progress });
-  };
+  const { progress, report } = progressTracker(run.onProgress);
 
   // Our own controller, so a failing object cancels everything else in flight.
   const controller = new AbortController();

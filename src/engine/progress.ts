@@ -17,3 +17,23 @@ export interface Progress {
    */
   stage: 'scanning' | 'sorting' | 'merging';
 }
+
+/** A run's progress, zeroed, and `report()`, which stamps the elapsed time and hands a copy to `onProgress`. */
+export function progressTracker(onProgress?: (p: Progress) => void): { progress: Progress; report: () => void } {
+  const began = performance.now();
+  const progress: Progress = {
+    objectsListed: 0,
+    storedBytesListed: 0,
+    listingDone: false,
+    objectsDone: 0,
+    storedBytesDone: 0,
+    lines: 0,
+    elapsed: 0,
+    stage: 'scanning',
+  };
+  const report = () => {
+    progress.elapsed = (performance.now() - began) / 1000;
+    onProgress?.({ ...progress });
+  };
+  return { progress, report };
+}

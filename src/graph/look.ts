@@ -6,6 +6,7 @@
  */
 import type { DigestRow } from '../digest/digest.js';
 import { escapeContent, escapeHtmlText, htmlLabel } from './escape.js';
+import { govpcFields } from './govpc.js';
 import { displayAddress, edgeLabel, formatBytes, type LabelStyle } from './labels.js';
 import type { Attr, NodeSpec, Preamble } from './spec.js';
 
@@ -80,19 +81,7 @@ export function humanRowAttrs(
   look: readonly Attr[],
   label?: string,
 ): Attr[] {
-  const dash = (v: number | null): string => (v === null ? '-' : String(v));
-  const out: Attr[] = [
-    ['govpc_accountID', escapeContent(r.account)],
-    ['govpc_eniID', escapeContent(r.interfaceId)],
-    ['govpc_srcPort', dash(r.srcPort)],
-    ['govpc_dstPort', dash(r.dstPort)],
-    ['govpc_protocol', dash(r.protocol)],
-    ['govpc_packets', packetsSeen ? String(r.packets) : '-'],
-    ['govpc_bytes', bytesSeen ? String(r.bytes) : '-'],
-    ['govpc_start', dash(r.start)],
-    ['govpc_end', dash(r.end)],
-    look[0],
-  ];
+  const out: Attr[] = [...govpcFields(r, packetsSeen, bytesSeen), look[0]];
   if (labels !== 'none') out.push(['label', escapeContent(label ?? edgeLabel(r, bytesSeen))]);
   out.push(['govpc_action', escapeContent(r.action)], ['govpc_records', String(r.records)], ...look.slice(1));
   return out;

@@ -7,6 +7,7 @@ import type { Digest, DigestRow } from '../digest/digest.js';
 import { type Cidr, cidrContains, cidrCovers, networkOf, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { approxBytes, keyParts, utf8 } from './entries.js';
 import { dotId, escapeContent } from './escape.js';
+import { govpcFields } from './govpc.js';
 import { type LabelStyle, LABEL_STYLES } from './labels.js';
 import {
   edgeStyle,
@@ -69,25 +70,13 @@ export function isCluster(item: NodeSpec | ClusterSpec): item is ClusterSpec {
   return 'nodes' in item;
 }
 
-const dash = (v: number | null): string => (v === null ? '-' : String(v));
-
 /**
  * The attributes of go-vpcflow's DOT converter, in its order (govpc_* fields, `color`, `label`
  * with one `field=value` per line), then ours: `govpc_action` and `govpc_records`, which make
  * the DOT readable back into a digest.
  */
 export function rowAttrs(r: DigestRow, packetsSeen: boolean, bytesSeen: boolean): Attr[] {
-  const fields: Attr[] = [
-    ['govpc_accountID', escapeContent(r.account)],
-    ['govpc_eniID', escapeContent(r.interfaceId)],
-    ['govpc_srcPort', dash(r.srcPort)],
-    ['govpc_dstPort', dash(r.dstPort)],
-    ['govpc_protocol', dash(r.protocol)],
-    ['govpc_packets', packetsSeen ? String(r.packets) : '-'],
-    ['govpc_bytes', bytesSeen ? String(r.bytes) : '-'],
-    ['govpc_start', dash(r.start)],
-    ['govpc_end', dash(r.end)],
-  ];
+  const fields = govpcFields(r, packetsSeen, bytesSeen);
   return [
     ...fields,
     ['color', r.action === 'REJECT' ? 'red' : 'green'],
