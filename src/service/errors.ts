@@ -4,7 +4,7 @@
  */
 import { FlowdigestError, QueueFullError } from '../errors.js';
 
-export { WindowError } from './ids.js';
+export { WindowError } from './window.js';
 
 /** An answer other than success, with the status and a message for the client. */
 export class HttpError extends FlowdigestError {

@@ -15,8 +15,9 @@ export {
 export { resolveServeConfig, SETTINGS, parseDuration } from './config.js';
 export { parseSize } from '../util/size.js';
 export type { ServeConfig, Setting, SettingName } from './config.js';
-export { digestId, parseWindow, parseRfc3339, WindowError, ID_PATTERN } from './ids.js';
-export type { DigestWindow, WindowRules } from './ids.js';
+export { digestId, ID_PATTERN } from './ids.js';
+export { parseWindow, parseRfc3339, WindowError } from './window.js';
+export type { DigestWindow, WindowRules } from './window.js';
 export { HttpError, StoppingError, QueueError, AuthError, statusOf } from './errors.js';
 export type { AuthFailure } from './errors.js';
 export { SCOPES, tokenSha256, checkTokens, readTokensFile } from './auth/tokens.js';

@@ -21,7 +21,7 @@ import { relativeToRoots } from './flow-logs.js';
 import { errorFields } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { DigestJob, DigestMeta, Logger, Marker, Storage } from './types.js';
-import { parseRfc3339 } from './ids.js';
+import { parseRfc3339 } from './window.js';
 
 /** How a job ended. */
 export type JobOutcome =

@@ -265,7 +265,8 @@ export function createService(options: ServiceOptions = {}): Service {
       return app.swagger({ yaml: true });
     },
     async listen(port = 8080, host = '127.0.0.1') {
-      if (listening) throw new Error('the service is already listening');
+      if (listening)
+        throw new InvalidOptionError('service.listen()', 'was called twice: the service is already listening');
       if (auth.table === undefined && !isLoopback(host) && o.insecureNoAuth !== true) {
         throw new InvalidOptionError(
           'host',

@@ -1,7 +1,9 @@
 /** What the routes share: the modules, the runner, the rules, and per-window locks. */
 import type { Auditor } from '../audit/types.js';
 import type { Digester } from '../engine/digester.js';
-import { type DigestWindow, formatDuration, formatInstant, parseWindow, WindowError } from './ids.js';
+import { formatDuration } from '../util/duration.js';
+import { formatInstant } from '../util/time.js';
+import { type DigestWindow, parseWindow, WindowError } from './window.js';
 import type { JobRunner } from './jobs.js';
 import type { KeyedLock, Slots } from './limits.js';
 import type { ServiceMetrics } from './metrics.js';

@@ -7,6 +7,7 @@
  * bounded memory.
  */
 import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
 import { V2_FIELDS } from '../format/fields.js';
 import { headerProblem, headerTokens } from '../format/layout.js';
 import { MAX_LINE_BYTES } from '../format/scanner.js';
@@ -152,7 +153,8 @@ export class StreamSource implements ObjectSource {
 
   async read(ref: ObjectRef): Promise<Uint8Array> {
     const data = this.blocks.get(ref);
-    if (data === undefined) throw new Error(`block of ${ref.key} was already read`);
+    if (data === undefined)
+      throw new InputError(`block of ${ref.key} was already read (each block is read once)`, { key: ref.key });
     this.blocks.delete(ref);
     return data;
   }

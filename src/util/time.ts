@@ -41,3 +41,8 @@ export function parseRfc3339(value: string): number | undefined {
   }
   return utcMs(y, mo, d, h, mi, s, fraction) - offset;
 }
+
+/** `YYYY-MM-DDTHH:MM:00Z` for a minute-aligned instant. */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString().replace(/:\d{2}\.\d{3}Z$/, ':00Z');
+}

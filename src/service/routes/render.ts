@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { readDigest } from '../../digest/read.js';
 import type { Digest } from '../../digest/digest.js';
 import { HttpError } from '../errors.js';
-import type { DigestWindow } from '../ids.js';
+import type { DigestWindow } from '../window.js';
 import { json, ref } from '../schemas.js';
 import { type ServiceState, statusBody, windowStatus } from '../state.js';
 

@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { assertAuditRoom } from '../audit-hooks.js';
 import { HttpError, StoppingError } from '../errors.js';
-import { parseWindow } from '../ids.js';
+import { parseWindow } from '../window.js';
 import { COMMON, empty, error, json, ref, scoped, security } from '../schemas.js';
 import { assertClosed, type ServiceState, statusBody } from '../state.js';
 
