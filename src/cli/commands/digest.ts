@@ -1,6 +1,7 @@
 /** `flowdigest digest`: inputs → digest → text or NDJSON. */
 import { createDigester, toSources } from '../../engine/digester.js';
-import type { DigestRunOptions } from '../../engine/options.js';
+import type { DigesterOptions, DigestRunOptions } from '../../engine/options.js';
+import type { Digest } from '../../digest/digest.js';
 import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
 import { GRAPH_FORMATS, type GraphFormat } from '../../graph/types.js';
 import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
@@ -48,32 +49,12 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
   checkS3Urls(inputs, values.output, 'digest');
   const s3 = s3Options(values, 'digest');
-  const run: DigestRunOptions = {
-    signal,
-    strict: values.strict ?? false,
-    skipBadObjects: values['skip-bad-objects'] ?? false,
-  };
-  if (values.start !== undefined) run.start = parseTime('--start', values.start, 'digest');
-  if (values.end !== undefined) run.end = parseTime('--end', values.end, 'digest');
-  if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
-  if (values.account !== undefined) run.accounts = parseList('--account', values.account, 'digest');
-  if (values.region !== undefined) run.regions = parseList('--region', values.region, 'digest');
+  const run = runOptions(values, signal);
 
   if (values.redis !== undefined || values.store !== undefined) {
     return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal);
   }
-  const digester = createDigester({
-    threads: values.workers === undefined ? undefined : parsePositiveInt('--workers', values.workers, 'digest'),
-    prefetchConcurrency:
-      values.prefetch === undefined ? undefined : parsePositiveInt('--prefetch', values.prefetch, 'digest'),
-    prefetchBytes:
-      values['prefetch-bytes'] === undefined
-        ? undefined
-        : parseSize('--prefetch-bytes', values['prefetch-bytes'], 'digest'),
-    maxMemory:
-      values['max-memory'] === undefined ? undefined : parseSize('--max-memory', values['max-memory'], 'digest'),
-    s3,
-  });
+  const digester = createDigester(digesterOptions(values, s3));
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
   const sources = toSources(inputs, { s3 });
   const showProgress = values.progress ?? process.stderr.isTTY === true;
@@ -83,22 +64,65 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await withOutput(
-      values.output,
-      (out) =>
-        format === 'dot' || format === 'svg' || format === 'html'
-          ? // graphlib is loaded only when a graph is asked for.
-            import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
-          : writeDigest(digest, out, format),
-      { signal, s3 },
-    );
-    if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    await writeResult(digest, values, format, { signal, s3 }, began);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
   } finally {
     bar?.done();
     await digester.close();
   }
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** The run's selection and strictness: --start/--end, --account/--region, --strict, --skip-bad-objects. */
+function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
+  const str = (k: string) => values[k] as string | undefined;
+  const run: DigestRunOptions = {
+    signal,
+    strict: values.strict === true,
+    skipBadObjects: values['skip-bad-objects'] === true,
+  };
+  if (str('start') !== undefined) run.start = parseTime('--start', str('start')!, 'digest');
+  if (str('end') !== undefined) run.end = parseTime('--end', str('end')!, 'digest');
+  if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
+  if (str('account') !== undefined) run.accounts = parseList('--account', str('account')!, 'digest');
+  if (str('region') !== undefined) run.regions = parseList('--region', str('region')!, 'digest');
+  return run;
+}
+
+/** The local digester's threads, read-ahead and memory limit. */
+function digesterOptions(values: Values, s3: ReturnType<typeof s3Options>): DigesterOptions {
+  const int = (k: string) =>
+    values[k] === undefined ? undefined : parsePositiveInt(`--${k}`, values[k] as string, 'digest');
+  const size = (k: string) =>
+    values[k] === undefined ? undefined : parseSize(`--${k}`, values[k] as string, 'digest');
+  return {
+    threads: int('workers'),
+    prefetchConcurrency: int('prefetch'),
+    prefetchBytes: size('prefetch-bytes'),
+    maxMemory: size('max-memory'),
+    s3,
+  };
+}
+
+/** Write the digest (or its graph: graphlib is loaded only then), then the summary. */
+async function writeResult(
+  digest: Digest,
+  values: { output?: string; quiet?: boolean },
+  format: DigestFormat | GraphFormat,
+  options: { signal: AbortSignal; s3: ReturnType<typeof s3Options> },
+  began: number,
+): Promise<void> {
+  await withOutput(
+    values.output,
+    (out) =>
+      format === 'dot' || format === 'svg' || format === 'html'
+        ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
+        : writeDigest(digest, out, format),
+    options,
+  );
+  if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
 }
 
 interface ClusterFlags {
@@ -146,15 +170,7 @@ async function clusterRun(
       onProgress: bar?.update,
     });
     bar?.done();
-    await withOutput(
-      values.output,
-      (out) =>
-        format === 'dot' || format === 'svg' || format === 'html'
-          ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
-          : writeDigest(digest, out, format),
-      { signal, s3 },
-    );
-    if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    await writeResult(digest, values, format, { signal, s3 }, began);
     return 0;
   } finally {
     bar?.done();
