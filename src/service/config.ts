@@ -20,6 +20,7 @@ import { redisConnection } from '../cluster/redis.js';
 import { parseQueueEndpoint } from './queue/http.js';
 import { BUNDLED_LOGS, DEFAULT_STORE, DEFAULT_TOPIC, defaultMarkers, SERVICE_DEFAULTS } from './service.js';
 import type { LogLevel, ServiceOptions } from './types.js';
+import { AWS_REGION, BEARER_TOKEN, URL_SEGMENT } from '../util/patterns.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -483,7 +484,7 @@ class Readers {
 
   region(name: SettingName): { value: string; from: string } | undefined {
     const r = this.raw(name);
-    if (r !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.value))
+    if (r !== undefined && !AWS_REGION.test(r.value))
       throw new ConfigError(r.from, `'${r.value}' is not a region name (e.g. us-west-2)`);
     return r;
   }
@@ -592,7 +593,7 @@ function resolveQueue(r: Readers): { queuer: string; redis?: string; topic?: str
         topic.from,
         `is set, but jobs go to the in-process queue: set ${SETTINGS.queue.env} (or STREAM_APPLIANCE_ENDPOINT) too, or unset it`,
       );
-    if (!/^[A-Za-z0-9._~-]{1,128}$/.test(topic.value))
+    if (!URL_SEGMENT.test(topic.value))
       throw new ConfigError(topic.from, `'${topic.value}' must be 1-128 letters, digits, or . _ ~ -`);
   }
   return {
@@ -605,7 +606,7 @@ function resolveQueue(r: Readers): { queuer: string; redis?: string; topic?: str
 /** FLOWDIGEST_TOKEN, the tokens file (read and checked now) and the bind rule's escape. */
 function resolveAuth(r: Readers, env: Env): Pick<ServiceOptions, 'token' | 'insecureNoAuth'> & { tokens?: string } {
   const token = env[TOKEN_ENV];
-  if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
+  if (token !== undefined && !BEARER_TOKEN.test(token)) {
     // The value is never echoed.
     throw new ConfigError(TOKEN_ENV, 'must be at least 16 printable characters without spaces');
   }
@@ -749,7 +750,7 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   set('jobs', r.int('jobs', 1, 64));
   set('maxQueued', r.int('maxQueued', 0, 100_000));
   set('scanAccounts', r.list('accounts', /^(\d{12}|unknown)$/, '123456789012,210987654321'));
-  set('scanRegions', r.list('regions', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'us-east-1,eu-west-1'));
+  set('scanRegions', r.list('regions', AWS_REGION, 'us-east-1,eu-west-1'));
   set('skipBadObjects', r.bool('skipBadObjects'));
   set('token', auth.token);
   set('tokens', auth.tokens);

@@ -32,6 +32,7 @@ import type { ServiceState } from './state.js';
 import { FsStorage } from './storage/fs.js';
 import { S3Storage } from './storage/s3.js';
 import type { Logger, Marker, Queuer, Service, ServiceOptions, Storage } from './types.js';
+import { BEARER_TOKEN, URL_SEGMENT } from '../util/patterns.js';
 
 /** The bundled sample (fixtures/sample in the package): what a service with no `logs` serves. */
 export const BUNDLED_LOGS = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
@@ -98,7 +99,7 @@ function resolveTokens(
   logger: Logger,
   selfQueue: boolean,
 ): { table: TokenTable | undefined; selfToken: string | undefined } {
-  if (o.token !== undefined && (typeof o.token !== 'string' || !/^[\x21-\x7e]{16,}$/.test(o.token))) {
+  if (o.token !== undefined && (typeof o.token !== 'string' || !BEARER_TOKEN.test(o.token))) {
     throw new InvalidOptionError('options.token', 'must be at least 16 printable characters without spaces');
   }
   const known: KnownToken[] = [];
@@ -138,7 +139,7 @@ export function createService(options: ServiceOptions = {}): Service {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
   const o = options;
   const limits = resolveLimits(o);
-  if (o.topic !== undefined && (typeof o.topic !== 'string' || !/^[A-Za-z0-9._~-]{1,128}$/.test(o.topic))) {
+  if (o.topic !== undefined && (typeof o.topic !== 'string' || !URL_SEGMENT.test(o.topic))) {
     throw new InvalidOptionError('options.topic', 'must be 1-128 letters, digits, or . _ ~ -');
   }
   if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined))

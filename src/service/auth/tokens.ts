@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { suggest } from '../../util/suggest.js';
 import { InvalidOptionError } from '../../errors.js';
+import { BEARER_TOKEN } from '../../util/patterns.js';
 
 /** What a token allows. */
 export type Scope = 'read' | 'write' | 'worker' | 'metrics';
@@ -34,7 +35,7 @@ export interface KnownToken {
 }
 
 const NAME = /^[A-Za-z0-9._@:-]{1,64}$/;
-const TOKEN = /^[\x21-\x7e]{16,}$/;
+const TOKEN = BEARER_TOKEN;
 
 /** sha256 of a token, as the tokens file holds it. */
 export function tokenSha256(token: string): string {

@@ -12,8 +12,9 @@ import { HttpError, StoppingError } from '../errors.js';
 import { parseWindow } from '../window.js';
 import { COMMON, empty, error, json, ref, scoped, security } from '../schemas.js';
 import { assertClosed, type ServiceState, statusBody } from '../state.js';
+import { URL_SEGMENT } from '../../util/patterns.js';
 
-const SEGMENT = '^[A-Za-z0-9._~-]{1,128}$';
+const SEGMENT = URL_SEGMENT.source;
 
 function wantsAsync(prefer: string | undefined): boolean {
   return (
