@@ -64,6 +64,10 @@ export async function startServe(args: string[], env: Record<string, string | un
       });
     });
   };
-  const listening = await waitFor((l) => l.msg === 'listening');
+  // A child that never says it listens is killed here, so a failed start leaves no process behind.
+  const listening = await waitFor((l) => l.msg === 'listening').catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
   return { child, url: String(listening.url), lines, stderr: () => err, exited, waitFor };
 }
