@@ -2,7 +2,16 @@
  * Byte-exact access to digest table entries, for the views and the diff: they work on the
  * table's columns directly, so millions of rows cost no object per row.
  */
-import { COL, type DigestTable, hashKey, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/table.js';
+import {
+  addValues,
+  COL,
+  type DigestTable,
+  hashKey,
+  INT_STRIDE,
+  NUM_STRIDE,
+  TWO52,
+  type TableView,
+} from '../table/table.js';
 
 /** The five string key fields of entry `e` (account, interface, srcaddr, dstaddr, action) as latin1 strings. */
 export function keyParts(t: TableView, e: number): string[] {
@@ -24,16 +33,7 @@ export function copyEntry(from: TableView, e: number, to: DigestTable, parts: re
     dport = fi[b + COL.I_DPORT],
     proto = fi[b + COL.I_PROTO];
   const t = to.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
-  to.addAggregate(
-    t,
-    fn[n + COL.N_PKTLO],
-    fn[n + COL.N_PKTHI],
-    fn[n + COL.N_BYTELO],
-    fn[n + COL.N_BYTEHI],
-    fn[n + COL.N_START],
-    fn[n + COL.N_END],
-    fn[n + COL.N_RECORDS],
-  );
+  addValues(to.nums, t * NUM_STRIDE, fn, n);
   return t;
 }
 
@@ -52,16 +52,7 @@ export function copyRaw(from: TableView, e: number, to: DigestTable): number {
     fi[b + COL.I_DPORT],
     fi[b + COL.I_PROTO],
   );
-  to.addAggregate(
-    t,
-    fn[n + COL.N_PKTLO],
-    fn[n + COL.N_PKTHI],
-    fn[n + COL.N_BYTELO],
-    fn[n + COL.N_BYTEHI],
-    fn[n + COL.N_START],
-    fn[n + COL.N_END],
-    fn[n + COL.N_RECORDS],
-  );
+  addValues(to.nums, t * NUM_STRIDE, fn, n);
   return t;
 }
 
