@@ -3,12 +3,11 @@
 // out mid-object (its table cannot grow) or at the start (no room for a first table).
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { Digest, digestToString, emptyStats, FlowdigestError, InvalidOptionError, KernelError } from '../dist/index.js';
-import { DigestTable } from '../dist/table/table.js';
-import { Scanner } from '../dist/format/scanner.js';
+import { FlowdigestError, InvalidOptionError, KernelError } from '../dist/index.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../dist/table/contract.js';
 import { objectArb, rec } from './support/flowlog.js';
+import { scanInChunks } from './support/scan-chunks.js';
 
 const MiB = 1 << 20;
 const unlimited = WasmKernel.load();
@@ -25,25 +24,6 @@ function manyKeys(n: number, tail = ''): string {
   return `${out.join('\n')}\n${tail}`;
 }
 
-function scan(
-  text: string,
-  chunk: number,
-  kernel: WasmKernel | null,
-  window: { windowStart?: number; windowEnd?: number } = {},
-) {
-  const table = new DigestTable(16);
-  const s = new Scanner(table, { key: 'obj', strict: false, maxSamples: 50, filter: window, kernel });
-  const bytes = Buffer.from(text);
-  for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
-  s.end();
-  const d = new Digest(table, { ...emptyStats(), ...s.counters });
-  return {
-    text: digestToString(d),
-    counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
-    lineNo: s.lineNo,
-  };
-}
-
 it('loads the limited kernels', () => {
   expect(unlimited).not.toBeNull();
   expect(small).not.toBeNull();
@@ -52,16 +32,16 @@ it('loads the limited kernels', () => {
 
 it('out of memory mid-object: the kernel keeps the rows it had, JavaScript scans the rest', () => {
   const text = manyKeys(20_000, `${rec({ srcport: 'x' })}\n\n${rec({ 'log-status': 'NODATA' })}\n`);
-  const js = scan(text, 1 << 20, null);
+  const js = scanInChunks(text, 1 << 20, null);
   expect(js.counters.digested).toBe(20_000);
   expect(js.counters.malformed).toBe(1);
   for (const chunk of [1 << 20, 65_536, 4_099]) {
-    expect(scan(text, chunk, small)).toEqual(js);
+    expect(scanInChunks(text, chunk, small)).toEqual(js);
     // The fallback happened: the kernel's table stopped below its first doubling.
     const kernelRows = small!.table().size;
     expect(kernelRows).toBeGreaterThan(0);
     expect(kernelRows).toBeLessThan(8192);
-    expect(scan(text, chunk, unlimited)).toEqual(js);
+    expect(scanInChunks(text, chunk, unlimited)).toEqual(js);
     // Unlimited, the same kernel grows past that (the object's first window is JavaScript's:
     // it may start with a header).
     expect(unlimited!.table().size).toBeGreaterThan(8192);
@@ -70,9 +50,9 @@ it('out of memory mid-object: the kernel keeps the rows it had, JavaScript scans
 
 it('out of memory at the start: the whole object is scanned in JavaScript', () => {
   const text = manyKeys(3_000);
-  const js = scan(text, 1 << 20, null, { windowStart: 0, windowEnd: 2_000 });
+  const js = scanInChunks(text, 1 << 20, null, { windowStart: 0, windowEnd: 2_000 });
   expect(js.counters.digested).toBe(3_000);
-  expect(scan(text, 1 << 20, tiny, { windowStart: 0, windowEnd: 2_000 })).toEqual(js);
+  expect(scanInChunks(text, 1 << 20, tiny, { windowStart: 0, windowEnd: 2_000 })).toEqual(js);
 });
 
 it('a limited kernel agrees with JavaScript on any object after the limit is hit', () => {
@@ -85,9 +65,9 @@ it('a limited kernel agrees with JavaScript on any object after the limit is hit
     fc.property(objectArb, fc.integer({ min: 500, max: 70_000 }), window, (object, chunk, w) => {
       const text = prefix + object.text;
       const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
-      const limited = scan(text, chunk, small, opts);
+      const limited = scanInChunks(text, chunk, small, opts);
       if (w === undefined) expect(small!.table().size).toBeLessThan(8192);
-      expect(limited).toEqual(scan(text, chunk, null, opts));
+      expect(limited).toEqual(scanInChunks(text, chunk, null, opts));
     }),
     { numRuns: 25 },
   );

@@ -2,32 +2,14 @@
 // samples (file:line) for any object, however it is chunked, with or without a window.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { Digest, digestToString, emptyStats } from '../dist/index.js';
-import { DigestTable } from '../dist/table/table.js';
-import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { objectArb } from './support/flowlog.js';
+import { scanInChunks } from './support/scan-chunks.js';
 
 const kernel = WasmKernel.load();
 
 function scan(text: string, chunk: number, useKernel: boolean, window: { windowStart?: number; windowEnd?: number }) {
-  const table = new DigestTable(16);
-  const s = new Scanner(table, {
-    key: 'obj',
-    strict: false,
-    maxSamples: 50,
-    filter: window,
-    kernel: useKernel ? kernel : null,
-  });
-  const bytes = Buffer.from(text);
-  for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
-  s.end();
-  const d = new Digest(table, { ...emptyStats(), ...s.counters });
-  return {
-    text: digestToString(d),
-    counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
-    lineNo: s.lineNo,
-  };
+  return scanInChunks(text, chunk, useKernel ? kernel : null, window);
 }
 
 it('loads in this runtime', () => {

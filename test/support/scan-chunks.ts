@@ -1,0 +1,31 @@
+/** Scan text with one Scanner, fed in chunks of `chunk` bytes: the digest text, counters and line count it ends with. */
+import { Digest, digestToString, emptyStats } from '../../dist/index.js';
+import { Scanner } from '../../dist/format/scanner.js';
+import type { WasmKernel } from '../../dist/format/wasm-kernel.js';
+import { DigestTable } from '../../dist/table/table.js';
+
+export interface ScanResult {
+  text: string;
+  /** The scan counters, with each malformed sample as `line:reason`. */
+  counters: Record<string, unknown> & { malformed: number; samples: string[] };
+  lineNo: number;
+}
+
+export function scanInChunks(
+  input: string | Uint8Array,
+  chunk: number,
+  kernel: WasmKernel | null,
+  window: { windowStart?: number; windowEnd?: number } = {},
+): ScanResult {
+  const table = new DigestTable(16);
+  const s = new Scanner(table, { key: 'obj', strict: false, maxSamples: 50, filter: window, kernel });
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
+  s.end();
+  const d = new Digest(table, { ...emptyStats(), ...s.counters });
+  return {
+    text: digestToString(d),
+    counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
+    lineNo: s.lineNo,
+  };
+}
