@@ -3,6 +3,7 @@
 import { FlowdigestError } from '../errors.js';
 import { UsageError } from './args.js';
 import { suggest } from '../util/suggest.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../util/optional.js';
 import { MAIN_HELP } from './help.js';
 
 // Each command is loaded on demand: a digest need not pay for graphlib or the service (the
@@ -12,8 +13,16 @@ const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<
   merge: async (argv, signal) => (await import('./commands/merge.js')).mergeCommand(argv, signal),
   dot: async (argv) => (await import('./commands/dot.js')).dotCommand(argv),
   diff: async (argv) => (await import('./commands/diff.js')).diffCommand(argv),
-  serve: async (argv, signal) => (await import('./commands/serve.js')).serveCommand(argv, signal),
-  work: async (argv, signal) => (await import('./commands/work.js')).workCommand(argv, signal),
+  // The service's and the cluster's packages are optional peers: say which to install, not
+  // Node's "Cannot find package" from inside the import.
+  serve: async (argv, signal) => {
+    requireOptional('flowdigest serve', OPTIONAL_PACKAGES.service);
+    return (await import('./commands/serve.js')).serveCommand(argv, signal);
+  },
+  work: async (argv, signal) => {
+    requireOptional('flowdigest work', OPTIONAL_PACKAGES.cluster);
+    return (await import('./commands/work.js')).workCommand(argv, signal);
+  },
 };
 
 export async function main(argv: string[]): Promise<number> {
