@@ -116,3 +116,9 @@ it('`flowdigest serve` without its packages names them and the npm line, exit 1'
   expect(failed?.stderr).toContain('[FD_ERR_DEPENDENCY]');
   expect(failed?.stderr).toContain(`fastify@${manifest.peerDependencies.fastify}`);
 });
+
+it('`flowdigest serve --help` still teaches without them, and says what to install', async () => {
+  const r = await run('npx', ['--no', 'flowdigest', 'serve', '--help'], { cwd: project, env });
+  expect(r.stdout).toMatch(/^flowdigest serve - /);
+  expect(r.stdout).toContain(`Not installed here: flowdigest serve needs fastify`);
+});
