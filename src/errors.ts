@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'FD_ERR_STOPPING'
   | 'FD_ERR_WINDOW'
   | 'FD_ERR_QUEUE'
-  | 'FD_ERR_AUTH';
+  | 'FD_ERR_AUTH'
+  | 'FD_ERR_DEPENDENCY';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -229,6 +230,27 @@ export class FetchError extends FlowdigestError {
 }
 
 /**
+ * A part of flowdigest needs a package that is an optional peer dependency and is not installed
+ * (the service's, the cluster's and the collectors'). `packages` lists what is missing, `feature`
+ * what needed it; the message gives the `npm i` line.
+ */
+export class MissingDependencyError extends FlowdigestError {
+  readonly packages: readonly string[];
+  readonly feature: string;
+  constructor(feature: string, packages: readonly string[], install: string) {
+    super('FD_ERR_DEPENDENCY', `${feature} needs ${listed(packages)}, not installed: ${install}`, {
+      field: packages.join(','),
+    });
+    this.feature = feature;
+    this.packages = packages;
+  }
+}
+
+function listed(names: readonly string[]): string {
+  return names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
  * An error as plain data. Worker threads send this instead of an Error: Node 20's structured
  * clone drops an Error subclass's class and `code` when it crosses a thread boundary.
  */
@@ -297,4 +319,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_STREAM: InvalidStreamError,
   FD_ERR_SOURCE_AUTH: SourceAuthError,
   FD_ERR_FETCH: FetchError,
+  FD_ERR_DEPENDENCY: FlowdigestError,
 };

@@ -48,6 +48,7 @@ export {
   MemoryLimitError,
   PartialFormatError,
   KernelError,
+  MissingDependencyError,
   errorToData,
   errorFromData,
 } from './errors.js';

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** The `flowdigest` command: dispatch, exit codes, and errors a user can act on. */
-import { FlowdigestError } from '../errors.js';
+import { FlowdigestError, MissingDependencyError } from '../errors.js';
 import { UsageError } from './args.js';
 import { suggest } from '../util/suggest.js';
-import { MAIN_HELP } from './help.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../util/optional.js';
+import { MAIN_HELP, SERVE_HELP, WORK_HELP } from './help.js';
 
 // Each command is loaded on demand: a digest need not pay for graphlib or the service (the
 // graph modules alone cost ~90 ms of start-up).
@@ -12,9 +13,30 @@ const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<
   merge: async (argv, signal) => (await import('./commands/merge.js')).mergeCommand(argv, signal),
   dot: async (argv) => (await import('./commands/dot.js')).dotCommand(argv),
   diff: async (argv) => (await import('./commands/diff.js')).diffCommand(argv),
-  serve: async (argv, signal) => (await import('./commands/serve.js')).serveCommand(argv, signal),
-  work: async (argv, signal) => (await import('./commands/work.js')).workCommand(argv, signal),
+  // The service's and the cluster's packages are optional peers: say which to install, not
+  // Node's "Cannot find package" from inside the import.
+  serve: async (argv, signal) =>
+    withPeers('flowdigest serve', OPTIONAL_PACKAGES.service, argv, SERVE_HELP) ??
+    (await import('./commands/serve.js')).serveCommand(argv, signal),
+  work: async (argv, signal) =>
+    withPeers('flowdigest work', OPTIONAL_PACKAGES.cluster, argv, WORK_HELP) ??
+    (await import('./commands/work.js')).workCommand(argv, signal),
 };
+
+/**
+ * Check a command's optional peers. Missing ones stop the command, except `--help`, which
+ * still teaches, and says what to install: returns its exit code then, else undefined.
+ */
+function withPeers(feature: string, packages: readonly string[], argv: string[], help: string): number | undefined {
+  try {
+    requireOptional(feature, packages);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof MissingDependencyError) || !argv.some((a) => a === '-h' || a === '--help')) throw err;
+    process.stdout.write(`${help}\nNot installed here: ${err.message}\n`);
+    return 0;
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

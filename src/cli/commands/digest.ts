@@ -11,6 +11,7 @@ import { withOutput } from '../output.js';
 import { ProgressLine } from '../progress.js';
 import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('digest', argv, {
@@ -149,6 +150,7 @@ async function clusterRun(
     throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
   if (inputs.includes('-'))
     throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
+  requireOptional('flowdigest digest --redis', OPTIONAL_PACKAGES.cluster);
   const [{ clusterDigest }, { storeFor }] = await Promise.all([
     import('../../cluster/run.js'),
     import('../../cluster/store.js'),

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { AbortError, FetchError, InvalidOptionError } from '../../errors.js';
 import type { Destination, PutOptions } from '../types.js';
 import { checkPrefix } from './prefix.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 
 /** Options of {@link gcsDestination}. */
 export interface GcsDestinationOptions {
@@ -63,6 +64,8 @@ export function gcsDestination(options: GcsDestinationOptions): Destination {
     throw new InvalidOptionError('gcsDestination.chunkSize', 'must be a positive multiple of 256 KiB');
   }
   let storage: Promise<Storage> | undefined = options.storage ? Promise.resolve(options.storage) : undefined;
+  // An optional peer: a collector missing it fails when it is defined, not at its first upload.
+  if (!options.storage) requireOptional('gcsDestination', OPTIONAL_PACKAGES.gcs);
   const getStorage = () =>
     (storage ??= import('@google-cloud/storage').then(
       ({ Storage: S }) =>

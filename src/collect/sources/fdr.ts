@@ -18,6 +18,7 @@ import { type S3ClientOptions, s3ClientConfig } from '../../sources/s3/client.js
 import { parseS3Url } from '../../sources/s3/url.js';
 import type { Source, SourceContext } from '../types.js';
 import { checkInt } from './common.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 
 /** Options of {@link falconDataReplicator}. */
 export interface FalconDataReplicatorOptions {
@@ -97,6 +98,8 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
     'us-east-1';
   const queueUrl = options.queueUrl;
 
+  // An optional peer: a collector missing it fails when it is defined, not at its first run.
+  requireOptional('falconDataReplicator', OPTIONAL_PACKAGES.fdr);
   const source: Source = async (ctx: SourceContext) => {
     const sqsModule = await import('@aws-sdk/client-sqs');
     const s3Module = await import('@aws-sdk/client-s3');
