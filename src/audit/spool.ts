@@ -10,10 +10,10 @@
  * bounded by `maxBytes` (plus one segment of already-delivered events on disk).
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditSpoolError, AuditSpoolFullError } from '../errors.js';
-import { syncDir, TMP_PREFIX, writeFileDurable } from './durable-file.js';
+import { ensureDir, syncDir, TMP_PREFIX, writeDurable } from '../util/durable.js';
 import type { AuditEvent } from './types.js';
 import type { AuditLogger } from './logger.js';
 
@@ -91,7 +91,7 @@ export class Spool {
   /** Open (or create) the spool in `options.dir` and recover what a previous run left. */
   static async open(options: SpoolOptions): Promise<Spool> {
     const spool = new Spool(options);
-    await mkdir(options.dir, { recursive: true });
+    await ensureDir(options.dir);
     spool.lock();
     try {
       await spool.recover(options.sinks);
@@ -423,7 +423,7 @@ export class Spool {
         while (this.dirty) {
           this.dirty = false;
           const state = { version: 1, floor: this.floor, sinks: Object.fromEntries(this.positions) };
-          await writeFileDurable(join(this.dir, OFFSETS), `${JSON.stringify(state)}\n`);
+          await writeDurable(join(this.dir, OFFSETS), `${JSON.stringify(state)}\n`);
           await this.compact(state.floor);
         }
       } finally {

@@ -58,6 +58,8 @@ valid UTF-8, and records whose start is after their end.
 Options:
   -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                            s3://BUCKET/KEY uploads, leaving no object if the run fails
+      --no-fsync           Scratch output: skip the fsync of FILE and its directory (still
+                           atomic, but a power cut can leave FILE empty or missing)
   -f, --format FMT         text (a v2 flow-log file), ndjson (rows with record counts,
                            then a stats line) or partial (compact binary with the stats,
                            for flowdigest merge); dot, svg or html draw the digest as a
@@ -130,6 +132,8 @@ file:line, as dot and diff do; an NDJSON row that does not parse fails the merge
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                       s3://BUCKET/KEY uploads, leaving no object if the run fails
+      --no-fsync      Scratch output: skip the fsync of FILE and its directory (still
+                      atomic, but a power cut can leave FILE empty or missing)
   -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
       --strict        Fail on the first malformed row instead of skipping it
   -q, --quiet         No summary on stderr

@@ -15,6 +15,8 @@ import { summary } from '../summary.js';
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('digest', argv, {
     output: { type: 'string', short: 'o' },
+    // --no-fsync (parseArgs' allowNegative) for scratch output.
+    fsync: { type: 'boolean' },
     format: { type: 'string', short: 'f' },
     workers: { type: 'string', short: 'w' },
     start: { type: 'string' },
@@ -64,7 +66,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
   } finally {
@@ -111,7 +113,7 @@ async function writeResult(
   digest: Digest,
   values: { output?: string; quiet?: boolean },
   format: DigestFormat | GraphFormat,
-  options: { signal: AbortSignal; s3: ReturnType<typeof s3Options> },
+  options: { signal: AbortSignal; s3: ReturnType<typeof s3Options>; fsync: boolean },
   began: number,
 ): Promise<void> {
   await withOutput(
@@ -133,6 +135,7 @@ interface ClusterFlags {
   output?: string;
   quiet?: boolean;
   progress?: boolean;
+  fsync?: boolean;
 }
 
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
@@ -170,7 +173,7 @@ async function clusterRun(
       onProgress: bar?.update,
     });
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
     return 0;
   } finally {
     bar?.done();
