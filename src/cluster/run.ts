@@ -293,6 +293,8 @@ async function plan(
       stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
     },
     selection: { start: o.start, end: o.end, accounts: o.accounts, regions: o.regions },
+    // One object reached through two inputs is one job's, once.
+    seen: new Set(),
   };
   const jobs: ScanJobData[] = [];
   for (const input of inputs) {

@@ -133,6 +133,8 @@ async function runDigest(
       stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
     },
     selection: { start: run.start, end: run.end, accounts: run.accounts, regions: run.regions },
+    // One object reached through two inputs is digested once.
+    seen: new Set(),
   };
 
   // Whole objects the key path excludes never get downloaded.
