@@ -7,11 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { Readable } from 'node:stream';
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
-import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
 import { progressTracker } from '../engine/progress.js';
@@ -38,7 +36,7 @@ import { ListedSource } from './listed-source.js';
 import { chooseSplitters, concatRanges } from './ranges.js';
 import { sharedInput, sourceOf } from './inputs.js';
 import { checkRedis, describeRedis, redisConnection } from './redis.js';
-import type { PartialStore } from './store.js';
+import { type PartialStore, readStoredPartial } from './store.js';
 
 /** How long the jobs and partials of a run whose planner died are kept (seconds). */
 export const DEFAULT_EXPIRE_SECONDS = 24 * 3600;
@@ -181,12 +179,14 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     const merges = Array.from({ length: width }, (_, r) => ({
       name: 'merge',
       id: mergeJobId(run, r),
-      data: { run, partials: scanned.map((s) => s.partials[r]) } satisfies MergeJobData,
+      data: {
+        run,
+        partials: scanned.map((s) => s.partials[r]),
+        writers: scanned.map((s) => s.writer ?? 'unknown'),
+      } satisfies MergeJobData,
     }));
     const merged = await runFlow<MergeResult>('join', joinJobId(run), merges);
-    const parts = await Promise.all(
-      merged.map(async (m) => readDigest(Readable.from([await o.store.get(m.partial)]), m.partial)),
-    );
+    const parts = await Promise.all(merged.map((m) => readStoredPartial(o.store, m.partial, m.writer)));
     const digest = concatRanges(parts);
     for (const [reason, n] of Object.entries(stats.listingSkipped))
       digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;

@@ -7,7 +7,10 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { InvalidOptionError } from '../errors.js';
+import { Readable } from 'node:stream';
+import type { Digest } from '../digest/digest.js';
+import { readDigest } from '../digest/read.js';
+import { InvalidOptionError, PartialFormatError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { isNotFound, s3Failure, S3Location } from '../sources/s3/location.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
@@ -158,6 +161,20 @@ export class S3PartialStore implements PartialStore {
         }),
       ),
     );
+  }
+}
+
+/**
+ * Read the partial `key` from `store`; a damaged one (its checksum, its order) fails with
+ * `FD_ERR_PARTIAL` naming the partial, where it is stored and the worker that wrote it.
+ */
+export async function readStoredPartial(store: PartialStore, key: string, writer?: string): Promise<Digest> {
+  try {
+    return await readDigest(Readable.from([await store.get(key)]), key);
+  } catch (err) {
+    if (!(err instanceof PartialFormatError)) throw err;
+    const by = writer === undefined ? '' : `, written by worker ${writer}`;
+    throw new PartialFormatError(`${err.message} (in ${store.description}${by})`, { key });
   }
 }
 

@@ -5,11 +5,9 @@
  * check once its lock expires; the re-run writes the same partial (job IDs are deterministic).
  */
 import { hostname } from 'node:os';
-import { Readable } from 'node:stream';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Digest } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
-import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { errorToData, FlowdigestError } from '../errors.js';
@@ -28,7 +26,7 @@ import { splitDigest } from './ranges.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
 import { checkRedis, redisConnection } from './redis.js';
-import type { PartialStore } from './store.js';
+import { type PartialStore, readStoredPartial } from './store.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkOptions {
@@ -59,6 +57,8 @@ export interface ClusterWorker {
 }
 
 const HOST = hostname();
+/** This worker, as partials' messages name it. */
+const WRITER = `${HOST} (pid ${process.pid})`;
 
 export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   const log = o.log ?? (() => {});
@@ -91,7 +91,7 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
   worker.on('error', (err) => log(`worker error: ${err.message}`));
 
-  const read = async (key: string) => readDigest(Readable.from([await o.store.get(key)]), key);
+  const read = (key: string, writer?: string) => readStoredPartial(o.store, key, writer);
 
   async function scan(job: Job<ScanJobData>): Promise<ScanResult> {
     const d = job.data;
@@ -100,16 +100,16 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
     const parts = d.splitters === undefined ? [digest] : splitDigest(digest, (await read(d.splitters)).onlyRun());
     const keys = parts.map((_, r) => partialKey(d.run, `${job.id!}-r${r}`));
     await Promise.all(parts.map((p, r) => o.store.put(keys[r], partialChunks(p))));
-    return { partials: keys };
+    return { partials: keys, writer: WRITER };
   }
 
   async function merge(job: Job<MergeJobData>): Promise<MergeResult> {
-    const parts = await Promise.all(job.data.partials.map(read));
+    const parts = await Promise.all(job.data.partials.map((key, i) => read(key, job.data.writers?.[i])));
     // Partials are sorted runs: merged as such, with no hash table and no sort.
     const merged = Digest.mergeSorted(parts);
     const key = partialKey(job.data.run, job.id!);
     await o.store.put(key, partialChunks(merged));
-    return { partial: key };
+    return { partial: key, writer: WRITER };
   }
 
   await worker.waitUntilReady();
