@@ -83,7 +83,8 @@ Options:
   -h, --help               This help
 
 Cluster options (the run is planned here and done by flowdigest work processes):
-      --redis URL          redis://host:port[/db] that the workers consume
+      --redis URL          redis://host:port[/db] that the workers consume; a lost
+                           connection is retried for 30 s, then the run fails (exit 1)
       --store DIR|s3://B/P Where partials go: a directory every worker shares (NFS, ...)
                            or an S3 prefix
       --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
@@ -410,7 +411,8 @@ inputs (S3, or the same paths on a shared filesystem) and the store. A worker th
 mid-job is replaced: once its lock expires, another worker re-runs the job.
 
 Options:
-      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS)
+      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS);
+                           a lost connection is retried until it is back, logged
       --store DIR|s3://B/P Partials: a shared directory or an S3 prefix, the planner's too
                            (or FLOWDIGEST_STORE)
   -c, --concurrency N      Jobs at once; each uses all the worker threads   [default: 1]

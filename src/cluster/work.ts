@@ -25,7 +25,7 @@ import {
 import { splitDigest } from './ranges.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
-import { checkRedis, redisConnection } from './redis.js';
+import { checkRedis, describeRedis, redisConnection } from './redis.js';
 import { type PartialStore, readStoredPartial } from './store.js';
 
 /** Options of {@link startWorker}. */
@@ -89,7 +89,16 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   worker.on('active', (job) => log(`${job.id}: started on ${HOST}`));
   worker.on('completed', (job) => log(`${job.id}: done`));
   worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
-  worker.on('error', (err) => log(`worker error: ${err.message}`));
+  // A lost Redis is retried for as long as it takes (200 ms backoff growing to 2 s), with a log
+  // line when the error changes and every 30 s while it lasts, not one per retry.
+  let lastError = '',
+    loggedAt = 0;
+  worker.on('error', (err) => {
+    if (err.message === lastError && Date.now() - loggedAt < 30_000) return;
+    lastError = err.message;
+    loggedAt = Date.now();
+    log(`worker error: ${err.message} (Redis at ${describeRedis(o.redis)}; retrying)`);
+  });
 
   const read = (key: string, writer?: string) => readStoredPartial(o.store, key, writer);
 
@@ -127,17 +136,31 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   return {
     async close(graceMs = 30_000) {
       clearInterval(sweeper);
-      const timer = setTimeout(() => {
-        void worker.close(true);
-      }, graceMs);
       try {
-        await worker.close();
+        // Running jobs get `graceMs`; then they are handed back. With Redis gone, a close waits
+        // on commands that never settle: each step is bounded, then the connections are dropped.
+        if (!(await within(worker.close(), graceMs))) {
+          if (!(await within(worker.close(true), 2_000))) await within(worker.disconnect(), 1_000);
+        }
       } finally {
-        clearTimeout(timer);
         await digester.close();
       }
     },
   };
+}
+
+/** Wait for `p` at most `ms`: whether it settled (its failure ignored). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 function runOptions(o: JobRunOptions): DigestRunOptions {
