@@ -55,6 +55,12 @@ const HELD = new Set<string>();
 
 const segmentName = (base: number) => `seg-${String(base).padStart(16, '0')}.ndjson`;
 
+/** Room held in the spool by {@link Spool.reserve}. */
+export interface SpoolHold {
+  readonly bytes: number;
+  released: boolean;
+}
+
 export class Spool {
   readonly dir: string;
   private readonly maxBytes: number;
@@ -69,6 +75,8 @@ export class Spool {
   private next = 0;
   private used = 0;
   private reserved = 0;
+  /** Room held for events promised but not yet recorded (see {@link reserve}). */
+  private held = 0;
   private fullFlag = false;
   private readonly positions = new Map<string, number>();
   private readonly segments: Segment[] = [];
@@ -252,7 +260,7 @@ export class Spool {
 
   /** True while the spool is full; it clears once delivery brings it under 90 % of `maxBytes`. */
   get full(): boolean {
-    return this.fullFlag || this.used + this.reserved >= this.maxBytes;
+    return this.fullFlag || this.used + this.reserved + this.held >= this.maxBytes;
   }
 
   /** Events held (not yet delivered to every sink) and their bytes. */
@@ -286,7 +294,9 @@ export class Spool {
    * Append one JSON line (ending in `\n`) durably; resolves with its sequence number after the
    * fsync. Rejects with AuditSpoolFullError when it does not fit.
    */
-  append(line: string): Promise<number> {
+  append(line: string, hold?: SpoolHold): Promise<number> {
+    // The held room is this line's: given back first, so the line fits in it.
+    if (hold !== undefined) this.release(hold);
     if (this.closed) return Promise.reject(new AuditSpoolError(`audit spool ${this.dir} is closed`, { key: this.dir }));
     if (this.broken !== undefined) {
       return Promise.reject(
@@ -298,7 +308,7 @@ export class Spool {
       );
     }
     const bytes = Buffer.byteLength(line);
-    if (this.used + this.reserved + bytes > this.maxBytes) {
+    if (this.used + this.reserved + this.held + bytes > this.maxBytes) {
       if (!this.fullFlag) {
         this.fullFlag = true;
         this.logger.error(
@@ -308,7 +318,7 @@ export class Spool {
       }
       return Promise.reject(
         new AuditSpoolFullError(
-          `audit spool is full (${this.used + this.reserved} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
+          `audit spool is full (${this.used + this.reserved + this.held} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
           { key: this.dir },
         ),
       );
@@ -320,6 +330,29 @@ export class Spool {
         this.writing = undefined;
       });
     });
+  }
+
+  /**
+   * Hold `bytes` of room for an event to be appended later (a job's completion, promised when
+   * the job is accepted): counted as used until {@link append} is given the hold, or it is
+   * released. Throws AuditSpoolFullError when the room is not there.
+   */
+  reserve(bytes: number): SpoolHold {
+    if (this.used + this.reserved + this.held + bytes > this.maxBytes) {
+      throw new AuditSpoolFullError(
+        `audit spool is full (${this.used + this.reserved + this.held} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
+        { key: this.dir },
+      );
+    }
+    this.held += bytes;
+    return { bytes, released: false };
+  }
+
+  /** Give back a hold's room (once; later calls do nothing). */
+  release(hold: SpoolHold): void {
+    if (hold.released) return;
+    hold.released = true;
+    this.held -= hold.bytes;
   }
 
   /** Write what is pending, one write and one fsync per group, until nothing is pending. */
@@ -409,7 +442,7 @@ export class Spool {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
-    if (this.fullFlag && this.used + this.reserved <= 0.9 * this.maxBytes) {
+    if (this.fullFlag && this.used + this.reserved + this.held <= 0.9 * this.maxBytes) {
       this.fullFlag = false;
       this.logger.info({ spool: this.dir, bytes: this.used }, 'audit spool has room again');
     }
