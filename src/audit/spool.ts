@@ -9,10 +9,11 @@
  * to every sink are also held in memory as their JSON lines, so memory and the disk use are both
  * bounded by `maxBytes` (plus one segment of already-delivered events on disk).
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditSpoolError, AuditSpoolFullError } from '../errors.js';
+import { takeLock } from './lock.js';
 import { ensureDir, syncDir, TMP_PREFIX, writeDurable } from '../util/durable.js';
 import type { AuditEvent } from './types.js';
 import type { AuditLogger } from './logger.js';
@@ -115,24 +116,13 @@ export class Spool {
     const path = join(this.dir, LOCK);
     if (HELD.has(path))
       throw new AuditSpoolError(`audit spool ${this.dir} is already open in this process`, { key: this.dir });
-    let holder: number | undefined;
-    try {
-      holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    } catch {
-      holder = undefined;
-    }
-    if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+    // A lock left by a dead process (SIGKILL, reaped or not) or naming a reused PID is taken over.
+    const holder = takeLock(this.dir, LOCK);
+    if (holder !== undefined) {
       throw new AuditSpoolError(
         `audit spool ${this.dir} is in use by process ${holder}; give each process its own spool directory`,
         { key: this.dir },
       );
-    }
-    // A lock left by a dead process (SIGKILL) is taken over.
-    const fd = openSync(path, 'w');
-    try {
-      writeSync(fd, String(process.pid));
-    } finally {
-      closeSync(fd);
     }
     HELD.add(path);
   }
@@ -493,14 +483,5 @@ export class Spool {
     await this.active?.close();
     this.active = undefined;
     this.unlock();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
