@@ -255,6 +255,7 @@ export class JobRunner {
     const log = { request_id: h.requestId, id: job.id, start: job.start, stop: job.stop };
     const signal = h.controller.signal;
     const began = performance.now();
+    let storing = false;
     try {
       if (await this.o.storage.has(job.id)) {
         // Made meanwhile (another instance, or a redelivered job): nothing to do.
@@ -278,7 +279,9 @@ export class JobRunner {
         rows: digest.size,
         stats: digest.stats,
       };
+      storing = true;
       await this.o.storage.put(meta, (kind, out) => writeDigest(digest, out, kind), signal);
+      storing = false;
       await this.finish(h);
       this.record(meta, (performance.now() - began) / 1000);
       this.o.logger.info('job completed', {
@@ -297,6 +300,8 @@ export class JobRunner {
     } catch (err) {
       // No more refreshes: an aborted job's marker must go stale, a failed one says failed.
       this.release(h);
+      // A store that failed part-way (ENOSPC on the second body) leaves no file behind.
+      if (storing) await this.removePartial(job.id, log);
       if (signal.aborted || err instanceof AbortError) {
         // Shut down mid-job: leave the marker to go stale, so the window can be asked for again.
         this.o.metrics.jobs.inc({ result: 'aborted' });
@@ -310,9 +315,13 @@ export class JobRunner {
         err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message,
         this.o.logRoots ?? [],
       );
-      await this.writeMarker(h, 'failed', message).catch((e: unknown) =>
-        this.o.logger.warn('marker write failed', { ...log, ...errorFields(e) }),
-      );
+      await this.writeMarker(h, 'failed', message).catch(async (e: unknown) => {
+        // Without its failed marker, the stale in_progress one would answer 204/409 until it
+        // expires: it goes instead (a delete works on a full disk), and the window can be asked
+        // for again at once.
+        this.o.logger.warn('marker write failed; clearing the marker', { ...log, ...errorFields(e) });
+        await this.clearMarkerUntilGone(h, log);
+      });
       await this.audit(h, 'failed', 'failure', {
         reason: message.length > MAX_REASON_CHARS ? `${message.slice(0, MAX_REASON_CHARS)}…` : message,
       });
@@ -344,6 +353,38 @@ export class JobRunner {
         ...errorFields(err),
       });
     }
+  }
+
+  /** Remove what a failed `put` of `id` left, unless the digest is stored after all. */
+  private async removePartial(id: string, log: Record<string, unknown>): Promise<void> {
+    try {
+      if (!(await this.o.storage.has(id))) await this.o.storage.delete?.(id);
+    } catch (e) {
+      this.o.logger.warn('removing a partly stored digest failed', { ...log, ...errorFields(e) });
+    }
+  }
+
+  /** Clear `h`'s marker; on failure retried in the background (every second, a minute at most). */
+  private async clearMarkerUntilGone(h: Held, log: Record<string, unknown>): Promise<void> {
+    try {
+      await this.clearMarker(h);
+      return;
+    } catch (e) {
+      this.o.logger.error('marker clear failed; retrying', { ...log, ...errorFields(e) });
+    }
+    void (async () => {
+      for (let attempt = 2; attempt <= 60; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000).unref());
+        // A new job of the window owns the marker now; or it expires by itself.
+        if (this.held.has(h.job.id) || this.stopping) return;
+        try {
+          await this.clearMarker(h);
+          return;
+        } catch {
+          /* said once above */
+        }
+      }
+    })();
   }
 
   /** Stop refreshing, then clear the marker (after any refresh in flight). */
