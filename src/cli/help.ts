@@ -76,7 +76,8 @@ Options:
       --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
       --max-memory SZ      Memory the digest's tables may take, e.g. 2GB; a digest that
                            needs more fails, naming this limit (nothing spills to disk).
-                           About 180 bytes a row (each row is held once).
+                           About 180 bytes a row (each row is held once); at least
+                           2.2 MiB per worker (-w), which each worker's table starts at.
                                        [default: half the machine's memory, at most 16GB]
       --[no-]progress      Progress line on stderr          [default: when a terminal]
   -q, --quiet              No summary on stderr
