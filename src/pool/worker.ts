@@ -49,7 +49,6 @@ const objectTable = new DigestTable(16384);
 const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
 const kernel = WasmKernel.load();
 
-
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
     const table = objectTable.clear();
