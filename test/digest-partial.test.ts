@@ -30,6 +30,20 @@ async function partialOf(d: Digest): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/** `bytes` (a version 2 partial) as version 1 wrote it: the same, with 0 for each partition's checksum. */
+function asVersion1(bytes: Buffer): Buffer {
+  const v1 = Buffer.from(bytes);
+  v1.writeUInt32LE(1, 8);
+  let at = 16 + v1.readUInt32LE(12);
+  while (v1.readUInt32LE(at) === 0x54524150) {
+    const rows = v1.readUInt32LE(at + 4),
+      keys = v1.readUInt32LE(at + 8);
+    v1.writeUInt32LE(0, at + 12);
+    at += 16 + ((rows * 7 * 8 + rows * 6 * 4 + keys + 7) & ~7);
+  }
+  return v1;
+}
+
 const readBack = (bytes: Buffer, name = 'p.fdp') => {
   const s = new PassThrough();
   s.end(bytes);
@@ -90,9 +104,9 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   };
   await expectFailure(good.subarray(0, good.length - 9), 'truncated');
   await expectFailure(good.subarray(0, 40), 'truncated');
-  const v2 = Buffer.from(good);
-  v2.writeUInt32LE(2, 8);
-  await expectFailure(v2, 'version 2');
+  const v3 = Buffer.from(good);
+  v3.writeUInt32LE(3, 8);
+  await expectFailure(v3, 'version 3; this flowdigest reads versions 1 and 2');
   // Swap the first two rows' key offsets: the rows are then out of canonical order.
   const statsLen = good.readUInt32LE(12),
     rows = good.readUInt32LE(16 + statsLen + 4);
@@ -100,8 +114,40 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   const swapped = Buffer.from(good);
   swapped.writeInt32LE(good.readInt32LE(ints + 24), ints);
   swapped.writeInt32LE(good.readInt32LE(ints), ints + 24);
-  await expectFailure(swapped, 'canonical order');
+  await expectFailure(swapped, 'fails its checksum');
+  // Without the checksum (a version 1 file), the order check still catches it.
+  await expectFailure(asVersion1(swapped), 'canonical order');
   expect((await readBack(good)).size).toBe(20);
+});
+
+it('a changed value of the same length fails the checksum, naming the file and partition; version 1 still reads', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      fc.nat(),
+      fc.integer({ min: 1, max: 255 }),
+      async (objects, pick, flip) => {
+        const d = await digester.digest([sourceOf(objects)]);
+        const good = await partialOf(d);
+        const statsLen = good.readUInt32LE(12);
+        const first = 16 + statsLen;
+        const rows = good.readUInt32LE(first + 4),
+          keys = good.readUInt32LE(first + 8);
+        const body = rows * 7 * 8 + rows * 6 * 4 + keys;
+        if (body === 0) return;
+        // Any one byte of the first partition's columns or keys, changed in place.
+        const bad = Buffer.from(good);
+        bad[first + 16 + (pick % body)] ^= flip;
+        const err = await readBack(bad, 'scan-3-r0.fdp').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(PartialFormatError);
+        expect((err as Error).message).toMatch(/^scan-3-r0\.fdp: .*partition 1 \(\d+ rows\) fails its checksum/);
+        // The same digest written by version 1 (no checksums) reads back equal.
+        const old = await readBack(asVersion1(good));
+        expect(digestToString(old, 'ndjson')).toBe(digestToString(d, 'ndjson'));
+      },
+    ),
+    { numRuns: 40 },
+  );
 });
 
 it('CLI: digest -f partial, then merge partials to text', async () => {

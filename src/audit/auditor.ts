@@ -7,9 +7,9 @@ import { AuditSpoolError, InvalidOptionError } from '../errors.js';
 import { isAuditPair, type AuditEventFilter } from './events.js';
 import { AuditMetrics } from './metrics.js';
 import { SinkRunner } from './sink-runner.js';
-import { Spool } from './spool.js';
+import { Spool, type SpoolHold } from './spool.js';
 import type { AuditorOptions, ResolvedAuditorOptions } from './options.js';
-import type { AuditEvent, AuditInput, AuditNoun, AuditVerb, Auditor } from './types.js';
+import type { AuditEvent, AuditInput, AuditNoun, AuditVerb, Auditor, AuditReservation } from './types.js';
 import { validateAuditOptions } from './validate.js';
 
 export type { AuditorOptions, ResolvedAuditorOptions };
@@ -65,11 +65,12 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
 
   let closing: Promise<void> | undefined;
 
-  const record = async (input: AuditInput): Promise<AuditEvent | undefined> => {
+  const record = async (input: AuditInput, hold?: SpoolHold): Promise<AuditEvent | undefined> => {
     if (closing !== undefined)
       throw new AuditSpoolError('the auditor is closed; no more events are recorded', { key: o.spoolDir });
     checkInput(input);
     if (!o.filter.selects(input.type, input.action)) {
+      if (hold !== undefined) spool.release(hold);
       metrics.recorded.inc({ outcome: 'filtered' });
       return undefined;
     }
@@ -96,7 +97,7 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
       );
     }
     try {
-      await spool.append(line);
+      await spool.append(line, hold);
     } catch (err) {
       metrics.recorded.inc({ outcome: 'rejected' });
       throw err;
@@ -151,8 +152,24 @@ export async function createAuditor(options: AuditorOptions): Promise<SpooledAud
     return closing;
   };
 
+  const reserve = (bytes: number): AuditReservation => {
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > o.maxEventBytes)
+      throw new InvalidOptionError('reserve.bytes', `must be an integer from 1 to maxEventBytes (${o.maxEventBytes})`);
+    if (closing !== undefined)
+      throw new AuditSpoolError('the auditor is closed; no more events are recorded', { key: o.spoolDir });
+    const hold = spool.reserve(bytes);
+    return {
+      record: (input) => {
+        if (hold.released) return record(input);
+        return record(input, hold).finally(() => spool.release(hold));
+      },
+      release: () => spool.release(hold),
+    };
+  };
+
   return {
-    record,
+    record: (input: AuditInput) => record(input),
+    reserve,
     selects: (type: AuditNoun, action: AuditVerb) => o.filter.selects(type, action),
     get full() {
       return spool.full;

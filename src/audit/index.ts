@@ -26,6 +26,7 @@ export type {
   AuditSink,
   AuditVerb,
   Auditor,
+  AuditReservation,
 } from './types.js';
 export {
   AuditSinkError,

@@ -9,11 +9,12 @@
  * to every sink are also held in memory as their JSON lines, so memory and the disk use are both
  * bounded by `maxBytes` (plus one segment of already-delivered events on disk).
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { open, readdir, readFile, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditSpoolError, AuditSpoolFullError } from '../errors.js';
-import { syncDir, TMP_PREFIX, writeFileDurable } from './durable-file.js';
+import { takeLock } from './lock.js';
+import { ensureDir, syncDir, TMP_PREFIX, writeDurable } from '../util/durable.js';
 import type { AuditEvent } from './types.js';
 import type { AuditLogger } from './logger.js';
 
@@ -55,6 +56,12 @@ const HELD = new Set<string>();
 
 const segmentName = (base: number) => `seg-${String(base).padStart(16, '0')}.ndjson`;
 
+/** Room held in the spool by {@link Spool.reserve}. */
+export interface SpoolHold {
+  readonly bytes: number;
+  released: boolean;
+}
+
 export class Spool {
   readonly dir: string;
   private readonly maxBytes: number;
@@ -69,6 +76,8 @@ export class Spool {
   private next = 0;
   private used = 0;
   private reserved = 0;
+  /** Room held for events promised but not yet recorded (see {@link reserve}). */
+  private held = 0;
   private fullFlag = false;
   private readonly positions = new Map<string, number>();
   private readonly segments: Segment[] = [];
@@ -91,7 +100,7 @@ export class Spool {
   /** Open (or create) the spool in `options.dir` and recover what a previous run left. */
   static async open(options: SpoolOptions): Promise<Spool> {
     const spool = new Spool(options);
-    await mkdir(options.dir, { recursive: true });
+    await ensureDir(options.dir);
     spool.lock();
     try {
       await spool.recover(options.sinks);
@@ -107,24 +116,13 @@ export class Spool {
     const path = join(this.dir, LOCK);
     if (HELD.has(path))
       throw new AuditSpoolError(`audit spool ${this.dir} is already open in this process`, { key: this.dir });
-    let holder: number | undefined;
-    try {
-      holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    } catch {
-      holder = undefined;
-    }
-    if (holder !== undefined && Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+    // A lock left by a dead process (SIGKILL, reaped or not) or naming a reused PID is taken over.
+    const holder = takeLock(this.dir, LOCK);
+    if (holder !== undefined) {
       throw new AuditSpoolError(
         `audit spool ${this.dir} is in use by process ${holder}; give each process its own spool directory`,
         { key: this.dir },
       );
-    }
-    // A lock left by a dead process (SIGKILL) is taken over.
-    const fd = openSync(path, 'w');
-    try {
-      writeSync(fd, String(process.pid));
-    } finally {
-      closeSync(fd);
     }
     HELD.add(path);
   }
@@ -252,7 +250,7 @@ export class Spool {
 
   /** True while the spool is full; it clears once delivery brings it under 90 % of `maxBytes`. */
   get full(): boolean {
-    return this.fullFlag || this.used + this.reserved >= this.maxBytes;
+    return this.fullFlag || this.used + this.reserved + this.held >= this.maxBytes;
   }
 
   /** Events held (not yet delivered to every sink) and their bytes. */
@@ -286,7 +284,9 @@ export class Spool {
    * Append one JSON line (ending in `\n`) durably; resolves with its sequence number after the
    * fsync. Rejects with AuditSpoolFullError when it does not fit.
    */
-  append(line: string): Promise<number> {
+  append(line: string, hold?: SpoolHold): Promise<number> {
+    // The held room is this line's: given back first, so the line fits in it.
+    if (hold !== undefined) this.release(hold);
     if (this.closed) return Promise.reject(new AuditSpoolError(`audit spool ${this.dir} is closed`, { key: this.dir }));
     if (this.broken !== undefined) {
       return Promise.reject(
@@ -298,7 +298,7 @@ export class Spool {
       );
     }
     const bytes = Buffer.byteLength(line);
-    if (this.used + this.reserved + bytes > this.maxBytes) {
+    if (this.used + this.reserved + this.held + bytes > this.maxBytes) {
       if (!this.fullFlag) {
         this.fullFlag = true;
         this.logger.error(
@@ -308,7 +308,7 @@ export class Spool {
       }
       return Promise.reject(
         new AuditSpoolFullError(
-          `audit spool is full (${this.used + this.reserved} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
+          `audit spool is full (${this.used + this.reserved + this.held} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
           { key: this.dir },
         ),
       );
@@ -320,6 +320,29 @@ export class Spool {
         this.writing = undefined;
       });
     });
+  }
+
+  /**
+   * Hold `bytes` of room for an event to be appended later (a job's completion, promised when
+   * the job is accepted): counted as used until {@link append} is given the hold, or it is
+   * released. Throws AuditSpoolFullError when the room is not there.
+   */
+  reserve(bytes: number): SpoolHold {
+    if (this.used + this.reserved + this.held + bytes > this.maxBytes) {
+      throw new AuditSpoolFullError(
+        `audit spool is full (${this.used + this.reserved + this.held} of ${this.maxBytes} bytes hold undelivered events); retry once the audit sinks catch up`,
+        { key: this.dir },
+      );
+    }
+    this.held += bytes;
+    return { bytes, released: false };
+  }
+
+  /** Give back a hold's room (once; later calls do nothing). */
+  release(hold: SpoolHold): void {
+    if (hold.released) return;
+    hold.released = true;
+    this.held -= hold.bytes;
   }
 
   /** Write what is pending, one write and one fsync per group, until nothing is pending. */
@@ -409,7 +432,7 @@ export class Spool {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
-    if (this.fullFlag && this.used + this.reserved <= 0.9 * this.maxBytes) {
+    if (this.fullFlag && this.used + this.reserved + this.held <= 0.9 * this.maxBytes) {
       this.fullFlag = false;
       this.logger.info({ spool: this.dir, bytes: this.used }, 'audit spool has room again');
     }
@@ -423,7 +446,7 @@ export class Spool {
         while (this.dirty) {
           this.dirty = false;
           const state = { version: 1, floor: this.floor, sinks: Object.fromEntries(this.positions) };
-          await writeFileDurable(join(this.dir, OFFSETS), `${JSON.stringify(state)}\n`);
+          await writeDurable(join(this.dir, OFFSETS), `${JSON.stringify(state)}\n`);
           await this.compact(state.floor);
         }
       } finally {
@@ -460,14 +483,5 @@ export class Spool {
     await this.active?.close();
     this.active = undefined;
     this.unlock();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

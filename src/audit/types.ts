@@ -61,6 +61,14 @@ export interface AuditSendResult {
   deadLettered?: number;
 }
 
+/** Room held by {@link Auditor.reserve}: record the event with it, or release it. */
+export interface AuditReservation {
+  /** Record the event in the held room (like {@link Auditor.record}); the room is used up. */
+  record(event: AuditInput): Promise<AuditEvent | undefined>;
+  /** Give the room back unused (the event will not be recorded); idempotent. */
+  release(): void;
+}
+
 /** Records events durably and delivers them to every sink from the spool. */
 export interface Auditor {
   /**
@@ -69,6 +77,14 @@ export interface Auditor {
    * `FD_ERR_AUDIT_SPOOL_FULL` when the spool has no room.
    */
   record(event: AuditInput): Promise<AuditEvent | undefined>;
+  /**
+   * Hold spool room for one event of at most `bytes` to be recorded later (a job's completion,
+   * promised when the job is accepted), so it cannot be refused for lack of room. Throws
+   * `FD_ERR_AUDIT_SPOOL_FULL` when the room is not there: the caller refuses the action instead.
+   * Optional for custom auditors; without it, a completion event can be refused when the
+   * spool fills between a job's acceptance and its end (it is then logged).
+   */
+  reserve?(bytes: number): AuditReservation;
   /** Whether `type:action` is selected by the event filter. */
   selects(type: AuditNoun, action: AuditVerb): boolean;
   /** True while the spool is full: the service answers 503 to new writes. */

@@ -58,6 +58,8 @@ valid UTF-8, and records whose start is after their end.
 Options:
   -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                            s3://BUCKET/KEY uploads, leaving no object if the run fails
+      --no-fsync           Scratch output: skip the fsync of FILE and its directory (still
+                           atomic, but a power cut can leave FILE empty or missing)
   -f, --format FMT         text (a v2 flow-log file), ndjson (rows with record counts,
                            then a stats line) or partial (compact binary with the stats,
                            for flowdigest merge); dot, svg or html draw the digest as a
@@ -74,14 +76,16 @@ Options:
       --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
       --max-memory SZ      Memory the digest's tables may take, e.g. 2GB; a digest that
                            needs more fails, naming this limit (nothing spills to disk).
-                           About 180 bytes a row (each row is held once).
+                           About 180 bytes a row (each row is held once); at least
+                           2.2 MiB per worker (-w), which each worker's table starts at.
                                        [default: half the machine's memory, at most 16GB]
       --[no-]progress      Progress line on stderr          [default: when a terminal]
   -q, --quiet              No summary on stderr
   -h, --help               This help
 
 Cluster options (the run is planned here and done by flowdigest work processes):
-      --redis URL          redis://host:port[/db] that the workers consume
+      --redis URL          redis://host:port[/db] that the workers consume; a lost
+                           connection is retried for 30 s, then the run fails (exit 1)
       --store DIR|s3://B/P Where partials go: a directory every worker shares (NFS, ...)
                            or an S3 prefix
       --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
@@ -130,6 +134,8 @@ file:line, as dot and diff do; an NDJSON row that does not parse fails the merge
 Options:
   -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
                       s3://BUCKET/KEY uploads, leaving no object if the run fails
+      --no-fsync      Scratch output: skip the fsync of FILE and its directory (still
+                      atomic, but a power cut can leave FILE empty or missing)
   -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
       --strict        Fail on the first malformed row instead of skipping it
   -q, --quiet         No summary on stderr
@@ -406,7 +412,8 @@ inputs (S3, or the same paths on a shared filesystem) and the store. A worker th
 mid-job is replaced: once its lock expires, another worker re-runs the job.
 
 Options:
-      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS)
+      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS);
+                           a lost connection is retried until it is back, logged
       --store DIR|s3://B/P Partials: a shared directory or an S3 prefix, the planner's too
                            (or FLOWDIGEST_STORE)
   -c, --concurrency N      Jobs at once; each uses all the worker threads   [default: 1]

@@ -38,6 +38,13 @@ function withPeers(feature: string, packages: readonly string[], argv: string[],
   }
 }
 
+/**
+ * A batch command (digest, merge, dot, diff) stopped by SIGINT/SIGTERM exits within this, even
+ * if its clean-up hangs (a cluster run whose Redis is gone). serve and work have their own grace.
+ */
+export const STOP_GRACE_MS = 10_000;
+const BATCH = new Set(['digest', 'merge', 'dot', 'diff']);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -57,6 +64,11 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     process.stderr.write(`\nflowdigest: ${sig}, stopping\n`);
     controller.abort(new Error(`interrupted by ${sig}`));
+    if (BATCH.has(command))
+      setTimeout(() => {
+        process.stderr.write(`flowdigest: not stopped ${STOP_GRACE_MS / 1000} s after ${sig}; exiting\n`);
+        process.exit(130);
+      }, STOP_GRACE_MS).unref();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -89,11 +101,29 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
 });
 
+// A batch command is over when main settles: a connection left reconnecting (a lost Redis)
+// must not keep the process alive. The timer is unref'd, so a clean exit does not wait for it.
+const exitSoon = () => {
+  if (BATCH.has(process.argv[2] ?? '') || process.argv[2] === 'work') setTimeout(() => process.exit(), 2_000).unref();
+};
+let settled = false;
+// Node exits 0 when nothing is left to wait on, even with main still pending (a promise on a
+// closed connection): that is a failure, never a success.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write('flowdigest: stopped before finishing (nothing left to wait on)\n');
+  process.exitCode = 1;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
+    exitSoon();
   },
   (err) => {
+    settled = true;
     process.exitCode = report(err);
+    exitSoon();
   },
 );

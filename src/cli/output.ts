@@ -1,11 +1,10 @@
 /**
- * Where a command writes: stdout, a file written atomically (a temporary file renamed into
- * place on success, removed on failure), or an `s3://bucket/key` object uploaded all-or-nothing;
+ * Where a command writes: stdout, a file written atomically and durably (util/durable: a
+ * temporary file fsynced and renamed into place on success, removed on failure), or an `s3://bucket/key` object uploaded all-or-nothing;
  * gzip-compressed when the name ends in `.gz`.
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { FlowdigestError, OutputError } from '../errors.js';
@@ -13,13 +12,17 @@ import { checkOutputPath, describeWriteError } from './output-check.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
 import { isS3Url } from '../sources/s3/url.js';
+import { writeDurable } from '../util/durable.js';
 import { pipeWriter } from '../util/pipe.js';
 
-/** Run `write` against the destination; commit only if it succeeds. `options` serve `s3://` destinations. */
+/**
+ * Run `write` against the destination; commit only if it succeeds. `s3` serves `s3://`
+ * destinations; `fsync: false` (`--no-fsync`, scratch output) skips the file's and directory's fsync.
+ */
 export async function withOutput(
   path: string | undefined,
   write: (out: Writable) => Promise<void>,
-  options: { signal?: AbortSignal; s3?: S3ClientOptions } = {},
+  options: { signal?: AbortSignal; s3?: S3ClientOptions; fsync?: boolean } = {},
 ): Promise<void> {
   if (path === undefined || path === '-') {
     await write(process.stdout);
@@ -45,15 +48,9 @@ export async function withOutput(
     }
     return;
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const file = createWriteStream(tmp);
   try {
-    await once(file, 'open');
-    await pipeWriter(write, file, { gzip: path.endsWith('.gz') });
-    await rename(tmp, path);
+    await writeDurable(path, write, { gzip: path.endsWith('.gz'), fsync: options.fsync, signal: options.signal });
   } catch (err) {
-    file.destroy();
-    await rm(tmp, { force: true });
     throw namedWriteError(err, path);
   }
 }

@@ -43,16 +43,22 @@ export interface MergeJobData {
   run: string;
   /** This range's partial of every scan job. */
   partials: string[];
+  /** The worker that wrote each of them (host and pid), for messages. */
+  writers?: string[];
 }
 
 /** What a scan job returns: its partial of each range, in order. */
 export interface ScanResult {
   partials: string[];
+  /** The worker that wrote them (host and pid). */
+  writer?: string;
 }
 
 /** What a merge job returns: the key of the range's merged partial. */
 export interface MergeResult {
   partial: string;
+  /** The worker that wrote it (host and pid). */
+  writer?: string;
 }
 
 export const scanJobId = (run: string, i: number): string => `${run}-scan-${i}`;

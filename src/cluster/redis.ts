@@ -5,8 +5,18 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidOptionError, WorkerError } from '../errors.js';
 
-/** BullMQ connection options for `url` (validated). */
-export function redisConnection(url: string, option = '--redis'): RedisOptions {
+/** How long a planner keeps reconnecting to a lost Redis before the run fails. */
+export const DEFAULT_REDIS_RETRY_MS = 30_000;
+
+/** The reconnect delays (ms): 200, 400, ... 2000, then 2000 each. */
+const reconnectDelay = (times: number) => Math.min(times * 200, 2000);
+
+/**
+ * BullMQ connection options for `url` (validated). A lost connection is retried with backoff
+ * (200 ms growing to 2 s): for about `retryMs` of reconnect delays, after which the connection
+ * ends (its `end` event) and its commands fail; forever when `retryMs` is undefined (a worker).
+ */
+export function redisConnection(url: string, option = '--redis', retryMs?: number): RedisOptions {
   let u: URL;
   try {
     u = new URL(url);
@@ -28,8 +38,14 @@ export function redisConnection(url: string, option = '--redis'): RedisOptions {
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     // BullMQ's workers block on Redis; their commands must wait out a reconnect, not fail after 20 tries.
     maxRetriesPerRequest: null,
-    // A lost connection is retried with backoff; past this, the caller fails clearly.
-    retryStrategy: (times: number) => (times > 20 ? null : Math.min(times * 200, 2000)),
+    retryStrategy: (times: number) => {
+      if (retryMs === undefined) return reconnectDelay(times);
+      let waited = 0;
+      for (let t = 1; t < times; t++) waited += reconnectDelay(t);
+      return waited >= retryMs ? null : Math.min(reconnectDelay(times), retryMs - waited);
+    },
+    // An unanswering host (not a refused connection) counts against the same bound.
+    ...(retryMs !== undefined ? { connectTimeout: Math.max(1000, Math.min(10_000, retryMs)) } : {}),
   };
 }
 

@@ -7,11 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { Readable } from 'node:stream';
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
-import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
 import { progressTracker } from '../engine/progress.js';
@@ -37,8 +35,8 @@ import {
 import { ListedSource } from './listed-source.js';
 import { chooseSplitters, concatRanges } from './ranges.js';
 import { sharedInput, sourceOf } from './inputs.js';
-import { checkRedis, describeRedis, redisConnection } from './redis.js';
-import type { PartialStore } from './store.js';
+import { checkRedis, DEFAULT_REDIS_RETRY_MS, describeRedis, redisConnection } from './redis.js';
+import { type PartialStore, readStoredPartial } from './store.js';
 
 /** How long the jobs and partials of a run whose planner died are kept (seconds). */
 export const DEFAULT_EXPIRE_SECONDS = 24 * 3600;
@@ -57,7 +55,15 @@ export interface ClusterRunOptions extends DigestRunOptions {
    * sample of the input (up to 16 MB, digested here). @default one per 4 scan jobs, at most 32
    */
   mergeJobs?: number;
+  /**
+   * How long a lost Redis connection is retried (200 ms backoff growing to 2 s) before the run
+   * fails with `FD_ERR_WORKER` naming the URL (password masked). @default 30000
+   */
+  redisRetryMs?: number;
 }
+
+/** How long the planner's clean-up (removing its jobs and partials) may take before it gives up on it. */
+const CLEANUP_MS = 5_000;
 
 /** Digest `inputs` (paths every worker can reach, or s3:// URLs) on the cluster's workers. */
 export async function clusterDigest(inputs: readonly string[], o: ClusterRunOptions): Promise<Digest> {
@@ -78,10 +84,33 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   if (o.signal?.aborted) controller.abort(o.signal.reason);
   const { progress, report } = progressTracker(o.onProgress);
 
-  const connection = redisConnection(o.redis);
+  const retryMs = o.redisRetryMs ?? DEFAULT_REDIS_RETRY_MS;
+  if (!Number.isInteger(retryMs) || retryMs < 0)
+    throw new InvalidOptionError('redisRetryMs', 'must be a non-negative integer (milliseconds)');
+  const connection = redisConnection(o.redis, '--redis', retryMs);
   await checkRedis(o.redis);
   const events = new QueueEvents(QUEUE, { connection });
   const producer = new FlowProducer({ connection });
+  // Errors while reconnecting are expected; the lost connection is reported once, below.
+  events.on('error', () => {});
+  producer.on('error', () => {});
+  // ioredis ends a connection once its retries are spent: the run cannot go on.
+  let lost: WorkerError | undefined;
+  const lostRedis = new Promise<never>((_, reject) => {
+    const onEnd = () => {
+      lost ??= new WorkerError(
+        `lost the Redis connection to ${describeRedis(o.redis)}: no answer for ${retryMs / 1000} s of retries; ` +
+          "the run's jobs stay in Redis and expire",
+      );
+      controller.abort(lost);
+      reject(lost);
+    };
+    void events.client.then((c) => c.once('end', onEnd), onEnd);
+    void producer.client.then((c) => c.once('end', onEnd), onEnd);
+  });
+  lostRedis.catch(() => {
+    /* raced below */
+  });
   const flows: Array<{ parent: Job; children: string[] }> = [];
   try {
     const jobs = await plan(run, shared, o, stats, controller.signal, jobBytes, (ref) => {
@@ -116,19 +145,10 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
       progress.storedBytesDone += s.bytes;
       report();
     });
-    const client = await events.client;
     const aborted = new Promise<never>((_, reject) => {
-      const stop = () => reject(new AbortError(o.signal?.reason));
+      const stop = () => reject(lost ?? new AbortError(o.signal?.reason));
       if (controller.signal.aborted) stop();
       else controller.signal.addEventListener('abort', stop, { once: true });
-      // ioredis gives up after its retries (see redisConnection): the run cannot be followed any more.
-      client.once('end', () =>
-        reject(
-          new WorkerError(
-            `lost the Redis connection to ${describeRedis(o.redis)}; the run's jobs stay in Redis and expire`,
-          ),
-        ),
-      );
     });
     aborted.catch(() => {
       /* raced below */
@@ -181,27 +201,48 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     const merges = Array.from({ length: width }, (_, r) => ({
       name: 'merge',
       id: mergeJobId(run, r),
-      data: { run, partials: scanned.map((s) => s.partials[r]) } satisfies MergeJobData,
+      data: {
+        run,
+        partials: scanned.map((s) => s.partials[r]),
+        writers: scanned.map((s) => s.writer ?? 'unknown'),
+      } satisfies MergeJobData,
     }));
     const merged = await runFlow<MergeResult>('join', joinJobId(run), merges);
-    const parts = await Promise.all(
-      merged.map(async (m) => readDigest(Readable.from([await o.store.get(m.partial)]), m.partial)),
-    );
+    const parts = await Promise.all(merged.map((m) => readStoredPartial(o.store, m.partial, m.writer)));
     const digest = concatRanges(parts);
     for (const [reason, n] of Object.entries(stats.listingSkipped))
       digest.stats.listingSkipped[reason] = (digest.stats.listingSkipped[reason] ?? 0) + n;
     report();
     return digest;
+  } catch (err) {
+    // A command that failed because the connection ended says so, not "Connection is closed".
+    throw lost ?? err;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     // Finished or not, the run leaves nothing behind: its jobs (a pending flow is cancelled
-    // with them) and its partials.
-    for (const f of flows) await removeFlow(f.parent, f.children, connection);
-    await o.store.removeRun(run).catch(() => {
-      /* nothing stored */
-    });
-    await Promise.allSettled([events.close(), producer.close()]);
+    // with them) and its partials. Bounded: with Redis gone (or going) the jobs expire instead,
+    // and a stop (SIGTERM) must not wait on it.
+    const deadline = Date.now() + CLEANUP_MS;
+    const queue = lost === undefined && flows.length > 0 ? new Queue(QUEUE, { connection }) : undefined;
+    queue?.on('error', () => {});
+    const cleanup = (async () => {
+      if (queue !== undefined) for (const f of flows) await removeFlow(f.parent, f.children, queue, deadline);
+      await o.store.removeRun(run).catch(() => {
+        /* nothing stored */
+      });
+    })();
+    await within(cleanup, CLEANUP_MS);
+    // A close waits for pending commands; on a lost connection they never settle.
+    await within(Promise.allSettled([events.close(), producer.close(), queue?.close()]), 1000);
+    await within(Promise.allSettled([events.disconnect(), producer.disconnect(), queue?.disconnect()]), 1000);
   }
+}
+
+/** Wait for `p` (its failure ignored), at most `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Most merge jobs (ranges) of a run by default. */
@@ -239,35 +280,26 @@ async function sampleDigest(jobs: ScanJobData[], o: ClusterRunOptions): Promise<
 /**
  * Remove a run's flow: its scan jobs still waiting first (so no worker starts them), then the
  * merge job with whatever is left, retried while a worker finishes a scan job it had started
- * (a job a worker holds cannot be removed).
+ * (a job a worker holds cannot be removed), until `deadline`: what is left then expires.
  */
-async function removeFlow(
-  parent: Job,
-  scanIds: string[],
-  connection: ReturnType<typeof redisConnection>,
-): Promise<void> {
-  const queue = new Queue(QUEUE, { connection });
-  try {
-    await Promise.all(
-      scanIds.map(async (id) => {
-        const job = await queue.getJob(id);
-        if (job && !(await job.isActive()))
-          await job.remove().catch(() => {
-            /* taken meanwhile */
-          });
-      }),
-    );
-    for (let i = 0; i < 300; i++) {
-      try {
-        await parent.remove({ removeChildren: true });
-        return;
-      } catch {
-        if (!(await queue.getJob(parent.id!))) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+async function removeFlow(parent: Job, scanIds: string[], queue: Queue, deadline: number): Promise<void> {
+  await Promise.all(
+    scanIds.map(async (id) => {
+      const job = await queue.getJob(id);
+      if (job && !(await job.isActive()))
+        await job.remove().catch(() => {
+          /* taken meanwhile */
+        });
+    }),
+  );
+  while (Date.now() < deadline) {
+    try {
+      await parent.remove({ removeChildren: true });
+      return;
+    } catch {
+      if (!(await queue.getJob(parent.id!))) return;
+      await new Promise((r) => setTimeout(r, 100));
     }
-  } finally {
-    await queue.close();
   }
 }
 
@@ -293,6 +325,8 @@ async function plan(
       stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
     },
     selection: { start: o.start, end: o.end, accounts: o.accounts, regions: o.regions },
+    // One object reached through two inputs is one job's, once.
+    seen: new Set(),
   };
   const jobs: ScanJobData[] = [];
   for (const input of inputs) {

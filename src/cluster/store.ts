@@ -1,17 +1,21 @@
 /**
  * Where cluster workers put their partials: a directory every process can reach (a shared
- * filesystem), or an S3 prefix. Each write is atomic: in a directory, a temporary name then a
- * rename (a worker killed mid-write leaves only a `.tmp-` file, swept with its run); in S3, a
+ * filesystem), or an S3 prefix. Each write is atomic and durable: in a directory, util/durable's
+ * writeDurable (a worker killed mid-write leaves only a `.tmp-` file, swept with its run); in S3, a
  * lib-storage Upload, aborted on failure, so no partial object is ever visible.
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { InvalidOptionError } from '../errors.js';
+import { Readable } from 'node:stream';
+import type { Digest } from '../digest/digest.js';
+import { readDigest } from '../digest/read.js';
+import { InvalidOptionError, PartialFormatError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { isNotFound, s3Failure, S3Location } from '../sources/s3/location.js';
 import { uploadToS3 } from '../sources/s3/upload.js';
 import { isS3Url } from '../sources/s3/url.js';
+import { ensureDir, writeDurable } from '../util/durable.js';
 
 /** A store of partials, by key (`<run>/<name>.fdp`). */
 export interface PartialStore {
@@ -41,15 +45,9 @@ export class FsPartialStore implements PartialStore {
 
   async put(key: string, chunks: Iterable<Uint8Array>): Promise<void> {
     const path = this.path(key);
-    await mkdir(join(path, '..'), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      await writeFile(tmp, chunks);
-      await rename(tmp, path);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    await ensureDir(join(path, '..'));
+    // Durable before it is recorded as done: a power cut must not leave a short partial.
+    await writeDurable(path, chunks);
   }
 
   get(key: string): Promise<Buffer> {
@@ -163,6 +161,20 @@ export class S3PartialStore implements PartialStore {
         }),
       ),
     );
+  }
+}
+
+/**
+ * Read the partial `key` from `store`; a damaged one (its checksum, its order) fails with
+ * `FD_ERR_PARTIAL` naming the partial, where it is stored and the worker that wrote it.
+ */
+export async function readStoredPartial(store: PartialStore, key: string, writer?: string): Promise<Digest> {
+  try {
+    return await readDigest(Readable.from([await store.get(key)]), key);
+  } catch (err) {
+    if (!(err instanceof PartialFormatError)) throw err;
+    const by = writer === undefined ? '' : `, written by worker ${writer}`;
+    throw new PartialFormatError(`${err.message} (in ${store.description}${by})`, { key });
   }
 }
 

@@ -5,11 +5,9 @@
  * check once its lock expires; the re-run writes the same partial (job IDs are deterministic).
  */
 import { hostname } from 'node:os';
-import { Readable } from 'node:stream';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Digest } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
-import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { errorToData, FlowdigestError } from '../errors.js';
@@ -27,8 +25,8 @@ import {
 import { splitDigest } from './ranges.js';
 import { ListedSource } from './listed-source.js';
 import { sourceOf } from './inputs.js';
-import { checkRedis, redisConnection } from './redis.js';
-import type { PartialStore } from './store.js';
+import { checkRedis, describeRedis, redisConnection } from './redis.js';
+import { type PartialStore, readStoredPartial } from './store.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkOptions {
@@ -59,6 +57,8 @@ export interface ClusterWorker {
 }
 
 const HOST = hostname();
+/** This worker, as partials' messages name it. */
+const WRITER = `${HOST} (pid ${process.pid})`;
 
 export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   const log = o.log ?? (() => {});
@@ -89,9 +89,18 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   worker.on('active', (job) => log(`${job.id}: started on ${HOST}`));
   worker.on('completed', (job) => log(`${job.id}: done`));
   worker.on('failed', (job, err) => log(`${job?.id ?? '?'}: failed: ${err.message}`));
-  worker.on('error', (err) => log(`worker error: ${err.message}`));
+  // A lost Redis is retried for as long as it takes (200 ms backoff growing to 2 s), with a log
+  // line when the error changes and every 30 s while it lasts, not one per retry.
+  let lastError = '',
+    loggedAt = 0;
+  worker.on('error', (err) => {
+    if (err.message === lastError && Date.now() - loggedAt < 30_000) return;
+    lastError = err.message;
+    loggedAt = Date.now();
+    log(`worker error: ${err.message} (Redis at ${describeRedis(o.redis)}; retrying)`);
+  });
 
-  const read = async (key: string) => readDigest(Readable.from([await o.store.get(key)]), key);
+  const read = (key: string, writer?: string) => readStoredPartial(o.store, key, writer);
 
   async function scan(job: Job<ScanJobData>): Promise<ScanResult> {
     const d = job.data;
@@ -100,16 +109,16 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
     const parts = d.splitters === undefined ? [digest] : splitDigest(digest, (await read(d.splitters)).onlyRun());
     const keys = parts.map((_, r) => partialKey(d.run, `${job.id!}-r${r}`));
     await Promise.all(parts.map((p, r) => o.store.put(keys[r], partialChunks(p))));
-    return { partials: keys };
+    return { partials: keys, writer: WRITER };
   }
 
   async function merge(job: Job<MergeJobData>): Promise<MergeResult> {
-    const parts = await Promise.all(job.data.partials.map(read));
+    const parts = await Promise.all(job.data.partials.map((key, i) => read(key, job.data.writers?.[i])));
     // Partials are sorted runs: merged as such, with no hash table and no sort.
     const merged = Digest.mergeSorted(parts);
     const key = partialKey(job.data.run, job.id!);
     await o.store.put(key, partialChunks(merged));
-    return { partial: key };
+    return { partial: key, writer: WRITER };
   }
 
   await worker.waitUntilReady();
@@ -127,17 +136,31 @@ export async function startWorker(o: WorkOptions): Promise<ClusterWorker> {
   return {
     async close(graceMs = 30_000) {
       clearInterval(sweeper);
-      const timer = setTimeout(() => {
-        void worker.close(true);
-      }, graceMs);
       try {
-        await worker.close();
+        // Running jobs get `graceMs`; then they are handed back. With Redis gone, a close waits
+        // on commands that never settle: each step is bounded, then the connections are dropped.
+        if (!(await within(worker.close(), graceMs))) {
+          if (!(await within(worker.close(true), 2_000))) await within(worker.disconnect(), 1_000);
+        }
       } finally {
-        clearTimeout(timer);
         await digester.close();
       }
     },
   };
+}
+
+/** Wait for `p` at most `ms`: whether it settled (its failure ignored). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 function runOptions(o: JobRunOptions): DigestRunOptions {

@@ -5,27 +5,34 @@
  * digest). Little-endian, 8-byte aligned sections:
  *
  *   magic      8 bytes  89 46 44 50 0D 0A 1A 0A  ("\x89FDP\r\n\x1a\n": catches text-mode mangling)
- *   version    u32      1
+ *   version    u32      2
  *   statsLen   u32      then the stats as JSON, padded with spaces to a multiple of 8
- *   partition  u32 "PART", u32 rows, u32 keyBytes, u32 0,
+ *   partition  u32 "PART", u32 rows, u32 keyBytes, u32 crc32c,
  *              f64[rows × 7] values, i32[rows × 6] key columns (offsets within the partition's
  *              keys), u8[keyBytes] keys, zero padding to a multiple of 8     (repeated)
  *   trailer    u32 "FEND", u32 partitions, f64 rows
  *
- * The reader checks every length against the bytes present, every key against its partition
- * and the row order, so a truncated, mangled or foreign file fails with a {@link PartialFormatError}
- * that names it, instead of giving a wrong digest.
+ * `crc32c` is the CRC-32C of the partition's values, key columns and keys (not the padding).
+ * Version 1 (the same layout with 0 in place of the checksum) is still read, unchecked.
+ *
+ * The reader checks every length against the bytes present, every partition against its
+ * checksum, every key against its partition and the row order, so a truncated, mangled or
+ * foreign file (a changed sum of the same length included) fails with a
+ * {@link PartialFormatError} that names it, instead of giving a wrong digest.
  */
 import { PartialFormatError } from '../errors.js';
 import { type Digest, type DigestStats, emptyStats } from './digest.js';
 import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
 import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
+import { crc32c } from '../util/crc32c.js';
 
 /** The magic bytes a partial starts with. */
 export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** The version this build writes and reads. */
-export const PARTIAL_VERSION = 1;
+/** The version this build writes; it reads this one and version 1 (no checksums). */
+export const PARTIAL_VERSION = 2;
+/** Versions this build reads. */
+const READABLE_VERSIONS = [1, 2];
 
 const PART = 0x54524150,
   FEND = 0x444e4546;
@@ -119,7 +126,8 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
   };
   need(0, 16, 'the header');
   const version = view.getUint32(8, true);
-  if (version !== PARTIAL_VERSION) fail(`version ${version}; this flowdigest reads version ${PARTIAL_VERSION}`);
+  if (!READABLE_VERSIONS.includes(version))
+    fail(`version ${version}; this flowdigest reads versions ${READABLE_VERSIONS.join(' and ')}`);
   const statsLen = view.getUint32(12, true);
   need(16, statsLen, 'the stats');
   let stats: DigestStats;
@@ -145,11 +153,20 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
     }
     if (marker !== PART) fail(`no partition marker at byte ${at}`);
     const n = view.getUint32(at + 4, true),
-      keyLen = view.getUint32(at + 8, true);
+      keyLen = view.getUint32(at + 8, true),
+      stored = view.getUint32(at + 12, true);
     const numBytes = n * NUM_STRIDE * 8,
       intBytes = n * INT_STRIDE * 4;
     at += 16;
     need(at, numBytes + intBytes + keyLen, `partition ${tables.length + 1} (${n} rows)`);
+    if (version >= 2) {
+      const computed = crc32c(buf.subarray(at, at + numBytes + intBytes + keyLen));
+      if (computed !== stored)
+        fail(
+          `partition ${tables.length + 1} (${n} rows) fails its checksum (CRC-32C ${hex(computed)}, stored ${hex(stored)}): ` +
+            'the file was changed or damaged after it was written',
+        );
+    }
     // Copies (a Buffer's slice would be a view): the file's bytes need not be aligned for typed arrays.
     const copy = (from: number, n: number) => new Uint8Array(buf.subarray(from, from + n));
     const nums = new Float64Array(copy(at, numBytes).buffer);
@@ -190,6 +207,8 @@ function checkPartition(t: TableView, previous: TableView | undefined, fail: (wh
   }
 }
 
+const hex = (n: number) => n.toString(16).padStart(8, '0');
+
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -206,5 +225,6 @@ function encodePartition(t: TableView): Uint8Array {
   Buffer.from(t.nums.buffer, t.nums.byteOffset, numBytes).copy(out, 16);
   Buffer.from(t.ints.buffer, t.ints.byteOffset, intBytes).copy(out, 16 + numBytes);
   Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, keyLen).copy(out, 16 + numBytes + intBytes);
+  out.writeUInt32LE(crc32c(out.subarray(16, 16 + numBytes + intBytes + keyLen)), 12);
   return out;
 }

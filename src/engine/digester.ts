@@ -27,6 +27,7 @@ import {
   type ResolvedDigesterOptions,
 } from './options.js';
 import { progressTracker } from './progress.js';
+import { checkMemoryFloor } from './memory-floor.js';
 import { RunTables } from './run-tables.js';
 
 /** An input: a file or directory path, `s3://bucket[/prefix]`, `-` for stdin, or any {@link ObjectSource}. */
@@ -113,6 +114,7 @@ async function runDigest(
   const sources = toSources(inputs, { s3: opts.s3 });
   const stats = emptyStats();
   const tables = new RunTables(pool.threads);
+  checkMemoryFloor(opts.maxMemory, pool.threads);
   const budget = memoryBudget(opts.maxMemory);
   const accounts = run.accounts ? new Set(run.accounts) : undefined;
   const regions = run.regions ? new Set(run.regions) : undefined;
@@ -133,6 +135,8 @@ async function runDigest(
       stats.listingSkipped[reason] = (stats.listingSkipped[reason] ?? 0) + 1;
     },
     selection: { start: run.start, end: run.end, accounts: run.accounts, regions: run.regions },
+    // One object reached through two inputs is digested once.
+    seen: new Set(),
   };
 
   // Whole objects the key path excludes never get downloaded.

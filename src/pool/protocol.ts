@@ -9,6 +9,12 @@ import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { ErrorData } from '../errors.js';
 import type { ScanCounters } from '../table/counters.js';
 
+/**
+ * Run tables start this large (entries); they grow by doubling, charged to the run's budget.
+ * Here because the main thread sizes the memory floor from it (engine/memory-floor.ts).
+ */
+export const RUN_TABLE_START = 16384;
+
 /** One unit of work: a whole object (or a block of a stream) to decompress, scan and aggregate. */
 export interface ScanTask {
   /** Object key or file path, for errors and samples. */

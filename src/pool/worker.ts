@@ -27,6 +27,7 @@ import { WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
+import { RUN_TABLE_START } from './protocol.js';
 import type {
   AbsorbReply,
   AbsorbTask,
@@ -47,9 +48,6 @@ const objectTable = new DigestTable(16384);
 // As long as the scanner's window (one kernel call's input).
 const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
 const kernel = WasmKernel.load();
-
-/** Run tables start this large (entries); they grow by doubling, charged to the run's budget. */
-const RUN_TABLE_START = 16384;
 
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {

@@ -1,53 +1,26 @@
 /**
- * Atomic files: written under a temporary name in the same directory, synced, then renamed
- * into place. A reader sees the old file or the whole new one, never a part; a crash leaves at
- * most a `.tmp` file that no reader looks at.
+ * Atomic files of the store and the markers: {@link writeDurable} (temporary name in the same
+ * directory, fsync, rename, directory fsync). A reader sees the old file or the whole new one,
+ * never a part; a crash leaves at most a `.tmp-` file that no reader looks at and
+ * {@link removeTemporaries} sweeps.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { pipeWriter } from '../util/pipe.js';
+import { TMP_PREFIX, writeDurable } from '../util/durable.js';
 
-/** Temporary names start with this, so listings can pass them over. */
-export const TMP_PREFIX = '.tmp-';
-
-/** Write `path` atomically from `write` (which must not end the stream); gzip when `gzip`. */
-export async function writeFileAtomic(
+/** Write `path` atomically and durably from `write` (which must not end the stream); gzip when `gzip`. */
+export function writeFileAtomic(
   path: string,
   write: (out: Writable) => Promise<void>,
   options: { gzip?: boolean; signal?: AbortSignal } = {},
 ): Promise<void> {
-  options.signal?.throwIfAborted();
-  const tmp = join(dirname(path), `${TMP_PREFIX}${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}`);
-  const file = createWriteStream(tmp, { flags: 'wx' });
-  try {
-    await pipeWriter(write, file, options);
-    // Durable before visible: a power cut after the rename must not leave an empty file.
-    const fh = await open(tmp, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    file.destroy();
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  return writeDurable(path, write, options);
 }
 
-/** Write a small string atomically. */
+/** Write a small string atomically and durably. */
 export function writeTextAtomic(path: string, text: string, signal?: AbortSignal): Promise<void> {
-  return writeFileAtomic(
-    path,
-    async (out) => {
-      out.write(text);
-    },
-    { signal },
-  );
+  return writeDurable(path, text, { signal });
 }
 
 /** A temporary file older than this is an interrupted write whatever its writer (another host's process). */

@@ -13,7 +13,8 @@ export async function audit(
   request: FastifyRequest,
   event: Omit<AuditInput, 'actor'>,
 ): Promise<void> {
-  if (state.auditor === undefined || request.method === 'HEAD') return;
+  // A HEAD sends no content, so it reads nothing; but a refused HEAD is a denial like any other.
+  if (state.auditor === undefined || (request.method === 'HEAD' && event.action === 'read')) return;
   await state.auditor.record({ ...event, actor: request.actor });
 }
 

@@ -10,7 +10,7 @@
  * when this process stops refreshing it (it died, or shut down before the job ran). Marker
  * writes of one job are chained, so a late refresh can never land after the final clear.
  */
-import type { AuditActor, Auditor } from '../audit/types.js';
+import type { AuditActor, Auditor, AuditReservation } from '../audit/types.js';
 import type { Digester } from '../engine/digester.js';
 import type { DigestRunOptions } from '../engine/options.js';
 import { writeDigest } from '../digest/write.js';
@@ -30,6 +30,13 @@ export type JobOutcome =
   /** `message` names objects relative to the logs root (it reaches clients). */
   | { state: 'failed'; error: Error; message: string }
   | { state: 'aborted' };
+
+/**
+ * Spool room held for a job's completion event (`digest:created` or `digest:failed`) from the
+ * moment it is accepted, so the event cannot be refused later; a failure's reason is cut to fit.
+ */
+export const COMPLETION_EVENT_BYTES = 4096;
+const MAX_REASON_CHARS = 1500;
 
 /** Who asked for a job when its requester is not known (a job from BullMQ). */
 const QUEUE_ACTOR: AuditActor = { name: 'queue', ip: '', authentication: 'none' };
@@ -62,6 +69,8 @@ interface Held {
   running: boolean;
   /** Marker writes of this job, in order. */
   markerChain: Promise<void>;
+  /** The audit spool room of its completion event. */
+  reservation?: AuditReservation;
 }
 
 const RECENT = 8;
@@ -89,6 +98,12 @@ export class JobRunner {
     return this.running;
   }
 
+  /** Whether a job held here took `reservation` (given to {@link submit}). */
+  owns(reservation: AuditReservation): boolean {
+    for (const h of this.held.values()) if (h.reservation === reservation) return true;
+    return false;
+  }
+
   /** Whether `id` is queued or running here. */
   holds(id: string): boolean {
     return this.held.has(id);
@@ -109,10 +124,26 @@ export class JobRunner {
   async submit(
     job: DigestJob,
     requestId: string,
-    options: { marked?: boolean; actor?: AuditActor } = {},
+    options: { marked?: boolean; actor?: AuditActor; reservation?: AuditReservation } = {},
   ): Promise<{ done: Promise<JobOutcome> }> {
     const existing = this.held.get(job.id);
-    if (existing !== undefined) return { done: existing.done };
+    if (existing !== undefined) {
+      options.reservation?.release();
+      return { done: existing.done };
+    }
+    try {
+      return await this.accept(job, requestId, options);
+    } catch (err) {
+      options.reservation?.release();
+      throw err;
+    }
+  }
+
+  private async accept(
+    job: DigestJob,
+    requestId: string,
+    options: { marked?: boolean; actor?: AuditActor; reservation?: AuditReservation },
+  ): Promise<{ done: Promise<JobOutcome> }> {
     if (this.stopping) throw new StoppingError();
     // Running, waiting and being accepted all count, so concurrent submits cannot overshoot.
     if (this.running + this.queue.length + this.accepting >= this.o.concurrency + this.o.maxQueued) {
@@ -122,11 +153,19 @@ export class JobRunner {
         this.retryAfter(),
       );
     }
+    // The completion event's room, held from now on: a job accepted is a job whose end is recorded.
+    // (Throws FD_ERR_AUDIT_SPOOL_FULL when there is none: the job is refused, 503.)
+    const reservation = options.reservation ?? this.o.auditor?.reserve?.(COMPLETION_EVENT_BYTES);
     let settle!: (o: JobOutcome) => void;
     const done = new Promise<JobOutcome>((resolve) => {
-      settle = resolve;
+      settle = (outcome) => {
+        // Skipped or aborted: no completion event; the room goes back.
+        reservation?.release();
+        resolve(outcome);
+      };
     });
     const h: Held = {
+      reservation,
       job,
       requestId,
       actor: options.actor ?? QUEUE_ACTOR,
@@ -143,6 +182,7 @@ export class JobRunner {
         await this.writeMarker(h, 'in_progress');
       } catch (err) {
         this.release(h);
+        reservation?.release();
         throw err;
       } finally {
         this.accepting--;
@@ -215,6 +255,7 @@ export class JobRunner {
     const log = { request_id: h.requestId, id: job.id, start: job.start, stop: job.stop };
     const signal = h.controller.signal;
     const began = performance.now();
+    let storing = false;
     try {
       if (await this.o.storage.has(job.id)) {
         // Made meanwhile (another instance, or a redelivered job): nothing to do.
@@ -238,7 +279,9 @@ export class JobRunner {
         rows: digest.size,
         stats: digest.stats,
       };
+      storing = true;
       await this.o.storage.put(meta, (kind, out) => writeDigest(digest, out, kind), signal);
+      storing = false;
       await this.finish(h);
       this.record(meta, (performance.now() - began) / 1000);
       this.o.logger.info('job completed', {
@@ -257,6 +300,8 @@ export class JobRunner {
     } catch (err) {
       // No more refreshes: an aborted job's marker must go stale, a failed one says failed.
       this.release(h);
+      // A store that failed part-way (ENOSPC on the second body) leaves no file behind.
+      if (storing) await this.removePartial(job.id, log);
       if (signal.aborted || err instanceof AbortError) {
         // Shut down mid-job: leave the marker to go stale, so the window can be asked for again.
         this.o.metrics.jobs.inc({ result: 'aborted' });
@@ -270,10 +315,16 @@ export class JobRunner {
         err instanceof FlowdigestError ? `${err.message} [${err.code}]` : error.message,
         this.o.logRoots ?? [],
       );
-      await this.writeMarker(h, 'failed', message).catch((e: unknown) =>
-        this.o.logger.warn('marker write failed', { ...log, ...errorFields(e) }),
-      );
-      await this.audit(h, 'failed', 'failure', { reason: message });
+      await this.writeMarker(h, 'failed', message).catch(async (e: unknown) => {
+        // Without its failed marker, the stale in_progress one would answer 204/409 until it
+        // expires: it goes instead (a delete works on a full disk), and the window can be asked
+        // for again at once.
+        this.o.logger.warn('marker write failed; clearing the marker', { ...log, ...errorFields(e) });
+        await this.clearMarkerUntilGone(h, log);
+      });
+      await this.audit(h, 'failed', 'failure', {
+        reason: message.length > MAX_REASON_CHARS ? `${message.slice(0, MAX_REASON_CHARS)}…` : message,
+      });
       return { state: 'failed', error, message };
     }
   }
@@ -287,7 +338,7 @@ export class JobRunner {
   ): Promise<void> {
     if (this.o.auditor === undefined) return;
     try {
-      await this.o.auditor.record({
+      await (h.reservation ?? this.o.auditor).record({
         type: 'digest',
         action,
         actor: h.actor,
@@ -302,6 +353,38 @@ export class JobRunner {
         ...errorFields(err),
       });
     }
+  }
+
+  /** Remove what a failed `put` of `id` left, unless the digest is stored after all. */
+  private async removePartial(id: string, log: Record<string, unknown>): Promise<void> {
+    try {
+      if (!(await this.o.storage.has(id))) await this.o.storage.delete?.(id);
+    } catch (e) {
+      this.o.logger.warn('removing a partly stored digest failed', { ...log, ...errorFields(e) });
+    }
+  }
+
+  /** Clear `h`'s marker; on failure retried in the background (every second, a minute at most). */
+  private async clearMarkerUntilGone(h: Held, log: Record<string, unknown>): Promise<void> {
+    try {
+      await this.clearMarker(h);
+      return;
+    } catch (e) {
+      this.o.logger.error('marker clear failed; retrying', { ...log, ...errorFields(e) });
+    }
+    void (async () => {
+      for (let attempt = 2; attempt <= 60; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000).unref());
+        // A new job of the window owns the marker now; or it expires by itself.
+        if (this.held.has(h.job.id) || this.stopping) return;
+        try {
+          await this.clearMarker(h);
+          return;
+        } catch {
+          /* said once above */
+        }
+      }
+    })();
   }
 
   /** Stop refreshing, then clear the marker (after any refresh in flight). */

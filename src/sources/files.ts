@@ -4,8 +4,10 @@
  * and a FIFO or character device named explicitly (`<(zcat a.gz)`, `/dev/stdin`) is read as a stream.
  *
  * Inside a directory, symbolic links are followed: a link to a file is read like the file, a link
- * to a directory is walked, but every directory (by device and inode) at most once, so a link
- * loop or a second link to the same tree adds nothing twice. A link that cannot be followed
+ * to a directory is walked, but every file and directory (by device and inode) at most once in a
+ * run (see {@link ListContext.seen}), so a file named twice, reached through a link or as
+ * `../a/x.log`, a link loop or a second link to the same tree adds nothing twice; the repeat is
+ * counted under `already_listed` or `directory_already_walked`. A link that cannot be followed
  * (dangling, a loop of links, no permission) is passed over and counted under its reason, like
  * any other object passed over while listing.
  *
@@ -46,27 +48,28 @@ export class FileSource implements ObjectSource {
 
   async *list(ctx: ListContext): AsyncIterable<ObjectRef> {
     const st = await statInput(this.path);
+    const seen = ctx.seen ?? new Set<string>();
     if (st.isFile()) {
-      yield* this.file(this.path, st.size, ctx);
+      if (firstTime(seen, st, this.path, ctx)) yield* this.file(this.path, st.size, ctx);
       return;
     }
     if (st.isFIFO() || st.isCharacterDevice()) {
-      yield* this.stream(this.path, this.ref(this.path, 0), ctx);
+      if (firstTime(seen, st, this.path, ctx)) yield* this.stream(this.path, this.ref(this.path, 0), ctx);
       return;
     }
     if (!st.isDirectory()) throw new InputError(`${this.path}: not a file, directory or FIFO`, { key: this.path });
-    yield* this.walk(this.path, st, new Set(), ctx);
+    yield* this.walk(this.path, st, seen, ctx);
   }
 
   /** Walk `dir` (stat `st`), unless a directory of the same device and inode was walked already. */
-  private async *walk(dir: string, st: Stats, walked: Set<string>, ctx: ListContext): AsyncIterable<ObjectRef> {
+  private async *walk(dir: string, st: Stats, seen: Set<string>, ctx: ListContext): AsyncIterable<ObjectRef> {
     ctx.signal.throwIfAborted();
-    const id = `${st.dev}:${st.ino}`;
-    if (walked.has(id)) {
+    const id = `dir:${st.dev}:${st.ino}`;
+    if (seen.has(id)) {
       ctx.skip(dir, 'directory_already_walked');
       return;
     }
-    walked.add(id);
+    seen.add(id);
     let entries: Dirent[];
     try {
       entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
@@ -96,7 +99,7 @@ export class FileSource implements ObjectSource {
         continue;
       }
       if (target.isDirectory()) {
-        yield* this.walk(path, target, walked, ctx);
+        yield* this.walk(path, target, seen, ctx);
       } else if (target.isFile()) {
         if (!LOG_FILE.test(entry.name)) {
           ctx.skip(path, 'not_log_file');
@@ -106,7 +109,7 @@ export class FileSource implements ObjectSource {
           ctx.skip(path, 'empty');
           continue;
         }
-        yield* this.file(path, target.size, ctx);
+        if (firstTime(seen, target, path, ctx)) yield* this.file(path, target.size, ctx);
       } else {
         ctx.skip(path, 'not_regular_file');
       }
@@ -157,6 +160,17 @@ export class FileSource implements ObjectSource {
       throw new InputError(`${ref.key}: cannot read: ${(err as Error).message}`, { key: ref.key }, { cause: err });
     }
   }
+}
+
+/** Whether the file `st` is listed for the first time in this run; a repeat is counted as `already_listed`. */
+function firstTime(seen: Set<string>, st: Stats, path: string, ctx: ListContext): boolean {
+  const id = `file:${st.dev}:${st.ino}`;
+  if (seen.has(id)) {
+    ctx.skip(path, 'already_listed');
+    return false;
+  }
+  seen.add(id);
+  return true;
 }
 
 async function statInput(path: string) {

@@ -45,6 +45,14 @@ export interface ListContext {
    * prefixes from it); it may also ignore it, since the engine applies the selection anyway.
    */
   selection?: ListSelection;
+  /**
+   * Identities of the objects (and directories) listed so far in this run, shared by all its
+   * sources: files and directories by device and inode, S3 objects by URL. An object reached
+   * twice (named twice, through a link, as `../a/x.log`, under two overlapping prefixes) is
+   * listed once; the repeat is passed over as `already_listed` (`directory_already_walked` for
+   * a directory). When absent, each listing keeps its own.
+   */
+  seen?: Set<string>;
 }
 
 /** What a run selects, as given in its options. */

@@ -24,25 +24,40 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisHandle> {
+/** Start one; with `password`, it requires it and `url` carries it (`redis://:PASSWORD@...`). */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisHandle> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not installed: apt-get install redis-server (bash .ci/run does this)');
   }
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...(options.password ? ['--requirepass', options.password] : []),
+    ],
     { stdio: 'ignore' },
   );
   const cli = (...args: string[]) =>
-    spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+    spawnSync(
+      'redis-cli',
+      ['-p', String(port), ...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), ...args],
+      { encoding: 'utf8' },
+    ).stdout.trim();
   for (let i = 0; i < 100 && cli('ping') !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
   if (cli('ping') !== 'PONG') {
     child.kill('SIGKILL');
     throw new Error(`redis-server did not answer on port ${port}`);
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password ? `:${options.password}@` : ''}127.0.0.1:${port}`,
     port,
     cli,
     stop: () =>

@@ -2,7 +2,8 @@
  * The log sink: one JSON line per event, appended to a file (fsynced per batch, so a batch
  * counted as delivered survives a crash) or written to stdout (`-`).
  */
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { ensureDir, openAppend } from '../../util/durable.js';
 import { dirname } from 'node:path';
 import { InvalidOptionError } from '../../errors.js';
 import type { AuditSink } from '../types.js';
@@ -40,7 +41,7 @@ export function logSink(options: LogSinkOptions): AuditSink {
         );
         return;
       }
-      file ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a'));
+      file ??= ensureDir(dirname(path)).then(() => openAppend(path));
       // A failed open is retried on the next batch rather than cached.
       const fh = await file.catch((err: unknown) => {
         file = undefined;

@@ -5,13 +5,12 @@
  * sent again after a crash gets the same key, so it replaces itself rather than doubling.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidOptionError } from '../../errors.js';
 import { createS3Client, validateS3ClientOptions, type S3ClientOptions } from '../../sources/s3/client.js';
 import { uploadToS3 } from '../../sources/s3/upload.js';
 import { isS3Url, parseS3Url } from '../../sources/s3/url.js';
-import { writeFileDurable } from '../durable-file.js';
+import { ensureDir, writeDurable } from '../../util/durable.js';
 import type { AuditEvent, AuditSink } from '../types.js';
 
 /** Options of {@link storeSink}. */
@@ -90,8 +89,8 @@ export function storeSink(options: StoreSinkOptions): AuditSink {
     name,
     async send(events, signal) {
       const path = join(root, batchKey(events));
-      await mkdir(join(path, '..'), { recursive: true });
-      await writeFileDurable(path, body(events), signal);
+      await ensureDir(join(path, '..'));
+      await writeDurable(path, body(events), { signal });
     },
   };
 }

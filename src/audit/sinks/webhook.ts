@@ -9,10 +9,9 @@
  * never logged nor put in an error.
  */
 import { createHmac } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AbortError, AuditSinkError, InvalidOptionError } from '../../errors.js';
-import { appendDurable } from '../durable-file.js';
+import { appendDurable, ensureDir } from '../../util/durable.js';
 import type { AuditEvent, AuditSendResult, AuditSink } from '../types.js';
 import { httpUrl } from '../../util/url.js';
 
@@ -117,7 +116,7 @@ export function webhookSink(options: WebhookSinkOptions): AuditSink {
   let dirReady: Promise<unknown> | undefined;
 
   const deadLetter = async (events: readonly AuditEvent[], status: number): Promise<void> => {
-    dirReady ??= mkdir(dirname(o.deadLetterPath), { recursive: true });
+    dirReady ??= ensureDir(dirname(o.deadLetterPath));
     await dirReady;
     const at = new Date().toISOString();
     const lines = events

@@ -16,6 +16,8 @@ import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('digest', argv, {
     output: { type: 'string', short: 'o' },
+    // --no-fsync (parseArgs' allowNegative) for scratch output.
+    fsync: { type: 'boolean' },
     format: { type: 'string', short: 'f' },
     workers: { type: 'string', short: 'w' },
     start: { type: 'string' },
@@ -65,7 +67,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
   } finally {
@@ -112,7 +114,7 @@ async function writeResult(
   digest: Digest,
   values: { output?: string; quiet?: boolean },
   format: DigestFormat | GraphFormat,
-  options: { signal: AbortSignal; s3: ReturnType<typeof s3Options> },
+  options: { signal: AbortSignal; s3: ReturnType<typeof s3Options>; fsync: boolean },
   began: number,
 ): Promise<void> {
   await withOutput(
@@ -134,6 +136,7 @@ interface ClusterFlags {
   output?: string;
   quiet?: boolean;
   progress?: boolean;
+  fsync?: boolean;
 }
 
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
@@ -172,7 +175,7 @@ async function clusterRun(
       onProgress: bar?.update,
     });
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
     return 0;
   } finally {
     bar?.done();

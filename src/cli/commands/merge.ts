@@ -14,6 +14,8 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
     output: { type: 'string', short: 'o' },
     format: { type: 'string', short: 'f' },
     strict: { type: 'boolean' },
+    // --no-fsync (parseArgs' allowNegative) for scratch output.
+    fsync: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
     ...S3_FLAGS,
@@ -42,7 +44,11 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
     for (const path of other) parts.push(await readDigest(path === '-' ? process.stdin : path, path, { strict }));
     // Digests from the engine and partials are sorted runs: merged as such, without a hash table.
     const merged = parts.length === 1 ? parts[0] : Digest.mergeSorted(parts);
-    await withOutput(values.output, (out) => writeDigest(merged, out, format), { signal, s3 });
+    await withOutput(values.output, (out) => writeDigest(merged, out, format), {
+      signal,
+      s3,
+      fsync: values.fsync !== false,
+    });
     if (!values.quiet) process.stderr.write(summary('merge', merged, (performance.now() - began) / 1000));
     return 0;
   } finally {

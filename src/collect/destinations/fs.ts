@@ -1,17 +1,15 @@
 /**
- * A directory as a destination. Each object is written to a temporary file beside its final
- * name and renamed into place once complete, so a reader sees the whole object or
- * none; a failed write removes the temporary file.
+ * A directory as a destination. Each object is written durably (util/durable: a temporary file
+ * beside its final name, fsynced, renamed into place, the directory fsynced), so a reader sees
+ * the whole object or none, also after a power cut; a failed write removes the temporary file.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { InvalidOptionError } from '../../errors.js';
 import type { Destination, PutOptions } from '../types.js';
 import { checkPrefix } from './prefix.js';
+import { ensureDir, TMP_PREFIX, writeDurable } from '../../util/durable.js';
 
 /** Options of {@link fsDestination}. */
 export interface FsDestinationOptions {
@@ -33,17 +31,15 @@ export function fsDestination(options: FsDestinationOptions): Destination {
     location: `${join(root, ...prefix.split('/'))}/`.replace(/\/+$/, '/'),
     async put(name: string, body: Readable, { signal }: PutOptions) {
       const final = path(name);
-      await mkdir(dirname(final), { recursive: true });
-      const temp = `${final}.tmp-${randomBytes(6).toString('hex')}`;
       try {
-        const file = createWriteStream(temp, { flags: 'wx' });
-        await pipeline(body, file, { signal });
-        await rename(temp, final);
+        await ensureDir(dirname(final));
       } catch (err) {
         body.destroy();
-        await rm(temp, { force: true });
         throw err;
       }
+      // Durable before the checkpoint moves past it: a checkpoint that survives a power cut
+      // must not point past a page object that did not.
+      await writeDurable(final, body, { signal });
     },
     async get(name: string) {
       try {
@@ -61,7 +57,13 @@ export function fsDestination(options: FsDestinationOptions): Destination {
         const entries = await readdir(path(folder || '.'), { withFileTypes: true });
         // Temporary files of writes in progress are not objects.
         return entries
-          .filter((e) => e.isFile() && e.name.startsWith(start) && !/\.tmp-[0-9a-f]{12}$/.test(e.name))
+          .filter(
+            (e) =>
+              e.isFile() &&
+              e.name.startsWith(start) &&
+              !e.name.startsWith(TMP_PREFIX) &&
+              !/\.tmp-[0-9a-f]{12}$/.test(e.name),
+          )
           .map((e) => `${folder}${e.name}`);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];

@@ -11,6 +11,7 @@ export class MemoryQueuer implements Queuer {
     await this.runner.submit(job, context.requestId, {
       marked: true,
       ...(context.actor === undefined ? {} : { actor: context.actor }),
+      ...(context.reservation === undefined ? {} : { reservation: context.reservation }),
     });
   }
 }

@@ -1,5 +1,5 @@
 /** The queue's message and the Queuer interface (built in: ./memory.ts, ./http.ts, ./bull.ts). */
-import type { AuditActor } from '../../audit/types.js';
+import type { AuditActor, AuditReservation } from '../../audit/types.js';
 
 /** One digest to make: the window and its canonical ID (see `digestId`). */
 export interface DigestJob {
@@ -18,6 +18,12 @@ export interface EnqueueContext {
   requestId: string;
   /** Who asked (for the job's audit events), when the queue keeps the job in this process. */
   actor?: AuditActor;
+  /**
+   * Audit spool room held for the job's completion event: a queue that runs the job in this
+   * process hands it to `JobRunner.submit`. Others ignore it (the process that runs the job
+   * holds its own); the caller releases it unless the runner took it.
+   */
+  reservation?: AuditReservation;
 }
 
 export interface Queuer {

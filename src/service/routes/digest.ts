@@ -7,7 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { writeGraph } from '../../graph/graph.js';
 import { FlowdigestError, QueueFullError } from '../../errors.js';
+import type { AuditReservation } from '../../audit/types.js';
 import { assertAuditRoom, audit } from '../audit-hooks.js';
+import { COMPLETION_EVENT_BYTES } from '../jobs.js';
 import { HttpError, QueueError, StoppingError } from '../errors.js';
 import { errorFields } from '../logger.js';
 import { COMMON, empty, error, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
@@ -151,6 +153,18 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
           );
       // One check-mark-queue at a time per window here, so concurrent POSTs queue one job.
       const answer = await state.locks.with(w.id, async () => {
+        // The completion event's room first: a job accepted (202) always gets its digest:created
+        // or digest:failed. No room: 503 before anything is marked or recorded.
+        const reservation = state.auditor?.reserve?.(COMPLETION_EVENT_BYTES);
+        try {
+          return await markAndQueue(reservation);
+        } finally {
+          // Unless the job took it (an in-process queue), it is not needed here: a job run by
+          // another process holds its own.
+          if (reservation !== undefined && !state.runner.owns(reservation)) reservation.release();
+        }
+      });
+      async function markAndQueue(reservation: AuditReservation | undefined) {
         const s = await windowStatus(state, w.id);
         if (s.status === 'complete' || s.status === 'in_progress')
           return { status: 409, body: statusBody(w, s.status) };
@@ -172,7 +186,11 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
           throw err;
         }
         try {
-          await state.queuer.enqueue(job, { requestId: request.id, actor: request.actor });
+          await state.queuer.enqueue(job, {
+            requestId: request.id,
+            actor: request.actor,
+            ...(reservation === undefined ? {} : { reservation }),
+          });
         } catch (err) {
           await clear();
           const failure = queueFailure(err);
@@ -187,7 +205,7 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
           throw failure;
         }
         return { status: 202, body: statusBody(w, 'queued') };
-      });
+      }
       if (answer.status === 202)
         reply.header('location', `/?start=${encodeURIComponent(w.start)}&stop=${encodeURIComponent(w.stop)}`);
       return reply.code(answer.status).header('cache-control', 'no-store').send(answer.body);

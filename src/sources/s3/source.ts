@@ -92,6 +92,7 @@ export class S3Source implements ObjectSource {
     const client = await this.getClient();
     const { ListObjectsV2Command, paginateListObjectsV2 } = await import('@aws-sdk/client-s3');
     const selection = ctx.selection ?? {};
+    const seen = ctx.seen ?? new Set<string>();
     const window = fileWindow(selection.start, selection.end);
     stats.planned =
       selection.start !== undefined ||
@@ -170,6 +171,12 @@ export class S3Source implements ObjectSource {
               ctx.skip(url, 'outside_window');
               continue;
             }
+            // Two overlapping inputs (a bucket and a prefix in it) list a key twice: read once.
+            if (seen.has(url)) {
+              ctx.skip(url, 'already_listed');
+              continue;
+            }
+            seen.add(url);
             yield { key: url, size, account: parsed.account, region: parsed.region, timestamp: parsed.timestamp };
           }
         }
