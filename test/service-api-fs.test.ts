@@ -147,6 +147,15 @@ describe('POST and GET /', () => {
         '?start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z&strat=1',
         /unknown query parameter 'strat' \(did you mean start\?\)/,
       ],
+      // Misspelt and so missing: the misspelling is said, not "start is required".
+      [
+        '?strat=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z',
+        /^unknown query parameter 'strat' \(did you mean start\?\)/,
+      ],
+      [
+        '?start=2026-01-15T10:00:00Z&sotp=2026-01-15T11:00:00Z',
+        /^unknown query parameter 'sotp' \(did you mean stop\?\)/,
+      ],
       [
         '?start=2026-01-15T10:00:00Z&start=2026-01-15T10:00:00Z&stop=2026-01-15T11:00:00Z',
         /'start' is given more than once/,
@@ -272,7 +281,19 @@ describe('the worker route', () => {
     const cases: [string | Buffer, number, RegExp, Record<string, string>?][] = [
       ['{"id":', 400, /^the body is not JSON/],
       ['[1,2]', 400, /must be a JSON object/],
-      ['{"id":"x","start":"2026-01-15T16:00:00Z"}', 400, /^body\.stop must be a string/],
+      ['{"id":"x","start":"2026-01-15T16:00:00Z"}', 400, /^body\.stop is required/],
+      [JSON.stringify({ id: 'x', ...W }), 400, /^body\.id 'x' is not a window ID \(a UUID/],
+      [JSON.stringify({ id: 5, ...W }), 400, /^body\.id '5' is not a window ID/],
+      [
+        JSON.stringify({ idd: digestId(W.start, W.stop), ...W }),
+        400,
+        /^body\.idd is not a field of a job \(id, start, stop\) \(did you mean id\?\)/,
+      ],
+      [
+        JSON.stringify({ id: digestId(W.start, W.stop), start: { at: W.start }, stop: W.stop }),
+        400,
+        /^body\.start must be a string/,
+      ],
       [JSON.stringify({ ...JSON.parse(job(W)), extra: 1 }), 400, /^body\.extra is not a field/],
       [
         JSON.stringify({ id: digestId(W.start, W.stop), start: W.start, stop: '2026-01-15T16:30:20Z' }),

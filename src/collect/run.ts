@@ -83,15 +83,17 @@ export async function runStream(
     }
     for (const window of result.windows) {
       if (result.checkpointed) await writeCheckpoint(dest, id, window.start, window, signal, env.now());
+      // The result's counts add up over the run's windows; each window's line gives its own.
+      const before = { objects: result.objects, records: result.records, bytes: result.bytes, retries: result.retries };
       await runWindow(def, env, window, signal, result);
       if (result.checkpointed) await writeCheckpoint(dest, id, window.end, null, signal, env.now());
       env.log('info', 'window committed', {
         stream: id,
         window: iso(window),
-        objects: result.objects,
-        records: result.records,
-        bytes: result.bytes,
-        retries: result.retries,
+        objects: result.objects - before.objects,
+        records: result.records - before.records,
+        bytes: result.bytes - before.bytes,
+        retries: result.retries - before.retries,
       });
     }
     result.ok = true;
