@@ -4,6 +4,7 @@
  * its end and every failure is reported (hatchery returned only the first).
  */
 import { AbortError, InvalidOptionError } from '../errors.js';
+import { checkInteger } from '../util/parse.js';
 import { runCli } from './cli.js';
 import { createLogWriter } from './log.js';
 import { retryPolicy } from './retry.js';
@@ -66,13 +67,5 @@ export function collector(streams: StreamDefinition[], options: CollectorOptions
   return { streams: defs, run, cli: (argv) => runCli(defs, run, argv, env.now) };
 }
 
-function checkConcurrency(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1 || v > 64) throw new InvalidOptionError(name, 'must be an integer from 1 to 64');
-  return v;
-}
-
-function checkMs(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 0)
-    throw new InvalidOptionError(name, 'must be a non-negative integer number of milliseconds');
-  return v;
-}
+const checkConcurrency = (v: number, name: string): number => checkInteger(name, v, { min: 1, max: 64 }, 4);
+const checkMs = (v: number, name: string): number => checkInteger(name, v, { min: 0 }, 0);

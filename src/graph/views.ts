@@ -18,7 +18,7 @@ export type { ResolvedView };
 export function resolveView(o: GraphViewOptions): ResolvedView {
   if (o === null || typeof o !== 'object') throw new InvalidOptionError('options', 'must be an object');
   const cidrList = (name: string, v: readonly string[] | undefined): Cidr[] =>
-    strings(name, v)?.map((s, i) => parseCidr(`options.${name}[${i}]`, s)) ?? [];
+    strings(name, v)?.map((s) => parseCidr(`options.${name}`, s)) ?? [];
   const set = (name: string, v: readonly string[] | undefined) => {
     const list = strings(name, v);
     return list === null ? null : new Set(list.map(latin1));
