@@ -39,9 +39,7 @@ it.each([
   ['prefetchBytes', '64MB'],
 ])('createDigester rejects %s = %j', (name, value) => {
   expect(() => createDigester({ [name]: value } as unknown as DigesterOptions)).toThrow(
-    expect.toSatisfy(
-      invalid(`options.${name}`, `options.${name} ${BOUNDED[name] ?? 'must be a positive integer'}`),
-    ),
+    expect.toSatisfy(invalid(`options.${name}`, `options.${name} ${BOUNDED[name] ?? 'must be a positive integer'}`)),
   );
 });
 
