@@ -19,6 +19,7 @@ const invalid = (field: string, message: string) => (e: unknown) =>
 const BOUNDED: Record<string, string> = {
   threads: 'must be an integer from 1 to 256',
   prefetchConcurrency: 'must be an integer from 1 to 1024',
+  prefetchBytes: 'must be a positive number of bytes',
 };
 
 it.each([

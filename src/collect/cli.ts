@@ -11,6 +11,7 @@ import { flagNames, type OptionSchema, type OptionValues } from '../util/option-
 import { suggest } from '../util/suggest.js';
 import { FlowdigestError, InvalidOptionError } from '../errors.js';
 import { floorSecond } from './checkpoint.js';
+import { COLLECTOR_OPTIONS } from './options.js';
 import type { RunOptions, RunReport } from './run-types.js';
 import type { StreamResult } from './run.js';
 import { selectStreams } from './select.js';
@@ -63,7 +64,7 @@ export const COLLECT_CLI_OPTIONS = {
     help: 'collect the last D ending now (90s, 15m, 1h, 2d, 1h30m)',
   },
   dryRun: { type: 'boolean', help: "print each stream's window and destination; collect nothing" },
-  concurrency: { type: 'int', min: 1, max: 64, arg: 'N', help: 'streams at once', default: 4 },
+  concurrency: { ...COLLECTOR_OPTIONS.concurrency, flag: 'concurrency', arg: 'N', help: 'streams at once' },
   help: { type: 'boolean', short: 'h', help: 'this text' },
 } as const satisfies OptionSchema;
 

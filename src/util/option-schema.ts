@@ -15,6 +15,7 @@ import { formatDuration } from './duration.js';
 import {
   type Bounds,
   checkInteger,
+  durationReason,
   intReason,
   parseBoolean,
   parseByteSize,
@@ -23,6 +24,7 @@ import {
   parseInteger,
   parseOneOf,
   parseTimestamp,
+  sizeReason,
 } from './parse.js';
 
 /** The kinds of value an option takes; each has one parser in util/parse.ts. */
@@ -144,6 +146,7 @@ export function checkValue(spec: OptionSpec, option: string, value: unknown): un
         value,
         { min: spec.min ?? (spec.type === 'duration' ? 0 : 1), ...bounds(spec) },
         fallback as number,
+        spec.type === 'int' ? intReason : spec.type === 'size' ? sizeReason : durationReason,
       );
     case 'boolean':
       if (value === undefined) return fallback;
@@ -175,7 +178,7 @@ export function checkOptions<T extends OptionSchema>(
 export function describeType(spec: OptionSpec): string {
   switch (spec.type) {
     case 'int':
-      return `integer, ${intReason({ min: spec.min ?? 1, ...(spec.max === undefined ? {} : { max: spec.max }) }).replace(/^must be an integer |^must be a /, '')}`;
+      return spec.max === undefined ? `integer ≥ ${spec.min ?? 1}` : `integer ${spec.min ?? 1}-${spec.max}`;
     case 'size':
       return `size${spec.min !== undefined && spec.min > 1 ? `, at least ${formatSize(spec.min)}` : ''}${spec.max !== undefined ? `, at most ${formatSize(spec.max)}` : ''}`;
     case 'duration':

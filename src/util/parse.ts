@@ -39,12 +39,38 @@ export function parseInteger(option: string, value: string, bounds: Bounds = {})
   return n;
 }
 
+/** What a size of these bounds must be, for a flag's string and a library's number alike. */
+export function sizeReason({ min = 1, max }: Bounds): string {
+  if (max === undefined || max >= Number.MAX_SAFE_INTEGER)
+    return min <= 1 ? 'must be a positive number of bytes' : `must be a size of at least ${min} bytes`;
+  return `must be a size from ${min} to ${max} bytes`;
+}
+
+/** What a duration of these bounds must be, for a flag's string and a library's milliseconds alike. */
+export function durationReason({ min = 0, max }: Bounds): string {
+  return max === undefined
+    ? `must be a duration of at least ${formatDuration(min)}`
+    : `must be a duration from ${formatDuration(min)} to ${formatDuration(max)}`;
+}
+
 /** A library caller's integer within `bounds`; `fallback` when undefined. */
-export function checkInteger(option: string, value: unknown, bounds: Bounds, fallback: number): number;
+export function checkInteger(
+  option: string,
+  value: unknown,
+  bounds: Bounds,
+  fallback: number,
+  reason?: (bounds: Bounds) => string,
+): number;
 export function checkInteger(option: string, value: unknown, bounds: Bounds): number | undefined;
-export function checkInteger(option: string, value: unknown, bounds: Bounds, fallback?: number): number | undefined {
+export function checkInteger(
+  option: string,
+  value: unknown,
+  bounds: Bounds,
+  fallback?: number,
+  reason: (bounds: Bounds) => string = intReason,
+): number | undefined {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !inBounds(value, bounds)) throw new InvalidOptionError(option, intReason(bounds));
+  if (typeof value !== 'number' || !inBounds(value, bounds)) throw new InvalidOptionError(option, reason(bounds));
   return value;
 }
 
@@ -52,8 +78,7 @@ export function checkInteger(option: string, value: unknown, bounds: Bounds, fal
 export function parseByteSize(option: string, value: string, bounds: Bounds = {}): number {
   const n = parseSize(value);
   if (n === undefined) throw new InvalidOptionError(option, 'is not a size (e.g. 64MB, 512KiB)', value);
-  if (!inBounds(n, bounds))
-    throw new InvalidOptionError(option, `must be a size from ${bounds.min ?? 1} to ${bounds.max} bytes`, value);
+  if (!inBounds(n, bounds)) throw new InvalidOptionError(option, sizeReason(bounds), value);
   return n;
 }
 
@@ -63,13 +88,7 @@ export function parseDurationMs(option: string, value: string, bounds: Bounds = 
   const { min = 0, max } = bounds;
   if (ms === undefined)
     throw new InvalidOptionError(option, 'is not a duration (e.g. 90s, 15m, 1h30m, 2d; plain numbers are ms)', value);
-  if (ms < min || (max !== undefined && ms > max)) {
-    const range =
-      max === undefined
-        ? `of at least ${formatDuration(min)}`
-        : `from ${formatDuration(min)} to ${formatDuration(max)}`;
-    throw new InvalidOptionError(option, `must be a duration ${range}`, value);
-  }
+  if (ms < min || (max !== undefined && ms > max)) throw new InvalidOptionError(option, durationReason(bounds), value);
   return ms;
 }
 
