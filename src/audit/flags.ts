@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError, InvalidOptionError } from '../errors.js';
+import { checkInteger, parseInteger } from '../util/parse.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { AuditLogger } from './logger.js';
 import { logSink } from './sinks/log.js';
@@ -78,16 +79,17 @@ export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
         `the webhook secret was given on the command line, where other users can see it; prefer ${WEBHOOK_SECRET_ENV}`,
       );
     }
-    let maxRetryMs: number | undefined;
-    if (flags.webhookMaxRetryMs !== undefined) {
-      maxRetryMs = Number(flags.webhookMaxRetryMs);
-      if (!Number.isInteger(maxRetryMs) || maxRetryMs < 0 || maxRetryMs > 3_600_000) {
-        throw new ConfigError(
-          '--audit-webhook-max-retry',
-          `'${flags.webhookMaxRetryMs}' must be a number of milliseconds from 0 to 3600000`,
-        );
-      }
-    }
+    const maxRetry = flags.webhookMaxRetryMs;
+    const maxRetryMs =
+      maxRetry === undefined
+        ? undefined
+        : as(
+            () =>
+              typeof maxRetry === 'number'
+                ? checkInteger('--audit-webhook-max-retry', maxRetry, { min: 0, max: 3_600_000 })
+                : parseInteger('--audit-webhook-max-retry', maxRetry, { min: 0, max: 3_600_000 }),
+            (option) => option,
+          );
     const deadLetterPath = flags.webhookDeadLetter ?? join(flags.spoolDir, 'webhook-dead-letter.ndjson');
     const flagOf = (option: string) =>
       option === 'webhook.deadLetterPath'

@@ -7,6 +7,7 @@
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidOptionError } from '../../errors.js';
+import { checkInteger } from '../../util/parse.js';
 import { REGION_NAME } from '../../util/patterns.js';
 import { httpUrl } from '../../util/url.js';
 
@@ -58,12 +59,7 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
   if (opts.region !== undefined && (typeof opts.region !== 'string' || !REGION_NAME.test(opts.region))) {
     throw new InvalidOptionError(`${name}.region`, 'must be a region name such as us-east-1');
   }
-  if (
-    opts.maxAttempts !== undefined &&
-    (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1 || opts.maxAttempts > 20)
-  ) {
-    throw new InvalidOptionError(`${name}.maxAttempts`, 'must be an integer from 1 to 20');
-  }
+  checkInteger(`${name}.maxAttempts`, opts.maxAttempts, { min: 1, max: 20 });
   if (opts.profile !== undefined && (typeof opts.profile !== 'string' || !PROFILE_NAME.test(opts.profile))) {
     throw new InvalidOptionError(
       `${name}.profile`,
