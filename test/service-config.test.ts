@@ -194,3 +194,9 @@ it('stops the CLI with exit 2 and the message, before listening', async () => {
   );
   expect(env.stdout).toBe('');
 });
+
+it('--profile names the AWS profile of every s3:// location; a bad name stops the start', () => {
+  const config = resolveServeConfig({ profile: 'ops-readonly', store: '/tmp/flowdigest-profile-store' }, {});
+  expect(config.service.s3).toEqual({ profile: 'ops-readonly' });
+  expect(() => resolveServeConfig({ profile: 'no such' }, {})).toThrow("--profile 'no such' is not a profile name");
+});

@@ -67,7 +67,7 @@ ${optionList(DIGEST_OPTIONS, 'options')}
 Cluster options (the run is planned here and done by flowdigest work processes):
 ${optionList(DIGEST_OPTIONS, 'cluster')}
 
-S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_PROFILE, AWS_MAX_ATTEMPTS):
+S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTEMPTS):
 ${optionList(DIGEST_OPTIONS, 's3')}
   With an endpoint override, request checksums are sent and response checksums are
   checked only when required, unless AWS_REQUEST_CHECKSUM_CALCULATION or
@@ -77,7 +77,8 @@ Exit status: 0 on success; 1 when the run fails (a corrupt object, a malformed
 record with --strict, or a digest larger than --max-memory); 2 on a usage error.
 
 Environment:
-  AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)
+  AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3);
+                                AWS_PROFILE is what --profile sets
   AWS_ENDPOINT_URL_S3           an S3-compatible endpoint (as --endpoint)
   FLOWDIGEST_NO_WASM=1          parse in JavaScript only, not the WebAssembly kernel
                                 (same results, slower; for comparison or odd platforms)

@@ -48,7 +48,7 @@ export const S3_OPTIONS = {
     type: 'string',
     arg: 'NAME',
     group: 's3',
-    help: "Credentials and region of this profile in ~/.aws (the SDK's chain for it:\nSSO, role_arn, credential_process, keys)",
+    help: "Credentials and region of this profile of ~/.aws (the SDK's chain\nfor it: keys, SSO, role_arn, credential_process); never logged",
     defaultText: 'AWS_PROFILE, else default',
   },
 } as const satisfies OptionSchema;

@@ -10,6 +10,7 @@ import { suggest } from '../util/suggest.js';
 import { type AuditEventFilter, parseAuditEvents } from '../audit/events.js';
 import type { AuditSinkFlags } from '../audit/flags.js';
 import { ConfigError, InvalidOptionError } from '../errors.js';
+import { validateS3ClientOptions } from '../sources/s3/client.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { parseDuration } from '../util/duration.js';
 import { flagOf, type OptionSpec, parseValue } from '../util/option-schema.js';
@@ -111,7 +112,7 @@ class Readers {
       this.origins[name] = `--${flagName}`;
       return { value: typeof flag === 'boolean' ? String(flag) : flag, from: `--${flagName}` };
     }
-    const given = [s.env!, ...(s.aliases ?? [])]
+    const given = [...(s.env === undefined ? [] : [s.env]), ...(s.aliases ?? [])]
       .filter((v) => this.env[v] !== undefined && this.env[v] !== '')
       .map((v) => ({ value: this.env[v]!, from: v }));
     if (given.length === 0) return undefined;
@@ -359,10 +360,20 @@ function resolveS3(r: Readers): ServiceOptions['s3'] | undefined {
     }
   }
   const pathStyle = r.bool('pathStyle');
-  if (endpoint === undefined && pathStyle === undefined) return undefined;
+  // The name only: the SDK resolves the profile's credentials; they are never read or logged here.
+  const profile = r.raw('profile');
+  if (profile !== undefined) {
+    try {
+      validateS3ClientOptions({ profile: profile.value });
+    } catch {
+      throw new ConfigError(profile.from, 'is not a profile name (letters, digits, _ . - @ + = , /)', profile.value);
+    }
+  }
+  if (endpoint === undefined && pathStyle === undefined && profile === undefined) return undefined;
   return {
     ...(endpoint === undefined ? {} : { endpoint: endpoint.value }),
     ...(pathStyle === undefined ? {} : { forcePathStyle: pathStyle }),
+    ...(profile === undefined ? {} : { profile: profile.value }),
   };
 }
 

@@ -189,7 +189,7 @@ export const SERVE_OPTIONS = {
     min: 1000,
     env: 'FLOWDIGEST_REQUEST_TIMEOUT',
     arg: 'DUR',
-    help: 'Time to receive a request (then 408); idle sockets close after twice it',
+    help: 'Time to receive a request (then 408); idle sockets close after\ntwice it',
     default: 30_000,
   },
   grace: {
@@ -203,7 +203,7 @@ export const SERVE_OPTIONS = {
   skipBadObjects: {
     type: 'boolean',
     env: 'FLOWDIGEST_SKIP_BAD_OBJECTS',
-    help: 'Skip unreadable objects (listed in the stats) instead of failing the job',
+    help: 'Skip unreadable objects (listed in the stats) instead of failing\nthe job',
   },
   logLevel: {
     type: 'choice',
@@ -224,6 +224,11 @@ export const SERVE_OPTIONS = {
     type: 'boolean',
     env: 'FLOWDIGEST_PATH_STYLE',
     help: 'Address buckets as URL/BUCKET/KEY',
+  },
+  profile: {
+    type: 'string',
+    arg: 'NAME',
+    help: 'AWS profile for every s3:// location: its credentials and region\n(AWS_PROFILE works too); never logged',
   },
   tokens: {
     type: 'string',
