@@ -224,10 +224,11 @@ its scope: read (GET /, /graph, /diff), write (POST /), worker (the worker
 route), metrics (/metrics). 401 for a missing or unknown token, 403 for the
 wrong scope, 429 (Retry-After) after repeated failures from one address.
 
-Every option has an environment variable; flags win over variables, and the
-FLOWDIGEST_* variables over the Go service's. A FLOWDIGEST_* variable and a Go
-one that disagree, a region for a location that is not in S3, or a misspelt
-FLOWDIGEST_* variable stop the start with a message naming it.
+Every option but --profile (the SDK reads AWS_PROFILE) has an environment
+variable; flags win over variables, and the FLOWDIGEST_* variables over the Go
+service's. A FLOWDIGEST_* variable and a Go one that disagree, a region for a
+location that is not in S3, or a misspelt FLOWDIGEST_* variable stop the start
+with a message naming it. Every option is listed in docs/options.md.
 
 Options (flag, variable, Go service's variable):
 ${optionList(SERVE_OPTIONS, 'options', true)}
