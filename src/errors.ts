@@ -43,6 +43,12 @@ export interface ErrorContext {
   line?: number;
   /** Field (flow-log field name, option name, or digest column). */
   field?: string;
+  /** The option, flag or variable at fault, as the caller spelt it (`--top`, `options.threads`, `PORT`). */
+  option?: string;
+  /** The value refused, as given (never set for secrets). */
+  value?: string;
+  /** What is wrong, without the subject: `must be an integer from 1 to 64`. */
+  reason?: string;
 }
 
 /** Base class: a message, a stable code, and context. */
@@ -51,6 +57,9 @@ export class FlowdigestError extends Error {
   readonly key?: string;
   readonly line?: number;
   readonly field?: string;
+  readonly option?: string;
+  readonly value?: string;
+  readonly reason?: string;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(message, options);
@@ -59,23 +68,64 @@ export class FlowdigestError extends Error {
     if (context.key !== undefined) this.key = context.key;
     if (context.line !== undefined) this.line = context.line;
     if (context.field !== undefined) this.field = context.field;
+    if (context.option !== undefined) this.option = context.option;
+    if (context.value !== undefined) this.value = context.value;
+    if (context.reason !== undefined) this.reason = context.reason;
   }
 }
 
-/** An option or argument was wrong (type or range). `field` names the option. */
+/**
+ * `OPTION 'VALUE' REASON`, or `OPTION REASON` without a value, or `'VALUE' REASON` for a value
+ * with no option name (an S3 URL): how an option's error reads.
+ */
+export function optionMessage(option: string, reason: string, value?: string): string {
+  return [option, value === undefined ? '' : `'${value}'`, reason].filter((s) => s !== '').join(' ');
+}
+
+/** The subject of an option error: the option, the value refused (absent for secrets) and why. */
+export interface OptionFault {
+  option: string;
+  reason: string;
+  value?: string;
+}
+
+function faultContext(f: OptionFault): ErrorContext {
+  return { field: f.option, option: f.option, reason: f.reason, ...(f.value === undefined ? {} : { value: f.value }) };
+}
+
+/**
+ * An option or argument was wrong (type or range). `option` (and `field`) names it, `reason`
+ * says what is wrong and `value` holds what was given, when it may be shown.
+ */
 export class InvalidOptionError extends FlowdigestError {
-  constructor(option: string, message: string) {
-    super('FD_ERR_INVALID_OPTION', `${option} ${message}`, { field: option });
+  declare readonly option: string;
+  declare readonly reason: string;
+  constructor(option: string, reason: string, value?: string) {
+    super('FD_ERR_INVALID_OPTION', optionMessage(option, reason, value), faultContext({ option, reason, value }));
+  }
+
+  /** The same fault under the name the reader typed (a flag or variable for a library option). */
+  as(option: string): InvalidOptionError {
+    return new InvalidOptionError(option, this.reason, this.value);
   }
 }
 
-/** A mistake on the command line: exit code 2, message shown with a pointer to `--help` for `command`. */
+/**
+ * A mistake on the command line: exit code 2, message shown with a pointer to `--help` for
+ * `command`. When an option is at fault, `option`, `value` and `reason` say which and why.
+ */
 export class UsageError extends FlowdigestError {
   constructor(
     message: string,
     readonly command?: string,
+    context: ErrorContext = {},
   ) {
-    super('FD_ERR_USAGE', message);
+    super('FD_ERR_USAGE', message, context);
+  }
+
+  /** A usage error for an option's fault, its message composed from the fields. */
+  static of(fault: OptionFault, command?: string): UsageError {
+    return new UsageError(optionMessage(fault.option, fault.reason, fault.value), command, faultContext(fault));
   }
 }
 
@@ -138,10 +188,20 @@ export class S3Error extends FlowdigestError {
   }
 }
 
-/** The service's configuration is missing, invalid or contradictory. `field` names the variable or flag. */
+/**
+ * The service's configuration is missing, invalid or contradictory. `option` (and `field`) names
+ * the variable or flag, `reason` what is wrong, `value` what was given when it may be shown.
+ */
 export class ConfigError extends FlowdigestError {
-  constructor(variable: string, message: string) {
-    super('FD_ERR_CONFIG', `${variable} ${message}`, { field: variable });
+  declare readonly option: string;
+  declare readonly reason: string;
+  constructor(variable: string, reason: string, value?: string) {
+    super('FD_ERR_CONFIG', optionMessage(variable, reason, value), faultContext({ option: variable, reason, value }));
+  }
+
+  /** An option fault (from a parser or a library's check) under the flag or variable it came from. */
+  static of(fault: OptionFault, from: string = fault.option): ConfigError {
+    return new ConfigError(from, fault.reason, fault.value);
   }
 }
 
@@ -260,6 +320,8 @@ export interface ErrorData {
   key?: string;
   line?: number;
   field?: string;
+  option?: string;
+  value?: string;
   /** The reason alone, without the `key:line:` prefix the message carries. */
   reason?: string;
 }
@@ -271,6 +333,9 @@ export function errorToData(err: unknown): ErrorData {
     if (err.key !== undefined) data.key = err.key;
     if (err.line !== undefined) data.line = err.line;
     if (err.field !== undefined) data.field = err.field;
+    if (err.option !== undefined) data.option = err.option;
+    if (err.value !== undefined) data.value = err.value;
+    if (err.reason !== undefined) data.reason = err.reason;
     return data;
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -283,6 +348,9 @@ export function errorFromData(data: ErrorData): FlowdigestError {
   if (data.key !== undefined) ctx.key = data.key;
   if (data.line !== undefined) ctx.line = data.line;
   if (data.field !== undefined) ctx.field = data.field;
+  if (data.option !== undefined) ctx.option = data.option;
+  if (data.value !== undefined) ctx.value = data.value;
+  if (data.reason !== undefined) ctx.reason = data.reason;
   const cls = CLASS_BY_CODE[data.code] ?? WorkerError;
   // Subclass constructors take different shapes; build through the base constructor with the
   // subclass as new.target, so `instanceof`, `name` and the verbatim message all hold.

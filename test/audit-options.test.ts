@@ -203,7 +203,7 @@ it.each([
   [
     { webhook: 'https://h/', webhookSecret: 'x'.repeat(20), webhookMaxRetryMs: '1m' },
     '--audit-webhook-max-retry',
-    "--audit-webhook-max-retry '1m' must be a number of milliseconds from 0 to 3600000",
+    "--audit-webhook-max-retry '1m' must be an integer from 0 to 3600000",
   ],
   [{ log: '' }, '--audit-log', "--audit-log must be a file path or '-' for stdout"],
   [

@@ -1,5 +1,5 @@
 // Errors cross thread boundaries as data: errorToData / errorFromData keep class, code, message,
-// key, line and field; a foreign error becomes a WorkerError.
+// key, line, field, option, value and reason; a foreign error becomes a WorkerError.
 import { expect, it } from 'vitest';
 import {
   AbortError,
@@ -24,6 +24,11 @@ const cases: [string, FlowdigestError, new (...a: never[]) => FlowdigestError][]
   ['CorruptObjectError', new CorruptObjectError('k.gz', 'unexpected end of file'), CorruptObjectError],
   ['InputError', new InputError('nope', { key: 'x' }), InputError],
   ['InvalidOptionError', new InvalidOptionError('options.threads', 'must be a positive integer'), InvalidOptionError],
+  [
+    'InvalidOptionError with a value',
+    new InvalidOptionError('--top', 'must be an integer from 1 to 1000000000', '0'),
+    InvalidOptionError,
+  ],
   ['FormatError', new FormatError('no end', { key: 'k', field: 'end' }), FormatError],
   ['DigestParseError', new DigestParseError('not JSON', { key: 'd', line: 2 }), DigestParseError],
   ['AbortError', new AbortError(), AbortError],
@@ -41,6 +46,9 @@ it.each(cases)('%s survives errorToData → structuredClone → errorFromData', 
   expect(back.key).toBe(err.key);
   expect(back.line).toBe(err.line);
   expect(back.field).toBe(err.field);
+  expect(back.option).toBe(err.option);
+  expect(back.value).toBe(err.value);
+  expect(back.reason).toBe(err.reason);
 });
 
 it('turns a non-flowdigest error into a WorkerError with its message', () => {

@@ -54,7 +54,7 @@ describe('flowdigest dot', () => {
     [['--port', '99999'], "--port '99999' must be a port number"],
     [['--cluster', 'acount'], "--cluster 'acount' must be one of account, subnet (did you mean account?)"],
     [['--action', 'rejct'], "--action 'REJCT' must be one of ACCEPT, REJECT (did you mean REJECT?)"],
-    [['--top', '0'], "--top '0' must be a positive integer"],
+    [['--top', '0'], "--top '0' must be an integer from 1 to 1000000000"],
     [['--colapse-external'], 'unknown option --colapse-external (did you mean --collapse-external?)'],
   ])('%j is a usage error naming the flag', async (args, message) => {
     const r = await runCli(['dot', GOLDEN, ...args]);
@@ -112,7 +112,7 @@ describe('flowdigest diff', () => {
   it.concurrent.each([
     [[GOLDEN], 'name two digests, PREVIOUS and NEXT (got 1)'],
     [['-', '-'], 'stdin (-) can be named only once'],
-    [[GOLDEN, GOLDEN, '-f', 'png'], "--format 'png' must be one of dot, svg, html, text, ndjson"],
+    [[GOLDEN, GOLDEN, '-f', 'png'], "-f 'png' must be one of dot, svg, html, text, ndjson"],
   ])('%j is a usage error', async (args, message) => {
     const r = await runCli(['diff', ...args]);
     expect(r.code).toBe(2);

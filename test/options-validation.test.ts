@@ -15,6 +15,13 @@ afterAll(() => digester.close());
 const invalid = (field: string, message: string) => (e: unknown) =>
   e instanceof InvalidOptionError && e.code === 'FD_ERR_INVALID_OPTION' && e.field === field && e.message === message;
 
+// The bounds are the flags' own (DIGESTER_OPTIONS): --workers and --prefetch refuse the same values.
+const BOUNDED: Record<string, string> = {
+  threads: 'must be an integer from 1 to 256',
+  prefetchConcurrency: 'must be an integer from 1 to 1024',
+  prefetchBytes: 'must be a positive number of bytes',
+};
+
 it.each([
   ['threads', 0],
   ['threads', -1],
@@ -22,16 +29,18 @@ it.each([
   ['threads', '2'],
   ['threads', NaN],
   ['threads', Infinity],
+  ['threads', 257],
   ['prefetchConcurrency', 0],
   ['prefetchConcurrency', 2.5],
   ['prefetchConcurrency', null],
+  ['prefetchConcurrency', 1025],
   ['prefetchBytes', 0],
   ['prefetchBytes', -1024],
   ['prefetchBytes', 1e3 + 0.5],
   ['prefetchBytes', '64MB'],
 ])('createDigester rejects %s = %j', (name, value) => {
   expect(() => createDigester({ [name]: value } as unknown as DigesterOptions)).toThrow(
-    expect.toSatisfy(invalid(`options.${name}`, `options.${name} must be a positive integer`)),
+    expect.toSatisfy(invalid(`options.${name}`, `options.${name} ${BOUNDED[name] ?? 'must be a positive integer'}`)),
   );
 });
 
@@ -103,6 +112,6 @@ it.each([
 
 it('digestInputs validates digester options before starting a pool', async () => {
   await expect(digestInputs([memory(lines(rec()))], { threads: 0 })).rejects.toSatisfy(
-    invalid('options.threads', 'options.threads must be a positive integer'),
+    invalid('options.threads', 'options.threads must be an integer from 1 to 256'),
   );
 });

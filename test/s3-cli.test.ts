@@ -138,3 +138,34 @@ it('rejects a bad s3:// URL as a usage error, naming it', async () => {
   expect(e.code).toBe(2);
   expect(e.stderr).toContain('--endpoint must be an http:// or https:// URL');
 });
+
+it('--profile takes the credentials of that profile, and never shows them', async () => {
+  const aws = tempDir('flowdigest-profile-');
+  await writeFile(
+    join(aws, 'credentials'),
+    '[fdtest]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n' +
+      '[wrong]\naws_access_key_id = NOT-S3RVER\naws_secret_access_key = never-shown-secret-1234\n',
+  );
+  await writeFile(join(aws, 'config'), '[profile fdtest]\nregion = eu-west-1\n[profile wrong]\nregion = eu-west-1\n');
+  // No credentials in the env: only the profile can supply them.
+  const env = {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
+    AWS_CONFIG_FILE: join(aws, 'config'),
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+  };
+  const args = ['digest', `s3://${BUCKET}/vpc`, ...WINDOW, '--path-style', '-w', '1', '-f', 'ndjson', '-q'];
+  const good = await runCli([...args, '--profile', 'fdtest'], { env });
+  expect(good.stderr).toBe('');
+  expect(good.code).toBe(0);
+  const expected = await digestInputs([fixture], { threads: 1, ...window });
+  expect(good.stdout.split('\n').filter((l) => l.startsWith('{"account')).length).toBe(expected.size);
+  const wrong = await runCli([...args, '--profile', 'wrong'], { env });
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).not.toContain('never-shown-secret-1234');
+  const bad = await runCli([...args, '--profile', 'no such'], { env });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("--profile 'no such' is not a profile name");
+});

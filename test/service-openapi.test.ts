@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { GRAPH_VIEW_OPTIONS } from '../dist/graph/options.js';
 import { BUNDLED_LOGS, digestId, openapiYaml, type Storage, type TokenSpec } from '../dist/service/index.js';
 import { http, type HttpResult, until, windowQuery } from './support/http.js';
 import { GatedSource, startService, type Started } from './support/service.js';
@@ -87,7 +88,11 @@ it('api.yaml is the live document, written by npm run api:yaml', async () => {
   const top = (((document.paths as Obj)['/graph'] as Obj).get as { parameters: Obj[] }).parameters.find(
     (p) => p.name === 'top',
   );
-  expect(top?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1_000_000_000 });
+  expect(top?.schema).toMatchObject({
+    type: 'integer',
+    minimum: GRAPH_VIEW_OPTIONS.top.min,
+    maximum: GRAPH_VIEW_OPTIONS.top.max,
+  });
   expect((document.components as Obj).securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
 });
 

@@ -4,7 +4,8 @@
  * `FLOWDIGEST_AUDIT_WEBHOOK_SECRET`), `--audit-store DIR|s3://BUCKET/PREFIX`.
  */
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InvalidOptionError } from '../errors.js';
+import { checkInteger, parseInteger } from '../util/parse.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { AuditLogger } from './logger.js';
 import { logSink } from './sinks/log.js';
@@ -47,16 +48,23 @@ export interface AuditSinkFlags {
 export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
   const env = flags.env ?? process.env;
   const sinks: AuditSink[] = [];
-  const as = <T>(flag: string, build: () => T): T => {
+  // Option errors name the library option (`webhook.url`); the operator typed a flag: the same
+  // fault (reason, value) under the flag that `flagOf` picks from the option.
+  const as = <T>(build: () => T, flagOf: (option: string) => string): T => {
     try {
       return build();
     } catch (err) {
-      if (err instanceof ConfigError) throw err;
-      // Option errors name the library option (`webhook.url`); the operator typed a flag.
-      throw new ConfigError(flag, (err as Error).message.replace(/^[a-z]+\.[A-Za-z0-9.]+ /, ''));
+      if (err instanceof InvalidOptionError) throw ConfigError.of(err, flagOf(err.option));
+      throw err;
     }
   };
-  if (flags.log !== undefined) sinks.push(as('--audit-log', () => logSink({ path: flags.log! })));
+  if (flags.log !== undefined)
+    sinks.push(
+      as(
+        () => logSink({ path: flags.log! }),
+        () => '--audit-log',
+      ),
+    );
   const secret = flags.webhookSecret ?? env[WEBHOOK_SECRET_ENV];
   if (flags.webhook !== undefined) {
     if (secret === undefined || secret === '') {
@@ -71,35 +79,36 @@ export function sinksFromFlags(flags: AuditSinkFlags): AuditSink[] {
         `the webhook secret was given on the command line, where other users can see it; prefer ${WEBHOOK_SECRET_ENV}`,
       );
     }
-    let maxRetryMs: number | undefined;
-    if (flags.webhookMaxRetryMs !== undefined) {
-      maxRetryMs = Number(flags.webhookMaxRetryMs);
-      if (!Number.isInteger(maxRetryMs) || maxRetryMs < 0 || maxRetryMs > 3_600_000) {
-        throw new ConfigError(
-          '--audit-webhook-max-retry',
-          `'${flags.webhookMaxRetryMs}' must be a number of milliseconds from 0 to 3600000`,
-        );
-      }
-    }
+    const maxRetry = flags.webhookMaxRetryMs;
+    const maxRetryMs =
+      maxRetry === undefined
+        ? undefined
+        : as(
+            () =>
+              typeof maxRetry === 'number'
+                ? checkInteger('--audit-webhook-max-retry', maxRetry, { min: 0, max: 3_600_000 })
+                : parseInteger('--audit-webhook-max-retry', maxRetry, { min: 0, max: 3_600_000 }),
+            (option) => option,
+          );
     const deadLetterPath = flags.webhookDeadLetter ?? join(flags.spoolDir, 'webhook-dead-letter.ndjson');
-    const flagOf = (msg: string) =>
-      /deadLetterPath/.test(msg)
+    const flagOf = (option: string) =>
+      option === 'webhook.deadLetterPath'
         ? '--audit-webhook-dead-letter'
-        : /secret/.test(msg)
+        : option === 'webhook.secret'
           ? flags.webhookSecret !== undefined
             ? '--audit-webhook-secret'
             : WEBHOOK_SECRET_ENV
           : '--audit-webhook';
-    try {
-      sinks.push(webhookSink({ url: flags.webhook, secret, deadLetterPath, maxRetryMs }));
-    } catch (err) {
-      const msg = (err as Error).message;
-      throw new ConfigError(flagOf(msg), msg.replace(/^[a-z]+\.[A-Za-z0-9.]+ /, ''));
-    }
+    sinks.push(as(() => webhookSink({ url: flags.webhook!, secret, deadLetterPath, maxRetryMs }), flagOf));
   } else if (flags.webhookSecret !== undefined) {
     throw new ConfigError('--audit-webhook-secret', 'is given without --audit-webhook');
   }
   if (flags.store !== undefined)
-    sinks.push(as('--audit-store', () => storeSink({ location: flags.store!, s3: flags.s3 })));
+    sinks.push(
+      as(
+        () => storeSink({ location: flags.store!, s3: flags.s3 }),
+        () => '--audit-store',
+      ),
+    );
   return sinks;
 }

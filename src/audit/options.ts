@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { AuditEventFilter } from './events.js';
 import type { AuditLogger } from './logger.js';
 import type { AuditSink } from './types.js';
+import type { OptionSchema } from '../util/option-schema.js';
 
 /** Options of {@link createAuditor}. */
 export interface AuditorOptions {
@@ -57,3 +58,65 @@ export interface ResolvedAuditorOptions {
   logger: AuditLogger;
   now: () => number;
 }
+
+/**
+ * The auditor's numeric options, written once: {@link validateAuditOptions} checks them from
+ * here, and serve's `--audit-*` settings take their bounds and defaults from here.
+ */
+export const AUDITOR_OPTIONS = {
+  spoolMaxBytes: {
+    type: 'size',
+    min: 1024,
+    max: 2 ** 40,
+    flag: null,
+    help: 'Undelivered events held at most; beyond it record() refuses (AuditSpoolFullError)',
+    default: 64 * 1024 * 1024,
+  },
+  batchSize: {
+    type: 'int',
+    min: 1,
+    max: 10_000,
+    flag: null,
+    help: 'Events per batch sent to a sink, at most',
+    default: 100,
+  },
+  flushMs: {
+    type: 'duration',
+    min: 1,
+    max: 3_600_000,
+    flag: null,
+    help: 'A smaller batch is sent once its oldest event is this old',
+    default: 1000,
+  },
+  maxDeliveryMs: {
+    type: 'duration',
+    min: 1,
+    max: 3_600_000,
+    flag: null,
+    help: 'One send is aborted (through its signal) and retried after this long',
+    default: 120_000,
+  },
+  retryBaseMs: {
+    type: 'duration',
+    min: 1,
+    max: 3_600_000,
+    flag: null,
+    help: 'First wait before retrying a failed batch; doubles per failure, with jitter',
+    default: 1000,
+  },
+  retryMaxMs: {
+    type: 'duration',
+    min: 1,
+    max: 3_600_000,
+    flag: null,
+    help: 'Longest wait between retries of a failed batch (at least retryBaseMs)',
+    default: 60_000,
+  },
+  maxEventBytes: {
+    type: 'size',
+    min: 256,
+    flag: null,
+    help: 'Largest serialised event record() accepts (at most spoolMaxBytes)',
+    default: 65_536,
+  },
+} as const satisfies OptionSchema;

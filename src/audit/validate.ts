@@ -5,7 +5,9 @@
  */
 import { Registry } from 'prom-client';
 import { InvalidOptionError } from '../errors.js';
-import type { AuditorOptions, ResolvedAuditorOptions } from './options.js';
+import { AUDITOR_OPTIONS, type AuditorOptions, type ResolvedAuditorOptions } from './options.js';
+import { checkInteger } from '../util/parse.js';
+import type { OptionSpec } from '../util/option-schema.js';
 import { parseAuditEvents, type AuditEventFilter } from './events.js';
 import { stderrLogger, type AuditLogger } from './logger.js';
 import type { AuditSink } from './types.js';
@@ -13,12 +15,17 @@ import type { AuditSink } from './types.js';
 /** Sink names key positions in the spool and label metrics. */
 const SINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
-function int(name: string, value: unknown, dflt: number, min: number, max: number): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(`options.${name}`, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
+type Numeric = keyof typeof AUDITOR_OPTIONS;
+
+/** An option checked against AUDITOR_OPTIONS; `bounds` and `dflt` narrow those that depend on another option. */
+function int(name: Numeric, value: unknown, narrowed: { min?: number; max?: number; default?: number } = {}): number {
+  const spec: OptionSpec = AUDITOR_OPTIONS[name];
+  return checkInteger(
+    `options.${name}`,
+    value,
+    { min: narrowed.min ?? spec.min, max: narrowed.max ?? spec.max },
+    narrowed.default ?? (spec.default as number),
+  );
 }
 
 function filterOf(events: unknown): AuditEventFilter {
@@ -80,9 +87,12 @@ export function validateAuditOptions(options: AuditorOptions): ResolvedAuditorOp
   if (typeof o.spoolDir !== 'string' || o.spoolDir === '' || o.spoolDir.includes('\0')) {
     throw new InvalidOptionError('options.spoolDir', 'must be a directory path');
   }
-  const spoolMaxBytes = int('spoolMaxBytes', o.spoolMaxBytes, 64 << 20, 1024, 2 ** 40);
-  const retryBaseMs = int('retryBaseMs', o.retryBaseMs, 1000, 1, 3_600_000);
-  const retryMaxMs = int('retryMaxMs', o.retryMaxMs, Math.max(60_000, retryBaseMs), retryBaseMs, 3_600_000);
+  const spoolMaxBytes = int('spoolMaxBytes', o.spoolMaxBytes);
+  const retryBaseMs = int('retryBaseMs', o.retryBaseMs);
+  const retryMaxMs = int('retryMaxMs', o.retryMaxMs, {
+    min: retryBaseMs,
+    default: Math.max(AUDITOR_OPTIONS.retryMaxMs.default, retryBaseMs),
+  });
   if (o.registry !== undefined && !(o.registry instanceof Registry))
     throw new InvalidOptionError('options.registry', 'must be a prom-client Registry');
   if (o.now !== undefined && typeof o.now !== 'function')
@@ -92,12 +102,15 @@ export function validateAuditOptions(options: AuditorOptions): ResolvedAuditorOp
     sinks: sinksOf(o.sinks),
     spoolDir: o.spoolDir,
     spoolMaxBytes,
-    batchSize: int('batchSize', o.batchSize, 100, 1, 10_000),
-    flushMs: int('flushMs', o.flushMs, 1000, 1, 3_600_000),
-    maxDeliveryMs: int('maxDeliveryMs', o.maxDeliveryMs, 120_000, 1, 3_600_000),
+    batchSize: int('batchSize', o.batchSize),
+    flushMs: int('flushMs', o.flushMs),
+    maxDeliveryMs: int('maxDeliveryMs', o.maxDeliveryMs),
     retryBaseMs,
     retryMaxMs,
-    maxEventBytes: int('maxEventBytes', o.maxEventBytes, Math.min(65_536, spoolMaxBytes), 256, spoolMaxBytes),
+    maxEventBytes: int('maxEventBytes', o.maxEventBytes, {
+      max: spoolMaxBytes,
+      default: Math.min(AUDITOR_OPTIONS.maxEventBytes.default, spoolMaxBytes),
+    }),
     registry: (o.registry as Registry | undefined) ?? new Registry(),
     logger: loggerOf(o.logger),
     now: (o.now as (() => number) | undefined) ?? Date.now,

@@ -1,4 +1,10 @@
-/** --help texts: what each command does, its options with defaults, and examples. */
+/**
+ * --help texts: what each command does and examples, written here; the option lists with their
+ * defaults are written from the commands' schemas (cli/options.ts).
+ */
+import { optionList } from '../util/option-help.js';
+import { SERVE_OPTIONS } from '../service/settings.js';
+import { DIFF_OPTIONS, DIGEST_OPTIONS, DOT_OPTIONS, MERGE_OPTIONS, WORK_OPTIONS } from './options.js';
 
 export const MAIN_HELP = `flowdigest - exact digests of AWS VPC flow logs
 
@@ -56,47 +62,13 @@ among them lines over 1 MiB (skipped without being held), lines that are not
 valid UTF-8, and records whose start is after their end.
 
 Options:
-  -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz);
-                           s3://BUCKET/KEY uploads, leaving no object if the run fails
-      --no-fsync           Scratch output: skip the fsync of FILE and its directory (still
-                           atomic, but a power cut can leave FILE empty or missing)
-  -f, --format FMT         text (a v2 flow-log file), ndjson (rows with record counts,
-                           then a stats line) or partial (compact binary with the stats,
-                           for flowdigest merge); dot, svg or html draw the digest as a
-                           graph (see flowdigest dot --help)           [default: text]
-  -w, --workers N          Worker threads                  [default: available cores]
-      --start TIME         Keep records whose end >= TIME (RFC 3339, with seconds
-                           and an offset: 2026-01-15T16:00:00Z)
-      --end TIME           Keep records whose end <  TIME (RFC 3339)
-      --account A,B        Keep these account IDs (by AWS key path, else by record)
-      --region R,S         Keep these regions (by AWS key path, else by record)
-      --strict             Fail on the first malformed record
-      --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
-      --prefetch N         Objects read ahead at once                  [default: 8]
-      --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
-      --max-memory SZ      Memory the digest's tables may take, e.g. 2GB; a digest that
-                           needs more fails, naming this limit (nothing spills to disk).
-                           About 180 bytes a row (each row is held once); at least
-                           2.2 MiB per worker (-w), which each worker's table starts at.
-                                       [default: half the machine's memory, at most 16GB]
-      --[no-]progress      Progress line on stderr          [default: when a terminal]
-  -q, --quiet              No summary on stderr
-  -h, --help               This help
+${optionList(DIGEST_OPTIONS, 'options')}
 
 Cluster options (the run is planned here and done by flowdigest work processes):
-      --redis URL          redis://host:port[/db] that the workers consume; a lost
-                           connection is retried for 30 s, then the run fails (exit 1)
-      --store DIR|s3://B/P Where partials go: a directory every worker shares (NFS, ...)
-                           or an S3 prefix
-      --job-bytes SZ       Stored bytes per scan job                   [default: 256MB]
-      --merge-jobs N       Ranges, each merged by its own job (splitters from a sample)
-                                       [default: one per 4 scan jobs, at most 32]
+${optionList(DIGEST_OPTIONS, 'cluster')}
 
 S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTEMPTS):
-      --endpoint URL       S3-compatible endpoint, e.g. http://localhost:9000
-                           [default: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else AWS]
-      --path-style         Address buckets as URL/BUCKET/KEY (MinIO, s3rver, ...)
-      --s3-region R        Region to sign for     [default: AWS_REGION or profile, else us-east-1]
+${optionList(DIGEST_OPTIONS, 's3')}
   With an endpoint override, request checksums are sent and response checksums are
   checked only when required, unless AWS_REQUEST_CHECKSUM_CALCULATION or
   AWS_RESPONSE_CHECKSUM_VALIDATION say otherwise. Requests are tried up to 5 times.
@@ -105,7 +77,8 @@ Exit status: 0 on success; 1 when the run fails (a corrupt object, a malformed
 record with --strict, or a digest larger than --max-memory); 2 on a usage error.
 
 Environment:
-  AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)
+  AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3);
+                                AWS_PROFILE is what --profile sets
   AWS_ENDPOINT_URL_S3           an S3-compatible endpoint (as --endpoint)
   FLOWDIGEST_NO_WASM=1          parse in JavaScript only, not the WebAssembly kernel
                                 (same results, slower; for comparison or odd platforms)
@@ -132,17 +105,10 @@ text digest (e.g. start after end) is skipped and counted in the summary with it
 file:line, as dot and diff do; an NDJSON row that does not parse fails the merge.
 
 Options:
-  -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz);
-                      s3://BUCKET/KEY uploads, leaving no object if the run fails
-      --no-fsync      Scratch output: skip the fsync of FILE and its directory (still
-                      atomic, but a power cut can leave FILE empty or missing)
-  -f, --format FMT    text, ndjson or partial (binary, for later merges) [default: text]
-      --strict        Fail on the first malformed row instead of skipping it
-  -q, --quiet         No summary on stderr
-  -h, --help          This help
-      --endpoint URL  S3-compatible endpoint for an s3:// output (see digest --help)
-      --path-style    Address buckets as URL/BUCKET/KEY
-      --s3-region R   Region to sign for
+${optionList(MERGE_OPTIONS, 'options')}
+
+S3 options, for an s3:// output (see flowdigest digest --help):
+${optionList(MERGE_OPTIONS, 's3')}
 
 Examples:
   flowdigest merge monday.log tuesday.log -o both.log
@@ -182,32 +148,7 @@ Security Policy runs only its own scripts and loads nothing.
 Views run in this order: filters, then collapsing, then --top.
 
 Options:
-  -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz)
-  -f, --format FMT         dot; svg rendered in-process (no Graphviz install needed);
-                           or html, the interactive page
-                                 [default: svg or html if FILE ends in .svg or .html, else dot]
-      --top N              Keep the N edges with the most bytes
-      --cidr CIDR,...      Keep edges with an endpoint in one of these ranges
-      --account A,...      Keep edges of these accounts
-      --eni ENI,...        Keep edges of these interfaces
-      --port P,...         Keep edges whose source or destination port is one of these
-      --action A           Keep ACCEPT or REJECT edges
-      --collapse-external  Fold addresses outside 10/8, 172.16/12, 192.168/16, fc00::/7
-                           (and --internal) into one node, internet
-      --internal CIDR,...  More ranges to treat as internal
-      --collapse CIDR,...  Fold each range's addresses into one node named after it
-                           (the longest matching range wins)
-      Edges that collapsing makes identical merge: packets and bytes add up.
-      --cluster BY         Box internal nodes by account (addresses seen in exactly
-                           one account) or subnet
-      --subnet-prefix N    IPv4 prefix length of a subnet cluster (IPv6: /64)  [default: 24]
-      --no-penwidth        Do not scale edge width with bytes
-      --labels STYLE       human, go (go-vpcflow's govpc_* lines) or none (no edge
-                           labels)                                   [default: human]
-      --no-legend          No legend cluster            [default: legend, except --labels go]
-      --strict             Fail on the first malformed record of a raw flow log
-  -q, --quiet              No summary on stderr
-  -h, --help               This help
+${optionList(DOT_OPTIONS)}
 
 Rendering SVG or HTML takes about 0.5 s for 2,000 edges and several seconds for
 10,000: narrow big digests with --top or filters.
@@ -245,15 +186,7 @@ Output (in this order: removed, added, changed):
   ndjson   one object per edge with "diff" (and "delta"), then a summary line
 
 Options:
-  -o, --output FILE   Write here instead of stdout (atomically; gzip if FILE ends in .gz)
-  -f, --format FMT    dot, svg, html, text or ndjson
-                                 [default: svg or html if FILE ends in .svg or .html, else dot]
-      --changed       Also list edges in both whose packets, bytes, start or end differ
-      --labels STYLE  human, go or none, as for flowdigest dot      [default: human]
-      --no-legend     No legend cluster
-      --strict        Fail on the first malformed record of a raw flow log
-  -q, --quiet         No summary on stderr
-  -h, --help          This help
+${optionList(DIFF_OPTIONS)}
 
 Examples:
   flowdigest diff monday.log tuesday.log -o changes.dot
@@ -291,91 +224,21 @@ its scope: read (GET /, /graph, /diff), write (POST /), worker (the worker
 route), metrics (/metrics). 401 for a missing or unknown token, 403 for the
 wrong scope, 429 (Retry-After) after repeated failures from one address.
 
-Every option has an environment variable; flags win over variables, and the
-FLOWDIGEST_* variables over the Go service's. A FLOWDIGEST_* variable and a Go
-one that disagree, a region for a location that is not in S3, or a misspelt
-FLOWDIGEST_* variable stop the start with a message naming it.
+Every option but --profile (the SDK reads AWS_PROFILE) has an environment
+variable; flags win over variables, and the FLOWDIGEST_* variables over the Go
+service's. A FLOWDIGEST_* variable and a Go one that disagree, a region for a
+location that is not in S3, or a misspelt FLOWDIGEST_* variable stop the start
+with a message naming it. Every option is listed in docs/options.md.
 
 Options (flag, variable, Go service's variable):
-  --port N                 PORT, FLOWDIGEST_PORT                            [default: 8080]
-                           Port to listen on (0: any free port)
-  --host ADDR              FLOWDIGEST_HOST                              [default: 127.0.0.1]
-                           Address to listen on (0.0.0.0: every interface)
-  --logs DIR|s3://B[/P]    FLOWDIGEST_LOGS, VPC_FLOW_LOGS_BUCKET (a bucket name)
-                           Flow logs: a directory in the AWS layout, or S3  [default: the sample]
-  --logs-region R          FLOWDIGEST_LOGS_REGION, VPC_FLOW_LOGS_BUCKET_REGION
-  --store DIR|s3://B[/P]   FLOWDIGEST_STORE, DIGEST_STORAGE_BUCKET (a bucket name)
-                           Where digests are stored                   [default: ./.flowdigest]
-  --store-region R         FLOWDIGEST_STORE_REGION, DIGEST_STORAGE_BUCKET_REGION
-  --markers DIR|s3://B[/P] FLOWDIGEST_MARKERS, DIGEST_PROGRESS_BUCKET (a bucket name)
-                           Where in-progress markers are kept          [default: STORE/markers]
-  --markers-region R       FLOWDIGEST_MARKERS_REGION, DIGEST_PROGRESS_BUCKET_REGION
-  --progress-timeout DUR   FLOWDIGEST_PROGRESS_TIMEOUT, DIGEST_PROGRESS_TIMEOUT       [default: 2m]
-                           A marker not refreshed for this long means its worker died; running
-                           jobs refresh theirs every third of it (plain numbers are ms)
-  --queue Q                FLOWDIGEST_QUEUE, STREAM_APPLIANCE_ENDPOINT            [default: memory]
-                           memory (in-process), self (POST to this service's own worker
-                           route), or an event bus: http(s)://HOST[:PORT][/PATH] or HOST:PORT
-  --redis URL              FLOWDIGEST_REDIS                                         [default: none]
-                           Redis shared by every service process on it: markers are claimed
-                           atomically (one job per window across processes) and window jobs
-                           go to BullMQ, where each process runs its share. Not with --queue
-  --topic NAME             FLOWDIGEST_TOPIC, STREAM_APPLIANCE_TOPIC         [default: digest-queue]
-                           The HTTP queue POSTs jobs to QUEUE/NAME/digest
-  --accounts A,B           FLOWDIGEST_ACCOUNTS, VPC_FLOW_LOGS_SCAN_ACCOUNTS        [default: all]
-  --regions R,S            FLOWDIGEST_REGIONS, VPC_FLOW_LOGS_SCAN_REGIONS          [default: all]
-  --prefetch N             FLOWDIGEST_PREFETCH, VPC_MAX_CONCURRENT_PREFETCH           [default: 8]
-  --prefetch-bytes SIZE    FLOWDIGEST_PREFETCH_BYTES, VPC_MAX_BYTES_PREFETCH       [default: 32MB]
-  --workers N              FLOWDIGEST_WORKERS         Threads of the one pool all jobs share
-                                                                     [default: available cores]
-  --jobs N                 FLOWDIGEST_JOBS            Jobs digesting at once          [default: 1]
-  --max-queued N           FLOWDIGEST_MAX_QUEUED      Jobs waiting; more get 503 with
-                                                      Retry-After                    [default: 16]
-  --max-window DUR         FLOWDIGEST_MAX_WINDOW      Longest window                  [default: 7d]
-  --request-timeout DUR    FLOWDIGEST_REQUEST_TIMEOUT Time to receive a request (then 408);
-                                                      idle sockets close after twice it
-                                                                                     [default: 30s]
-  --grace DUR              FLOWDIGEST_GRACE           How long running jobs may finish on
-                                                      SIGTERM/SIGINT                 [default: 30s]
-  --skip-bad-objects       FLOWDIGEST_SKIP_BAD_OBJECTS  Skip unreadable objects (listed in the
-                                                      stats) instead of failing the job
-  --log-level L            FLOWDIGEST_LOG_LEVEL       debug, info, warn, error, silent [default: info]
-  --endpoint URL           FLOWDIGEST_ENDPOINT        S3-compatible endpoint (AWS_ENDPOINT_URL_S3
-                                                      works too)
-  --path-style             FLOWDIGEST_PATH_STYLE      Address buckets as URL/BUCKET/KEY
-  --tokens FILE            FLOWDIGEST_TOKENS_FILE     Bearer tokens with scopes, a JSON array:
-                           [{"name": "ci", "sha256": "<sha256sum of the token>",
-                             "scopes": ["read", "write", "worker", "metrics"]}]
-                           ("token": "..." instead of sha256 works, with a warning)
-  --insecure-no-auth       FLOWDIGEST_INSECURE_NO_AUTH  Listen beyond loopback without tokens
-  --retention DUR          FLOWDIGEST_RETENTION       Delete digests this long after they were
-                                                      stored (at start-up, then periodically)
-                                                                                   [default: keep]
-  --delivery-lag DUR       FLOWDIGEST_DELIVERY_LAG    How long after its stop a window's logs
-                                                      may still arrive              [default: 10m]
+${optionList(SERVE_OPTIONS, 'options', true)}
 
 Audit trail (Flipt's event shape; on when a sink is given). Each event is fsynced to the
 spool before the request that caused it is answered, then delivered to every sink at least
 once (receivers drop repeats by id); a SIGKILL loses none. A full spool answers 503 to writes.
-  --audit-events LIST      FLOWDIGEST_AUDIT_EVENTS    noun:verb pairs, * wildcards [default: *:*]
-                           digest:requested|created|failed|read, graph:read, diff:read,
-                           auth:denied
-  --audit-log FILE|-       FLOWDIGEST_AUDIT_LOG       JSON lines to a file (- for stdout)
-  --audit-webhook URL      FLOWDIGEST_AUDIT_WEBHOOK   POST JSON arrays, signed with
-                           X-Flowdigest-Signature: sha256=<HMAC-SHA256 of the body>; retried
-                           on network errors, 5xx and 429; other 4xx go to a dead-letter file
-  --audit-webhook-secret S FLOWDIGEST_AUDIT_WEBHOOK_SECRET  The signing secret (prefer the
-                           variable: a flag shows in ps)
-  --audit-webhook-max-retry DUR  FLOWDIGEST_AUDIT_WEBHOOK_MAX_RETRY
-                           How long one batch is retried in place          [default: 60s]
-  --audit-store DIR|s3://B[/P]   FLOWDIGEST_AUDIT_STORE  NDJSON objects, all or nothing
-  --audit-spool DIR        FLOWDIGEST_AUDIT_SPOOL     The spool (required with an S3 store)
-                                                             [default: STORE/audit-spool]
-  --audit-spool-max SIZE   FLOWDIGEST_AUDIT_SPOOL_MAX  Undelivered events held   [default: 64MB]
-  --audit-batch N          FLOWDIGEST_AUDIT_BATCH     Events per batch at most       [default: 100]
-  --audit-flush DUR        FLOWDIGEST_AUDIT_FLUSH     Send a smaller batch after       [default: 1s]
+${optionList(SERVE_OPTIONS, 'audit', true)}
 
-  -h, --help               This help
+${optionList(SERVE_OPTIONS, 'help')}
 
   FLOWDIGEST_TOKEN         One token (16+ characters) with every scope; the HTTP queue
                            sends it. Tokens are never logged.
@@ -412,21 +275,10 @@ inputs (S3, or the same paths on a shared filesystem) and the store. A worker th
 mid-job is replaced: once its lock expires, another worker re-runs the job.
 
 Options:
-      --redis URL          redis://[user:password@]host[:port][/db] (or FLOWDIGEST_REDIS);
-                           a lost connection is retried until it is back, logged
-      --store DIR|s3://B/P Partials: a shared directory or an S3 prefix, the planner's too
-                           (or FLOWDIGEST_STORE)
-  -c, --concurrency N      Jobs at once; each uses all the worker threads   [default: 1]
-  -w, --workers N          Worker threads                  [default: available cores]
-      --lock-ms MS         A job's lock; a dead worker's job re-runs after about this
-                                                                   [default: 30000]
-      --grace-ms MS        On SIGTERM, time for running jobs to finish before they go
-                           back to the queue                       [default: 30000]
-      --expire-hours H     Remove the partials of runs abandoned by their planner
-                           (nothing written for H hours)                  [default: 24]
-  -q, --quiet              No job log on stderr
-  -h, --help               This help
-      --endpoint URL, --path-style, --s3-region R   for s3:// inputs (see digest --help)
+${optionList(WORK_OPTIONS, 'options', true)}
+
+S3 options, for s3:// inputs and stores (see flowdigest digest --help):
+${optionList(WORK_OPTIONS, 's3')}
 
 Examples:
   flowdigest work --redis redis://10.0.0.5:6379 --store /mnt/shared/flowdigest

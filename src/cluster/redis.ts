@@ -21,7 +21,7 @@ export function redisConnection(url: string, option = '--redis', retryMs?: numbe
   try {
     u = new URL(url);
   } catch {
-    throw new InvalidOptionError(option, `'${describeRedis(url)}' is not a URL (e.g. redis://127.0.0.1:6379)`);
+    throw new InvalidOptionError(option, 'is not a URL (e.g. redis://127.0.0.1:6379)', describeRedis(url));
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
     throw new InvalidOptionError(option, `must be a redis:// or rediss:// URL, not ${u.protocol}//`);

@@ -14,6 +14,7 @@ import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
 import { progressTracker } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
+import { checkInteger } from '../util/parse.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import type { ListContext, ObjectRef } from '../sources/source.js';
 import {
@@ -69,11 +70,8 @@ const CLEANUP_MS = 5_000;
 export async function clusterDigest(inputs: readonly string[], o: ClusterRunOptions): Promise<Digest> {
   resolveRunOptions(o);
   if (inputs.length === 0) throw new InvalidOptionError('inputs', 'must name at least one input');
-  const jobBytes = o.jobBytes ?? 256 * 1024 * 1024;
-  if (!Number.isInteger(jobBytes) || jobBytes < 1)
-    throw new InvalidOptionError('jobBytes', 'must be a positive integer');
-  if (o.mergeJobs !== undefined && (!Number.isInteger(o.mergeJobs) || o.mergeJobs < 1))
-    throw new InvalidOptionError('mergeJobs', 'must be a positive integer');
+  const jobBytes = checkInteger('jobBytes', o.jobBytes, {}, 256 * 1024 * 1024);
+  checkInteger('mergeJobs', o.mergeJobs, { max: 1024 });
   const shared = inputs.map(sharedInput);
   const run = randomBytes(8).toString('hex');
   const stats = emptyStats();

@@ -4,29 +4,69 @@
  * stream succeeded, 1 when any failed (each one reported), 2 for a usage error.
  */
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { parsePositiveInt, parseTime } from '../util/options.js';
+import { readValues, tokenize } from '../util/argv.js';
+import { optionList } from '../util/option-help.js';
+import { flagNames, type OptionSchema, type OptionValues } from '../util/option-schema.js';
 import { suggest } from '../util/suggest.js';
 import { FlowdigestError, InvalidOptionError } from '../errors.js';
 import { floorSecond } from './checkpoint.js';
+import { COLLECTOR_OPTIONS } from './options.js';
 import type { RunOptions, RunReport } from './run-types.js';
 import type { StreamResult } from './run.js';
 import { selectStreams } from './select.js';
 import type { StreamDefinition, Window } from './types.js';
 
-const OPTIONS = {
-  id: { type: 'string', short: 'i', multiple: true },
-  tag: { type: 'string', short: 't', multiple: true },
-  all: { type: 'boolean', short: 'a' },
-  list: { type: 'boolean' },
-  start: { type: 'string', short: 's' },
-  end: { type: 'string', short: 'e' },
-  duration: { type: 'string', short: 'd' },
-  'dry-run': { type: 'boolean' },
-  concurrency: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** The collector CLI's options, written once: parsing, the help's option lists and docs/options.md come from here. */
+export const COLLECT_CLI_OPTIONS = {
+  id: {
+    type: 'list',
+    multiple: true,
+    short: 'i',
+    arg: 'ID',
+    group: 'selection',
+    help: 'a stream by ID (repeat, or ID,ID)',
+  },
+  tag: {
+    type: 'list',
+    multiple: true,
+    short: 't',
+    arg: 'TAG',
+    group: 'selection',
+    help: 'every stream with the tag (repeat, or TAG,TAG)',
+  },
+  all: { type: 'boolean', short: 'a', group: 'selection', help: 'every stream' },
+  list: {
+    type: 'boolean',
+    group: 'selection',
+    help: 'print the streams (ID, tags, source, destination) and exit',
+  },
+  start: {
+    type: 'time',
+    short: 's',
+    arg: 'TIME',
+    group: 'window',
+    help: 'with -e: collect [START, END), RFC 3339 (2026-01-15T16:00:00Z);',
+  },
+  end: {
+    type: 'time',
+    short: 'e',
+    arg: 'TIME',
+    group: 'window',
+    help: 'checkpoints are neither read nor moved (backfill)',
+  },
+  duration: {
+    type: 'duration',
+    min: 1000,
+    short: 'd',
+    arg: 'D',
+    group: 'window',
+    help: 'collect the last D ending now (90s, 15m, 1h, 2d, 1h30m)',
+  },
+  dryRun: { type: 'boolean', help: "print each stream's window and destination; collect nothing" },
+  concurrency: { ...COLLECTOR_OPTIONS.concurrency, flag: 'concurrency', arg: 'N', help: 'streams at once' },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+} as const satisfies OptionSchema;
 
 function help(program: string): string {
   return `Usage: ${program} [selection] [window] [options]
@@ -34,20 +74,13 @@ function help(program: string): string {
 Collect audit logs from the streams this program defines into object storage.
 
 Selection (OR'ed; at least one unless --list):
-  -i, --id ID        a stream by ID (repeat, or ID,ID)
-  -t, --tag TAG      every stream with the tag (repeat, or TAG,TAG)
-  -a, --all          every stream
-      --list         print the streams (ID, tags, source, destination) and exit
+${optionList(COLLECT_CLI_OPTIONS, 'selection')}
 
 Window (default: each stream continues from its checkpoint to now minus its safety lag):
-  -s, --start TIME   with -e: collect [START, END), RFC 3339 (2026-01-15T16:00:00Z);
-  -e, --end TIME     checkpoints are neither read nor moved (backfill)
-  -d, --duration D   collect the last D ending now (90s, 15m, 1h, 2d, 1h30m)
+${optionList(COLLECT_CLI_OPTIONS, 'window')}
 
 Options:
-      --dry-run      print each stream's window and destination; collect nothing
-      --concurrency N  streams at once (default 4)
-  -h, --help         this text
+${optionList(COLLECT_CLI_OPTIONS, 'options')}
 
 Logs are JSON lines on stderr (stream, page, records, bytes, retries). Exit status: 0 all
 streams succeeded, 1 a stream failed (all failures are listed), 2 usage error.
@@ -59,53 +92,39 @@ Examples:
 `;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+type Values = OptionValues<typeof COLLECT_CLI_OPTIONS>;
 
-/** `90s`, `15m`, `1h30m`, `2d`, as milliseconds. */
-export function parseDurationArg(option: string, value: string): number {
-  const parts = [...value.matchAll(/(\d+)(ms|s|m|h|d)/g)];
-  const total = parts.reduce((sum, m) => sum + Number(m[1]) * DURATION_UNITS[m[2]], 0);
-  if (parts.length === 0 || parts.map((m) => m[0]).join('') !== value || total < 1000) {
-    throw new UsageError(`${option} '${value}' is not a duration of a second or more (e.g. 90s, 15m, 1h30m, 2d)`);
-  }
-  return total;
-}
-
-const list = (values: string[] | undefined) =>
-  (values ?? [])
-    .flatMap((v) => v.split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-
-function parse(argv: readonly string[]) {
+/** Read `argv` by the schema; an option's fault is a usage error with the same fields. */
+function parse(argv: readonly string[]): { values: Values; positionals: string[] } {
   try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const tokens = tokenize(COLLECT_CLI_OPTIONS, argv, (flag) => {
+      throw new UsageError(`unknown option ${flag}${suggest(flag, flagNames(COLLECT_CLI_OPTIONS))}`, undefined, {
+        option: flag,
+        reason: 'is not an option',
+      });
+    });
+    if (tokens.given.get('help')?.raw === true) return { values: { help: true }, positionals: tokens.positionals };
+    return { values: readValues(COLLECT_CLI_OPTIONS, tokens).values, positionals: tokens.positionals };
   } catch (err) {
-    const msg = (err as Error).message;
-    const m = /Unknown option '(--?[^']+)'/.exec(msg);
-    if (m) {
-      const names = Object.entries(OPTIONS).flatMap(([long, o]) => [
-        `--${long}`,
-        ...('short' in o ? [`-${o.short}`] : []),
-      ]);
-      throw new UsageError(`unknown option ${m[1]}${suggest(m[1], names)}`);
-    }
-    throw new UsageError(msg.replace(/\. To specify a positional.*$/s, ''));
+    if (err instanceof InvalidOptionError) throw UsageError.of(err);
+    throw err;
   }
 }
 
-function windowFrom(v: ReturnType<typeof parse>['values'], now: () => Date): Window | undefined {
+function windowFrom(v: Values, now: () => Date): Window | undefined {
   if (v.duration !== undefined) {
     if (v.start !== undefined || v.end !== undefined) throw new UsageError('-d cannot be combined with -s/-e');
     const end = floorSecond(now().getTime());
-    return { start: new Date(end.getTime() - parseDurationArg('-d', v.duration)), end };
+    return { start: new Date(end.getTime() - v.duration), end };
   }
   if (v.start === undefined && v.end === undefined) return undefined;
   if (v.start === undefined || v.end === undefined) throw new UsageError('-s and -e go together (or use -d DURATION)');
-  const start = parseTime('-s', v.start);
-  const end = parseTime('-e', v.end);
-  if (!(start < end)) throw new UsageError(`-s ${v.start} must be before -e ${v.end}`);
-  return { start, end };
+  if (!(v.start < v.end))
+    throw new UsageError(`-s ${v.start.toISOString()} must be before -e ${v.end.toISOString()}`, undefined, {
+      option: '-s',
+      reason: 'must be before -e',
+    });
+  return { start: v.start, end: v.end };
 }
 
 function table(rows: string[][]): string {
@@ -144,7 +163,7 @@ export async function runCli(
     }
     if (positionals.length > 0)
       throw new UsageError(`unexpected argument '${positionals[0]}' (select streams with -i ID or -t TAG)`);
-    const selection = { ids: list(v.id), tags: list(v.tag), all: v.all ?? false };
+    const selection = { ids: v.id ?? [], tags: v.tag ?? [], all: v.all ?? false };
     if (v.list) {
       const none = selection.ids.length === 0 && selection.tags.length === 0 && !selection.all;
       const shown = none ? [...streams] : selectStreams(streams, selection);
@@ -162,17 +181,17 @@ export async function runCli(
       return exit(0);
     }
     const window = windowFrom(v, now);
-    const concurrency = v.concurrency === undefined ? undefined : parsePositiveInt('--concurrency', v.concurrency);
+    const concurrency = v.concurrency;
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const report = await run({
       ...selection,
       window,
-      dryRun: v['dry-run'] ?? false,
+      dryRun: v.dryRun ?? false,
       concurrency,
       signal: controller.signal,
     });
-    if (v['dry-run']) {
+    if (v.dryRun) {
       out(
         table([
           ['ID', 'WINDOW', 'FROM', 'DESTINATION'],

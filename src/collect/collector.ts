@@ -4,6 +4,8 @@
  * its end and every failure is reported (hatchery returned only the first).
  */
 import { AbortError, InvalidOptionError } from '../errors.js';
+import { checkValue } from '../util/option-schema.js';
+import { COLLECTOR_OPTIONS } from './options.js';
 import { runCli } from './cli.js';
 import { createLogWriter } from './log.js';
 import { retryPolicy } from './retry.js';
@@ -24,23 +26,25 @@ export interface Collector {
   cli(argv: readonly string[]): Promise<number>;
 }
 
-const MINUTE = 60_000;
-
 /** Define the streams. @throws InvalidStreamError naming the stream at fault. */
 export function collector(streams: StreamDefinition[], options: CollectorOptions = {}): Collector {
   const defs = validateStreams(streams);
-  const concurrencyDefault = checkConcurrency(options.concurrency ?? 4, 'options.concurrency');
+  const concurrencyDefault = checkConcurrency(options.concurrency, 'options.concurrency');
   const env: RunEnvironment = {
     policy: retryPolicy(options.retry, 'options.retry'),
     log: createLogWriter(options.log),
     now: options.now ?? (() => new Date()),
-    safetyLagMs: checkMs(options.safetyLagMs ?? 5 * MINUTE, 'options.safetyLagMs'),
-    initialLookbackMs: checkMs(options.initialLookbackMs ?? 60 * MINUTE, 'options.initialLookbackMs'),
+    safetyLagMs: checkValue(COLLECTOR_OPTIONS.safetyLagMs, 'options.safetyLagMs', options.safetyLagMs) as number,
+    initialLookbackMs: checkValue(
+      COLLECTOR_OPTIONS.initialLookbackMs,
+      'options.initialLookbackMs',
+      options.initialLookbackMs,
+    ) as number,
   };
 
   const run = async (o: RunOptions): Promise<RunReport> => {
     const selected = selectStreams(defs, o);
-    const concurrency = checkConcurrency(o.concurrency ?? concurrencyDefault, 'concurrency');
+    const concurrency = checkConcurrency(o.concurrency, 'concurrency', concurrencyDefault);
     if (o.window !== undefined && !(o.window.start < o.window.end))
       throw new InvalidOptionError('window', 'must have start before end');
     const signal = o.signal ?? new AbortController().signal;
@@ -66,13 +70,5 @@ export function collector(streams: StreamDefinition[], options: CollectorOptions
   return { streams: defs, run, cli: (argv) => runCli(defs, run, argv, env.now) };
 }
 
-function checkConcurrency(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1 || v > 64) throw new InvalidOptionError(name, 'must be an integer from 1 to 64');
-  return v;
-}
-
-function checkMs(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 0)
-    throw new InvalidOptionError(name, 'must be a non-negative integer number of milliseconds');
-  return v;
-}
+const checkConcurrency = (v: number | undefined, name: string, fallback?: number): number =>
+  (v === undefined && fallback !== undefined ? fallback : checkValue(COLLECTOR_OPTIONS.concurrency, name, v)) as number;

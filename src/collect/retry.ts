@@ -3,6 +3,7 @@
  * (seconds or an HTTP date) when it asks for longer. Only transient failures are retried.
  */
 import { AbortError, InvalidOptionError } from '../errors.js';
+import { checkInteger } from '../util/parse.js';
 
 /** How a stream retries transient failures. */
 export interface RetryOptions {
@@ -35,12 +36,8 @@ export class RetryableError extends Error {
 
 /** Check and fill in defaults. */
 export function retryPolicy(o: RetryOptions = {}, name = 'retry'): RetryPolicy {
-  const int = (k: keyof RetryOptions, def: number, min: number, max: number): number => {
-    const v = o[k] ?? def;
-    if (!Number.isInteger(v) || v < min || v > max)
-      throw new InvalidOptionError(`${name}.${k}`, `must be an integer from ${min} to ${max}`);
-    return v;
-  };
+  const int = (k: keyof RetryOptions, def: number, min: number, max: number): number =>
+    checkInteger(`${name}.${k}`, o[k], { min, max }, def);
   const p = {
     maxAttempts: int('maxAttempts', 6, 1, 100),
     baseMs: int('baseMs', 500, 0, 3_600_000),

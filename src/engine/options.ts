@@ -5,6 +5,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
+import { checkOptions, type OptionSchema } from '../util/option-schema.js';
 import type { Progress } from './progress.js';
 
 /** Options of a reusable {@link Digester} (the pool and prefetch bounds). */
@@ -71,15 +72,60 @@ export interface DigestRunOptions {
 /** Half the machine's memory, at most 16 GiB. */
 export const DEFAULT_MAX_MEMORY = Math.min(Math.floor(totalmem() / 2), 16 * 1024 ** 3);
 
+/**
+ * The digester's numeric options, written once: the library checks them from here, and the
+ * `digest`, `work` and `serve` flags that set them take their bounds, defaults and help from here.
+ */
+export const DIGESTER_OPTIONS = {
+  threads: {
+    type: 'int',
+    min: 1,
+    max: 256,
+    flag: 'workers',
+    short: 'w',
+    arg: 'N',
+    help: 'Worker threads',
+    default: availableParallelism(),
+    defaultText: 'available cores',
+  },
+  prefetchConcurrency: {
+    type: 'int',
+    min: 1,
+    max: 1024,
+    flag: 'prefetch',
+    arg: 'N',
+    help: 'Objects read ahead at once',
+    default: 8,
+  },
+  prefetchBytes: {
+    type: 'size',
+    min: 1,
+    flag: 'prefetch-bytes',
+    arg: 'SZ',
+    help: 'Stored bytes held in flight, e.g. 64MB',
+    default: 32 * 1024 * 1024,
+  },
+  maxMemory: {
+    type: 'size',
+    min: 1,
+    flag: 'max-memory',
+    arg: 'SZ',
+    help: "Memory the digest's tables may take, e.g. 2GB; a digest that\nneeds more fails, naming this limit (nothing spills to disk).\nAbout 180 bytes a row (each row is held once); at least\n2.2 MiB per worker (-w), which each worker's table starts at.",
+    default: DEFAULT_MAX_MEMORY,
+    defaultText: "half the machine's memory, at most 16GB",
+  },
+  rangeRows: {
+    type: 'int',
+    min: 1,
+    flag: null,
+    help: 'Rows per output range, each merged and formatted by one worker',
+    default: 32768,
+  },
+} as const satisfies OptionSchema;
+
 export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigesterOptions {
-  return {
-    threads: positiveInt('options.threads', o.threads, availableParallelism()),
-    prefetchConcurrency: positiveInt('options.prefetchConcurrency', o.prefetchConcurrency, 8),
-    prefetchBytes: positiveInt('options.prefetchBytes', o.prefetchBytes, 32 * 1024 * 1024),
-    s3: validateS3ClientOptions(o.s3),
-    maxMemory: positiveInt('options.maxMemory', o.maxMemory, DEFAULT_MAX_MEMORY),
-    rangeRows: positiveInt('options.rangeRows', o.rangeRows, 32768),
-  };
+  const checked = checkOptions(DIGESTER_OPTIONS, o) as Omit<ResolvedDigesterOptions, 's3'>;
+  return { ...checked, s3: validateS3ClientOptions(o.s3) };
 }
 
 /** Validate a run's options; returns the window in Unix seconds. */
@@ -102,13 +148,6 @@ export function resolveRunOptions(o: DigestRunOptions): { windowStart?: number; 
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
     throw new InvalidOptionError('options.signal', 'must be an AbortSignal');
   return out;
-}
-
-function positiveInt(name: string, v: unknown, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new InvalidOptionError(name, 'must be a positive integer');
-  if (v < 1) throw new InvalidOptionError(name, 'must be a positive integer');
-  return v;
 }
 
 // Window bounds compare to `end` in whole seconds: a bound with a fraction rounds up.

@@ -124,12 +124,12 @@ export function parseCidr(option: string, value: string): Cidr {
   const ip = slash > 0 ? parseIp(value.slice(0, slash)) : null;
   const bitsText = value.slice(slash + 1);
   if (ip === null || !/^\d{1,3}$/.test(bitsText) || Number(bitsText) > WIDTH[ip.family]) {
-    throw new InvalidOptionError(option, `'${value}' is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)`);
+    throw new InvalidOptionError(option, 'is not a CIDR range (e.g. 10.0.0.0/8 or fc00::/7)', value);
   }
   const bits = Number(bitsText);
   const base = ip.value & mask(ip.family, bits);
   const text = `${formatIp({ family: ip.family, value: base })}/${bits}`;
-  if (base !== ip.value) throw new InvalidOptionError(option, `'${value}' has host bits set (did you mean ${text}?)`);
+  if (base !== ip.value) throw new InvalidOptionError(option, `has host bits set (did you mean ${text}?)`, value);
   return { family: ip.family, base, bits, text };
 }
 

@@ -23,6 +23,8 @@ import type { ClusterBy, GraphStyleOptions, GraphView } from './types.js';
 
 export type { Attr, NodeSpec, Preamble } from './spec.js';
 import { InvalidOptionError } from '../errors.js';
+import { checkValue } from '../util/option-schema.js';
+import { GRAPH_VIEW_OPTIONS } from './options.js';
 
 /** A cluster subgraph: DOT content ID, attributes, member nodes. */
 export interface ClusterSpec {
@@ -117,9 +119,7 @@ export interface ResolvedStyle {
 export function resolveStyle(o: GraphStyleOptions): ResolvedStyle {
   if (o.cluster !== undefined && o.cluster !== 'account' && o.cluster !== 'subnet')
     throw new InvalidOptionError('options.cluster', "must be 'account' or 'subnet'");
-  const subnetPrefix = o.subnetPrefix ?? 24;
-  if (!Number.isInteger(subnetPrefix) || subnetPrefix < 1 || subnetPrefix > 32)
-    throw new InvalidOptionError('options.subnetPrefix', 'must be an integer from 1 to 32');
+  const subnetPrefix = checkValue(GRAPH_VIEW_OPTIONS.subnetPrefix, 'options.subnetPrefix', o.subnetPrefix) as number;
   if (o.penwidth !== undefined && typeof o.penwidth !== 'boolean')
     throw new InvalidOptionError('options.penwidth', 'must be a boolean');
   const writer = o.writer ?? 'auto';

@@ -5,6 +5,8 @@
 import { Digest } from '../digest/digest.js';
 import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 import { InvalidOptionError } from '../errors.js';
+import { checkValue } from '../util/option-schema.js';
+import { GRAPH_VIEW_OPTIONS } from './options.js';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { collapseTable } from './collapse.js';
 import { approxBytes, copyRaw, keyParts, latin1 } from './entries.js';
@@ -18,7 +20,7 @@ export type { ResolvedView };
 export function resolveView(o: GraphViewOptions): ResolvedView {
   if (o === null || typeof o !== 'object') throw new InvalidOptionError('options', 'must be an object');
   const cidrList = (name: string, v: readonly string[] | undefined): Cidr[] =>
-    strings(name, v)?.map((s, i) => parseCidr(`options.${name}[${i}]`, s)) ?? [];
+    strings(name, v)?.map((s) => parseCidr(`options.${name}`, s)) ?? [];
   const set = (name: string, v: readonly string[] | undefined) => {
     const list = strings(name, v);
     return list === null ? null : new Set(list.map(latin1));
@@ -30,9 +32,7 @@ export function resolveView(o: GraphViewOptions): ResolvedView {
     }
     ports = new Set(o.ports);
   }
-  if (o.top !== undefined && (typeof o.top !== 'number' || !Number.isInteger(o.top) || o.top < 1)) {
-    throw new InvalidOptionError('options.top', 'must be a positive integer');
-  }
+  checkValue(GRAPH_VIEW_OPTIONS.top, 'options.top', o.top);
   if (o.collapseExternal !== undefined && typeof o.collapseExternal !== 'boolean') {
     throw new InvalidOptionError('options.collapseExternal', 'must be a boolean');
   }

@@ -2,7 +2,9 @@
  * The service's errors, and the one place that maps any error to an HTTP answer: status,
  * headers and the message a client may see. Routes throw; they never build error answers.
  */
-import { FlowdigestError, QueueFullError } from '../errors.js';
+import { FlowdigestError, InvalidOptionError, optionMessage, QueueFullError } from '../errors.js';
+
+const LIBRARY_PREFIX = 'options.';
 
 export { WindowError } from './window.js';
 
@@ -42,7 +44,7 @@ export type AuthFailure = 'missing' | 'unknown' | 'scope' | 'rate_limited';
 export class AuthError extends FlowdigestError {
   readonly status: 401 | 403 | 429;
   constructor(
-    readonly reason: AuthFailure,
+    override readonly reason: AuthFailure,
     readonly retryAfter?: number,
   ) {
     super('FD_ERR_AUTH', AUTH_MESSAGES[reason]);
@@ -126,6 +128,9 @@ export function publicMessage(err: unknown, status: number): string {
   if (isAuditFull(err))
     return `the audit spool is full, so the service cannot record this request: try again later (${(err as Error).message})`;
   if (status === 500) return err instanceof FlowdigestError ? `${err.message} [${err.code}]` : 'internal error';
-  if (err instanceof Error) return err.message.replace(/^options\./, '');
+  // A library option's fault reads, to a client, as the parameter it set: `top`, not `options.top`.
+  if (err instanceof InvalidOptionError && err.option.startsWith(LIBRARY_PREFIX))
+    return optionMessage(err.option.slice(LIBRARY_PREFIX.length), err.reason, err.value);
+  if (err instanceof Error) return err.message;
   return String(err);
 }

@@ -13,6 +13,7 @@ export {
   defaultMarkers,
 } from './service.js';
 export { resolveServeConfig, SETTINGS, parseDuration } from './config.js';
+export { SERVE_OPTIONS, SERVICE_LIBRARY_OPTIONS, DEFAULT_PORT, DEFAULT_HOST } from './settings.js';
 export { parseSize } from '../util/size.js';
 export type { ServeConfig, Setting, SettingName } from './config.js';
 export { digestId, ID_PATTERN } from './ids.js';

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { Logger, LogLevel } from './types.js';
 
 /** The log levels, for validation. */
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+export { LOG_LEVELS } from './settings.js';
 
 const SECRET_FIELDS = ['authorization', 'token', 'secret', 'password'];
 const REDACT = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`), ...SECRET_FIELDS.map((f) => `*.*.${f}`)];

@@ -96,11 +96,23 @@ export class ServiceMetrics {
   });
 
   /** `more`: other registries scraped with this one (the auditor's), whose names must not clash. */
-  constructor(
-    sources: MetricSources,
-    private readonly more: readonly Registry[] = [],
-  ) {
+  constructor(private readonly more: readonly Registry[] = []) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'process_max_resident_memory_bytes',
+      help: 'Peak resident set size.',
+      registers: this.at,
+      collect() {
+        this.set(process.resourceUsage().maxRSS * 1024);
+      },
+    });
+  }
+
+  /**
+   * The gauges read at each scrape from the job runner and the pool. Apart from the constructor
+   * because the runner counts its jobs on these metrics: it is built after them.
+   */
+  watch(sources: MetricSources): void {
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name,
@@ -118,7 +130,6 @@ export class ServiceMetrics {
       sources.poolUtilization,
     );
     gauge('flowdigest_pool_threads', 'Worker threads of the shared pool.', sources.poolThreads);
-    gauge('process_max_resident_memory_bytes', 'Peak resident set size.', () => process.resourceUsage().maxRSS * 1024);
   }
 
   /** The exposition text. */

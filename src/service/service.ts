@@ -19,7 +19,7 @@ import { checkTokens, type KnownToken, readTokensFile, SCOPES, TokenTable } from
 import { logRoots, logSources } from './flow-logs.js';
 import { JobRunner } from './jobs.js';
 import { KeyedLock, Slots } from './limits.js';
-import { createLogger, LOG_LEVELS } from './logger.js';
+import { createLogger } from './logger.js';
 import { startSweeps } from './maintenance.js';
 import { FsMarker } from './marker/fs.js';
 import { RedisMarker } from './marker/redis.js';
@@ -33,25 +33,21 @@ import { FsStorage } from './storage/fs.js';
 import { S3Storage } from './storage/s3.js';
 import type { Logger, Marker, Queuer, Service, ServiceOptions, Storage } from './types.js';
 import { BEARER_TOKEN, URL_SEGMENT } from '../util/patterns.js';
+import { checkValue, type OptionSchema } from '../util/option-schema.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_STORE,
+  DEFAULT_TOPIC,
+  LOG_LEVELS,
+  SERVE_OPTIONS,
+  SERVICE_DEFAULTS,
+  SERVICE_LIBRARY_OPTIONS,
+} from './settings.js';
 
 /** The bundled sample (fixtures/sample in the package): what a service with no `logs` serves. */
 export const BUNDLED_LOGS = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
-/** Where a service with no `store` keeps digests and markers. */
-export const DEFAULT_STORE = '.flowdigest';
-/** The worker route's first segment the HTTP queuer POSTs to, when no topic is given. */
-export const DEFAULT_TOPIC = 'digest-queue';
-
-export const SERVICE_DEFAULTS = {
-  progressTimeout: 120_000,
-  maxWindow: 7 * 86_400_000,
-  jobs: 1,
-  maxQueued: 16,
-  maxRenders: 2,
-  requestTimeout: 30_000,
-  maxBodyBytes: 16 * 1024,
-  grace: 30_000,
-  deliveryLag: 10 * 60_000,
-} as const;
+export { DEFAULT_STORE, DEFAULT_TOPIC, SERVICE_DEFAULTS };
 
 const DESCRIPTION = [
   'Creates, stores and serves digests of AWS VPC flow logs for time windows; compatible with vpcflow-digesterd.',
@@ -62,43 +58,40 @@ const DESCRIPTION = [
   "Every response carries X-Request-Id (the request's own, when it sends a valid one).",
 ].join('\n');
 
-function positiveInt(name: string, v: unknown, dflt: number, min = 1): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
-    throw new InvalidOptionError(`options.${name}`, `must be an integer of at least ${min}`);
-  return v;
-}
-
 /** The markers location for a store: `markers/` inside it. */
 export function defaultMarkers(store: string): string {
   return isS3Url(store) ? `${store.replace(/\/+$/, '')}/markers/` : join(store, 'markers');
 }
 
-/** The numeric options, checked, with their defaults. */
-function resolveLimits(o: ServiceOptions) {
-  const D = SERVICE_DEFAULTS;
+/** createService's numeric options, checked against the settings' bounds (the flags' own), with their defaults. */
+export function resolveLimits(o: ServiceOptions) {
+  const check = (key: keyof typeof SERVE_OPTIONS | keyof typeof SERVICE_LIBRARY_OPTIONS, value: unknown) =>
+    checkValue(
+      (SERVE_OPTIONS as OptionSchema)[key] ?? (SERVICE_LIBRARY_OPTIONS as OptionSchema)[key],
+      `options.${key}`,
+      value,
+    ) as number;
   return {
-    progressTimeout: positiveInt('progressTimeout', o.progressTimeout, D.progressTimeout),
-    maxWindow: positiveInt('maxWindow', o.maxWindow, D.maxWindow, 60_000),
-    concurrency: positiveInt('jobs', o.jobs, D.jobs),
-    maxQueued: positiveInt('maxQueued', o.maxQueued, D.maxQueued, 0),
-    maxRenders: positiveInt('maxRenders', o.maxRenders, D.maxRenders),
-    requestTimeout: positiveInt('requestTimeout', o.requestTimeout, D.requestTimeout, 1000),
-    maxBodyBytes: positiveInt('maxBodyBytes', o.maxBodyBytes, D.maxBodyBytes, 64),
-    deliveryLag: positiveInt('deliveryLag', o.deliveryLag, D.deliveryLag, 0),
-    retention: o.retention === undefined ? undefined : positiveInt('retention', o.retention, 0, 60_000),
+    progressTimeout: check('progressTimeout', o.progressTimeout),
+    maxWindow: check('maxWindow', o.maxWindow),
+    concurrency: check('jobs', o.jobs),
+    maxQueued: check('maxQueued', o.maxQueued),
+    maxRenders: check('maxRenders', o.maxRenders),
+    requestTimeout: check('requestTimeout', o.requestTimeout),
+    maxBodyBytes: check('maxBodyBytes', o.maxBodyBytes),
+    deliveryLag: check('deliveryLag', o.deliveryLag),
+    retention: check('retention', o.retention) as number | undefined,
   };
 }
+
+type Limits = ReturnType<typeof resolveLimits>;
+type Auth = { table: TokenTable | undefined; selfToken: string | undefined };
 
 /**
  * The known tokens: `tokens` (specs or a file), FLOWDIGEST_TOKEN's `token` with every scope,
  * and, for standalone mode, a random token of this process for its own worker route.
  */
-function resolveTokens(
-  o: ServiceOptions,
-  logger: Logger,
-  selfQueue: boolean,
-): { table: TokenTable | undefined; selfToken: string | undefined } {
+export function resolveTokens(o: ServiceOptions, logger: Logger, selfQueue: boolean): Auth {
   if (o.token !== undefined && (typeof o.token !== 'string' || !BEARER_TOKEN.test(o.token))) {
     throw new InvalidOptionError('options.token', 'must be at least 16 printable characters without spaces');
   }
@@ -125,7 +118,8 @@ function resolveTokens(
   return { table: new TokenTable(known), selfToken };
 }
 
-function isLoopback(host: string): boolean {
+/** Whether `host` is a loopback name or address. */
+export function isLoopback(host: string): boolean {
   return (
     host === 'localhost' ||
     host === '::1' ||
@@ -134,179 +128,271 @@ function isLoopback(host: string): boolean {
   );
 }
 
-/** Create the service (it does not listen until {@link Service.listen}). */
-export function createService(options: ServiceOptions = {}): Service {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
-  const o = options;
-  const limits = resolveLimits(o);
-  if (o.topic !== undefined && (typeof o.topic !== 'string' || !URL_SEGMENT.test(o.topic))) {
-    throw new InvalidOptionError('options.topic', 'must be 1-128 letters, digits, or . _ ~ -');
-  }
-  if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined))
-    throw new InvalidOptionError('options.redis', 'cannot be combined with options.queuer or options.marker');
-  const logger: Logger =
-    typeof o.logger === 'object' && o.logger !== null ? o.logger : createLogger(checkLevel(o.logger));
-  const auth = resolveTokens(o, logger, o.queuer === 'self');
-  const now = o.now ?? Date.now;
-  const { logs, sources, storage, marker, digester, ownDigester } = buildModules(o, limits.retention !== undefined);
+/**
+ * The service's assembly, one named step each: check the options, build the modules (sources,
+ * storage, markers, digester), the metrics, the job runner, the queue, the shared state, the
+ * HTTP layer and the sweeps; then listen and close. Each step reads what earlier steps built
+ * from private fields, so none needs a forward reference.
+ */
+export class ServiceAssembly {
+  readonly #o: ServiceOptions;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  readonly #auth: Auth;
+  readonly #now: () => number;
+  readonly #topic: string;
+  #modules!: ReturnType<typeof buildModules>;
+  #metrics!: ServiceMetrics;
+  #runner!: JobRunner;
+  #queue!: { queuer: Queuer; windows?: { close(): Promise<void> } };
+  #state!: ServiceState;
+  #app!: ReturnType<typeof createApp>;
+  #ready!: Promise<unknown>;
+  #sweeps!: { stop(): Promise<void> };
+  #stopping = false;
+  #listening = false;
+  #selfUrl: string | undefined;
+  #closing: Promise<void> | undefined;
 
-  let runner!: JobRunner;
-  const metrics = new ServiceMetrics(
-    {
+  /** Check the options (nothing is built yet). */
+  constructor(options: ServiceOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'must be an object');
+    this.#o = options;
+    const o = options;
+    this.limits = resolveLimits(o);
+    if (o.topic !== undefined && (typeof o.topic !== 'string' || !URL_SEGMENT.test(o.topic))) {
+      throw new InvalidOptionError('options.topic', 'must be 1-128 letters, digits, or . _ ~ -');
+    }
+    if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined))
+      throw new InvalidOptionError('options.redis', 'cannot be combined with options.queuer or options.marker');
+    this.logger = typeof o.logger === 'object' && o.logger !== null ? o.logger : createLogger(checkLevel(o.logger));
+    this.#auth = resolveTokens(o, this.logger, o.queuer === 'self');
+    this.#now = o.now ?? Date.now;
+    this.#topic = o.topic ?? DEFAULT_TOPIC;
+  }
+
+  /** Every step in order, then the service. */
+  build(): Service {
+    this.buildModules();
+    this.buildMetrics();
+    this.buildRunner();
+    this.buildQueue();
+    this.buildState();
+    this.buildApp();
+    this.startSweeps();
+    return this.service();
+  }
+
+  /** Flow-log sources, storage, markers and the digester: the caller's, or built from the locations. */
+  buildModules(): void {
+    this.#modules = buildModules(this.#o, this.limits.retention !== undefined);
+  }
+
+  /** The metrics registry (with the auditor's, when there is one). */
+  buildMetrics(): void {
+    this.#metrics = new ServiceMetrics(this.#o.auditor?.registry === undefined ? [] : [this.#o.auditor.registry]);
+  }
+
+  /** The job runner, and the metrics' gauges that read it and the pool. */
+  buildRunner(): void {
+    const o = this.#o;
+    const { digester, sources, storage, marker, logs } = this.#modules;
+    const runner = new JobRunner({
+      digester,
+      sources,
+      storage,
+      marker,
+      metrics: this.#metrics,
+      logger: this.logger,
+      concurrency: this.limits.concurrency,
+      maxQueued: this.limits.maxQueued,
+      progressTimeout: this.limits.progressTimeout,
+      now: this.#now,
+      logRoots: logRoots(logs),
+      ...(o.auditor === undefined ? {} : { auditor: o.auditor }),
+      run: {
+        ...(o.scanAccounts === undefined ? {} : { accounts: o.scanAccounts }),
+        ...(o.scanRegions === undefined ? {} : { regions: o.scanRegions }),
+        skipBadObjects: o.skipBadObjects ?? false,
+      },
+    });
+    this.#runner = runner;
+    this.#metrics.watch({
       jobsQueued: () => runner.queuedCount,
       jobsRunning: () => runner.runningCount,
       poolUtilization: () => digester.utilization,
       poolThreads: () => digester.options.threads,
-    },
-    o.auditor?.registry === undefined ? [] : [o.auditor.registry],
-  );
-  runner = new JobRunner({
-    digester,
-    sources,
-    storage,
-    marker,
-    metrics,
-    logger,
-    concurrency: limits.concurrency,
-    maxQueued: limits.maxQueued,
-    progressTimeout: limits.progressTimeout,
-    now,
-    logRoots: logRoots(logs),
-    ...(o.auditor === undefined ? {} : { auditor: o.auditor }),
-    run: {
-      ...(o.scanAccounts === undefined ? {} : { accounts: o.scanAccounts }),
-      ...(o.scanRegions === undefined ? {} : { regions: o.scanRegions }),
-      skipBadObjects: o.skipBadObjects ?? false,
-    },
-  });
+    });
+  }
 
-  let selfUrl: string | undefined;
-  const topic = o.topic ?? DEFAULT_TOPIC;
-  const { queuer, windows } = buildQueuer(
-    o,
-    runner,
-    limits.concurrency,
-    limits.progressTimeout,
-    topic,
-    () => selfUrl,
-    auth.selfToken,
-  );
+  /** The queue jobs go through: BullMQ on Redis, in-process, HTTP, or the caller's. */
+  buildQueue(): void {
+    this.#queue = buildQueuer(
+      this.#o,
+      this.#runner,
+      this.limits.concurrency,
+      this.limits.progressTimeout,
+      this.#topic,
+      () => this.#selfUrl,
+      this.#auth.selfToken,
+    );
+  }
 
-  let stopping = false;
-  const state: ServiceState = {
-    storage,
-    marker,
-    queuer,
-    runner,
-    digester,
-    metrics,
-    logger,
-    auditor: o.auditor,
-    now,
-    topic,
-    progressTimeout: limits.progressTimeout,
-    maxWindow: limits.maxWindow,
-    maxBodyBytes: limits.maxBodyBytes,
-    deliveryLag: limits.deliveryLag,
-    locks: new KeyedLock(),
-    renders: new Slots(limits.maxRenders, 'renders'),
-  };
-  const app = createApp({
-    state,
-    tokens: auth.table,
-    limiter: new FailureLimiter(o.authFailures ?? {}, now),
-    stopping: () => stopping,
-    requestTimeout: limits.requestTimeout,
-    description: DESCRIPTION,
-  });
-  const ready: Promise<unknown> = Promise.resolve(app.ready());
-  ready.catch((err: unknown) => logger.error('the HTTP layer failed to start', { error: (err as Error).message }));
-  const sweeps = startSweeps(state, {
-    everyMs: Math.min(600_000, Math.max(1000, limits.progressTimeout)),
-    ...(limits.retention === undefined ? {} : { retention: limits.retention }),
-    stopping: () => stopping,
-  });
+  /** The state the routes and sweeps share. */
+  buildState(): void {
+    const { storage, marker, digester } = this.#modules;
+    this.#state = {
+      storage,
+      marker,
+      queuer: this.#queue.queuer,
+      runner: this.#runner,
+      digester,
+      metrics: this.#metrics,
+      logger: this.logger,
+      auditor: this.#o.auditor,
+      now: this.#now,
+      topic: this.#topic,
+      progressTimeout: this.limits.progressTimeout,
+      maxWindow: this.limits.maxWindow,
+      maxBodyBytes: this.limits.maxBodyBytes,
+      deliveryLag: this.limits.deliveryLag,
+      locks: new KeyedLock(),
+      renders: new Slots(this.limits.maxRenders, 'renders'),
+    };
+  }
 
-  let listening = false;
-  const close = async (graceMs: number): Promise<void> => {
-    stopping = true;
+  /** The fastify instance; `ready` settles once its plugins are loaded. */
+  buildApp(): void {
+    this.#app = createApp({
+      state: this.#state,
+      tokens: this.#auth.table,
+      limiter: new FailureLimiter(this.#o.authFailures ?? {}, this.#now),
+      stopping: () => this.#stopping,
+      requestTimeout: this.limits.requestTimeout,
+      description: DESCRIPTION,
+    });
+    this.#ready = Promise.resolve(this.#app.ready());
+    this.#ready.catch((err: unknown) =>
+      this.logger.error('the HTTP layer failed to start', { error: (err as Error).message }),
+    );
+  }
+
+  /** The periodic sweeps: stale markers, and expired digests when a retention is set. */
+  startSweeps(): void {
+    const { retention, progressTimeout } = this.limits;
+    this.#sweeps = startSweeps(this.#state, {
+      everyMs: Math.min(600_000, Math.max(1000, progressTimeout)),
+      ...(retention === undefined ? {} : { retention }),
+      stopping: () => this.#stopping,
+    });
+  }
+
+  /** Listen on `host:port`; beyond loopback only with tokens or insecureNoAuth. */
+  async listen(port: number = DEFAULT_PORT, host: string = DEFAULT_HOST): Promise<{ url: string; port: number }> {
+    if (this.#listening)
+      throw new InvalidOptionError('service.listen()', 'was called twice: the service is already listening');
+    const auth = this.#auth;
+    if (auth.table === undefined && !isLoopback(host) && this.#o.insecureNoAuth !== true) {
+      throw new InvalidOptionError(
+        'host',
+        `${host} is not a loopback address, and no tokens are configured: give --tokens FILE (or FLOWDIGEST_TOKEN), or --insecure-no-auth to serve anyone who can reach the port`,
+      );
+    }
+    await this.#ready;
+    const app = this.#app;
+    await app.listen({ port, host });
+    this.#listening = true;
+    const address = app.server.address() as AddressInfo;
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const connectTo = host === '0.0.0.0' || host === '::' ? (address.family === 'IPv6' ? '[::1]' : '127.0.0.1') : shown;
+    this.#selfUrl = `http://${connectTo}:${address.port}`;
+    const { sources, storage, marker, digester } = this.#modules;
+    const limits = this.limits;
+    this.logger.info('listening', {
+      url: `http://${shown}:${address.port}`,
+      logs: sources.map((s) => s.description),
+      store: storage.description,
+      markers: marker.description,
+      queue: this.#queue.queuer.description,
+      jobs: limits.concurrency,
+      max_queued: limits.maxQueued,
+      threads: digester.options.threads,
+      progress_timeout_ms: limits.progressTimeout,
+      auth: auth.table !== undefined,
+      tokens: auth.table?.tokens.map((t) => t.name) ?? [],
+      ...(limits.retention === undefined ? {} : { retention_ms: limits.retention }),
+      audit: this.#o.auditor !== undefined,
+    });
+    if (auth.table === undefined && !isLoopback(host)) {
+      this.logger.warn(
+        'listening beyond loopback without tokens (--insecure-no-auth): anyone who can reach this port can queue digests',
+        { host },
+      );
+    }
+    return { url: this.#selfUrl, port: address.port };
+  }
+
+  /** Stop: 503 "stopping" meanwhile, running jobs get `graceMs`, then everything closes, once. */
+  close(graceMs: number = SERVICE_DEFAULTS.grace): Promise<void> {
+    this.#closing ??= this.#close(graceMs);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    this.#stopping = true;
     const began = performance.now();
     const left = () => Math.max(0, graceMs - (performance.now() - began));
-    logger.info('stopping', { grace_ms: graceMs, jobs_running: runner.runningCount, jobs_queued: runner.queuedCount });
+    const runner = this.#runner;
+    this.logger.info('stopping', {
+      grace_ms: graceMs,
+      jobs_running: runner.runningCount,
+      jobs_queued: runner.queuedCount,
+    });
     // The listener stays open meanwhile: new requests get 503 "stopping", /healthz says so.
     await runner.stop(graceMs);
-    await sweeps.stop();
-    await o.auditor?.close(left());
-    await closeListener(app, listening ? left() : undefined, ready);
-    await windows?.close();
-    await queuer.close?.();
+    await this.#sweeps.stop();
+    await this.#o.auditor?.close(left());
+    await closeListener(this.#app, this.#listening ? left() : undefined, this.#ready);
+    await this.#queue.windows?.close();
+    await this.#queue.queuer.close?.();
+    const { storage, marker, digester, ownDigester } = this.#modules;
     for (const m of [storage, marker]) await (m as { close?: () => Promise<void> }).close?.();
     if (ownDigester) await digester.close();
-    logger.info('stopped', {});
-  };
+    this.logger.info('stopped', {});
+  }
 
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    handler: (req: IncomingMessage, res: ServerResponse) => {
-      ready.then(
-        () => app.routing(req, res),
-        () => {
-          res.statusCode = 500;
-          res.end();
-        },
-      );
-    },
-    openapi: async () => {
-      await ready;
-      return app.swagger() as unknown as Record<string, unknown>;
-    },
-    openapiYaml: async () => {
-      await ready;
-      return app.swagger({ yaml: true });
-    },
-    async listen(port = 8080, host = '127.0.0.1') {
-      if (listening)
-        throw new InvalidOptionError('service.listen()', 'was called twice: the service is already listening');
-      if (auth.table === undefined && !isLoopback(host) && o.insecureNoAuth !== true) {
-        throw new InvalidOptionError(
-          'host',
-          `${host} is not a loopback address, and no tokens are configured: give --tokens FILE (or FLOWDIGEST_TOKEN), or --insecure-no-auth to serve anyone who can reach the port`,
+  /** The {@link Service} the steps made. */
+  service(): Service {
+    const app = this.#app;
+    const ready = this.#ready;
+    return {
+      app,
+      handler: (req: IncomingMessage, res: ServerResponse) => {
+        ready.then(
+          () => app.routing(req, res),
+          () => {
+            res.statusCode = 500;
+            res.end();
+          },
         );
-      }
-      await ready;
-      await app.listen({ port, host });
-      listening = true;
-      const address = app.server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      const connectTo =
-        host === '0.0.0.0' || host === '::' ? (address.family === 'IPv6' ? '[::1]' : '127.0.0.1') : shown;
-      selfUrl = `http://${connectTo}:${address.port}`;
-      logger.info('listening', {
-        url: `http://${shown}:${address.port}`,
-        logs: sources.map((s) => s.description),
-        store: storage.description,
-        markers: marker.description,
-        queue: queuer.description,
-        jobs: limits.concurrency,
-        max_queued: limits.maxQueued,
-        threads: digester.options.threads,
-        progress_timeout_ms: limits.progressTimeout,
-        auth: auth.table !== undefined,
-        tokens: auth.table?.tokens.map((t) => t.name) ?? [],
-        ...(limits.retention === undefined ? {} : { retention_ms: limits.retention }),
-        audit: o.auditor !== undefined,
-      });
-      if (auth.table === undefined && !isLoopback(host)) {
-        logger.warn(
-          'listening beyond loopback without tokens (--insecure-no-auth): anyone who can reach this port can queue digests',
-          { host },
-        );
-      }
-      return { url: selfUrl, port: address.port };
-    },
-    close: (graceMs = SERVICE_DEFAULTS.grace) => (closing ??= close(graceMs)),
-  };
+      },
+      openapi: async () => {
+        await ready;
+        return app.swagger() as unknown as Record<string, unknown>;
+      },
+      openapiYaml: async () => {
+        await ready;
+        return app.swagger({ yaml: true });
+      },
+      listen: (port, host) => this.listen(port, host),
+      close: (graceMs) => this.close(graceMs),
+    };
+  }
+}
+
+/** Create the service (it does not listen until {@link Service.listen}). */
+export function createService(options: ServiceOptions = {}): Service {
+  return new ServiceAssembly(options).build();
 }
 
 /** The flow-log sources, storage, markers and digester: the caller's, or built from the locations. */

@@ -12,6 +12,7 @@ import { createHmac } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AbortError, AuditSinkError, InvalidOptionError } from '../../errors.js';
 import { appendDurable, ensureDir } from '../../util/durable.js';
+import { checkInteger } from '../../util/parse.js';
 import type { AuditEvent, AuditSendResult, AuditSink } from '../types.js';
 import { httpUrl } from '../../util/url.js';
 
@@ -59,12 +60,8 @@ function validate(o: WebhookSinkOptions): Required<WebhookSinkOptions> {
   if (typeof o.deadLetterPath !== 'string' || o.deadLetterPath === '' || o.deadLetterPath.includes('\0')) {
     throw new InvalidOptionError('webhook.deadLetterPath', 'must be a file path');
   }
-  const int = (name: string, v: unknown, dflt: number, min: number, max: number) => {
-    if (v === undefined) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      throw new InvalidOptionError(`webhook.${name}`, `must be an integer from ${min} to ${max}`);
-    return v;
-  };
+  const int = (name: string, v: unknown, dflt: number, min: number, max: number) =>
+    checkInteger(`webhook.${name}`, v, { min, max }, dflt);
   if (o.fetch !== undefined && typeof o.fetch !== 'function')
     throw new InvalidOptionError('webhook.fetch', 'must be a function');
   if (o.name !== undefined && typeof o.name !== 'string')

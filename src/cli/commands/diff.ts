@@ -4,6 +4,7 @@ import { diffInputs } from '../../graph/diff.js';
 import type { DigestStats } from '../../digest/digest.js';
 import type { DiffFormat } from '../../graph/types.js';
 import { parse, UsageError } from '../args.js';
+import { DIFF_OPTIONS } from '../options.js';
 import { count } from '../format.js';
 import { DIFF_HELP } from '../help.js';
 import { withOutput } from '../output.js';
@@ -11,22 +12,13 @@ import { skippedNote } from '../summary.js';
 import { graphFormat, labelFlags } from './dot.js';
 
 export async function diffCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('diff', argv, {
-    output: { type: 'string', short: 'o' },
-    format: { type: 'string', short: 'f' },
-    changed: { type: 'boolean' },
-    labels: { type: 'string' },
-    legend: { type: 'boolean' },
-    strict: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('diff', argv, DIFF_OPTIONS);
   if (values.help) {
     process.stdout.write(DIFF_HELP);
     return 0;
   }
-  const format: DiffFormat = graphFormat(values.format, values.output, DIFF_FORMATS, 'dot', 'diff');
-  const style = labelFlags(values, 'diff');
+  const format: DiffFormat = graphFormat(values.format as DiffFormat | undefined, values.output, DIFF_FORMATS, 'dot');
+  const style = labelFlags(values);
   if (positionals.length !== 2)
     throw new UsageError(`name two digests, PREVIOUS and NEXT (got ${positionals.length})`, 'diff');
   const [previous, next] = positionals;

@@ -2,51 +2,29 @@
 import { createDigester, toSources } from '../../engine/digester.js';
 import type { DigesterOptions, DigestRunOptions } from '../../engine/options.js';
 import type { Digest } from '../../digest/digest.js';
-import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
-import { GRAPH_FORMATS, type GraphFormat } from '../../graph/types.js';
-import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
+import { type DigestFormat, writeDigest } from '../../digest/write.js';
+import type { GraphFormat } from '../../graph/types.js';
+import type { OptionValues } from '../../util/option-schema.js';
+import { parse, UsageError } from '../args.js';
+import { DIGEST_OPTIONS } from '../options.js';
 import { DIGEST_HELP } from '../help.js';
 import { noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
 import { ProgressLine } from '../progress.js';
-import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
+import { checkS3Urls, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 
+type Values = OptionValues<typeof DIGEST_OPTIONS>;
+
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parse('digest', argv, {
-    output: { type: 'string', short: 'o' },
-    // --no-fsync (parseArgs' allowNegative) for scratch output.
-    fsync: { type: 'boolean' },
-    format: { type: 'string', short: 'f' },
-    workers: { type: 'string', short: 'w' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    account: { type: 'string' },
-    region: { type: 'string' },
-    strict: { type: 'boolean' },
-    'skip-bad-objects': { type: 'boolean' },
-    prefetch: { type: 'string' },
-    'prefetch-bytes': { type: 'string' },
-    'max-memory': { type: 'string' },
-    redis: { type: 'string' },
-    store: { type: 'string' },
-    'job-bytes': { type: 'string' },
-    'merge-jobs': { type: 'string' },
-    progress: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-    ...S3_FLAGS,
-  });
+  const { values, positionals } = parse('digest', argv, DIGEST_OPTIONS);
   if (values.help) {
     process.stdout.write(DIGEST_HELP);
     return 0;
   }
 
-  const format: DigestFormat | GraphFormat =
-    values.format === undefined
-      ? 'text'
-      : parseChoice('--format', values.format, [...DIGEST_FORMATS, ...GRAPH_FORMATS], 'digest');
+  const format = (values.format ?? DIGEST_OPTIONS.format.default) as DigestFormat | GraphFormat;
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0) throw new UsageError('no INPUT given (name files or directories, or pipe into -)', 'digest');
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
@@ -55,7 +33,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   const run = runOptions(values, signal);
 
   if (values.redis !== undefined || values.store !== undefined) {
-    return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal);
+    return clusterRun(values, inputs, run, format, s3, signal);
   }
   const digester = createDigester(digesterOptions(values, s3));
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
@@ -76,35 +54,29 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   }
 }
 
-type Values = Record<string, string | boolean | undefined>;
-
 /** The run's selection and strictness: --start/--end, --account/--region, --strict, --skip-bad-objects. */
 function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
-  const str = (k: string) => values[k] as string | undefined;
   const run: DigestRunOptions = {
     signal,
     strict: values.strict === true,
-    skipBadObjects: values['skip-bad-objects'] === true,
+    skipBadObjects: values.skipBadObjects === true,
   };
-  if (str('start') !== undefined) run.start = parseTime('--start', str('start')!, 'digest');
-  if (str('end') !== undefined) run.end = parseTime('--end', str('end')!, 'digest');
-  if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
-  if (str('account') !== undefined) run.accounts = parseList('--account', str('account')!, 'digest');
-  if (str('region') !== undefined) run.regions = parseList('--region', str('region')!, 'digest');
+  if (values.start !== undefined) run.start = values.start;
+  if (values.end !== undefined) run.end = values.end;
+  if (run.start && run.end && run.start >= run.end)
+    throw UsageError.of({ option: '--start', reason: 'must be before --end' }, 'digest');
+  if (values.account !== undefined) run.accounts = values.account;
+  if (values.region !== undefined) run.regions = values.region;
   return run;
 }
 
 /** The local digester's threads, read-ahead and memory limit. */
 function digesterOptions(values: Values, s3: ReturnType<typeof s3Options>): DigesterOptions {
-  const int = (k: string) =>
-    values[k] === undefined ? undefined : parsePositiveInt(`--${k}`, values[k] as string, 'digest');
-  const size = (k: string) =>
-    values[k] === undefined ? undefined : parseSize(`--${k}`, values[k] as string, 'digest');
   return {
-    threads: int('workers'),
-    prefetchConcurrency: int('prefetch'),
-    prefetchBytes: size('prefetch-bytes'),
-    maxMemory: size('max-memory'),
+    threads: values.workers,
+    prefetchConcurrency: values.prefetch,
+    prefetchBytes: values.prefetchBytes,
+    maxMemory: values.maxMemory,
     s3,
   };
 }
@@ -128,29 +100,21 @@ async function writeResult(
   if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
 }
 
-interface ClusterFlags {
-  redis?: string;
-  store?: string;
-  'job-bytes'?: string;
-  'merge-jobs'?: string;
-  output?: string;
-  quiet?: boolean;
-  progress?: boolean;
-  fsync?: boolean;
-}
-
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
 async function clusterRun(
-  values: ClusterFlags,
+  values: Values,
   inputs: string[],
   run: DigestRunOptions,
   format: DigestFormat | GraphFormat,
   s3: ReturnType<typeof s3Options>,
   signal: AbortSignal,
 ): Promise<number> {
-  if (values.redis === undefined) throw new UsageError('--store needs --redis URL', 'digest');
+  if (values.redis === undefined) throw UsageError.of({ option: '--store', reason: 'needs --redis URL' }, 'digest');
   if (values.store === undefined)
-    throw new UsageError('--redis needs --store DIR: a directory the workers share with this process', 'digest');
+    throw UsageError.of(
+      { option: '--redis', reason: 'needs --store DIR: a directory the workers share with this process' },
+      'digest',
+    );
   if (inputs.includes('-'))
     throw new UsageError('stdin (-) cannot be shared with cluster workers; name files or s3:// URLs', 'digest');
   requireOptional('flowdigest digest --redis', OPTIONAL_PACKAGES.cluster);
@@ -167,11 +131,8 @@ async function clusterRun(
       s3,
       redis: values.redis,
       store: storeFor(values.store, s3),
-      jobBytes: values['job-bytes'] === undefined ? undefined : parseSize('--job-bytes', values['job-bytes'], 'digest'),
-      mergeJobs:
-        values['merge-jobs'] === undefined
-          ? undefined
-          : parsePositiveInt('--merge-jobs', values['merge-jobs'], 'digest'),
+      jobBytes: values.jobBytes,
+      mergeJobs: values.mergeJobs,
       onProgress: bar?.update,
     });
     bar?.done();

@@ -1,113 +1,77 @@
 /** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT, SVG or HTML graph, through the views. */
 import { Digest } from '../../digest/digest.js';
-import { InvalidOptionError } from '../../errors.js';
 import { parseCidr } from '../../graph/cidr.js';
 import { GRAPH_FORMATS, writeView } from '../../graph/graph.js';
 import { readGraphInput } from '../../graph/input.js';
 import { SVG_SLOW_EDGES } from '../../graph/svg.js';
 import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
-import { LABEL_STYLES, type LabelStyle } from '../../graph/labels.js';
-import { parse, parseChoice, parseList, parsePositiveInt, UsageError } from '../args.js';
+import type { LabelStyle } from '../../graph/labels.js';
+import { parseOneOf } from '../../util/parse.js';
+import { parse, usage, UsageError } from '../args.js';
+import { DOT_OPTIONS } from '../options.js';
+
+const ACTIONS = ['ACCEPT', 'REJECT'] as const;
 import { isPort } from '../../util/patterns.js';
 import { count } from '../format.js';
 import { DOT_HELP } from '../help.js';
 import { withOutput } from '../output.js';
 
-const FLAGS = {
-  output: { type: 'string', short: 'o' },
-  format: { type: 'string', short: 'f' },
-  top: { type: 'string' },
-  cidr: { type: 'string' },
-  account: { type: 'string' },
-  eni: { type: 'string' },
-  port: { type: 'string' },
-  action: { type: 'string' },
-  'collapse-external': { type: 'boolean' },
-  internal: { type: 'string' },
-  collapse: { type: 'string' },
-  cluster: { type: 'string' },
-  'subnet-prefix': { type: 'string' },
-  penwidth: { type: 'boolean' },
-  labels: { type: 'string' },
-  legend: { type: 'boolean' },
-  strict: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** A CIDR list flag, checked here so a bad range is a usage error naming the flag. */
-export function cidrFlag(flag: string, value: string, command: string): string[] {
-  const items = parseList(flag, value, command);
-  for (const item of items) {
-    try {
-      parseCidr(flag, item);
-    } catch (err) {
-      if (err instanceof InvalidOptionError) throw new UsageError(err.message, command);
-      throw err;
-    }
-  }
+/** A CIDR list, checked here so a bad range is a usage error naming the flag. */
+export function cidrFlag(flag: string, items: string[], command: string): string[] {
+  usage(command, () => {
+    for (const item of items) parseCidr(flag, item);
+  });
   return items;
 }
 
 /** `-f`, defaulting to svg or html when the output file ends in .svg or .html. */
 export function graphFormat<T extends string>(
-  format: string | undefined,
+  format: T | undefined,
   output: string | undefined,
   choices: readonly T[],
   fallback: T,
-  command: string,
 ): T {
-  if (format !== undefined) return parseChoice('--format', format, choices, command);
+  if (format !== undefined) return format;
   const m = /\.(svg|html?)$/i.exec(output ?? '');
   const ext = m === null ? undefined : m[1].toLowerCase() === 'svg' ? 'svg' : 'html';
   return ext !== undefined && choices.includes(ext as T) ? (ext as T) : fallback;
 }
 
 /** `--labels` and `--legend`/`--no-legend`, shared by dot and diff. */
-export function labelFlags(
-  values: { labels?: string; legend?: boolean },
-  command: string,
-): Pick<GraphOptions, 'labels' | 'legend'> {
+export function labelFlags(values: { labels?: string; legend?: boolean }): Pick<GraphOptions, 'labels' | 'legend'> {
   const o: Pick<GraphOptions, 'labels' | 'legend'> = {};
-  if (values.labels !== undefined) o.labels = parseChoice<LabelStyle>('--labels', values.labels, LABEL_STYLES, command);
+  if (values.labels !== undefined) o.labels = values.labels as LabelStyle;
   if (values.legend !== undefined) o.legend = values.legend;
   return o;
 }
 
 export async function dotCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse('dot', argv, FLAGS);
+  const { values, positionals } = parse('dot', argv, DOT_OPTIONS);
   if (values.help) {
     process.stdout.write(DOT_HELP);
     return 0;
   }
-  const format: GraphFormat = graphFormat(values.format, values.output, GRAPH_FORMATS, 'dot', 'dot');
-  const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values, 'dot') };
-  if (values.top !== undefined) options.top = parsePositiveInt('--top', values.top, 'dot');
+  const format = graphFormat(values.format as GraphFormat | undefined, values.output, GRAPH_FORMATS, 'dot');
+  const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values) };
+  if (values.top !== undefined) options.top = values.top;
   if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
-  if (values.account !== undefined) options.accounts = parseList('--account', values.account, 'dot');
-  if (values.eni !== undefined) options.enis = parseList('--eni', values.eni, 'dot');
+  if (values.account !== undefined) options.accounts = values.account;
+  if (values.eni !== undefined) options.enis = values.eni;
   if (values.port !== undefined) {
-    options.ports = parseList('--port', values.port, 'dot').map((p) => {
-      if (!isPort(p)) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, 'dot');
+    options.ports = values.port.map((p) => {
+      if (!isPort(p))
+        throw UsageError.of({ option: '--port', reason: 'must be a port number from 0 to 65535', value: p }, 'dot');
       return Number(p);
     });
   }
   if (values.action !== undefined)
-    options.actions = parseList('--action', values.action, 'dot').map((a) =>
-      parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], 'dot'),
-    );
-  if (values['collapse-external']) options.collapseExternal = true;
+    options.actions = values.action.map((a) => usage('dot', () => parseOneOf('--action', a.toUpperCase(), ACTIONS)));
+  if (values.collapseExternal) options.collapseExternal = true;
   if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'dot');
   if (values.collapse !== undefined) options.collapse = cidrFlag('--collapse', values.collapse, 'dot');
-  if (values.cluster !== undefined)
-    options.cluster = parseChoice<ClusterBy>('--cluster', values.cluster, ['account', 'subnet'], 'dot');
-  if (values['subnet-prefix'] !== undefined) {
-    const bits = parsePositiveInt('--subnet-prefix', values['subnet-prefix'], 'dot');
-    if (bits > 32)
-      throw new UsageError(`--subnet-prefix '${bits}' must be from 1 to 32 (IPv6 subnets are always /64)`, 'dot');
-    options.subnetPrefix = bits;
-  }
+  if (values.cluster !== undefined) options.cluster = values.cluster as ClusterBy;
+  if (values.subnetPrefix !== undefined) options.subnetPrefix = values.subnetPrefix;
 
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0)

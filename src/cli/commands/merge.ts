@@ -2,30 +2,21 @@
 import { Digest } from '../../digest/digest.js';
 import { digestKind, readDigest } from '../../digest/read.js';
 import { createDigester } from '../../engine/digester.js';
-import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
-import { parse, parseChoice, UsageError } from '../args.js';
+import { type DigestFormat, writeDigest } from '../../digest/write.js';
+import { parse, UsageError } from '../args.js';
+import { MERGE_OPTIONS } from '../options.js';
 import { MERGE_HELP } from '../help.js';
 import { withOutput } from '../output.js';
-import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
+import { checkS3Urls, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 
 export async function mergeCommand(argv: string[], signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parse('merge', argv, {
-    output: { type: 'string', short: 'o' },
-    format: { type: 'string', short: 'f' },
-    strict: { type: 'boolean' },
-    // --no-fsync (parseArgs' allowNegative) for scratch output.
-    fsync: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-    help: { type: 'boolean', short: 'h' },
-    ...S3_FLAGS,
-  });
+  const { values, positionals } = parse('merge', argv, MERGE_OPTIONS);
   if (values.help) {
     process.stdout.write(MERGE_HELP);
     return 0;
   }
-  const format: DigestFormat =
-    values.format === undefined ? 'text' : parseChoice('--format', values.format, DIGEST_FORMATS, 'merge');
+  const format = (values.format ?? MERGE_OPTIONS.format.default) as DigestFormat;
   if (positionals.length === 0) throw new UsageError('name at least one DIGEST to merge', 'merge');
   checkS3Urls([], values.output, 'merge');
   const s3 = s3Options(values, 'merge');

@@ -4,23 +4,17 @@ import { sinksFromFlags } from '../../audit/flags.js';
 import type { AuditLogger } from '../../audit/logger.js';
 import type { Auditor } from '../../audit/types.js';
 import { ConfigError, InvalidOptionError } from '../../errors.js';
-import { resolveServeConfig, type ServeConfig, SETTINGS } from '../../service/config.js';
+import { resolveServeConfig, type ServeConfig } from '../../service/config.js';
+import { SERVE_OPTIONS } from '../../service/settings.js';
 import { createLogger } from '../../service/logger.js';
 import { createService } from '../../service/service.js';
 import type { Logger, Service } from '../../service/types.js';
-import { parse, UsageError } from '../args.js';
+import { parseRaw, UsageError } from '../args.js';
 import { SERVE_HELP } from '../help.js';
 
-const FLAGS = Object.fromEntries(
-  Object.values(SETTINGS).map((s) => [
-    s.flag,
-    { type: ('boolean' in s && s.boolean ? 'boolean' : 'string') as 'boolean' | 'string' },
-  ]),
-);
-
 export async function serveCommand(argv: string[], signal: AbortSignal): Promise<number> {
-  const { values, positionals } = parse('serve', argv, { ...FLAGS, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
+  const { flags, positionals } = parseRaw('serve', argv, SERVE_OPTIONS);
+  if (flags.help === true) {
     process.stdout.write(SERVE_HELP);
     return 0;
   }
@@ -28,9 +22,9 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
     throw new UsageError(`serve takes no arguments (got '${positionals[0]}'); use --logs DIR`, 'serve');
   let config: ServeConfig;
   try {
-    config = resolveServeConfig(values as Record<string, string | boolean>, process.env);
+    config = resolveServeConfig(flags, process.env);
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message, 'serve');
+    if (err instanceof ConfigError) throw asUsage(err);
     throw err;
   }
   // The SDK's Node-version warning would land among the JSON log lines.
@@ -43,7 +37,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
     service = createService({ ...config.service, logger, ...(auditor === undefined ? {} : { auditor }) });
   } catch (err) {
     await auditor?.close(0);
-    if (err instanceof InvalidOptionError || err instanceof ConfigError) throw new UsageError(err.message, 'serve');
+    if (err instanceof InvalidOptionError || err instanceof ConfigError) throw asUsage(err);
     throw err;
   }
   if (signal.aborted) {
@@ -66,6 +60,7 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
       throw new UsageError(
         `cannot listen on ${config.host}:${config.port} (${code})${config.origins.port ? ` (set by ${config.origins.port})` : ''}`,
         'serve',
+        { option: config.origins.port ?? '--port', value: String(config.port), reason: code },
       );
     }
     throw err;
@@ -77,6 +72,14 @@ export async function serveCommand(argv: string[], signal: AbortSignal): Promise
   });
   await service.close(config.grace);
   return 0;
+}
+
+/** A configuration fault as a usage error: the same option, value and reason. */
+function asUsage(err: ConfigError | InvalidOptionError): UsageError {
+  return UsageError.of(
+    { option: err.option, reason: err.reason, ...(err.value === undefined ? {} : { value: err.value }) },
+    'serve',
+  );
 }
 
 /** The audit trail from the audit settings: its sinks, then the spool (recovered: undelivered events are sent). */

@@ -12,6 +12,7 @@ import { createS3Client, type S3ClientOptions, validateS3ClientOptions } from '.
 import { formatS3Url, parseS3Url } from '../../sources/s3/url.js';
 import type { Destination, PutOptions } from '../types.js';
 import { checkPrefix } from './prefix.js';
+import { checkInteger, sizeReason } from '../../util/parse.js';
 
 /** Options of {@link s3Destination}. */
 export interface S3DestinationOptions extends S3ClientOptions {
@@ -34,8 +35,7 @@ export function s3Destination(options: S3DestinationOptions): Destination {
   parseS3Url(`s3://${bucket}`, 'prefix'); // validates the bucket name
   const prefix = checkPrefix(rawPrefix, 's3Destination.prefix');
   validateS3ClientOptions(clientOptions, 's3Destination');
-  if (!Number.isInteger(partSize) || partSize < 5 * 1024 * 1024)
-    throw new InvalidOptionError('s3Destination.partSize', 'must be an integer of at least 5 MiB');
+  checkInteger('s3Destination.partSize', partSize, { min: 5 * 1024 * 1024 }, PART_SIZE, sizeReason);
   let client: Promise<S3Client> | undefined = given ? Promise.resolve(given) : undefined;
   const getClient = () => (client ??= createS3Client(clientOptions));
   const url = (name: string) => formatS3Url(bucket, `${prefix}${name}`);

@@ -29,14 +29,6 @@ export function checkBaseUrl(value: string, option: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** An integer option in range. */
-export function checkInt(value: number | undefined, def: number, min: number, max: number, option: string): number {
-  const v = value ?? def;
-  if (!Number.isInteger(v) || v < min || v > max)
-    throw new InvalidOptionError(option, `must be an integer from ${min} to ${max}`);
-  return v;
-}
-
 /** A response body as JSON with numbers kept exact; errors name the stream, request and page. */
 export async function readJson(ctx: SourceContext, res: Response, where: string): Promise<Record<string, JsonValue>> {
   const text = await res.text();

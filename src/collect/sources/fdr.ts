@@ -17,7 +17,7 @@ import { SourceAuthError, FetchError, InvalidOptionError } from '../../errors.js
 import { type S3ClientOptions, s3ClientConfig } from '../../sources/s3/client.js';
 import { parseS3Url } from '../../sources/s3/url.js';
 import type { Source, SourceContext } from '../types.js';
-import { checkInt } from './common.js';
+import { checkInteger } from '../../util/parse.js';
 import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 
 /** Options of {@link falconDataReplicator}. */
@@ -80,14 +80,23 @@ export function falconDataReplicator(options: FalconDataReplicatorOptions): Sour
       'must be an http:// or https:// SQS queue URL without credentials',
     );
   }
-  const maxMessages = checkInt(options.maxMessages, 1000, 1, 1_000_000, 'falconDataReplicator.maxMessages');
-  const waitTimeSeconds = checkInt(options.waitTimeSeconds, 2, 0, 20, 'falconDataReplicator.waitTimeSeconds');
-  const visibilityTimeout = checkInt(
-    options.visibilityTimeout,
-    900,
-    0,
-    43_200,
+  const maxMessages = checkInteger(
+    'falconDataReplicator.maxMessages',
+    options.maxMessages,
+    { min: 1, max: 1_000_000 },
+    1000,
+  );
+  const waitTimeSeconds = checkInteger(
+    'falconDataReplicator.waitTimeSeconds',
+    options.waitTimeSeconds,
+    { min: 0, max: 20 },
+    2,
+  );
+  const visibilityTimeout = checkInteger(
     'falconDataReplicator.visibilityTimeout',
+    options.visibilityTimeout,
+    { min: 0, max: 43_200 },
+    900,
   );
   const secretEnv = options.secretEnv ?? 'AWS_SECRET_ACCESS_KEY';
   // The queue URL's host names the region; then the option, AWS_REGION, us-east-1.

@@ -9,7 +9,8 @@
  */
 import { FetchError, InvalidOptionError } from '../../errors.js';
 import type { JsonValue, Source, SourceContext } from '../types.js';
-import { arrayField, checkBaseUrl, checkInt, readJson, requireSecret } from './common.js';
+import { arrayField, checkBaseUrl, readJson, requireSecret } from './common.js';
+import { checkInteger } from '../../util/parse.js';
 
 /** The Events API's event types. */
 export type OnePasswordEventType = 'signinattempts' | 'itemusages' | 'auditevents';
@@ -33,7 +34,7 @@ const TYPES: readonly OnePasswordEventType[] = ['signinattempts', 'itemusages', 
 /** A source of 1Password events. */
 export function onePasswordEvents(options: OnePasswordEventsOptions): Source {
   const baseUrl = checkBaseUrl(options.baseUrl ?? 'https://events.1password.com', 'onePasswordEvents.baseUrl');
-  const limit = checkInt(options.limit, 1000, 1, 1000, 'onePasswordEvents.limit');
+  const limit = checkInteger('onePasswordEvents.limit', options.limit, { min: 1, max: 1000 }, 1000);
   const secretEnv = options.secretEnv ?? 'ONE_PASSWORD_TOKEN';
   const events = options.events ?? [...TYPES];
   if (

@@ -5,7 +5,8 @@
  */
 import { SourceAuthError, FetchError } from '../../errors.js';
 import type { JsonValue, Source, SourceContext } from '../types.js';
-import { arrayField, checkBaseUrl, checkInt, readJson, requireSecret } from './common.js';
+import { arrayField, checkBaseUrl, readJson, requireSecret } from './common.js';
+import { checkInteger } from '../../util/parse.js';
 
 /** Options of {@link slackAuditLogs}. */
 export interface SlackAuditLogsOptions {
@@ -34,7 +35,7 @@ const AUTH_ERRORS = new Set([
 /** A source of Slack audit log entries. */
 export function slackAuditLogs(options: SlackAuditLogsOptions): Source {
   const baseUrl = checkBaseUrl(options.baseUrl ?? 'https://api.slack.com', 'slackAuditLogs.baseUrl');
-  const limit = checkInt(options.limit, 1000, 1, 9999, 'slackAuditLogs.limit');
+  const limit = checkInteger('slackAuditLogs.limit', options.limit, { min: 1, max: 9999 }, 1000);
   const secretEnv = options.secretEnv ?? 'SLACK_TOKEN';
   const source: Source = async (ctx: SourceContext) => {
     const token = requireSecret(ctx, options.token, secretEnv);

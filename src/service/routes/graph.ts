@@ -10,7 +10,10 @@ import { writeDiff } from '../../graph/diff-output.js';
 import { writeView } from '../../graph/graph.js';
 import type { ClusterBy, GraphView, GraphViewOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
-import { InvalidOptionError } from '../../errors.js';
+import { InvalidOptionError, optionMessage } from '../../errors.js';
+import { GRAPH_VIEW_OPTIONS, queryParamOf } from '../../graph/options.js';
+import { jsonSchemaOf, type OptionSpec } from '../../util/option-schema.js';
+import { parseCommaList } from '../../util/parse.js';
 import { audit } from '../audit-hooks.js';
 import { HttpError } from '../errors.js';
 import { COMMON, empty, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
@@ -22,31 +25,17 @@ import { loadDigest, MISSING, openStored, SVG_MAX_EDGES } from './render.js';
 type Query = Record<string, unknown>;
 type ViewOptions = GraphViewOptions & { cluster?: ClusterBy; subnetPrefix?: number; penwidth?: boolean };
 
-const list = (description: string) => ({ type: 'string', description: `${description} Comma-separated.` });
-
-/** The view parameters of /graph; ajv checks ranges and choices, viewOptions the lists. */
-const GRAPH_VIEW = {
-  top: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'Keep the N edges with the most bytes.' },
-  cidr: list('Keep edges with an endpoint in one of these CIDR ranges.'),
-  account: list('Keep edges of these account IDs.'),
-  eni: list('Keep edges of these interface IDs.'),
-  port: list('Keep edges whose source or destination port is one of these.'),
-  action: { type: 'string', enum: ['ACCEPT', 'REJECT'], description: 'Keep edges with this action.' },
-  collapse_external: {
-    type: 'boolean',
-    description: 'Fold addresses outside the private ranges (and `internal`) into one node, internet. Default false.',
-  },
-  internal: list('More ranges to treat as internal.'),
-  collapse: list("Fold each range's addresses into one node named after it."),
-  cluster: { type: 'string', enum: ['account', 'subnet'], description: 'Box internal nodes by account or subnet.' },
-  subnet_prefix: {
-    type: 'integer',
-    minimum: 1,
-    maximum: 32,
-    description: 'IPv4 prefix length of a subnet cluster. Default 24.',
-  },
-  penwidth: { type: 'boolean', description: 'Scale edge width with bytes. Default true.' },
-};
+/**
+ * The view parameters of /graph, from the view options `flowdigest dot` has too; ajv checks
+ * ranges and choices, viewOptions the lists.
+ */
+const GRAPH_VIEW = Object.fromEntries(
+  (Object.keys(GRAPH_VIEW_OPTIONS) as (keyof typeof GRAPH_VIEW_OPTIONS)[]).map((key) => {
+    const spec: OptionSpec = GRAPH_VIEW_OPTIONS[key];
+    const text = `${spec.help.replace(/\s*\n\s*/g, ' ')}${spec.type === 'list' ? '; comma-separated' : ''}.`;
+    return [queryParamOf(key), jsonSchemaOf(spec, text)];
+  }),
+);
 
 const GRAPH_CONTENT = {
   'text/vnd.graphviz': { schema: { type: 'string' } },
@@ -57,9 +46,11 @@ const GRAPH_CONTENT = {
 function items(query: Query, name: string): string[] | undefined {
   const v = query[name];
   if (typeof v !== 'string') return undefined;
-  const parts = v.split(',').map((s) => s.trim());
-  if (parts.some((s) => s === '')) throw new HttpError(400, `${name} '${v.slice(0, 64)}' has an empty item`);
-  return parts;
+  try {
+    return parseCommaList(name, v);
+  } catch (err) {
+    throw asQueryError(err);
+  }
 }
 
 function viewOptions(query: Query): ViewOptions {
@@ -91,21 +82,13 @@ function viewOptions(query: Query): ViewOptions {
   return o;
 }
 
-// The library names its options; the client named query parameters.
-const PARAM_OF: Record<string, string> = {
-  cidrs: 'cidr',
-  accounts: 'account',
-  enis: 'eni',
-  ports: 'port',
-  actions: 'action',
-  collapseExternal: 'collapse_external',
-  subnetPrefix: 'subnet_prefix',
-};
-
+// The library names its options (`options.cidrs`); the client named query parameters (`cidr`):
+// the same fault under the parameter's name.
 function asQueryError(err: unknown): unknown {
   if (!(err instanceof InvalidOptionError)) return err;
-  const message = err.message.replace(/^options\.(\w+)(\[\d+\])?/, (_m, name: string) => PARAM_OF[name] ?? name);
-  return new HttpError(400, message);
+  const key = err.option.startsWith('options.') ? err.option.slice('options.'.length) : err.option;
+  const param = key in GRAPH_VIEW_OPTIONS ? queryParamOf(key as keyof typeof GRAPH_VIEW_OPTIONS) : key;
+  return new HttpError(400, optionMessage(param, err.reason, err.value));
 }
 
 export function graphRoutes(app: FastifyInstance, state: ServiceState): void {

@@ -7,6 +7,7 @@
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { InvalidOptionError } from '../../errors.js';
+import { checkInteger } from '../../util/parse.js';
 import { REGION_NAME } from '../../util/patterns.js';
 import { httpUrl } from '../../util/url.js';
 
@@ -31,7 +32,17 @@ export interface S3ClientOptions {
    * @default `AWS_MAX_ATTEMPTS` when set, else 5
    */
   maxAttempts?: number;
+  /**
+   * A profile of the shared AWS files (~/.aws/config, ~/.aws/credentials): its credentials
+   * through the SDK's whole chain for a profile (keys, SSO, role_arn, credential_process) and
+   * its region. Only the name is held here; nothing reads, stores or logs the credentials.
+   * @default `AWS_PROFILE`, else `default`
+   */
+  profile?: string;
 }
+
+/** A profile name as the shared AWS files allow it. */
+const PROFILE_NAME = /^[A-Za-z0-9_.@+=,/-]{1,128}$/;
 
 /** The env variables this module reads (the SDK reads others itself). */
 type Env = Record<string, string | undefined>;
@@ -48,11 +59,12 @@ export function validateS3ClientOptions(o: unknown, name = 'options.s3'): S3Clie
   if (opts.region !== undefined && (typeof opts.region !== 'string' || !REGION_NAME.test(opts.region))) {
     throw new InvalidOptionError(`${name}.region`, 'must be a region name such as us-east-1');
   }
-  if (
-    opts.maxAttempts !== undefined &&
-    (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1 || opts.maxAttempts > 20)
-  ) {
-    throw new InvalidOptionError(`${name}.maxAttempts`, 'must be an integer from 1 to 20');
+  checkInteger(`${name}.maxAttempts`, opts.maxAttempts, { min: 1, max: 20 });
+  if (opts.profile !== undefined && (typeof opts.profile !== 'string' || !PROFILE_NAME.test(opts.profile))) {
+    throw new InvalidOptionError(
+      `${name}.profile`,
+      'must be a profile name of ~/.aws/config (letters, digits, _ . - @ + = , /)',
+    );
   }
   return opts;
 }
@@ -98,6 +110,7 @@ export function s3ClientConfig(options: S3ClientOptions = {}, env: Env = process
   const maxAttempts = o.maxAttempts ?? (env.AWS_MAX_ATTEMPTS ? undefined : 5);
   if (maxAttempts !== undefined) config.maxAttempts = maxAttempts;
   if (o.region !== undefined) config.region = o.region;
+  if (o.profile !== undefined) config.profile = o.profile;
   if (endpoint !== undefined) {
     config.endpoint = endpoint;
     if (!env.AWS_REQUEST_CHECKSUM_CALCULATION) config.requestChecksumCalculation = 'WHEN_REQUIRED';
@@ -115,7 +128,7 @@ export async function createS3Client(options: S3ClientOptions = {}): Promise<S3C
   const config = s3ClientConfig(options);
   if (config.region === undefined) {
     // Ask the SDK's own region chain; only when it has nothing fall back to us-east-1.
-    const probe = new S3Client({});
+    const probe = new S3Client(config.profile === undefined ? {} : { profile: config.profile });
     try {
       config.region = await probe.config.region();
     } catch {

@@ -36,7 +36,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 export function parseS3Url(url: string, kind: 'prefix' | 'object'): S3Url {
   const bad = (why: string): never => {
-    throw new InvalidOptionError(`'${url}'`, `is not a valid S3 URL: ${why}`);
+    throw new InvalidOptionError('', `is not a valid S3 URL: ${why}`, url);
   };
   if (typeof url !== 'string') bad('not a string');
   if (!url.startsWith('s3://')) bad('it must start with s3:// (lowercase)');
