@@ -22,8 +22,7 @@ export function describeError(err: FastifyError, status: number, request: Fastif
   type Schema = { $ref?: string; properties?: Record<string, Record<string, unknown>> };
   let schema = (request.routeOptions.schema?.[context === 'body' ? 'body' : 'querystring'] ?? {}) as Schema;
   // A shared schema (`{$ref: 'DigestJob#'}`): its properties are on the registered one.
-  if (schema.$ref !== undefined)
-    schema = (request.server.getSchema(schema.$ref.replace(/#$/, '')) ?? {}) as Schema;
+  if (schema.$ref !== undefined) schema = (request.server.getSchema(schema.$ref.replace(/#$/, '')) ?? {}) as Schema;
   const properties = schema.properties ?? {};
   const name =
     first.instancePath.slice(1).split('/')[0] ||
