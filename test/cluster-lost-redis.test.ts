@@ -75,3 +75,18 @@ it('a worker keeps retrying a lost Redis with a log line, and stops on SIGTERM',
   expect(w.err()).not.toContain(PASSWORD);
   expect(w.err()).not.toContain('unexpected error');
 }, 25_000);
+
+it("the service's window queue fails a job fast while Redis is away instead of waiting", async () => {
+  const { BullQueuer } = await import('../dist/service/queue/bull.js');
+  const redis = await startRedis({ password: PASSWORD });
+  const queuer = new BullQueuer(redis.url);
+  try {
+    const job = (n: number) => ({ id: `00000000-0000-5000-8000-00000000000${n}`, start: 'a', stop: 'b' });
+    await queuer.enqueue(job(1));
+    await redis.stop();
+    // Rejected after a few reconnect tries (a 502 to the POST), not left waiting.
+    await expect(queuer.enqueue(job(2))).rejects.toThrow();
+  } finally {
+    await Promise.race([queuer.close(), new Promise((r) => setTimeout(r, 2000))]);
+  }
+}, 25_000);

@@ -19,6 +19,7 @@ it('logs each window its own counts when a run collects several windows', async 
   };
   await dest.put('w/_checkpoint.json', Readable.from([Buffer.from(JSON.stringify(checkpoint))]), {
     signal: new AbortController().signal,
+    contentType: 'application/json',
   });
   // The first window has 2 objects of 3 records, the second 1 object of 5.
   const source: Source = async (ctx) => {

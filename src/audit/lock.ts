@@ -91,7 +91,9 @@ export function takeLock(dir: string, name: string): number | undefined {
   if (content.trim() !== '' && holderAlive(content)) return Number.parseInt(content, 10);
   const mine = selfIdentity();
   // Written beside it and renamed over it: a reader sees the old holder or the new one, whole.
-  const tmp = `${path}.${process.pid}`;
+  // Named like every temporary file, so a crash between the write and the rename leaves one the
+  // spool's start-up sweep removes.
+  const tmp = join(dir, `.tmp-${name}.${process.pid}`);
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, mine);

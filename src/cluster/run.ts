@@ -94,8 +94,11 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
   producer.on('error', () => {});
   // ioredis ends a connection once its retries are spent: the run cannot go on.
   let lost: WorkerError | undefined;
+  let closing = false;
   const lostRedis = new Promise<never>((_, reject) => {
     const onEnd = () => {
+      // Our own close ends the connections too.
+      if (closing) return;
       lost ??= new WorkerError(
         `lost the Redis connection to ${describeRedis(o.redis)}: no answer for ${retryMs / 1000} s of retries; ` +
           "the run's jobs stay in Redis and expire",
@@ -231,6 +234,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     })();
     await within(cleanup, CLEANUP_MS);
     // A close waits for pending commands; on a lost connection they never settle.
+    closing = true;
     await within(Promise.allSettled([events.close(), producer.close(), queue?.close()]), 1000);
     await within(Promise.allSettled([events.disconnect(), producer.disconnect(), queue?.disconnect()]), 1000);
   }

@@ -103,7 +103,8 @@ export async function writeDurable(
       const fh = await open(tmp, 'wx');
       try {
         if (typeof content === 'string' || content instanceof Uint8Array) await fh.writeFile(content, { signal });
-        else for (const chunk of content) await fh.write(chunk);
+        // writeFile, not write: it loops until the whole chunk is written.
+        else for (const chunk of content) await fh.writeFile(chunk);
         if (fsync) await fh.sync();
       } finally {
         await fh.close();

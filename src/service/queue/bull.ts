@@ -17,7 +17,9 @@ export class BullQueuer implements Queuer {
   private readonly queue: Queue;
 
   constructor(url: string) {
-    this.queue = new Queue(WINDOW_QUEUE, { connection: redisConnection(url, 'redis') });
+    // Reconnects for as long as Redis is away, but a POST meanwhile fails after a few tries (502)
+    // instead of waiting for it.
+    this.queue = new Queue(WINDOW_QUEUE, { connection: { ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3 } });
     this.description = `BullMQ queue ${WINDOW_QUEUE}`;
   }
 
