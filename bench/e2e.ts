@@ -97,7 +97,7 @@ interface Spec {
   talkers?: number;
 }
 // A: scanners tuned so that rows/records is ~1%, ~8%, ~40% (≈ 0.0105 + 0.9 * scanners).
-// B: talkers and scanners tuned at 230 MB (19.7 k, 150 k and ~800 k rows of 2.0 M records).
+// B: talkers and scanners tuned at 230 MB (16 k, 147 k and 918 k rows of 2.0 M records).
 const SPECS: Spec[] = [
   { population: 'A', label: '1%', scanners: 0, scale: 1 },
   { population: 'A', label: '8%', scanners: 0.078, scale: 1 },
