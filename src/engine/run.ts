@@ -153,6 +153,9 @@ export class DigestRun {
         items: LIST_AHEAD,
         bytes: LIST_AHEAD_BYTES,
         weigh: (t) => (t.ref.listedWithData ? t.size : 0),
+        // Largest listed object first: the small ones then fill the end of the run, and the
+        // workers finish together instead of one scanning a large object alone.
+        priority: (t) => t.size,
       }),
       (t, s) => t.source.read(t.ref, s),
       { concurrency: this.opts.prefetchConcurrency, maxBytes: this.opts.prefetchBytes, signal: this.signal },
