@@ -1,23 +1,34 @@
 /**
- * End-to-end cardinality sweep. Fixtures of equal size (8 gzip objects, ~230 MB of lines, ~2.0 M
- * lines each, v2 with header, S3 layout) whose digests hold about 1%, 8% and 40% as many rows as
- * records, plus one 4x larger (4x the objects) drawn from the same conversation and scanner
- * population as the 40% one, so its digest has about the same rows: time should grow with lines,
- * memory should not.
+ * End-to-end cardinality sweep over two independent population models, so that no one generator
+ * flatters the engine. Fixtures of equal size (8 gzip objects, ~230 MB of lines, ~2.0 M lines
+ * each, v2 with header, S3 layout) whose digests hold about 1%, 8% and 40% as many rows as
+ * records:
+ * - population A (fixtures/lib/pool.ts, scanners.ts): a fixed pool of conversations with Zipf
+ *   popularity, cardinality from a bounded scanner sweep; plus one 4x larger fixture (4x the
+ *   objects) from the same population as its 40% one, so its digest has about the same rows: time
+ *   should grow with lines, memory should not;
+ * - population B (fixtures/lib/population-b.ts): Zipf-ranked talkers, ENIs drawn per subnet with
+ *   Pareto activity, ephemeral ports in 32768-60999 and 1024-65535, 3% IPv6; cardinality from
+ *   more talkers (8%) and unbounded Pareto-weighted scanners (40%).
  *
  * For each fixture, each measurement in a fresh process, best of --runs:
  * - the library digest with 1 and 2 workers, writing the text output the way the CLI does
  *   (writeDigest into a sink that counts bytes and drops them), inside the timed region;
- * - the gunzip floor of the same objects on the same number of threads;
+ * - the gunzip floor of the same objects on the same number of threads (also timed as a whole
+ *   process, spawn to exit);
  * - `flowdigest digest DIR -w 2 -o FILE`, the whole CLI process, as users run it;
- * - DuckDB GROUP BY over read_csv with 2 threads, if @duckdb/node-api is installed
- *   (`npm i --no-save @duckdb/node-api`).
+ * - DuckDB GROUP BY over read_csv with 2 threads (whole process), if @duckdb/node-api is
+ *   installed (`npm i --no-save @duckdb/node-api`). Its row count must equal the digest's: the
+ *   run exits 1 if any differs.
+ * Every figure is printed as best–worst of the runs, and the summary gives the worst case beside
+ * the best.
  *
  * Cardinality comes from the fixture generator's internet scanners (fixtures/lib/scanners.ts):
  * --scanners is the share of records that are scan probes, --scan-space bounds them to a fixed set
  * of keys, sized here to 90% of the probes of one base-size fixture so every key is present.
  *
- *   npm run bench:e2e                               # 4 fixtures of 230MB (the last 920MB)
+ *   npm run bench:e2e                               # both populations: 7 fixtures of 230MB (A's 40%x4 920MB)
+ *   npm run bench:e2e -- --population B --runs 2
  *   npm run bench:e2e -- --size 30MB --runs 1 --only 40% --no-duckdb
  */
 import { rm, stat } from 'node:fs/promises';
@@ -28,7 +39,8 @@ import { probesAmong } from '../fixtures/lib/scanners.js';
 import { runChild, runProcess, type ChildResult } from './lib/child.js';
 import { benchFixture, CLI, DIST, parseSizeArg } from './lib/fixture.js';
 
-const USAGE = 'usage: npm run bench:e2e -- [--size 230MB] [--runs 3] [--only 1%|8%|40%|40%x4] [--no-duckdb]';
+const USAGE =
+  'usage: npm run bench:e2e -- [--population A|B|both] [--size 230MB] [--runs 3] [--only 1%|8%|40%|40%x4] [--no-duckdb]';
 const { values: flags } = (() => {
   try {
     return parseArgs({
@@ -39,6 +51,7 @@ const { values: flags } = (() => {
         size: { type: 'string' },
         runs: { type: 'string' },
         only: { type: 'string' },
+        population: { type: 'string' },
         'no-duckdb': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -59,6 +72,12 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
+const population = (flags.population ?? 'both').toUpperCase();
+if (population !== 'A' && population !== 'B' && population !== 'BOTH') {
+  console.error(`--population needs A, B or both, got "${flags.population}"\n${USAGE}`);
+  process.exit(2);
+}
+
 const OBJECTS = 8;
 const SEED = 1;
 // The conversation pool: 7,000 at 230 MB (about 1% rows per record on its own at 2 M lines), in
@@ -70,19 +89,32 @@ const WORKERS = [1, 2] as const;
 const PEER_THREADS = 2;
 
 interface Spec {
+  population: 'A' | 'B';
   label: string;
   scanners: number;
   scale: number;
+  /** Population B: talkers at 230 MB (scaled with --size). */
+  talkers?: number;
 }
-// scanners tuned so that rows/records is ~1%, ~8%, ~40% (≈ 0.0105 + 0.9 * scanners).
+// A: scanners tuned so that rows/records is ~1%, ~8%, ~40% (≈ 0.0105 + 0.9 * scanners).
+// B: talkers and scanners tuned at 230 MB (16 k, 147 k and 918 k rows of 2.0 M records).
 const SPECS: Spec[] = [
-  { label: '1%', scanners: 0, scale: 1 },
-  { label: '8%', scanners: 0.078, scale: 1 },
-  { label: '40%', scanners: 0.45, scale: 1 },
-  { label: '40%x4', scanners: 0.45, scale: 4 }, // the 40% population, 4x the records
+  { population: 'A', label: '1%', scanners: 0, scale: 1 },
+  { population: 'A', label: '8%', scanners: 0.078, scale: 1 },
+  { population: 'A', label: '40%', scanners: 0.45, scale: 1 },
+  { population: 'A', label: '40%x4', scanners: 0.45, scale: 4 }, // the 40% population, 4x the records
+  { population: 'B', label: '1%', scanners: 0, scale: 1, talkers: 30 },
+  { population: 'B', label: '8%', scanners: 0, scale: 1, talkers: 1600 },
+  { population: 'B', label: '40%', scanners: 0.6, scale: 1, talkers: 1600 },
 ];
 const norm = (s: string) => s.replace(/%/g, '').toLowerCase();
-const selected = flags.only === undefined ? SPECS : SPECS.filter((s) => norm(s.label) === norm(flags.only!));
+const selected = SPECS.filter(
+  (s) =>
+    (population === 'BOTH' || s.population === population) &&
+    (flags.only === undefined || norm(s.label) === norm(flags.only)),
+);
+const name = (s: Spec) => `${s.population} ${s.label}`;
+const talkersOf = (s: Spec) => Math.max(1, Math.round(((s.talkers ?? 0) * size) / 230e6));
 if (selected.length === 0) {
   console.error(`--only: no fixture "${flags.only}" (have ${SPECS.map((s) => s.label).join(', ')})`);
   process.exit(2);
@@ -101,10 +133,12 @@ if (duckdb) {
 
 // The same scan space for a fixture and its 4x: it is sized from the base size, not the scaled one.
 const scanSpaceOf = (s: Spec) =>
-  s.scanners === 0 ? 0 : Math.round(SATURATE * probesAmong(size / BYTES_PER_LINE, s.scanners));
+  s.scanners === 0 || s.population === 'B' ? 0 : Math.round(SATURATE * probesAmong(size / BYTES_PER_LINE, s.scanners));
 const generatorArgs = (s: Spec) =>
+  (s.population === 'B' ? `--population b --talkers ${talkersOf(s)} ` : '') +
   `--size ${Math.round((size * s.scale) / 1e6)}MB --objects ${OBJECTS * s.scale} --seed ${SEED} --conversations ${CONVERSATIONS}` +
-  (s.scanners > 0 ? ` --scanners ${s.scanners} --scan-space ${scanSpaceOf(s)}` : '');
+  (s.scanners > 0 ? ` --scanners ${s.scanners}` : '') +
+  (s.scanners > 0 && s.population === 'A' ? ` --scan-space ${scanSpaceOf(s)}` : '');
 
 type Fixture = Awaited<ReturnType<typeof benchFixture>>;
 const fixtures = new Map<Spec, Fixture>();
@@ -113,10 +147,11 @@ for (const s of selected) {
   const fx = await benchFixture(size * s.scale, OBJECTS * s.scale, SEED, CONVERSATIONS, {
     scanners: s.scanners,
     scanSpace: scanSpaceOf(s),
+    ...(s.population === 'B' ? { talkers: talkersOf(s) } : {}),
   });
   fixtures.set(s, fx);
   console.error(
-    `fixture ${s.label}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines, ${fx.lines} lines; ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    `fixture ${name(s)}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines, ${fx.lines} lines; ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -162,15 +197,24 @@ const reader = await con.runAndReadAll(sql);
 const rows = reader.currentRowCount;
 globalThis.result = { seconds: (performance.now() - t0) / 1000, rows };`;
 
-async function best(label: string, run: () => Promise<ChildResult>): Promise<ChildResult> {
+/** Best and worst of --runs fresh processes; `seconds` picks the figure (in-process or whole-process). */
+interface Runs {
+  best: ChildResult;
+  worst: ChildResult;
+}
+async function measure(label: string, run: () => Promise<ChildResult>, seconds = (r: ChildResult) => r.seconds) {
   let bestRun: ChildResult | undefined;
+  let worstRun: ChildResult | undefined;
   for (let i = 0; i < runs; i++) {
     const r = await run();
-    console.error(`  ${label}: ${r.seconds.toFixed(2)} s, ${r.maxRssMB.toFixed(0)} MB RSS`);
-    if (bestRun === undefined || r.seconds < bestRun.seconds) bestRun = r;
+    const wall = r.wallSeconds === undefined ? '' : ` (whole process ${r.wallSeconds.toFixed(2)} s)`;
+    console.error(`  ${label}: ${r.seconds.toFixed(2)} s${wall}, ${r.maxRssMB.toFixed(0)} MB RSS`);
+    if (bestRun === undefined || seconds(r) < seconds(bestRun)) bestRun = r;
+    if (worstRun === undefined || seconds(r) > seconds(worstRun)) worstRun = r;
   }
-  return bestRun!;
+  return { best: bestRun!, worst: worstRun! } satisfies Runs;
 }
+const wall = (r: ChildResult) => r.wallSeconds ?? r.seconds;
 
 interface Measured {
   spec: Spec;
@@ -178,32 +222,32 @@ interface Measured {
   rows: number;
   records: number;
   outBytes: number;
-  digest: Record<number, ChildResult>;
-  floor: Record<number, ChildResult>;
-  cli: ChildResult;
+  digest: Record<number, Runs>;
+  floor: Record<number, Runs>;
+  cli: Runs;
   cliOutBytes: number;
-  duck?: ChildResult;
+  duck?: Runs;
 }
 
 const cliOut = join(tmpdir(), `flowdigest-bench-e2e-${process.pid}.log`);
 const results: Measured[] = [];
 for (const [spec, fx] of fixtures) {
-  console.error(`\n${spec.label} (${generatorArgs(spec)})`);
-  const digest: Record<number, ChildResult> = {},
-    floor: Record<number, ChildResult> = {};
+  console.error(`\n${name(spec)} (${generatorArgs(spec)})`);
+  const digest: Record<number, Runs> = {},
+    floor: Record<number, Runs> = {};
   for (const t of WORKERS) {
-    floor[t] = await best(`gunzip floor, ${t} thread(s)`, () => runChild(floorCode(fx.files, t)));
-    digest[t] = await best(`digest, ${t} worker(s)`, () => runChild(digestCode(fx.dir, t)));
+    floor[t] = await measure(`gunzip floor, ${t} thread(s)`, () => runChild(floorCode(fx.files, t)), wall);
+    digest[t] = await measure(`digest, ${t} worker(s)`, () => runChild(digestCode(fx.dir, t)));
   }
-  const cli = await best('flowdigest digest -w 2 (whole process)', () =>
+  const cli = await measure('flowdigest digest -w 2 (whole process)', () =>
     runProcess([CLI, 'digest', fx.dir, '-w', '2', '-o', cliOut]),
   );
   const cliOutBytes = (await stat(cliOut)).size;
   await rm(cliOut, { force: true });
   const duck = duckdb
-    ? await best(`DuckDB GROUP BY, ${PEER_THREADS} threads`, () => runChild(duckCode(fx.files, PEER_THREADS)))
+    ? await measure(`DuckDB GROUP BY, ${PEER_THREADS} threads`, () => runChild(duckCode(fx.files, PEER_THREADS)), wall)
     : undefined;
-  const d2 = digest[2];
+  const d2 = digest[2].best;
   results.push({
     spec,
     fx,
@@ -222,70 +266,96 @@ for (const [spec, fx] of fixtures) {
 }
 
 const f2 = (x: number) => x.toFixed(2);
-const mb = (r: ChildResult) => r.maxRssMB.toFixed(0);
+const mb = (r: Runs) => Math.max(r.best.maxRssMB, r.worst.maxRssMB).toFixed(0);
+/** "best–worst" seconds of some runs. */
+const span = (r: Runs, sec = (c: ChildResult) => c.seconds) =>
+  runs === 1 ? f2(sec(r.best)) : `${f2(sec(r.best))}–${f2(sec(r.worst))}`;
 const ratio = (a: number, b: number) => `${f2(a / b)}x`;
 console.log(
-  `\nEnd to end, cardinality sweep: best of ${runs}, each run a fresh process; Node ${process.version}; ${DIST}`,
+  `\nEnd to end, cardinality sweep: best–worst of ${runs}, each run a fresh process; Node ${process.version}; ${DIST}`,
 );
 console.log(
   `Fixtures: v2 with header, S3 layout, seed ${SEED}; each base fixture ${(size / 1e6).toFixed(0)} MB of lines in ${OBJECTS} gzip objects.`,
 );
-for (const m of results) console.log(`- ${m.spec.label}: npx tsx fixtures/generate.ts ${generatorArgs(m.spec)}`);
+for (const m of results) console.log(`- ${name(m.spec)}: npx tsx fixtures/generate.ts ${generatorArgs(m.spec)}`);
 console.log(
-  '\nSeconds are wall time; "x floor" = digest / gunzip floor on the same threads; "x DuckDB" = flowdigest / DuckDB at 2 threads (below 1 = flowdigest faster).\n',
+  '\nLibrary runs time the digest inside the process; "whole process" times spawn to exit. "x floor" = digest / gunzip floor on the same threads; ' +
+    '"x DuckDB" = flowdigest / DuckDB at 2 threads, whole process (below 1 = flowdigest faster). RSS is the peak of all runs.\n',
 );
 console.log(
-  '| fixture | lines | rows | rows/records | 1 worker s | RSS MB | floor 1t s | x floor | 2 workers s | MB/s | RSS MB | floor 2t s | x floor | CLI -w 2 s | CLI RSS MB | DuckDB 2t s | DuckDB RSS MB | 2 workers x DuckDB | CLI x DuckDB |',
+  '| population | fixture | lines | rows | rows/records | 1 worker s | floor 1t s | x floor | 2 workers s | MB/s | RSS MB | floor 2t s | x floor | ' +
+    'CLI -w 2 s (whole process) | CLI RSS MB | floor 2t s (whole process) | CLI x floor | DuckDB 2t s (whole process) | DuckDB RSS MB | CLI x DuckDB |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const m of results) {
   const [d1, d2, g1, g2] = [m.digest[1], m.digest[2], m.floor[1], m.floor[2]];
   const dk = m.duck;
   console.log(
-    `| ${m.spec.label} | ${(m.fx.lines / 1e6).toFixed(2)}M | ${m.rows} | ${((100 * m.rows) / m.records).toFixed(1)}% | ` +
-      `${f2(d1.seconds)} | ${mb(d1)} | ${f2(g1.seconds)} | ${ratio(d1.seconds, g1.seconds)} | ` +
-      `${f2(d2.seconds)} | ${((d2.bytes as number) / 1e6 / d2.seconds).toFixed(0)} | ${mb(d2)} | ${f2(g2.seconds)} | ${ratio(d2.seconds, g2.seconds)} | ` +
-      `${f2(m.cli.seconds)} | ${mb(m.cli)} | ` +
-      (dk
-        ? `${f2(dk.seconds)} | ${mb(dk)} | ${ratio(d2.seconds, dk.seconds)} | ${ratio(m.cli.seconds, dk.seconds)} |`
-        : '- | - | - | - |'),
+    `| ${m.spec.population} | ${m.spec.label} | ${(m.fx.lines / 1e6).toFixed(2)}M | ${m.rows} | ${((100 * m.rows) / m.records).toFixed(1)}% | ` +
+      `${span(d1)} | ${span(g1)} | ${ratio(d1.best.seconds, g1.best.seconds)} | ` +
+      `${span(d2)} | ${((d2.best.bytes as number) / 1e6 / d2.best.seconds).toFixed(0)} | ${mb(d2)} | ${span(g2)} | ${ratio(d2.best.seconds, g2.best.seconds)} | ` +
+      `${span(m.cli)} | ${mb(m.cli)} | ${span(g2, wall)} | ${ratio(m.cli.best.seconds, wall(g2.best))} | ` +
+      (dk ? `${span(dk, wall)} | ${mb(dk)} | ${ratio(m.cli.best.seconds, wall(dk.best))} |` : '- | - | - |'),
   );
 }
 
-const extremes = (name: string, pick: (m: Measured) => number | undefined) => {
+/** The worst case beside the best over every fixture, for one ratio (bigger = worse). */
+const extremes = (label: string, pick: (m: Measured) => number | undefined) => {
   const xs = results.flatMap((m) => {
     const v = pick(m);
-    return v === undefined ? [] : [{ v, label: m.spec.label }];
+    return v === undefined ? [] : [{ v, label: name(m.spec) }];
   });
-  if (xs.length === 0) return `${name}: -`;
+  if (xs.length === 0) return `- ${label}: -`;
   const worst = xs.reduce((a, b) => (b.v > a.v ? b : a)),
     bestX = xs.reduce((a, b) => (b.v < a.v ? b : a));
-  return `${name}: worst ${f2(worst.v)}x (${worst.label}), best ${f2(bestX.v)}x (${bestX.label})`;
+  return `- ${label}: worst ${f2(worst.v)}x (${worst.label}), best ${f2(bestX.v)}x (${bestX.label})`;
 };
-console.log('');
+console.log('\nWorst beside best (each case at its best run; bigger is worse):');
 console.log(
   [
-    extremes('Ratio to gunzip floor, 2 workers', (m) => m.digest[2].seconds / m.floor[2].seconds),
-    extremes('1 worker', (m) => m.digest[1].seconds / m.floor[1].seconds),
-    extremes('Time / DuckDB, 2 workers', (m) => (m.duck ? m.digest[2].seconds / m.duck.seconds : undefined)),
-    extremes('CLI', (m) => (m.duck ? m.cli.seconds / m.duck.seconds : undefined)),
-  ].join('; '),
+    extremes('CLI -w 2 / gunzip floor 2t, whole processes', (m) => m.cli.best.seconds / wall(m.floor[2].best)),
+    extremes('CLI -w 2 / DuckDB 2t, whole processes', (m) =>
+      m.duck ? m.cli.best.seconds / wall(m.duck.best) : undefined,
+    ),
+    extremes('library, 2 workers / gunzip floor 2t', (m) => m.digest[2].best.seconds / m.floor[2].best.seconds),
+    extremes('library, 1 worker / gunzip floor 1t', (m) => m.digest[1].best.seconds / m.floor[1].best.seconds),
+    extremes('CLI peak RSS / DuckDB peak RSS', (m) =>
+      m.duck
+        ? Math.max(m.cli.best.maxRssMB, m.cli.worst.maxRssMB) / Math.max(m.duck.best.maxRssMB, m.duck.worst.maxRssMB)
+        : undefined,
+    ),
+  ].join('\n'),
 );
-
-// Sanity: the same rows as DuckDB, and the CLI wrote the same bytes as the library's writeDigest.
-for (const m of results) {
-  if (m.duck && m.duck.rows !== m.rows)
-    console.log(`WARNING ${m.spec.label}: DuckDB has ${m.duck.rows} rows, flowdigest ${m.rows}`);
-  if (m.cliOutBytes !== m.outBytes)
-    console.log(`WARNING ${m.spec.label}: the CLI wrote ${m.cliOutBytes} bytes, writeDigest ${m.outBytes}`);
+for (const p of ['A', 'B'] as const) {
+  const one = results.find((m) => m.spec.population === p && m.spec.label === '1%');
+  const forty = results.find((m) => m.spec.population === p && m.spec.label === '40%');
+  if (one && forty)
+    console.log(
+      `- population ${p}: CLI at 40% takes ${f2(forty.cli.best.seconds / one.cli.best.seconds)}x the time of 1%`,
+    );
 }
-const base = results.find((m) => m.spec.label === '40%'),
+
+// Checks: the same rows as DuckDB, and the CLI wrote the same bytes as the library's writeDigest.
+let mismatches = 0;
+for (const m of results) {
+  if (m.duck && m.duck.best.rows !== m.rows) {
+    mismatches++;
+    console.log(`MISMATCH ${name(m.spec)}: DuckDB has ${m.duck.best.rows} rows, flowdigest ${m.rows}`);
+  }
+  if (m.cliOutBytes !== m.outBytes) {
+    mismatches++;
+    console.log(`MISMATCH ${name(m.spec)}: the CLI wrote ${m.cliOutBytes} bytes, writeDigest ${m.outBytes}`);
+  }
+}
+if (duckdb && mismatches === 0) console.log("\nEvery digest has as many rows as DuckDB's GROUP BY.");
+const base = results.find((m) => m.spec.population === 'A' && m.spec.label === '40%'),
   big = results.find((m) => m.spec.label === '40%x4');
 if (base && big) {
   console.log(
-    `Scaling, 40% -> 40%x4: ${f2(big.fx.lines / base.fx.lines)}x the lines, rows ${base.rows} -> ${big.rows}; ` +
-      `2 workers ${f2(big.digest[2].seconds / base.digest[2].seconds)}x the time, peak RSS ${mb(base.digest[2])} -> ${mb(big.digest[2])} MB; ` +
-      `CLI ${f2(big.cli.seconds / base.cli.seconds)}x the time, ${mb(base.cli)} -> ${mb(big.cli)} MB`,
+    `Scaling, A 40% -> 40%x4: ${f2(big.fx.lines / base.fx.lines)}x the lines, rows ${base.rows} -> ${big.rows}; ` +
+      `2 workers ${f2(big.digest[2].best.seconds / base.digest[2].best.seconds)}x the time, peak RSS ${mb(base.digest[2])} -> ${mb(big.digest[2])} MB; ` +
+      `CLI ${f2(big.cli.best.seconds / base.cli.best.seconds)}x the time, ${mb(base.cli)} -> ${mb(big.cli)} MB`,
   );
 }
 if (duckNote) console.log(duckNote);
+if (mismatches > 0) process.exitCode = 1;

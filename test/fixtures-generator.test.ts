@@ -228,6 +228,75 @@ describe('internet scanners', () => {
   });
 });
 
+describe('population B', () => {
+  const b = { size: 600_000, objects: 4, seed: 13, population: 'b', talkers: 400, format: 'default' } as const;
+  const records = (texts: string[]) =>
+    texts
+      .flatMap((t) => t.split('\n'))
+      .filter((l) => l.startsWith('2 ') && l.endsWith(' OK'))
+      .map((l) => l.split(' '));
+
+  it("is deterministic, differs from population A, and its markers differ from A's", async () => {
+    const [x, y] = await Promise.all(['pb-x', 'pb-y'].map((d) => generateFixture({ ...b, out: join(tmp, d) })));
+    expect(await readAll(x.files)).toEqual(await readAll(y.files));
+    const a = await generateFixture({ ...b, population: 'a', out: join(tmp, 'pb-a') });
+    const [ta, tb] = [await readLogTree(join(tmp, 'pb-a')), await readLogTree(join(tmp, 'pb-x'))];
+    const eni = (texts: string[]) => new Set(records(texts).map((t) => t[2]));
+    const shared = [...eni(tb.map((i) => i.text))].filter((e) => eni(ta.map((i) => i.text)).has(e));
+    expect(shared).toEqual([]);
+    expect(a.files.length).toBe(4);
+  });
+
+  it('draws ~3% IPv6, ephemeral ports in both ranges, ENIs per subnet, and agrees with the reference digest', async () => {
+    const out = join(tmp, 'pb-mix');
+    await generateFixture({ ...b, out });
+    const inputs = await readLogTree(out);
+    const recs = records(inputs.map((i) => i.text));
+    const v6 = recs.filter((t) => t[3].includes(':')).length / recs.length;
+    expect(v6).toBeGreaterThan(0.015);
+    expect(v6).toBeLessThan(0.05);
+    // A client's ephemeral port is the srcport of a flow to a well-known port.
+    const eph = recs.filter((t) => Number(t[6]) < 1024 && Number(t[5]) >= 1024).map((t) => Number(t[5]));
+    const narrow = eph.filter((p) => p >= 32768 && p <= 60999).length / eph.length;
+    // 96% of clients use 32768-60999, 4% 1024-65535 (of which 44% fall in 32768-60999 too).
+    expect(narrow).toBeGreaterThan(0.94);
+    expect(narrow).toBeLessThan(0.995);
+    expect(eph.some((p) => p < 32768)).toBe(true);
+    expect(eph.some((p) => p > 60999)).toBe(true);
+    // ENI addresses of one VPC fall in several /20 subnets of its 10.x/16.
+    const ownAddrs = new Set(
+      recs.filter((t) => t[3].startsWith('10.')).map((t) => t[3].split('.').slice(0, 3).join('.')),
+    );
+    const subnets = new Set([...ownAddrs].map((a) => `${a.split('.')[1]}.${Number(a.split('.')[2]) >> 4}`));
+    expect(subnets.size).toBeGreaterThan(4);
+    const d = referenceDigest(inputs);
+    const { keys } = distinctKeys(inputs.map((i) => i.text));
+    expect(d.rows.length).toBe(keys);
+  });
+
+  it('grows its rows with talkers and with scanners', async () => {
+    const small = await keysOf(
+      (await generateFixture({ ...b, size: 2_000_000, talkers: 5, out: join(tmp, 'pb-t5') }), join(tmp, 'pb-t5')),
+    );
+    const wide = await keysOf(
+      (await generateFixture({ ...b, size: 2_000_000, talkers: 5000, out: join(tmp, 'pb-t5k') }), join(tmp, 'pb-t5k')),
+    );
+    const scanned = await keysOf(
+      (await generateFixture({ ...b, size: 2_000_000, talkers: 5, scanners: 0.4, out: join(tmp, 'pb-sc') }),
+      join(tmp, 'pb-sc')),
+    );
+    const share = (k: { keys: number; records: number }) => k.keys / k.records;
+    expect(share(wide)).toBeGreaterThan(2 * share(small));
+    expect(share(scanned) - share(small)).toBeGreaterThan(0.15);
+  });
+
+  it('rejects a scan space, which only population A has', async () => {
+    await expect(generateFixture({ ...b, scanners: 0.1, scanSpace: 10, out: join(tmp, 'pb-bad') })).rejects.toThrow(
+      /scanSpace applies to population a/,
+    );
+  });
+});
+
 describe('CLI parsing', () => {
   it('parses sizes and flags, naming the default directory after them', () => {
     expect(parseSize('500MB')).toBe(500_000_000);

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 
 export interface ChildResult {
   seconds: number;
+  /** runChild: wall time of the whole process, spawn to exit (start-up and module loading included). */
+  wallSeconds?: number;
   maxRssMB: number;
   [k: string]: unknown;
 }
@@ -20,6 +22,7 @@ export function runChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<Chi
 const ru = process.resourceUsage();
 process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ru.maxRSS / 1024 }) + '\\n');`;
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const child = spawn(process.execPath, ['--input-type=module', '-e', wrapped], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -33,7 +36,7 @@ process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), ma
       const line = out.split('\n').find((l) => l.startsWith('@@'));
       if (code !== 0 || line === undefined)
         reject(new Error(`benchmark child failed (exit ${code}): ${out.slice(-500)}`));
-      else resolve(JSON.parse(line.slice(2)) as ChildResult);
+      else resolve({ ...(JSON.parse(line.slice(2)) as ChildResult), wallSeconds: (performance.now() - t0) / 1000 });
     });
   });
 }

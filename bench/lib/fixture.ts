@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface ScanOptions {
   scanners: number;
   scanSpace: number;
+  /** Population B (fixtures/lib/population-b.ts) with this many talkers; absent = population A. */
+  talkers?: number;
 }
 
 /**
@@ -16,7 +18,12 @@ export interface ScanOptions {
  * Without scanners (the default) the directory name, and so every existing cached fixture, is unchanged.
  */
 export async function benchFixture(size: number, objects = 16, seed = 1, conversations = 20000, scan?: ScanOptions) {
-  const scanTag = scan && scan.scanners > 0 ? `-sc${scan.scanners}-ss${scan.scanSpace}` : '';
+  const b = scan?.talkers !== undefined;
+  const scanTag = b
+    ? `-popb-t${scan.talkers}-sc${scan.scanners}`
+    : scan && scan.scanners > 0
+      ? `-sc${scan.scanners}-ss${scan.scanSpace}`
+      : '';
   const out = join(
     ROOT,
     'fixtures',
@@ -31,7 +38,8 @@ export async function benchFixture(size: number, objects = 16, seed = 1, convers
     conversations,
     format: 'default',
     log: () => {},
-    ...(scan && scan.scanners > 0 ? { scanners: scan.scanners, scanSpace: scan.scanSpace } : {}),
+    ...(b ? { population: 'b', talkers: scan.talkers, scanners: scan.scanners } : {}),
+    ...(!b && scan && scan.scanners > 0 ? { scanners: scan.scanners, scanSpace: scan.scanSpace } : {}),
   } as Parameters<typeof generateFixture>[0]);
   return { dir: out, files: res.files, bytes: res.bytes, lines: res.lines };
 }

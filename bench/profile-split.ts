@@ -1,0 +1,87 @@
+/**
+ * Where a digest's time goes, per thread: runs `flowdigest digest DIR -w 2` under
+ * `node --cpu-prof` (one profile per thread: main and each worker) and sorts each profile's
+ * samples into scan, inflate, sort, merge, format, table, hand-off, start-up, GC, idle and other,
+ * by the function and file each sample is in.
+ *
+ *   npm run build && node --import tsx bench/profile-split.ts DIR [--cli dist/cli/main.js] [--workers 2]
+ *
+ * `--cli` may name another build's CLI (a `git worktree` of an older commit, built) for a before
+ * and after. Profiles sample wall time: on a loaded machine a thread that waits for a core is
+ * charged to what it was doing, so compare shares within one run, not seconds across runs.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLI } from './lib/fixture.js';
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: { cli: { type: 'string' }, workers: { type: 'string' } },
+});
+if (positionals.length !== 1) {
+  console.error('usage: node --import tsx bench/profile-split.ts DIR [--cli PATH] [--workers 2]');
+  process.exit(2);
+}
+const cli = resolve(values.cli ?? CLI);
+const dir = await mkdtemp(join(tmpdir(), 'flowdigest-prof-'));
+const out = join(dir, 'digest.log');
+const t0 = performance.now();
+const run = spawnSync(
+  process.execPath,
+  ['--cpu-prof', '--cpu-prof-dir', dir, cli, 'digest', positionals[0], '-w', values.workers ?? '2', '-q', '-o', out],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
+const wall = (performance.now() - t0) / 1000;
+if (run.status !== 0) throw new Error(`digest failed (exit ${run.status})`);
+
+/** The category of a sample, from its function name and script. */
+function category(fn: string, url: string): string {
+  if (fn === '(idle)' || fn === 'atomicsWaitLoop') return 'idle';
+  if (fn === '(garbage collector)') return 'GC';
+  if (
+    url.includes('/wasm/') ||
+    url.startsWith('wasm://') ||
+    /scanner\.js|separators\.js|fields\.js|layout\.js/.test(url)
+  )
+    return 'scan';
+  if (/inflate-sync|gunzip/.test(url) || /^(inflateSync|writeSync|processChunkSync|zlibBufferSync)$/.test(fn))
+    return 'inflate';
+  if (/order\.js/.test(url) || fn === 'sortRun') return 'sort';
+  if (/runs\.js/.test(url) || fn === 'countRange') return 'merge';
+  if (/format\.js|write\.js|partial\.js/.test(url) || fn === 'renderRange') return 'format';
+  if (/table\.js|collector\.js|counters\.js/.test(url)) return 'table';
+  if (fn === 'postMessage' || /structured|serialize/i.test(fn)) return 'hand-off';
+  if (/compile|Module|loader|realm|resolve|pre_execution|esm\//.test(fn + url) || url.includes('cjs/'))
+    return 'start-up';
+  return 'other';
+}
+
+const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+const ORDER = ['scan', 'inflate', 'sort', 'merge', 'format', 'table', 'hand-off', 'start-up', 'GC', 'idle', 'other'];
+console.log(`${cli} digest ${positionals[0]} -w ${values.workers ?? '2'}: ${wall.toFixed(2)} s wall (profiled)\n`);
+console.log(`| thread | sampled s | ${ORDER.join(' | ')} |`);
+console.log(`|---|---:|${ORDER.map(() => '---:').join('|')}|`);
+for (const [i, f] of files.entries()) {
+  const p = JSON.parse(await readFile(join(dir, f), 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  const sums = new Map<string, number>();
+  let total = 0;
+  p.samples.forEach((id, k) => {
+    const cf = byId.get(id)!;
+    const dt = p.timeDeltas[k] ?? 0;
+    total += dt;
+    const c = category(cf.functionName, cf.url);
+    sums.set(c, (sums.get(c) ?? 0) + dt);
+  });
+  const s = (c: string) => ((sums.get(c) ?? 0) / 1e6).toFixed(2);
+  console.log(`| ${i === 0 ? 'main' : `worker ${i}`} | ${(total / 1e6).toFixed(2)} | ${ORDER.map(s).join(' | ')} |`);
+}
+await rm(dir, { recursive: true, force: true });

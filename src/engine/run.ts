@@ -1,0 +1,380 @@
+/**
+ * One digest run as an object with named steps: {@link DigestRun.list} the objects,
+ * {@link DigestRun.prefetch} their bytes, {@link DigestRun.scan} each on a worker into a slot's run
+ * table, {@link DigestRun.absorb} rows a scan found for another slot's partition,
+ * {@link DigestRun.finish} (sort and merge the tables) and {@link DigestRun.write} the digest.
+ * {@link DigestRun.run} chains the first five; each step can be driven alone (tests do).
+ */
+import { setMaxListeners } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { PackedRows } from '../digest/collector.js';
+import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
+import { type SortedRun, splitRanges } from '../digest/runs.js';
+import { type DigestFormat, writeDigest } from '../digest/write.js';
+import { AbortError, CorruptObjectError, FlowdigestError, InputError } from '../errors.js';
+import type { ScanPool } from '../pool/pool.js';
+import type { ScanTask } from '../pool/protocol.js';
+import { type Prefetched, prefetch } from '../prefetch/prefetch.js';
+import { readAhead } from '../prefetch/read-ahead.js';
+import type { ListContext, ObjectRef, ObjectSource } from '../sources/source.js';
+import { checkMemoryFloor } from './memory-floor.js';
+import { type MemoryBudget, memoryBudget, type TableState, type TableView } from '../table/table.js';
+import { type DigestInput, toSources } from './inputs.js';
+import { type DigestRunOptions, type ResolvedDigesterOptions, resolveRunOptions } from './options.js';
+import { type Progress, progressTracker } from './progress.js';
+import { RunTables } from './run-tables.js';
+
+/** A listed object and the source that reads it. */
+export interface ListedObject {
+  ref: ObjectRef;
+  source: ObjectSource;
+  size: number;
+}
+
+/** Listed objects held ahead of the downloads (so totals and ETAs are known early). */
+const LIST_AHEAD = 10_000;
+/** Bytes of listed-with-their-data objects (stdin blocks) held ahead. */
+const LIST_AHEAD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * @internal One run of a digester's pool over some sources. Its state (the first failure, the
+ * tasks in flight, the rows waiting for another slot's table) is private to the run.
+ */
+export class DigestRun {
+  /** The run's counters, added to as objects finish. */
+  readonly stats: DigestStats = emptyStats();
+  private readonly sources: readonly ObjectSource[];
+  private readonly tables: RunTables;
+  private readonly budget: MemoryBudget;
+  private readonly window: { windowStart?: number; windowEnd?: number };
+  private readonly accounts: Set<string> | undefined;
+  private readonly regions: Set<string> | undefined;
+  private readonly progress: Progress;
+  private readonly report: () => void;
+  // Our own controller, so a failing object cancels everything else in flight.
+  private readonly controller = new AbortController();
+  private readonly ctx: ListContext;
+  /** Hash partitions of the run tables: one per slot. */
+  private readonly parts: number;
+  /** Rows a scan found for another slot's partition, waiting until that slot is free. */
+  private readonly pending: PackedRows[][];
+  /** The absorb loop of each partition, while it runs. */
+  private readonly absorbing: Array<Promise<void> | null>;
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(
+    private readonly pool: ScanPool,
+    private readonly opts: ResolvedDigesterOptions,
+    inputs: readonly DigestInput[],
+    private readonly options: DigestRunOptions,
+  ) {
+    // The run options are checked before the inputs.
+    this.window = resolveRunOptions(options);
+    this.sources = toSources(inputs, { s3: opts.s3 });
+    this.tables = new RunTables(pool.threads);
+    checkMemoryFloor(opts.maxMemory, pool.threads);
+    this.budget = memoryBudget(opts.maxMemory);
+    this.accounts = options.accounts ? new Set(options.accounts) : undefined;
+    this.regions = options.regions ? new Set(options.regions) : undefined;
+    ({ progress: this.progress, report: this.report } = progressTracker(options.onProgress));
+    // One listener per in-flight task (Piscina, fs) is expected, not a leak.
+    setMaxListeners(0, this.controller.signal);
+    this.ctx = {
+      signal: this.controller.signal,
+      skip: (_key, reason) => {
+        this.stats.listingSkipped[reason] = (this.stats.listingSkipped[reason] ?? 0) + 1;
+      },
+      selection: { start: options.start, end: options.end, accounts: options.accounts, regions: options.regions },
+      // One object reached through two inputs is digested once.
+      seen: new Set(),
+    };
+    this.parts = Math.max(this.tables.count, 1);
+    this.pending = Array.from({ length: this.parts }, () => []);
+    this.absorbing = Array.from({ length: this.parts }, () => null);
+  }
+
+  /** The run's signal: aborted by the caller's signal or by the first failure. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Every step in order: list, prefetch, scan (and absorb), finish. */
+  async run(): Promise<Digest> {
+    const outer = this.options.signal;
+    const onAbort = () => this.controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    if (outer?.aborted) this.controller.abort(outer.reason);
+    try {
+      try {
+        for await (const item of this.prefetch(this.list())) {
+          await this.scan(item);
+          if (this.failure !== undefined) break;
+        }
+      } catch (err) {
+        this.fail(err);
+      } finally {
+        await this.settle();
+      }
+      if (outer?.aborted) throw this.failure instanceof AbortError ? this.failure : new AbortError(outer.reason);
+      if (this.failure !== undefined) throw asFlowdigestError(this.failure);
+      const digest = await this.finish().catch((err: unknown) => {
+        throw outer?.aborted ? new AbortError(outer.reason) : asFlowdigestError(err);
+      });
+      this.report();
+      return digest;
+    } finally {
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Step 1: the objects of every source; whole objects the key path excludes are skipped, never downloaded. */
+  async *list(): AsyncIterable<ListedObject> {
+    const { accounts, regions, ctx, progress } = this;
+    for (const source of this.sources) {
+      for await (const ref of source.list(ctx)) {
+        if (
+          (accounts && ref.account !== undefined && !accounts.has(ref.account)) ||
+          (regions && ref.region !== undefined && !regions.has(ref.region))
+        ) {
+          ctx.skip(ref.key, 'not_selected');
+          continue;
+        }
+        progress.objectsListed++;
+        progress.storedBytesListed += ref.size;
+        this.report();
+        yield { ref, source, size: ref.size };
+      }
+    }
+    progress.listingDone = true;
+    this.report();
+  }
+
+  /** Step 2: download listed objects ahead of the scans, within the digester's byte budget. */
+  prefetch(listed: AsyncIterable<ListedObject>): AsyncIterable<Prefetched<ListedObject>> {
+    return prefetch(
+      readAhead(listed, {
+        items: LIST_AHEAD,
+        bytes: LIST_AHEAD_BYTES,
+        weigh: (t) => (t.ref.listedWithData ? t.size : 0),
+        // Largest listed object first: the small ones then fill the end of the run, and the
+        // workers finish together instead of one scanning a large object alone.
+        priority: (t) => t.size,
+      }),
+      (t, s) => t.source.read(t.ref, s),
+      { concurrency: this.opts.prefetchConcurrency, maxBytes: this.opts.prefetchBytes, signal: this.signal },
+    );
+  }
+
+  /**
+   * Step 3: scan one downloaded object on a worker into a free slot's table. Resolves once the
+   * scan is dispatched (a slot was free); the scan itself is in flight until {@link settle}.
+   */
+  async scan(item: Prefetched<ListedObject>): Promise<void> {
+    const t = item.ref;
+    if (item.data === null) {
+      item.release();
+      this.skipOrFail(t, item.error);
+      return;
+    }
+    const { tables, stats, progress } = this;
+    const slot = await tables.acquire();
+    const task = buildTask(
+      t.ref,
+      item.data,
+      this.options,
+      this.window,
+      this.accounts,
+      this.regions,
+      tables.state(slot),
+      this.budget,
+    );
+    if (this.parts > 1) {
+      task.partition = slot;
+      task.partitions = this.parts;
+    }
+    const p = this.pool
+      .scan(task, this.signal)
+      .then(
+        (result) => {
+          tables.release(slot, result.table);
+          result.handoff?.forEach((piece, q) => {
+            if (piece !== null) this.absorb(q, piece);
+          });
+          // A stream's later blocks are parts of one object, not objects of their own.
+          const objects = t.ref.firstLine === undefined ? 1 : 0;
+          const elided = t.ref.elidedBytes ?? 0;
+          addStats(stats, {
+            ...result.counters,
+            bytesRead: result.counters.bytesRead + elided,
+            objects,
+            storedBytes: t.size + elided,
+            skippedObjects: [],
+            listingSkipped: {},
+          });
+          progress.lines += result.counters.lines;
+          this.objectDone(t);
+        },
+        // A failed scan added nothing to the slot's table: the object is only added when whole.
+        (err) => {
+          tables.release(slot);
+          this.skipOrFail(t, err);
+        },
+      )
+      .finally(() => {
+        item.release();
+        this.inflight.delete(p);
+      });
+    this.inflight.add(p);
+  }
+
+  /**
+   * Step 4: hand rows of partition `q`, found by a scan on another slot, to `q`'s table. They wait
+   * until slot `q` is free, then go in as one absorb task with whatever else queued meanwhile.
+   */
+  absorb(q: number, piece: PackedRows): void {
+    const { pending, absorbing, tables } = this;
+    pending[q].push(piece);
+    if (absorbing[q] !== null) return;
+    const p = (async () => {
+      while (pending[q].length > 0 && this.failure === undefined) {
+        await tables.acquire(q);
+        const pieces = pending[q].splice(0);
+        try {
+          tables.release(
+            q,
+            await this.pool.absorb({ table: tables.state(q), budget: this.budget, pieces }, this.signal),
+          );
+        } catch (err) {
+          tables.release(q);
+          this.fail(err);
+        }
+      }
+      // In the same turn as the last check of `pending`: a piece handed off after it starts a new loop.
+      absorbing[q] = null;
+    })().finally(() => {
+      this.inflight.delete(p);
+    });
+    absorbing[q] = p;
+    this.inflight.add(p);
+  }
+
+  /** Wait until no scan or absorb is in flight (scans that finish may still hand rows off). */
+  async settle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Step 5, the parallel finish: every run table is sorted on a worker; the sorted runs are cut
+   * into ranges at sampled splitters; each range is merged (to count its rows) on a worker. The
+   * main thread only picks the splitters: its work follows the number of ranges, not of rows.
+   * Call after {@link settle}.
+   */
+  async finish(): Promise<Digest> {
+    const { pool, stats, signal } = this;
+    stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const filled = this.tables.filled();
+    if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
+    this.stage('sorting');
+    const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
+    const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
+    const total = filled.reduce((n, t) => n + t.size, 0);
+    const ranges = splitRanges(runs, Math.ceil(total / this.opts.rangeRows));
+    // One run has no key twice: its rows need no merging.
+    let rows = 0;
+    this.stage('merging');
+    if (runs.length === 1) {
+      rows = total;
+    } else {
+      await Promise.all(
+        ranges.map(async (r) => {
+          const merged = await pool.count(runs, r, signal);
+          rows += merged.rows;
+          if (merged.script !== null) r.script = merged.script;
+        }),
+      );
+    }
+    return Digest.fromRuns(runs, ranges, rows, stats, pool);
+  }
+
+  /**
+   * Step 6: write `digest` to `out` in `format` (ranges are formatted on the pool's workers while
+   * it is open). Does not end `out`.
+   */
+  write(digest: Digest, out: Writable, format: DigestFormat = 'text'): Promise<void> {
+    return writeDigest(digest, out, format);
+  }
+
+  private stage(stage: 'sorting' | 'merging'): void {
+    this.progress.stage = stage;
+    this.report();
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    this.controller.abort(err);
+  }
+
+  private objectDone(t: ListedObject): void {
+    this.progress.objectsDone++;
+    this.progress.storedBytesDone += t.size;
+    this.report();
+  }
+
+  private skipOrFail(t: ListedObject, err: unknown): void {
+    const skippable = err instanceof CorruptObjectError || err instanceof InputError;
+    if (this.options.skipBadObjects && skippable && !this.signal.aborted) {
+      this.stats.skippedObjects.push({ key: t.ref.key, reason: (err as Error).message });
+      this.objectDone(t);
+    } else {
+      this.fail(err);
+    }
+  }
+}
+
+// Posted to every range task: only the columns, not the hash slots.
+function viewOfState(s: TableState): TableView {
+  return { size: s.size, ints: s.ints, nums: s.nums, keyBytes: s.keyBytes };
+}
+
+function buildTask(
+  ref: ObjectRef,
+  data: Uint8Array,
+  run: DigestRunOptions,
+  window: { windowStart?: number; windowEnd?: number },
+  accounts: Set<string> | undefined,
+  regions: Set<string> | undefined,
+  table: TableState | undefined,
+  budget: MemoryBudget,
+): ScanTask {
+  const task: ScanTask = {
+    key: ref.key,
+    data: transferable(data),
+    strict: run.strict ?? false,
+    maxSamples: MAX_SAMPLES,
+    budget,
+    ...window,
+  };
+  if (table) task.table = table;
+  // The key path already decided these selections when it named an account / region.
+  if (accounts && ref.account === undefined) task.accounts = [...accounts];
+  if (regions && ref.region === undefined) task.regions = [...regions];
+  if (ref.fields) task.fields = ref.fields;
+  if (ref.firstLine !== undefined) task.firstLine = ref.firstLine;
+  return task;
+}
+
+// A Buffer may be a view into a shared slab (or a larger buffer): transferring its backing store
+// would hand the worker bytes outside the object and detach other data. Copy those; note that
+// Buffer#slice returns a view, so the copy goes through the Uint8Array constructor.
+function transferable(data: Uint8Array): ArrayBuffer {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer)
+    return data.buffer;
+  return new Uint8Array(data).buffer;
+}
+
+function asFlowdigestError(err: unknown): FlowdigestError {
+  if (err instanceof FlowdigestError) return err;
+  if ((err as Error)?.name === 'AbortError') return new AbortError(err);
+  return new InputError((err as Error)?.message ?? String(err), {}, { cause: err });
+}
