@@ -14,7 +14,7 @@ export function summary(label: string, digest: Digest, seconds: number): string 
   const lines: string[] = [];
   const speed = seconds > 0 ? `${(s.bytesRead / 1e6 / seconds).toFixed(1)} MB/s` : '-';
   lines.push(
-    `${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines) in ${seconds.toFixed(2)} s, ${speed}`,
+    `${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines, ${count(s.headers)} header lines) in ${seconds.toFixed(2)} s, ${speed}`,
   );
   lines.push(
     `  records ${count(s.records)}: digested ${count(s.digested)}, NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)}, ` +

@@ -7,8 +7,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { type DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
-import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
-import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
+import { FIELD_BY_ROLE, KNOWN_FIELDS, ROLE_COUNT, Role } from './fields.js';
+import { DEFAULT_LAYOUT, headerProblem, headerTokens, type Layout, layoutFromFields, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import type { WasmKernel } from './wasm-kernel.js';
 import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
@@ -87,7 +87,10 @@ export class Scanner {
   /** The kernel, once this object's layout is settled and it has been started for it. */
   private kernel: WasmKernel | null;
   private kernelStarted = false;
-  /** The kernel ran out of memory on this object: JavaScript scans the rest of it. */
+  /**
+   * The kernel cannot go on with this object: it ran out of memory, or a later header changed the
+   * layout it was started with. JavaScript scans the rest; the kernel's rows so far join at end().
+   */
   private kernelFull = false;
   private carry: Uint8Array | null = null;
   private carryLen = 0;
@@ -201,7 +204,12 @@ export class Scanner {
   private kernelLines(buf: Uint8Array, s: number, e: number): number {
     const kernel = this.kernel!;
     if (!this.kernelStarted) {
-      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) {
+      // A format with neither log-status nor a number column gives the kernel nothing that tells
+      // a header line from a record (it hands lines back on those): JavaScript takes such objects.
+      if (
+        !kernelCanTellHeaders(this.layout) ||
+        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)
+      ) {
         this.kernelFull = true;
         return s;
       }
@@ -226,7 +234,7 @@ export class Scanner {
       this.view = viewOf(buf);
       this.lines(buf, r);
       from = nl + 1;
-      if (from === e) return e;
+      if (from === e || this.kernelFull) return from;
     }
   }
 
@@ -313,6 +321,31 @@ export class Scanner {
     if (final) this.checkLayout();
   }
 
+  /**
+   * A valid header line after the first (`zcat *.gz` repeats each object's): counted, and its
+   * layout applies from the next line on. A line that only looks like a header is left to be a
+   * record (then malformed): only the first line of an object fails it as a FormatError.
+   */
+  private laterHeader(buf: Uint8Array, s: number, e: number): boolean {
+    // Field names have no digits: a record's first field (an ID, an address, `unknown`) rarely
+    // passes this byte test, so records pay for no string.
+    let t = s;
+    while (t < e && buf[t] !== 32) {
+      const b = buf[t++];
+      if (!((b >= 97 && b <= 122) || b === DASH)) return false;
+    }
+    if (!KNOWN_FIELDS.has(latin1(buf, s, t))) return false;
+    const tokens = headerTokens(latin1(buf, s, e));
+    if (tokens === null || headerProblem(tokens) !== null) return false;
+    this.counters.headers++;
+    const now = this.layout.fields;
+    if (tokens.length === now.length && tokens.every((f, i) => f === now[i])) return true;
+    // The kernel was started with the old layout: JavaScript takes the rest of this object.
+    if (this.kernelStarted) this.kernelFull = true;
+    this.applyLayout(layoutFromFields(tokens));
+    return true;
+  }
+
   /** Fail the object when its format cannot serve the filters asked for. */
   private checkLayout(): void {
     const layout = this.layout,
@@ -354,6 +387,8 @@ export class Scanner {
         }
       }
       this.checkLayout();
+    } else if (buf[s] >= 97 && buf[s] <= 122 && this.laterHeader(buf, s, e)) {
+      return;
     }
     c.records++;
     if (this.checkUtf8 && !isUtf8(buf.subarray(s, e))) return this.malformed('not valid UTF-8');
@@ -553,6 +588,14 @@ export function parseIntField(buf: Uint8Array, s: number, e: number): number {
     v = v * 10 + d;
   }
   return len > MAX_FAST_DIGITS ? TOO_LONG : v;
+}
+
+/** Whether the kernel hands back a header line of this layout (as not OK, or not a number). */
+function kernelCanTellHeaders(layout: Layout): boolean {
+  const c = layout.columnOf;
+  return [Role.Status, Role.SrcPort, Role.DstPort, Role.Protocol, Role.Packets, Role.Bytes, Role.Start, Role.End].some(
+    (r) => c[r] !== -1,
+  );
 }
 
 function latin1(buf: Uint8Array, s: number, e: number): string {

@@ -192,6 +192,12 @@ export function referenceDigest(
           stats.headers++;
           continue;
         }
+      } else if (isHeader(line) && validHeader(line.split(' '))) {
+        // A later valid header (concatenated objects) switches the format from the next line.
+        fields = line.split(' ');
+        ix = indexFields(fields);
+        stats.headers++;
+        continue;
       }
       stats.records++;
       const t = line.split(' ');
