@@ -68,6 +68,11 @@ Options:
       --end TIME           Keep records whose end <  TIME (RFC 3339)
       --account A,B        Keep these account IDs (by AWS key path, else by record)
       --region R,S         Keep these regions (by AWS key path, else by record)
+      --fields LIST        Format of objects without a header line (CloudWatch Logs,
+                           Firehose): a preset (v2 v3 v4 v5 v7 v8 tgw), names split by
+                           spaces or commas, or the flow log's LogFormat string pasted
+                           as is ('\${version} \${account-id} ...'); a header still wins
+                                     [default: FLOWDIGEST_FIELDS, else v2]
       --strict             Fail on the first malformed record
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
       --prefetch N         Objects read ahead at once                  [default: 8]
@@ -103,6 +108,7 @@ record with --strict, or a digest larger than --max-memory); 2 on a usage error.
 Environment:
   AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)
   AWS_ENDPOINT_URL_S3           an S3-compatible endpoint (as --endpoint)
+  FLOWDIGEST_FIELDS             the format of header-less objects (as --fields)
   FLOWDIGEST_NO_WASM=1          parse in JavaScript only, not the WebAssembly kernel
                                 (same results, slower; for comparison or odd platforms)
 
@@ -331,6 +337,9 @@ Options (flag, variable, Go service's variable):
                                                                                      [default: 30s]
   --grace DUR              FLOWDIGEST_GRACE           How long running jobs may finish on
                                                       SIGTERM/SIGINT                 [default: 30s]
+  --fields LIST            FLOWDIGEST_FIELDS          Format of header-less objects: a preset
+                                                      (v2 v3 v4 v5 v7 v8 tgw), names, or a
+                                                      LogFormat string              [default: v2]
   --skip-bad-objects       FLOWDIGEST_SKIP_BAD_OBJECTS  Skip unreadable objects (listed in the
                                                       stats) instead of failing the job
   --log-level L            FLOWDIGEST_LOG_LEVEL       debug, info, warn, error, silent [default: info]

@@ -14,6 +14,7 @@ import { partialChunks } from '../digest/partial.js';
 import { readDigest } from '../digest/read.js';
 import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
+import { parseFieldList } from '../format/field-list.js';
 import { progressTracker } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
@@ -285,6 +286,7 @@ async function plan(
   if (o.end !== undefined) options.end = o.end.toISOString();
   if (o.accounts !== undefined) options.accounts = [...o.accounts];
   if (o.regions !== undefined) options.regions = [...o.regions];
+  if (o.fields !== undefined) options.fields = parseFieldList(o.fields);
   const accounts = o.accounts ? new Set(o.accounts) : undefined,
     regions = o.regions ? new Set(o.regions) : undefined;
   const ctx: ListContext = {

@@ -109,7 +109,7 @@ async function runDigest(
   inputs: readonly DigestInput[],
   run: DigestRunOptions,
 ): Promise<Digest> {
-  const window = resolveRunOptions(run);
+  const { fields: headerless, ...window } = resolveRunOptions(run);
   const sources = toSources(inputs, { s3: opts.s3 });
   const stats = emptyStats();
   const tables = new RunTables(pool.threads);
@@ -228,6 +228,7 @@ async function runDigest(
         }
         const slot = await tables.acquire();
         const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
+        if (headerless !== undefined) task.headerless = headerless;
         if (parts > 1) {
           task.partition = slot;
           task.partitions = parts;

@@ -4,6 +4,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
+import { parseFieldList } from '../format/field-list.js';
 import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
 import type { Progress } from './progress.js';
 
@@ -60,6 +61,13 @@ export interface DigestRunOptions {
   accounts?: readonly string[];
   /** Keep only these regions (by key path when it has one, else by record). */
   regions?: readonly string[];
+  /**
+   * The format of objects without a header line (CloudWatch Logs, Firehose, exports): a preset
+   * (`v2`, `v3`, `v4`, `v5`, `v7`, `v8`, `tgw`), field names separated by spaces or commas, or
+   * the flow log's LogFormat string (`${version} ${account-id} ...`). A header line still wins.
+   * @default the v2 order
+   */
+  fields?: string | readonly string[];
   /** Fail on the first malformed record instead of counting it. @default false */
   strict?: boolean;
   /** Skip (and list) corrupt or unreadable objects instead of failing. @default false */
@@ -82,9 +90,21 @@ export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigeste
   };
 }
 
-/** Validate a run's options; returns the window in Unix seconds. */
-export function resolveRunOptions(o: DigestRunOptions): { windowStart?: number; windowEnd?: number } {
-  const out: { windowStart?: number; windowEnd?: number } = {};
+/** A run's options after validation: the window in Unix seconds, the header-less format. */
+export interface ResolvedRunOptions {
+  windowStart?: number;
+  windowEnd?: number;
+  fields?: string[];
+}
+
+/** Validate a run's options; returns the window in Unix seconds and the header-less fields. */
+export function resolveRunOptions(o: DigestRunOptions): ResolvedRunOptions {
+  const out: ResolvedRunOptions = {};
+  if (o.fields !== undefined) {
+    if (typeof o.fields !== 'string' && !Array.isArray(o.fields))
+      throw new InvalidOptionError('options.fields', 'must be a string or an array of field names');
+    out.fields = parseFieldList(o.fields, 'options.fields');
+  }
   if (o.start !== undefined) out.windowStart = seconds('options.start', o.start);
   if (o.end !== undefined) out.windowEnd = seconds('options.end', o.end);
   if (out.windowStart !== undefined && out.windowEnd !== undefined && out.windowStart >= out.windowEnd) {

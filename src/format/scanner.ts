@@ -7,7 +7,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { type DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
-import { FIELD_BY_ROLE, KNOWN_FIELDS, ROLE_COUNT, Role } from './fields.js';
+import { FIELD_BY_ROLE, KNOWN_FIELDS, presetWithCount, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, headerProblem, headerTokens, type Layout, layoutFromFields, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import type { WasmKernel } from './wasm-kernel.js';
@@ -33,9 +33,14 @@ export interface ScannerOptions {
   /** How many malformed samples to keep. */
   maxSamples: number;
   filter: ScanFilter;
-  /** Continue a stream split into blocks: the layout and line number reached so far. */
+  /** Continue a stream split into blocks: the layout (from a header) and line number reached so far. */
   layout?: Layout;
   firstLine?: number;
+  /**
+   * The format of lines before any header (`--fields`). Without it they are read in the v2 order,
+   * and a line of another field count says how to name its format.
+   */
+  headerless?: Layout;
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
   /**
@@ -103,6 +108,8 @@ export class Scanner {
    * test, so only windows with such bytes pay for the per-line UTF-8 check.
    */
   private checkUtf8 = false;
+  /** Whether the layout in force came from a header line (else from `headerless` or v2). */
+  private fromHeader: boolean;
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
@@ -117,14 +124,16 @@ export class Scanner {
     this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
-    this.expectHeader = opts.layout === undefined;
+    // Only an object's (or a stream's) first line may be a header that fails the object.
+    this.expectHeader = opts.layout === undefined && !(opts.firstLine !== undefined && opts.firstLine > 0);
     this.layout = DEFAULT_LAYOUT;
+    this.fromHeader = opts.layout !== undefined;
     this.hasWindow = opts.filter.windowStart !== undefined || opts.filter.windowEnd !== undefined;
     this.windowStart = opts.filter.windowStart ?? -Infinity;
     this.windowEnd = opts.filter.windowEnd ?? Infinity;
     // A given layout is final; otherwise the object's first line may still replace the default,
     // so the filters are checked against the layout only once that is settled (after hasWindow).
-    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT, opts.layout !== undefined);
+    this.applyLayout(opts.layout ?? opts.headerless ?? DEFAULT_LAYOUT, !this.expectHeader);
   }
 
   /** The layout in force (after any header). */
@@ -342,8 +351,18 @@ export class Scanner {
     if (tokens.length === now.length && tokens.every((f, i) => f === now[i])) return true;
     // The kernel was started with the old layout: JavaScript takes the rest of this object.
     if (this.kernelStarted) this.kernelFull = true;
+    this.fromHeader = true;
     this.applyLayout(layoutFromFields(tokens));
     return true;
+  }
+
+  /** Why a line of `found` fields is malformed: without a header, how to name its format. */
+  private countReason(expected: number, found: number): string {
+    const base = `expected ${expected} fields, found ${found}`;
+    if (this.fromHeader) return base;
+    if (this.opts.headerless !== undefined) return `${base} (as the given --fields says)`;
+    const preset = presetWithCount(found);
+    return `${base}; no header line: pass --fields with the flow log's format${preset === undefined ? '' : ` (${found} fields: --fields ${preset}?)`}`;
   }
 
   /** Fail the object when its format cannot serve the filters asked for. */
@@ -382,6 +401,7 @@ export class Scanner {
         const layout = parseHeader(latin1(buf, s, e), this.opts.key, this.lineNo);
         if (layout !== null) {
           c.headers++;
+          this.fromHeader = true;
           this.applyLayout(layout);
           return;
         }
@@ -398,7 +418,7 @@ export class Scanner {
       nf = j - k + 1,
       pos = this.pos,
       idx = this.idx;
-    if (nf !== ncols) return this.malformed(`expected ${ncols} fields, found ${nf}`);
+    if (nf !== ncols) return this.malformed(this.countReason(ncols, nf));
     const used = this.usedRoles,
       cols = this.usedCols,
       last = nf - 1;

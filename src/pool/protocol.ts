@@ -31,6 +31,8 @@ export interface ScanTask {
   /** For blocks of a stream after the first: the field order in force and the last line number. */
   fields?: string[];
   firstLine?: number;
+  /** The format of lines before any header (the run's `fields`); absent: the v2 order. */
+  headerless?: string[];
   /**
    * The run table to aggregate into (shared memory; absent: start one). A run keeps one table per
    * worker slot and aggregates many objects into each, so partial rows are merged once per

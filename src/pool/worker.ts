@@ -65,6 +65,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
         regions: task.regions ? new Set(task.regions) : undefined,
       },
       layout: task.fields ? layoutFromFields(task.fields) : undefined,
+      headerless: task.headerless ? layoutFromFields(task.headerless) : undefined,
       firstLine: task.firstLine,
       index,
       kernel,

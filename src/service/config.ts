@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { suggest } from '../util/suggest.js';
 import { type AuditEventFilter, parseAuditEvents } from '../audit/events.js';
 import type { AuditSinkFlags } from '../audit/flags.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InvalidOptionError } from '../errors.js';
+import { parseFieldList } from '../format/field-list.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import { parseSize } from '../util/size.js';
@@ -216,6 +217,14 @@ export const SETTINGS = {
     arg: 'DUR',
     help: 'On SIGTERM/SIGINT, how long running jobs may finish',
     default: formatDuration(D.grace),
+  },
+  fields: {
+    flag: 'fields',
+    env: 'FLOWDIGEST_FIELDS',
+    aliases: [],
+    arg: 'LIST',
+    help: 'Format of header-less objects: a preset (v2 v3 v4 v5 v7 v8 tgw), names, or a LogFormat string',
+    default: 'v2',
   },
   skipBadObjects: {
     flag: 'skip-bad-objects',
@@ -752,6 +761,16 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   set('scanAccounts', r.list('accounts', /^(\d{12}|unknown)$/, '123456789012,210987654321'));
   set('scanRegions', r.list('regions', AWS_REGION, 'us-east-1,eu-west-1'));
   set('skipBadObjects', r.bool('skipBadObjects'));
+  const fields = r.raw('fields');
+  if (fields !== undefined) {
+    try {
+      set('fields', parseFieldList(fields.value, fields.from));
+    } catch (err) {
+      if (err instanceof InvalidOptionError)
+        throw new ConfigError(fields.from, err.message.slice(fields.from.length + 1));
+      throw err;
+    }
+  }
   set('token', auth.token);
   set('tokens', auth.tokens);
   set('insecureNoAuth', auth.insecureNoAuth);

@@ -177,6 +177,7 @@ export function createService(options: ServiceOptions = {}): Service {
       ...(o.scanAccounts === undefined ? {} : { accounts: o.scanAccounts }),
       ...(o.scanRegions === undefined ? {} : { regions: o.scanRegions }),
       skipBadObjects: o.skipBadObjects ?? false,
+      ...(o.fields === undefined ? {} : { fields: o.fields }),
     },
   });
 

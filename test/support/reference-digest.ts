@@ -48,9 +48,28 @@ function splitLines(text: string): string[] {
 
 const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
 
-// Every field name AWS defines (versions 2-8): a header may name only these, each once, srcaddr and dstaddr included.
+// Every field name AWS defines (versions 2-8, Transit Gateway): a header may name only these,
+// each once, srcaddr and dstaddr included.
 const KNOWN = new Set([
   ...V2_HEADER.split(' '),
+  'resource-type',
+  'tgw-id',
+  'tgw-attachment-id',
+  'tgw-src-vpc-account-id',
+  'tgw-dst-vpc-account-id',
+  'tgw-src-vpc-id',
+  'tgw-dst-vpc-id',
+  'tgw-src-subnet-id',
+  'tgw-dst-subnet-id',
+  'tgw-src-eni',
+  'tgw-dst-eni',
+  'tgw-src-az-id',
+  'tgw-dst-az-id',
+  'tgw-pair-attachment-id',
+  'packets-lost-no-route',
+  'packets-lost-blackhole',
+  'packets-lost-mtu-exceeded',
+  'packets-lost-ttl-expired',
   'vpc-id',
   'subnet-id',
   'instance-id',
@@ -146,7 +165,7 @@ export function compareRows(a: RefRow, b: RefRow): number {
 
 export function referenceDigest(
   inputs: { name: string; text: string }[],
-  opts: { start?: number; end?: number } = {},
+  opts: { start?: number; end?: number; fields?: readonly string[] } = {},
 ): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
   const stats: RefStats = {
     lines: 0,
@@ -168,7 +187,7 @@ export function referenceDigest(
 
   for (const input of inputs) {
     // Each input starts in v2 order until (and unless) its first line is a header.
-    let fields = V2_FIELDS;
+    let fields = opts.fields ? [...opts.fields] : V2_FIELDS;
     let ix = indexFields(fields);
     let first = true;
     for (const line of splitLines(input.text)) {

@@ -5,6 +5,8 @@ import type { Digest } from '../../digest/digest.js';
 import { DIGEST_FORMATS, type DigestFormat, writeDigest } from '../../digest/write.js';
 import { GRAPH_FORMATS, type GraphFormat } from '../../graph/types.js';
 import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
+import { InvalidOptionError } from '../../errors.js';
+import { parseFieldList } from '../../format/field-list.js';
 import { DIGEST_HELP } from '../help.js';
 import { noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
@@ -21,6 +23,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     end: { type: 'string' },
     account: { type: 'string' },
     region: { type: 'string' },
+    fields: { type: 'string' },
     strict: { type: 'boolean' },
     'skip-bad-objects': { type: 'boolean' },
     prefetch: { type: 'string' },
@@ -88,7 +91,20 @@ function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
   if (run.start && run.end && run.start >= run.end) throw new UsageError('--start must be before --end', 'digest');
   if (str('account') !== undefined) run.accounts = parseList('--account', str('account')!, 'digest');
   if (str('region') !== undefined) run.regions = parseList('--region', str('region')!, 'digest');
+  const fields = str('fields') ?? process.env.FLOWDIGEST_FIELDS;
+  if (fields !== undefined)
+    run.fields = fieldList(str('fields') === undefined ? 'FLOWDIGEST_FIELDS' : '--fields', fields);
   return run;
+}
+
+/** `--fields` (or FLOWDIGEST_FIELDS) checked here, so a mistake is a usage error (exit 2). */
+function fieldList(option: string, text: string): string[] {
+  try {
+    return parseFieldList(text, option);
+  } catch (err) {
+    if (err instanceof InvalidOptionError) throw new UsageError(err.message, 'digest');
+    throw err;
+  }
 }
 
 /** The local digester's threads, read-ahead and memory limit. */
