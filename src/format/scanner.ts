@@ -75,6 +75,12 @@ export class Scanner {
   readonly counters: ScanCounters;
   /** Line number of the last line seen (1-based). */
   lineNo: number;
+  /**
+   * Set while lines that are not lines of the object are fed (the messages of a CloudWatch Logs
+   * document): a malformed one is reported at `line` (the document's), as the `lineNo - base`-th
+   * log event.
+   */
+  eventsOf: { line: number; base: number; events: readonly number[] } | null = null;
   private layout: Layout;
   private expectHeader: boolean;
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
@@ -581,9 +587,31 @@ export class Scanner {
     return s < 0 ? '-' : latin1(buf, s, this.pos[role * 2 + 1]);
   }
 
+  /** Count one record that is malformed before it is a line (e.g. a JSON document that does not parse). */
+  malformedRecord(reason: string, line: number, bytes: number): void {
+    const c = this.counters;
+    c.lines++;
+    c.records++;
+    c.bytesRead += bytes;
+    const saved = this.lineNo,
+      events = this.eventsOf;
+    this.lineNo = line;
+    this.eventsOf = null;
+    try {
+      this.malformed(reason);
+    } finally {
+      this.lineNo = saved;
+      this.eventsOf = events;
+    }
+  }
+
   private malformed(reason: string, field?: string): void {
-    const key = this.opts.key,
-      line = this.lineNo;
+    const key = this.opts.key;
+    let line = this.lineNo;
+    if (this.eventsOf !== null) {
+      reason = `log event ${this.eventsOf.events[line - this.eventsOf.base - 1]}: ${reason}`;
+      line = this.eventsOf.line;
+    }
     if (this.opts.strict)
       throw new MalformedRecordError(reason, field === undefined ? { key, line } : { key, line, field });
     const c = this.counters;

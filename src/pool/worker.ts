@@ -20,6 +20,7 @@ import {
   type TableView,
 } from '../table/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
+import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
@@ -72,8 +73,11 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     });
     const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;
-    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
-    else scanner.push(bytes);
+    // Text lines go straight to the scanner; CloudWatch Logs JSON documents as their messages.
+    const reader = new DeliveryReader(scanner, task.firstLine);
+    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, reader, task.key, task.inflateOnThread ?? true);
+    else reader.push(bytes);
+    reader.end();
     const run = runTable(task.table, task.budget);
     // Only now, with the object read whole, does anything of it reach the run tables.
     const parts = task.partitions ?? 1;
@@ -159,7 +163,12 @@ export function renderRange(task: RangeTask): RenderReply {
 /** One inflate output buffer per worker, reused for every object. */
 const inflated = Buffer.allocUnsafe(INFLATE_CHUNK);
 
-async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string, onThread: boolean): Promise<number> {
+async function inflateInto(
+  bytes: Uint8Array,
+  scanner: DeliveryReader,
+  key: string,
+  onThread: boolean,
+): Promise<number> {
   let total = 0;
   try {
     if (
