@@ -75,6 +75,7 @@ Options:
                                      [default: FLOWDIGEST_FIELDS, else v2]
       --strict             Fail on the first malformed record
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
+      --allow-empty        Exit 0 when nothing was digested (an empty window)
       --prefetch N         Objects read ahead at once                  [default: 8]
       --prefetch-bytes SZ  Stored bytes held in flight, e.g. 64MB      [default: 32MB]
       --max-memory SZ      Memory the digest's tables may take, e.g. 2GB; a digest that
@@ -103,7 +104,9 @@ S3 options (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS_REGION, AWS_MAX_ATTE
   AWS_RESPONSE_CHECKSUM_VALIDATION say otherwise. Requests are tried up to 5 times.
 
 Exit status: 0 on success; 1 when the run fails (a corrupt object, a malformed
-record with --strict, or a digest larger than --max-memory); 2 on a usage error.
+record with --strict, or a digest larger than --max-memory) or digested nothing
+(every record malformed, no object matched, every object passed over; the reason
+is one line on stderr, and --allow-empty exits 0); 2 on a usage error.
 
 Environment:
   AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3)

@@ -28,6 +28,8 @@ export function summary(label: string, digest: Digest, seconds: number): string 
       `  every record (${count(s.records)}) was malformed: is this a flow log, in the format its header (or the default v2 order) says? (--strict fails on the first)`,
     );
   }
+  if (s.digested === 0 && s.filtered > 0)
+    lines.push(`  the window or selection kept no record: all ${count(s.filtered)} selectable records fell outside it`);
   const skipped = Object.entries(s.listingSkipped);
   if (skipped.length > 0)
     lines.push(`  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);

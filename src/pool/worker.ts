@@ -22,6 +22,7 @@ import {
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
+import { isParquet, openParquet } from '../format/parquet.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
@@ -55,6 +56,9 @@ const RUN_TABLE_START = 16384;
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
     const table = objectTable.clear();
+    const bytes = new Uint8Array(task.data);
+    // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
+    const parquet = isParquet(bytes) ? openParquet(bytes, task.key) : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -65,17 +69,17 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
         accounts: task.accounts ? new Set(task.accounts) : undefined,
         regions: task.regions ? new Set(task.regions) : undefined,
       },
-      layout: task.fields ? layoutFromFields(task.fields) : undefined,
+      layout: parquet ? layoutFromFields(parquet.fields) : task.fields ? layoutFromFields(task.fields) : undefined,
       headerless: task.headerless ? layoutFromFields(task.headerless) : undefined,
       firstLine: task.firstLine,
       index,
       kernel,
     });
-    const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;
     // Text lines go straight to the scanner; CloudWatch Logs JSON documents as their messages.
     const reader = new DeliveryReader(scanner, task.firstLine);
-    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, reader, task.key, task.inflateOnThread ?? true);
+    if (parquet) inflatedBytes = await parquet.scan((lines) => scanner.push(lines));
+    else if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, reader, task.key, task.inflateOnThread ?? true);
     else reader.push(bytes);
     reader.end();
     const run = runTable(task.table, task.budget);

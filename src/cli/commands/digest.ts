@@ -8,7 +8,7 @@ import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, 
 import { InvalidOptionError } from '../../errors.js';
 import { parseFieldList } from '../../format/field-list.js';
 import { DIGEST_HELP } from '../help.js';
-import { noObjectsMessage } from '../no-objects.js';
+import { emptyRunReason, noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
 import { ProgressLine } from '../progress.js';
 import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
@@ -33,6 +33,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     store: { type: 'string' },
     'job-bytes': { type: 'string' },
     'merge-jobs': { type: 'string' },
+    'allow-empty': { type: 'boolean' },
     progress: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
@@ -69,7 +70,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     bar?.done();
     await writeResult(digest, values, format, { signal, s3 }, began);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
-    return 0;
+    return emptyExit(digest, values['allow-empty'] === true);
   } finally {
     bar?.done();
     await digester.close();
@@ -142,6 +143,7 @@ async function writeResult(
 }
 
 interface ClusterFlags {
+  'allow-empty'?: boolean;
   redis?: string;
   store?: string;
   'job-bytes'?: string;
@@ -187,8 +189,16 @@ async function clusterRun(
     });
     bar?.done();
     await writeResult(digest, values, format, { signal, s3 }, began);
-    return 0;
+    return emptyExit(digest, values['allow-empty'] === true);
   } finally {
     bar?.done();
   }
+}
+
+/** 0, or 1 with a one-line reason when nothing was digested (unless --allow-empty). */
+function emptyExit(digest: Digest, allowEmpty: boolean): number {
+  const why = emptyRunReason(digest);
+  if (why === null || allowEmpty) return 0;
+  process.stderr.write(`flowdigest: ${why} (--allow-empty exits 0)\n`);
+  return 1;
 }
