@@ -73,6 +73,12 @@ Options:
                            spaces or commas, or the flow log's LogFormat string pasted
                            as is ('\${version} \${account-id} ...'); a header still wins
                                      [default: FLOWDIGEST_FIELDS, else v2]
+      --key LIST           Conversation key: fields replacing the default, or +LIST to add
+                           (+pkt-srcaddr,flow-direction); the text digest's header names
+                           them, then packets bytes start end log-status. Non-default keys
+                           are scanned in JavaScript (slower)
+                           [default: v2's; Transit Gateway: account-id tgw-id
+                           tgw-attachment-id srcaddr dstaddr srcport dstport protocol]
       --strict             Fail on the first malformed record
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
       --allow-empty        Exit 0 when nothing was digested (an empty window)

@@ -1,6 +1,8 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
 import { V2_HEADER } from '../format/fields.js';
-import { type RowFormat, RowWriter, type Seen } from './format.js';
+import type { RowFormat, Seen } from './format.js';
+import { isV2Key, keyedHeader, rowWriter } from './keyed-format.js';
+import { V2_KEY } from '../format/key.js';
 import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
@@ -74,7 +76,13 @@ export interface RangeRenderer {
   /** How many ranges to format at once. */
   readonly parallelism: number;
   /** The bytes of `range` of `runs` in `format`. */
-  render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array>;
+  render(
+    runs: readonly SortedRun[],
+    range: RunRange,
+    format: RowFormat,
+    seen: Seen,
+    key?: readonly string[],
+  ): Promise<Uint8Array>;
 }
 
 /**
@@ -86,6 +94,11 @@ export interface RangeRenderer {
  */
 export class Digest {
   readonly stats: DigestStats;
+  /**
+   * The conversation key's fields, in output order: v2's unless the run asked for another
+   * (`key`) or read Transit Gateway logs. A text digest's header names them.
+   */
+  key: readonly string[] = V2_KEY;
   private tableRows: DigestTable | null;
   private sorted: Int32Array | null = null;
   private runs: readonly SortedRun[] = [];
@@ -108,8 +121,10 @@ export class Digest {
     rows: number,
     stats: DigestStats,
     renderer?: RangeRenderer,
+    key: readonly string[] = V2_KEY,
   ): Digest {
     const d = new Digest(undefined, stats);
+    d.key = key;
     d.tableRows = null;
     d.runs = runs;
     d.ranges = ranges;
@@ -204,7 +219,7 @@ export class Digest {
 
   /** NDJSON: one JSON object per row (with `records`), then `{"stats":{...}}` if `withStats`. */
   *ndjsonLines(withStats = true): IterableIterator<string> {
-    const writer = new RowWriter('ndjson', this.stats, 256);
+    const writer = rowWriter('ndjson', this.stats, 256, this.key);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) yield Buffer.from(writer.take()).toString('utf8');
     }
@@ -216,8 +231,8 @@ export class Digest {
    * {@link chunksAsync} formats on the workers when it can.
    */
   *byteChunks(format: RowFormat): IterableIterator<Uint8Array> {
-    if (format === 'text') yield TEXT_HEADER;
-    const writer = new RowWriter(format, this.stats, 1 << 17);
+    if (format === 'text') yield this.textHeader();
+    const writer = rowWriter(format, this.stats, 1 << 17, this.key);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) if (writer.length >= 65536) yield writer.take();
     }
@@ -235,14 +250,20 @@ export class Digest {
       yield* this.byteChunks(format);
       return;
     }
-    if (format === 'text') yield TEXT_HEADER;
+    if (format === 'text') yield this.textHeader();
     const pending: Array<Promise<Uint8Array>> = [];
     let next = 0;
     const ahead = Math.max(1, renderer.parallelism) + 1;
     try {
       while (next < this.ranges.length || pending.length > 0) {
         while (next < this.ranges.length && pending.length < ahead) {
-          const p = renderer.render(this.runs, this.ranges[next++], format, this.stats);
+          const p = renderer.render(
+            this.runs,
+            this.ranges[next++],
+            format,
+            this.stats,
+            isV2Key(this.key) ? undefined : this.key,
+          );
           p.catch(() => {
             /* awaited in order below */
           });
@@ -255,6 +276,10 @@ export class Digest {
       await Promise.allSettled(pending);
     }
     if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
+  }
+
+  private textHeader(): Uint8Array {
+    return isV2Key(this.key) ? TEXT_HEADER : Buffer.from(`${keyedHeader(this.key)}\n`, 'latin1');
   }
 
   private statsLine(): string {

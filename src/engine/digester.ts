@@ -8,7 +8,14 @@ import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../
 import { type SortedRun, splitRanges } from '../digest/runs.js';
 import type { PackedRows } from '../digest/collector.js';
 import { memoryBudget, type MemoryBudget, type TableState, type TableView } from '../table/table.js';
-import { AbortError, CorruptObjectError, FlowdigestError, InputError, InvalidOptionError } from '../errors.js';
+import {
+  AbortError,
+  CorruptObjectError,
+  FlowdigestError,
+  FormatError,
+  InputError,
+  InvalidOptionError,
+} from '../errors.js';
 import { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
 import { prefetch } from '../prefetch/prefetch.js';
@@ -109,7 +116,10 @@ async function runDigest(
   inputs: readonly DigestInput[],
   run: DigestRunOptions,
 ): Promise<Digest> {
-  const { fields: headerless, ...window } = resolveRunOptions(run);
+  const { fields: headerless, keySpec, ...window } = resolveRunOptions(run);
+  /** The key the first object was digested under; every other object must share it. */
+  let runKey: readonly string[] | undefined;
+  let runKeyFrom = '';
   const sources = toSources(inputs, { s3: opts.s3 });
   const stats = emptyStats();
   const tables = new RunTables(pool.threads);
@@ -229,6 +239,7 @@ async function runDigest(
         const slot = await tables.acquire();
         const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
         if (headerless !== undefined) task.headerless = headerless;
+        if (keySpec !== undefined) task.keySpec = keySpec;
         if (parts > 1) {
           task.partition = slot;
           task.partitions = parts;
@@ -238,6 +249,17 @@ async function runDigest(
           .then(
             (result) => {
               tables.release(slot, result.table);
+              if (runKey === undefined) {
+                runKey = result.key;
+                runKeyFrom = t.ref.key;
+              } else if (result.key.join(' ') !== runKey.join(' ')) {
+                fail(
+                  new FormatError(
+                    `${t.ref.key}: digested under the key '${result.key.join(' ')}', but ${runKeyFrom} under '${runKey.join(' ')}' (VPC and Transit Gateway flow logs in one run?): pass --key to choose one key`,
+                    { key: t.ref.key },
+                  ),
+                );
+              }
               result.handoff?.forEach((piece, q) => {
                 if (piece !== null) handOff(q, piece);
               });
@@ -277,7 +299,7 @@ async function runDigest(
     if (run.signal?.aborted) throw failure instanceof AbortError ? failure : new AbortError(run.signal.reason);
     if (failure !== undefined) throw asFlowdigestError(failure);
     stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal, (stage) => {
+    const digest = await finish(pool, tables.filled(), stats, opts.rangeRows, signal, runKey, (stage) => {
       progress.stage = stage;
       report();
     }).catch((err: unknown) => {
@@ -301,9 +323,10 @@ async function finish(
   stats: DigestStats,
   rangeRows: number,
   signal: AbortSignal,
+  key: readonly string[] | undefined,
   stage: (s: 'sorting' | 'merging') => void,
 ): Promise<Digest> {
-  if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
+  if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool, key);
   stage('sorting');
   const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
   const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
@@ -323,7 +346,7 @@ async function finish(
       }),
     );
   }
-  return Digest.fromRuns(runs, ranges, rows, stats, pool);
+  return Digest.fromRuns(runs, ranges, rows, stats, pool, key);
 }
 
 // Posted to every range task: only the columns, not the hash slots.

@@ -5,6 +5,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import { parseFieldList } from '../format/field-list.js';
+import { type KeySpec, parseKeySpec } from '../format/key.js';
 import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
 import type { Progress } from './progress.js';
 
@@ -68,6 +69,14 @@ export interface DigestRunOptions {
    * @default the v2 order
    */
   fields?: string | readonly string[];
+  /**
+   * The conversation key: field names (spaces or commas) that replace the default key, or
+   * `+LIST` to add to it (`+pkt-srcaddr,flow-direction`). Every object's format must have the
+   * fields named. Any key but v2's is scanned in JavaScript (slower than the default's kernel).
+   * @default v2's key (account-id interface-id srcaddr dstaddr srcport dstport protocol action), or
+   *   for Transit Gateway logs account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol
+   */
+  key?: string | readonly string[];
   /** Fail on the first malformed record instead of counting it. @default false */
   strict?: boolean;
   /** Skip (and list) corrupt or unreadable objects instead of failing. @default false */
@@ -95,6 +104,7 @@ export interface ResolvedRunOptions {
   windowStart?: number;
   windowEnd?: number;
   fields?: string[];
+  keySpec?: KeySpec;
 }
 
 /** Validate a run's options; returns the window in Unix seconds and the header-less fields. */
@@ -105,6 +115,7 @@ export function resolveRunOptions(o: DigestRunOptions): ResolvedRunOptions {
       throw new InvalidOptionError('options.fields', 'must be a string or an array of field names');
     out.fields = parseFieldList(o.fields, 'options.fields');
   }
+  if (o.key !== undefined) out.keySpec = parseKeySpec(o.key, 'options.key');
   if (o.start !== undefined) out.windowStart = seconds('options.start', o.start);
   if (o.end !== undefined) out.windowEnd = seconds('options.end', o.end);
   if (out.windowStart !== undefined && out.windowEnd !== undefined && out.windowStart >= out.windowEnd) {

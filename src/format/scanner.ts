@@ -10,6 +10,8 @@ import { MalformedRecordError, FormatError } from '../errors.js';
 import { FIELD_BY_ROLE, KNOWN_FIELDS, presetWithCount, ROLE_COUNT, Role } from './fields.js';
 import { DEFAULT_LAYOUT, headerProblem, headerTokens, type Layout, layoutFromFields, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
+import { suggest } from '../util/suggest.js';
+import { DEFAULT_PLAN, defaultKey, type KeyPlan, type KeySpec, planKey, resolveKey, V2_KEY } from './key.js';
 import type { WasmKernel } from './wasm-kernel.js';
 import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
 import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from '../table/contract.js';
@@ -41,6 +43,11 @@ export interface ScannerOptions {
    * and a line of another field count says how to name its format.
    */
   headerless?: Layout;
+  /**
+   * The conversation key asked for (`--key`); absent: the format's default (v2's, or Transit
+   * Gateway's). Any key but v2's is scanned in JavaScript: the kernel declines it.
+   */
+  keySpec?: KeySpec;
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
   /**
@@ -116,6 +123,10 @@ export class Scanner {
   private checkUtf8 = false;
   /** Whether the layout in force came from a header line (else from `headerless` or v2). */
   private fromHeader: boolean;
+  /** The key of the layout in force; for any but v2's, its string fields' columns and ranges. */
+  private plan: KeyPlan = DEFAULT_PLAN;
+  private keyCols = new Int16Array(0);
+  private keySeg = new Int32Array(0);
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
@@ -140,6 +151,11 @@ export class Scanner {
     // A given layout is final; otherwise the object's first line may still replace the default,
     // so the filters are checked against the layout only once that is settled (after hasWindow).
     this.applyLayout(opts.layout ?? opts.headerless ?? DEFAULT_LAYOUT, !this.expectHeader);
+  }
+
+  /** The key fields of the layout in force (v2's unless `key` or a Transit Gateway format says otherwise). */
+  get keyFields(): readonly string[] {
+    return this.plan.fields;
   }
 
   /** The layout in force (after any header). */
@@ -222,6 +238,7 @@ export class Scanner {
       // A format with neither log-status nor a number column gives the kernel nothing that tells
       // a header line from a record (it hands lines back on those): JavaScript takes such objects.
       if (
+        !this.plan.isDefault ||
         !kernelCanTellHeaders(this.layout) ||
         !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)
       ) {
@@ -333,6 +350,14 @@ export class Scanner {
     });
     this.usedRoles = Int8Array.from(roles);
     this.usedCols = Int16Array.from(cols);
+    // The v2 key reads its fields by role; any other key by column (absent: `-`).
+    const spec = this.opts.keySpec;
+    this.plan =
+      spec === undefined && defaultKey(layout.fields) === V2_KEY
+        ? DEFAULT_PLAN
+        : planKey(resolveKey(spec, layout.fields));
+    this.keyCols = Int16Array.from(this.plan.slots, (f) => (f === '' ? -1 : layout.fields.indexOf(f)));
+    this.keySeg = new Int32Array(this.plan.slots.length * 2);
     if (final) this.checkLayout();
   }
 
@@ -371,10 +396,25 @@ export class Scanner {
     return `${base}; no header line: pass --fields with the flow log's format${preset === undefined ? '' : ` (${found} fields: --fields ${preset}?)`}`;
   }
 
-  /** Fail the object when its format cannot serve the filters asked for. */
+  /** Fail the object when its format cannot serve the filters or the key asked for. */
   private checkLayout(): void {
     const layout = this.layout,
-      f = this.opts.filter;
+      f = this.opts.filter,
+      key = this.opts.key;
+    const spec = this.opts.keySpec;
+    if (spec !== undefined) {
+      for (const name of 'replace' in spec ? spec.replace : spec.add)
+        if (!layout.fields.includes(name))
+          throw new FormatError(
+            `${key}: --key names '${name}', which this object's format lacks${suggest(name, layout.fields)}`,
+            { key, field: name },
+          );
+    }
+    if (f.accounts !== undefined && !this.plan.isDefault && this.plan.slots[0] !== 'account-id')
+      throw new FormatError(`${key}: selecting records by account needs account-id first in --key`, {
+        key,
+        field: 'account-id',
+      });
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(
         `${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`,
@@ -462,7 +502,7 @@ export class Scanner {
 
     let sport = parseIntField(buf, pos[Role.SrcPort * 2], pos[Role.SrcPort * 2 + 1]);
     let dport = parseIntField(buf, pos[Role.DstPort * 2], pos[Role.DstPort * 2 + 1]);
-    const proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
+    let proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
     const start = parseIntField(buf, pos[Role.Start * 2], pos[Role.Start * 2 + 1]);
     const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
     let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
@@ -499,12 +539,21 @@ export class Scanner {
       return;
     }
 
+    // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
+    const plan = this.plan;
+    if (!plan.isDefault) {
+      if (!plan.srcport) sport = ABSENT;
+      if (!plan.dstport) dport = ABSENT;
+      if (!plan.protocol) proto = ABSENT;
+    }
+
     // Ephemeral port: keep both when either is 0 or absent (ICMP, digests); else zero the larger,
     // the source on a tie. Re-digesting a digest is then a no-op.
     if (sport > 0 && dport > 0) {
       if (sport >= dport) sport = 0;
       else dport = 0;
     }
+    if (!plan.isDefault) return this.addKeyed(buf, s, e, k, nf - 1, sport, dport, proto, packets, bytes, start, end);
 
     // Key: hash the five string fields in place and look up without copying; only a new
     // conversation gets its fields joined (by NUL) into the table's key bytes. The string roles
@@ -528,6 +577,66 @@ export class Scanner {
     } else {
       t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
     }
+    c.digested++;
+  }
+
+  /** A record under any key but v2's: its string fields by column, joined by NUL into the table's key. */
+  private addKeyed(
+    buf: Uint8Array,
+    s: number,
+    e: number,
+    k: number,
+    last: number,
+    sport: number,
+    dport: number,
+    proto: number,
+    packets: number,
+    bytes: number,
+    start: number,
+    end: number,
+  ): void {
+    const cols = this.keyCols,
+      seg = this.keySeg,
+      idx = this.idx,
+      view = this.view;
+    let h = HASH_SEED,
+      need = 0;
+    for (let q = 0; q < cols.length; q++) {
+      const col = cols[q];
+      if (col < 0) {
+        seg[2 * q] = -1;
+        h = hashField(h, DASH_FIELD, DASH_VIEW, 0, 1);
+        need += 2;
+        continue;
+      }
+      const a = col === 0 ? s : idx[k + col - 1] + 1,
+        b = col === last ? e : idx[k + col];
+      seg[2 * q] = a;
+      seg[2 * q + 1] = b;
+      h = hashField(h, buf, view, a, b);
+      need += b - a + 1;
+    }
+    if (this.scratch.length < need) this.scratch = new Uint8Array(need * 2);
+    const scratch = this.scratch;
+    let p = 0;
+    for (let q = 0; q < cols.length; q++) {
+      if (q > 0) scratch[p++] = 0;
+      const a = seg[2 * q];
+      if (a < 0) scratch[p++] = DASH;
+      else {
+        scratch.set(buf.subarray(a, seg[2 * q + 1]), p);
+        p += seg[2 * q + 1] - a;
+      }
+    }
+    const t = this.table;
+    const entry = t.upsert(scratch, 0, p, mixNumbers(h, sport, dport, proto), sport, dport, proto);
+    const c = this.counters;
+    if (packets === ABSENT) packets = 0;
+    else c.packetsSeen = true;
+    if (bytes === ABSENT) bytes = 0;
+    else c.bytesSeen = true;
+    if (packets === TOO_LONG || bytes === TOO_LONG) this.addBig(entry, buf, packets, bytes, start, end);
+    else t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
     c.digested++;
   }
 

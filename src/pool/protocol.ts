@@ -8,6 +8,7 @@ import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { ErrorData } from '../errors.js';
 import type { ScanCounters } from '../table/counters.js';
+import type { KeySpec } from '../format/key.js';
 
 /** One unit of work: a whole object (or a block of a stream) to decompress, scan and aggregate. */
 export interface ScanTask {
@@ -33,6 +34,8 @@ export interface ScanTask {
   firstLine?: number;
   /** The format of lines before any header (the run's `fields`); absent: the v2 order. */
   headerless?: string[];
+  /** The run's `key` (absent: each format's default key). */
+  keySpec?: KeySpec;
   /**
    * The run table to aggregate into (shared memory; absent: start one). A run keeps one table per
    * worker slot and aggregates many objects into each, so partial rows are merged once per
@@ -70,6 +73,8 @@ export interface ScanTrailer {
   counters: ScanCounters;
   /** Decompressed bytes produced. */
   inflatedBytes: number;
+  /** The key the object was digested under (every object of a run must share one). */
+  key: string[];
 }
 
 /**
@@ -95,6 +100,8 @@ export interface RangeTask {
   /** For `renderRange`: the output format and what the digest saw. */
   format?: RowFormat;
   seen?: Seen;
+  /** For `renderRange`: the digest's key fields (absent: v2's). */
+  key?: string[];
 }
 
 /** `countRange`'s reply: the merged rows in the range, and the script that replays the merge. */

@@ -6,7 +6,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
-import { RowWriter } from '../digest/format.js';
+import { rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
 import { RowCollector, unpackRows } from '../digest/collector.js';
@@ -71,6 +71,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       },
       layout: parquet ? layoutFromFields(parquet.fields) : task.fields ? layoutFromFields(task.fields) : undefined,
       headerless: task.headerless ? layoutFromFields(task.headerless) : undefined,
+      keySpec: task.keySpec,
       firstLine: task.firstLine,
       index,
       kernel,
@@ -88,7 +89,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     if (parts <= 1) {
       scanner.end(run);
       run.mergeFrom(table);
-      return { table: run.state(), trailer: { counters: scanner.counters, inflatedBytes } };
+      return {
+        table: run.state(),
+        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] },
+      };
     }
     const own = task.partition ?? 0;
     const others = Array.from({ length: parts }, (_, q) => (q === own ? null : new RowCollector(1024)));
@@ -102,7 +106,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     scanner.end(route);
     route(table);
     const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
-    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
+    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     const moved = {
@@ -153,7 +157,7 @@ export function countRange(task: RangeTask): CountReply {
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
-    const writer = new RowWriter(task.format!, task.seen!, 1 << 20);
+    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */

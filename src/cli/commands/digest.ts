@@ -7,6 +7,7 @@ import { GRAPH_FORMATS, type GraphFormat } from '../../graph/types.js';
 import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
 import { InvalidOptionError } from '../../errors.js';
 import { parseFieldList } from '../../format/field-list.js';
+import { parseKeySpec } from '../../format/key.js';
 import { DIGEST_HELP } from '../help.js';
 import { emptyRunReason, noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
@@ -24,6 +25,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     account: { type: 'string' },
     region: { type: 'string' },
     fields: { type: 'string' },
+    key: { type: 'string' },
     strict: { type: 'boolean' },
     'skip-bad-objects': { type: 'boolean' },
     prefetch: { type: 'string' },
@@ -56,6 +58,8 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   const run = runOptions(values, signal);
 
   if (values.redis !== undefined || values.store !== undefined) {
+    if (run.key !== undefined)
+      throw new UsageError('--key is not supported with --redis yet (cluster partials keep the v2 key)', 'digest');
     return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal);
   }
   const digester = createDigester(digesterOptions(values, s3));
@@ -95,6 +99,15 @@ function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
   const fields = str('fields') ?? process.env.FLOWDIGEST_FIELDS;
   if (fields !== undefined)
     run.fields = fieldList(str('fields') === undefined ? 'FLOWDIGEST_FIELDS' : '--fields', fields);
+  if (str('key') !== undefined) {
+    try {
+      parseKeySpec(str('key')!, '--key');
+    } catch (err) {
+      if (err instanceof InvalidOptionError) throw new UsageError(err.message, 'digest');
+      throw err;
+    }
+    run.key = str('key');
+  }
   return run;
 }
 
