@@ -228,3 +228,28 @@ it('a wide key over thousands of rows (the radix-sorted order, several workers, 
     await wide.close();
   }
 });
+
+it("merge keeps a keyed digest's key (from its header), and refuses to merge digests of different keys", async () => {
+  const text = lines(NAT.join(' '), natLine('198.51.100.7', 'ingress'), natLine('203.0.113.9', 'egress'));
+  const src = join(dir, 'nat2.log');
+  writeFileSync(src, text);
+  const keyed = join(dir, 'keyed.log'),
+    plain = join(dir, 'plain.log');
+  expect((await runCli(['digest', src, '-q', '--key', '+pkt-srcaddr', '-o', keyed])).code).toBe(0);
+  expect((await runCli(['digest', src, '-q', '-o', plain])).code).toBe(0);
+  const twice = await runCli(['merge', keyed, keyed, '-q']);
+  expect(twice.code).toBe(0);
+  const doubled = lines(NAT.join(' '), natLine('198.51.100.7', 'ingress'), natLine('203.0.113.9', 'egress'));
+  expect(twice.stdout).toBe(
+    referenceDigest(
+      [
+        { name: 'a', text: doubled },
+        { name: 'b', text: doubled },
+      ],
+      { key: { add: ['pkt-srcaddr'] } },
+    ).text,
+  );
+  const mixed = await runCli(['merge', keyed, plain, '-q']);
+  expect(mixed.code).toBe(1);
+  expect(mixed.stderr).toContain('pass --key to choose one');
+});

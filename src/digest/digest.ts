@@ -3,6 +3,7 @@ import { V2_HEADER } from '../format/fields.js';
 import type { RowFormat, Seen } from './format.js';
 import { isV2Key, keyedHeader, rowWriter } from './keyed-format.js';
 import { V2_KEY } from '../format/key.js';
+import { FormatError } from '../errors.js';
 import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
@@ -152,6 +153,15 @@ export class Digest {
 
   /** Fold another digest (or a packed partial) into this one. Merging is exact, associative and commutative. */
   mergeFrom(other: Digest | { table: TableView; stats: DigestStats }): this {
+    if (other instanceof Digest && other.key.join(' ') !== this.key.join(' ')) {
+      // An empty digest takes the other's key; two keys cannot share rows.
+      if (this.size === 0 && isV2Key(this.key)) this.key = other.key;
+      else if (!(other.size === 0 && isV2Key(other.key)))
+        throw new FormatError(
+          `cannot merge digests of different keys: '${this.key.join(' ')}' and '${other.key.join(' ')}'`,
+          {},
+        );
+    }
     const table = this.table;
     if (other instanceof Digest && other.tableRows === null) for (const r of other.runs) table.mergeFrom(r.table);
     else table.mergeFrom(other.table);
@@ -176,6 +186,8 @@ export class Digest {
   static mergeSorted(digests: readonly Digest[], rangeRows = 32768): Digest {
     const runs: SortedRun[] = [];
     const stats = emptyStats();
+    const keyed = new Digest();
+    for (const d of digests) keyed.mergeFrom(new Digest(undefined, emptyStats()).withKey(d.key));
     for (const d of digests) {
       if (d.tableRows !== null) runs.push({ table: d.tableRows, order: canonicalOrder(d.tableRows) });
       else runs.push(...d.runs);
@@ -190,7 +202,13 @@ export class Digest {
       rows += merged.rows;
       if (merged.script !== null) r.script = merged.script;
     }
-    return Digest.fromRuns(live, ranges, rows, stats);
+    return Digest.fromRuns(live, ranges, rows, stats, undefined, keyed.key);
+  }
+
+  /** @internal This digest, under `key` (an empty one, to carry a key through a merge). */
+  withKey(key: readonly string[]): this {
+    this.key = key;
+    return this;
   }
 
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */

@@ -240,6 +240,7 @@ async function runDigest(
         const task = buildTask(t.ref, item.data, run, window, accounts, regions, tables.state(slot), budget);
         if (headerless !== undefined) task.headerless = headerless;
         if (keySpec !== undefined) task.keySpec = keySpec;
+        if (run.keyFromHeader) task.keyFromHeader = true;
         if (parts > 1) {
           task.partition = slot;
           task.partitions = parts;
@@ -255,7 +256,7 @@ async function runDigest(
               } else if (result.key.join(' ') !== runKey.join(' ')) {
                 fail(
                   new FormatError(
-                    `${t.ref.key}: digested under the key '${result.key.join(' ')}', but ${runKeyFrom} under '${runKey.join(' ')}' (VPC and Transit Gateway flow logs in one run?): pass --key to choose one key`,
+                    `${t.ref.key}: digested under the key '${result.key.join(' ')}', but ${runKeyFrom} under '${runKey.join(' ')}' (VPC and Transit Gateway logs, or digests of different keys, in one run?): pass --key to choose one`,
                     { key: t.ref.key },
                   ),
                 );

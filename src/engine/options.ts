@@ -77,6 +77,12 @@ export interface DigestRunOptions {
    *   for Transit Gateway logs account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol
    */
   key?: string | readonly string[];
+  /**
+   * The inputs are text digests (`merge`): a digest made with `key` names its key in its header
+   * (its fields, then packets bytes start end log-status), and that key applies to it.
+   * @default false
+   */
+  keyFromHeader?: boolean;
   /** Fail on the first malformed record instead of counting it. @default false */
   strict?: boolean;
   /** Skip (and list) corrupt or unreadable objects instead of failing. @default false */

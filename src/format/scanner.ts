@@ -48,6 +48,11 @@ export interface ScannerOptions {
    * Gateway's). Any key but v2's is scanned in JavaScript: the kernel declines it.
    */
   keySpec?: KeySpec;
+  /**
+   * Read a text digest: a header ending in `packets bytes start end log-status` whose other fields
+   * are not v2's names the digest's key (a digest made with `--key`), which then applies.
+   */
+  keyFromHeader?: boolean;
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
   /**
@@ -351,7 +356,7 @@ export class Scanner {
     this.usedRoles = Int8Array.from(roles);
     this.usedCols = Int16Array.from(cols);
     // The v2 key reads its fields by role; any other key by column (absent: `-`).
-    const spec = this.opts.keySpec;
+    const spec = this.opts.keyFromHeader ? (digestKeyOf(layout.fields) ?? this.opts.keySpec) : this.opts.keySpec;
     this.plan =
       spec === undefined && defaultKey(layout.fields) === V2_KEY
         ? DEFAULT_PLAN
@@ -745,6 +750,15 @@ export function parseIntField(buf: Uint8Array, s: number, e: number): number {
     v = v * 10 + d;
   }
   return len > MAX_FAST_DIGITS ? TOO_LONG : v;
+}
+
+const DIGEST_VALUES = ['packets', 'bytes', 'start', 'end', 'log-status'];
+
+/** The key a keyed text digest's header names, or undefined for any other header. */
+function digestKeyOf(fields: readonly string[]): KeySpec | undefined {
+  const n = fields.length - DIGEST_VALUES.length;
+  if (n < 1 || fields[0] === 'version' || !DIGEST_VALUES.every((f, i) => fields[n + i] === f)) return undefined;
+  return { replace: fields.slice(0, n) };
 }
 
 /** Whether the kernel hands back a header line of this layout (as not OK, or not a number). */

@@ -36,6 +36,8 @@ export interface ScanTask {
   headerless?: string[];
   /** The run's `key` (absent: each format's default key). */
   keySpec?: KeySpec;
+  /** The objects are text digests: a keyed digest's header names its key (`merge`). */
+  keyFromHeader?: boolean;
   /**
    * The run table to aggregate into (shared memory; absent: start one). A run keeps one table per
    * worker slot and aggregates many objects into each, so partial rows are merged once per

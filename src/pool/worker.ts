@@ -72,6 +72,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       layout: parquet ? layoutFromFields(parquet.fields) : task.fields ? layoutFromFields(task.fields) : undefined,
       headerless: task.headerless ? layoutFromFields(task.headerless) : undefined,
       keySpec: task.keySpec,
+      keyFromHeader: task.keyFromHeader,
       firstLine: task.firstLine,
       index,
       kernel,
