@@ -253,3 +253,14 @@ it("merge keeps a keyed digest's key (from its header), and refuses to merge dig
   expect(mixed.code).toBe(1);
   expect(mixed.stderr).toContain('pass --key to choose one');
 });
+
+it('account and region selections read the records themselves, whatever the key', async () => {
+  const text = lines(
+    NAT.join(' '),
+    natLine('198.51.100.7', 'ingress'),
+    natLine('203.0.113.9', 'ingress').replace('111122223333', '444455556666'),
+  );
+  const d = await digester.digest([memory(text)], { key: 'srcaddr dstaddr pkt-srcaddr', accounts: ['444455556666'] });
+  expect(d.stats).toMatchObject({ digested: 1, filtered: 1 });
+  expect(digestToString(d)).toContain('10.0.0.5 10.0.1.9 203.0.113.9 2 200 1000 1060 OK');
+});

@@ -415,11 +415,6 @@ export class Scanner {
             { key, field: name },
           );
     }
-    if (f.accounts !== undefined && !this.plan.isDefault && this.plan.slots[0] !== 'account-id')
-      throw new FormatError(`${key}: selecting records by account needs account-id first in --key`, {
-        key,
-        field: 'account-id',
-      });
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(
         `${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`,
