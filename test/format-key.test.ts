@@ -59,8 +59,13 @@ it('any key (replacing or adding, up to 13 fields) equals the reference digest, 
       expect(pick(d.stats as never)).toEqual(ref.stats);
       expect(digestToString(d, 'ndjson').split('\n').slice(0, -2)).toEqual(ref.ndjsonRows);
       // The text digest is a flow-log file: digested again under the same key, it is itself.
-      const again = await digester.digest([memory(digestToString(d))], { key });
-      expect(digestToString(again)).toBe(ref.text);
+      // (Unless a row merged a record with only `start` and one with only `end` into start > end:
+      // such a row is malformed when read back, under any key, v2's included.)
+      const spans = ref.ndjsonRows.map((r) => JSON.parse(r) as { start: number | null; end: number | null });
+      if (spans.every((r) => r.start === null || r.end === null || r.start <= r.end)) {
+        const again = await digester.digest([memory(digestToString(d))], { key });
+        expect(digestToString(again)).toBe(ref.text);
+      }
     }),
     { numRuns: 50 },
   );
