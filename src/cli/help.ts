@@ -32,11 +32,14 @@ export const DIGEST_HELP = `flowdigest digest - digest VPC flow logs
 Usage:
   flowdigest digest [INPUT...] [options]
 
-INPUT is a file, a directory (walked for *.log.gz, *.log and *.gz), an S3 URL
-s3://BUCKET[/PREFIX], or - for stdin (the default when no INPUT is given and
-stdin is not a terminal). gzip is detected by its magic bytes. Each object may
+INPUT is a file, a directory (walked for *.log.gz, *.log, *.gz and *.parquet), an
+S3 URL s3://BUCKET[/PREFIX], or - for stdin (the default when no INPUT is given and
+stdin is not a terminal). gzip, Parquet and CloudWatch Logs JSON (subscription
+payloads, Firehose objects, NDJSON with a message field) are told by content; a
+file or s3:// object named exactly is read whatever its name. Each object may
 start with a header line naming its fields (custom formats, versions 2-8, in any
-order); without one, the default version 2 order holds. A first line of lowercase
+order), and a later valid header switches the format from the next line; without
+one, --fields (default v2) holds. A first line of lowercase
 words that names an unknown field, a field twice, or lacks srcaddr and dstaddr
 fails the object. A FIFO (<(zcat a.gz)) is read as a stream; in a directory,
 links are followed, each directory once, and broken links are passed over.
