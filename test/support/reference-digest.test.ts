@@ -103,7 +103,10 @@ describe('referenceDigest', () => {
     // A valid header after the first line (concatenated objects) is counted and applies from the
     // next line; a line that only looks like one is a malformed record.
     expect(digest(`${rec('a', 'b', '1', '2')}\n${V2_HEADER}\n`).stats).toMatchObject({ headers: 1, malformed: 0 });
-    expect(digest(`${rec('a', 'b', '1', '2')}\nexported by splunk\n`).stats).toMatchObject({ headers: 0, malformed: 1 });
+    expect(digest(`${rec('a', 'b', '1', '2')}\nexported by splunk\n`).stats).toMatchObject({
+      headers: 0,
+      malformed: 1,
+    });
   });
 
   it('prints - / null for packets or bytes only when no record in the run had them', () => {
