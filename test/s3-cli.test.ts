@@ -99,7 +99,11 @@ it('says which prefixes it listed and what it passed over when nothing matches',
     ],
     { env: s3.env },
   );
-  expect(r.code).toBe(0);
+  // Nothing digested: exit 1 with a one-line reason (the listing's account above it).
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(
+    /flowdigest: nothing digested: every object was passed over \(outside_window \d+\) \(--allow-empty exits 0\)\n$/,
+  );
   expect(r.stderr).toContain('flowdigest: no objects matched; nothing was digested.');
   expect(r.stderr).toContain('window: records ending in [2026-01-15T18:00:00.000Z, 2026-01-15T18:30:00.000Z)');
   expect(r.stderr).toMatch(

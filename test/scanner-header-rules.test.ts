@@ -60,7 +60,11 @@ it('the CLI exits 1 naming the file; an all-malformed run says so, and fails wit
   const junk = join(dir, 'junk.log');
   writeFileSync(junk, lines('1 2 3', '4 5 6', '7 8 9'));
   const lax = await runCli(['digest', junk]);
-  expect(lax.code).toBe(0);
+  expect(lax.code).toBe(1);
+  expect(lax.stderr).toContain(
+    `flowdigest: nothing digested: every record (3) was malformed (first: ${junk}:1: expected 14 fields, found 3;`,
+  );
+  expect((await runCli(['digest', junk, '--allow-empty'])).code).toBe(0);
   expect(lax.stderr).toMatch(/rows 0\n/);
   expect(lax.stderr).not.toContain('records per row');
   expect(lax.stderr).toContain('every record (3) was malformed');

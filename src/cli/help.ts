@@ -38,11 +38,14 @@ export const DIGEST_HELP = `flowdigest digest - digest VPC flow logs
 Usage:
   flowdigest digest [INPUT...] [options]
 
-INPUT is a file, a directory (walked for *.log.gz, *.log and *.gz), an S3 URL
-s3://BUCKET[/PREFIX], or - for stdin (the default when no INPUT is given and
-stdin is not a terminal). gzip is detected by its magic bytes. Each object may
+INPUT is a file, a directory (walked for *.log.gz, *.log, *.gz and *.parquet), an
+S3 URL s3://BUCKET[/PREFIX], or - for stdin (the default when no INPUT is given and
+stdin is not a terminal). gzip, Parquet and CloudWatch Logs JSON (subscription
+payloads, Firehose objects, NDJSON with a message field) are told by content; a
+file or s3:// object named exactly is read whatever its name. Each object may
 start with a header line naming its fields (custom formats, versions 2-8, in any
-order); without one, the default version 2 order holds. A first line of lowercase
+order), and a later valid header switches the format from the next line; without
+one, --fields (default v2) holds. A first line of lowercase
 words that names an unknown field, a field twice, or lacks srcaddr and dstaddr
 fails the object. A FIFO (<(zcat a.gz)) is read as a stream; in a directory,
 links are followed, each directory once, and broken links are passed over.
@@ -74,12 +77,15 @@ ${optionList(DIGEST_OPTIONS, 's3')}
   AWS_RESPONSE_CHECKSUM_VALIDATION say otherwise. Requests are tried up to 5 times.
 
 Exit status: 0 on success; 1 when the run fails (a corrupt object, a malformed
-record with --strict, or a digest larger than --max-memory); 2 on a usage error.
+record with --strict, or a digest larger than --max-memory) or digested nothing
+(every record malformed, no object matched, every object passed over; the reason
+is one line on stderr, and --allow-empty exits 0); 2 on a usage error.
 
 Environment:
   AWS_REGION, AWS_PROFILE, ...  the AWS SDK's default credential and region chain (S3);
                                 AWS_PROFILE is what --profile sets
   AWS_ENDPOINT_URL_S3           an S3-compatible endpoint (as --endpoint)
+  FLOWDIGEST_FIELDS             the format of header-less objects (as --fields)
   FLOWDIGEST_NO_WASM=1          parse in JavaScript only, not the WebAssembly kernel
                                 (same results, slower; for comparison or odd platforms)
 

@@ -41,3 +41,27 @@ export function noObjectsMessage(sources: readonly ObjectSource[], digest: Diges
   );
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Why a run digested nothing, in one line, or null when it digested something. The CLI exits 1
+ * with it unless --allow-empty: an empty digest is more often a wrong path, window or format than
+ * a quiet hour.
+ */
+export function emptyRunReason(digest: Digest): string | null {
+  const s = digest.stats;
+  if (s.digested > 0) return null;
+  const skipped = Object.entries(s.listingSkipped);
+  const passed = skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ');
+  if (s.objects === 0 && skipped.length > 0) return `nothing digested: every object was passed over (${passed})`;
+  if (s.objects === 0 && s.skippedObjects.length > 0)
+    return `nothing digested: every object was skipped as unreadable (first: ${s.skippedObjects[0].reason})`;
+  if (s.objects === 0) return 'nothing digested: no object matched the selection';
+  if (s.records > 0 && s.malformed === s.records) {
+    const first = s.samples[0];
+    return `nothing digested: every record (${count(s.records)}) was malformed${first ? ` (first: ${first.key}:${first.line}: ${first.reason})` : ''}`;
+  }
+  if (s.filtered > 0 && s.filtered + s.malformed === s.records)
+    return `nothing digested: the selection kept no record (${count(s.filtered)} filtered out by the window, account or region)`;
+  if (s.records === 0) return 'nothing digested: the objects hold no records';
+  return `nothing digested: no record with log-status OK (NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)})`;
+}

@@ -83,6 +83,20 @@ export const DIGEST_OPTIONS = {
   end: { type: 'time', arg: 'TIME', help: 'Keep records whose end <  TIME (RFC 3339)' },
   account: { type: 'list', arg: 'A,B', help: 'Keep these account IDs (by AWS key path, else by record)' },
   region: { type: 'list', arg: 'R,S', help: 'Keep these regions (by AWS key path, else by record)' },
+  fields: {
+    type: 'string',
+    arg: 'LIST',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: AWS's LogFormat syntax, shown as typed.
+    help: "Format of objects without a header line (CloudWatch Logs,\nFirehose): a preset (v2 v3 v4 v5 v7 v8 tgw), names split by\nspaces or commas, or the flow log's LogFormat string pasted\nas is ('${version} ${account-id} ...'); a header still wins",
+    defaultText: 'FLOWDIGEST_FIELDS, else v2',
+  },
+  key: {
+    type: 'string',
+    arg: 'LIST',
+    help: "Conversation key: fields replacing the default, or +LIST to add\n(+pkt-srcaddr,flow-direction); the text digest's header names\nthem, then packets bytes start end log-status. Non-default keys\nare scanned in JavaScript (slower)",
+    defaultText: "v2's; Transit Gateway: account-id tgw-id tgw-attachment-id\nsrcaddr dstaddr srcport dstport protocol",
+  },
+  allowEmpty: { type: 'boolean', help: 'Exit 0 when nothing was digested (an empty window)' },
   strict: { type: 'boolean', help: 'Fail on the first malformed record' },
   skipBadObjects: { type: 'boolean', help: 'Skip and list corrupt or unreadable objects instead of failing' },
   prefetch: prefetchConcurrency,

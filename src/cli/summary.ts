@@ -14,7 +14,7 @@ export function summary(label: string, digest: Digest, seconds: number): string 
   const lines: string[] = [];
   const speed = seconds > 0 ? `${(s.bytesRead / 1e6 / seconds).toFixed(1)} MB/s` : '-';
   lines.push(
-    `${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines) in ${seconds.toFixed(2)} s, ${speed}`,
+    `${label}: ${count(s.objects)} objects (${mb(s.storedBytes)} stored, ${mb(s.bytesRead)} of lines, ${count(s.headers)} header lines) in ${seconds.toFixed(2)} s, ${speed}`,
   );
   lines.push(
     `  records ${count(s.records)}: digested ${count(s.digested)}, NODATA ${count(s.nodata)}, SKIPDATA ${count(s.skipdata)}, ` +
@@ -28,6 +28,8 @@ export function summary(label: string, digest: Digest, seconds: number): string 
       `  every record (${count(s.records)}) was malformed: is this a flow log, in the format its header (or the default v2 order) says? (--strict fails on the first)`,
     );
   }
+  if (s.digested === 0 && s.filtered > 0)
+    lines.push(`  the window or selection kept no record: all ${count(s.filtered)} selectable records fell outside it`);
   const skipped = Object.entries(s.listingSkipped);
   if (skipped.length > 0)
     lines.push(`  passed over while listing: ${skipped.map(([why, n]) => `${why} ${count(n)}`).join(', ')}`);

@@ -25,6 +25,8 @@ export interface JobRunOptions {
   end?: string;
   accounts?: string[];
   regions?: string[];
+  /** The format of header-less objects (field names, resolved from the run's `fields`). */
+  fields?: string[];
   strict: boolean;
   skipBadObjects: boolean;
 }

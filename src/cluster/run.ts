@@ -12,6 +12,7 @@ import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
 import { createDigester } from '../engine/digester.js';
 import { resolveRunOptions, type DigestRunOptions } from '../engine/options.js';
+import { parseFieldList } from '../format/field-list.js';
 import { progressTracker } from '../engine/progress.js';
 import { AbortError, type ErrorData, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import { checkInteger } from '../util/parse.js';
@@ -319,6 +320,7 @@ async function plan(
   if (o.end !== undefined) options.end = o.end.toISOString();
   if (o.accounts !== undefined) options.accounts = [...o.accounts];
   if (o.regions !== undefined) options.regions = [...o.regions];
+  if (o.fields !== undefined) options.fields = parseFieldList(o.fields);
   const accounts = o.accounts ? new Set(o.accounts) : undefined,
     regions = o.regions ? new Set(o.regions) : undefined;
   const ctx: ListContext = {

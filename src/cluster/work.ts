@@ -169,6 +169,7 @@ function runOptions(o: JobRunOptions): DigestRunOptions {
   if (o.end !== undefined) r.end = new Date(o.end);
   if (o.accounts !== undefined) r.accounts = o.accounts;
   if (o.regions !== undefined) r.regions = o.regions;
+  if (o.fields !== undefined) r.fields = o.fields;
   return r;
 }
 

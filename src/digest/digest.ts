@@ -1,6 +1,9 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
 import { V2_HEADER } from '../format/fields.js';
-import { type RowFormat, RowWriter, type Seen } from './format.js';
+import type { RowFormat, Seen } from './format.js';
+import { isV2Key, keyedHeader, rowWriter } from './keyed-format.js';
+import { V2_KEY } from '../format/key.js';
+import { FormatError } from '../errors.js';
 import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
@@ -74,7 +77,13 @@ export interface RangeRenderer {
   /** How many ranges to format at once. */
   readonly parallelism: number;
   /** The bytes of `range` of `runs` in `format`. */
-  render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array>;
+  render(
+    runs: readonly SortedRun[],
+    range: RunRange,
+    format: RowFormat,
+    seen: Seen,
+    key?: readonly string[],
+  ): Promise<Uint8Array>;
 }
 
 /**
@@ -86,6 +95,11 @@ export interface RangeRenderer {
  */
 export class Digest {
   readonly stats: DigestStats;
+  /**
+   * The conversation key's fields, in output order: v2's unless the run asked for another
+   * (`key`) or read Transit Gateway logs. A text digest's header names them.
+   */
+  key: readonly string[] = V2_KEY;
   private tableRows: DigestTable | null;
   private sorted: Int32Array | null = null;
   private runs: readonly SortedRun[] = [];
@@ -108,8 +122,10 @@ export class Digest {
     rows: number,
     stats: DigestStats,
     renderer?: RangeRenderer,
+    key: readonly string[] = V2_KEY,
   ): Digest {
     const d = new Digest(undefined, stats);
+    d.key = key;
     d.tableRows = null;
     d.runs = runs;
     d.ranges = ranges;
@@ -137,6 +153,15 @@ export class Digest {
 
   /** Fold another digest (or a packed partial) into this one. Merging is exact, associative and commutative. */
   mergeFrom(other: Digest | { table: TableView; stats: DigestStats }): this {
+    if (other instanceof Digest && other.key.join(' ') !== this.key.join(' ')) {
+      // An empty digest takes the other's key; two keys cannot share rows.
+      if (this.size === 0 && isV2Key(this.key)) this.key = other.key;
+      else if (!(other.size === 0 && isV2Key(other.key)))
+        throw new FormatError(
+          `cannot merge digests of different keys: '${this.key.join(' ')}' and '${other.key.join(' ')}'`,
+          {},
+        );
+    }
     const table = this.table;
     if (other instanceof Digest && other.tableRows === null) for (const r of other.runs) table.mergeFrom(r.table);
     else table.mergeFrom(other.table);
@@ -161,6 +186,8 @@ export class Digest {
   static mergeSorted(digests: readonly Digest[], rangeRows = 32768): Digest {
     const runs: SortedRun[] = [];
     const stats = emptyStats();
+    const keyed = new Digest();
+    for (const d of digests) keyed.mergeFrom(new Digest(undefined, emptyStats()).withKey(d.key));
     for (const d of digests) {
       if (d.tableRows !== null) runs.push({ table: d.tableRows, order: canonicalOrder(d.tableRows) });
       else runs.push(...d.runs);
@@ -175,7 +202,13 @@ export class Digest {
       rows += merged.rows;
       if (merged.script !== null) r.script = merged.script;
     }
-    return Digest.fromRuns(live, ranges, rows, stats);
+    return Digest.fromRuns(live, ranges, rows, stats, undefined, keyed.key);
+  }
+
+  /** @internal This digest, under `key` (an empty one, to carry a key through a merge). */
+  withKey(key: readonly string[]): this {
+    this.key = key;
+    return this;
   }
 
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */
@@ -204,7 +237,7 @@ export class Digest {
 
   /** NDJSON: one JSON object per row (with `records`), then `{"stats":{...}}` if `withStats`. */
   *ndjsonLines(withStats = true): IterableIterator<string> {
-    const writer = new RowWriter('ndjson', this.stats, 256);
+    const writer = rowWriter('ndjson', this.stats, 256, this.key);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) yield Buffer.from(writer.take()).toString('utf8');
     }
@@ -216,8 +249,8 @@ export class Digest {
    * {@link chunksAsync} formats on the workers when it can.
    */
   *byteChunks(format: RowFormat): IterableIterator<Uint8Array> {
-    if (format === 'text') yield TEXT_HEADER;
-    const writer = new RowWriter(format, this.stats, 1 << 17);
+    if (format === 'text') yield this.textHeader();
+    const writer = rowWriter(format, this.stats, 1 << 17, this.key);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) if (writer.length >= 65536) yield writer.take();
     }
@@ -235,14 +268,20 @@ export class Digest {
       yield* this.byteChunks(format);
       return;
     }
-    if (format === 'text') yield TEXT_HEADER;
+    if (format === 'text') yield this.textHeader();
     const pending: Array<Promise<Uint8Array>> = [];
     let next = 0;
     const ahead = Math.max(1, renderer.parallelism) + 1;
     try {
       while (next < this.ranges.length || pending.length > 0) {
         while (next < this.ranges.length && pending.length < ahead) {
-          const p = renderer.render(this.runs, this.ranges[next++], format, this.stats);
+          const p = renderer.render(
+            this.runs,
+            this.ranges[next++],
+            format,
+            this.stats,
+            isV2Key(this.key) ? undefined : this.key,
+          );
           p.catch(() => {
             /* awaited in order below */
           });
@@ -255,6 +294,10 @@ export class Digest {
       await Promise.allSettled(pending);
     }
     if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
+  }
+
+  private textHeader(): Uint8Array {
+    return isV2Key(this.key) ? TEXT_HEADER : Buffer.from(`${keyedHeader(this.key)}\n`, 'latin1');
   }
 
   private statsLine(): string {

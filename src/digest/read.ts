@@ -51,9 +51,17 @@ export async function readDigest(
 }
 
 async function readText(stream: Readable, name: string, digest: Digest, strict: boolean): Promise<void> {
-  const scanner = new Scanner(digest.table, { key: name, strict, maxSamples: MAX_SAMPLES, filter: {} });
+  const scanner = new Scanner(digest.table, {
+    key: name,
+    strict,
+    maxSamples: MAX_SAMPLES,
+    filter: {},
+    keyFromHeader: true,
+  });
   for await (const chunk of stream) scanner.push(chunk as Buffer);
   scanner.end();
+  // A digest made with --key names its key in its header: merged, it keeps it.
+  digest.key = scanner.keyFields;
   const c = scanner.counters;
   const stats: DigestStats = { ...emptyStats(), ...c, objects: 1 };
   addStats(digest.stats, stats);

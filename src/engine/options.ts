@@ -4,6 +4,8 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
+import { parseFieldList } from '../format/field-list.js';
+import { type KeySpec, parseKeySpec } from '../format/key.js';
 import { type S3ClientOptions, validateS3ClientOptions } from '../sources/s3/client.js';
 import { checkOptions, type OptionSchema } from '../util/option-schema.js';
 import type { Progress } from './progress.js';
@@ -61,6 +63,27 @@ export interface DigestRunOptions {
   accounts?: readonly string[];
   /** Keep only these regions (by key path when it has one, else by record). */
   regions?: readonly string[];
+  /**
+   * The format of objects without a header line (CloudWatch Logs, Firehose, exports): a preset
+   * (`v2`, `v3`, `v4`, `v5`, `v7`, `v8`, `tgw`), field names separated by spaces or commas, or
+   * the flow log's LogFormat string (`${version} ${account-id} ...`). A header line still wins.
+   * @default the v2 order
+   */
+  fields?: string | readonly string[];
+  /**
+   * The conversation key: field names (spaces or commas) that replace the default key, or
+   * `+LIST` to add to it (`+pkt-srcaddr,flow-direction`). Every object's format must have the
+   * fields named. Any key but v2's is scanned in JavaScript (slower than the default's kernel).
+   * @default v2's key (account-id interface-id srcaddr dstaddr srcport dstport protocol action), or
+   *   for Transit Gateway logs account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol
+   */
+  key?: string | readonly string[];
+  /**
+   * The inputs are text digests (`merge`): a digest made with `key` names its key in its header
+   * (its fields, then packets bytes start end log-status), and that key applies to it.
+   * @default false
+   */
+  keyFromHeader?: boolean;
   /** Fail on the first malformed record instead of counting it. @default false */
   strict?: boolean;
   /** Skip (and list) corrupt or unreadable objects instead of failing. @default false */
@@ -128,9 +151,23 @@ export function resolveDigesterOptions(o: DigesterOptions = {}): ResolvedDigeste
   return { ...checked, s3: validateS3ClientOptions(o.s3) };
 }
 
-/** Validate a run's options; returns the window in Unix seconds. */
-export function resolveRunOptions(o: DigestRunOptions): { windowStart?: number; windowEnd?: number } {
-  const out: { windowStart?: number; windowEnd?: number } = {};
+/** A run's options after validation: the window in Unix seconds, the header-less format. */
+export interface ResolvedRunOptions {
+  windowStart?: number;
+  windowEnd?: number;
+  fields?: string[];
+  keySpec?: KeySpec;
+}
+
+/** Validate a run's options; returns the window in Unix seconds and the header-less fields. */
+export function resolveRunOptions(o: DigestRunOptions): ResolvedRunOptions {
+  const out: ResolvedRunOptions = {};
+  if (o.fields !== undefined) {
+    if (typeof o.fields !== 'string' && !Array.isArray(o.fields))
+      throw new InvalidOptionError('options.fields', 'must be a string or an array of field names');
+    out.fields = parseFieldList(o.fields, 'options.fields');
+  }
+  if (o.key !== undefined) out.keySpec = parseKeySpec(o.key, 'options.key');
   if (o.start !== undefined) out.windowStart = seconds('options.start', o.start);
   if (o.end !== undefined) out.windowEnd = seconds('options.end', o.end);
   if (out.windowStart !== undefined && out.windowEnd !== undefined && out.windowStart >= out.windowEnd) {

@@ -11,7 +11,7 @@ import type { PackedRows } from '../digest/collector.js';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
 import { type SortedRun, splitRanges } from '../digest/runs.js';
 import { type DigestFormat, writeDigest } from '../digest/write.js';
-import { AbortError, CorruptObjectError, FlowdigestError, InputError } from '../errors.js';
+import { AbortError, CorruptObjectError, FlowdigestError, FormatError, InputError } from '../errors.js';
 import type { ScanPool } from '../pool/pool.js';
 import type { ScanTask } from '../pool/protocol.js';
 import { type Prefetched, prefetch } from '../prefetch/prefetch.js';
@@ -47,6 +47,12 @@ export class DigestRun {
   private readonly tables: RunTables;
   private readonly budget: MemoryBudget;
   private readonly window: { windowStart?: number; windowEnd?: number };
+  /** The header-less format (`fields`) and the key choice (`key`), handed to every scan. */
+  private readonly headerless: readonly string[] | undefined;
+  private readonly keySpec: ReturnType<typeof resolveRunOptions>['keySpec'];
+  /** The key the first object was digested under, and that object: every other must share it. */
+  private runKey: readonly string[] | undefined;
+  private runKeyFrom = '';
   private readonly accounts: Set<string> | undefined;
   private readonly regions: Set<string> | undefined;
   private readonly progress: Progress;
@@ -70,7 +76,10 @@ export class DigestRun {
     private readonly options: DigestRunOptions,
   ) {
     // The run options are checked before the inputs.
-    this.window = resolveRunOptions(options);
+    const { fields: headerless, keySpec, ...window } = resolveRunOptions(options);
+    this.window = window;
+    this.headerless = headerless;
+    this.keySpec = keySpec;
     this.sources = toSources(inputs, { s3: opts.s3 });
     this.tables = new RunTables(pool.threads);
     checkMemoryFloor(opts.maxMemory, pool.threads);
@@ -189,6 +198,9 @@ export class DigestRun {
       tables.state(slot),
       this.budget,
     );
+    if (this.headerless !== undefined) task.headerless = [...this.headerless];
+    if (this.keySpec !== undefined) task.keySpec = this.keySpec;
+    if (this.options.keyFromHeader) task.keyFromHeader = true;
     if (this.parts > 1) {
       task.partition = slot;
       task.partitions = this.parts;
@@ -198,6 +210,7 @@ export class DigestRun {
       .then(
         (result) => {
           tables.release(slot, result.table);
+          this.checkKey(t.ref.key, result.key);
           result.handoff?.forEach((piece, q) => {
             if (piece !== null) this.absorb(q, piece);
           });
@@ -270,11 +283,26 @@ export class DigestRun {
    * main thread only picks the splitters: its work follows the number of ranges, not of rows.
    * Call after {@link settle}.
    */
+  /** Every object of a run is digested under one key (VPC and Transit Gateway logs differ). */
+  private checkKey(object: string, key: readonly string[]): void {
+    if (this.runKey === undefined) {
+      this.runKey = key;
+      this.runKeyFrom = object;
+    } else if (key.join(' ') !== this.runKey.join(' ')) {
+      this.fail(
+        new FormatError(
+          `${object}: digested under the key '${key.join(' ')}', but ${this.runKeyFrom} under '${this.runKey.join(' ')}' (VPC and Transit Gateway logs, or digests of different keys, in one run?): pass --key to choose one`,
+          { key: object },
+        ),
+      );
+    }
+  }
+
   async finish(): Promise<Digest> {
     const { pool, stats, signal } = this;
     stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const filled = this.tables.filled();
-    if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool);
+    if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
     this.stage('sorting');
     const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
     const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
@@ -294,7 +322,7 @@ export class DigestRun {
         }),
       );
     }
-    return Digest.fromRuns(runs, ranges, rows, stats, pool);
+    return Digest.fromRuns(runs, ranges, rows, stats, pool, this.runKey);
   }
 
   /**

@@ -7,9 +7,11 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { type DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
-import { FIELD_BY_ROLE, ROLE_COUNT, Role } from './fields.js';
-import { DEFAULT_LAYOUT, type Layout, parseHeader } from './layout.js';
+import { FIELD_BY_ROLE, KNOWN_FIELDS, presetWithCount, ROLE_COUNT, Role } from './fields.js';
+import { DEFAULT_LAYOUT, headerProblem, headerTokens, type Layout, layoutFromFields, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
+import { suggest } from '../util/suggest.js';
+import { DEFAULT_PLAN, defaultKey, type KeyPlan, type KeySpec, planKey, resolveKey, V2_KEY } from './key.js';
 import type { WasmKernel } from './wasm-kernel.js';
 import { addKernelCounters, type ScanCounters, type MalformedSample, newCounters } from '../table/counters.js';
 import { KERNEL_COUNTER as K, KERNEL_INPUT_BYTES, MAX_FAST_DIGITS, MAX_PORT, MAX_PROTOCOL } from '../table/contract.js';
@@ -33,9 +35,24 @@ export interface ScannerOptions {
   /** How many malformed samples to keep. */
   maxSamples: number;
   filter: ScanFilter;
-  /** Continue a stream split into blocks: the layout and line number reached so far. */
+  /** Continue a stream split into blocks: the layout (from a header) and line number reached so far. */
   layout?: Layout;
   firstLine?: number;
+  /**
+   * The format of lines before any header (`--fields`). Without it they are read in the v2 order,
+   * and a line of another field count says how to name its format.
+   */
+  headerless?: Layout;
+  /**
+   * The conversation key asked for (`--key`); absent: the format's default (v2's, or Transit
+   * Gateway's). Any key but v2's is scanned in JavaScript: the kernel declines it.
+   */
+  keySpec?: KeySpec;
+  /**
+   * Read a text digest: a header ending in `packets bytes start end log-status` whose other fields
+   * are not v2's names the digest's key (a digest made with `--key`), which then applies.
+   */
+  keyFromHeader?: boolean;
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
   /**
@@ -70,6 +87,12 @@ export class Scanner {
   readonly counters: ScanCounters;
   /** Line number of the last line seen (1-based). */
   lineNo: number;
+  /**
+   * Set while lines that are not lines of the object are fed (the messages of a CloudWatch Logs
+   * document): a malformed one is reported at `line` (the document's), as the `lineNo - base`-th
+   * log event.
+   */
+  eventsOf: { line: number; base: number; events: readonly number[] } | null = null;
   private layout: Layout;
   private expectHeader: boolean;
   private readonly pos = new Int32Array(ROLE_COUNT * 2);
@@ -87,7 +110,10 @@ export class Scanner {
   /** The kernel, once this object's layout is settled and it has been started for it. */
   private kernel: WasmKernel | null;
   private kernelStarted = false;
-  /** The kernel ran out of memory on this object: JavaScript scans the rest of it. */
+  /**
+   * The kernel cannot go on with this object: it ran out of memory, or a later header changed the
+   * layout it was started with. JavaScript scans the rest; the kernel's rows so far join at end().
+   */
   private kernelFull = false;
   private carry: Uint8Array | null = null;
   private carryLen = 0;
@@ -100,6 +126,12 @@ export class Scanner {
    * test, so only windows with such bytes pay for the per-line UTF-8 check.
    */
   private checkUtf8 = false;
+  /** Whether the layout in force came from a header line (else from `headerless` or v2). */
+  private fromHeader: boolean;
+  /** The key of the layout in force; for any but v2's, its string fields' columns and ranges. */
+  private plan: KeyPlan = DEFAULT_PLAN;
+  private keyCols = new Int16Array(0);
+  private keySeg = new Int32Array(0);
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
@@ -114,14 +146,21 @@ export class Scanner {
     this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
-    this.expectHeader = opts.layout === undefined;
+    // Only an object's (or a stream's) first line may be a header that fails the object.
+    this.expectHeader = opts.layout === undefined && !(opts.firstLine !== undefined && opts.firstLine > 0);
     this.layout = DEFAULT_LAYOUT;
+    this.fromHeader = opts.layout !== undefined;
     this.hasWindow = opts.filter.windowStart !== undefined || opts.filter.windowEnd !== undefined;
     this.windowStart = opts.filter.windowStart ?? -Infinity;
     this.windowEnd = opts.filter.windowEnd ?? Infinity;
     // A given layout is final; otherwise the object's first line may still replace the default,
     // so the filters are checked against the layout only once that is settled (after hasWindow).
-    this.applyLayout(opts.layout ?? DEFAULT_LAYOUT, opts.layout !== undefined);
+    this.applyLayout(opts.layout ?? opts.headerless ?? DEFAULT_LAYOUT, !this.expectHeader);
+  }
+
+  /** The key fields of the layout in force (v2's unless `key` or a Transit Gateway format says otherwise). */
+  get keyFields(): readonly string[] {
+    return this.plan.fields;
   }
 
   /** The layout in force (after any header). */
@@ -201,7 +240,13 @@ export class Scanner {
   private kernelLines(buf: Uint8Array, s: number, e: number): number {
     const kernel = this.kernel!;
     if (!this.kernelStarted) {
-      if (!kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)) {
+      // A format with neither log-status nor a number column gives the kernel nothing that tells
+      // a header line from a record (it hands lines back on those): JavaScript takes such objects.
+      if (
+        !this.plan.isDefault ||
+        !kernelCanTellHeaders(this.layout) ||
+        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)
+      ) {
         this.kernelFull = true;
         return s;
       }
@@ -226,7 +271,7 @@ export class Scanner {
       this.view = viewOf(buf);
       this.lines(buf, r);
       from = nl + 1;
-      if (from === e) return e;
+      if (from === e || this.kernelFull) return from;
     }
   }
 
@@ -310,13 +355,66 @@ export class Scanner {
     });
     this.usedRoles = Int8Array.from(roles);
     this.usedCols = Int16Array.from(cols);
+    // The v2 key reads its fields by role; any other key by column (absent: `-`).
+    const spec = this.opts.keyFromHeader ? (digestKeyOf(layout.fields) ?? this.opts.keySpec) : this.opts.keySpec;
+    this.plan =
+      spec === undefined && defaultKey(layout.fields) === V2_KEY
+        ? DEFAULT_PLAN
+        : planKey(resolveKey(spec, layout.fields));
+    this.keyCols = Int16Array.from(this.plan.slots, (f) => (f === '' ? -1 : layout.fields.indexOf(f)));
+    this.keySeg = new Int32Array(this.plan.slots.length * 2);
     if (final) this.checkLayout();
   }
 
-  /** Fail the object when its format cannot serve the filters asked for. */
+  /**
+   * A valid header line after the first (`zcat *.gz` repeats each object's): counted, and its
+   * layout applies from the next line on. A line that only looks like a header is left to be a
+   * record (then malformed): only the first line of an object fails it as a FormatError.
+   */
+  private laterHeader(buf: Uint8Array, s: number, e: number): boolean {
+    // Field names have no digits: a record's first field (an ID, an address, `unknown`) rarely
+    // passes this byte test, so records pay for no string.
+    let t = s;
+    while (t < e && buf[t] !== 32) {
+      const b = buf[t++];
+      if (!((b >= 97 && b <= 122) || b === DASH)) return false;
+    }
+    if (!KNOWN_FIELDS.has(latin1(buf, s, t))) return false;
+    const tokens = headerTokens(latin1(buf, s, e));
+    if (tokens === null || headerProblem(tokens) !== null) return false;
+    this.counters.headers++;
+    const now = this.layout.fields;
+    if (tokens.length === now.length && tokens.every((f, i) => f === now[i])) return true;
+    // The kernel was started with the old layout: JavaScript takes the rest of this object.
+    if (this.kernelStarted) this.kernelFull = true;
+    this.fromHeader = true;
+    this.applyLayout(layoutFromFields(tokens));
+    return true;
+  }
+
+  /** Why a line of `found` fields is malformed: without a header, how to name its format. */
+  private countReason(expected: number, found: number): string {
+    const base = `expected ${expected} fields, found ${found}`;
+    if (this.fromHeader) return base;
+    if (this.opts.headerless !== undefined) return `${base} (as the given --fields says)`;
+    const preset = presetWithCount(found);
+    return `${base}; no header line: pass --fields with the flow log's format${preset === undefined ? '' : ` (${found} fields: --fields ${preset}?)`}`;
+  }
+
+  /** Fail the object when its format cannot serve the filters or the key asked for. */
   private checkLayout(): void {
     const layout = this.layout,
-      f = this.opts.filter;
+      f = this.opts.filter,
+      key = this.opts.key;
+    const spec = this.opts.keySpec;
+    if (spec !== undefined) {
+      for (const name of 'replace' in spec ? spec.replace : spec.add)
+        if (!layout.fields.includes(name))
+          throw new FormatError(
+            `${key}: --key names '${name}', which this object's format lacks${suggest(name, layout.fields)}`,
+            { key, field: name },
+          );
+    }
     if (f.regions !== undefined && layout.columnOf[Role.Region] === -1) {
       throw new FormatError(
         `${this.opts.key}: cannot filter by region: neither the key path nor the records carry a region`,
@@ -349,11 +447,14 @@ export class Scanner {
         const layout = parseHeader(latin1(buf, s, e), this.opts.key, this.lineNo);
         if (layout !== null) {
           c.headers++;
+          this.fromHeader = true;
           this.applyLayout(layout);
           return;
         }
       }
       this.checkLayout();
+    } else if (buf[s] >= 97 && buf[s] <= 122 && this.laterHeader(buf, s, e)) {
+      return;
     }
     c.records++;
     if (this.checkUtf8 && !isUtf8(buf.subarray(s, e))) return this.malformed('not valid UTF-8');
@@ -363,7 +464,7 @@ export class Scanner {
       nf = j - k + 1,
       pos = this.pos,
       idx = this.idx;
-    if (nf !== ncols) return this.malformed(`expected ${ncols} fields, found ${nf}`);
+    if (nf !== ncols) return this.malformed(this.countReason(ncols, nf));
     const used = this.usedRoles,
       cols = this.usedCols,
       last = nf - 1;
@@ -401,7 +502,7 @@ export class Scanner {
 
     let sport = parseIntField(buf, pos[Role.SrcPort * 2], pos[Role.SrcPort * 2 + 1]);
     let dport = parseIntField(buf, pos[Role.DstPort * 2], pos[Role.DstPort * 2 + 1]);
-    const proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
+    let proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
     const start = parseIntField(buf, pos[Role.Start * 2], pos[Role.Start * 2 + 1]);
     const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
     let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
@@ -438,12 +539,21 @@ export class Scanner {
       return;
     }
 
+    // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
+    const plan = this.plan;
+    if (!plan.isDefault) {
+      if (!plan.srcport) sport = ABSENT;
+      if (!plan.dstport) dport = ABSENT;
+      if (!plan.protocol) proto = ABSENT;
+    }
+
     // Ephemeral port: keep both when either is 0 or absent (ICMP, digests); else zero the larger,
     // the source on a tie. Re-digesting a digest is then a no-op.
     if (sport > 0 && dport > 0) {
       if (sport >= dport) sport = 0;
       else dport = 0;
     }
+    if (!plan.isDefault) return this.addKeyed(buf, s, e, k, nf - 1, sport, dport, proto, packets, bytes, start, end);
 
     // Key: hash the five string fields in place and look up without copying; only a new
     // conversation gets its fields joined (by NUL) into the table's key bytes. The string roles
@@ -467,6 +577,66 @@ export class Scanner {
     } else {
       t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
     }
+    c.digested++;
+  }
+
+  /** A record under any key but v2's: its string fields by column, joined by NUL into the table's key. */
+  private addKeyed(
+    buf: Uint8Array,
+    s: number,
+    e: number,
+    k: number,
+    last: number,
+    sport: number,
+    dport: number,
+    proto: number,
+    packets: number,
+    bytes: number,
+    start: number,
+    end: number,
+  ): void {
+    const cols = this.keyCols,
+      seg = this.keySeg,
+      idx = this.idx,
+      view = this.view;
+    let h = HASH_SEED,
+      need = 0;
+    for (let q = 0; q < cols.length; q++) {
+      const col = cols[q];
+      if (col < 0) {
+        seg[2 * q] = -1;
+        h = hashField(h, DASH_FIELD, DASH_VIEW, 0, 1);
+        need += 2;
+        continue;
+      }
+      const a = col === 0 ? s : idx[k + col - 1] + 1,
+        b = col === last ? e : idx[k + col];
+      seg[2 * q] = a;
+      seg[2 * q + 1] = b;
+      h = hashField(h, buf, view, a, b);
+      need += b - a + 1;
+    }
+    if (this.scratch.length < need) this.scratch = new Uint8Array(need * 2);
+    const scratch = this.scratch;
+    let p = 0;
+    for (let q = 0; q < cols.length; q++) {
+      if (q > 0) scratch[p++] = 0;
+      const a = seg[2 * q];
+      if (a < 0) scratch[p++] = DASH;
+      else {
+        scratch.set(buf.subarray(a, seg[2 * q + 1]), p);
+        p += seg[2 * q + 1] - a;
+      }
+    }
+    const t = this.table;
+    const entry = t.upsert(scratch, 0, p, mixNumbers(h, sport, dport, proto), sport, dport, proto);
+    const c = this.counters;
+    if (packets === ABSENT) packets = 0;
+    else c.packetsSeen = true;
+    if (bytes === ABSENT) bytes = 0;
+    else c.bytesSeen = true;
+    if (packets === TOO_LONG || bytes === TOO_LONG) this.addBig(entry, buf, packets, bytes, start, end);
+    else t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
     c.digested++;
   }
 
@@ -526,9 +696,31 @@ export class Scanner {
     return s < 0 ? '-' : latin1(buf, s, this.pos[role * 2 + 1]);
   }
 
+  /** Count one record that is malformed before it is a line (e.g. a JSON document that does not parse). */
+  malformedRecord(reason: string, line: number, bytes: number): void {
+    const c = this.counters;
+    c.lines++;
+    c.records++;
+    c.bytesRead += bytes;
+    const saved = this.lineNo,
+      events = this.eventsOf;
+    this.lineNo = line;
+    this.eventsOf = null;
+    try {
+      this.malformed(reason);
+    } finally {
+      this.lineNo = saved;
+      this.eventsOf = events;
+    }
+  }
+
   private malformed(reason: string, field?: string): void {
-    const key = this.opts.key,
-      line = this.lineNo;
+    const key = this.opts.key;
+    let line = this.lineNo;
+    if (this.eventsOf !== null) {
+      reason = `log event ${this.eventsOf.events[line - this.eventsOf.base - 1]}: ${reason}`;
+      line = this.eventsOf.line;
+    }
     if (this.opts.strict)
       throw new MalformedRecordError(reason, field === undefined ? { key, line } : { key, line, field });
     const c = this.counters;
@@ -553,6 +745,23 @@ export function parseIntField(buf: Uint8Array, s: number, e: number): number {
     v = v * 10 + d;
   }
   return len > MAX_FAST_DIGITS ? TOO_LONG : v;
+}
+
+const DIGEST_VALUES = ['packets', 'bytes', 'start', 'end', 'log-status'];
+
+/** The key a keyed text digest's header names, or undefined for any other header. */
+function digestKeyOf(fields: readonly string[]): KeySpec | undefined {
+  const n = fields.length - DIGEST_VALUES.length;
+  if (n < 1 || fields[0] === 'version' || !DIGEST_VALUES.every((f, i) => fields[n + i] === f)) return undefined;
+  return { replace: fields.slice(0, n) };
+}
+
+/** Whether the kernel hands back a header line of this layout (as not OK, or not a number). */
+function kernelCanTellHeaders(layout: Layout): boolean {
+  const c = layout.columnOf;
+  return [Role.Status, Role.SrcPort, Role.DstPort, Role.Protocol, Role.Packets, Role.Bytes, Role.Start, Role.End].some(
+    (r) => c[r] !== -1,
+  );
 }
 
 function latin1(buf: Uint8Array, s: number, e: number): string {

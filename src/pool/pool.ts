@@ -146,9 +146,21 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** One range of sorted runs, merged and formatted on a worker. */
-  async render(runs: readonly SortedRun[], range: RunRange, format: RowFormat, seen: Seen): Promise<Uint8Array> {
+  async render(
+    runs: readonly SortedRun[],
+    range: RunRange,
+    format: RowFormat,
+    seen: Seen,
+    key?: readonly string[],
+  ): Promise<Uint8Array> {
     const reply = await this.run<ArrayBuffer>(
-      { runs, range, format, seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen } },
+      {
+        runs,
+        range,
+        format,
+        seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen },
+        ...(key === undefined ? {} : { key: [...key] }),
+      },
       'renderRange',
       'formatting a range',
     );

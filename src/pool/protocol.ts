@@ -8,6 +8,7 @@ import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { ErrorData } from '../errors.js';
 import type { ScanCounters } from '../table/counters.js';
+import type { KeySpec } from '../format/key.js';
 
 /**
  * Run tables start this large (entries); they grow by doubling, charged to the run's budget.
@@ -37,6 +38,12 @@ export interface ScanTask {
   /** For blocks of a stream after the first: the field order in force and the last line number. */
   fields?: string[];
   firstLine?: number;
+  /** The format of lines before any header (the run's `fields`); absent: the v2 order. */
+  headerless?: string[];
+  /** The run's `key` (absent: each format's default key). */
+  keySpec?: KeySpec;
+  /** The objects are text digests: a keyed digest's header names its key (`merge`). */
+  keyFromHeader?: boolean;
   /**
    * The run table to aggregate into (shared memory; absent: start one). A run keeps one table per
    * worker slot and aggregates many objects into each, so partial rows are merged once per
@@ -74,6 +81,8 @@ export interface ScanTrailer {
   counters: ScanCounters;
   /** Decompressed bytes produced. */
   inflatedBytes: number;
+  /** The key the object was digested under (every object of a run must share one). */
+  key: string[];
 }
 
 /**
@@ -99,6 +108,8 @@ export interface RangeTask {
   /** For `renderRange`: the output format and what the digest saw. */
   format?: RowFormat;
   seen?: Seen;
+  /** For `renderRange`: the digest's key fields (absent: v2's). */
+  key?: string[];
 }
 
 /** `countRange`'s reply: the merged rows in the range, and the script that replays the merge. */

@@ -6,7 +6,7 @@
  */
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
-import { RowWriter } from '../digest/format.js';
+import { rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
 import { RowCollector, unpackRows } from '../digest/collector.js';
@@ -20,7 +20,9 @@ import {
   type TableView,
 } from '../table/table.js';
 import { CorruptObjectError, errorToData } from '../errors.js';
+import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
+import { isParquet, openParquet } from '../format/parquet.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { WasmKernel } from '../format/wasm-kernel.js';
@@ -52,6 +54,9 @@ const kernel = WasmKernel.load();
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
     const table = objectTable.clear();
+    const bytes = new Uint8Array(task.data);
+    // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
+    const parquet = isParquet(bytes) ? openParquet(bytes, task.key) : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -62,22 +67,31 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
         accounts: task.accounts ? new Set(task.accounts) : undefined,
         regions: task.regions ? new Set(task.regions) : undefined,
       },
-      layout: task.fields ? layoutFromFields(task.fields) : undefined,
+      layout: parquet ? layoutFromFields(parquet.fields) : task.fields ? layoutFromFields(task.fields) : undefined,
+      headerless: task.headerless ? layoutFromFields(task.headerless) : undefined,
+      keySpec: task.keySpec,
+      keyFromHeader: task.keyFromHeader,
       firstLine: task.firstLine,
       index,
       kernel,
     });
-    const bytes = new Uint8Array(task.data);
     let inflatedBytes = bytes.length;
-    if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, scanner, task.key, task.inflateOnThread ?? true);
-    else scanner.push(bytes);
+    // Text lines go straight to the scanner; CloudWatch Logs JSON documents as their messages.
+    const reader = new DeliveryReader(scanner, task.firstLine);
+    if (parquet) inflatedBytes = await parquet.scan((lines) => scanner.push(lines));
+    else if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, reader, task.key, task.inflateOnThread ?? true);
+    else reader.push(bytes);
+    reader.end();
     const run = runTable(task.table, task.budget);
     // Only now, with the object read whole, does anything of it reach the run tables.
     const parts = task.partitions ?? 1;
     if (parts <= 1) {
       scanner.end(run);
       run.mergeFrom(table);
-      return { table: run.state(), trailer: { counters: scanner.counters, inflatedBytes } };
+      return {
+        table: run.state(),
+        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] },
+      };
     }
     const own = task.partition ?? 0;
     const others = Array.from({ length: parts }, (_, q) => (q === own ? null : new RowCollector(1024)));
@@ -91,7 +105,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     scanner.end(route);
     route(table);
     const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
-    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
+    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     const moved = {
@@ -142,7 +156,7 @@ export function countRange(task: RangeTask): CountReply {
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
-    const writer = new RowWriter(task.format!, task.seen!, 1 << 20);
+    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */
@@ -156,7 +170,12 @@ export function renderRange(task: RangeTask): RenderReply {
 /** One inflate output buffer per worker, reused for every object. */
 const inflated = Buffer.allocUnsafe(INFLATE_CHUNK);
 
-async function inflateInto(bytes: Uint8Array, scanner: Scanner, key: string, onThread: boolean): Promise<number> {
+async function inflateInto(
+  bytes: Uint8Array,
+  scanner: DeliveryReader,
+  key: string,
+  onThread: boolean,
+): Promise<number> {
   let total = 0;
   try {
     if (

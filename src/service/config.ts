@@ -11,6 +11,7 @@ import { type AuditEventFilter, parseAuditEvents } from '../audit/events.js';
 import type { AuditSinkFlags } from '../audit/flags.js';
 import { ConfigError, InvalidOptionError } from '../errors.js';
 import { validateS3ClientOptions } from '../sources/s3/client.js';
+import { parseFieldList } from '../format/field-list.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { parseDuration } from '../util/duration.js';
 import { flagOf, type OptionSpec, parseValue } from '../util/option-schema.js';
@@ -409,6 +410,15 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
   set('scanAccounts', r.list('accounts'));
   set('scanRegions', r.list('regions'));
   set('skipBadObjects', r.bool('skipBadObjects'));
+  const fields = r.raw('fields');
+  if (fields !== undefined) {
+    try {
+      set('fields', parseFieldList(fields.value, fields.from));
+    } catch (err) {
+      if (err instanceof InvalidOptionError) throw new ConfigError(fields.from, err.reason, fields.value);
+      throw err;
+    }
+  }
   set('token', auth.token);
   set('tokens', auth.tokens);
   set('insecureNoAuth', auth.insecureNoAuth);

@@ -51,7 +51,7 @@ export interface JobRunnerOptions {
   concurrency: number;
   maxQueued: number;
   progressTimeout: number;
-  run: Pick<DigestRunOptions, 'accounts' | 'regions' | 'skipBadObjects'>;
+  run: Pick<DigestRunOptions, 'accounts' | 'regions' | 'skipBadObjects' | 'fields'>;
   now: () => number;
   /** Records `digest:created` and `digest:failed`. */
   auditor?: Auditor;

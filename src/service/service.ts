@@ -214,6 +214,7 @@ export class ServiceAssembly {
         ...(o.scanAccounts === undefined ? {} : { accounts: o.scanAccounts }),
         ...(o.scanRegions === undefined ? {} : { regions: o.scanRegions }),
         skipBadObjects: o.skipBadObjects ?? false,
+        ...(o.fields === undefined ? {} : { fields: o.fields }),
       },
     });
     this.#runner = runner;

@@ -200,6 +200,13 @@ export const SERVE_OPTIONS = {
     help: 'How long running jobs may finish on SIGTERM/SIGINT',
     default: 30_000,
   },
+  fields: {
+    type: 'string',
+    env: 'FLOWDIGEST_FIELDS',
+    arg: 'LIST',
+    help: 'Format of header-less objects: a preset (v2 v3 v4 v5 v7 v8 tgw),\nnames, or a LogFormat string',
+    defaultText: 'v2',
+  },
   skipBadObjects: {
     type: 'boolean',
     env: 'FLOWDIGEST_SKIP_BAD_OBJECTS',

@@ -73,6 +73,8 @@ export interface ServiceOptions {
   scanRegions?: readonly string[];
   /** Skip (and record in the stats) unreadable objects instead of failing the job. @default false */
   skipBadObjects?: boolean;
+  /** The format of header-less objects (see DigestRunOptions.fields). @default the v2 order */
+  fields?: string | readonly string[];
   /** A marker not refreshed for this long (ms) means its worker died. Running jobs refresh theirs every third of it. @default 120000 */
   progressTimeout?: number;
   /** Longest window, ms. @default 7 days */

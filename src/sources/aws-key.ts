@@ -23,7 +23,7 @@ const HIVE_DIR =
   /(?:^|\/)AWSLogs\/aws-account-id=([^/]+)\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/(?:hour=(\d{2})\/)?$/;
 // {account}_vpcflowlogs_{region}_{flow-log-id}_{YYYYMMDDTHHmmZ}_{hash}.log.gz (or .parquet)
 const FILE =
-  /^([^_/]+)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-zA-Z]+)\.log(?:\.gz)?$/;
+  /^([^_/]+)_vpcflowlogs_([a-z0-9-]+)_(fl-[0-9a-zA-Z]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_([0-9a-zA-Z]+)\.log(?:\.gz|\.parquet)?$/;
 
 /** Why a key was not taken as a flow-log object. */
 export type KeyRejection = 'not_flow_log_name' | 'not_aws_layout' | 'path_name_mismatch' | 'bad_timestamp';

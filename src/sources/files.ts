@@ -1,6 +1,6 @@
 /**
  * Local files and directories. Directories are walked recursively (in sorted order, so runs are
- * repeatable) for `*.log.gz`, `*.log` and `*.gz`; a file named explicitly is read whatever its name,
+ * repeatable) for `*.log.gz`, `*.log`, `*.gz` and `*.parquet`; a file named explicitly is read whatever its name,
  * and a FIFO or character device named explicitly (`<(zcat a.gz)`, `/dev/stdin`) is read as a stream.
  *
  * Inside a directory, symbolic links are followed: a link to a file is read like the file, a link
@@ -28,7 +28,7 @@ import { StreamSource } from './stream.js';
 /** Plain-text files above this size are read as a stream of line blocks. */
 export const PLAIN_STREAM_THRESHOLD = 64 * 1024 * 1024;
 
-const LOG_FILE = /\.(log\.gz|log|gz)$/;
+const LOG_FILE = /\.(log\.gz|log|gz|parquet)$/;
 
 export class FileSource implements ObjectSource {
   readonly description: string;

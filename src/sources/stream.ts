@@ -8,7 +8,6 @@
  */
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { V2_FIELDS } from '../format/fields.js';
 import { headerProblem, headerTokens } from '../format/layout.js';
 import { MAX_LINE_BYTES } from '../format/scanner.js';
 import { inflateIfGzip } from '../util/gunzip.js';
@@ -54,13 +53,18 @@ export class StreamSource implements ObjectSource {
       droppedCr = false;
     /** The field order, once the first non-blank line is known (undefined: still looking). */
     let fields: string[] | undefined;
+    /** The field order in force where the current block begins. */
+    let blockFields: string[] | undefined;
+    /** Bytes of a line being collected to test as a header (the first, or one starting a-z). */
     let first: Uint8Array[] | null = [];
+    let firstSeen = false;
     const flush = (): ObjectRef => {
       const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, blockBytes);
       const ref: ObjectRef = { key: this.description, size: data.length, listedWithData: true };
       // The first block finds its own header; later ones are told the layout and line offset.
       if (blockFirstLine > 0) {
-        ref.fields = fields ?? [...V2_FIELDS];
+        // Absent: no header yet, the run's headerless format (--fields, else v2) applies.
+        if (blockFields !== undefined) ref.fields = blockFields;
         ref.firstLine = blockFirstLine;
       }
       if (blockElided > 0) ref.elidedBytes = blockElided;
@@ -68,6 +72,7 @@ export class StreamSource implements ObjectSource {
       parts = [];
       blockBytes = 0;
       blockFirstLine = lineNo;
+      blockFields = fields;
       blockElided = 0;
       return ref;
     };
@@ -87,14 +92,22 @@ export class StreamSource implements ObjectSource {
       if (e > 0 && line[e - 1] === NL) e--;
       if (e > 0 && line[e - 1] === CR) e--;
       if (e === 0) return;
-      fields = e > MAX_LINE_BYTES ? undefined : headerFields(line.subarray(0, e).toString('latin1'));
       first = null;
+      if (!firstSeen) {
+        firstSeen = true;
+        fields = e > MAX_LINE_BYTES ? undefined : headerFields(line.subarray(0, e).toString('latin1'));
+        return;
+      }
+      // A later valid header (concatenated objects) applies from the next line on, as in the scanner.
+      const later = e > MAX_LINE_BYTES ? undefined : headerFields(line.subarray(0, e).toString('latin1'));
+      if (later !== undefined) fields = later;
     };
     try {
       for await (const chunk of text as AsyncIterable<Buffer>) {
         const len = chunk.length;
         let p = 0,
           from = 0;
+        if (first === null && lineLen === 0 && !dropping && len > 0 && chunk[0] >= 97 && chunk[0] <= 122) first = [];
         while (p < len) {
           if (dropping) {
             const nl = chunk.indexOf(NL, p);
@@ -140,6 +153,12 @@ export class StreamSource implements ObjectSource {
             keep(chunk.subarray(from, p));
             from = p;
             yield flush();
+          }
+          // A line starting with a lowercase letter may be a repeated header: collect it too.
+          if (first === null && p < len && chunk[p] >= 97 && chunk[p] <= 122) {
+            keep(chunk.subarray(from, p));
+            from = p;
+            first = [];
           }
         }
         keep(chunk.subarray(from, len));

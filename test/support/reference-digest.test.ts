@@ -100,8 +100,13 @@ describe('referenceDigest', () => {
       '2 - - a b 0 443 6 5 1000 10 25 ACCEPT OK',
       '2 - eni-1 a b 0 443 6 1 100 10 20 ACCEPT OK',
     ]);
-    // A header-like line that is not first is just a malformed record.
-    expect(digest(`${rec('a', 'b', '1', '2')}\n${V2_HEADER}\n`).stats).toMatchObject({ headers: 0, malformed: 1 });
+    // A valid header after the first line (concatenated objects) is counted and applies from the
+    // next line; a line that only looks like one is a malformed record.
+    expect(digest(`${rec('a', 'b', '1', '2')}\n${V2_HEADER}\n`).stats).toMatchObject({ headers: 1, malformed: 0 });
+    expect(digest(`${rec('a', 'b', '1', '2')}\nexported by splunk\n`).stats).toMatchObject({
+      headers: 0,
+      malformed: 1,
+    });
   });
 
   it('prints - / null for packets or bytes only when no record in the run had them', () => {

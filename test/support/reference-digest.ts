@@ -48,9 +48,28 @@ function splitLines(text: string): string[] {
 
 const isHeader = (line: string): boolean => line.split(' ').every((t) => HEADER_TOKEN.test(t));
 
-// Every field name AWS defines (versions 2-8): a header may name only these, each once, srcaddr and dstaddr included.
+// Every field name AWS defines (versions 2-8, Transit Gateway): a header may name only these,
+// each once, srcaddr and dstaddr included.
 const KNOWN = new Set([
   ...V2_HEADER.split(' '),
+  'resource-type',
+  'tgw-id',
+  'tgw-attachment-id',
+  'tgw-src-vpc-account-id',
+  'tgw-dst-vpc-account-id',
+  'tgw-src-vpc-id',
+  'tgw-dst-vpc-id',
+  'tgw-src-subnet-id',
+  'tgw-dst-subnet-id',
+  'tgw-src-eni',
+  'tgw-dst-eni',
+  'tgw-src-az-id',
+  'tgw-dst-az-id',
+  'tgw-pair-attachment-id',
+  'packets-lost-no-route',
+  'packets-lost-blackhole',
+  'packets-lost-mtu-exceeded',
+  'packets-lost-ttl-expired',
   'vpc-id',
   'subnet-id',
   'instance-id',
@@ -146,7 +165,7 @@ export function compareRows(a: RefRow, b: RefRow): number {
 
 export function referenceDigest(
   inputs: { name: string; text: string }[],
-  opts: { start?: number; end?: number } = {},
+  opts: { start?: number; end?: number; fields?: readonly string[]; key?: { replace?: string[]; add?: string[] } } = {},
 ): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
   const stats: RefStats = {
     lines: 0,
@@ -163,12 +182,14 @@ export function referenceDigest(
   const winStart = opts.start ?? -Infinity;
   const winEnd = opts.end ?? Infinity;
   const rows = new Map<string, RefRow>();
+  const keyedRows = new Map<string, KeyedRow>();
+  let runKey: string[] | undefined;
   let anyPackets = false;
   let anyBytes = false;
 
   for (const input of inputs) {
     // Each input starts in v2 order until (and unless) its first line is a header.
-    let fields = V2_FIELDS;
+    let fields = opts.fields ? [...opts.fields] : V2_FIELDS;
     let ix = indexFields(fields);
     let first = true;
     for (const line of splitLines(input.text)) {
@@ -192,6 +213,12 @@ export function referenceDigest(
           stats.headers++;
           continue;
         }
+      } else if (isHeader(line) && validHeader(line.split(' '))) {
+        // A later valid header (concatenated objects) switches the format from the next line.
+        fields = line.split(' ');
+        ix = indexFields(fields);
+        stats.headers++;
+        continue;
       }
       stats.records++;
       const t = line.split(' ');
@@ -255,6 +282,43 @@ export function referenceDigest(
         continue;
       }
 
+      // Any key but v2's: its fields, in its order (`-` where the format lacks one).
+      const keyFields = resolveRefKey(opts.key, fields);
+      if (keyFields.join(' ') !== V2_KEY.join(' ')) {
+        for (const f of [...(opts.key?.replace ?? []), ...(opts.key?.add ?? [])])
+          if (!fields.includes(f)) throw new Error(`${input.name}: the key names '${f}', which the format lacks`);
+        let sp = keyFields.includes('srcport') ? srcport : null;
+        let dp = keyFields.includes('dstport') ? dstport : null;
+        const pr = keyFields.includes('protocol') ? protocol : null;
+        if (sp !== null && dp !== null && sp !== 0 && dp !== 0) {
+          if (sp >= dp) sp = 0;
+          else dp = 0;
+        }
+        const values = keyFields.map((f) =>
+          f === 'srcport' ? sp : f === 'dstport' ? dp : f === 'protocol' ? pr : str(fields.indexOf(f)),
+        );
+        const id = JSON.stringify(values);
+        let kr = keyedRows.get(id);
+        if (!kr) {
+          kr = { values, packets: 0n, bytes: 0n, start: null, end: null, records: 0 };
+          keyedRows.set(id, kr);
+        }
+        if (packets !== null) {
+          kr.packets += packets;
+          anyPackets = true;
+        }
+        if (bytes !== null) {
+          kr.bytes += bytes;
+          anyBytes = true;
+        }
+        if (start !== null) kr.start = kr.start === null ? start : Math.min(kr.start, start);
+        if (end !== null) kr.end = kr.end === null ? end : Math.max(kr.end, end);
+        kr.records++;
+        stats.digested++;
+        runKey = keyFields;
+        continue;
+      }
+
       // Ephemeral port: the larger one is the client's; on a tie drop the source.
       if (srcport !== null && dstport !== null && srcport !== 0 && dstport !== 0) {
         if (srcport >= dstport) srcport = 0;
@@ -299,8 +363,16 @@ export function referenceDigest(
       row.records++;
       stats.digested++;
     }
+    // The engine keys an object by the format it ends in, records or not.
+    const k = resolveRefKey(opts.key, fields);
+    if (k.join(' ') !== V2_KEY.join(' ')) runKey ??= k;
   }
 
+  if (runKey === undefined && opts.key !== undefined) {
+    const k = resolveRefKey(opts.key, V2_FIELDS);
+    if (k.join(' ') !== V2_KEY.join(' ')) runKey = k;
+  }
+  if (runKey !== undefined) return keyedOutput(runKey, [...keyedRows.values()], stats, anyPackets, anyBytes);
   const sorted = [...rows.values()].sort(compareRows);
   const dash = (v: number | null): string => (v === null ? '-' : String(v));
   const text = [
@@ -323,4 +395,79 @@ export function referenceDigest(
       `"start":${json(r.start)},"end":${json(r.end)},"action":${JSON.stringify(r.action)},"records":${r.records}}`,
   );
   return { rows: sorted, stats, text, ndjsonRows };
+}
+
+// --- Keys other than v2's (`key`, Transit Gateway's default) ---------------------------------
+
+const V2_KEY = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action'];
+const TGW_KEY = ['account-id', 'tgw-id', 'tgw-attachment-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol'];
+const NUMERIC = new Set(['srcport', 'dstport', 'protocol']);
+
+interface KeyedRow {
+  values: (string | number | null)[];
+  packets: bigint;
+  bytes: bigint;
+  start: number | null;
+  end: number | null;
+  records: number;
+}
+
+function resolveRefKey(spec: { replace?: string[]; add?: string[] } | undefined, fields: readonly string[]): string[] {
+  const base = fields.includes('tgw-id') && !fields.includes('interface-id') ? TGW_KEY : V2_KEY;
+  if (spec?.replace) return spec.replace;
+  if (spec?.add) return [...base, ...spec.add.filter((f) => !base.includes(f))];
+  return base;
+}
+
+/**
+ * Rows sorted as the engine orders any key: its string fields (padded to five with `-`) but the
+ * last compared in turn, then srcport, dstport, protocol (absent first), then the last string.
+ */
+function keyedOutput(
+  key: string[],
+  list: KeyedRow[],
+  stats: RefStats,
+  anyPackets: boolean,
+  anyBytes: boolean,
+): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
+  const strIdx = key.map((f, i) => (NUMERIC.has(f) ? -1 : i)).filter((i) => i >= 0);
+  const slots = (r: KeyedRow) => {
+    const s = strIdx.map((i) => r.values[i] as string);
+    while (s.length < 5) s.push('-');
+    return s;
+  };
+  const num = (r: KeyedRow, f: string) => {
+    const i = key.indexOf(f);
+    return i < 0 ? null : (r.values[i] as number | null);
+  };
+  list.sort((a, b) => {
+    const sa = slots(a),
+      sb = slots(b);
+    for (let i = 0; i < sa.length - 1; i++) {
+      const c = compareBytes(sa[i], sb[i]);
+      if (c !== 0) return c;
+    }
+    for (const f of ['srcport', 'dstport', 'protocol']) {
+      const c = compareNums(num(a, f), num(b, f));
+      if (c !== 0) return c;
+    }
+    return compareBytes(sa[sa.length - 1], sb[sb.length - 1]);
+  });
+  const dash = (v: string | number | null | bigint) => (v === null ? '-' : String(v));
+  const text = [
+    `${[...key, 'packets', 'bytes', 'start', 'end', 'log-status'].join(' ')}`,
+    ...list.map(
+      (r) =>
+        `${[...r.values, anyPackets ? r.packets : null, anyBytes ? r.bytes : null, r.start, r.end].map(dash).join(' ')} OK`,
+    ),
+  ]
+    .map((l) => `${l}\n`)
+    .join('');
+  const ndjsonRows = list.map(
+    (r) =>
+      `{${key.map((f, i) => `${JSON.stringify(f)}:${NUMERIC.has(f) ? (r.values[i] ?? 'null') : JSON.stringify(r.values[i])}`).join(',')},` +
+      `"packets":${anyPackets ? r.packets : 'null'},"bytes":${anyBytes ? r.bytes : 'null'},` +
+      `"start":${r.start ?? 'null'},"end":${r.end ?? 'null'},"records":${r.records}}`,
+  );
+  return { rows: [], stats, text, ndjsonRows };
 }

@@ -7,8 +7,11 @@ import type { GraphFormat } from '../../graph/types.js';
 import type { OptionValues } from '../../util/option-schema.js';
 import { parse, UsageError } from '../args.js';
 import { DIGEST_OPTIONS } from '../options.js';
+import { InvalidOptionError } from '../../errors.js';
+import { parseFieldList } from '../../format/field-list.js';
+import { parseKeySpec } from '../../format/key.js';
 import { DIGEST_HELP } from '../help.js';
-import { noObjectsMessage } from '../no-objects.js';
+import { emptyRunReason, noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
 import { ProgressLine } from '../progress.js';
 import { checkS3Urls, s3Options } from '../s3-options.js';
@@ -33,6 +36,11 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   const run = runOptions(values, signal);
 
   if (values.redis !== undefined || values.store !== undefined) {
+    if (run.key !== undefined)
+      throw UsageError.of(
+        { option: '--key', reason: 'is not supported with --redis yet (cluster partials keep the v2 key)' },
+        'digest',
+      );
     return clusterRun(values, inputs, run, format, s3, signal);
   }
   const digester = createDigester(digesterOptions(values, s3));
@@ -47,7 +55,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     bar?.done();
     await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
-    return 0;
+    return emptyExit(digest, values.allowEmpty === true);
   } finally {
     bar?.done();
     await digester.close();
@@ -67,7 +75,33 @@ function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
     throw UsageError.of({ option: '--start', reason: 'must be before --end' }, 'digest');
   if (values.account !== undefined) run.accounts = values.account;
   if (values.region !== undefined) run.regions = values.region;
+  const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
+  if (fields !== undefined)
+    run.fields = asUsage(() => parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'));
+  if (values.key !== undefined) {
+    const key = values.key;
+    asUsage(() => parseKeySpec(key, '--key'));
+    run.key = key;
+  }
   return run;
+}
+
+/** A library check of a flag's value, as a usage error (exit 2). */
+function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof InvalidOptionError) throw UsageError.of(err, 'digest');
+    throw err;
+  }
+}
+
+/** 0, or 1 with a one-line reason when nothing was digested (unless --allow-empty). */
+function emptyExit(digest: Digest, allowEmpty: boolean): number {
+  const why = emptyRunReason(digest);
+  if (why === null || allowEmpty) return 0;
+  process.stderr.write(`flowdigest: ${why} (--allow-empty exits 0)\n`);
+  return 1;
 }
 
 /** The local digester's threads, read-ahead and memory limit. */
@@ -137,7 +171,7 @@ async function clusterRun(
     });
     bar?.done();
     await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
-    return 0;
+    return emptyExit(digest, values.allowEmpty === true);
   } finally {
     bar?.done();
   }

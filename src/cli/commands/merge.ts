@@ -31,7 +31,8 @@ export async function mergeCommand(argv: string[], signal?: AbortSignal): Promis
   const digester = createDigester();
   try {
     const strict = values.strict ?? false;
-    const parts: Digest[] = text.length > 0 ? [await digester.digest(text, { strict, signal })] : [];
+    const parts: Digest[] =
+      text.length > 0 ? [await digester.digest(text, { strict, signal, keyFromHeader: true })] : [];
     for (const path of other) parts.push(await readDigest(path === '-' ? process.stdin : path, path, { strict }));
     // Digests from the engine and partials are sorted runs: merged as such, without a hash table.
     const merged = parts.length === 1 ? parts[0] : Digest.mergeSorted(parts);

@@ -184,6 +184,14 @@ export class S3Source implements ObjectSource {
         await iterator.return?.(undefined);
       }
     }
+    // Nothing under PREFIX/: PREFIX may name one object whose name AWS's text delivery would not
+    // give (Firehose objects have no extension). Such an object is read whatever its name, as a
+    // file named on the command line is. One more request, only when the listing was empty.
+    if (stats.objectsListed === 0 && this.prefix !== '' && !this.prefix.endsWith('/')) {
+      const [only] = await page({ prefix: this.prefix, maxKeys: 1 });
+      if (only !== undefined && only.key === this.prefix && only.size > 0)
+        yield { key: formatS3Url(this.bucket, only.key), size: only.size };
+    }
   }
 
   async read(ref: ObjectRef, signal: AbortSignal): Promise<Uint8Array> {
