@@ -1,7 +1,7 @@
 // `key` / `--key`: the conversation key the user chooses (replace, or +LIST to add to the
 // default), and Transit Gateway's default key. Compared with the reference digest extended with
 // a key; text output stays a flow-log file that re-digests to itself.
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
@@ -242,7 +242,10 @@ it("merge keeps a keyed digest's key (from its header), and refuses to merge dig
     plain = join(dir, 'plain.log');
   expect((await runCli(['digest', src, '-q', '--key', '+pkt-srcaddr', '-o', keyed])).code).toBe(0);
   expect((await runCli(['digest', src, '-q', '-o', plain])).code).toBe(0);
-  const twice = await runCli(['merge', keyed, keyed, '-q']);
+  // A copy: the same file named twice is read once.
+  const copy = join(dir, 'keyed-copy.log');
+  copyFileSync(keyed, copy);
+  const twice = await runCli(['merge', keyed, copy, '-q']);
   expect(twice.code).toBe(0);
   const doubled = lines(NAT.join(' '), natLine('198.51.100.7', 'ingress'), natLine('203.0.113.9', 'egress'));
   expect(twice.stdout).toBe(

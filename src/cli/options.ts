@@ -94,7 +94,7 @@ export const DIGEST_OPTIONS = {
     type: 'string',
     arg: 'LIST',
     help: "Conversation key: fields replacing the default, or +LIST to add\n(+pkt-srcaddr,flow-direction); the text digest's header names\nthem, then packets bytes start end log-status. Non-default keys\nare scanned in JavaScript (slower)",
-    defaultText: "v2's; Transit Gateway: account-id tgw-id tgw-attachment-id\nsrcaddr dstaddr srcport dstport protocol",
+    defaultText: "v2's; a Transit Gateway format's own",
   },
   allowEmpty: { type: 'boolean', help: 'Exit 0 when nothing was digested (an empty window)' },
   strict: { type: 'boolean', help: 'Fail on the first malformed record' },

@@ -15,7 +15,7 @@ function withDefault(line: string, tag: string | undefined): string[] {
   if (tag === undefined) return [line];
   const t = `[default: ${tag}]`;
   if (line.length + 2 + t.length <= WIDTH) return [line + ' '.repeat(WIDTH - line.length - t.length) + t];
-  return [line, ' '.repeat(WIDTH - t.length) + t];
+  return [line, ' '.repeat(Math.max(2, WIDTH - t.length)) + t];
 }
 
 /**
