@@ -5,7 +5,8 @@
  * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
  * the C header from wasm/contract.json.
  */
-import type { TableView } from '../table/table.js';
+import { COL, type TableView } from '../table/table.js';
+import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
 import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
@@ -34,6 +35,10 @@ interface Exports {
   configure(ncols: number, windowed: number, ws: number, we: number): void;
   clear(cap: number): number;
   scan(from: number, to: number): number;
+  sort_prepare(n: number, keyBytes: number): number;
+  sort_ints_ptr(): number;
+  sort_keys_ptr(): number;
+  sort_entries(n: number, tailFields: number, numFirst: number, numCount: number): number;
 }
 
 /** Slots of the kernel's first table; it grows by doubling. */
@@ -122,6 +127,32 @@ export class WasmKernel {
   /** The counters so far (a fresh view: memory may have grown). */
   counters(): Float64Array {
     return new Float64Array(this.x.memory.buffer, this.x.counters_ptr(), KERNEL_COUNTER_COUNT);
+  }
+
+  /**
+   * The entries of `t` in the canonical order of `key` (see {@link KeySchema}), sorted in the
+   * kernel: a radix (multikey quick-) sort of byte-comparable keys, the same order as
+   * digest/order.ts's canonicalOrder. Drops the kernel's scan table (the next object starts
+   * another). Null when the kernel's memory cannot hold the sort: the caller sorts in JavaScript.
+   */
+  order(t: TableView, key: KeySchema = DEFAULT_KEY): Int32Array<SharedArrayBuffer> | null {
+    const n = t.size,
+      ints = t.ints;
+    let keyEnd = 0;
+    for (let b = 0; b < n * INT_STRIDE; b += INT_STRIDE) {
+      const end = ints[b + COL.I_KEYOFF] + ints[b + COL.I_KEYLEN];
+      if (end > keyEnd) keyEnd = end;
+    }
+    const x = this.x;
+    if (x.sort_prepare(n, keyEnd) !== 1) return null;
+    new Int32Array(x.memory.buffer, x.sort_ints_ptr(), n * INT_STRIDE).set(ints.subarray(0, n * INT_STRIDE));
+    new Uint8Array(x.memory.buffer, x.sort_keys_ptr(), keyEnd).set(t.keyBytes.subarray(0, keyEnd));
+    const { tailFields, numFirst, numCount } = sortShape(key);
+    const at = x.sort_entries(n, tailFields, numFirst, numCount);
+    if (at === 0) return null;
+    const order = new Int32Array(new SharedArrayBuffer(n * 4));
+    order.set(new Int32Array(x.memory.buffer, at, n));
+    return order;
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

@@ -124,6 +124,11 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
+    // In this worker's kernel (its scan table is dropped: the next object starts another; its
+    // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
+    // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
+    const sorted = kernel?.order(task.table);
+    if (sorted) return { order: sorted };
     const order = canonicalOrder(task.table);
     const shared = new Int32Array(new SharedArrayBuffer(order.byteLength));
     shared.set(order);

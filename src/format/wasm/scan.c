@@ -294,3 +294,151 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
   }
   return to;
 }
+
+// ---- the canonical order (src/digest/order.ts), as a sort of byte-comparable keys ----
+//
+// A run table's key columns are copied in (sort_prepare gives the room, in place of the scan
+// table, which is dropped: the next object's start() begins another) and each entry's key is encoded once as a byte string that compares,
+// bytewise, exactly as compareEntries compares entries:
+//   the head (the key bytes before the `tail_fields`-th NUL from the end), each NUL as 00 FF,
+//     then 00 01 to end it: below any byte that can follow in a longer head (a proper prefix
+//     sorts first), and below a NUL (00 FF);
+//   each numeric Int32 column, sign bit flipped, big-endian (so -1, absent, sorts first);
+//   the tail bytes, escaped and ended the same way.
+// Equal heads have equal encoded lengths, so the numbers only ever meet numbers. The key is thus
+// of any width: any number of string fields on either side of any number of numbers.
+// The encoded keys are sorted by multikey quicksort (Bentley and Sedgewick, 1997) on 8-byte
+// words: each round caches one big-endian word per entry of a group and partitions three ways;
+// entries whose words are equal go on to the next word, unless their keys ended in it.
+
+static i32 *sort_ints; // INT_STRIDE columns per entry, as copied in
+static u8 *sort_keys;  // the key bytes, as copied in
+
+EXPORT(sort_ints_ptr) i32 *sort_ints_ptr(void) { return sort_ints; }
+EXPORT(sort_keys_ptr) u8 *sort_keys_ptr(void) { return sort_keys; }
+
+// Room for n entries' Int32 columns and `key_bytes` key bytes. The scan table is dropped (the
+// next object's start() begins a new one). Returns 0 when memory cannot grow.
+EXPORT(sort_prepare) i32 sort_prepare(u32 n, u32 key_bytes) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  sort_ints = take((size_t)(n ? n : 1) * INT_STRIDE * 4);
+  sort_keys = take(key_bytes ? key_bytes : 1);
+  return sort_ints && sort_keys ? 1 : 0;
+}
+
+typedef unsigned long long u64;
+typedef u64 __attribute__((aligned(1))) u64_unaligned;
+
+static u8 *enc;      // the encoded keys, back to back (8 zero bytes after the last)
+static u32 *enc_off; // per entry: offset of its encoded key
+static u32 *enc_len; // per entry: its length
+
+// Big-endian word of encoded bytes [d, d + 8) of entry e, zero past the key's end.
+static inline u64 word_at(u32 e, u32 d) {
+  u32 len = enc_len[e];
+  if (d >= len) return 0;
+  u64 w = __builtin_bswap64(*(const u64_unaligned *)(enc + enc_off[e] + d));
+  u32 rem = len - d;
+  return rem >= 8 ? w : w & ~(~0ULL >> (8 * rem));
+}
+
+static i32 compare_from(u32 a, u32 b, u32 d) {
+  for (;; d += 8) {
+    u64 wa = word_at(a, d), wb = word_at(b, d);
+    if (wa != wb) return wa < wb ? -1 : 1;
+    if (d + 8 >= enc_len[a] || d + 8 >= enc_len[b]) return enc_len[a] < enc_len[b] ? -1 : enc_len[a] > enc_len[b];
+  }
+}
+
+static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
+  for (i32 i = 0; i < len; i++) {
+    if (b[i] == 0) { *o++ = 0; *o++ = 0xFF; }
+    else *o++ = b[i];
+  }
+  *o++ = 0; *o++ = 1;
+  return o;
+}
+
+typedef struct { u32 lo, n, d; } SortTask;
+_Static_assert(INT_STRIDE * 4 >= 12, "sort_entries keeps its order and words where the Int32 columns were");
+
+// Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
+// `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
+// num_first .. num_first + num_count - 1.
+EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i32 num_count) {
+  size_t need = 8;
+  for (u32 e = 0; e < n; e++) need += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
+  size_t m1 = n ? n : 1;
+  enc = take(need);
+  enc_off = take(m1 * 4);
+  enc_len = take(m1 * 4);
+  // Each task on the stack is a group of two or more entries, disjoint from the others.
+  SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
+  if (!enc || !enc_off || !enc_len || !stack) return 0;
+  u8 *o = enc;
+  for (u32 e = 0; e < n; e++) {
+    const i32 *row = sort_ints + e * INT_STRIDE;
+    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
+    // The head ends at the tail_fields-th NUL from the end (no such NUL: the whole key, no tail).
+    i32 cut = off + len, seen = 0;
+    for (i32 i = off + len - 1; i >= off && tail_fields > 0; i--) {
+      if (sort_keys[i] == 0 && ++seen == tail_fields) { cut = i; break; }
+    }
+    u8 *start = o;
+    o = escape_into(o, sort_keys + off, cut - off);
+    for (i32 k = 0; k < num_count; k++) {
+      u32 v = (u32)row[num_first + k] ^ (1u << 31);
+      *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
+    }
+    if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
+    enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
+  }
+  for (i32 i = 0; i < 8; i++) o[i] = 0;
+  // The copied Int32 columns are read no more: the order and the cached words (12 of their 24
+  // bytes an entry) take their place.
+  u64 *c = (u64 *)sort_ints;
+  u32 *a = (u32 *)(c + m1);
+  for (u32 e = 0; e < n; e++) a[e] = e;
+  u32 top = 0;
+  stack[top++] = (SortTask){ 0, n, 0 };
+  while (top) {
+    SortTask t = stack[--top];
+    u32 *x = a + t.lo;
+    u64 *cx = c + t.lo;
+    u32 m = t.n, d = t.d;
+    if (m < 2) continue;
+    if (m < 12) {
+      for (u32 i = 1; i < m; i++) {
+        u32 v = x[i], j = i;
+        while (j > 0 && compare_from(x[j - 1], v, d) > 0) { x[j] = x[j - 1]; j--; }
+        x[j] = v;
+      }
+      continue;
+    }
+    for (u32 i = 0; i < m; i++) cx[i] = word_at(x[i], d);
+    u64 p0 = cx[0], p1 = cx[m / 2], p2 = cx[m - 1], v;
+    if (p0 < p1) v = p1 < p2 ? p1 : (p0 < p2 ? p2 : p0);
+    else v = p0 < p2 ? p0 : (p1 < p2 ? p2 : p1);
+    u32 lt = 0, i = 0, gt = m;
+    while (i < gt) {
+      u64 ci = cx[i];
+      if (ci < v) {
+        u32 ti = x[lt]; x[lt] = x[i]; x[i] = ti;
+        cx[i] = cx[lt]; cx[lt] = ci;
+        lt++; i++;
+      } else if (ci > v) {
+        gt--;
+        u32 ti = x[gt]; x[gt] = x[i]; x[i] = ti;
+        cx[i] = cx[gt]; cx[gt] = ci;
+      } else i++;
+    }
+    if (lt > 1) stack[top++] = (SortTask){ t.lo, lt, d };
+    if (m - gt > 1) stack[top++] = (SortTask){ t.lo + gt, m - gt, d };
+    // Equal words: on to the next word, unless the keys ended in this one. (Encoded keys are
+    // prefix-free, so one that ended here equals every key of its group: a table holds no key
+    // twice, but the order stays well defined.)
+    if (gt - lt > 1 && enc_len[x[lt]] > d + 8) stack[top++] = (SortTask){ t.lo + lt, gt - lt, d + 8 };
+  }
+  return (i32 *)a;
+}
