@@ -7,13 +7,21 @@
  * The table is synthetic but shaped like a high-cardinality digest: a few accounts, a few
  * hundred interfaces, many addresses (3% IPv6), random ports. CPU time per step, best and median.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { Scanner } from '../dist/format/scanner.js';
 import { canonicalOrder } from '../dist/digest/order.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { DigestTable, hashKey } from '../dist/table/table.js';
+import { DigestTable, hashKey, layOutInOrder } from '../dist/table/table.js';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '430000' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    rows: { type: 'string', default: '430000' },
+    rounds: { type: 'string', default: '5' },
+    dir: { type: 'string' },
+  },
 });
 const rows = Number(values.rows),
   rounds = Number(values.rounds);
@@ -24,12 +32,13 @@ const rnd = (n: number) => {
   return (seed >>> 8) % n;
 };
 const enc = new TextEncoder();
-const table = new DigestTable(rows);
+let table = new DigestTable(rows);
 const accounts = Array.from({ length: 6 }, (_, i) => `${123456789000 + i * 7919}`);
 const enis = Array.from({ length: 400 }, (_, i) => `eni-0${(0x1000000 + i * 2654435).toString(16).padStart(16, '0')}`);
 const ip4 = () => `${10 + rnd(200)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
 const ip = () => (rnd(100) < 3 ? `2600:1f18:${rnd(65536).toString(16)}::${rnd(65536).toString(16)}` : ip4());
-while (table.size < rows) {
+if (values.dir) table = scanDir(values.dir);
+while (!values.dir && table.size < rows) {
   const key = enc.encode([accounts[rnd(6)], enis[rnd(400)], ip(), ip(), rnd(10) < 8 ? 'ACCEPT' : 'REJECT'].join('\0'));
   const sp = rnd(10) < 5 ? 0 : rnd(65536),
     dp = rnd(10) < 2 ? -1 : rnd(65536),
@@ -59,4 +68,35 @@ const fmt = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
   return `best ${s[0].toFixed(0)} ms, median ${s[s.length >> 1].toFixed(0)} ms`;
 };
-console.log(`sort ${rows.toLocaleString('en-US')} entries: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`);
+console.log(`sort ${table.size.toLocaleString('en-US')} entries: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`);
+
+/** Every *.log.gz under `dir`, scanned (kernel and all) into one table: a real run table's keys. */
+function scanDir(dir: string): DigestTable {
+  const t = new DigestTable(1 << 16);
+  const k = WasmKernel.load();
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!f.endsWith('.log.gz')) continue;
+    const s = new Scanner(new DigestTable(1 << 14), { key: f, strict: false, maxSamples: 10, filter: {}, kernel: k });
+    s.push(gunzipSync(readFileSync(join(dir, f))));
+    s.end(t);
+  }
+  return t;
+}
+
+{
+  const js: number[] = [],
+    wasm: number[] = [];
+  const order = canonicalOrder(table);
+  for (let r = 0; r < rounds; r++) {
+    const a = new DigestTable(16);
+    a.mergeFrom(table);
+    js.push(time(() => layOutInOrder(a, order)));
+    const b = new DigestTable(16);
+    b.mergeFrom(table);
+    kernel.order(b);
+    wasm.push(time(() => kernel.layOut(b)));
+  }
+  console.log(
+    `lay ${table.size.toLocaleString('en-US')} entries out in order: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`,
+  );
+}

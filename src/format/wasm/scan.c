@@ -360,8 +360,10 @@ static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
   return o;
 }
 
+static u32 *sort_order; // the sorted entries
+static u32 sort_n;
+
 typedef struct { u32 lo, n, d; } SortTask;
-_Static_assert(INT_STRIDE * 4 >= 12, "sort_entries keeps its order and words where the Int32 columns were");
 
 // Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
 // `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
@@ -370,12 +372,18 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   size_t need = 8;
   for (u32 e = 0; e < n; e++) need += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
   size_t m1 = n ? n : 1;
+  // At least a Float64 row an entry: once sorted, the encoded keys' room takes the values (see
+  // sort_layout).
+  if (need < m1 * NUM_STRIDE * 8) need = m1 * NUM_STRIDE * 8;
   enc = take(need);
+  u32 *a = take(m1 * 4);
+  u64 *c = take(m1 * 8);
+  sort_order = a; sort_n = n;
   enc_off = take(m1 * 4);
   enc_len = take(m1 * 4);
   // Each task on the stack is a group of two or more entries, disjoint from the others.
   SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
-  if (!enc || !enc_off || !enc_len || !stack) return 0;
+  if (!enc || !enc_off || !enc_len || !stack || !a || !c) return 0;
   u8 *o = enc;
   for (u32 e = 0; e < n; e++) {
     const i32 *row = sort_ints + e * INT_STRIDE;
@@ -395,10 +403,6 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
     enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
   }
   for (i32 i = 0; i < 8; i++) o[i] = 0;
-  // The copied Int32 columns are read no more: the order and the cached words (12 of their 24
-  // bytes an entry) take their place.
-  u64 *c = (u64 *)sort_ints;
-  u32 *a = (u32 *)(c + m1);
   for (u32 e = 0; e < n; e++) a[e] = e;
   u32 top = 0;
   stack[top++] = (SortTask){ 0, n, 0 };
@@ -441,4 +445,300 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
     if (gt - lt > 1 && enc_len[x[lt]] > d + 8) stack[top++] = (SortTask){ t.lo + lt, gt - lt, d + 8 };
   }
   return (i32 *)a;
+}
+
+// ---- the range merge and the text format (src/digest/runs.ts RunCursor, format.ts RowWriter) ----
+//
+// A range of sorted runs, each run's part of it copied in back to back (the sort task lays each
+// run table out in canonical order, so a run's part of a range is one slice of each column):
+// Int32 columns, Float64 columns, key bytes. Runs are merged exactly as RunCursor merges them
+// (the first run holding the least key gives the key; equal keys of later runs add their values
+// in run order), counted with the script RunCursor records, or formatted as RowWriter's text.
+
+#define MAX_MERGE_RUNS 8
+
+static i32 *m_ints;
+static double *m_nums;
+static u8 *m_keys;
+static u8 *m_out;
+static u8 *m_script;
+static u32 m_entries;
+static i32 m_runs;
+// Per run: first entry (index into m_ints / m_nums), entries, and what to add to a copied
+// I_KEYOFF to reach its bytes in m_keys.
+// One array, so JavaScript writes all three through one pointer (merge_runs_ptr).
+static i32 m_meta[3 * MAX_MERGE_RUNS];
+#define m_first m_meta
+#define m_count (m_meta + MAX_MERGE_RUNS)
+#define m_keydelta (m_meta + 2 * MAX_MERGE_RUNS)
+
+EXPORT(merge_ints_ptr) i32 *merge_ints_ptr(void) { return m_ints; }
+EXPORT(merge_nums_ptr) double *merge_nums_ptr(void) { return m_nums; }
+EXPORT(merge_keys_ptr) u8 *merge_keys_ptr(void) { return m_keys; }
+EXPORT(merge_out_ptr) u8 *merge_out_ptr(void) { return m_out; }
+EXPORT(merge_script_ptr) u8 *merge_script_ptr(void) { return m_script; }
+EXPORT(merge_runs_ptr) i32 *merge_runs_ptr(void) { return m_meta; }
+
+// Room for a range of `entries` entries over `runs` runs (at most MAX_MERGE_RUNS) with
+// `key_bytes` key bytes, and `out_bytes` of output. Drops the scan table. 0: out of memory.
+// The caller then writes m_first / m_count / m_keydelta (merge_runs_ptr: three arrays of
+// MAX_MERGE_RUNS Int32s) and the columns.
+EXPORT(merge_prepare) i32 merge_prepare(u32 entries, i32 runs, u32 key_bytes, u32 out_bytes) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  if (runs < 1 || runs > MAX_MERGE_RUNS) return 0;
+  m_runs = runs; m_entries = entries;
+  size_t e1 = entries ? entries : 1;
+  m_ints = take(e1 * INT_STRIDE * 4);
+  m_nums = take(e1 * NUM_STRIDE * 8);
+  m_keys = take(key_bytes ? key_bytes : 1);
+  m_script = take(e1);
+  m_out = take(out_bytes ? out_bytes : 1);
+  return m_ints && m_nums && m_keys && m_script && m_out ? 1 : 0;
+}
+
+static inline i32 last_nul(const u8 *k, i32 len) {
+  for (i32 i = len - 1; i >= 0; i--) if (k[i] == 0) return i;
+  return len;
+}
+
+// digest/order.ts compareBytes (lengths may be -1: a key without NUL has a tail of length -1).
+static inline i32 compare_bytes(const u8 *a, i32 la, const u8 *b, i32 lb) {
+  i32 n = la < lb ? la : lb;
+  for (i32 i = 0; i < n; i++) if (a[i] != b[i]) return (i32)a[i] - (i32)b[i];
+  return la - lb;
+}
+
+static inline const u8 *key_of(i32 run, i32 e) { return m_keys + m_keydelta[run] + m_ints[e * INT_STRIDE + I_KEYOFF]; }
+
+// digest/order.ts compareEntries, for entry ea of run ra and eb of run rb.
+static i32 compare_merge(i32 ra, i32 ea, i32 rb, i32 eb) {
+  const i32 *ia = m_ints + ea * INT_STRIDE, *ib = m_ints + eb * INT_STRIDE;
+  const u8 *ka = key_of(ra, ea), *kb = key_of(rb, eb);
+  i32 la = ia[I_KEYLEN], lb = ib[I_KEYLEN];
+  i32 ha = last_nul(ka, la), hb = last_nul(kb, lb);
+  i32 c = compare_bytes(ka, ha, kb, hb);
+  if (c) return c;
+  for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+    i32 d = ia[col] - ib[col];
+    if (d) return d;
+  }
+  return compare_bytes(ka + ha + 1, la - ha - 1, kb + hb + 1, lb - hb - 1);
+}
+
+// table.ts addValues, operation for operation (the same doubles).
+static void add_values(double *d, const double *s) {
+  double lo = d[N_PKTLO] + s[N_PKTLO], hi = d[N_PKTHI] + s[N_PKTHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  d[N_PKTLO] = lo; d[N_PKTHI] = hi;
+  lo = d[N_BYTELO] + s[N_BYTELO]; hi = d[N_BYTEHI] + s[N_BYTEHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  d[N_BYTELO] = lo; d[N_BYTEHI] = hi;
+  if (s[N_START] < d[N_START]) d[N_START] = s[N_START];
+  if (s[N_END] > d[N_END]) d[N_END] = s[N_END];
+  d[N_RECORDS] += s[N_RECORDS];
+}
+
+static i32 m_pos[MAX_MERGE_RUNS];
+static double m_acc[NUM_STRIDE];
+
+// The next merged row: its key's run and entry, its values in *vals; the runs it came from as a
+// bit mask. 0 when the range is done.
+static u32 merge_next(i32 *run, i32 *entry, const double **vals) {
+  i32 m = -1, ties[MAX_MERGE_RUNS], nt = 0;
+  for (i32 t = 0; t < m_runs; t++) {
+    if (m_pos[t] >= m_count[t]) continue;
+    if (m < 0) { m = t; continue; }
+    i32 c = compare_merge(t, m_first[t] + m_pos[t], m, m_first[m] + m_pos[m]);
+    if (c < 0) { m = t; nt = 0; }
+    else if (c == 0) ties[nt++] = t;
+  }
+  if (m < 0) return 0;
+  i32 me = m_first[m] + m_pos[m]++;
+  u32 mask = 1u << m;
+  *run = m; *entry = me;
+  if (nt == 0) { *vals = m_nums + me * NUM_STRIDE; return mask; }
+  for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[me * NUM_STRIDE + c];
+  for (i32 i = 0; i < nt; i++) {
+    i32 t = ties[i];
+    add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+    mask |= 1u << t;
+  }
+  *vals = m_acc;
+  return mask;
+}
+
+static void merge_start(void) { for (i32 t = 0; t < m_runs; t++) m_pos[t] = 0; }
+
+// Merge the range: the rows it merges into, with the script (one run mask a row) in m_script.
+EXPORT(merge_count) i32 merge_count(void) {
+  merge_start();
+  i32 rows = 0, run, entry;
+  const double *vals;
+  u32 mask;
+  while ((mask = merge_next(&run, &entry, &vals))) m_script[rows++] = (u8)mask;
+  return rows;
+}
+
+static const u8 DIGIT_PAIRS[] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+// A non-negative integer in decimal at o; returns the end.
+static u8 *put_u64(u8 *o, u64 v) {
+  u8 tmp[24];
+  i32 i = 24;
+  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; tmp[--i] = DIGIT_PAIRS[r + 1]; tmp[--i] = DIGIT_PAIRS[r]; }
+  if (v >= 10) { tmp[--i] = DIGIT_PAIRS[v * 2 + 1]; tmp[--i] = DIGIT_PAIRS[v * 2]; }
+  else tmp[--i] = (u8)('0' + v);
+  while (i < 24) *o++ = tmp[i++];
+  return o;
+}
+
+#define TWO53 9007199254740992.0
+
+// A double that RowWriter writes with writeInt: a whole number in [0, 2^53). Anything else is
+// left to JavaScript (render_text then returns -1).
+static inline i32 plain_int(double v) { return v >= 0 && v < TWO53 && v == (double)(u64)v; }
+
+// lo + hi * 2^52 in decimal (format.ts twoWord: exact, through 128 bits in four 32-bit limbs).
+static u8 *put_two_word(u8 *o, double lo, double hi) {
+  if (hi == 0) return put_u64(o, (u64)lo);
+  u64 h = (u64)hi, l = (u64)lo;
+  // (h << 52) + l as limbs, least significant first.
+  u32 limb[4];
+  u64 low = (h << 52) + l;
+  u64 carry = ((h << 52) + l < l) ? 1 : 0;
+  u64 high = (h >> 12) + carry;
+  limb[0] = (u32)low; limb[1] = (u32)(low >> 32); limb[2] = (u32)high; limb[3] = (u32)(high >> 32);
+  u32 parts[5];
+  i32 np = 0;
+  for (;;) {
+    i32 zero = 1;
+    u64 rem = 0;
+    for (i32 i = 3; i >= 0; i--) {
+      u64 cur = (rem << 32) | limb[i];
+      limb[i] = (u32)(cur / 1000000000u);
+      rem = cur % 1000000000u;
+      if (limb[i]) zero = 0;
+    }
+    parts[np++] = (u32)rem;
+    if (zero) break;
+  }
+  o = put_u64(o, parts[np - 1]);
+  for (i32 i = np - 2; i >= 0; i--) {
+    u32 v = parts[i];
+    for (i32 k = 8; k >= 0; k--) { o[k] = (u8)('0' + v % 10); v /= 10; }
+    o += 9;
+  }
+  return o;
+}
+
+// Merge the range and write it as RowWriter's text rows into m_out. Returns the bytes written,
+// or -1 when a value lies outside what this writer handles exactly (JavaScript then renders the
+// range). `replay`: 1 to follow m_script (rows of it) instead of comparing keys.
+EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  for (;;) {
+    if (replay) {
+      if (row >= rows) break;
+      u32 mask = m_script[row];
+      i32 m = __builtin_ctz(mask);
+      run = m; entry = m_first[m] + m_pos[m]++;
+      mask &= mask - 1;
+      if (!mask) v = m_nums + entry * NUM_STRIDE;
+      else {
+        for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[entry * NUM_STRIDE + c];
+        while (mask) {
+          i32 t = __builtin_ctz(mask);
+          mask &= mask - 1;
+          add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+        }
+        v = m_acc;
+      }
+    } else if (!merge_next(&run, &entry, &v)) break;
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN], last = last_nul(k, len);
+    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
+        !plain_int(v[N_RECORDS]))
+      return -1;
+    if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
+      return -1;
+    *o++ = '2'; *o++ = ' ';
+    for (i32 i = 0; i < last; i++) { u8 c = k[i]; *o++ = c == 0 ? ' ' : c; }
+    *o++ = ' ';
+    for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+      if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else *o++ = '-';
+      *o++ = ' ';
+    }
+    if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
+    *o++ = ' ';
+    if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
+    *o++ = ' ';
+    if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
+    *o++ = ' ';
+    if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+    *o++ = ' ';
+    for (i32 i = last + 1; i < len; i++) *o++ = k[i];
+    *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
+// ---- laying a sorted table out in its order (src/table/table.ts layOutInOrder) ----
+//
+// After sort_entries: the caller copies the table's Float64 columns to sort_nums_ptr (the
+// encoded keys' room, free again), then takes the table in its order, a window of entries at a
+// time (sort_layout), and copies each window back over the table: entry i becomes what entry
+// order[i] was, key bytes back to back in that order.
+
+static u8 *lay_keys;     // window: key bytes
+static i32 *lay_ints;    // window: Int32 columns
+static double *lay_nums; // window: Float64 columns
+static u32 lay_key_next; // key offset of the next entry laid out
+
+EXPORT(sort_nums_ptr) double *sort_nums_ptr(void) { return (double *)enc; }
+EXPORT(lay_keys_ptr) u8 *lay_keys_ptr(void) { return lay_keys; }
+EXPORT(lay_ints_ptr) i32 *lay_ints_ptr(void) { return lay_ints; }
+EXPORT(lay_nums_ptr) double *lay_nums_ptr(void) { return lay_nums; }
+
+// Room for windows of `window` entries. Returns the key bytes a window may hold (0: out of memory).
+EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
+  u32 longest = 1;
+  for (u32 e = 0; e < sort_n; e++) {
+    u32 len = (u32)sort_ints[e * INT_STRIDE + I_KEYLEN];
+    if (len > longest) longest = len;
+  }
+  lay_ints = take((size_t)window * INT_STRIDE * 4);
+  lay_nums = take((size_t)window * NUM_STRIDE * 8);
+  lay_keys = take((size_t)window * longest);
+  lay_key_next = 0;
+  return lay_ints && lay_nums && lay_keys ? window * longest : 0;
+}
+
+// Entries [from, from + count) of the order into the windows; returns their key bytes.
+EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
+  const double *src_nums = (const double *)enc;
+  u8 *k = lay_keys;
+  for (u32 i = 0; i < count; i++) {
+    u32 e = sort_order[from + i];
+    const i32 *s = sort_ints + e * INT_STRIDE;
+    i32 *d = lay_ints + i * INT_STRIDE;
+    for (i32 c = 0; c < INT_STRIDE; c++) d[c] = s[c];
+    i32 len = s[I_KEYLEN];
+    copy(k, sort_keys + s[I_KEYOFF], (size_t)len);
+    k += len;
+    d[I_KEYOFF] = (i32)lay_key_next;
+    lay_key_next += (u32)len;
+    const double *sn = src_nums + e * NUM_STRIDE;
+    double *dn = lay_nums + i * NUM_STRIDE;
+    for (i32 c = 0; c < NUM_STRIDE; c++) dn[c] = sn[c];
+  }
+  return (u32)(k - lay_keys);
 }
