@@ -45,6 +45,9 @@ interface Exports {
   lay_nums_ptr(): number;
   lay_prepare(window: number): number;
   sort_layout(from: number, count: number): number;
+  part_meta_ptr(): number;
+  part_base_ptr(): number;
+  partition_rows(parts: number): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
   merge_ints_ptr(): number;
   merge_nums_ptr(): number;
@@ -54,6 +57,19 @@ interface Exports {
   merge_runs_ptr(): number;
   merge_count(): number;
   render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+}
+
+/** Partitions the kernel splits a scan table into at most (its MAX_PARTS). */
+export const KERNEL_MAX_PARTS = 64;
+
+/** One partition's rows of a scan table, packed as digest/collector.ts's PackedRows lays them out. */
+export interface KernelBlock {
+  rows: number;
+  keyBytes: number;
+  /** The block's bytes in the kernel's memory (valid until the kernel's next call). */
+  bytes: Uint8Array;
+  /** The block as a table (views over `bytes`). */
+  view: TableView;
 }
 
 /** Runs the kernel merges at once (its MAX_MERGE_RUNS): a run mask fits one byte. */
@@ -297,6 +313,39 @@ export class WasmKernel {
     const n = x.render_text(seen.packetsSeen ? 1 : 0, seen.bytesSeen ? 1 : 0, script ? 1 : 0, script?.length ?? 0);
     if (n < 0) return null;
     return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
+  }
+
+  /**
+   * The scan table split by partition (table.ts partitionOf of each key's hash over `parts`),
+   * one packed block each. Null when the kernel cannot (out of memory, too many parts): the
+   * caller routes {@link table}'s rows itself.
+   */
+  partition(parts: number): KernelBlock[] | null {
+    const x = this.x;
+    if (parts < 1 || parts > KERNEL_MAX_PARTS || x.partition_rows(parts) !== 1) return null;
+    const buf = x.memory.buffer,
+      base = x.part_base_ptr();
+    const meta = new Int32Array(buf, x.part_meta_ptr(), 3 * KERNEL_MAX_PARTS);
+    const out: KernelBlock[] = [];
+    for (let q = 0; q < parts; q++) {
+      const at = base + meta[q],
+        rows = meta[KERNEL_MAX_PARTS + q],
+        keyBytes = meta[2 * KERNEL_MAX_PARTS + q];
+      const numBytes = rows * NUM_STRIDE * 8,
+        intBytes = rows * INT_STRIDE * 4;
+      out.push({
+        rows,
+        keyBytes,
+        bytes: new Uint8Array(buf, at, numBytes + intBytes + keyBytes),
+        view: {
+          size: rows,
+          nums: new Float64Array(buf, at, rows * NUM_STRIDE),
+          ints: new Int32Array(buf, at + numBytes, rows * INT_STRIDE),
+          keyBytes: new Uint8Array(buf, at + numBytes + intBytes, keyBytes),
+        },
+      });
+    }
+    return out;
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

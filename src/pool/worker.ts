@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import { RowWriter } from '../digest/format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
-import { RowCollector, unpackRows } from '../digest/collector.js';
+import { concatPacked, type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
 import {
   COL,
   DigestTable,
@@ -91,9 +91,21 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
         else others[q]!.addEntry(rows, e);
       }
     };
-    scanner.end(route);
+    // The kernel's rows go by partition in the kernel: one packed block each, its own merged
+    // here, the others copied out as one byte range each (no row is touched in JavaScript).
+    const fromKernel: Array<PackedRows | null> = others.map(() => null);
+    scanner.end((rows) => {
+      const blocks = kernel?.partition(parts) ?? null;
+      if (blocks === null) return route(rows);
+      blocks.forEach((b, q) => {
+        if (q === own) run.mergeFrom(b.view);
+        else if (b.rows > 0) fromKernel[q] = { rows: b.rows, keyBytes: b.keyBytes, buffer: b.bytes.slice().buffer };
+      });
+    });
     route(table);
-    const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
+    const handoff = others.map((c, q) =>
+      c === null ? null : concatPacked(fromKernel[q], c.rows === 0 ? null : c.pack()),
+    );
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.

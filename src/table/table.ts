@@ -20,6 +20,7 @@ import {
   HASH_TAIL_MUL,
   INT_STRIDE,
   NUM_STRIDE,
+  PARTITION_MUL,
   TWO52,
 } from './contract.js';
 
@@ -496,7 +497,7 @@ export function addValues(dst: Float64Array, d: number, src: Float64Array, s: nu
  * itself uses its low bits for slots.
  */
 export function partitionOf(hash: number, parts: number): number {
-  return (Math.imul(hash, 0x9e3779b1) >>> 0) % parts;
+  return (Math.imul(hash, PARTITION_MUL) >>> 0) % parts;
 }
 
 /**

@@ -742,3 +742,61 @@ EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
   }
   return (u32)(k - lay_keys);
 }
+
+// ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
+//
+// The scan table, split by partition (table.ts partitionOf) into one packed block each, in the
+// layout of digest/collector.ts's PackedRows: Float64 columns, Int32 columns (key offsets from
+// the block's key bytes), key bytes. JavaScript copies each other partition's block out as one
+// byte range and transfers it; its own partition's block it merges into its run table.
+
+#define MAX_PARTS 64
+
+// Per partition: byte offset of its block (from part_base), rows, key bytes.
+static i32 part_meta[3 * MAX_PARTS];
+static u8 *part_base;
+
+EXPORT(part_meta_ptr) i32 *part_meta_ptr(void) { return part_meta; }
+EXPORT(part_base_ptr) u8 *part_base_ptr(void) { return part_base; }
+
+// Split the scan table into `parts` blocks (at most MAX_PARTS). Returns 0 when out of memory
+// (the table is left as it was, for JavaScript to route).
+EXPORT(partition_rows) i32 partition_rows(i32 parts) {
+  if (parts < 1 || parts > MAX_PARTS) return 0;
+  i32 rows[MAX_PARTS], kbytes[MAX_PARTS];
+  for (i32 q = 0; q < parts; q++) { rows[q] = 0; kbytes[q] = 0; }
+  for (u32 e = 0; e < size; e++) {
+    const i32 *row = ints + e * INT_STRIDE;
+    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    rows[q]++;
+    kbytes[q] += row[I_KEYLEN];
+  }
+  size_t total = 0;
+  for (i32 q = 0; q < parts; q++) {
+    part_meta[q] = (i32)total;
+    part_meta[MAX_PARTS + q] = rows[q];
+    part_meta[2 * MAX_PARTS + q] = kbytes[q];
+    total += (size_t)rows[q] * (NUM_STRIDE * 8 + INT_STRIDE * 4) + (((size_t)kbytes[q] + 7) & ~(size_t)7);
+  }
+  part_base = take(total ? total : 8);
+  if (!part_base) return 0;
+  // Fill: next row and next key byte of each block.
+  i32 at[MAX_PARTS], kat[MAX_PARTS];
+  for (i32 q = 0; q < parts; q++) { at[q] = 0; kat[q] = 0; }
+  for (u32 e = 0; e < size; e++) {
+    const i32 *row = ints + e * INT_STRIDE;
+    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    u8 *block = part_base + part_meta[q];
+    i32 n = rows[q], r = at[q]++;
+    double *bn = (double *)block + r * NUM_STRIDE;
+    i32 *bi = (i32 *)(block + (size_t)n * NUM_STRIDE * 8) + r * INT_STRIDE;
+    u8 *bk = block + (size_t)n * (NUM_STRIDE * 8 + INT_STRIDE * 4);
+    const double *v = nums + e * NUM_STRIDE;
+    for (i32 c = 0; c < NUM_STRIDE; c++) bn[c] = v[c];
+    for (i32 c = 0; c < INT_STRIDE; c++) bi[c] = row[c];
+    bi[I_KEYOFF] = kat[q];
+    copy(bk + kat[q], keys + row[I_KEYOFF], (size_t)row[I_KEYLEN]);
+    kat[q] += row[I_KEYLEN];
+  }
+  return 1;
+}
