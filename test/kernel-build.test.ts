@@ -57,6 +57,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'part_base_ptr',
     'part_meta_ptr',
     'partition_rows',
+    'render_ndjson',
     'render_text',
     'scan',
     'set_memory_limit',

@@ -57,6 +57,7 @@ interface Exports {
   merge_runs_ptr(): number;
   merge_count(): number;
   render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+  render_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
 }
 
 /** Partitions the kernel splits a scan table into at most (its MAX_PARTS). */
@@ -307,10 +308,31 @@ export class WasmKernel {
     seen: { packetsSeen: boolean; bytesSeen: boolean },
     script?: Uint8Array,
   ): Uint8Array | null {
-    // A row's numbers and separators: 3 ports, 2 sums of up to 32 digits, 2 times, " OK\n".
-    if (!this.loadRange(r, 140, script)) return null;
+    return this.render('text', r, seen, script);
+  }
+
+  /**
+   * Merge a range and format it in `format`: exactly digest/format.ts's RowWriter, replaying
+   * `script` when given. Null when the kernel cannot take the range, or a row in it that it
+   * leaves to JavaScript (a sum or time outside what it writes exactly; for NDJSON, a string
+   * that needs escaping or is not ASCII): the caller renders the range in JavaScript.
+   */
+  render(
+    format: 'text' | 'ndjson',
+    r: KernelRange,
+    seen: { packetsSeen: boolean; bytesSeen: boolean },
+    script?: Uint8Array,
+  ): Uint8Array | null {
+    // A row's numbers, separators and (NDJSON) names besides its key bytes: 3 ports, 2 sums of
+    // up to 32 digits, 2 times, the records.
+    if (!this.loadRange(r, format === 'text' ? 140 : 340, script)) return null;
     const x = this.x;
-    const n = x.render_text(seen.packetsSeen ? 1 : 0, seen.bytesSeen ? 1 : 0, script ? 1 : 0, script?.length ?? 0);
+    const seenP = seen.packetsSeen ? 1 : 0,
+      seenB = seen.bytesSeen ? 1 : 0,
+      replay = script ? 1 : 0,
+      rows = script?.length ?? 0;
+    const n =
+      format === 'text' ? x.render_text(seenP, seenB, replay, rows) : x.render_ndjson(seenP, seenB, replay, rows);
     if (n < 0) return null;
     return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
   }

@@ -197,9 +197,10 @@ export function countRange(task: RangeTask): CountReply {
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
-    const r = task.format === 'text' ? kernelRange(task) : null;
-    const text = r === null ? null : kernel!.renderText(r, task.seen!, task.range.script as Uint8Array | undefined);
-    if (text !== null) return Piscina.move(text.buffer as ArrayBuffer) as unknown as ArrayBuffer;
+    const r = kernelRange(task);
+    const bytes =
+      r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
+    if (bytes !== null) return Piscina.move(bytes.buffer as ArrayBuffer) as unknown as ArrayBuffer;
     const writer = new RowWriter(task.format!, task.seen!, 1 << 20);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {

@@ -743,6 +743,93 @@ EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
   return (u32)(k - lay_keys);
 }
 
+// The next merged row of a range, by comparing keys or (replay) by following m_script.
+static u32 range_next(i32 replay, i32 rows, i32 *row, i32 *run, i32 *entry, const double **v) {
+  if (!replay) return merge_next(run, entry, v);
+  if (*row >= rows) return 0;
+  u32 mask = m_script[*row], all = mask;
+  i32 m = __builtin_ctz(mask);
+  *run = m; *entry = m_first[m] + m_pos[m]++;
+  mask &= mask - 1;
+  if (!mask) { *v = m_nums + *entry * NUM_STRIDE; return all; }
+  for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[*entry * NUM_STRIDE + c];
+  while (mask) {
+    i32 t = __builtin_ctz(mask);
+    mask &= mask - 1;
+    add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+  }
+  *v = m_acc;
+  return all;
+}
+
+static u8 *put_str(u8 *o, const char *s) { while (*s) *o++ = (u8)*s++; return o; }
+
+// A JSON string of plain bytes (format.ts jsonString's fast path); 0 when a byte needs escaping
+// or is not ASCII (JavaScript writes those, through JSON.stringify of their UTF-8 reading).
+static u8 *put_json_bytes(u8 *o, const u8 *k, i32 s, i32 e) {
+  *o++ = '"';
+  for (i32 i = s; i < e; i++) {
+    u8 c = k[i];
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return 0;
+    *o++ = c;
+  }
+  *o++ = '"';
+  return o;
+}
+
+// Merge the range and write it as RowWriter's NDJSON rows into m_out: bytes written, or -1 for a
+// range JavaScript must write (a string that needs escaping, a value this writer cannot write
+// exactly).
+EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN], last = last_nul(k, len);
+    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
+        !plain_int(v[N_RECORDS]))
+      return -1;
+    i32 start_abs = v[N_START] == __builtin_inf() || v[N_START] == -__builtin_inf();
+    i32 end_abs = v[N_END] == __builtin_inf() || v[N_END] == -__builtin_inf();
+    if ((!start_abs && !plain_int(v[N_START])) || (!end_abs && !plain_int(v[N_END]))) return -1;
+    static const char *const names[4] = { "{\"account-id\":", ",\"interface-id\":", ",\"srcaddr\":", ",\"dstaddr\":" };
+    i32 s = 0, f = 0;
+    for (i32 i = 0; i < last && f < 3; i++) {
+      if (k[i] == 0) {
+        o = put_str(o, names[f]);
+        if (!(o = put_json_bytes(o, k, s, i))) return -1;
+        s = i + 1; f++;
+      }
+    }
+    for (; f < 3; f++) { o = put_str(o, names[f]); *o++ = '"'; *o++ = '"'; }
+    o = put_str(o, names[3]);
+    if (!(o = put_json_bytes(o, k, s, last > s ? last : s))) return -1;
+    static const char *const ports[3] = { ",\"srcport\":", ",\"dstport\":", ",\"protocol\":" };
+    for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+      o = put_str(o, ports[col - I_SPORT]);
+      if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else o = put_str(o, "null");
+    }
+    o = put_str(o, ",\"packets\":");
+    if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"bytes\":");
+    if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"start\":");
+    if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
+    o = put_str(o, ",\"end\":");
+    if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+    o = put_str(o, ",\"action\":");
+    if (!(o = put_json_bytes(o, k, last + 1 < len ? last + 1 : len, len))) return -1;
+    o = put_str(o, ",\"records\":");
+    o = put_u64(o, (u64)v[N_RECORDS]);
+    *o++ = '}'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
 // ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
 //
 // The scan table, split by partition (table.ts partitionOf) into one packed block each, in the
