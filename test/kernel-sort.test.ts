@@ -57,6 +57,25 @@ it('orders tables past the radix switch (1024 entries) as canonicalOrder does', 
   );
 });
 
+it('orders tables whose keys share a few (account, interface) prefixes (the ranked-prefix path)', () => {
+  // Few distinct prefixes among at least 64 entries: the kernel ranks them. Prefixes that are
+  // prefixes of each other's bytes ('1' and '10', '' and a NUL) must still order exactly.
+  const head = fc.constantFrom([], [0x31], [0x31, 0x30], [0], [0xff], [0x31, 0]);
+  const ranked = fc.record({
+    fields: fc.tuple(head, head, field, field, field).map((f) => [...f]),
+    sp: num,
+    dp: num,
+    pr: num,
+  });
+  fc.assert(
+    fc.property(fc.array(ranked, { minLength: 64, maxLength: 600 }), (entries) => {
+      const t = tableOf(entries);
+      expect(Array.from(kernel!.order(t)!)).toEqual(Array.from(canonicalOrder(t)));
+    }),
+    { numRuns: 60 },
+  );
+});
+
 it('gives null, not a wrong order, when its memory cannot hold the sort', () => {
   const small = WasmKernel.load({ memoryLimit: 1 << 20 })!;
   const t = tableOf(

@@ -365,6 +365,81 @@ static u32 sort_n;
 
 typedef struct { u32 lo, n, d; } SortTask;
 
+// The head of the key at sort_keys[off, off + len) ends at the tail_fields-th NUL from the end
+// (no such NUL: the whole key, no tail). Returns that end.
+static i32 head_end(i32 off, i32 len, i32 tail_fields) {
+  i32 seen = 0;
+  for (i32 i = off + len - 1; i >= off && tail_fields > 0; i--) {
+    if (sort_keys[i] == 0 && ++seen == tail_fields) return i;
+  }
+  return off + len;
+}
+
+// Just past the second NUL of the head sort_keys[off, cut), or -1 when it has fewer.
+static i32 prefix_end(i32 off, i32 cut) {
+  i32 seen = 0;
+  for (i32 i = off; i < cut; i++) if (sort_keys[i] == 0 && ++seen == 2) return i + 1;
+  return -1;
+}
+
+#define PREFIX_MAX 65536      // distinct prefixes ranked at most
+#define PREFIX_SLOTS 131072   // their hash slots
+
+static i32 *pfx_off, *pfx_len; // per distinct prefix: its bytes
+
+static inline i32 compare_bytes(const u8 *a, i32 la, const u8 *b, i32 lb);
+
+static i32 prefix_less(u32 x, u32 y) {
+  return compare_bytes(sort_keys + pfx_off[x], pfx_len[x], sort_keys + pfx_off[y], pfx_len[y]) < 0;
+}
+
+// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and
+// returns rank[id], or 0 to do without.
+static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
+  if (n < 64) return 0;
+  u32 *slots = take(PREFIX_SLOTS * 4);
+  pfx_off = take(PREFIX_MAX * 4); pfx_len = take(PREFIX_MAX * 4);
+  u32 *order = take(PREFIX_MAX * 4), *tmp = take(PREFIX_MAX * 4), *rank = take(PREFIX_MAX * 4);
+  if (!slots || !pfx_off || !pfx_len || !order || !tmp || !rank) return 0;
+  for (u32 i = 0; i < PREFIX_SLOTS; i++) slots[i] = 0;
+  u32 distinct = 0;
+  for (u32 e = 0; e < n; e++) {
+    const i32 *row = sort_ints + e * INT_STRIDE;
+    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
+    i32 p = prefix_end(off, head_end(off, len, tail_fields));
+    if (p < 0) return 0;
+    i32 plen = p - off;
+    u32 h = (u32)hash_field((i32)HASH_SEED, sort_keys + off, plen) & (PREFIX_SLOTS - 1);
+    for (;;) {
+      u32 sv = slots[h];
+      if (!sv) {
+        if (distinct == PREFIX_MAX || distinct * 4 > n) return 0;
+        pfx_off[distinct] = off; pfx_len[distinct] = plen;
+        slots[h] = ++distinct;
+        id[e] = distinct - 1;
+        break;
+      }
+      u32 d = sv - 1;
+      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d; break; }
+      h = (h + 1) & (PREFIX_SLOTS - 1);
+    }
+  }
+  // Bottom-up merge sort of the distinct prefixes by their bytes.
+  for (u32 i = 0; i < distinct; i++) order[i] = i;
+  for (u32 w = 1; w < distinct; w *= 2) {
+    for (u32 lo = 0; lo < distinct; lo += 2 * w) {
+      u32 mid = lo + w < distinct ? lo + w : distinct, hi = lo + 2 * w < distinct ? lo + 2 * w : distinct;
+      u32 i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = prefix_less(order[j], order[i]) ? order[j++] : order[i++];
+      while (i < mid) tmp[k++] = order[i++];
+      while (j < hi) tmp[k++] = order[j++];
+    }
+    u32 *t = order; order = tmp; tmp = t;
+  }
+  for (u32 i = 0; i < distinct; i++) rank[order[i]] = i;
+  return rank;
+}
+
 // Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
 // `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
 // num_first .. num_first + num_count - 1.
@@ -384,17 +459,27 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   // Each task on the stack is a group of two or more entries, disjoint from the others.
   SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
   if (!enc || !enc_off || !enc_len || !stack || !a || !c) return 0;
+  // Most entries share a few (account, interface) pairs: the bytes through the head's second
+  // NUL. Those prefixes are ranked once (a[e] holds each entry's prefix id meanwhile) and each
+  // key starts with its prefix's rank (4 bytes) in place of them, so the first word already
+  // tells most entries apart. Two such prefixes are never one a proper prefix of the other (both
+  // end at their second NUL), so their ranks order keys exactly as their bytes do. Skipped when
+  // a head has fewer than two NULs or the prefixes are too many to be worth it.
+  u32 *rank = prefix_ranks(n, tail_fields, a);
   u8 *o = enc;
   for (u32 e = 0; e < n; e++) {
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
-    // The head ends at the tail_fields-th NUL from the end (no such NUL: the whole key, no tail).
-    i32 cut = off + len, seen = 0;
-    for (i32 i = off + len - 1; i >= off && tail_fields > 0; i--) {
-      if (sort_keys[i] == 0 && ++seen == tail_fields) { cut = i; break; }
-    }
+    i32 cut = head_end(off, len, tail_fields);
     u8 *start = o;
-    o = escape_into(o, sort_keys + off, cut - off);
+    if (rank) {
+      i32 p = prefix_end(off, cut);
+      u32 r = rank[a[e]];
+      *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
+      o = escape_into(o, sort_keys + p, cut - p);
+    } else {
+      o = escape_into(o, sort_keys + off, cut - off);
+    }
     for (i32 k = 0; k < num_count; k++) {
       u32 v = (u32)row[num_first + k] ^ (1u << 31);
       *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
