@@ -5,7 +5,8 @@
  * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
  * the C header from wasm/contract.json.
  */
-import type { TableView } from '../table/table.js';
+import { COL, type TableView } from '../table/table.js';
+import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
 import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
@@ -34,6 +35,56 @@ interface Exports {
   configure(ncols: number, windowed: number, ws: number, we: number): void;
   clear(cap: number): number;
   scan(from: number, to: number): number;
+  sort_prepare(n: number, keyBytes: number): number;
+  sort_ints_ptr(): number;
+  sort_keys_ptr(): number;
+  sort_entries(n: number, tailFields: number, numFirst: number, numCount: number): number;
+  sort_nums_ptr(): number;
+  lay_keys_ptr(): number;
+  lay_ints_ptr(): number;
+  lay_nums_ptr(): number;
+  lay_prepare(window: number): number;
+  sort_layout(from: number, count: number): number;
+  part_meta_ptr(): number;
+  part_base_ptr(): number;
+  partition_rows(parts: number): number;
+  merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
+  merge_ints_ptr(): number;
+  merge_nums_ptr(): number;
+  merge_keys_ptr(): number;
+  merge_out_ptr(): number;
+  merge_script_ptr(): number;
+  merge_runs_ptr(): number;
+  merge_count(): number;
+  render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+  render_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+}
+
+/** Partitions the kernel splits a scan table into at most (its MAX_PARTS). */
+export const KERNEL_MAX_PARTS = 64;
+
+/** One partition's rows of a scan table, packed as digest/collector.ts's PackedRows lays them out. */
+export interface KernelBlock {
+  rows: number;
+  keyBytes: number;
+  /** The block's bytes in the kernel's memory (valid until the kernel's next call). */
+  bytes: Uint8Array;
+  /** The block as a table (views over `bytes`). */
+  view: TableView;
+}
+
+/** Runs the kernel merges at once (its MAX_MERGE_RUNS): a run mask fits one byte. */
+export const KERNEL_MERGE_RUNS = 8;
+
+/**
+ * One range of sorted runs as the kernel takes it: run t's part is its entries
+ * `[first[t], first[t] + count[t])`, already in canonical order (a run table laid out in its
+ * order, as the engine's sort task leaves it).
+ */
+export interface KernelRange {
+  tables: readonly TableView[];
+  first: readonly number[];
+  count: readonly number[];
 }
 
 /** Slots of the kernel's first table; it grows by doubling. */
@@ -122,6 +173,201 @@ export class WasmKernel {
   /** The counters so far (a fresh view: memory may have grown). */
   counters(): Float64Array {
     return new Float64Array(this.x.memory.buffer, this.x.counters_ptr(), KERNEL_COUNTER_COUNT);
+  }
+
+  /**
+   * The entries of `t` in the canonical order of `key` (see {@link KeySchema}), sorted in the
+   * kernel: a radix (multikey quick-) sort of byte-comparable keys, the same order as
+   * digest/order.ts's canonicalOrder. Drops the kernel's scan table (the next object starts
+   * another). Null when the kernel's memory cannot hold the sort: the caller sorts in JavaScript.
+   */
+  order(t: TableView, key: KeySchema = DEFAULT_KEY): Int32Array<SharedArrayBuffer> | null {
+    const n = t.size,
+      ints = t.ints;
+    let keyEnd = 0;
+    for (let b = 0; b < n * INT_STRIDE; b += INT_STRIDE) {
+      const end = ints[b + COL.I_KEYOFF] + ints[b + COL.I_KEYLEN];
+      if (end > keyEnd) keyEnd = end;
+    }
+    const x = this.x;
+    if (x.sort_prepare(n, keyEnd) !== 1) return null;
+    new Int32Array(x.memory.buffer, x.sort_ints_ptr(), n * INT_STRIDE).set(ints.subarray(0, n * INT_STRIDE));
+    new Uint8Array(x.memory.buffer, x.sort_keys_ptr(), keyEnd).set(t.keyBytes.subarray(0, keyEnd));
+    const { tailFields, numFirst, numCount } = sortShape(key);
+    const at = x.sort_entries(n, tailFields, numFirst, numCount);
+    if (at === 0) return null;
+    const order = new Int32Array(new SharedArrayBuffer(n * 4));
+    order.set(new Int32Array(x.memory.buffer, at, n));
+    return order;
+  }
+
+  /**
+   * Lay `t` out in the order the last {@link order} call returned for it (table.ts's
+   * layOutInOrder, done here): entry i becomes what entry order[i] was, its key bytes back to
+   * back in that order. False when the kernel's memory cannot hold it (nothing of `t` changed).
+   */
+  layOut(t: TableView): boolean {
+    const x = this.x,
+      n = t.size;
+    if (n === 0) return true;
+    const window = Math.min(n, 1 << 15);
+    const keyRoom = x.lay_prepare(window);
+    if (keyRoom === 0) return false;
+    // After lay_prepare, whose allocations may grow (and so replace) the memory's buffer.
+    new Float64Array(x.memory.buffer, x.sort_nums_ptr(), n * NUM_STRIDE).set(t.nums.subarray(0, n * NUM_STRIDE));
+    const buf = x.memory.buffer;
+    const ints = new Int32Array(buf, x.lay_ints_ptr(), window * INT_STRIDE),
+      nums = new Float64Array(buf, x.lay_nums_ptr(), window * NUM_STRIDE),
+      keys = new Uint8Array(buf, x.lay_keys_ptr(), keyRoom);
+    let ko = 0;
+    for (let from = 0; from < n; from += window) {
+      const count = Math.min(window, n - from);
+      const kb = x.sort_layout(from, count);
+      t.ints.set(ints.subarray(0, count * INT_STRIDE), from * INT_STRIDE);
+      t.nums.set(nums.subarray(0, count * NUM_STRIDE), from * NUM_STRIDE);
+      t.keyBytes.set(keys.subarray(0, kb), ko);
+      ko += kb;
+    }
+    return true;
+  }
+
+  /**
+   * Copy a range in (dropping the scan table), with `outPerRow` output bytes a row besides the
+   * key bytes. False when it does not fit (the caller merges in JavaScript).
+   */
+  private loadRange(r: KernelRange, outPerRow: number, script?: Uint8Array): boolean {
+    const runs = r.tables.length;
+    if (runs < 1 || runs > KERNEL_MERGE_RUNS) return false;
+    let entries = 0,
+      keyBytes = 0;
+    const kmin: number[] = [],
+      kmax: number[] = [];
+    for (let t = 0; t < runs; t++) {
+      const ints = r.tables[t].ints;
+      let lo = Infinity,
+        hi = 0,
+        sum = 0;
+      for (let e = r.first[t], end = e + r.count[t]; e < end; e++) {
+        const off = ints[e * INT_STRIDE + COL.I_KEYOFF],
+          len = ints[e * INT_STRIDE + COL.I_KEYLEN];
+        if (off < lo) lo = off;
+        if (off + len > hi) hi = off + len;
+        sum += len;
+      }
+      if (r.count[t] === 0) lo = hi = 0;
+      // Keys scattered through the table (not laid out in order): not worth copying.
+      if (hi - lo > 2 * sum + 4096) return false;
+      kmin.push(lo);
+      kmax.push(hi);
+      entries += r.count[t];
+      keyBytes += hi - lo;
+    }
+    const x = this.x;
+    if (x.merge_prepare(entries, runs, keyBytes, keyBytes * 2 + entries * outPerRow + 64) !== 1) return false;
+    const buf = x.memory.buffer;
+    const meta = new Int32Array(buf, x.merge_runs_ptr(), 3 * KERNEL_MERGE_RUNS);
+    const ints = new Int32Array(buf, x.merge_ints_ptr(), entries * INT_STRIDE),
+      nums = new Float64Array(buf, x.merge_nums_ptr(), entries * NUM_STRIDE),
+      keys = new Uint8Array(buf, x.merge_keys_ptr(), keyBytes);
+    let at = 0,
+      kat = 0;
+    for (let t = 0; t < runs; t++) {
+      const tb = r.tables[t],
+        f = r.first[t],
+        n = r.count[t];
+      meta[t] = at;
+      meta[KERNEL_MERGE_RUNS + t] = n;
+      meta[2 * KERNEL_MERGE_RUNS + t] = kat - kmin[t];
+      ints.set(tb.ints.subarray(f * INT_STRIDE, (f + n) * INT_STRIDE), at * INT_STRIDE);
+      nums.set(tb.nums.subarray(f * NUM_STRIDE, (f + n) * NUM_STRIDE), at * NUM_STRIDE);
+      keys.set(tb.keyBytes.subarray(kmin[t], kmax[t]), kat);
+      at += n;
+      kat += kmax[t] - kmin[t];
+    }
+    if (script) new Uint8Array(buf, x.merge_script_ptr(), script.length).set(script);
+    return true;
+  }
+
+  /**
+   * Merge a range (as digest/runs.ts's countRange does): its rows and the script that replays
+   * the merge (one run mask a row). Null when the kernel cannot take it.
+   */
+  countRange(r: KernelRange): { rows: number; script: Uint8Array } | null {
+    if (!this.loadRange(r, 0)) return null;
+    const rows = this.x.merge_count();
+    return { rows, script: new Uint8Array(this.x.memory.buffer, this.x.merge_script_ptr(), rows).slice() };
+  }
+
+  /**
+   * Merge a range and format it as text digest rows (exactly digest/format.ts's RowWriter text),
+   * replaying `script` when given. Null when the kernel cannot take the range or a value in it
+   * (a sum or time outside what it writes exactly): the caller renders it in JavaScript.
+   */
+  renderText(
+    r: KernelRange,
+    seen: { packetsSeen: boolean; bytesSeen: boolean },
+    script?: Uint8Array,
+  ): Uint8Array | null {
+    return this.render('text', r, seen, script);
+  }
+
+  /**
+   * Merge a range and format it in `format`: exactly digest/format.ts's RowWriter, replaying
+   * `script` when given. Null when the kernel cannot take the range, or a row in it that it
+   * leaves to JavaScript (a sum or time outside what it writes exactly; for NDJSON, a string
+   * that needs escaping or is not ASCII): the caller renders the range in JavaScript.
+   */
+  render(
+    format: 'text' | 'ndjson',
+    r: KernelRange,
+    seen: { packetsSeen: boolean; bytesSeen: boolean },
+    script?: Uint8Array,
+  ): Uint8Array | null {
+    // A row's numbers, separators and (NDJSON) names besides its key bytes: 3 ports, 2 sums of
+    // up to 32 digits, 2 times, the records.
+    if (!this.loadRange(r, format === 'text' ? 140 : 340, script)) return null;
+    const x = this.x;
+    const seenP = seen.packetsSeen ? 1 : 0,
+      seenB = seen.bytesSeen ? 1 : 0,
+      replay = script ? 1 : 0,
+      rows = script?.length ?? 0;
+    const n =
+      format === 'text' ? x.render_text(seenP, seenB, replay, rows) : x.render_ndjson(seenP, seenB, replay, rows);
+    if (n < 0) return null;
+    return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
+  }
+
+  /**
+   * The scan table split by partition (table.ts partitionOf of each key's hash over `parts`),
+   * one packed block each. Null when the kernel cannot (out of memory, too many parts): the
+   * caller routes {@link table}'s rows itself.
+   */
+  partition(parts: number): KernelBlock[] | null {
+    const x = this.x;
+    if (parts < 1 || parts > KERNEL_MAX_PARTS || x.partition_rows(parts) !== 1) return null;
+    const buf = x.memory.buffer,
+      base = x.part_base_ptr();
+    const meta = new Int32Array(buf, x.part_meta_ptr(), 3 * KERNEL_MAX_PARTS);
+    const out: KernelBlock[] = [];
+    for (let q = 0; q < parts; q++) {
+      const at = base + meta[q],
+        rows = meta[KERNEL_MAX_PARTS + q],
+        keyBytes = meta[2 * KERNEL_MAX_PARTS + q];
+      const numBytes = rows * NUM_STRIDE * 8,
+        intBytes = rows * INT_STRIDE * 4;
+      out.push({
+        rows,
+        keyBytes,
+        bytes: new Uint8Array(buf, at, numBytes + intBytes + keyBytes),
+        view: {
+          size: rows,
+          nums: new Float64Array(buf, at, rows * NUM_STRIDE),
+          ints: new Int32Array(buf, at + numBytes, rows * INT_STRIDE),
+          keyBytes: new Uint8Array(buf, at + numBytes + intBytes, keyBytes),
+        },
+      });
+    }
+    return out;
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

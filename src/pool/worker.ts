@@ -6,14 +6,15 @@
  */
 import { createGunzip } from 'node:zlib';
 import { Piscina } from 'piscina';
-import { rowWriter } from '../digest/keyed-format.js';
+import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
-import { RowCollector, unpackRows } from '../digest/collector.js';
+import { concatPacked, type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
 import {
   COL,
   DigestTable,
   INT_STRIDE,
+  layOutInOrder,
   type MemoryBudget,
   partitionOf,
   type TableState,
@@ -25,7 +26,7 @@ import { layoutFromFields } from '../format/layout.js';
 import { isParquet, openParquet } from '../format/parquet.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
-import { WasmKernel } from '../format/wasm-kernel.js';
+import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
@@ -102,9 +103,21 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
         else others[q]!.addEntry(rows, e);
       }
     };
-    scanner.end(route);
+    // The kernel's rows go by partition in the kernel: one packed block each, its own merged
+    // here, the others copied out as one byte range each (no row is touched in JavaScript).
+    const fromKernel: Array<PackedRows | null> = others.map(() => null);
+    scanner.end((rows) => {
+      const blocks = kernel?.partition(parts) ?? null;
+      if (blocks === null) return route(rows);
+      blocks.forEach((b, q) => {
+        if (q === own) run.mergeFrom(b.view);
+        else if (b.rows > 0) fromKernel[q] = { rows: b.rows, keyBytes: b.keyBytes, buffer: b.bytes.slice().buffer };
+      });
+    });
     route(table);
-    const handoff = others.map((c) => (c === null || c.rows === 0 ? null : c.pack()));
+    const handoff = others.map((c, q) =>
+      c === null ? null : concatPacked(fromKernel[q], c.rows === 0 ? null : c.pack()),
+    );
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
@@ -136,19 +149,59 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
-    const order = canonicalOrder(task.table);
-    const shared = new Int32Array(new SharedArrayBuffer(order.byteLength));
-    shared.set(order);
+    // In this worker's kernel (its scan table is dropped: the next object starts another; its
+    // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
+    // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
+    const t = task.table;
+    const sorted = kernel?.order(t) ?? null;
+    const order = sorted ?? canonicalOrder(t);
+    // Then the table is laid out in that order, so every range of the run is one slice of each
+    // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
+    // Only a shared table can be laid out here for the caller to see it.
+    const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
+    if (!shared0) {
+      const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
+      copy.set(order);
+      return { order: copy };
+    }
+    if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
+    const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
+    for (let i = 0; i < shared.length; i++) shared[i] = i;
     return { order: shared };
   } catch (err) {
     return { error: errorToData(err) };
   }
 }
 
+/**
+ * A range of runs as the kernel takes it, or null: at most KERNEL_MERGE_RUNS runs, each laid out
+ * in its order (positions [from, to) are entries order[from] + 0, 1, ...), and a script, if any,
+ * of one byte a row.
+ */
+function kernelRange(task: RangeTask): KernelRange | null {
+  const { runs, range } = task;
+  if (kernel === null || runs.length < 2 || runs.length > KERNEL_MERGE_RUNS) return null;
+  if (range.script !== undefined && !(range.script instanceof Uint8Array)) return null;
+  const first: number[] = [],
+    count: number[] = [];
+  for (let t = 0; t < runs.length; t++) {
+    const order = runs[t].order,
+      from = range.from[t],
+      to = range.to[t];
+    const f = from < to ? order[from] : 0;
+    for (let i = from; i < to; i++) if (order[i] !== f + (i - from)) return null;
+    first.push(f);
+    count.push(to - from);
+  }
+  return { tables: runs.map((r) => r.table), first, count };
+}
+
 export function countRange(task: RangeTask): CountReply {
   try {
+    const r = kernelRange(task);
+    const counted = r === null ? null : kernel!.countRange(r);
     // The script is about a byte a row: cloning it back costs nothing worth a transfer.
-    return countRows(task.runs, task.range);
+    return counted ?? countRows(task.runs, task.range);
   } catch (err) {
     return { error: errorToData(err) };
   }
@@ -156,6 +209,11 @@ export function countRange(task: RangeTask): CountReply {
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
+    // The kernel writes v2 rows; a digest of another key is written by its JavaScript writer.
+    const r = isV2Key(task.key) ? kernelRange(task) : null;
+    const bytes =
+      r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
+    if (bytes !== null) return Piscina.move(bytes.buffer as ArrayBuffer) as unknown as ArrayBuffer;
     const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {

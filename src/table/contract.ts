@@ -130,6 +130,11 @@ export const HASH_MIX_SPORT = 0x9e3779b1;
 export const HASH_MIX_DPORT = 0x85ebca77;
 /** Multiplier folding protocol into the hash. */
 export const HASH_MIX_PROTO = 0xc2b2ae3d;
+/**
+ * Multiplier mixing a key hash before it picks a run table's partition (hash * PARTITION_MUL mod
+ * partitions): the tables use the hash's low bits for slots.
+ */
+export const PARTITION_MUL = 0x9e3779b1;
 /** Final xor-shift of the hash. */
 export const HASH_MIX_SHIFT = 15;
 /**

@@ -20,6 +20,7 @@ import {
   HASH_TAIL_MUL,
   INT_STRIDE,
   NUM_STRIDE,
+  PARTITION_MUL,
   TWO52,
 } from './contract.js';
 
@@ -496,5 +497,41 @@ export function addValues(dst: Float64Array, d: number, src: Float64Array, s: nu
  * itself uses its low bits for slots.
  */
 export function partitionOf(hash: number, parts: number): number {
-  return (Math.imul(hash, 0x9e3779b1) >>> 0) % parts;
+  return (Math.imul(hash, PARTITION_MUL) >>> 0) % parts;
+}
+
+/**
+ * Lay a table's entries out in `order` (a permutation of its entries), in place: afterwards entry
+ * i is what entry order[i] was, and the key bytes follow the entries. A sorted run laid out so
+ * has each range of its order as one slice of each column, which the kernel copies whole. The
+ * hash slots are not rebuilt: the table is for reading from then on (merging, formatting).
+ */
+export function layOutInOrder(t: TableView, order: Int32Array): void {
+  const n = t.size;
+  const ints0 = t.ints.slice(0, n * INT_STRIDE),
+    nums0 = t.nums.slice(0, n * NUM_STRIDE);
+  let keyEnd = 0;
+  for (let e = 0; e < n; e++) {
+    const end = ints0[e * INT_STRIDE + I_KEYOFF] + ints0[e * INT_STRIDE + I_KEYLEN];
+    if (end > keyEnd) keyEnd = end;
+  }
+  const keys0 = t.keyBytes.slice(0, keyEnd);
+  const ints = t.ints,
+    nums = t.nums,
+    kb = t.keyBytes;
+  let ko = 0;
+  for (let i = 0; i < n; i++) {
+    const e = order[i],
+      s = e * INT_STRIDE,
+      d = i * INT_STRIDE;
+    for (let c = 0; c < INT_STRIDE; c++) ints[d + c] = ints0[s + c];
+    const off = ints0[s + I_KEYOFF],
+      len = ints0[s + I_KEYLEN];
+    for (let j = 0; j < len; j++) kb[ko + j] = keys0[off + j];
+    ints[d + I_KEYOFF] = ko;
+    ko += len;
+    const sn = e * NUM_STRIDE,
+      dn = i * NUM_STRIDE;
+    for (let c = 0; c < NUM_STRIDE; c++) nums[dn + c] = nums0[sn + c];
+  }
 }

@@ -117,6 +117,9 @@ enum {
 #define HASH_MIX_DPORT 0x85ebca77u
 // Multiplier folding protocol into the hash.
 #define HASH_MIX_PROTO 0xc2b2ae3du
+// Multiplier mixing a key hash before it picks a run table's partition (hash * PARTITION_MUL mod
+// partitions): the tables use the hash's low bits for slots.
+#define PARTITION_MUL 0x9e3779b1u
 // Final xor-shift of the hash.
 #define HASH_MIX_SHIFT 15
 // 2^52: the carry unit of the two-word sums. lo stays below it, so lo + (a value below 2^52) is

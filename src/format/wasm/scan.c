@@ -294,3 +294,681 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
   }
   return to;
 }
+
+// ---- the canonical order (src/digest/order.ts), as a sort of byte-comparable keys ----
+//
+// A run table's key columns are copied in (sort_prepare gives the room, in place of the scan
+// table, which is dropped: the next object's start() begins another) and each entry's key is encoded once as a byte string that compares,
+// bytewise, exactly as compareEntries compares entries:
+//   the head (the key bytes before the `tail_fields`-th NUL from the end), each NUL as 00 FF,
+//     then 00 01 to end it: below any byte that can follow in a longer head (a proper prefix
+//     sorts first), and below a NUL (00 FF);
+//   each numeric Int32 column, sign bit flipped, big-endian (so -1, absent, sorts first);
+//   the tail bytes, escaped and ended the same way.
+// Equal heads have equal encoded lengths, so the numbers only ever meet numbers. The key is thus
+// of any width: any number of string fields on either side of any number of numbers.
+// The encoded keys are sorted by multikey quicksort (Bentley and Sedgewick, 1997) on 8-byte
+// words: each round caches one big-endian word per entry of a group and partitions three ways;
+// entries whose words are equal go on to the next word, unless their keys ended in it.
+
+static i32 *sort_ints; // INT_STRIDE columns per entry, as copied in
+static u8 *sort_keys;  // the key bytes, as copied in
+
+EXPORT(sort_ints_ptr) i32 *sort_ints_ptr(void) { return sort_ints; }
+EXPORT(sort_keys_ptr) u8 *sort_keys_ptr(void) { return sort_keys; }
+
+// Room for n entries' Int32 columns and `key_bytes` key bytes. The scan table is dropped (the
+// next object's start() begins a new one). Returns 0 when memory cannot grow.
+EXPORT(sort_prepare) i32 sort_prepare(u32 n, u32 key_bytes) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  sort_ints = take((size_t)(n ? n : 1) * INT_STRIDE * 4);
+  sort_keys = take(key_bytes ? key_bytes : 1);
+  return sort_ints && sort_keys ? 1 : 0;
+}
+
+typedef unsigned long long u64;
+typedef u64 __attribute__((aligned(1))) u64_unaligned;
+
+static u8 *enc;      // the encoded keys, back to back (8 zero bytes after the last)
+static u32 *enc_off; // per entry: offset of its encoded key
+static u32 *enc_len; // per entry: its length
+
+// Big-endian word of encoded bytes [d, d + 8) of entry e, zero past the key's end.
+static inline u64 word_at(u32 e, u32 d) {
+  u32 len = enc_len[e];
+  if (d >= len) return 0;
+  u64 w = __builtin_bswap64(*(const u64_unaligned *)(enc + enc_off[e] + d));
+  u32 rem = len - d;
+  return rem >= 8 ? w : w & ~(~0ULL >> (8 * rem));
+}
+
+static i32 compare_from(u32 a, u32 b, u32 d) {
+  for (;; d += 8) {
+    u64 wa = word_at(a, d), wb = word_at(b, d);
+    if (wa != wb) return wa < wb ? -1 : 1;
+    if (d + 8 >= enc_len[a] || d + 8 >= enc_len[b]) return enc_len[a] < enc_len[b] ? -1 : enc_len[a] > enc_len[b];
+  }
+}
+
+static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
+  for (i32 i = 0; i < len; i++) {
+    if (b[i] == 0) { *o++ = 0; *o++ = 0xFF; }
+    else *o++ = b[i];
+  }
+  *o++ = 0; *o++ = 1;
+  return o;
+}
+
+static u32 *sort_order; // the sorted entries
+static u32 sort_n;
+
+typedef struct { u32 lo, n, d; } SortTask;
+
+// The head of the key at sort_keys[off, off + len) ends at the tail_fields-th NUL from the end
+// (no such NUL: the whole key, no tail). Returns that end.
+static i32 head_end(i32 off, i32 len, i32 tail_fields) {
+  i32 seen = 0;
+  for (i32 i = off + len - 1; i >= off && tail_fields > 0; i--) {
+    if (sort_keys[i] == 0 && ++seen == tail_fields) return i;
+  }
+  return off + len;
+}
+
+// Just past the second NUL of the head sort_keys[off, cut), or -1 when it has fewer.
+static i32 prefix_end(i32 off, i32 cut) {
+  i32 seen = 0;
+  for (i32 i = off; i < cut; i++) if (sort_keys[i] == 0 && ++seen == 2) return i + 1;
+  return -1;
+}
+
+#define PREFIX_MAX 65536      // distinct prefixes ranked at most
+#define PREFIX_SLOTS 131072   // their hash slots
+
+static i32 *pfx_off, *pfx_len; // per distinct prefix: its bytes
+
+static inline i32 compare_bytes(const u8 *a, i32 la, const u8 *b, i32 lb);
+
+static i32 prefix_less(u32 x, u32 y) {
+  return compare_bytes(sort_keys + pfx_off[x], pfx_len[x], sort_keys + pfx_off[y], pfx_len[y]) < 0;
+}
+
+// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and
+// returns rank[id], or 0 to do without.
+static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
+  if (n < 64) return 0;
+  u32 *slots = take(PREFIX_SLOTS * 4);
+  pfx_off = take(PREFIX_MAX * 4); pfx_len = take(PREFIX_MAX * 4);
+  u32 *order = take(PREFIX_MAX * 4), *tmp = take(PREFIX_MAX * 4), *rank = take(PREFIX_MAX * 4);
+  if (!slots || !pfx_off || !pfx_len || !order || !tmp || !rank) return 0;
+  for (u32 i = 0; i < PREFIX_SLOTS; i++) slots[i] = 0;
+  u32 distinct = 0;
+  for (u32 e = 0; e < n; e++) {
+    const i32 *row = sort_ints + e * INT_STRIDE;
+    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
+    i32 p = prefix_end(off, head_end(off, len, tail_fields));
+    if (p < 0) return 0;
+    i32 plen = p - off;
+    u32 h = (u32)hash_field((i32)HASH_SEED, sort_keys + off, plen) & (PREFIX_SLOTS - 1);
+    for (;;) {
+      u32 sv = slots[h];
+      if (!sv) {
+        if (distinct == PREFIX_MAX || distinct * 4 > n) return 0;
+        pfx_off[distinct] = off; pfx_len[distinct] = plen;
+        slots[h] = ++distinct;
+        id[e] = distinct - 1;
+        break;
+      }
+      u32 d = sv - 1;
+      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d; break; }
+      h = (h + 1) & (PREFIX_SLOTS - 1);
+    }
+  }
+  // Bottom-up merge sort of the distinct prefixes by their bytes.
+  for (u32 i = 0; i < distinct; i++) order[i] = i;
+  for (u32 w = 1; w < distinct; w *= 2) {
+    for (u32 lo = 0; lo < distinct; lo += 2 * w) {
+      u32 mid = lo + w < distinct ? lo + w : distinct, hi = lo + 2 * w < distinct ? lo + 2 * w : distinct;
+      u32 i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = prefix_less(order[j], order[i]) ? order[j++] : order[i++];
+      while (i < mid) tmp[k++] = order[i++];
+      while (j < hi) tmp[k++] = order[j++];
+    }
+    u32 *t = order; order = tmp; tmp = t;
+  }
+  for (u32 i = 0; i < distinct; i++) rank[order[i]] = i;
+  return rank;
+}
+
+// Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
+// `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
+// num_first .. num_first + num_count - 1.
+EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i32 num_count) {
+  size_t need = 8;
+  for (u32 e = 0; e < n; e++) need += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
+  size_t m1 = n ? n : 1;
+  // At least a Float64 row an entry: once sorted, the encoded keys' room takes the values (see
+  // sort_layout).
+  if (need < m1 * NUM_STRIDE * 8) need = m1 * NUM_STRIDE * 8;
+  enc = take(need);
+  u32 *a = take(m1 * 4);
+  u64 *c = take(m1 * 8);
+  sort_order = a; sort_n = n;
+  enc_off = take(m1 * 4);
+  enc_len = take(m1 * 4);
+  // Each task on the stack is a group of two or more entries, disjoint from the others.
+  SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
+  if (!enc || !enc_off || !enc_len || !stack || !a || !c) return 0;
+  // Most entries share a few (account, interface) pairs: the bytes through the head's second
+  // NUL. Those prefixes are ranked once (a[e] holds each entry's prefix id meanwhile) and each
+  // key starts with its prefix's rank (4 bytes) in place of them, so the first word already
+  // tells most entries apart. Two such prefixes are never one a proper prefix of the other (both
+  // end at their second NUL), so their ranks order keys exactly as their bytes do. Skipped when
+  // a head has fewer than two NULs or the prefixes are too many to be worth it.
+  u32 *rank = prefix_ranks(n, tail_fields, a);
+  u8 *o = enc;
+  for (u32 e = 0; e < n; e++) {
+    const i32 *row = sort_ints + e * INT_STRIDE;
+    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
+    i32 cut = head_end(off, len, tail_fields);
+    u8 *start = o;
+    if (rank) {
+      i32 p = prefix_end(off, cut);
+      u32 r = rank[a[e]];
+      *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
+      o = escape_into(o, sort_keys + p, cut - p);
+    } else {
+      o = escape_into(o, sort_keys + off, cut - off);
+    }
+    for (i32 k = 0; k < num_count; k++) {
+      u32 v = (u32)row[num_first + k] ^ (1u << 31);
+      *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
+    }
+    if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
+    enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
+  }
+  for (i32 i = 0; i < 8; i++) o[i] = 0;
+  for (u32 e = 0; e < n; e++) a[e] = e;
+  u32 top = 0;
+  stack[top++] = (SortTask){ 0, n, 0 };
+  while (top) {
+    SortTask t = stack[--top];
+    u32 *x = a + t.lo;
+    u64 *cx = c + t.lo;
+    u32 m = t.n, d = t.d;
+    if (m < 2) continue;
+    if (m < 12) {
+      for (u32 i = 1; i < m; i++) {
+        u32 v = x[i], j = i;
+        while (j > 0 && compare_from(x[j - 1], v, d) > 0) { x[j] = x[j - 1]; j--; }
+        x[j] = v;
+      }
+      continue;
+    }
+    for (u32 i = 0; i < m; i++) cx[i] = word_at(x[i], d);
+    u64 p0 = cx[0], p1 = cx[m / 2], p2 = cx[m - 1], v;
+    if (p0 < p1) v = p1 < p2 ? p1 : (p0 < p2 ? p2 : p0);
+    else v = p0 < p2 ? p0 : (p1 < p2 ? p2 : p1);
+    u32 lt = 0, i = 0, gt = m;
+    while (i < gt) {
+      u64 ci = cx[i];
+      if (ci < v) {
+        u32 ti = x[lt]; x[lt] = x[i]; x[i] = ti;
+        cx[i] = cx[lt]; cx[lt] = ci;
+        lt++; i++;
+      } else if (ci > v) {
+        gt--;
+        u32 ti = x[gt]; x[gt] = x[i]; x[i] = ti;
+        cx[i] = cx[gt]; cx[gt] = ci;
+      } else i++;
+    }
+    if (lt > 1) stack[top++] = (SortTask){ t.lo, lt, d };
+    if (m - gt > 1) stack[top++] = (SortTask){ t.lo + gt, m - gt, d };
+    // Equal words: on to the next word, unless the keys ended in this one. (Encoded keys are
+    // prefix-free, so one that ended here equals every key of its group: a table holds no key
+    // twice, but the order stays well defined.)
+    if (gt - lt > 1 && enc_len[x[lt]] > d + 8) stack[top++] = (SortTask){ t.lo + lt, gt - lt, d + 8 };
+  }
+  return (i32 *)a;
+}
+
+// ---- the range merge and the text format (src/digest/runs.ts RunCursor, format.ts RowWriter) ----
+//
+// A range of sorted runs, each run's part of it copied in back to back (the sort task lays each
+// run table out in canonical order, so a run's part of a range is one slice of each column):
+// Int32 columns, Float64 columns, key bytes. Runs are merged exactly as RunCursor merges them
+// (the first run holding the least key gives the key; equal keys of later runs add their values
+// in run order), counted with the script RunCursor records, or formatted as RowWriter's text.
+
+#define MAX_MERGE_RUNS 8
+
+static i32 *m_ints;
+static double *m_nums;
+static u8 *m_keys;
+static u8 *m_out;
+static u8 *m_script;
+static u32 m_entries;
+static i32 m_runs;
+// Per run: first entry (index into m_ints / m_nums), entries, and what to add to a copied
+// I_KEYOFF to reach its bytes in m_keys.
+// One array, so JavaScript writes all three through one pointer (merge_runs_ptr).
+static i32 m_meta[3 * MAX_MERGE_RUNS];
+#define m_first m_meta
+#define m_count (m_meta + MAX_MERGE_RUNS)
+#define m_keydelta (m_meta + 2 * MAX_MERGE_RUNS)
+
+EXPORT(merge_ints_ptr) i32 *merge_ints_ptr(void) { return m_ints; }
+EXPORT(merge_nums_ptr) double *merge_nums_ptr(void) { return m_nums; }
+EXPORT(merge_keys_ptr) u8 *merge_keys_ptr(void) { return m_keys; }
+EXPORT(merge_out_ptr) u8 *merge_out_ptr(void) { return m_out; }
+EXPORT(merge_script_ptr) u8 *merge_script_ptr(void) { return m_script; }
+EXPORT(merge_runs_ptr) i32 *merge_runs_ptr(void) { return m_meta; }
+
+// Room for a range of `entries` entries over `runs` runs (at most MAX_MERGE_RUNS) with
+// `key_bytes` key bytes, and `out_bytes` of output. Drops the scan table. 0: out of memory.
+// The caller then writes m_first / m_count / m_keydelta (merge_runs_ptr: three arrays of
+// MAX_MERGE_RUNS Int32s) and the columns.
+EXPORT(merge_prepare) i32 merge_prepare(u32 entries, i32 runs, u32 key_bytes, u32 out_bytes) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  if (runs < 1 || runs > MAX_MERGE_RUNS) return 0;
+  m_runs = runs; m_entries = entries;
+  size_t e1 = entries ? entries : 1;
+  m_ints = take(e1 * INT_STRIDE * 4);
+  m_nums = take(e1 * NUM_STRIDE * 8);
+  m_keys = take(key_bytes ? key_bytes : 1);
+  m_script = take(e1);
+  m_out = take(out_bytes ? out_bytes : 1);
+  return m_ints && m_nums && m_keys && m_script && m_out ? 1 : 0;
+}
+
+static inline i32 last_nul(const u8 *k, i32 len) {
+  for (i32 i = len - 1; i >= 0; i--) if (k[i] == 0) return i;
+  return len;
+}
+
+// digest/order.ts compareBytes (lengths may be -1: a key without NUL has a tail of length -1).
+static inline i32 compare_bytes(const u8 *a, i32 la, const u8 *b, i32 lb) {
+  i32 n = la < lb ? la : lb;
+  for (i32 i = 0; i < n; i++) if (a[i] != b[i]) return (i32)a[i] - (i32)b[i];
+  return la - lb;
+}
+
+static inline const u8 *key_of(i32 run, i32 e) { return m_keys + m_keydelta[run] + m_ints[e * INT_STRIDE + I_KEYOFF]; }
+
+// digest/order.ts compareEntries, for entry ea of run ra and eb of run rb.
+static i32 compare_merge(i32 ra, i32 ea, i32 rb, i32 eb) {
+  const i32 *ia = m_ints + ea * INT_STRIDE, *ib = m_ints + eb * INT_STRIDE;
+  const u8 *ka = key_of(ra, ea), *kb = key_of(rb, eb);
+  i32 la = ia[I_KEYLEN], lb = ib[I_KEYLEN];
+  i32 ha = last_nul(ka, la), hb = last_nul(kb, lb);
+  i32 c = compare_bytes(ka, ha, kb, hb);
+  if (c) return c;
+  for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+    i32 d = ia[col] - ib[col];
+    if (d) return d;
+  }
+  return compare_bytes(ka + ha + 1, la - ha - 1, kb + hb + 1, lb - hb - 1);
+}
+
+// table.ts addValues, operation for operation (the same doubles).
+static void add_values(double *d, const double *s) {
+  double lo = d[N_PKTLO] + s[N_PKTLO], hi = d[N_PKTHI] + s[N_PKTHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  d[N_PKTLO] = lo; d[N_PKTHI] = hi;
+  lo = d[N_BYTELO] + s[N_BYTELO]; hi = d[N_BYTEHI] + s[N_BYTEHI];
+  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
+  d[N_BYTELO] = lo; d[N_BYTEHI] = hi;
+  if (s[N_START] < d[N_START]) d[N_START] = s[N_START];
+  if (s[N_END] > d[N_END]) d[N_END] = s[N_END];
+  d[N_RECORDS] += s[N_RECORDS];
+}
+
+static i32 m_pos[MAX_MERGE_RUNS];
+static double m_acc[NUM_STRIDE];
+
+// The next merged row: its key's run and entry, its values in *vals; the runs it came from as a
+// bit mask. 0 when the range is done.
+static u32 merge_next(i32 *run, i32 *entry, const double **vals) {
+  i32 m = -1, ties[MAX_MERGE_RUNS], nt = 0;
+  for (i32 t = 0; t < m_runs; t++) {
+    if (m_pos[t] >= m_count[t]) continue;
+    if (m < 0) { m = t; continue; }
+    i32 c = compare_merge(t, m_first[t] + m_pos[t], m, m_first[m] + m_pos[m]);
+    if (c < 0) { m = t; nt = 0; }
+    else if (c == 0) ties[nt++] = t;
+  }
+  if (m < 0) return 0;
+  i32 me = m_first[m] + m_pos[m]++;
+  u32 mask = 1u << m;
+  *run = m; *entry = me;
+  if (nt == 0) { *vals = m_nums + me * NUM_STRIDE; return mask; }
+  for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[me * NUM_STRIDE + c];
+  for (i32 i = 0; i < nt; i++) {
+    i32 t = ties[i];
+    add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+    mask |= 1u << t;
+  }
+  *vals = m_acc;
+  return mask;
+}
+
+static void merge_start(void) { for (i32 t = 0; t < m_runs; t++) m_pos[t] = 0; }
+
+// Merge the range: the rows it merges into, with the script (one run mask a row) in m_script.
+EXPORT(merge_count) i32 merge_count(void) {
+  merge_start();
+  i32 rows = 0, run, entry;
+  const double *vals;
+  u32 mask;
+  while ((mask = merge_next(&run, &entry, &vals))) m_script[rows++] = (u8)mask;
+  return rows;
+}
+
+static const u8 DIGIT_PAIRS[] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+// A non-negative integer in decimal at o; returns the end.
+static u8 *put_u64(u8 *o, u64 v) {
+  u8 tmp[24];
+  i32 i = 24;
+  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; tmp[--i] = DIGIT_PAIRS[r + 1]; tmp[--i] = DIGIT_PAIRS[r]; }
+  if (v >= 10) { tmp[--i] = DIGIT_PAIRS[v * 2 + 1]; tmp[--i] = DIGIT_PAIRS[v * 2]; }
+  else tmp[--i] = (u8)('0' + v);
+  while (i < 24) *o++ = tmp[i++];
+  return o;
+}
+
+#define TWO53 9007199254740992.0
+
+// A double that RowWriter writes with writeInt: a whole number in [0, 2^53). Anything else is
+// left to JavaScript (render_text then returns -1).
+static inline i32 plain_int(double v) { return v >= 0 && v < TWO53 && v == (double)(u64)v; }
+
+// lo + hi * 2^52 in decimal (format.ts twoWord: exact, through 128 bits in four 32-bit limbs).
+static u8 *put_two_word(u8 *o, double lo, double hi) {
+  if (hi == 0) return put_u64(o, (u64)lo);
+  u64 h = (u64)hi, l = (u64)lo;
+  // (h << 52) + l as limbs, least significant first.
+  u32 limb[4];
+  u64 low = (h << 52) + l;
+  u64 carry = ((h << 52) + l < l) ? 1 : 0;
+  u64 high = (h >> 12) + carry;
+  limb[0] = (u32)low; limb[1] = (u32)(low >> 32); limb[2] = (u32)high; limb[3] = (u32)(high >> 32);
+  u32 parts[5];
+  i32 np = 0;
+  for (;;) {
+    i32 zero = 1;
+    u64 rem = 0;
+    for (i32 i = 3; i >= 0; i--) {
+      u64 cur = (rem << 32) | limb[i];
+      limb[i] = (u32)(cur / 1000000000u);
+      rem = cur % 1000000000u;
+      if (limb[i]) zero = 0;
+    }
+    parts[np++] = (u32)rem;
+    if (zero) break;
+  }
+  o = put_u64(o, parts[np - 1]);
+  for (i32 i = np - 2; i >= 0; i--) {
+    u32 v = parts[i];
+    for (i32 k = 8; k >= 0; k--) { o[k] = (u8)('0' + v % 10); v /= 10; }
+    o += 9;
+  }
+  return o;
+}
+
+// Merge the range and write it as RowWriter's text rows into m_out. Returns the bytes written,
+// or -1 when a value lies outside what this writer handles exactly (JavaScript then renders the
+// range). `replay`: 1 to follow m_script (rows of it) instead of comparing keys.
+EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  for (;;) {
+    if (replay) {
+      if (row >= rows) break;
+      u32 mask = m_script[row];
+      i32 m = __builtin_ctz(mask);
+      run = m; entry = m_first[m] + m_pos[m]++;
+      mask &= mask - 1;
+      if (!mask) v = m_nums + entry * NUM_STRIDE;
+      else {
+        for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[entry * NUM_STRIDE + c];
+        while (mask) {
+          i32 t = __builtin_ctz(mask);
+          mask &= mask - 1;
+          add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+        }
+        v = m_acc;
+      }
+    } else if (!merge_next(&run, &entry, &v)) break;
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN], last = last_nul(k, len);
+    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
+        !plain_int(v[N_RECORDS]))
+      return -1;
+    if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
+      return -1;
+    *o++ = '2'; *o++ = ' ';
+    for (i32 i = 0; i < last; i++) { u8 c = k[i]; *o++ = c == 0 ? ' ' : c; }
+    *o++ = ' ';
+    for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+      if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else *o++ = '-';
+      *o++ = ' ';
+    }
+    if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
+    *o++ = ' ';
+    if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
+    *o++ = ' ';
+    if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
+    *o++ = ' ';
+    if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+    *o++ = ' ';
+    for (i32 i = last + 1; i < len; i++) *o++ = k[i];
+    *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
+// ---- laying a sorted table out in its order (src/table/table.ts layOutInOrder) ----
+//
+// After sort_entries: the caller copies the table's Float64 columns to sort_nums_ptr (the
+// encoded keys' room, free again), then takes the table in its order, a window of entries at a
+// time (sort_layout), and copies each window back over the table: entry i becomes what entry
+// order[i] was, key bytes back to back in that order.
+
+static u8 *lay_keys;     // window: key bytes
+static i32 *lay_ints;    // window: Int32 columns
+static double *lay_nums; // window: Float64 columns
+static u32 lay_key_next; // key offset of the next entry laid out
+
+EXPORT(sort_nums_ptr) double *sort_nums_ptr(void) { return (double *)enc; }
+EXPORT(lay_keys_ptr) u8 *lay_keys_ptr(void) { return lay_keys; }
+EXPORT(lay_ints_ptr) i32 *lay_ints_ptr(void) { return lay_ints; }
+EXPORT(lay_nums_ptr) double *lay_nums_ptr(void) { return lay_nums; }
+
+// Room for windows of `window` entries. Returns the key bytes a window may hold (0: out of memory).
+EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
+  u32 longest = 1;
+  for (u32 e = 0; e < sort_n; e++) {
+    u32 len = (u32)sort_ints[e * INT_STRIDE + I_KEYLEN];
+    if (len > longest) longest = len;
+  }
+  lay_ints = take((size_t)window * INT_STRIDE * 4);
+  lay_nums = take((size_t)window * NUM_STRIDE * 8);
+  lay_keys = take((size_t)window * longest);
+  lay_key_next = 0;
+  return lay_ints && lay_nums && lay_keys ? window * longest : 0;
+}
+
+// Entries [from, from + count) of the order into the windows; returns their key bytes.
+EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
+  const double *src_nums = (const double *)enc;
+  u8 *k = lay_keys;
+  for (u32 i = 0; i < count; i++) {
+    u32 e = sort_order[from + i];
+    const i32 *s = sort_ints + e * INT_STRIDE;
+    i32 *d = lay_ints + i * INT_STRIDE;
+    for (i32 c = 0; c < INT_STRIDE; c++) d[c] = s[c];
+    i32 len = s[I_KEYLEN];
+    copy(k, sort_keys + s[I_KEYOFF], (size_t)len);
+    k += len;
+    d[I_KEYOFF] = (i32)lay_key_next;
+    lay_key_next += (u32)len;
+    const double *sn = src_nums + e * NUM_STRIDE;
+    double *dn = lay_nums + i * NUM_STRIDE;
+    for (i32 c = 0; c < NUM_STRIDE; c++) dn[c] = sn[c];
+  }
+  return (u32)(k - lay_keys);
+}
+
+// The next merged row of a range, by comparing keys or (replay) by following m_script.
+static u32 range_next(i32 replay, i32 rows, i32 *row, i32 *run, i32 *entry, const double **v) {
+  if (!replay) return merge_next(run, entry, v);
+  if (*row >= rows) return 0;
+  u32 mask = m_script[*row], all = mask;
+  i32 m = __builtin_ctz(mask);
+  *run = m; *entry = m_first[m] + m_pos[m]++;
+  mask &= mask - 1;
+  if (!mask) { *v = m_nums + *entry * NUM_STRIDE; return all; }
+  for (i32 c = 0; c < NUM_STRIDE; c++) m_acc[c] = m_nums[*entry * NUM_STRIDE + c];
+  while (mask) {
+    i32 t = __builtin_ctz(mask);
+    mask &= mask - 1;
+    add_values(m_acc, m_nums + (m_first[t] + m_pos[t]++) * NUM_STRIDE);
+  }
+  *v = m_acc;
+  return all;
+}
+
+static u8 *put_str(u8 *o, const char *s) { while (*s) *o++ = (u8)*s++; return o; }
+
+// A JSON string of plain bytes (format.ts jsonString's fast path); 0 when a byte needs escaping
+// or is not ASCII (JavaScript writes those, through JSON.stringify of their UTF-8 reading).
+static u8 *put_json_bytes(u8 *o, const u8 *k, i32 s, i32 e) {
+  *o++ = '"';
+  for (i32 i = s; i < e; i++) {
+    u8 c = k[i];
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return 0;
+    *o++ = c;
+  }
+  *o++ = '"';
+  return o;
+}
+
+// Merge the range and write it as RowWriter's NDJSON rows into m_out: bytes written, or -1 for a
+// range JavaScript must write (a string that needs escaping, a value this writer cannot write
+// exactly).
+EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN], last = last_nul(k, len);
+    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
+        !plain_int(v[N_RECORDS]))
+      return -1;
+    i32 start_abs = v[N_START] == __builtin_inf() || v[N_START] == -__builtin_inf();
+    i32 end_abs = v[N_END] == __builtin_inf() || v[N_END] == -__builtin_inf();
+    if ((!start_abs && !plain_int(v[N_START])) || (!end_abs && !plain_int(v[N_END]))) return -1;
+    static const char *const names[4] = { "{\"account-id\":", ",\"interface-id\":", ",\"srcaddr\":", ",\"dstaddr\":" };
+    i32 s = 0, f = 0;
+    for (i32 i = 0; i < last && f < 3; i++) {
+      if (k[i] == 0) {
+        o = put_str(o, names[f]);
+        if (!(o = put_json_bytes(o, k, s, i))) return -1;
+        s = i + 1; f++;
+      }
+    }
+    for (; f < 3; f++) { o = put_str(o, names[f]); *o++ = '"'; *o++ = '"'; }
+    o = put_str(o, names[3]);
+    if (!(o = put_json_bytes(o, k, s, last > s ? last : s))) return -1;
+    static const char *const ports[3] = { ",\"srcport\":", ",\"dstport\":", ",\"protocol\":" };
+    for (i32 col = I_SPORT; col <= I_PROTO; col++) {
+      o = put_str(o, ports[col - I_SPORT]);
+      if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else o = put_str(o, "null");
+    }
+    o = put_str(o, ",\"packets\":");
+    if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"bytes\":");
+    if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"start\":");
+    if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
+    o = put_str(o, ",\"end\":");
+    if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+    o = put_str(o, ",\"action\":");
+    if (!(o = put_json_bytes(o, k, last + 1 < len ? last + 1 : len, len))) return -1;
+    o = put_str(o, ",\"records\":");
+    o = put_u64(o, (u64)v[N_RECORDS]);
+    *o++ = '}'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
+// ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
+//
+// The scan table, split by partition (table.ts partitionOf) into one packed block each, in the
+// layout of digest/collector.ts's PackedRows: Float64 columns, Int32 columns (key offsets from
+// the block's key bytes), key bytes. JavaScript copies each other partition's block out as one
+// byte range and transfers it; its own partition's block it merges into its run table.
+
+#define MAX_PARTS 64
+
+// Per partition: byte offset of its block (from part_base), rows, key bytes.
+static i32 part_meta[3 * MAX_PARTS];
+static u8 *part_base;
+
+EXPORT(part_meta_ptr) i32 *part_meta_ptr(void) { return part_meta; }
+EXPORT(part_base_ptr) u8 *part_base_ptr(void) { return part_base; }
+
+// Split the scan table into `parts` blocks (at most MAX_PARTS). Returns 0 when out of memory
+// (the table is left as it was, for JavaScript to route).
+EXPORT(partition_rows) i32 partition_rows(i32 parts) {
+  if (parts < 1 || parts > MAX_PARTS) return 0;
+  i32 rows[MAX_PARTS], kbytes[MAX_PARTS];
+  for (i32 q = 0; q < parts; q++) { rows[q] = 0; kbytes[q] = 0; }
+  for (u32 e = 0; e < size; e++) {
+    const i32 *row = ints + e * INT_STRIDE;
+    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    rows[q]++;
+    kbytes[q] += row[I_KEYLEN];
+  }
+  size_t total = 0;
+  for (i32 q = 0; q < parts; q++) {
+    part_meta[q] = (i32)total;
+    part_meta[MAX_PARTS + q] = rows[q];
+    part_meta[2 * MAX_PARTS + q] = kbytes[q];
+    total += (size_t)rows[q] * (NUM_STRIDE * 8 + INT_STRIDE * 4) + (((size_t)kbytes[q] + 7) & ~(size_t)7);
+  }
+  part_base = take(total ? total : 8);
+  if (!part_base) return 0;
+  // Fill: next row and next key byte of each block.
+  i32 at[MAX_PARTS], kat[MAX_PARTS];
+  for (i32 q = 0; q < parts; q++) { at[q] = 0; kat[q] = 0; }
+  for (u32 e = 0; e < size; e++) {
+    const i32 *row = ints + e * INT_STRIDE;
+    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    u8 *block = part_base + part_meta[q];
+    i32 n = rows[q], r = at[q]++;
+    double *bn = (double *)block + r * NUM_STRIDE;
+    i32 *bi = (i32 *)(block + (size_t)n * NUM_STRIDE * 8) + r * INT_STRIDE;
+    u8 *bk = block + (size_t)n * (NUM_STRIDE * 8 + INT_STRIDE * 4);
+    const double *v = nums + e * NUM_STRIDE;
+    for (i32 c = 0; c < NUM_STRIDE; c++) bn[c] = v[c];
+    for (i32 c = 0; c < INT_STRIDE; c++) bi[c] = row[c];
+    bi[I_KEYOFF] = kat[q];
+    copy(bk + kat[q], keys + row[I_KEYOFF], (size_t)row[I_KEYLEN]);
+    kat[q] += row[I_KEYLEN];
+  }
+  return 1;
+}

@@ -1,0 +1,102 @@
+/**
+ * The kernel's per-row steps against their JavaScript counterparts, in one process, alternating
+ * rounds: the canonical sort of a run table (`WasmKernel.order` against `canonicalOrder`).
+ *
+ *   npm run build && node --import tsx bench/kernel.ts [--rows N] [--rounds N]
+ *
+ * The table is synthetic but shaped like a high-cardinality digest: a few accounts, a few
+ * hundred interfaces, many addresses (3% IPv6), random ports. CPU time per step, best and median.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { Scanner } from '../dist/format/scanner.js';
+import { canonicalOrder } from '../dist/digest/order.js';
+import { WasmKernel } from '../dist/format/wasm-kernel.js';
+import { DigestTable, hashKey, layOutInOrder } from '../dist/table/table.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '430000' },
+    rounds: { type: 'string', default: '5' },
+    dir: { type: 'string' },
+  },
+});
+const rows = Number(values.rows),
+  rounds = Number(values.rounds);
+
+let seed = 12345;
+const rnd = (n: number) => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return (seed >>> 8) % n;
+};
+const enc = new TextEncoder();
+let table = new DigestTable(rows);
+const accounts = Array.from({ length: 6 }, (_, i) => `${123456789000 + i * 7919}`);
+const enis = Array.from({ length: 400 }, (_, i) => `eni-0${(0x1000000 + i * 2654435).toString(16).padStart(16, '0')}`);
+const ip4 = () => `${10 + rnd(200)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
+const ip = () => (rnd(100) < 3 ? `2600:1f18:${rnd(65536).toString(16)}::${rnd(65536).toString(16)}` : ip4());
+if (values.dir) table = scanDir(values.dir);
+while (!values.dir && table.size < rows) {
+  const key = enc.encode([accounts[rnd(6)], enis[rnd(400)], ip(), ip(), rnd(10) < 8 ? 'ACCEPT' : 'REJECT'].join('\0'));
+  const sp = rnd(10) < 5 ? 0 : rnd(65536),
+    dp = rnd(10) < 2 ? -1 : rnd(65536),
+    pr = [6, 17, 1][rnd(3)];
+  const e = table.upsert(key, 0, key.length, hashKey(key, 0, key.length, sp, dp, pr), sp, dp, pr);
+  table.add(e, 1, 60, 1, 2);
+}
+const kernel = WasmKernel.load();
+if (!kernel) throw new Error('no kernel here (FLOWDIGEST_NO_WASM=1?)');
+
+const same = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+if (!same(kernel.order(table)!, canonicalOrder(table))) throw new Error('kernel order differs from canonicalOrder');
+
+const time = (f: () => unknown) => {
+  const t0 = process.cpuUsage();
+  f();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1000;
+};
+const js: number[] = [],
+  wasm: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  js.push(time(() => canonicalOrder(table)));
+  wasm.push(time(() => kernel.order(table)));
+}
+const fmt = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return `best ${s[0].toFixed(0)} ms, median ${s[s.length >> 1].toFixed(0)} ms`;
+};
+console.log(`sort ${table.size.toLocaleString('en-US')} entries: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`);
+
+/** Every *.log.gz under `dir`, scanned (kernel and all) into one table: a real run table's keys. */
+function scanDir(dir: string): DigestTable {
+  const t = new DigestTable(1 << 16);
+  const k = WasmKernel.load();
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!f.endsWith('.log.gz')) continue;
+    const s = new Scanner(new DigestTable(1 << 14), { key: f, strict: false, maxSamples: 10, filter: {}, kernel: k });
+    s.push(gunzipSync(readFileSync(join(dir, f))));
+    s.end(t);
+  }
+  return t;
+}
+
+{
+  const js: number[] = [],
+    wasm: number[] = [];
+  const order = canonicalOrder(table);
+  for (let r = 0; r < rounds; r++) {
+    const a = new DigestTable(16);
+    a.mergeFrom(table);
+    js.push(time(() => layOutInOrder(a, order)));
+    const b = new DigestTable(16);
+    b.mergeFrom(table);
+    kernel.order(b);
+    wasm.push(time(() => kernel.layOut(b)));
+  }
+  console.log(
+    `lay ${table.size.toLocaleString('en-US')} entries out in order: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`,
+  );
+}
