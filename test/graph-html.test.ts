@@ -86,7 +86,10 @@ describe('the HTML page', async () => {
     const rows = [...html.matchAll(/<tr data-edges="([^"]*)">(.*?)<\/tr>/g)].map((m) =>
       m[2].replace(/<[^>]+>/g, '|').replace(/\|+/g, '|'),
     );
-    expect(rows).toEqual(['|10.0.0.1|10.0.1.2|https|5.0 kB|1|', `|${escapeHtml(evil)}|10.0.0.1|http|100 B|1|`]);
+    expect(rows).toEqual([
+      '|10.0.0.1|10.0.1.2|ACCEPT|https|5.0 kB|1|',
+      `|${escapeHtml(evil)}|10.0.0.1|ACCEPT|http|100 B|1|`,
+    ]);
     expect(html).toContain('<title>week &lt;1&gt;</title>');
     await expect(renderHtml(applyView(d, {}), { talkers: -1 })).rejects.toThrow(
       /options\.talkers must be a non-negative integer/,
@@ -102,7 +105,7 @@ describe('the HTML page', async () => {
     expectSelfContained(html);
     expect(parts(html).data.edges.map((e) => e.fields.govpc_diff)).toEqual(['REMOVED', 'REMOVED', 'ADDED', 'CHANGED']);
     expect(html).toContain(
-      '<td class="kind changed">changed</td><td>10.0.0.1</td><td>10.0.1.2</td><td class="svc">https</td><td class="num">3.2 MB (+3.2 MB)</td>',
+      '<td class="kind changed">changed</td><td>10.0.0.1</td><td>10.0.1.2</td><td class="action">ACCEPT</td><td class="svc">https</td><td class="num">3.2 MB (+3.2 MB)</td>',
     );
   });
 });

@@ -14,6 +14,7 @@ Commands:
   merge    Merge digests into the digest of their union
   dot      Draw a digest as a DOT graph (or SVG), with filters, collapsing, clusters
   diff     Edges added, removed or changed between two digests
+  report   Talkers, rejected traffic, exposed services, probes, what is new
   serve    HTTP service that creates, stores and serves digests of time windows
   work     Cluster worker: takes digest jobs from Redis (see digest --redis)
 
@@ -213,6 +214,58 @@ Examples:
   flowdigest digest ./AWSLogs -f dot | dot -Tsvg > all.svg
   flowdigest dot digest.log --collapse-external --cluster account --action REJECT
   flowdigest dot digest.log --collapse 10.1.0.0/16,10.2.0.0/16 --port 443
+`;
+
+export const REPORT_HELP = `flowdigest report - answers for security teams
+
+Usage:
+  flowdigest report INPUT... [--baseline INPUT]... [options]
+
+INPUT is a digest (text, NDJSON or a binary partial) or flow logs (files,
+directories, s3:// URLs, - for stdin), which are digested on the way with the
+selection options below. Several inputs are merged; the report reads the rows once.
+
+Sections (docs/report.md documents each and the JSON form):
+  totals     records, rows, packets and bytes, overall and per action
+  talkers    top sources by bytes, with their distinct destinations
+  listeners  top destinations by bytes, with their distinct sources
+  rejected   top sources and top (service port, protocol) by REJECT records
+  exposed    internal (address, port, protocol) that ACCEPTed external sources
+  probes     external sources by distinct (host, service port) pairs touched
+  new        with --baseline: (src, dst, service port, protocol) absent from it
+
+Internal addresses are RFC 1918, 100.64.0.0/10, loopback, link-local, fc00::/7
+and fe80::/10, plus --internal. A row's service port is the one the ephemeral
+rule kept (the lower port of the original record): a service on a high port
+talking to a client on a lower one is listed under the client's port.
+
+Options:
+  -o, --output FILE        Write here instead of stdout (atomically; gzip if FILE ends in .gz)
+  -f, --format FMT         text (tables within 100 columns), json (the documented
+                           interface) or html (the tables, then the graph)
+                           [default: json or html if FILE ends so, else text]
+      --baseline INPUT     The earlier period (repeat for several); adds 'new'
+      --top N              Entries per list                               [default: 10]
+      --graph-top N        Edges of the HTML graph by bytes, plus as many REJECT
+                           edges by records                               [default: 60]
+      --internal CIDR,...  More ranges to treat as internal
+      --cidr CIDR,...      Keep rows with an endpoint in one of these ranges
+      --port P,...         Keep rows whose source or destination port is one of these
+      --action A           Keep ACCEPT or REJECT rows
+  Selection of flow-log inputs (as digest; not applied to NDJSON digests):
+      --start TIME, --end TIME, --account ID,..., --region R,...
+      --strict             Fail on the first malformed record
+      --skip-bad-objects   Skip unreadable objects (counted) instead of failing
+  -w, --workers N          Scan threads for flow-log inputs   [default: CPU count]
+      --max-memory SIZE    Memory limit of the digest tables
+  -q, --quiet              No summary on stderr
+  -h, --help               This help
+
+Examples:
+  flowdigest report digest.ndjson
+  flowdigest report ./AWSLogs --start 2026-01-15T16:00:00Z --end 2026-01-15T17:00:00Z -f json
+  flowdigest report today.ndjson --baseline yesterday.ndjson -o report.html
+  flowdigest report digest.ndjson --action REJECT --top 25
 `;
 
 export const DIFF_HELP = `flowdigest diff - what changed between two digests

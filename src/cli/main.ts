@@ -12,6 +12,7 @@ const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<
   merge: async (argv, signal) => (await import('./commands/merge.js')).mergeCommand(argv, signal),
   dot: async (argv) => (await import('./commands/dot.js')).dotCommand(argv),
   diff: async (argv) => (await import('./commands/diff.js')).diffCommand(argv),
+  report: async (argv, signal) => (await import('./commands/report.js')).reportCommand(argv, signal),
   serve: async (argv, signal) => (await import('./commands/serve.js')).serveCommand(argv, signal),
   work: async (argv, signal) => (await import('./commands/work.js')).workCommand(argv, signal),
 };
