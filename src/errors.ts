@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'FD_ERR_STOPPING'
   | 'FD_ERR_WINDOW'
   | 'FD_ERR_QUEUE'
-  | 'FD_ERR_AUTH';
+  | 'FD_ERR_AUTH'
+  | 'FD_ERR_GRAPH_LIMIT';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -65,6 +66,16 @@ export class FlowdigestError extends Error {
 export class InvalidOptionError extends FlowdigestError {
   constructor(option: string, message: string) {
     super('FD_ERR_INVALID_OPTION', `${option} ${message}`, { field: option });
+  }
+}
+
+/**
+ * A graph too big to lay out as SVG or HTML (over the edge limit), refused before any layout
+ * work starts. `field` is `top`: the option that narrows it.
+ */
+export class GraphLimitError extends FlowdigestError {
+  constructor(message: string) {
+    super('FD_ERR_GRAPH_LIMIT', message, { field: 'top' });
   }
 }
 
@@ -297,4 +308,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_STREAM: InvalidStreamError,
   FD_ERR_SOURCE_AUTH: SourceAuthError,
   FD_ERR_FETCH: FetchError,
+  FD_ERR_GRAPH_LIMIT: GraphLimitError,
 };

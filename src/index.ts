@@ -48,6 +48,7 @@ export {
   MemoryLimitError,
   PartialFormatError,
   KernelError,
+  GraphLimitError,
   errorToData,
   errorFromData,
 } from './errors.js';

@@ -132,10 +132,10 @@ describe('-f html on the CLI', () => {
       runCli(['diff', 'fixtures/golden/sample.digest.log', log, '-f', 'html', '-q', '--no-legend']),
     ]);
     expect([dot.code, digest.code, diff.code]).toEqual([0, 0, 0]);
-    expect(dot.stderr).toMatch(/→ 10 edges, html in/);
+    expect(dot.stderr).toMatch(/→ 20 edges \(top 10 by bytes \+ 10 REJECT by records\), html in/);
     const top = readFileSync(join(dir, 'top.html'), 'utf8');
     expectSelfContained(top);
-    expect(parts(top).data.edges).toHaveLength(10);
+    expect(parts(top).data.edges).toHaveLength(20);
     const all = readFileSync(join(dir, 'all.html'), 'utf8');
     expectSelfContained(all);
     expect(parts(all).data.edges).toHaveLength(

@@ -181,7 +181,10 @@ Options:
   -f, --format FMT         dot; svg rendered in-process (no Graphviz install needed);
                            or html, the interactive page
                                  [default: svg or html if FILE ends in .svg or .html, else dot]
-      --top N              Keep the N edges with the most bytes
+      --top N              Keep the N edges with the most bytes, and beside them the
+                           N REJECT edges with the most records (probes that a cut by
+                           bytes drops); the summary says how many of each
+      --top-rejected M     With --top: keep M REJECT edges instead (0: none)
       --cidr CIDR,...      Keep edges with an endpoint in one of these ranges
       --account A,...      Keep edges of these accounts
       --eni ENI,...        Keep edges of these interfaces
@@ -204,8 +207,10 @@ Options:
   -q, --quiet              No summary on stderr
   -h, --help               This help
 
-Rendering SVG or HTML takes about 0.5 s for 2,000 edges and several seconds for
-10,000: narrow big digests with --top or filters.
+Rendering SVG or HTML takes about 0.5 s for 2,000 edges and grows faster than the
+edges: a graph over 5,000 edges is refused as SVG or HTML before any work starts
+(FD_ERR_GRAPH_LIMIT); narrow it with --top or filters, or write DOT, which has no
+limit. SVG and HTML titles name the window, the filters and the cut.
 
 Examples:
   flowdigest dot digest.log --top 20 -o top.svg

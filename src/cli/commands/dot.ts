@@ -4,7 +4,8 @@ import { InvalidOptionError } from '../../errors.js';
 import { parseCidr } from '../../graph/cidr.js';
 import { GRAPH_FORMATS, writeView } from '../../graph/graph.js';
 import { readGraphInput } from '../../graph/input.js';
-import { SVG_SLOW_EDGES } from '../../graph/svg.js';
+import { checkGraphSize } from '../../graph/svg.js';
+import { graphTitle, keptText } from '../../graph/title.js';
 import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
 import { LABEL_STYLES, type LabelStyle } from '../../graph/labels.js';
@@ -18,6 +19,7 @@ const FLAGS = {
   output: { type: 'string', short: 'o' },
   format: { type: 'string', short: 'f' },
   top: { type: 'string' },
+  'top-rejected': { type: 'string' },
   cidr: { type: 'string' },
   account: { type: 'string' },
   eni: { type: 'string' },
@@ -82,8 +84,18 @@ export async function dotCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const format: GraphFormat = graphFormat(values.format, values.output, GRAPH_FORMATS, 'dot', 'dot');
-  const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values, 'dot') };
+  const options: GraphOptions & { title?: string } = {
+    format,
+    penwidth: values.penwidth ?? true,
+    ...labelFlags(values, 'dot'),
+  };
   if (values.top !== undefined) options.top = parsePositiveInt('--top', values.top, 'dot');
+  if (values['top-rejected'] !== undefined) {
+    if (!/^\d+$/.test(values['top-rejected']))
+      throw new UsageError(`--top-rejected '${values['top-rejected']}' must be a whole number (0 keeps none)`, 'dot');
+    if (options.top === undefined) throw new UsageError('--top-rejected needs --top N', 'dot');
+    options.topRejected = Number(values['top-rejected']);
+  }
   if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
   if (values.account !== undefined) options.accounts = parseList('--account', values.account, 'dot');
   if (values.eni !== undefined) options.enis = parseList('--eni', values.eni, 'dot');
@@ -126,10 +138,12 @@ export async function dotCommand(argv: string[]): Promise<number> {
     formats.push(read.format);
   }
   const view = applyView(digest, options);
-  if (format !== 'dot' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
-    process.stderr.write(
-      `flowdigest: rendering ${count(view.digest.size)} edges as ${format.toUpperCase()} may take minutes; narrow with --top or filters\n`,
-    );
+  // Refused before any layout work (and before the output file is made).
+  checkGraphSize(view.digest.size, format);
+  if (format !== 'dot') {
+    const title = graphTitle(digest, options, view);
+    options.graphTitle = title;
+    options.title = title;
   }
   await withOutput(values.output, (out) => writeView(view, out, options));
   if (!values.quiet) {
@@ -139,7 +153,7 @@ export async function dotCommand(argv: string[]): Promise<number> {
         ? `, ${count(s.malformed)} malformed records skipped${s.samples[0] ? ` (first: ${s.samples[0].key}:${s.samples[0].line}: ${s.samples[0].reason})` : ''}`
         : '';
     process.stderr.write(
-      `dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
+      `dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges${view.kept === undefined ? '' : ` (${keptText(view.kept)})`}, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
     );
   }
   return 0;
