@@ -69,6 +69,11 @@ Options:
       --end TIME           Keep records whose end <  TIME (RFC 3339)
       --account A,B        Keep these account IDs (by AWS key path, else by record)
       --region R,S         Keep these regions (by AWS key path, else by record)
+      --cidr CIDR,...      Keep rows with an endpoint in one of these ranges
+      --port P,...         Keep rows whose source or destination port is one of these
+                           (ports after the ephemeral rule, as the rows show them)
+      --action A           Keep ACCEPT or REJECT rows
+                           (these three filter the finished rows, as dot does)
       --strict             Fail on the first malformed record
       --skip-bad-objects   Skip and list corrupt or unreadable objects instead of failing
       --prefetch N         Objects read ahead at once                  [default: 8]

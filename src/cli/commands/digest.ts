@@ -8,9 +8,11 @@ import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, 
 import { DIGEST_HELP } from '../help.js';
 import { noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
+import { count } from '../format.js';
 import { ProgressLine } from '../progress.js';
 import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
+import { filterFlags, type RowFilters } from '../filters.js';
 
 export async function digestCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('digest', argv, {
@@ -21,6 +23,9 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     end: { type: 'string' },
     account: { type: 'string' },
     region: { type: 'string' },
+    cidr: { type: 'string' },
+    port: { type: 'string' },
+    action: { type: 'string' },
     strict: { type: 'boolean' },
     'skip-bad-objects': { type: 'boolean' },
     prefetch: { type: 'string' },
@@ -50,9 +55,10 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   checkS3Urls(inputs, values.output, 'digest');
   const s3 = s3Options(values, 'digest');
   const run = runOptions(values, signal);
+  const filters = filterFlags(values, 'digest');
 
   if (values.redis !== undefined || values.store !== undefined) {
-    return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal);
+    return clusterRun(values as ClusterFlags, inputs, run, format, s3, signal, filters);
   }
   const digester = createDigester(digesterOptions(values, s3));
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
@@ -64,7 +70,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3 }, began, filters);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return 0;
   } finally {
@@ -106,14 +112,20 @@ function digesterOptions(values: Values, s3: ReturnType<typeof s3Options>): Dige
   };
 }
 
-/** Write the digest (or its graph: graphlib is loaded only then), then the summary. */
+/**
+ * Write the digest (or its graph: graphlib is loaded only then), then the summary. The row
+ * filters (--cidr, --port, --action) apply to the finished rows, as dot applies them.
+ */
 async function writeResult(
-  digest: Digest,
+  whole: Digest,
   values: { output?: string; quiet?: boolean },
   format: DigestFormat | GraphFormat,
   options: { signal: AbortSignal; s3: ReturnType<typeof s3Options> },
   began: number,
+  filters: RowFilters,
 ): Promise<void> {
+  const filtered = Object.keys(filters).length > 0;
+  const digest = filtered ? (await import('../../graph/views.js')).applyView(whole, filters).digest : whole;
   await withOutput(
     values.output,
     (out) =>
@@ -122,7 +134,17 @@ async function writeResult(
         : writeDigest(digest, out, format),
     options,
   );
-  if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+  if (!values.quiet) {
+    process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    if (filtered) {
+      const f = [
+        ...(filters.cidrs ? [`cidr ${filters.cidrs.join(',')}`] : []),
+        ...(filters.ports ? [`port ${filters.ports.join(',')}`] : []),
+        ...(filters.actions ? [`action ${filters.actions.join(',')}`] : []),
+      ];
+      process.stderr.write(`  filters ${f.join(', ')}: kept ${count(digest.size)} of ${count(whole.size)} rows\n`);
+    }
+  }
 }
 
 interface ClusterFlags {
@@ -143,6 +165,7 @@ async function clusterRun(
   format: DigestFormat | GraphFormat,
   s3: ReturnType<typeof s3Options>,
   signal: AbortSignal,
+  filters: RowFilters,
 ): Promise<number> {
   if (values.redis === undefined) throw new UsageError('--store needs --redis URL', 'digest');
   if (values.store === undefined)
@@ -170,7 +193,7 @@ async function clusterRun(
       onProgress: bar?.update,
     });
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3 }, began);
+    await writeResult(digest, values, format, { signal, s3 }, began, filters);
     return 0;
   } finally {
     bar?.done();

@@ -1,7 +1,5 @@
 /** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT, SVG or HTML graph, through the views. */
 import { Digest } from '../../digest/digest.js';
-import { InvalidOptionError } from '../../errors.js';
-import { parseCidr } from '../../graph/cidr.js';
 import { GRAPH_FORMATS, writeView } from '../../graph/graph.js';
 import { readGraphInput } from '../../graph/input.js';
 import { checkGraphSize } from '../../graph/svg.js';
@@ -10,8 +8,8 @@ import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js'
 import { applyView } from '../../graph/views.js';
 import { LABEL_STYLES, type LabelStyle } from '../../graph/labels.js';
 import { parse, parseChoice, parseList, parsePositiveInt, UsageError } from '../args.js';
-import { isPort } from '../../util/patterns.js';
 import { count } from '../format.js';
+import { cidrFlag, filterFlags } from '../filters.js';
 import { DOT_HELP } from '../help.js';
 import { withOutput } from '../output.js';
 
@@ -37,20 +35,6 @@ const FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** A CIDR list flag, checked here so a bad range is a usage error naming the flag. */
-export function cidrFlag(flag: string, value: string, command: string): string[] {
-  const items = parseList(flag, value, command);
-  for (const item of items) {
-    try {
-      parseCidr(flag, item);
-    } catch (err) {
-      if (err instanceof InvalidOptionError) throw new UsageError(err.message, command);
-      throw err;
-    }
-  }
-  return items;
-}
 
 /** `-f`, defaulting to svg or html when the output file ends in .svg or .html. */
 export function graphFormat<T extends string>(
@@ -96,19 +80,9 @@ export async function dotCommand(argv: string[]): Promise<number> {
     if (options.top === undefined) throw new UsageError('--top-rejected needs --top N', 'dot');
     options.topRejected = Number(values['top-rejected']);
   }
-  if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
+  Object.assign(options, filterFlags(values, 'dot'));
   if (values.account !== undefined) options.accounts = parseList('--account', values.account, 'dot');
   if (values.eni !== undefined) options.enis = parseList('--eni', values.eni, 'dot');
-  if (values.port !== undefined) {
-    options.ports = parseList('--port', values.port, 'dot').map((p) => {
-      if (!isPort(p)) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, 'dot');
-      return Number(p);
-    });
-  }
-  if (values.action !== undefined)
-    options.actions = parseList('--action', values.action, 'dot').map((a) =>
-      parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], 'dot'),
-    );
   if (values['collapse-external']) options.collapseExternal = true;
   if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'dot');
   if (values.collapse !== undefined) options.collapse = cidrFlag('--collapse', values.collapse, 'dot');

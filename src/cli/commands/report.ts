@@ -5,14 +5,14 @@ import type { DigestRunOptions } from '../../engine/options.js';
 import { buildReport, resolveReportOptions } from '../../report/model.js';
 import { readReportInputs } from '../../report/report.js';
 import type { ReportOptions } from '../../report/types.js';
-import { isPort } from '../../util/patterns.js';
-import { parse, parseChoice, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
+import { parse, parseList, parsePositiveInt, parseSize, parseTime, UsageError } from '../args.js';
 import { count } from '../format.js';
 import { REPORT_HELP } from '../help.js';
 import { withOutput } from '../output.js';
 import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { skippedNote } from '../summary.js';
-import { cidrFlag, graphFormat } from './dot.js';
+import { graphFormat } from './dot.js';
+import { cidrFlag, filterFlags } from '../filters.js';
 
 const FORMATS = ['text', 'json', 'html'] as const;
 type ReportFormat = (typeof FORMATS)[number];
@@ -39,25 +39,6 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
   ...S3_FLAGS,
 } as const;
-
-/** `--cidr`, `--port`, `--action` as report and digest take them (and dot). */
-export function filterFlags(
-  values: { cidr?: string; port?: string; action?: string },
-  command: string,
-): Pick<ReportOptions, 'cidrs' | 'ports' | 'actions'> {
-  const o: Pick<ReportOptions, 'cidrs' | 'ports' | 'actions'> = {};
-  if (values.cidr !== undefined) o.cidrs = cidrFlag('--cidr', values.cidr, command);
-  if (values.port !== undefined)
-    o.ports = parseList('--port', values.port, command).map((p) => {
-      if (!isPort(p)) throw new UsageError(`--port '${p}' must be a port number from 0 to 65535`, command);
-      return Number(p);
-    });
-  if (values.action !== undefined)
-    o.actions = parseList('--action', values.action, command).map((a) =>
-      parseChoice('--action', a.toUpperCase(), ['ACCEPT', 'REJECT'], command),
-    );
-  return o;
-}
 
 export async function reportCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parse('report', argv, FLAGS);
