@@ -139,6 +139,11 @@ export class Digest {
     for (const t of tables) for (let e = 0; e < t.size; e++) fn(t, e);
   }
 
+  /** @internal True when the rows are one hash table (each row one entry): {@link forEachEntry} then walks rows. */
+  get isTable(): boolean {
+    return this.tableRows !== null;
+  }
+
   /** Number of rows. */
   get size(): number {
     return this.tableRows === null ? this.runRows : this.tableRows.size;

@@ -6,7 +6,7 @@
  */
 import type { Digest } from '../digest/digest.js';
 import type { RowSink } from '../digest/runs.js';
-import { COL, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
+import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/table.js';
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, parseCidr, parseIp } from '../graph/cidr.js';
 import { utf8 } from '../graph/entries.js';
@@ -249,10 +249,14 @@ function eachRow(
     if (en > end) end = en;
     row(t, b, nums, n, src, dst, action);
   };
-  for (const cursor of digest.cursors())
-    while (cursor.next(sink)) {
-      /* each row went to the sink */
-    }
+  // A hash table holds each row once: walked as it lies (the order does not change a sum or a
+  // set). Sorted runs may split a row over runs: merged range by range.
+  if (digest.isTable) digest.forEachEntry((t, e) => sink(t, e, t.nums, e * NUM_STRIDE));
+  else
+    for (const cursor of digest.cursors())
+      while (cursor.next(sink)) {
+        /* each row went to the sink */
+      }
   return { start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null };
 }
 
