@@ -10,6 +10,7 @@ import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/tab
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, parseCidr, parseIp } from '../graph/cidr.js';
 import { utf8 } from '../graph/entries.js';
+import { NumMap } from './num-map.js';
 import type {
   Count,
   Ranked,
@@ -127,7 +128,6 @@ function countOf(s: Sum): Count {
 }
 
 const bytewise = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const nullLow = (p: number | null) => (p === null ? -1 : p);
 
 interface Totals {
   records: number;
@@ -143,70 +143,59 @@ const totalsOut = (t: Totals): ReportTotals => ({
   bytes: countOf(t.bytes),
 });
 
-interface Talker {
-  bytes: Sum;
-  packets: Sum;
-  records: number;
-  peers: number;
-}
-interface Rejected {
-  records: number;
-  bytes: Sum;
-}
-interface Exposed {
-  sources: number;
-  bytes: Sum;
-  records: number;
-}
-interface Probe {
-  targets: number;
-  records: number;
-  rejected: number;
-}
-interface Tuple {
-  bytes: Sum;
-  packets: Sum;
-  records: number;
-}
-
-function bump<T>(map: Map<string, T>, key: string, fresh: () => T): T {
-  let v = map.get(key);
-  if (v === undefined) {
-    v = fresh();
-    map.set(key, v);
-  }
-  return v;
-}
-
 const ranked = <T>(entries: T[], cmp: (a: T, b: T) => number, top: number): Ranked<T> => ({
   total: entries.length,
   top: entries.sort(cmp).slice(0, top),
 });
 
+/** Address ids take 26 bits, so an (id, id) pair and the numeric keys built on it stay exact doubles. */
+const ID_BITS = 2 ** 26;
+/** A port (-1 absent .. 65535) and protocol (-1 absent .. 255) in one number below 2^26. */
+const portProto = (port: number, proto: number) => (port + 1) * 512 + (proto + 1);
+
+/** Growable columns of numbers, one entry per id. */
+class Columns<K extends string> {
+  readonly c: Record<K, number[]>;
+  constructor(names: readonly K[]) {
+    this.c = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  }
+  /** Append a zeroed entry. */
+  push(): void {
+    for (const k in this.c) this.c[k].push(0);
+  }
+}
+
+/** Add a two-word value (lo, hi) into columns `lo`/`hi` at `i`. */
+function addAt(lo: number[], hi: number[], i: number, l: number, h: number): void {
+  let v = lo[i] + l;
+  let carry = h;
+  if (v >= TWO52) {
+    v -= TWO52;
+    carry++;
+  }
+  lo[i] = v;
+  hi[i] += carry;
+}
+
+const sumAt = (lo: number[], hi: number[], i: number): Sum => ({ lo: lo[i], hi: hi[i] });
+
 /**
- * Which rows pass the filters, and whether an address is internal or external (cached per
- * address: a digest repeats few addresses many times).
+ * Which rows pass the filters, and whether an address is internal or external (computed once
+ * per address id).
  */
 class Classifier {
-  private readonly internal = new Map<string, boolean | null>();
   private readonly inFilter = new Map<string, boolean>();
   constructor(private readonly o: ResolvedReportOptions) {}
 
-  /** True for an internal address, false for an external one, null for what is not an address (`-`). */
-  isInternal(addr: string): boolean | null {
-    let v = this.internal.get(addr);
-    if (v === undefined) {
-      const ip = parseIp(utf8(addr));
-      v = ip === null ? null : this.o.internal.some((c) => cidrContains(c, ip));
-      this.internal.set(addr, v);
-    }
-    return v;
+  /** 1 for an internal address, 0 for an external one, -1 for what is not an address (`-`). */
+  side(addr: string): number {
+    const ip = parseIp(utf8(addr));
+    return ip === null ? -1 : this.o.internal.some((c) => cidrContains(c, ip)) ? 1 : 0;
   }
 
-  keeps(t: TableView, b: number, src: string, dst: string, action: string): boolean {
+  keeps(sport: number, dport: number, src: string, dst: string, action: string): boolean {
     const o = this.o;
-    if (o.ports !== null && !o.ports.has(t.ints[b + COL.I_SPORT]) && !o.ports.has(t.ints[b + COL.I_DPORT]))
-      return false;
+    if (o.ports !== null && !o.ports.has(sport) && !o.ports.has(dport)) return false;
     if (o.actions !== null && !o.actions.has(action)) return false;
     if (o.cidrs !== null && !this.inCidrs(src) && !this.inCidrs(dst)) return false;
     return true;
@@ -223,31 +212,126 @@ class Classifier {
   }
 }
 
-/** The parts of entry `e`'s key: srcaddr, dstaddr and action as latin1 strings. */
-function keyOf(t: TableView, b: number): [string, string, string] {
-  const off = t.ints[b + COL.I_KEYOFF];
-  const key = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString('latin1');
-  const p = key.split('\0');
-  return [p[2], p[3], p[4]];
+/** One row as the passes see it: addresses as ids, ports, protocol, action, and where its sums are. */
+interface Row {
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+  proto: number;
+  /** 0 ACCEPT, 1 REJECT, 2 anything else (see `actionText`). */
+  action: number;
+  actionText: string;
+  nums: Float64Array;
+  n: number;
+}
+
+const ACCEPT = [65, 67, 67, 69, 80, 84];
+const REJECT = [82, 69, 74, 69, 67, 84];
+
+/**
+ * Reads rows off table columns: the key's fields found by their NUL separators, addresses
+ * interned to ids (shared by the baseline and the input, so their tuples compare as numbers).
+ */
+class RowReader {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  /** Per id: 1 internal, 0 external, -1 not an address. */
+  readonly sides: number[] = [];
+  private lastTable: TableView | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly row: Row = {
+    src: 0,
+    dst: 0,
+    sport: 0,
+    dport: 0,
+    proto: 0,
+    action: 0,
+    actionText: '',
+    nums: new Float64Array(0),
+    n: 0,
+  };
+  constructor(
+    private readonly cls: Classifier,
+    private readonly onNewId: () => void,
+  ) {}
+
+  private id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      if (id >= ID_BITS) throw new RangeError(`report: more than ${ID_BITS} distinct addresses`);
+      this.ids.set(name, id);
+      this.names.push(name);
+      this.sides.push(this.cls.side(name));
+      this.onNewId();
+    }
+    return id;
+  }
+
+  /** Row `e` of `t` with sums at `nums[n..]`, or null when the filters drop it. */
+  read(t: TableView, e: number, nums: Float64Array, n: number): Row | null {
+    if (t !== this.lastTable) {
+      this.lastTable = t;
+      this.buf = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, t.keyBytes.byteLength);
+    }
+    const b = e * INT_STRIDE;
+    const buf = this.buf;
+    const from = t.ints[b + COL.I_KEYOFF],
+      end = from + t.ints[b + COL.I_KEYLEN];
+    // account \0 interface \0 srcaddr \0 dstaddr \0 action
+    let p = from,
+      field = 0;
+    let s2 = 0,
+      s3 = 0,
+      s4 = 0;
+    for (; p < end && field < 4; p++) {
+      if (buf[p] !== 0) continue;
+      field++;
+      if (field === 2) s2 = p + 1;
+      else if (field === 3) s3 = p + 1;
+      else if (field === 4) s4 = p + 1;
+    }
+    const srcText = buf.toString('latin1', s2, s3 - 1),
+      dstText = buf.toString('latin1', s3, s4 - 1);
+    let action = 2;
+    if (end - s4 === 6) {
+      const word = buf[s4] === 65 ? ACCEPT : buf[s4] === 82 ? REJECT : null;
+      if (word !== null) {
+        action = buf[s4] === 65 ? 0 : 1;
+        for (let i = 1; i < 6; i++) if (buf[s4 + i] !== word[i]) action = 2;
+      }
+    }
+    const actionText = action === 0 ? 'ACCEPT' : action === 1 ? 'REJECT' : buf.toString('latin1', s4, end);
+    const sport = t.ints[b + COL.I_SPORT],
+      dport = t.ints[b + COL.I_DPORT];
+    if (!this.cls.keeps(sport, dport, srcText, dstText, actionText)) return null;
+    const r = this.row;
+    r.src = this.id(srcText);
+    r.dst = this.id(dstText);
+    r.sport = sport;
+    r.dport = dport;
+    r.proto = t.ints[b + COL.I_PROTO];
+    r.action = action;
+    r.actionText = actionText;
+    r.nums = nums;
+    r.n = n;
+    return r;
+  }
 }
 
 /** Feed each row of `digest` that passes the filters to `row`; returns the rows' window. */
-function eachRow(
-  digest: Digest,
-  cls: Classifier,
-  row: (t: TableView, b: number, nums: Float64Array, n: number, src: string, dst: string, action: string) => void,
-): ReportWindow {
+function eachRow(digest: Digest, reader: RowReader, row: (r: Row) => void): ReportWindow {
   let start = Infinity,
     end = -Infinity;
   const sink: RowSink = (t, e, nums, n) => {
-    const b = e * INT_STRIDE;
-    const [src, dst, action] = keyOf(t, b);
-    if (!cls.keeps(t, b, src, dst, action)) return;
+    const r = reader.read(t, e, nums, n);
+    if (r === null) return;
     const s = nums[n + COL.N_START],
       en = nums[n + COL.N_END];
     if (s < start) start = s;
     if (en > end) end = en;
-    row(t, b, nums, n, src, dst, action);
+    row(r);
   };
   // A hash table holds each row once: walked as it lies (the order does not change a sum or a
   // set). Sorted runs may split a row over runs: merged range by range.
@@ -260,24 +344,57 @@ function eachRow(
   return { start: Number.isFinite(start) ? start : null, end: Number.isFinite(end) ? end : null };
 }
 
-const tupleKey = (src: string, dst: string, port: number | null, proto: number) => `${src}\0${dst}\0${port}\0${proto}`;
+const ADDRESS_COLUMNS = [
+  'sbl',
+  'sbh',
+  'spl',
+  'sph',
+  'srec',
+  'speers',
+  'sseen',
+  'dbl',
+  'dbh',
+  'dpl',
+  'dph',
+  'drec',
+  'dpeers',
+  'dseen',
+  'rrec',
+  'rbl',
+  'rbh',
+  'rseen',
+  'ptargets',
+  'prec',
+  'prej',
+] as const;
 
 /** The report of `digest` (and what is new in it since `baseline`), in one pass over each. */
 export function buildReport(digest: Digest, options: ReportOptions = {}, baseline?: Digest): Report {
   const o = resolveReportOptions(options);
   const cls = new Classifier(o);
+  const addr = new Columns(ADDRESS_COLUMNS);
+  const a = addr.c;
+  const reader = new RowReader(cls, () => addr.push());
+  // (src, dst) pairs, interned: the key of every per-pair set below.
+  const pairIds = new NumMap(1 << 16);
+  const pairInInput: number[] = [];
+  const pairOf = (src: number, dst: number): number => {
+    const id = pairIds.getOrSet(src * ID_BITS + dst, pairInInput.length);
+    if (id >= 0) return id;
+    pairInInput.push(0);
+    return pairInInput.length - 1;
+  };
 
   // The baseline is read first, as a set of its tuples only.
-  let baselineSeen: Set<string> | null = null;
+  let baselineSeen: NumMap | null = null;
   let baselineInfo: { window: ReportWindow; rows: number } | null = null;
   if (baseline !== undefined) {
-    const seen = new Set<string>();
+    const seen = new NumMap(1 << 16);
     let rows = 0;
-    const window = eachRow(baseline, cls, (t, b, _nums, _n, src, dst) => {
+    const window = eachRow(baseline, reader, (r) => {
       rows++;
-      const proto = t.ints[b + COL.I_PROTO];
-      for (const p of servicePortsOf(t.ints[b + COL.I_SPORT], t.ints[b + COL.I_DPORT]))
-        seen.add(tupleKey(src, dst, p, proto));
+      const pair = pairOf(r.src, r.dst) * ID_BITS;
+      for (const p of servicePortsOf(r.sport, r.dport)) seen.getOrSet(pair + portProto(p ?? -1, r.proto), 1);
     });
     baselineSeen = seen;
     baselineInfo = { window, rows };
@@ -285,159 +402,176 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
 
   const total = newTotals();
   const byAction = new Map<string, Totals>();
-  const sources = new Map<string, Talker>(),
-    dests = new Map<string, Talker>();
-  const pairs = new Set<string>();
-  const rejSources = new Map<string, Rejected>(),
-    rejPorts = new Map<string, Rejected>();
-  const exposed = new Map<string, Exposed>(),
-    exposedSeen = new Set<string>();
-  const probes = new Map<string, Probe>(),
-    probeSeen = new Set<string>();
-  const fresh = new Map<string, Tuple>();
-  const newTalker = (): Talker => ({ bytes: { lo: 0, hi: 0 }, packets: { lo: 0, hi: 0 }, records: 0, peers: 0 });
-  const newRejected = (): Rejected => ({ records: 0, bytes: { lo: 0, hi: 0 } });
+  const rejPorts = new Map<number, { records: number; bytes: Sum }>();
+  const exposedIds = new NumMap();
+  const ex = new Columns(['addr', 'port', 'proto', 'sources', 'bl', 'bh', 'rec'] as const);
+  const exposedSeen = new NumMap();
+  const probeSeen = new NumMap(1 << 16);
+  const freshIds = new NumMap();
+  const fr = new Columns(['pair', 'port', 'proto', 'bl', 'bh', 'pl', 'ph', 'rec'] as const);
+  let lastAction = '',
+    lastTotals: Totals | undefined;
 
-  const window = eachRow(digest, cls, (t, b, nums, n, src, dst, action) => {
+  const window = eachRow(digest, reader, (r) => {
+    const { nums, n, src, dst, sport, dport, proto } = r;
     const pl = nums[n + COL.N_PKTLO],
       ph = nums[n + COL.N_PKTHI],
       bl = nums[n + COL.N_BYTELO],
       bh = nums[n + COL.N_BYTEHI],
       records = nums[n + COL.N_RECORDS];
-    const sport = t.ints[b + COL.I_SPORT],
-      dport = t.ints[b + COL.I_DPORT],
-      proto = t.ints[b + COL.I_PROTO];
-    for (const tot of [total, bump(byAction, action, newTotals)]) {
+    if (r.actionText !== lastAction || lastTotals === undefined) {
+      lastAction = r.actionText;
+      lastTotals = byAction.get(lastAction);
+      if (lastTotals === undefined) {
+        lastTotals = newTotals();
+        byAction.set(lastAction, lastTotals);
+      }
+    }
+    for (const tot of [total, lastTotals]) {
       tot.records += records;
       tot.rows++;
       addSum(tot.packets, pl, ph);
       addSum(tot.bytes, bl, bh);
     }
-    const s = bump(sources, src, newTalker),
-      d = bump(dests, dst, newTalker);
-    for (const x of [s, d]) {
-      addSum(x.bytes, bl, bh);
-      addSum(x.packets, pl, ph);
-      x.records += records;
-    }
-    const pair = `${src}\0${dst}`;
-    if (!pairs.has(pair)) {
-      pairs.add(pair);
-      s.peers++;
-      d.peers++;
+    a.sseen[src] = 1;
+    addAt(a.sbl, a.sbh, src, bl, bh);
+    addAt(a.spl, a.sph, src, pl, ph);
+    a.srec[src] += records;
+    a.dseen[dst] = 1;
+    addAt(a.dbl, a.dbh, dst, bl, bh);
+    addAt(a.dpl, a.dph, dst, pl, ph);
+    a.drec[dst] += records;
+    const pair = pairOf(src, dst);
+    if (pairInInput[pair] === 0) {
+      pairInInput[pair] = 1;
+      a.speers[src]++;
+      a.dpeers[dst]++;
     }
     const ports = servicePortsOf(sport, dport);
-    const reject = action === 'REJECT';
+    const reject = r.action === 1;
     if (reject) {
-      const r = bump(rejSources, src, newRejected);
-      r.records += records;
-      addSum(r.bytes, bl, bh);
+      a.rseen[src] = 1;
+      a.rrec[src] += records;
+      addAt(a.rbl, a.rbh, src, bl, bh);
       for (const p of ports) {
-        const rp = bump(rejPorts, `${p}\0${proto}`, newRejected);
-        rp.records += records;
-        addSum(rp.bytes, bl, bh);
+        const key = portProto(p ?? -1, proto);
+        let x = rejPorts.get(key);
+        if (x === undefined) {
+          x = { records: 0, bytes: { lo: 0, hi: 0 } };
+          rejPorts.set(key, x);
+        }
+        x.records += records;
+        addSum(x.bytes, bl, bh);
       }
     }
-    const srcInternal = cls.isInternal(src);
-    if (srcInternal === false) {
-      if (action === 'ACCEPT' && dport > 0 && cls.isInternal(dst) === true) {
-        const group = `${dst}\0${dport}\0${proto}`;
-        const x = bump(exposed, group, () => ({ sources: 0, bytes: { lo: 0, hi: 0 }, records: 0 }));
-        addSum(x.bytes, bl, bh);
-        x.records += records;
-        const seen = `${group}\0${src}`;
-        if (!exposedSeen.has(seen)) {
-          exposedSeen.add(seen);
-          x.sources++;
+    if (reader.sides[src] === 0) {
+      if (r.action === 0 && dport > 0 && reader.sides[dst] === 1) {
+        const key = dst * ID_BITS + portProto(dport, proto);
+        let g = exposedIds.getOrSet(key, ex.c.addr.length);
+        if (g < 0) {
+          g = ex.c.addr.length;
+          ex.push();
+          ex.c.addr[g] = dst;
+          ex.c.port[g] = dport;
+          ex.c.proto[g] = proto;
         }
+        addAt(ex.c.bl, ex.c.bh, g, bl, bh);
+        ex.c.rec[g] += records;
+        const seen = g * ID_BITS + src;
+        if (exposedSeen.getOrSet(seen, 1) < 0) ex.c.sources[g]++;
       }
-      const pr = bump(probes, src, () => ({ targets: 0, records: 0, rejected: 0 }));
-      pr.records += records;
-      if (reject) pr.rejected += records;
+      a.prec[src] += records;
+      if (reject) a.prej[src] += records;
       for (const p of ports) {
-        const target = `${src}\0${dst}\0${p}`;
-        if (!probeSeen.has(target)) {
-          probeSeen.add(target);
-          pr.targets++;
-        }
+        const target = pair * 65537 + (p ?? -1) + 1;
+        if (probeSeen.getOrSet(target, 1) < 0) a.ptargets[src]++;
       }
     }
     if (baselineSeen !== null) {
       for (const p of ports) {
-        const key = tupleKey(src, dst, p, proto);
-        if (baselineSeen.has(key)) continue;
-        const x = bump(fresh, key, () => ({ bytes: { lo: 0, hi: 0 }, packets: { lo: 0, hi: 0 }, records: 0 }));
-        addSum(x.bytes, bl, bh);
-        addSum(x.packets, pl, ph);
-        x.records += records;
+        const key = pair * ID_BITS + portProto(p ?? -1, proto);
+        if (baselineSeen.get(key) >= 0) continue;
+        let f = freshIds.getOrSet(key, fr.c.pair.length);
+        if (f < 0) {
+          f = fr.c.pair.length;
+          fr.push();
+          fr.c.pair[f] = pair;
+          fr.c.port[f] = p ?? -1;
+          fr.c.proto[f] = proto;
+        }
+        addAt(fr.c.bl, fr.c.bh, f, bl, bh);
+        addAt(fr.c.pl, fr.c.ph, f, pl, ph);
+        fr.c.rec[f] += records;
       }
     }
   });
 
   const top = o.top;
-  const talkerList = (m: Map<string, Talker>): Ranked<ReportTalker> => {
-    const entries = [...m].sort(([ka, a], [kb, b]) => cmpSum(b.bytes, a.bytes) || bytewise(ka, kb)).slice(0, top);
+  const names = reader.names;
+  const ids = (seen: number[]) => {
+    const out: number[] = [];
+    for (let i = 0; i < seen.length; i++) if (seen[i] === 1) out.push(i);
+    return out;
+  };
+  const byName = (x: number, y: number) => bytewise(names[x], names[y]);
+  const nullable = (v: number) => (v < 0 ? null : v);
+  const talkerList = (role: 's' | 'd'): Ranked<ReportTalker> => {
+    const [lo, hi, plo, phi, rec, peers, seen] = (['bl', 'bh', 'pl', 'ph', 'rec', 'peers', 'seen'] as const).map(
+      (f) => a[`${role}${f}` as (typeof ADDRESS_COLUMNS)[number]],
+    );
+    const r = ranked(ids(seen), (x, y) => cmpSum(sumAt(lo, hi, y), sumAt(lo, hi, x)) || byName(x, y), top);
     return {
-      total: m.size,
-      top: entries.map(([k, v]) => ({
-        address: utf8(k),
-        bytes: countOf(v.bytes),
-        packets: countOf(v.packets),
-        records: v.records,
-        peers: v.peers,
+      total: r.total,
+      top: r.top.map((i) => ({
+        address: utf8(names[i]),
+        bytes: countOf(sumAt(lo, hi, i)),
+        packets: countOf(sumAt(plo, phi, i)),
+        records: rec[i],
+        peers: peers[i],
       })),
     };
   };
   const actions: Record<string, ReportTotals> = {};
-  for (const a of [...byAction.keys()].sort(bytewise)) actions[utf8(a)] = totalsOut(byAction.get(a)!);
-  const portOf = (v: string) => (v === 'null' ? null : Number(v));
-  const protoOf = (v: string | number) => (Number(v) < 0 ? null : Number(v));
+  for (const k of [...byAction.keys()].sort(bytewise)) actions[utf8(k)] = totalsOut(byAction.get(k)!);
 
   const rejectedSources = ranked(
-    [...rejSources].map(([k, v]): [string, Rejected] => [k, v]),
-    ([ka, a], [kb, b]) => b.records - a.records || cmpSum(b.bytes, a.bytes) || bytewise(ka, kb),
+    ids(a.rseen),
+    (x, y) => a.rrec[y] - a.rrec[x] || cmpSum(sumAt(a.rbl, a.rbh, y), sumAt(a.rbl, a.rbh, x)) || byName(x, y),
     top,
   );
   const rejectedPorts = ranked(
-    [...rejPorts].map(([k, v]) => {
-      const [p, pr] = k.split('\0');
-      return { port: portOf(p), protocol: protoOf(pr), v };
-    }),
-    (a, b) =>
-      b.v.records - a.v.records ||
-      cmpSum(b.v.bytes, a.v.bytes) ||
-      nullLow(a.port) - nullLow(b.port) ||
-      nullLow(a.protocol) - nullLow(b.protocol),
+    [...rejPorts].map(([k, v]) => ({ port: Math.floor(k / 512) - 1, protocol: (k % 512) - 1, v })),
+    (x, y) => y.v.records - x.v.records || cmpSum(y.v.bytes, x.v.bytes) || x.port - y.port || x.protocol - y.protocol,
     top,
   );
-  const exposedList = ranked(
-    [...exposed].map(([k, v]) => {
-      const [addr, p, pr] = k.split('\0');
-      return { addr, port: Number(p), protocol: protoOf(pr), v };
-    }),
-    (a, b) =>
-      b.v.sources - a.v.sources ||
-      cmpSum(b.v.bytes, a.v.bytes) ||
-      bytewise(a.addr, b.addr) ||
-      a.port - b.port ||
-      nullLow(a.protocol) - nullLow(b.protocol),
+  const exList = ranked(
+    Array.from({ length: ex.c.addr.length }, (_, g) => g),
+    (x, y) =>
+      ex.c.sources[y] - ex.c.sources[x] ||
+      cmpSum(sumAt(ex.c.bl, ex.c.bh, y), sumAt(ex.c.bl, ex.c.bh, x)) ||
+      byName(ex.c.addr[x], ex.c.addr[y]) ||
+      ex.c.port[x] - ex.c.port[y] ||
+      ex.c.proto[x] - ex.c.proto[y],
     top,
   );
-  const probeList = ranked([...probes], ([ka, a], [kb, b]) => b.targets - a.targets || bytewise(ka, kb), top);
+  const externalSources = ids(a.sseen).filter((i) => reader.sides[i] === 0);
+  const probeList = ranked(externalSources, (x, y) => a.ptargets[y] - a.ptargets[x] || byName(x, y), top);
+  const pairNames: number[][] = [];
+  if (baselineInfo !== null)
+    pairIds.forEach((key, id) => {
+      pairNames[id] = [Math.floor(key / ID_BITS), key % ID_BITS];
+    });
   const newList =
     baselineInfo === null
       ? null
       : ranked(
-          [...fresh].map(([k, v]) => {
-            const [src, dst, p, pr] = k.split('\0');
-            return { src, dst, port: portOf(p), protocol: protoOf(pr), v };
-          }),
-          (a, b) =>
-            cmpSum(b.v.bytes, a.v.bytes) ||
-            bytewise(a.src, b.src) ||
-            bytewise(a.dst, b.dst) ||
-            nullLow(a.port) - nullLow(b.port) ||
-            nullLow(a.protocol) - nullLow(b.protocol),
+          Array.from({ length: fr.c.pair.length }, (_, f) => f),
+          (x, y) =>
+            cmpSum(sumAt(fr.c.bl, fr.c.bh, y), sumAt(fr.c.bl, fr.c.bh, x)) ||
+            byName(pairNames[fr.c.pair[x]][0], pairNames[fr.c.pair[y]][0]) ||
+            byName(pairNames[fr.c.pair[x]][1], pairNames[fr.c.pair[y]][1]) ||
+            fr.c.port[x] - fr.c.port[y] ||
+            fr.c.proto[x] - fr.c.proto[y],
           top,
         );
 
@@ -449,21 +583,25 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
     top,
     bytesSeen: digest.stats.bytesSeen,
     totals: { ...totalsOut(total), actions },
-    talkers: talkerList(sources),
-    listeners: talkerList(dests),
+    talkers: talkerList('s'),
+    listeners: talkerList('d'),
     rejected: {
       sources: {
         total: rejectedSources.total,
         top: rejectedSources.top.map(
-          ([k, v]): ReportRejectedSource => ({ address: utf8(k), records: v.records, bytes: countOf(v.bytes) }),
+          (i): ReportRejectedSource => ({
+            address: utf8(names[i]),
+            records: a.rrec[i],
+            bytes: countOf(sumAt(a.rbl, a.rbh, i)),
+          }),
         ),
       },
       ports: {
         total: rejectedPorts.total,
         top: rejectedPorts.top.map(
           (x): ReportRejectedPort => ({
-            port: x.port,
-            protocol: x.protocol,
+            port: nullable(x.port),
+            protocol: nullable(x.protocol),
             records: x.v.records,
             bytes: countOf(x.v.bytes),
           }),
@@ -471,28 +609,28 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
       },
     },
     exposed: {
-      total: exposedList.total,
-      top: exposedList.top.map(
-        (x): ReportExposed => ({
-          address: utf8(x.addr),
-          port: x.port,
-          protocol: x.protocol,
-          sources: x.v.sources,
-          bytes: countOf(x.v.bytes),
-          records: x.v.records,
+      total: exList.total,
+      top: exList.top.map(
+        (g): ReportExposed => ({
+          address: utf8(names[ex.c.addr[g]]),
+          port: ex.c.port[g],
+          protocol: nullable(ex.c.proto[g]),
+          sources: ex.c.sources[g],
+          bytes: countOf(sumAt(ex.c.bl, ex.c.bh, g)),
+          records: ex.c.rec[g],
         }),
       ),
     },
     probes: {
       total: probeList.total,
       top: probeList.top.map(
-        ([k, v]): ReportProbe => ({
-          address: utf8(k),
-          targets: v.targets,
-          hosts: sources.get(k)!.peers,
-          records: v.records,
-          rejected: v.rejected,
-          rejectShare: v.records === 0 ? 0 : Math.round((v.rejected / v.records) * 10000) / 10000,
+        (i): ReportProbe => ({
+          address: utf8(names[i]),
+          targets: a.ptargets[i],
+          hosts: a.speers[i],
+          records: a.prec[i],
+          rejected: a.prej[i],
+          rejectShare: a.prec[i] === 0 ? 0 : Math.round((a.prej[i] / a.prec[i]) * 10000) / 10000,
         }),
       ),
     },
@@ -502,14 +640,14 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
         : {
             total: newList.total,
             top: newList.top.map(
-              (x): ReportNewTuple => ({
-                srcaddr: utf8(x.src),
-                dstaddr: utf8(x.dst),
-                port: x.port,
-                protocol: x.protocol,
-                bytes: countOf(x.v.bytes),
-                packets: countOf(x.v.packets),
-                records: x.v.records,
+              (f): ReportNewTuple => ({
+                srcaddr: utf8(names[pairNames[fr.c.pair[f]][0]]),
+                dstaddr: utf8(names[pairNames[fr.c.pair[f]][1]]),
+                port: nullable(fr.c.port[f]),
+                protocol: nullable(fr.c.proto[f]),
+                bytes: countOf(sumAt(fr.c.bl, fr.c.bh, f)),
+                packets: countOf(sumAt(fr.c.pl, fr.c.ph, f)),
+                records: fr.c.rec[f],
               }),
             ),
             baseline: baselineInfo,
