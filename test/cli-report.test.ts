@@ -48,6 +48,15 @@ describe('flowdigest report', () => {
     expect(r.new).toBeNull();
   });
 
+  it('reads a digest piped into stdin', async () => {
+    const [rows] = fc.sample(rowsArb, { numRuns: 1, seed: 3 });
+    const path = join(dir, 'piped.ndjson');
+    writeFileSync(path, ndjson(rows));
+    const piped = await runCli(['report', '-', '-f', 'json', '-q'], { stdin: readFileSync(path) });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe((await runCli(['report', path, '-f', 'json', '-q'])).stdout);
+  });
+
   it('--baseline adds what is new; a digest is nothing new against itself', async () => {
     const [a, b] = fc.sample(rowsArb, { numRuns: 2, seed: 7 });
     writeFileSync(join(dir, 'a.ndjson'), ndjson(a));

@@ -24,3 +24,24 @@ it('getOrSet, get and forEach agree with a Map', () => {
     { numRuns: 100 },
   );
 });
+
+it('the byte interner gives one id per distinct byte string, through growth', async () => {
+  const { ByteInterner } = await import('../dist/report/interner.js');
+  fc.assert(
+    fc.property(fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 6000 }), (names) => {
+      const interner = new ByteInterner(),
+        ref = new Map<string, number>();
+      const bytes = Buffer.from(names.join('\0'), 'latin1');
+      let from = 0;
+      for (const name of names) {
+        const to = from + Buffer.byteLength(name, 'latin1');
+        const id = interner.id(bytes, from, to);
+        if (!ref.has(name)) ref.set(name, ref.size);
+        expect(id).toBe(ref.get(name));
+        from = to + 1;
+      }
+      expect(interner.names).toEqual([...ref.keys()].map((n) => Buffer.from(n, 'latin1').toString('latin1')));
+    }),
+    { numRuns: 30 },
+  );
+});

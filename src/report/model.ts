@@ -10,6 +10,7 @@ import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/tab
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, parseCidr, parseIp } from '../graph/cidr.js';
 import { utf8 } from '../graph/entries.js';
+import { ByteInterner } from './interner.js';
 import { NumMap } from './num-map.js';
 import type {
   Count,
@@ -184,7 +185,6 @@ const sumAt = (lo: number[], hi: number[], i: number): Sum => ({ lo: lo[i], hi: 
  * per address id).
  */
 class Classifier {
-  private readonly inFilter = new Map<string, boolean>();
   constructor(private readonly o: ResolvedReportOptions) {}
 
   /** 1 for an internal address, 0 for an external one, -1 for what is not an address (`-`). */
@@ -193,22 +193,19 @@ class Classifier {
     return ip === null ? -1 : this.o.internal.some((c) => cidrContains(c, ip)) ? 1 : 0;
   }
 
-  keeps(sport: number, dport: number, src: string, dst: string, action: string): boolean {
+  /** Whether the address `addr` is in a `cidrs` filter range (true when there is no such filter). */
+  inCidrs(addr: string): boolean {
+    if (this.o.cidrs === null) return true;
+    const ip = parseIp(utf8(addr));
+    return ip !== null && this.o.cidrs.some((c) => cidrContains(c, ip));
+  }
+
+  keeps(sport: number, dport: number, srcIn: boolean, dstIn: boolean, action: string): boolean {
     const o = this.o;
     if (o.ports !== null && !o.ports.has(sport) && !o.ports.has(dport)) return false;
     if (o.actions !== null && !o.actions.has(action)) return false;
-    if (o.cidrs !== null && !this.inCidrs(src) && !this.inCidrs(dst)) return false;
+    if (o.cidrs !== null && !srcIn && !dstIn) return false;
     return true;
-  }
-
-  private inCidrs(addr: string): boolean {
-    let v = this.inFilter.get(addr);
-    if (v === undefined) {
-      const ip = parseIp(utf8(addr));
-      v = ip !== null && this.o.cidrs!.some((c) => cidrContains(c, ip));
-      this.inFilter.set(addr, v);
-    }
-    return v;
   }
 }
 
@@ -234,12 +231,15 @@ const REJECT = [82, 69, 74, 69, 67, 84];
  * interned to ids (shared by the baseline and the input, so their tuples compare as numbers).
  */
 class RowReader {
-  readonly ids = new Map<string, number>();
-  readonly names: string[] = [];
+  private readonly interner = new ByteInterner();
+  readonly names: string[] = this.interner.names;
   /** Per id: 1 internal, 0 external, -1 not an address. */
   readonly sides: number[] = [];
+  /** Per id: whether the address is in a --cidr range (every address without the filter). */
+  private readonly inCidrs: boolean[] = [];
   private lastTable: TableView | null = null;
   private buf: Buffer = Buffer.alloc(0);
+  private readonly bufs = new Map<TableView, Buffer>();
   private readonly row: Row = {
     src: 0,
     dst: 0,
@@ -256,14 +256,14 @@ class RowReader {
     private readonly onNewId: () => void,
   ) {}
 
-  private id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
+  private id(buf: Buffer, from: number, to: number): number {
+    const known = this.names.length;
+    const id = this.interner.id(buf, from, to);
+    if (id === known) {
       if (id >= ID_BITS) throw new RangeError(`report: more than ${ID_BITS} distinct addresses`);
-      this.ids.set(name, id);
-      this.names.push(name);
+      const name = this.names[id];
       this.sides.push(this.cls.side(name));
+      this.inCidrs.push(this.cls.inCidrs(name));
       this.onNewId();
     }
     return id;
@@ -272,8 +272,14 @@ class RowReader {
   /** Row `e` of `t` with sums at `nums[n..]`, or null when the filters drop it. */
   read(t: TableView, e: number, nums: Float64Array, n: number): Row | null {
     if (t !== this.lastTable) {
+      // Rows of sorted runs alternate between the runs' tables: one Buffer view per table.
+      let buf = this.bufs.get(t);
+      if (buf === undefined) {
+        buf = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, t.keyBytes.byteLength);
+        this.bufs.set(t, buf);
+      }
       this.lastTable = t;
-      this.buf = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, t.keyBytes.byteLength);
+      this.buf = buf;
     }
     const b = e * INT_STRIDE;
     const buf = this.buf;
@@ -292,8 +298,8 @@ class RowReader {
       else if (field === 3) s3 = p + 1;
       else if (field === 4) s4 = p + 1;
     }
-    const srcText = buf.toString('latin1', s2, s3 - 1),
-      dstText = buf.toString('latin1', s3, s4 - 1);
+    const src = this.id(buf, s2, s3 - 1),
+      dst = this.id(buf, s3, s4 - 1);
     let action = 2;
     if (end - s4 === 6) {
       const word = buf[s4] === 65 ? ACCEPT : buf[s4] === 82 ? REJECT : null;
@@ -305,10 +311,10 @@ class RowReader {
     const actionText = action === 0 ? 'ACCEPT' : action === 1 ? 'REJECT' : buf.toString('latin1', s4, end);
     const sport = t.ints[b + COL.I_SPORT],
       dport = t.ints[b + COL.I_DPORT];
-    if (!this.cls.keeps(sport, dport, srcText, dstText, actionText)) return null;
+    if (!this.cls.keeps(sport, dport, this.inCidrs[src], this.inCidrs[dst], actionText)) return null;
     const r = this.row;
-    r.src = this.id(srcText);
-    r.dst = this.id(dstText);
+    r.src = src;
+    r.dst = dst;
     r.sport = sport;
     r.dport = dport;
     r.proto = t.ints[b + COL.I_PROTO];

@@ -31,7 +31,12 @@ export async function readReportInputs(
   const direct: string[] = [],
     engine: DigestInput[] = [];
   for (const input of inputs) {
-    if (typeof input === 'string' && input !== '-' && !input.startsWith('s3://')) {
+    // stdin is read once, as a digest of any kind (a flow log is one: scanned on this thread).
+    if (input === '-') {
+      direct.push(input);
+      continue;
+    }
+    if (typeof input === 'string' && !input.startsWith('s3://')) {
       const kind = await digestKind(input);
       if (kind === 'ndjson' || kind === 'partial') {
         direct.push(input);
@@ -49,7 +54,12 @@ export async function readReportInputs(
       await digester.close();
     }
   }
-  for (const path of direct) parts.push(await readDigest(path, path, { strict: options.strict ?? false }));
+  for (const path of direct)
+    parts.push(
+      path === '-'
+        ? await readDigest(process.stdin, 'stdin', { strict: options.strict ?? false })
+        : await readDigest(path, path, { strict: options.strict ?? false }),
+    );
   return parts.length === 1 ? parts[0] : Digest.mergeSorted(parts);
 }
 

@@ -26,7 +26,12 @@ const list = (description: string) => ({ type: 'string', description: `${descrip
 
 /** The view parameters of /graph; ajv checks ranges and choices, viewOptions the lists. */
 const GRAPH_VIEW = {
-  top: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'Keep the N edges with the most bytes.' },
+  top: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 1_000_000_000,
+    description: 'Keep the N edges with the most bytes, and beside them the N REJECT edges with the most records.',
+  },
   cidr: list('Keep edges with an endpoint in one of these CIDR ranges.'),
   account: list('Keep edges of these account IDs.'),
   eni: list('Keep edges of these interface IDs.'),
