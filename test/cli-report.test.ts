@@ -92,6 +92,28 @@ describe('flowdigest report', () => {
     expect(r.stderr).toContain('flowdigest report --help');
   });
 
+  it('an empty input is a report of nothing (and merge of it a digest of nothing), not a silent exit', async () => {
+    const path = join(dir, 'empty.ndjson');
+    writeFileSync(path, '');
+    const r = await runCli(['report', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^flowdigest report: no time window\n/);
+    expect(r.stdout).toContain('Talkers: sources by bytes\n  no rows');
+    expect(r.stderr).toMatch(/^report: 0 rows/);
+    const m = await runCli(['merge', path, '-f', 'ndjson']);
+    expect(m.code).toBe(0);
+    expect(m.stderr).toContain('rows 0');
+  });
+
+  it('a long filter list wraps within 100 columns', async () => {
+    const ports = Array.from({ length: 40 }, (_, i) => String(1000 + i)).join(',');
+    const r = await runCli(['report', 'fixtures/golden/sample.digest.ndjson', '--port', ports, '-q']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(lines.slice(0, 4).join(' ').replace(/\s+/g, '')).toContain(`port${ports}`);
+  });
+
   it('a missing input fails naming it, exit 1', async () => {
     const r = await runCli(['report', join(dir, 'nope.ndjson')]);
     expect(r.code).toBe(1);

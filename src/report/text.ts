@@ -33,7 +33,18 @@ function textTitle(r: Report): string {
   const title = reportTitle(r);
   if (title.length <= TEXT_WIDTH) return title;
   const f = filterText(r);
-  return `${title.slice(0, title.length - f.length - 2)}\n  ${f}`;
+  // The filters on lines of their own, broken after commas.
+  const lines = [title.slice(0, title.length - f.length - 2)];
+  let line = ' ';
+  for (const word of f.split(/(?<=,)/)) {
+    if (line.length + word.length > TEXT_WIDTH && line.trim() !== '') {
+      lines.push(line.trimEnd());
+      line = '   ';
+    }
+    line += word;
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\n');
 }
 
 /** `--cidr 10.0.0.0/8, --port 22, --action REJECT` as given, or '' without filters. */
