@@ -10,6 +10,7 @@ import { createDigester, type DigestInput } from '../engine/digester.js';
 import type { DigesterOptions, DigestRunOptions } from '../engine/options.js';
 import { InvalidOptionError } from '../errors.js';
 import { buildReport, resolveReportOptions } from './model.js';
+import type { ReportHtmlOptions } from './html.js';
 import type { Report, ReportOptions } from './types.js';
 
 /** Options of {@link report}: the report's, the baseline, and how flow-log inputs are digested. */
@@ -76,4 +77,12 @@ export async function report(inputs: readonly DigestInput[], options: ReportRunO
       : // The baseline is another period: the run's --start/--end do not apply to it.
         await readReportInputs(options.baseline, { ...options, start: undefined, end: undefined });
   return buildReport(digest, options, baseline);
+}
+
+/**
+ * The report as the self-contained HTML page: its tables, then the graph of `digest` (the rows
+ * it was made from). The graph modules load only when this is called.
+ */
+export async function reportToHtml(report: Report, digest: Digest, options: ReportHtmlOptions = {}): Promise<string> {
+  return (await import('./html.js')).reportToHtml(report, digest, options);
 }
