@@ -416,7 +416,7 @@ spool before the request that caused it is answered, then delivered to every sin
 once (receivers drop repeats by id); a SIGKILL loses none. A full spool answers 503 to writes.
   --audit-events LIST      FLOWDIGEST_AUDIT_EVENTS    noun:verb pairs, * wildcards [default: *:*]
                            digest:requested|created|failed|read, graph:read, diff:read,
-                           auth:denied
+                           report:read, auth:denied
   --audit-log FILE|-       FLOWDIGEST_AUDIT_LOG       JSON lines to a file (- for stdout)
   --audit-webhook URL      FLOWDIGEST_AUDIT_WEBHOOK   POST JSON arrays, signed with
                            X-Flowdigest-Signature: sha256=<HMAC-SHA256 of the body>; retried
