@@ -85,6 +85,7 @@ describe('flowdigest report', () => {
     [['--cidr', '10.0.0.1/8'], /host bits set/],
     [['--top', '0'], /--top/],
     [['-f', 'csv'], /--format/],
+    [['--graph-top', '2501'], /--graph-top '2501' must be at most 2500/],
   ])('refuses %j with exit code 2', async (args, message) => {
     const r = await runCli(['report', 'fixtures/sample', ...args]);
     expect(r.code).toBe(2);

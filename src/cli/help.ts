@@ -257,7 +257,7 @@ Options:
       --baseline INPUT     The earlier period (repeat for several); adds 'new'
       --top N              Entries per list                               [default: 10]
       --graph-top N        Edges of the HTML graph by bytes, plus as many REJECT
-                           edges by records                               [default: 60]
+                           edges by records; at most 2500                 [default: 60]
       --internal CIDR,...  More ranges to treat as internal
       --cidr CIDR,...      Keep rows with an endpoint in one of these ranges
       --port P,...         Keep rows whose source or destination port is one of these

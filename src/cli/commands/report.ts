@@ -12,6 +12,7 @@ import { withOutput } from '../output.js';
 import { checkS3Urls, S3_FLAGS, s3Options } from '../s3-options.js';
 import { skippedNote } from '../summary.js';
 import { graphFormat } from './dot.js';
+import { GRAPH_MAX_EDGES } from '../../graph/svg.js';
 import { cidrFlag, filterFlags } from '../filters.js';
 
 const FORMATS = ['text', 'json', 'html'] as const;
@@ -55,6 +56,12 @@ export async function reportCommand(argv: string[], signal: AbortSignal): Promis
   if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'report');
   const graphTop =
     values['graph-top'] === undefined ? undefined : parsePositiveInt('--graph-top', values['graph-top'], 'report');
+  // N by bytes and N REJECT by records must fit the graph's edge limit.
+  if (graphTop !== undefined && graphTop * 2 > GRAPH_MAX_EDGES)
+    throw new UsageError(
+      `--graph-top '${graphTop}' must be at most ${GRAPH_MAX_EDGES / 2} (the graph's edge limit, halved)`,
+      'report',
+    );
   resolveReportOptions(options);
 
   const inputs = positionals.length > 0 ? positionals : process.stdin.isTTY ? [] : ['-'];
