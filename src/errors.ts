@@ -33,7 +33,8 @@ export type ErrorCode =
   | 'FD_ERR_WINDOW'
   | 'FD_ERR_QUEUE'
   | 'FD_ERR_AUTH'
-  | 'FD_ERR_DEPENDENCY';
+  | 'FD_ERR_DEPENDENCY'
+  | 'FD_ERR_GRAPH_LIMIT';
 
 /** Where an error happened. Every field is optional; set what is known. */
 export interface ErrorContext {
@@ -107,6 +108,16 @@ export class InvalidOptionError extends FlowdigestError {
   /** The same fault under the name the reader typed (a flag or variable for a library option). */
   as(option: string): InvalidOptionError {
     return new InvalidOptionError(option, this.reason, this.value);
+  }
+}
+
+/**
+ * A graph too big to lay out as SVG or HTML (over the edge limit), refused before any layout
+ * work starts. `field` is `top`: the option that narrows it.
+ */
+export class GraphLimitError extends FlowdigestError {
+  constructor(message: string) {
+    super('FD_ERR_GRAPH_LIMIT', message, { field: 'top' });
   }
 }
 
@@ -388,4 +399,5 @@ const CLASS_BY_CODE: Record<ErrorCode, new (...args: never[]) => FlowdigestError
   FD_ERR_SOURCE_AUTH: SourceAuthError,
   FD_ERR_FETCH: FetchError,
   FD_ERR_DEPENDENCY: FlowdigestError,
+  FD_ERR_GRAPH_LIMIT: GraphLimitError,
 };

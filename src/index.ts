@@ -50,6 +50,7 @@ export {
   PartialFormatError,
   KernelError,
   MissingDependencyError,
+  GraphLimitError,
   errorToData,
   errorFromData,
 } from './errors.js';

@@ -55,6 +55,7 @@ it('defaults to *:*, which selects every event and nothing else', () => {
     'digest:read',
     'graph:read',
     'diff:read',
+    'report:read',
     'auth:denied',
   ]);
   expect(f.selects('graph', 'created')).toBe(false);
@@ -101,7 +102,7 @@ const message = (list: string) => {
 it.each([
   [
     'digets:read',
-    "--audit-events 'digets:read' has an unknown noun 'digets' (did you mean digest?); nouns: digest, graph, diff, auth, *",
+    "--audit-events 'digets:read' has an unknown noun 'digets' (did you mean digest?); nouns: digest, graph, diff, report, auth, *",
   ],
   [
     'digest:raed',
@@ -117,7 +118,7 @@ it.each([
   ],
   [
     'auth:read',
-    "--audit-events 'auth:read' is not an event: auth takes only denied; read applies to digest, graph, diff (did you mean digest:read or auth:denied?)",
+    "--audit-events 'auth:read' is not an event: auth takes only denied; read applies to digest, graph, diff, report (did you mean digest:read or auth:denied?)",
   ],
   ['digest', "--audit-events 'digest' is not a noun:verb pair (did you mean digest:*?)"],
   ['digest:read:x', "--audit-events 'digest:read:x' is not a noun:verb pair"],
@@ -131,7 +132,7 @@ it.each([
   ['', '--audit-events is empty; give noun:verb pairs such as *:* or digest:*,auth:denied'],
   [
     'Digest:read',
-    "--audit-events 'Digest:read' has an unknown noun 'Digest' (did you mean digest?); nouns: digest, graph, diff, auth, *",
+    "--audit-events 'Digest:read' has an unknown noun 'Digest' (did you mean digest?); nouns: digest, graph, diff, report, auth, *",
   ],
 ])('%j: %s', (list, expected) => {
   expect(message(list)).toBe(expected);

@@ -9,7 +9,7 @@ it.concurrent('digest --top points to dot', async () => {
   const r = await runCli(['digest', 'fixtures/sample', '--top', '5']);
   expect(r.code).toBe(2);
   expect(r.stderr).toBe(
-    "flowdigest: unknown option --top for digest; --top is an option of dot\nTry 'flowdigest digest --help'.\n",
+    "flowdigest: unknown option --top for digest; --top is an option of dot and report\nTry 'flowdigest digest --help'.\n",
   );
   expect(r.stdout).toBe('');
 });
@@ -17,7 +17,7 @@ it.concurrent('digest --top points to dot', async () => {
 it.concurrent('a short flag of another command is named too', async () => {
   const r = await runCli(['merge', 'a.log', '-w', '2']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain('unknown option -w for merge; -w is an option of digest and work');
+  expect(r.stderr).toContain('unknown option -w for merge; -w is an option of digest, report and work');
 });
 
 it('names every command that has it, and the option and reason as fields', () => {

@@ -38,8 +38,10 @@ describe('flowdigest dot', () => {
     expect(r.code).toBe(0);
     const svg = readFileSync(out, 'utf8');
     expect(svg).toMatch(/^<\?xml/);
-    expect(svg.match(/class="edge"/g)).toHaveLength(5);
-    expect(r.stderr).toMatch(/→ 5 edges, svg in/);
+    const m = /→ (\d+) edges \(top 5 by bytes \+ (\d+) REJECT by records\), svg in/.exec(r.stderr)!;
+    expect(Number(m[1])).toBe(5 + Number(m[2]));
+    expect(svg.match(/class="edge"/g)).toHaveLength(Number(m[1]));
+    expect(svg).toContain('flowdigest graph: 2026&#45;01&#45;15 16:19:17Z to ');
   });
 
   it.skipIf(!hasGraphviz)("pipes into Debian's dot -Tsvg", async () => {

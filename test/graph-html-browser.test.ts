@@ -48,7 +48,18 @@ describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'evil.log'), `${EVIL.join('\n')}\n`);
-    const r = await runCli(['dot', SAMPLE, join(dir, 'evil.log'), '--top', '40', '-q', '-o', html]);
+    const r = await runCli([
+      'dot',
+      SAMPLE,
+      join(dir, 'evil.log'),
+      '--top',
+      '40',
+      '--top-rejected',
+      '0',
+      '-q',
+      '-o',
+      html,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const text = readFileSync(html, 'utf8');

@@ -86,7 +86,10 @@ describe('the HTML page', async () => {
     const rows = [...html.matchAll(/<tr data-edges="([^"]*)">(.*?)<\/tr>/g)].map((m) =>
       m[2].replace(/<[^>]+>/g, '|').replace(/\|+/g, '|'),
     );
-    expect(rows).toEqual(['|10.0.0.1|10.0.1.2|https|5.0 kB|1|', `|${escapeHtml(evil)}|10.0.0.1|http|100 B|1|`]);
+    expect(rows).toEqual([
+      '|10.0.0.1|10.0.1.2|ACCEPT|https|5.0 kB|1|',
+      `|${escapeHtml(evil)}|10.0.0.1|ACCEPT|http|100 B|1|`,
+    ]);
     expect(html).toContain('<title>week &lt;1&gt;</title>');
     await expect(renderHtml(applyView(d, {}), { talkers: -1 })).rejects.toThrow(
       /options\.talkers must be a non-negative integer/,
@@ -102,7 +105,7 @@ describe('the HTML page', async () => {
     expectSelfContained(html);
     expect(parts(html).data.edges.map((e) => e.fields.govpc_diff)).toEqual(['REMOVED', 'REMOVED', 'ADDED', 'CHANGED']);
     expect(html).toContain(
-      '<td class="kind changed">changed</td><td>10.0.0.1</td><td>10.0.1.2</td><td class="svc">https</td><td class="num">3.2 MB (+3.2 MB)</td>',
+      '<td class="kind changed">changed</td><td>10.0.0.1</td><td>10.0.1.2</td><td class="action">ACCEPT</td><td class="svc">https</td><td class="num">3.2 MB (+3.2 MB)</td>',
     );
   });
 });
@@ -129,10 +132,10 @@ describe('-f html on the CLI', () => {
       runCli(['diff', 'fixtures/golden/sample.digest.log', log, '-f', 'html', '-q', '--no-legend']),
     ]);
     expect([dot.code, digest.code, diff.code]).toEqual([0, 0, 0]);
-    expect(dot.stderr).toMatch(/→ 10 edges, html in/);
+    expect(dot.stderr).toMatch(/→ 20 edges \(top 10 by bytes \+ 10 REJECT by records\), html in/);
     const top = readFileSync(join(dir, 'top.html'), 'utf8');
     expectSelfContained(top);
-    expect(parts(top).data.edges).toHaveLength(10);
+    expect(parts(top).data.edges).toHaveLength(20);
     const all = readFileSync(join(dir, 'all.html'), 'utf8');
     expectSelfContained(all);
     expect(parts(all).data.edges).toHaveLength(

@@ -57,10 +57,17 @@ describe('views', async () => {
   });
 
   it('keeps the N heaviest edges, ties settled by canonical row order', async () => {
-    expect(view({ top: 2 })).toEqual([
+    expect(view({ top: 2, topRejected: 0 })).toEqual([
       '10.0.0.1>10.0.1.2:443 1000/10 100-200 x1',
       '100.64.0.1>10.0.2.2:8080 2000/20 1000-1060 x1',
     ]);
+    // Beside them, the REJECT edges with the most records (here the one, of 50 bytes).
+    expect(view({ top: 2 })).toEqual([
+      '10.0.0.1>10.0.1.2:443 1000/10 100-200 x1',
+      '10.0.0.1>10.0.1.3:22 50/1 1000-1060 x1',
+      '100.64.0.1>10.0.2.2:8080 2000/20 1000-1060 x1',
+    ]);
+    expect(applyView(d, { top: 2 }).kept).toEqual({ byBytes: 2, rejected: 1 });
     const tied = await digestOf(
       row('10.0.0.9', '10.0.0.2', 0, 1, { bytes: 7 }),
       row('10.0.0.3', '10.0.0.2', 0, 1, { bytes: 7 }),
@@ -88,7 +95,9 @@ describe('views', async () => {
     expect(view({ collapseExternal: true, cidrs: ['203.0.113.0/24'] })).toEqual([
       'internet>10.0.0.1:443 300/3 90-150 x1',
     ]);
-    expect(view({ collapseExternal: true, top: 1 })).toEqual(['internet>10.0.2.2:8080 2000/20 1000-1060 x1']);
+    expect(view({ collapseExternal: true, top: 1, topRejected: 0 })).toEqual([
+      'internet>10.0.2.2:8080 2000/20 1000-1060 x1',
+    ]);
   });
 
   it('folds each --collapse range into one node; the longest range wins', () => {
@@ -148,7 +157,7 @@ describe('views', async () => {
     expect(widths['1000']).toBe(
       (1 + (7 * (Math.log1p(1000) - Math.log1p(5))) / (Math.log1p(2000) - Math.log1p(5))).toFixed(2),
     );
-    expect(w(dotToString(d, { top: 2 }))).toEqual({ 2000: '8.00', 1000: '1.00' });
+    expect(w(dotToString(d, { top: 2, topRejected: 0 }))).toEqual({ 2000: '8.00', 1000: '1.00' });
     expect(w(dotToString(await digestOf(row('a', 'b', 0, 1, { bytes: 0 }))))).toEqual({ 0: '1' });
     expect(edgeLines(dotToString(d, { penwidth: false })).some((l) => l.includes('penwidth'))).toBe(false);
   });

@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['pool'],
   ['engine'],
   ['graph', 'cluster', 'audit', 'collect'],
+  ['report'],
   ['service'],
   ['cli'],
   ['index.ts'],

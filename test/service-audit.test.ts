@@ -81,7 +81,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-it('records digest:requested, created and read, graph:read and diff:read, each before the answer', async () => {
+it('records digest:requested, created and read, graph:read, report:read and diff:read, each before the answer', async () => {
   const posted = await http(`${s.url}/${windowQuery(W.start, W.stop)}`, { method: 'POST', headers: bearer(WRITER) });
   const answeredAt = Date.now();
   expect(posted.status).toBe(202);
@@ -104,6 +104,7 @@ it('records digest:requested, created and read, graph:read and diff:read, each b
     [`/${windowQuery(W.start, W.stop)}`, 'digest', 'read'],
     [`/${windowQuery(W.start, W.stop, { format: 'svg' })}`, 'digest', 'read'],
     [`/graph${windowQuery(W.start, W.stop, { top: '3' })}`, 'graph', 'read'],
+    [`/report${windowQuery(W.start, W.stop, { top: '3' })}`, 'report', 'read'],
     [
       `/diff?${new URLSearchParams({ previous_start: W.start, previous_stop: W.stop, next_start: W.start, next_stop: W.stop })}`,
       'diff',

@@ -123,6 +123,7 @@ it('every documented status of every operation happens on the live service, and 
     ['GET /', `/${q(A)}`, 'GET'],
     ['GET /graph', `/graph${q(A)}`, 'GET'],
     ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
+    ['GET /report', `/report${q(A)}`, 'GET'],
     ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)],
     ['GET /metrics', '/metrics', 'GET'],
   ];
@@ -156,6 +157,10 @@ it('every documented status of every operation happens on the live service, and 
     await call('GET /graph', `${u}/graph${q(A, { format, top: '5' })}`, { headers: AUTH });
   for (const format of ['dot', 'svg', 'text', 'ndjson'])
     await call('GET /diff', `${u}/diff${dq(A, B, { format })}`, { headers: AUTH });
+  for (const format of ['json', 'html'])
+    await call('GET /report', `${u}/report${q(A, { format, baseline_start: B.start, baseline_stop: B.stop })}`, {
+      headers: AUTH,
+    });
   await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: job(A), headers: json });
   await call('GET /healthz', `${u}/healthz`);
   await call('GET /metrics', `${u}/metrics`, { headers: as(METRICS) });
@@ -166,6 +171,7 @@ it('every documented status of every operation happens on the live service, and 
   await call('POST /', `${u}/?start=soon&stop=later`, { method: 'POST', headers: AUTH });
   await call('GET /', `${u}/${q(A, { format: 'pdf' })}`, { headers: AUTH });
   await call('GET /graph', `${u}/graph${q(A, { top: '-1' })}`, { headers: AUTH });
+  await call('GET /report', `${u}/report${q(A, { top: '0' })}`, { headers: AUTH });
   await call('GET /diff', `${u}/diff?previous_start=x`, { headers: AUTH });
   await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, { method: 'POST', body: '{', headers: json });
   await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, {
@@ -181,6 +187,7 @@ it('every documented status of every operation happens on the live service, and 
   await call('POST /{topic}/{event}', `${u}/another-topic/digest`, { method: 'POST', body: job(A), headers: json });
   await call('GET /', `${u}/${q(never)}`, { headers: AUTH });
   await call('GET /graph', `${u}/graph${q(never)}`, { headers: AUTH });
+  await call('GET /report', `${u}/report${q(never)}`, { headers: AUTH });
   await call('GET /diff', `${u}/diff${dq(A, never)}`, { headers: AUTH });
 
   // In progress, accepted, and full: one job runs (held by the gate), one waits, then no room.
@@ -194,6 +201,7 @@ it('every documented status of every operation happens on the live service, and 
     await until(async () => (source.reads > 0 ? true : undefined));
     await call('GET /', `${u}/${q(P)}`, { headers: AUTH });
     await call('GET /graph', `${u}/graph${q(P)}`, { headers: AUTH });
+    await call('GET /report', `${u}/report${q(P)}`, { headers: AUTH });
     await call('GET /diff', `${u}/diff${dq(A, P)}`, { headers: AUTH });
     await call('POST /{topic}/{event}', `${u}/digest-queue/digest`, {
       method: 'POST',
@@ -210,6 +218,7 @@ it('every documented status of every operation happens on the live service, and 
   await call('GET /', `${broken.url}/${q(A)}`);
   await call('POST /', `${broken.url}/${q(A)}`, { method: 'POST' });
   await call('GET /graph', `${broken.url}/graph${q(A)}`);
+  await call('GET /report', `${broken.url}/report${q(A)}`);
   await call('GET /diff', `${broken.url}/diff${dq(A, B)}`);
   await call('POST /{topic}/{event}', `${broken.url}/digest-queue/digest`, { method: 'POST', body: job(A) });
   await call('POST /', `${noQueue.url}/${q(A)}`, { method: 'POST' });
@@ -232,6 +241,7 @@ it('every documented status of every operation happens on the live service, and 
     ['POST /', `/${q(A)}`, 'POST'],
     ['GET /graph', `/graph${q(A)}`, 'GET'],
     ['GET /diff', `/diff${dq(A, B)}`, 'GET'],
+    ['GET /report', `/report${q(A)}`, 'GET'],
     ['POST /{topic}/{event}', '/digest-queue/digest', 'POST', job(A)],
     ['GET /healthz', '/healthz', 'GET'],
     ['GET /metrics', '/metrics', 'GET'],

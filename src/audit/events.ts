@@ -12,6 +12,7 @@ export const AUDIT_EVENTS: Readonly<Record<AuditNoun, readonly AuditVerb[]>> = {
   digest: ['requested', 'created', 'failed', 'read'],
   graph: ['read'],
   diff: ['read'],
+  report: ['read'],
   auth: ['denied'],
 };
 

@@ -4,7 +4,7 @@
  */
 
 /** What an event is about. */
-export type AuditNoun = 'digest' | 'graph' | 'diff' | 'auth';
+export type AuditNoun = 'digest' | 'graph' | 'diff' | 'report' | 'auth';
 /** What happened to it. */
 export type AuditVerb = 'requested' | 'created' | 'failed' | 'read' | 'denied';
 

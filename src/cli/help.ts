@@ -4,7 +4,7 @@
  */
 import { optionList } from '../util/option-help.js';
 import { SERVE_OPTIONS } from '../service/settings.js';
-import { DIFF_OPTIONS, DIGEST_OPTIONS, DOT_OPTIONS, MERGE_OPTIONS, WORK_OPTIONS } from './options.js';
+import { DIFF_OPTIONS, DIGEST_OPTIONS, DOT_OPTIONS, MERGE_OPTIONS, REPORT_OPTIONS, WORK_OPTIONS } from './options.js';
 
 export const MAIN_HELP = `flowdigest - exact digests of AWS VPC flow logs
 
@@ -20,6 +20,7 @@ Commands:
   merge    Merge digests into the digest of their union
   dot      Draw a digest as a DOT graph (or SVG), with filters, collapsing, clusters
   diff     Edges added, removed or changed between two digests
+  report   Talkers, rejected traffic, exposed services, probes, what is new
   serve    HTTP service that creates, stores and serves digests of time windows
   work     Cluster worker: takes digest jobs from Redis (see digest --redis)
 
@@ -156,8 +157,10 @@ Views run in this order: filters, then collapsing, then --top.
 Options:
 ${optionList(DOT_OPTIONS)}
 
-Rendering SVG or HTML takes about 0.5 s for 2,000 edges and several seconds for
-10,000: narrow big digests with --top or filters.
+Rendering SVG or HTML takes about 0.5 s for 2,000 edges and grows faster than the
+edges: a graph over 5,000 edges is refused as SVG or HTML before any work starts
+(FD_ERR_GRAPH_LIMIT); narrow it with --top or filters, or write DOT, which has no
+limit. SVG and HTML titles name the window, the filters and the cut.
 
 Examples:
   flowdigest dot digest.log --top 20 -o top.svg
@@ -166,6 +169,45 @@ Examples:
   flowdigest digest ./AWSLogs -f dot | dot -Tsvg > all.svg
   flowdigest dot digest.log --collapse-external --cluster account --action REJECT
   flowdigest dot digest.log --collapse 10.1.0.0/16,10.2.0.0/16 --port 443
+`;
+
+export const REPORT_HELP = `flowdigest report - answers for security teams
+
+Usage:
+  flowdigest report INPUT... [--baseline INPUT]... [options]
+
+INPUT is a digest (text, NDJSON or a binary partial) or flow logs (files,
+directories, s3:// URLs, - for stdin), which are digested on the way with the
+selection options below. Several inputs are merged; the report reads the rows once.
+
+Sections (docs/report.md documents each and the JSON form):
+  totals     records, rows, packets and bytes, overall and per action
+  talkers    top sources by bytes, with their distinct destinations
+  listeners  top destinations by bytes, with their distinct sources
+  rejected   top sources and top (service port, protocol) by REJECT records
+  exposed    internal (address, port, protocol) that ACCEPTed external sources
+  probes     external sources by distinct (host, service port) pairs touched
+  new        with --baseline: (src, dst, service port, protocol) absent from it
+
+Internal addresses are RFC 1918, 100.64.0.0/10, loopback, link-local, fc00::/7
+and fe80::/10, plus --internal. A row's service port is the one the ephemeral
+rule kept (the lower port of the original record): a service on a high port
+talking to a client on a lower one is listed under the client's port.
+
+Options:
+${optionList(REPORT_OPTIONS, 'options')}
+
+Selection of flow-log inputs (as digest; not applied to digests):
+${optionList(REPORT_OPTIONS, 'selection')}
+
+S3 options (see flowdigest digest --help):
+${optionList(REPORT_OPTIONS, 's3')}
+
+Examples:
+  flowdigest report digest.ndjson
+  flowdigest report ./AWSLogs --start 2026-01-15T16:00:00Z --end 2026-01-15T17:00:00Z -f json
+  flowdigest report today.ndjson --baseline yesterday.ndjson -o report.html
+  flowdigest report digest.ndjson --action REJECT --top 25
 `;
 
 export const DIFF_HELP = `flowdigest diff - what changed between two digests

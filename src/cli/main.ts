@@ -13,6 +13,7 @@ const COMMANDS: Record<string, (argv: string[], signal: AbortSignal) => Promise<
   merge: async (argv, signal) => (await import('./commands/merge.js')).mergeCommand(argv, signal),
   dot: async (argv) => (await import('./commands/dot.js')).dotCommand(argv),
   diff: async (argv) => (await import('./commands/diff.js')).diffCommand(argv),
+  report: async (argv, signal) => (await import('./commands/report.js')).reportCommand(argv, signal),
   // The service's and the cluster's packages are optional peers: say which to install, not
   // Node's "Cannot find package" from inside the import.
   serve: async (argv, signal) =>

@@ -97,6 +97,10 @@ export const DIGEST_OPTIONS = {
     defaultText: "v2's; a Transit Gateway format's own",
   },
   allowEmpty: { type: 'boolean', help: 'Exit 0 when nothing was digested (an empty window)' },
+  cidr: GRAPH_VIEW_OPTIONS.cidrs,
+  port: GRAPH_VIEW_OPTIONS.ports,
+  // A list here (ACCEPT,REJECT, any case); one choice as a query parameter.
+  action: { ...GRAPH_VIEW_OPTIONS.actions, type: 'list' },
   strict: { type: 'boolean', help: 'Fail on the first malformed record' },
   skipBadObjects: { type: 'boolean', help: 'Skip and list corrupt or unreadable objects instead of failing' },
   prefetch: prefetchConcurrency,
@@ -180,6 +184,7 @@ export const DOT_OPTIONS = {
     defaultText: graphFormatDefault,
   },
   top: GRAPH_VIEW_OPTIONS.top,
+  topRejected: GRAPH_VIEW_OPTIONS.topRejected,
   cidr: GRAPH_VIEW_OPTIONS.cidrs,
   account: GRAPH_VIEW_OPTIONS.accounts,
   eni: GRAPH_VIEW_OPTIONS.enis,
@@ -280,12 +285,56 @@ export const WORK_OPTIONS = {
   ...S3_OPTIONS,
 } as const satisfies OptionSchema;
 
+/** `flowdigest report`. */
+export const REPORT_OPTIONS = {
+  output: output(true),
+  format: {
+    type: 'choice',
+    choices: ['text', 'json', 'html'],
+    short: 'f',
+    arg: 'FMT',
+    help: 'text (tables within 100 columns), json (the documented\ninterface) or html (the tables, then the graph)',
+    defaultText: 'json or html if FILE ends so, else text',
+  },
+  baseline: {
+    type: 'list',
+    multiple: true,
+    arg: 'INPUT',
+    help: "The earlier period (repeat for several); adds 'new'",
+  },
+  top: { type: 'int', min: 1, max: 1_000_000, arg: 'N', help: 'Entries per list', default: 10 },
+  graphTop: {
+    type: 'int',
+    min: 1,
+    max: 2500,
+    arg: 'N',
+    help: 'Edges of the HTML graph by bytes, plus as many REJECT\nedges by records (2 x 2500 is the graph limit)',
+    default: 60,
+  },
+  internal: GRAPH_VIEW_OPTIONS.internal,
+  cidr: { ...GRAPH_VIEW_OPTIONS.cidrs, help: 'Keep rows with an endpoint in one of these ranges' },
+  port: { ...GRAPH_VIEW_OPTIONS.ports, help: 'Keep rows whose source or destination port is one of these' },
+  action: { ...GRAPH_VIEW_OPTIONS.actions, type: 'list', help: 'Keep ACCEPT or REJECT rows' },
+  start: { ...DIGEST_OPTIONS.start, group: 'selection' },
+  end: { ...DIGEST_OPTIONS.end, group: 'selection' },
+  account: { ...DIGEST_OPTIONS.account, group: 'selection' },
+  region: { ...DIGEST_OPTIONS.region, group: 'selection' },
+  strict: { ...DIGEST_OPTIONS.strict, group: 'selection' },
+  skipBadObjects: { ...DIGEST_OPTIONS.skipBadObjects, group: 'selection' },
+  workers: { ...threads, group: 'selection' },
+  maxMemory: { ...maxMemory, group: 'selection' },
+  quiet,
+  help,
+  ...S3_OPTIONS,
+} as const satisfies OptionSchema;
+
 /** Every command's schema, by command name: for parsing, help, docs and "an option of another command". */
 export const COMMAND_OPTIONS: Readonly<Record<string, OptionSchema>> = {
   digest: DIGEST_OPTIONS,
   merge: MERGE_OPTIONS,
   dot: DOT_OPTIONS,
   diff: DIFF_OPTIONS,
+  report: REPORT_OPTIONS,
   serve: SERVE_OPTIONS,
   work: WORK_OPTIONS,
 };

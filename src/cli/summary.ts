@@ -1,6 +1,35 @@
 /** The run summary printed on stderr after a digest or merge, and the note of skipped records `dot` and `diff` print. */
 import type { Digest, DigestStats } from '../digest/digest.js';
+import { actionTotals } from '../digest/totals.js';
 import { count, mb } from './format.js';
+
+/** `1.2 GB (1,234,567,890 bytes)`: decimal units for reading, the exact count beside. */
+function volume(bytes: bigint): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB'];
+  let v = Number(bytes),
+    u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  const exact = bytes.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return u === 0 ? `${exact} B` : `${v.toFixed(1)} ${units[u]} (${exact} bytes)`;
+}
+
+/**
+ * `  ACCEPT 2,679 records 1.0 GB (…), REJECT 146 records 38.1 MB (…); bytes 1.0 GB (…)`: the
+ * split by action and the byte total ('-' when the input had no byte counts).
+ */
+export function actionsLine(digest: Digest): string {
+  const totals = actionTotals(digest);
+  const bytesSeen = digest.stats.bytesSeen;
+  const parts = [...totals].map(
+    ([a, t]) => `${a} ${count(t.records)} records${bytesSeen ? ` ${volume(t.bytes)}` : ''}`,
+  );
+  let all = 0n;
+  for (const t of totals.values()) all += t.bytes;
+  return `  ${parts.length === 0 ? 'no rows' : parts.join(', ')}; bytes ${bytesSeen ? volume(all) : '-'}`;
+}
 
 /** `, N malformed records skipped (first: FILE:LINE: why)`, or '' when none were. */
 export function skippedNote(s: Pick<DigestStats, 'malformed' | 'samples'>): string {
@@ -23,6 +52,7 @@ export function summary(label: string, digest: Digest, seconds: number): string 
   lines.push(
     `  rows ${count(digest.size)}${s.records > 0 && digest.size > 0 ? ` (${(s.records / digest.size).toFixed(1)} records per row)` : ''}`,
   );
+  lines.push(actionsLine(digest));
   if (s.records > 0 && s.malformed === s.records) {
     lines.push(
       `  every record (${count(s.records)}) was malformed: is this a flow log, in the format its header (or the default v2 order) says? (--strict fails on the first)`,

@@ -146,6 +146,20 @@ export class Digest {
     return this.tableRows;
   }
 
+  /**
+   * @internal Each entry of the tables that hold the rows, unmerged: a row split over several
+   * runs comes once per run. For sums (which add up the same either way), not for counting rows.
+   */
+  forEachEntry(fn: (t: TableView, e: number) => void): void {
+    const tables = this.tableRows !== null ? [this.tableRows] : this.runs.map((r) => r.table);
+    for (const t of tables) for (let e = 0; e < t.size; e++) fn(t, e);
+  }
+
+  /** @internal True when the rows are one hash table (each row one entry): {@link forEachEntry} then walks rows. */
+  get isTable(): boolean {
+    return this.tableRows !== null;
+  }
+
   /** Number of rows. */
   get size(): number {
     return this.tableRows === null ? this.runRows : this.tableRows.size;

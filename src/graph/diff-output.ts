@@ -3,6 +3,7 @@
  * `~` before a digest line) or as NDJSON. Order: removed, added, changed, each in canonical
  * row order.
  */
+import { checkGraphSize } from './svg.js';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Digest, DigestRow } from '../digest/digest.js';
@@ -81,6 +82,8 @@ export async function writeDiff(
   if (!DIFF_FORMATS.includes(format))
     throw new InvalidOptionError('format', `must be one of ${DIFF_FORMATS.join(', ')}`);
   const style = resolveStyle(options);
+  if (format === 'svg' || format === 'html')
+    checkGraphSize(diff.added.size + diff.removed.size + diff.changed.size, format);
   if (format === 'dot' || format === 'svg') return writeModel(diffModel(diff, options), out, format, style.writer);
   if (format === 'html') {
     const { renderDiffHtml } = await import('./html.js');

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Digest } from '../digest/digest.js';
 import { InvalidOptionError } from '../errors.js';
 import { modelToDot, writeModel } from './model-output.js';
-import { renderSvg } from './svg.js';
+import { checkGraphSize, renderSvg } from './svg.js';
 import { resolveStyle, viewModel } from './model.js';
 import type { HtmlOptions } from './html.js';
 export { GRAPHLIB_MAX_EDGES, modelToDot, writeModel } from './model-output.js';
@@ -43,6 +43,7 @@ export async function writeView(
 ): Promise<void> {
   const format = resolveFormat(options.format);
   const style = resolveStyle(options);
+  checkGraphSize(view.digest.size, format);
   if (format === 'html') {
     const { renderHtml } = await import('./html.js');
     const text = await renderHtml(view, options);

@@ -30,6 +30,12 @@ td.svc{text-align:left}
 #talkers tr.active{background:#fff0d9}
 td.kind.added{color:#2e7d32}td.kind.removed{color:#d32f2f}td.kind.changed{color:#b26a00}
 #hint{color:#5f6b7a;margin:0}
+td.action.reject{color:#d32f2f}
+body.with-lead{display:block;height:auto}
+body.with-lead main{height:85vh;border-top:1px solid #d9dee5}
+#lead{padding:10px 12px;display:flex;flex-wrap:wrap;gap:12px 28px;align-items:flex-start}
+#lead section{flex:1 1 440px;max-width:100%}
+#lead h2 small{font-weight:400;color:#5f6b7a}
 g.edge{cursor:pointer}
 g.edge path.hitarea{stroke:transparent;stroke-width:10px;fill:none;pointer-events:stroke}
 g.edge.selected path:not(.hitarea){stroke:#ff6d00;stroke-width:4px}

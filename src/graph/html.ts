@@ -51,6 +51,7 @@ interface NodeData {
 interface Talker {
   src: string;
   dst: string;
+  action: string;
   kind: string;
   bytes: bigint;
   delta: bigint | null;
@@ -137,10 +138,20 @@ function withIds(
 function talkers(rows: [DigestRow, string][], edges: EdgeData[], limit: number): Talker[] {
   const byPair = new Map<string, Talker>();
   rows.forEach(([r, kind], i) => {
-    const key = `${kind}\0${r.srcAddr}\0${r.dstAddr}`;
+    const key = `${kind}\0${r.srcAddr}\0${r.dstAddr}\0${r.action}`;
     let t = byPair.get(key);
     if (t === undefined) {
-      t = { src: r.srcAddr, dst: r.dstAddr, kind, bytes: 0n, delta: null, flows: 0, services: new Set(), edges: [] };
+      t = {
+        src: r.srcAddr,
+        dst: r.dstAddr,
+        action: r.action,
+        kind,
+        bytes: 0n,
+        delta: null,
+        flows: 0,
+        services: new Set(),
+        edges: [],
+      };
       byPair.set(key, t);
     }
     t.bytes += r.bytes;
@@ -154,7 +165,7 @@ function talkers(rows: [DigestRow, string][], edges: EdgeData[], limit: number):
 }
 
 function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string {
-  const head = `<tr>${diff ? '<th>change</th>' : ''}<th>from</th><th>to</th><th>service</th><th class="num">bytes</th><th class="num">flows</th></tr>`;
+  const head = `<tr>${diff ? '<th>change</th>' : ''}<th>from</th><th>to</th><th>action</th><th>service</th><th class="num">bytes</th><th class="num">flows</th></tr>`;
   const body = list
     .map((t) => {
       const services = [...t.services].sort();
@@ -164,6 +175,7 @@ function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string
       return (
         `<tr data-edges="${t.edges.join(' ')}">${diff ? `<td class="kind ${escapeHtml(t.kind.toLowerCase())}">${escapeHtml(t.kind.toLowerCase())}</td>` : ''}` +
         `<td>${escapeHtml(displayAddress(t.src))}</td><td>${escapeHtml(displayAddress(t.dst))}</td>` +
+        `<td class="action${t.action === 'REJECT' ? ' reject' : ''}">${escapeHtml(t.action)}</td>` +
         `<td class="svc">${escapeHtml(services.slice(0, 3).join(', ') + (services.length > 3 ? ` +${services.length - 3}` : ''))}</td>` +
         `<td class="num">${escapeHtml(bytes)}</td><td class="num">${escapeHtml(formatCount(t.flows))}</td></tr>`
       );
@@ -175,7 +187,7 @@ function talkersTable(list: Talker[], diff: boolean, bytesSeen: boolean): string
 async function page(
   model: GraphModel,
   style: GraphStyleOptions,
-  o: HtmlOptions & { diff: boolean; bytesSeen: boolean; summary: string },
+  o: HtmlOptions & { diff: boolean; bytesSeen: boolean; summary: string; lead?: string },
 ): Promise<string> {
   const limit = o.talkers ?? 25;
   if (!Number.isInteger(limit) || limit < 0)
@@ -201,13 +213,14 @@ async function page(
 <title>${escapeHtml(title)}</title>
 <style>${APP_CSS}</style>
 </head>
-<body>
+<body${o.lead === undefined ? '' : ' class="with-lead"'}>
 <header>
 <h1>${escapeHtml(title)}</h1>
 <span class="summary">${escapeHtml(o.summary)}</span>
 <input id="search" type="search" placeholder="Search an address" autocomplete="off" spellcheck="false" aria-label="Search nodes">
 <span id="hits" aria-live="polite"></span>
 </header>
+${o.lead ?? ''}
 <main>
 <div id="graph">
 ${inline}
@@ -236,6 +249,18 @@ ${scripts.map((s) => `<script>${s}</script>`).join('\n')}
  * Layout runs in-process: big views take seconds (svg.ts); narrow them with `top` or filters.
  */
 export async function renderHtml(view: GraphView, options: GraphStyleOptions & HtmlOptions = {}): Promise<string> {
+  return renderHtmlAfter(view, options);
+}
+
+/**
+ * @internal {@link renderHtml} with `lead`, markup already escaped by its maker (the report's
+ * tables), between the header and the graph; the page then scrolls and the graph gets a fixed height.
+ */
+export async function renderHtmlAfter(
+  view: GraphView,
+  options: GraphStyleOptions & HtmlOptions = {},
+  lead?: string,
+): Promise<string> {
   const d = view.digest;
   let bytes = 0n,
     flows = 0;
@@ -244,7 +269,13 @@ export async function renderHtml(view: GraphView, options: GraphStyleOptions & H
     flows += r.records;
   }
   const summary = `${formatCount(d.size)} edges · ${d.stats.bytesSeen ? `${formatBytes(bytes)} · ` : ''}${formatFlows(flows)}`;
-  return page(viewModel(view, options), options, { ...options, diff: false, bytesSeen: d.stats.bytesSeen, summary });
+  return page(viewModel(view, options), options, {
+    ...options,
+    diff: false,
+    bytesSeen: d.stats.bytesSeen,
+    summary,
+    lead,
+  });
 }
 
 /** A diff as one self-contained HTML page: added, removed and changed edges, and the biggest of them in the table. */

@@ -14,7 +14,8 @@ export {
 } from './graph.js';
 export { renderHtml, renderDiffHtml, escapeHtml, jsonForScript } from './html.js';
 export type { HtmlOptions } from './html.js';
-export { renderSvg, SVG_SLOW_EDGES } from './svg.js';
+export { renderSvg, SVG_SLOW_EDGES, GRAPH_MAX_EDGES, checkGraphSize } from './svg.js';
+export { graphTitle } from './title.js';
 export { readGraphInput } from './input.js';
 export type { InputFormat, ReadGraphInputOptions } from './input.js';
 export { diffDigests, diffInputs } from './diff.js';

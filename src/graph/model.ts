@@ -155,8 +155,25 @@ export function viewModel(view: GraphView, options: GraphStyleOptions = {}): Gra
   const isInternal = internalTest(view.folded, view.internal);
   const roots = layoutNodes([d], view.folded, cluster, go ? null : { secondLine: style.cluster === null, isInternal });
   if (style.legend) roots.push(legendNode(legendFacts(d, view.folded, style, 'view')));
+  const title = options.graphTitle;
+  if (title !== undefined && typeof title !== 'string')
+    throw new InvalidOptionError('options.graphTitle', 'must be a string');
+  const titled: Preamble[] =
+    title === undefined || title === ''
+      ? HUMAN_PREAMBLE
+      : [
+          ...HUMAN_PREAMBLE,
+          {
+            kind: 'graph',
+            attrs: [
+              ['label', escapeContent(title)],
+              ['labelloc', 't'],
+              ['fontsize', '16'],
+            ],
+          },
+        ];
   return {
-    ...(go ? {} : { preamble: HUMAN_PREAMBLE }),
+    ...(go ? {} : { preamble: titled }),
     roots,
     edges: [edgesOf(d, attrs)],
     edgeCount: d.size,

@@ -9,7 +9,22 @@ import { flagOf, type OptionSchema } from '../util/option-schema.js';
 
 /** The view options by library name. */
 export const GRAPH_VIEW_OPTIONS = {
-  top: { type: 'int', min: 1, max: 1_000_000_000, flag: 'top', arg: 'N', help: 'Keep the N edges with the most bytes' },
+  top: {
+    type: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    flag: 'top',
+    arg: 'N',
+    help: 'Keep the N edges with the most bytes, and beside them the N\nREJECT edges with the most records (see --top-rejected)',
+  },
+  topRejected: {
+    type: 'int',
+    min: 0,
+    max: 1_000_000_000,
+    flag: 'top-rejected',
+    arg: 'M',
+    help: 'With --top: keep M REJECT edges by records instead of N\n(0: none)',
+  },
   cidrs: { type: 'list', flag: 'cidr', arg: 'CIDR,...', help: 'Keep edges with an endpoint in one of these ranges' },
   accounts: { type: 'list', flag: 'account', arg: 'A,...', help: 'Keep edges of these accounts' },
   enis: { type: 'list', flag: 'eni', arg: 'ENI,...', help: 'Keep edges of these interfaces' },

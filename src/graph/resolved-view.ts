@@ -16,4 +16,5 @@ export interface ResolvedView {
   /** Longest prefix first, so the most specific range wins. */
   collapse: Cidr[];
   top: number | null;
+  topRejected: number;
 }

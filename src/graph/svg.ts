@@ -4,7 +4,7 @@
  * 10k (reference.md §6); narrow big graphs with `top` or filters first.
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import { FormatError } from '../errors.js';
+import { FormatError, GraphLimitError } from '../errors.js';
 
 let graphviz: Promise<Graphviz> | null = null;
 
@@ -23,3 +23,19 @@ export async function renderSvg(dot: string): Promise<string> {
 
 /** Edges above which rendering SVG takes long enough to warn about. */
 export const SVG_SLOW_EDGES = 5000;
+
+/**
+ * The most edges an SVG or HTML graph is laid out for. Layout time grows faster than the
+ * edges (10,000 edges between as many addresses took 94 s here), and far beyond it Graphviz
+ * exhausts the stack: a bigger graph is refused before any work starts. DOT has no limit.
+ */
+export const GRAPH_MAX_EDGES = 5000;
+
+/** Throw {@link GraphLimitError} when `edges` is over {@link GRAPH_MAX_EDGES} for `format` (svg, html). */
+export function checkGraphSize(edges: number, format: string): void {
+  if (format === 'dot' || edges <= GRAPH_MAX_EDGES) return;
+  throw new GraphLimitError(
+    `the graph has ${edges.toLocaleString('en-US')} edges, over the limit of ${GRAPH_MAX_EDGES.toLocaleString('en-US')} for ${format.toUpperCase()}: ` +
+      'keep the heaviest with --top N (flowdigest dot; option top), narrow it with --cidr, --port or --action, or write DOT (-f dot), which has no limit',
+  );
+}

@@ -40,8 +40,14 @@ export interface GraphViewOptions {
   internal?: readonly string[];
   /** Fold the addresses of each of these CIDR ranges into one node named after the range. @default [] */
   collapse?: readonly string[];
-  /** Keep only the N edges with the most bytes (ties: canonical row order). @default every edge */
+  /**
+   * Keep only the N edges with the most bytes (ties: exact bytes, then canonical row order), and
+   * beside them the `topRejected` REJECT edges with the most records, which a by-bytes cut
+   * drops (one-packet probes). @default every edge
+   */
   top?: number;
+  /** With `top`: how many REJECT edges to keep by records besides. 0 keeps none. @default top */
+  topRejected?: number;
 }
 
 /** How a graph is drawn and written. */
@@ -73,6 +79,8 @@ export interface GraphStyleOptions {
   labels?: LabelStyle;
   /** Draw a legend (one boxed table node) explaining colours, line styles and widths. @default true, except with `labels: 'go'` */
   legend?: boolean;
+  /** A title drawn above the graph (not with `labels: 'go'`, whose look is kept byte for byte). @default none */
+  graphTitle?: string;
 }
 
 /** Options of {@link writeGraph}: which edges, how drawn, and the format. */
@@ -89,6 +97,8 @@ export interface GraphView {
   folded: ReadonlyMap<string, Cidr | null>;
   /** Internal ranges in force (private ranges plus `internal`). */
   internal: readonly Cidr[];
+  /** With `top`: how many edges were kept by bytes, and how many REJECT edges by records beside them. */
+  kept?: { byBytes: number; rejected: number };
 }
 
 /** Options of {@link diffDigests} and {@link diffInputs}. */

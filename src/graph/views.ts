@@ -33,6 +33,7 @@ export function resolveView(o: GraphViewOptions): ResolvedView {
     ports = new Set(o.ports);
   }
   checkValue(GRAPH_VIEW_OPTIONS.top, 'options.top', o.top);
+  checkValue(GRAPH_VIEW_OPTIONS.topRejected, 'options.topRejected', o.topRejected);
   if (o.collapseExternal !== undefined && typeof o.collapseExternal !== 'boolean') {
     throw new InvalidOptionError('options.collapseExternal', 'must be a boolean');
   }
@@ -46,6 +47,7 @@ export function resolveView(o: GraphViewOptions): ResolvedView {
     internal: [...PRIVATE_RANGES, ...cidrList('internal', o.internal)],
     collapse: cidrList('collapse', o.collapse).sort((a, b) => b.bits - a.bits),
     top: o.top ?? null,
+    topRejected: o.topRejected ?? o.top ?? 0,
   };
 }
 
@@ -65,8 +67,55 @@ export function applyView(digest: Digest, options: GraphViewOptions = {}): Graph
     table = filterTable(table, o);
   const folded = new Map<string, Cidr | null>();
   if (o.collapse.length > 0 || o.collapseExternal) table = collapseTable(table, o, folded);
-  if (o.top !== null && o.top < table.size) table = topTable(table, o.top);
-  return { digest: table === digest.table ? digest : new Digest(table, digest.stats), folded, internal: o.internal };
+  let kept: GraphView['kept'];
+  if (o.top !== null) {
+    const byBytes = o.top < table.size ? topEntries(table, o.top) : null;
+    const rejected = byBytes === null ? [] : topRejectedEntries(table, o.topRejected, new Set(byBytes));
+    kept = { byBytes: byBytes?.length ?? table.size, rejected: rejected.length };
+    if (byBytes !== null) {
+      const out = new DigestTable(byBytes.length + rejected.length);
+      for (const e of [...byBytes, ...rejected]) copyRaw(table, e, out);
+      table = out;
+    }
+  }
+  return {
+    digest: table === digest.table ? digest : new Digest(table, digest.stats),
+    folded,
+    internal: o.internal,
+    ...(kept === undefined ? {} : { kept }),
+  };
+}
+
+/**
+ * The `n` REJECT entries with the most records that are not in `taken`; ties by exact bytes,
+ * then the canonical key order.
+ */
+function topRejectedEntries(t: TableView, n: number, taken: ReadonlySet<number>): number[] {
+  if (n === 0) return [];
+  const list: number[] = [];
+  for (let e = 0; e < t.size; e++) if (!taken.has(e) && keyParts(t, e)[4] === 'REJECT') list.push(e);
+  const records = (e: number) => t.nums[e * NUM_STRIDE + COL.N_RECORDS];
+  return list.sort((x, y) => records(y) - records(x) || byBytesThenKey(t, x, y)).slice(0, n);
+}
+
+/** Exact bytes descending, then the canonical key order: the tie-break of every cut. */
+function byBytesThenKey(t: TableView, x: number, y: number): number {
+  const exact = (e: number) => [t.nums[e * NUM_STRIDE + COL.N_BYTEHI], t.nums[e * NUM_STRIDE + COL.N_BYTELO]];
+  const [xh, xl] = exact(x),
+    [yh, yl] = exact(y);
+  if (xh !== yh) return yh - xh;
+  if (xl !== yl) return yl - xl;
+  // Canonical order: account, interface, addresses; ports and protocol; action.
+  const px = keyParts(t, x),
+    py = keyParts(t, y);
+  const hx = px.slice(0, 4).join('\0'),
+    hy = py.slice(0, 4).join('\0');
+  if (hx !== hy) return hx < hy ? -1 : 1;
+  for (let c = COL.I_SPORT; c <= COL.I_PROTO; c++) {
+    const d = t.ints[x * INT_STRIDE + c] - t.ints[y * INT_STRIDE + c];
+    if (d !== 0) return d;
+  }
+  return px[4] < py[4] ? -1 : px[4] > py[4] ? 1 : 0;
 }
 
 function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
@@ -98,6 +147,14 @@ function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
  * canonical key order, so the choice is deterministic.
  */
 export function topTable(t: TableView, n: number): DigestTable {
+  const out = new DigestTable(n);
+  for (const e of topEntries(t, n)) copyRaw(t, e, out);
+  return out;
+}
+
+/** The entries {@link topTable} keeps. */
+function topEntries(t: TableView, n: number): number[] {
+  if (n >= t.size) return Array.from({ length: t.size }, (_, e) => e);
   const bytes = new Float64Array(t.size);
   for (let e = 0; e < t.size; e++) bytes[e] = approxBytes(t, e);
   const cut = Float64Array.from(bytes).sort()[t.size - n];
@@ -107,27 +164,6 @@ export function topTable(t: TableView, n: number): DigestTable {
     if (bytes[e] > cut) chosen.push(e);
     else if (bytes[e] === cut) tied.push(e);
   }
-  if (tied.length > n - chosen.length) {
-    const exact = (e: number) => [t.nums[e * NUM_STRIDE + COL.N_BYTEHI], t.nums[e * NUM_STRIDE + COL.N_BYTELO]];
-    tied.sort((x, y) => {
-      const [xh, xl] = exact(x),
-        [yh, yl] = exact(y);
-      if (xh !== yh) return yh - xh;
-      if (xl !== yl) return yl - xl;
-      // Canonical order: account, interface, addresses; ports and protocol; action.
-      const px = keyParts(t, x),
-        py = keyParts(t, y);
-      const hx = px.slice(0, 4).join('\0'),
-        hy = py.slice(0, 4).join('\0');
-      if (hx !== hy) return hx < hy ? -1 : 1;
-      for (let c = COL.I_SPORT; c <= COL.I_PROTO; c++) {
-        const d = t.ints[x * INT_STRIDE + c] - t.ints[y * INT_STRIDE + c];
-        if (d !== 0) return d;
-      }
-      return px[4] < py[4] ? -1 : px[4] > py[4] ? 1 : 0;
-    });
-  }
-  const out = new DigestTable(n);
-  for (const e of [...chosen, ...tied.slice(0, n - chosen.length)]) copyRaw(t, e, out);
-  return out;
+  if (tied.length > n - chosen.length) tied.sort((x, y) => byBytesThenKey(t, x, y));
+  return [...chosen, ...tied.slice(0, n - chosen.length)];
 }

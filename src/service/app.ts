@@ -17,6 +17,7 @@ import { AuthError, type AuthFailure, headersOf, HttpError, statusOf, StoppingEr
 import { errorFields } from './logger.js';
 import { digestRoutes } from './routes/digest.js';
 import { graphRoutes } from './routes/graph.js';
+import { reportRoutes } from './routes/report.js';
 import { opsRoutes } from './routes/ops.js';
 import { workerRoutes } from './routes/worker.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -152,6 +153,7 @@ export function createApp(o: AppOptions): FastifyInstance {
   void app.register(async (scope) => {
     digestRoutes(scope, state);
     graphRoutes(scope, state);
+    reportRoutes(scope, state);
     opsRoutes(scope, state, { stopping: o.stopping, yaml: () => app.swagger({ yaml: true }) });
     await scope.register(async (worker) => workerRoutes(worker, state));
   });

@@ -83,6 +83,8 @@ export function statusOf(err: unknown): number {
     switch (err.code) {
       case 'FD_ERR_WINDOW':
       case 'FD_ERR_INVALID_OPTION':
+      // An SVG or HTML graph over the edge limit: the client narrows it with `top`.
+      case 'FD_ERR_GRAPH_LIMIT':
         return 400;
       case 'FD_ERR_QUEUE_FULL':
       case 'FD_ERR_STOPPING':

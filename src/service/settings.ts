@@ -269,7 +269,7 @@ export const SERVE_OPTIONS = {
     group: 'audit',
     env: 'FLOWDIGEST_AUDIT_EVENTS',
     arg: 'LIST',
-    help: 'noun:verb pairs, * wildcards: digest:requested|created|failed|read,\ngraph:read, diff:read, auth:denied',
+    help: 'noun:verb pairs, * wildcards: digest:requested|created|failed|read,\ngraph:read, diff:read, report:read, auth:denied',
     default: '*:*',
   },
   auditLog: {

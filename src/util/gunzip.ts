@@ -12,6 +12,8 @@ export function isGzip(b: Uint8Array): boolean {
 
 /** The first bytes `stream` gives (put back unread), or null if it is empty. */
 export function peek(stream: Readable): Promise<Buffer | null> {
+  // A stream that already ended (an empty one peeked before) emits no second 'end'.
+  if (stream.readableEnded) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
     const onReadable = () => {
       const b = stream.read() as Buffer | null;

@@ -5,18 +5,19 @@ import type { Digest } from '../../digest/digest.js';
 import { type DigestFormat, writeDigest } from '../../digest/write.js';
 import type { GraphFormat } from '../../graph/types.js';
 import type { OptionValues } from '../../util/option-schema.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError, usage } from '../args.js';
 import { DIGEST_OPTIONS } from '../options.js';
-import { InvalidOptionError } from '../../errors.js';
 import { parseFieldList } from '../../format/field-list.js';
 import { parseKeySpec } from '../../format/key.js';
 import { DIGEST_HELP } from '../help.js';
 import { emptyRunReason, noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
+import { count } from '../format.js';
 import { ProgressLine } from '../progress.js';
 import { checkS3Urls, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
+import { filterFlags, type RowFilters } from '../filters.js';
 
 type Values = OptionValues<typeof DIGEST_OPTIONS>;
 
@@ -34,6 +35,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   checkS3Urls(inputs, values.output, 'digest');
   const s3 = s3Options(values, 'digest');
   const run = runOptions(values, signal);
+  const filters = filterFlags(values, 'digest');
 
   if (values.redis !== undefined || values.store !== undefined) {
     if (run.key !== undefined)
@@ -41,7 +43,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
         { option: '--key', reason: 'is not supported with --redis yet (cluster partials keep the v2 key)' },
         'digest',
       );
-    return clusterRun(values, inputs, run, format, s3, signal);
+    return clusterRun(values, inputs, run, format, s3, signal, filters);
   }
   const digester = createDigester(digesterOptions(values, s3));
   // Built here rather than in the digester so the S3 listing stats can explain an empty result.
@@ -53,7 +55,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began, filters);
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return emptyExit(digest, values.allowEmpty === true);
   } finally {
@@ -77,23 +79,15 @@ function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
   if (values.region !== undefined) run.regions = values.region;
   const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
   if (fields !== undefined)
-    run.fields = asUsage(() => parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'));
+    run.fields = usage('digest', () =>
+      parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'),
+    );
   if (values.key !== undefined) {
     const key = values.key;
-    asUsage(() => parseKeySpec(key, '--key'));
+    usage('digest', () => parseKeySpec(key, '--key'));
     run.key = key;
   }
   return run;
-}
-
-/** A library check of a flag's value, as a usage error (exit 2). */
-function asUsage<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (err instanceof InvalidOptionError) throw UsageError.of(err, 'digest');
-    throw err;
-  }
 }
 
 /** 0, or 1 with a one-line reason when nothing was digested (unless --allow-empty). */
@@ -115,14 +109,20 @@ function digesterOptions(values: Values, s3: ReturnType<typeof s3Options>): Dige
   };
 }
 
-/** Write the digest (or its graph: graphlib is loaded only then), then the summary. */
+/**
+ * Write the digest (or its graph: graphlib is loaded only then), then the summary. The row
+ * filters (--cidr, --port, --action) apply to the finished rows, as dot applies them.
+ */
 async function writeResult(
-  digest: Digest,
+  whole: Digest,
   values: { output?: string; quiet?: boolean },
   format: DigestFormat | GraphFormat,
   options: { signal: AbortSignal; s3: ReturnType<typeof s3Options>; fsync: boolean },
   began: number,
+  filters: RowFilters,
 ): Promise<void> {
+  const filtered = Object.keys(filters).length > 0;
+  const digest = filtered ? (await import('../../graph/views.js')).applyView(whole, filters).digest : whole;
   await withOutput(
     values.output,
     (out) =>
@@ -131,7 +131,17 @@ async function writeResult(
         : writeDigest(digest, out, format),
     options,
   );
-  if (!values.quiet) process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+  if (!values.quiet) {
+    process.stderr.write(summary('digest', digest, (performance.now() - began) / 1000));
+    if (filtered) {
+      const f = [
+        ...(filters.cidrs ? [`cidr ${filters.cidrs.join(',')}`] : []),
+        ...(filters.ports ? [`port ${filters.ports.join(',')}`] : []),
+        ...(filters.actions ? [`action ${filters.actions.join(',')}`] : []),
+      ];
+      process.stderr.write(`  filters ${f.join(', ')}: kept ${count(digest.size)} of ${count(whole.size)} rows\n`);
+    }
+  }
 }
 
 // `digest --redis URL --store DIR`: the same run, planned here and done by `flowdigest work` processes.
@@ -142,6 +152,7 @@ async function clusterRun(
   format: DigestFormat | GraphFormat,
   s3: ReturnType<typeof s3Options>,
   signal: AbortSignal,
+  filters: RowFilters,
 ): Promise<number> {
   if (values.redis === undefined) throw UsageError.of({ option: '--store', reason: 'needs --redis URL' }, 'digest');
   if (values.store === undefined)
@@ -170,7 +181,7 @@ async function clusterRun(
       onProgress: bar?.update,
     });
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began);
+    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began, filters);
     return emptyExit(digest, values.allowEmpty === true);
   } finally {
     bar?.done();

@@ -1,29 +1,18 @@
 /** `flowdigest dot`: a digest, raw flow log or flowdigest DOT → a DOT, SVG or HTML graph, through the views. */
 import { Digest } from '../../digest/digest.js';
-import { parseCidr } from '../../graph/cidr.js';
 import { GRAPH_FORMATS, writeView } from '../../graph/graph.js';
 import { readGraphInput } from '../../graph/input.js';
-import { SVG_SLOW_EDGES } from '../../graph/svg.js';
+import { checkGraphSize } from '../../graph/svg.js';
+import { graphTitle, keptText } from '../../graph/title.js';
 import type { ClusterBy, GraphFormat, GraphOptions } from '../../graph/types.js';
 import { applyView } from '../../graph/views.js';
 import type { LabelStyle } from '../../graph/labels.js';
-import { parseOneOf } from '../../util/parse.js';
-import { parse, usage, UsageError } from '../args.js';
+import { parse, UsageError } from '../args.js';
 import { DOT_OPTIONS } from '../options.js';
-
-const ACTIONS = ['ACCEPT', 'REJECT'] as const;
-import { isPort } from '../../util/patterns.js';
 import { count } from '../format.js';
+import { cidrFlag, filterFlags } from '../filters.js';
 import { DOT_HELP } from '../help.js';
 import { withOutput } from '../output.js';
-
-/** A CIDR list, checked here so a bad range is a usage error naming the flag. */
-export function cidrFlag(flag: string, items: string[], command: string): string[] {
-  usage(command, () => {
-    for (const item of items) parseCidr(flag, item);
-  });
-  return items;
-}
 
 /** `-f`, defaulting to svg or html when the output file ends in .svg or .html. */
 export function graphFormat<T extends string>(
@@ -53,20 +42,19 @@ export async function dotCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const format = graphFormat(values.format as GraphFormat | undefined, values.output, GRAPH_FORMATS, 'dot');
-  const options: GraphOptions = { format, penwidth: values.penwidth ?? true, ...labelFlags(values) };
+  const options: GraphOptions & { title?: string } = {
+    format,
+    penwidth: values.penwidth ?? true,
+    ...labelFlags(values),
+  };
   if (values.top !== undefined) options.top = values.top;
-  if (values.cidr !== undefined) options.cidrs = cidrFlag('--cidr', values.cidr, 'dot');
+  if (values.topRejected !== undefined) {
+    if (options.top === undefined) throw UsageError.of({ option: '--top-rejected', reason: 'needs --top N' }, 'dot');
+    options.topRejected = values.topRejected;
+  }
+  Object.assign(options, filterFlags(values, 'dot'));
   if (values.account !== undefined) options.accounts = values.account;
   if (values.eni !== undefined) options.enis = values.eni;
-  if (values.port !== undefined) {
-    options.ports = values.port.map((p) => {
-      if (!isPort(p))
-        throw UsageError.of({ option: '--port', reason: 'must be a port number from 0 to 65535', value: p }, 'dot');
-      return Number(p);
-    });
-  }
-  if (values.action !== undefined)
-    options.actions = values.action.map((a) => usage('dot', () => parseOneOf('--action', a.toUpperCase(), ACTIONS)));
   if (values.collapseExternal) options.collapseExternal = true;
   if (values.internal !== undefined) options.internal = cidrFlag('--internal', values.internal, 'dot');
   if (values.collapse !== undefined) options.collapse = cidrFlag('--collapse', values.collapse, 'dot');
@@ -90,10 +78,12 @@ export async function dotCommand(argv: string[]): Promise<number> {
     formats.push(read.format);
   }
   const view = applyView(digest, options);
-  if (format !== 'dot' && view.digest.size > SVG_SLOW_EDGES && !values.quiet) {
-    process.stderr.write(
-      `flowdigest: rendering ${count(view.digest.size)} edges as ${format.toUpperCase()} may take minutes; narrow with --top or filters\n`,
-    );
+  // Refused before any layout work (and before the output file is made).
+  checkGraphSize(view.digest.size, format);
+  if (format !== 'dot') {
+    const title = graphTitle(digest, options, view);
+    options.graphTitle = title;
+    options.title = title;
   }
   await withOutput(values.output, (out) => writeView(view, out, options));
   if (!values.quiet) {
@@ -103,7 +93,7 @@ export async function dotCommand(argv: string[]): Promise<number> {
         ? `, ${count(s.malformed)} malformed records skipped${s.samples[0] ? ` (first: ${s.samples[0].key}:${s.samples[0].line}: ${s.samples[0].reason})` : ''}`
         : '';
     process.stderr.write(
-      `dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
+      `dot: ${count(digest.size)} rows (${[...new Set(formats)].join(', ')})${skipped} → ${count(view.digest.size)} edges${view.kept === undefined ? '' : ` (${keptText(view.kept)})`}, ${format} in ${((performance.now() - began) / 1000).toFixed(2)} s\n`,
     );
   }
   return 0;

@@ -56,6 +56,7 @@ function items(query: Query, name: string): string[] | undefined {
 function viewOptions(query: Query): ViewOptions {
   const o: ViewOptions = {};
   if (typeof query.top === 'number') o.top = query.top;
+  if (typeof query.top_rejected === 'number') o.topRejected = query.top_rejected;
   for (const [param, key] of [
     ['cidr', 'cidrs'],
     ['account', 'accounts'],

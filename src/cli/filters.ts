@@ -1,0 +1,41 @@
+/** `--cidr`, `--port` and `--action`: the row filters `dot`, `digest` and `report` share. */
+import { parseCidr } from '../graph/cidr.js';
+import { parseOneOf } from '../util/parse.js';
+import { isPort } from '../util/patterns.js';
+import { UsageError, usage } from './args.js';
+
+const ACTIONS = ['ACCEPT', 'REJECT'] as const;
+
+/** The filters as the views and the report take them. */
+export interface RowFilters {
+  cidrs?: string[];
+  ports?: number[];
+  actions?: Array<(typeof ACTIONS)[number]>;
+}
+
+/** A CIDR list, checked here so a bad range is a usage error naming the flag. */
+export function cidrFlag(flag: string, items: string[], command: string): string[] {
+  usage(command, () => {
+    for (const item of items) parseCidr(flag, item);
+  });
+  return items;
+}
+
+/** The filters given (none: an empty object), from the lists the schema parsed. */
+export function filterFlags(
+  values: { cidr?: string[]; port?: string[]; action?: string[] },
+  command: string,
+): RowFilters {
+  const o: RowFilters = {};
+  if (values.cidr !== undefined) o.cidrs = cidrFlag('--cidr', values.cidr, command);
+  if (values.port !== undefined) {
+    o.ports = values.port.map((p) => {
+      if (!isPort(p))
+        throw UsageError.of({ option: '--port', reason: 'must be a port number from 0 to 65535', value: p }, command);
+      return Number(p);
+    });
+  }
+  if (values.action !== undefined)
+    o.actions = values.action.map((a) => usage(command, () => parseOneOf('--action', a.toUpperCase(), ACTIONS)));
+  return o;
+}
