@@ -6,7 +6,8 @@ import type { Progress } from '../engine/progress.js';
 import { count, duration, mb, rate } from './format.js';
 
 export class ProgressLine {
-  private last = 0;
+  // -Infinity, not 0: performance.now() starts near 0 in a new thread, which would swallow the first draw.
+  private last = Number.NEGATIVE_INFINITY;
   private drawn = false;
   private stage = 'scanning';
 
