@@ -1,4 +1,8 @@
-/** `--cidr`, `--port` and `--action`: the row filters `dot`, `digest` and `report` share. */
+/**
+ * What `digest`, `report` and `dot` share: the record selection of a run (--start/--end,
+ * --account/--region, --strict, --skip-bad-objects) and the row filters (--cidr, --port, --action).
+ */
+import type { DigestRunOptions } from '../engine/options.js';
 import { parseCidr } from '../graph/cidr.js';
 import { parseOneOf } from '../util/parse.js';
 import { isPort } from '../util/patterns.js';
@@ -38,4 +42,30 @@ export function filterFlags(
   if (values.action !== undefined)
     o.actions = values.action.map((a) => usage(command, () => parseOneOf('--action', a.toUpperCase(), ACTIONS)));
   return o;
+}
+
+/** The selection flags as the schema parsed them. */
+export interface SelectionValues {
+  start?: Date;
+  end?: Date;
+  account?: string[];
+  region?: string[];
+  strict?: boolean;
+  skipBadObjects?: boolean;
+}
+
+/** A run's record selection and strictness, checked (--start before --end). */
+export function runSelection(values: SelectionValues, signal: AbortSignal, command: string): DigestRunOptions {
+  const run: DigestRunOptions = {
+    signal,
+    strict: values.strict === true,
+    skipBadObjects: values.skipBadObjects === true,
+  };
+  if (values.start !== undefined) run.start = values.start;
+  if (values.end !== undefined) run.end = values.end;
+  if (run.start && run.end && run.start >= run.end)
+    throw UsageError.of({ option: '--start', reason: 'must be before --end' }, command);
+  if (values.account !== undefined) run.accounts = values.account;
+  if (values.region !== undefined) run.regions = values.region;
+  return run;
 }

@@ -13,19 +13,11 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import { suggest } from '../util/suggest.js';
+import { DEFAULT_KEY } from '../table/key-schema.js';
 import { KNOWN_FIELDS } from './fields.js';
 
-/** The v2 key, in the order of a v2 text digest's columns. */
-export const V2_KEY: readonly string[] = [
-  'account-id',
-  'interface-id',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'protocol',
-  'action',
-];
+/** The v2 key, in the order of a v2 text digest's columns: the names of the kernel's {@link DEFAULT_KEY}. */
+export const V2_KEY: readonly string[] = Object.freeze(DEFAULT_KEY.fields.map((f) => f.name));
 
 /** Transit Gateway flow logs' default key (they have no action and no interface-id). */
 export const TGW_KEY: readonly string[] = [

@@ -17,7 +17,7 @@ import { ProgressLine } from '../progress.js';
 import { checkS3Urls, s3Options } from '../s3-options.js';
 import { summary } from '../summary.js';
 import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
-import { filterFlags, type RowFilters } from '../filters.js';
+import { filterFlags, type RowFilters, runSelection } from '../filters.js';
 
 type Values = OptionValues<typeof DIGEST_OPTIONS>;
 
@@ -66,17 +66,7 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
 
 /** The run's selection and strictness: --start/--end, --account/--region, --strict, --skip-bad-objects. */
 function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
-  const run: DigestRunOptions = {
-    signal,
-    strict: values.strict === true,
-    skipBadObjects: values.skipBadObjects === true,
-  };
-  if (values.start !== undefined) run.start = values.start;
-  if (values.end !== undefined) run.end = values.end;
-  if (run.start && run.end && run.start >= run.end)
-    throw UsageError.of({ option: '--start', reason: 'must be before --end' }, 'digest');
-  if (values.account !== undefined) run.accounts = values.account;
-  if (values.region !== undefined) run.regions = values.region;
+  const run = runSelection(values, signal, 'digest');
   const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
   if (fields !== undefined)
     run.fields = usage('digest', () =>

@@ -1,7 +1,6 @@
 /** `flowdigest report`: digests or flow logs → talkers, rejected, exposed, probes and new tuples as text, JSON or HTML. */
 import { once } from 'node:events';
 import type { Digest } from '../../digest/digest.js';
-import type { DigestRunOptions } from '../../engine/options.js';
 import { buildReport, resolveReportOptions } from '../../report/model.js';
 import { readReportInputs } from '../../report/report.js';
 import type { ReportOptions } from '../../report/types.js';
@@ -13,7 +12,7 @@ import { withOutput } from '../output.js';
 import { checkS3Urls, s3Options } from '../s3-options.js';
 import { skippedNote } from '../summary.js';
 import { graphFormat } from './dot.js';
-import { cidrFlag, filterFlags } from '../filters.js';
+import { cidrFlag, filterFlags, runSelection } from '../filters.js';
 
 type ReportFormat = 'text' | 'json' | 'html';
 
@@ -39,17 +38,7 @@ export async function reportCommand(argv: string[], signal: AbortSignal): Promis
   if ([...inputs, ...baseline].filter((i) => i === '-').length > 1)
     throw new UsageError('stdin (-) can be named only once', 'report');
   checkS3Urls([...inputs, ...baseline], values.output, 'report');
-  const run: DigestRunOptions = {
-    signal,
-    strict: values.strict === true,
-    skipBadObjects: values.skipBadObjects === true,
-  };
-  if (values.start !== undefined) run.start = values.start;
-  if (values.end !== undefined) run.end = values.end;
-  if (run.start && run.end && run.start >= run.end)
-    throw UsageError.of({ option: '--start', reason: 'must be before --end' }, 'report');
-  if (values.account !== undefined) run.accounts = values.account;
-  if (values.region !== undefined) run.regions = values.region;
+  const run = runSelection(values, signal, 'report');
   const digester = { threads: values.workers, maxMemory: values.maxMemory, s3: s3Options(values, 'report') };
 
   const began = performance.now();
