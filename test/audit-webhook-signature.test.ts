@@ -80,7 +80,9 @@ it('a receiver that refuses the signature (401): events go to the dead-letter fi
     ],
     spoolDir: join(dir, 'b'),
     batchSize: 3,
-    flushMs: 20,
+    // Long enough that only a full batch (3) or the final flush (2) sends: each record is
+    // fsynced, and a short flush period split the five events into three batches under load.
+    flushMs: 60_000,
     logger,
   });
   open.push({ auditor, receiver });
