@@ -15,6 +15,8 @@ import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './d
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
+import { keySlots, type KeySlots } from './keyed-format.js';
+import { parseKeySpec, V2_KEY } from '../format/key.js';
 import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
@@ -68,10 +70,55 @@ async function readText(stream: Readable, name: string, digest: Digest, strict: 
 }
 
 async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
+  const key = new NdjsonKey();
   await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
-    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats);
+    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats, key);
   });
+  // A digest made with --key has its key's fields in each row: merged, it keeps it.
+  if (key.fields !== null) digest.key = key.fields;
 }
+
+/** Fields of an NDJSON digest row that are not key fields. */
+const NDJSON_VALUES = new Set(['packets', 'bytes', 'start', 'end', 'records', 'log-status']);
+
+/**
+ * The key of an NDJSON digest, found in its first row (its fields but the values, in their
+ * order: a digest made with `--key` writes them in the key's order) and then required of every
+ * row. Pass one per file to {@link readNdjsonLine}.
+ */
+export class NdjsonKey {
+  /** The key's fields once a row was read (v2's for a v2 digest, in any field order); null before. */
+  fields: readonly string[] | null = null;
+  /** @internal The layout of a non-v2 key; null for v2's. */
+  slots: KeySlots | null = null;
+  private names = '';
+
+  /** @internal Check `obj`'s key fields against the first row's. */
+  take(obj: Record<string, unknown>, at: { key: string; line: number }): void {
+    const fields = Object.keys(obj).filter((f) => !NDJSON_VALUES.has(f));
+    const names = [...fields].sort().join(' ');
+    if (this.fields === null) {
+      const v2 = names === V2_SORTED;
+      if (!v2) {
+        let spec: ReturnType<typeof parseKeySpec>;
+        try {
+          spec = parseKeySpec(fields, 'key');
+        } catch (err) {
+          throw new DigestParseError(`row's fields are not a digest key: ${(err as Error).message}`, at);
+        }
+        if ('replace' in spec) this.slots = keySlots(spec.replace);
+      }
+      this.fields = v2 ? V2_KEY : fields;
+      this.names = names;
+    } else if (names !== this.names)
+      throw new DigestParseError(
+        `row's key fields (${fields.join(' ')}) are not the first row's (${this.fields.join(' ')})`,
+        at,
+      );
+  }
+}
+
+const V2_SORTED = [...V2_KEY].sort().join(' ');
 
 /**
  * The text of a digest line (NDJSON; DOT for dot and diff). A line over the line limit, or not
@@ -95,6 +142,7 @@ export function readNdjsonLine(
   at: { key: string; line: number },
   table: DigestTable,
   stats: DigestStats,
+  keyOf: NdjsonKey = new NdjsonKey(),
 ): void {
   if (text.trim() === '') return;
   let obj: Record<string, unknown>;
@@ -106,7 +154,9 @@ export function readNdjsonLine(
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
     throw new DigestParseError('not a JSON object', at);
   if ('stats' in obj) {
-    addStats(stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
+    const { key, ...rest } = (obj.stats ?? {}) as { key?: unknown };
+    if (key !== undefined) keyOf.take(Object.fromEntries((Array.isArray(key) ? key : [key]).map((f) => [f, 0])), at);
+    addStats(stats, { ...emptyStats(), ...newCounters(), ...rest } as DigestStats);
     return;
   }
   if (!exactSums(obj)) {
@@ -135,13 +185,19 @@ export function readNdjsonLine(
       });
     return v;
   };
+  keyOf.take(obj, at);
+  const k = keyOf.slots;
   const key = Buffer.from(
-    [str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'),
+    (k === null
+      ? [str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')]
+      : k.plan.slots.map((f) => (f === '' ? '-' : str(f)))
+    ).join('\0'),
     'utf8',
   );
-  const sport = int('srcport', true) ?? -1,
-    dport = int('dstport', true) ?? -1,
-    proto = int('protocol', true) ?? -1;
+  const portOf = (f: string, keyed: boolean) => (k === null || keyed ? (int(f, true) ?? -1) : -1);
+  const sport = portOf('srcport', k?.plan.srcport ?? true),
+    dport = portOf('dstport', k?.plan.dstport ?? true),
+    proto = portOf('protocol', k?.plan.protocol ?? true);
   const start = int('start', true),
     end = int('end', true);
   if (start !== null && end !== null && start > end)
@@ -187,6 +243,38 @@ export async function digestKind(path: string): Promise<DigestKind | null> {
     stream.destroy();
   }
 }
+
+/**
+ * The key a text digest's header names when it was made with a key other than v2's (its
+ * fields before `packets bytes start end log-status`), or null: a v2 digest, a flow log, or
+ * unreadable. `report` reads such a file as a digest, so its key is kept.
+ */
+export async function textDigestKey(path: string): Promise<readonly string[] | null> {
+  const stream = createReadStream(path);
+  try {
+    const body = await inflateIfGzip(stream);
+    const first = await peek(body);
+    if (first === null) return null;
+    const text = first.toString('latin1');
+    const nl = text.indexOf('\n');
+    const fields = (nl < 0 ? text : text.slice(0, nl)).trim().split(/\s+/);
+    const n = fields.length - KEYED_VALUES.length;
+    if (n < 2 || fields[0] === 'version' || !KEYED_VALUES.every((f, i) => fields[n + i] === f)) return null;
+    const key = fields.slice(0, n);
+    try {
+      parseKeySpec(key, 'key');
+    } catch {
+      return null;
+    }
+    return key;
+  } catch {
+    return null;
+  } finally {
+    stream.destroy();
+  }
+}
+
+const KEYED_VALUES = ['packets', 'bytes', 'start', 'end', 'log-status'];
 
 /** The kinds of digest files: text (a flow log), NDJSON, or a binary partial. */
 export type DigestKind = 'text' | 'ndjson' | 'partial';

@@ -122,7 +122,7 @@ async function writeResult(
   filters: RowFilters,
 ): Promise<void> {
   const filtered = Object.keys(filters).length > 0;
-  const digest = filtered ? (await import('../../graph/views.js')).applyView(whole, filters).digest : whole;
+  const digest = filtered ? (await import('../../graph/views.js')).filterDigest(whole, filters) : whole;
   await withOutput(
     values.output,
     (out) =>

@@ -5,7 +5,9 @@ import type { DigestRunOptions } from '../../engine/options.js';
 import { buildReport, resolveReportOptions } from '../../report/model.js';
 import { readReportInputs } from '../../report/report.js';
 import type { ReportOptions } from '../../report/types.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError, usage } from '../args.js';
+import { parseFieldList } from '../../format/field-list.js';
+import { parseKeySpec } from '../../format/key.js';
 import { REPORT_OPTIONS } from '../options.js';
 import { count } from '../format.js';
 import { REPORT_HELP } from '../help.js';
@@ -50,6 +52,16 @@ export async function reportCommand(argv: string[], signal: AbortSignal): Promis
     throw UsageError.of({ option: '--start', reason: 'must be before --end' }, 'report');
   if (values.account !== undefined) run.accounts = values.account;
   if (values.region !== undefined) run.regions = values.region;
+  const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
+  if (fields !== undefined)
+    run.fields = usage('report', () =>
+      parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'),
+    );
+  if (values.key !== undefined) {
+    const key = values.key;
+    usage('report', () => parseKeySpec(key, '--key'));
+    run.key = key;
+  }
   const digester = { threads: values.workers, maxMemory: values.maxMemory, s3: s3Options(values, 'report') };
 
   const began = performance.now();
