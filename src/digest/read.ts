@@ -292,12 +292,17 @@ async function sniff(stream: Readable): Promise<{ stream: Readable; kind: Digest
 async function readPartial(stream: Readable, name: string): Promise<Digest> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
-  const { table, starts, stats } = decodePartial(Buffer.concat(parts), name);
-  return digestOfSorted(table, starts, stats);
+  const { table, starts, stats, key } = decodePartial(Buffer.concat(parts), name);
+  return digestOfSorted(table, starts, stats, key);
 }
 
-/** A digest over rows already in canonical order, its ranges starting at `starts`. */
-export function digestOfSorted(table: TableView, starts: readonly number[], stats: DigestStats): Digest {
+/** A digest over rows already in canonical order, its ranges starting at `starts`, under `key` (v2's by default). */
+export function digestOfSorted(
+  table: TableView,
+  starts: readonly number[],
+  stats: DigestStats,
+  key: readonly string[] = V2_KEY,
+): Digest {
   const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
-  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats);
+  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats, undefined, key);
 }

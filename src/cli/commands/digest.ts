@@ -38,11 +38,6 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   const filters = filterFlags(values, 'digest');
 
   if (values.redis !== undefined || values.store !== undefined) {
-    if (run.key !== undefined)
-      throw UsageError.of(
-        { option: '--key', reason: 'is not supported with --redis yet (cluster partials keep the v2 key)' },
-        'digest',
-      );
     return clusterRun(values, inputs, run, format, s3, signal, filters);
   }
   const digester = createDigester(digesterOptions(values, s3));
