@@ -190,3 +190,33 @@ it('diff refuses digests of different keys, naming both', async () => {
     message: expect.stringMatching(/different keys.*vpc-id.*flow-direction/),
   });
 });
+
+it('a Transit Gateway digest read back: rows name its tgw fields, graphs and the report read it', async () => {
+  const text = [
+    'account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status',
+    '111122223333 tgw-1 tgw-attach-a 10.0.0.1 8.8.8.8 0 443 6 4 400 1000 1060 OK',
+    '111122223333 tgw-1 tgw-attach-b 10.0.0.1 8.8.8.8 0 443 6 2 200 1000 1060 OK',
+    '',
+  ].join('\n');
+  for (const body of [text, digestToString(await readDigest(stream(text), 't'), 'ndjson')]) {
+    const d = await readDigest(stream(body), 't');
+    expect(d.key).toEqual([
+      'account-id',
+      'tgw-id',
+      'tgw-attachment-id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+    ]);
+    const rows = [...d.rows()];
+    expect(rows.map((r) => [r.interfaceId, r.action, r.srcAddr, r.dstAddr, r.fields])).toEqual([
+      ['-', '-', '10.0.0.1', '8.8.8.8', { 'tgw-id': 'tgw-1', 'tgw-attachment-id': 'tgw-attach-a' }],
+      ['-', '-', '10.0.0.1', '8.8.8.8', { 'tgw-id': 'tgw-1', 'tgw-attachment-id': 'tgw-attach-b' }],
+    ]);
+    // A graph draws one edge for both attachments: their sums added.
+    const view = [...applyView(d).digest.rows()];
+    expect(view.map((r) => [r.srcAddr, r.dstAddr, r.dstPort, r.bytes])).toEqual([['10.0.0.1', '8.8.8.8', 443, 600n]]);
+  }
+});
