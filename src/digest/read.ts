@@ -17,6 +17,7 @@ import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
 import { keySlots, type KeySlots } from './keyed-format.js';
 import { parseKeySpec, V2_KEY } from '../format/key.js';
+import { KNOWN_FIELDS } from '../format/fields.js';
 import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
@@ -82,9 +83,9 @@ async function readNdjson(stream: Readable, name: string, digest: Digest): Promi
 const NDJSON_VALUES = new Set(['packets', 'bytes', 'start', 'end', 'records', 'log-status']);
 
 /**
- * The key of an NDJSON digest, found in its first row (its fields but the values, in their
- * order: a digest made with `--key` writes them in the key's order) and then required of every
- * row. Pass one per file to {@link readNdjsonLine}.
+ * The key of an NDJSON digest, found in its first row (its flow-log fields but the values, in
+ * their order: a digest made with `--key` writes them in the key's order) or its stats line's
+ * `key`, and checked against the other. Pass one per file to {@link readNdjsonLine}.
  */
 export class NdjsonKey {
   /** The key's fields once a row was read (v2's for a v2 digest, in any field order); null before. */
@@ -92,10 +93,16 @@ export class NdjsonKey {
   /** @internal The layout of a non-v2 key; null for v2's. */
   slots: KeySlots | null = null;
   private names = '';
+  private known: Set<string> | null = null;
 
   /** @internal Check `obj`'s key fields against the first row's. */
-  take(obj: Record<string, unknown>, at: { key: string; line: number }): void {
-    const fields = Object.keys(obj).filter((f) => !NDJSON_VALUES.has(f));
+  take(obj: Record<string, unknown>, at: { key: string; line: number }, statsLine = false): void {
+    // After the first row, only the stats line's key is compared: a row lacking a key field
+    // fails on that field below, and a field beyond the key is ignored (as it always was), so
+    // the rows pay for no check of their own.
+    if (this.known !== null && !statsLine) return;
+    // Names that are no flow-log field (another tool's notes) are not key fields, as before.
+    const fields = Object.keys(obj).filter((f) => !NDJSON_VALUES.has(f) && KNOWN_FIELDS.has(f));
     const names = [...fields].sort().join(' ');
     if (this.fields === null) {
       const v2 = names === V2_SORTED;
@@ -110,6 +117,7 @@ export class NdjsonKey {
       }
       this.fields = v2 ? V2_KEY : fields;
       this.names = names;
+      this.known = new Set(fields);
     } else if (names !== this.names)
       throw new DigestParseError(
         `row's key fields (${fields.join(' ')}) are not the first row's (${this.fields.join(' ')})`,
@@ -155,7 +163,8 @@ export function readNdjsonLine(
     throw new DigestParseError('not a JSON object', at);
   if ('stats' in obj) {
     const { key, ...rest } = (obj.stats ?? {}) as { key?: unknown };
-    if (key !== undefined) keyOf.take(Object.fromEntries((Array.isArray(key) ? key : [key]).map((f) => [f, 0])), at);
+    if (key !== undefined)
+      keyOf.take(Object.fromEntries((Array.isArray(key) ? key : [key]).map((f) => [f, 0])), at, true);
     addStats(stats, { ...emptyStats(), ...newCounters(), ...rest } as DigestStats);
     return;
   }
