@@ -104,9 +104,13 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   };
   await expectFailure(good.subarray(0, good.length - 9), 'truncated');
   await expectFailure(good.subarray(0, 40), 'truncated');
+  const v4 = Buffer.from(good);
+  v4.writeUInt32LE(4, 8);
+  await expectFailure(v4, 'version 4; this flowdigest reads versions 1, 2 and 3');
+  // Version 3 names its key in its stats: one that does not fails, not read as v2's.
   const v3 = Buffer.from(good);
   v3.writeUInt32LE(3, 8);
-  await expectFailure(v3, 'version 3; this flowdigest reads versions 1 and 2');
+  await expectFailure(v3, 'its key is not a conversation key (it names no key)');
   // Swap the first two rows' key offsets: the rows are then out of canonical order.
   const statsLen = good.readUInt32LE(12),
     rows = good.readUInt32LE(16 + statsLen + 4);
@@ -118,6 +122,31 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   // Without the checksum (a version 1 file), the order check still catches it.
   await expectFailure(asVersion1(swapped), 'canonical order');
   expect((await readBack(good)).size).toBe(20);
+});
+
+it('a keyed digest is a version 3 partial naming its key; it reads back under that key (v2 stays version 2)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('srcaddr,dstaddr', 'dstaddr srcaddr', '+srcaddr', undefined),
+      async (objects, key) => {
+        const d = await digester.digest([sourceOf(objects)], key === undefined ? {} : { key });
+        const bytes = await partialOf(d);
+        const keyed = key !== undefined && key !== '+srcaddr';
+        expect(bytes.readUInt32LE(8)).toBe(keyed ? 3 : 2);
+        const stats = JSON.parse(bytes.subarray(16, 16 + bytes.readUInt32LE(12)).toString('utf8'));
+        expect(stats.key).toEqual(keyed ? d.key : undefined);
+        const back = await readBack(bytes);
+        expect(back.key).toEqual(d.key);
+        expect(digestToString(back)).toBe(digestToString(d));
+        expect(digestToString(back, 'ndjson')).toBe(digestToString(d, 'ndjson'));
+        // Merged as sorted runs (as a cluster's merge job does), the key stays.
+        const merged = DigestClass.mergeSorted([back, await readBack(bytes)]);
+        expect(merged.key).toEqual(d.key);
+      },
+    ),
+    { numRuns: 30 },
+  );
 });
 
 it('a changed value of the same length fails the checksum, naming the file and partition; version 1 still reads', async () => {

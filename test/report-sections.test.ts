@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { Digest, readDigest } from '../dist/index.js';
 import { buildReport, reportToJson } from '../dist/report/index.js';
 import { parseJsonExact } from '../dist/util/json.js';
-import { type GenRow, naiveReport, ndjson, type RefRow, rowsArb } from './support/report-reference.js';
+import { type GenRow, keyedRowsArb, naiveReport, ndjson, type RefRow, rowsArb } from './support/report-reference.js';
 
 const read = (rows: GenRow[]) => readDigest(Readable.from([Buffer.from(ndjson(rows))]), 'gen.ndjson');
 const refRows = (d: Digest): RefRow[] => [...d.rows()];
@@ -38,6 +38,21 @@ it('each section equals the naive reference (with filters and a baseline)', asyn
       expect(reportToJson(report)).toBe(reportToJson(expected as never));
     }),
     { numRuns: 150 },
+  );
+});
+
+it('the traffic section (a key with flow-direction, pkt-src/dst-aws-service) equals the naive reference', async () => {
+  await fc.assert(
+    fc.asyncProperty(keyedRowsArb, optionsArb, fc.boolean(), async ({ order, rows }, options, split) => {
+      const digest = split
+        ? Digest.mergeSorted([await read(rows.slice(0, 5)), await read(rows.slice(5))])
+        : await read(rows);
+      expect(digest.key.slice(8)).toEqual(order);
+      const report = buildReport(digest, options);
+      const expected = naiveReport(refRows(digest), options, digest.stats.bytesSeen, undefined, order);
+      expect(reportToJson(report)).toBe(reportToJson(expected as never));
+    }),
+    { numRuns: 120 },
   );
 });
 

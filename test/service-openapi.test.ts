@@ -214,6 +214,26 @@ it('every documented status of every operation happens on the live service, and 
     source.open();
   }
 
+  // Two windows stored under different keys (serve --key changed between them): 409.
+  const keyedStore = join(dir, 'keyed');
+  const made = async (base: string, w: { start: string; stop: string }) => {
+    await http(`${base}/${q(w)}`, { method: 'POST' });
+    await until(async () => ((await http(`${base}/${q(w)}`)).status === 200 ? true : undefined));
+  };
+  const first = await startService({ logs: BUNDLED_LOGS, store: keyedStore, key: 'srcaddr dstaddr dstport action' });
+  try {
+    await made(first.url, A);
+  } finally {
+    await first.close();
+  }
+  const second = await startService({ logs: BUNDLED_LOGS, store: keyedStore, key: 'srcaddr dstaddr action' });
+  try {
+    await made(second.url, B);
+    await call('GET /diff', `${second.url}/diff${dq(A, B)}`);
+  } finally {
+    await second.close();
+  }
+
   // Storage down (500), queue down (502).
   await call('GET /', `${broken.url}/${q(A)}`);
   await call('POST /', `${broken.url}/${q(A)}`, { method: 'POST' });

@@ -1,8 +1,11 @@
 /**
  * What `digest`, `report` and `dot` share: the record selection of a run (--start/--end,
- * --account/--region, --strict, --skip-bad-objects) and the row filters (--cidr, --port, --action).
+ * --account/--region, --strict, --skip-bad-objects, --fields, --key) and the row filters
+ * (--cidr, --port, --action).
  */
 import type { DigestRunOptions } from '../engine/options.js';
+import { parseFieldList } from '../format/field-list.js';
+import { parseKeySpec } from '../format/key.js';
 import { parseCidr } from '../graph/cidr.js';
 import { parseOneOf } from '../util/parse.js';
 import { isPort } from '../util/patterns.js';
@@ -52,9 +55,12 @@ export interface SelectionValues {
   region?: string[];
   strict?: boolean;
   skipBadObjects?: boolean;
+  /** `--fields` (else FLOWDIGEST_FIELDS) and `--key`, checked here so a mistake is a usage error. */
+  fields?: string;
+  key?: string;
 }
 
-/** A run's record selection and strictness, checked (--start before --end). */
+/** A run's record selection, strictness, format and key, checked (--start before --end). */
 export function runSelection(values: SelectionValues, signal: AbortSignal, command: string): DigestRunOptions {
   const run: DigestRunOptions = {
     signal,
@@ -67,5 +73,15 @@ export function runSelection(values: SelectionValues, signal: AbortSignal, comma
     throw UsageError.of({ option: '--start', reason: 'must be before --end' }, command);
   if (values.account !== undefined) run.accounts = values.account;
   if (values.region !== undefined) run.regions = values.region;
+  const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
+  if (fields !== undefined)
+    run.fields = usage(command, () =>
+      parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'),
+    );
+  const key = values.key;
+  if (key !== undefined) {
+    usage(command, () => parseKeySpec(key, '--key'));
+    run.key = key;
+  }
   return run;
 }

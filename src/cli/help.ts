@@ -188,6 +188,8 @@ Sections (docs/report.md documents each and the JSON form):
   exposed    internal (address, port, protocol) that ACCEPTed external sources
   probes     external sources by distinct (host, service port) pairs touched
   new        with --baseline: (src, dst, service port, protocol) absent from it
+  traffic    by flow-direction and pkt-src/dst-aws-service, when the digest's key
+             holds them (--key +flow-direction,pkt-src-aws-service,pkt-dst-aws-service)
 
 Internal addresses are RFC 1918, 100.64.0.0/10, loopback, link-local, fc00::/7
 and fe80::/10, plus --internal. A row's service port is the one the ephemeral
@@ -208,6 +210,7 @@ Examples:
   flowdigest report ./AWSLogs --start 2026-01-15T16:00:00Z --end 2026-01-15T17:00:00Z -f json
   flowdigest report today.ndjson --baseline yesterday.ndjson -o report.html
   flowdigest report digest.ndjson --action REJECT --top 25
+  flowdigest report ./AWSLogs --key +flow-direction,pkt-src-aws-service,pkt-dst-aws-service
 `;
 
 export const DIFF_HELP = `flowdigest diff - what changed between two digests

@@ -319,6 +319,12 @@ export const REPORT_OPTIONS = {
   end: { ...DIGEST_OPTIONS.end, group: 'selection' },
   account: { ...DIGEST_OPTIONS.account, group: 'selection' },
   region: { ...DIGEST_OPTIONS.region, group: 'selection' },
+  fields: { ...DIGEST_OPTIONS.fields, group: 'selection' },
+  key: {
+    ...DIGEST_OPTIONS.key,
+    group: 'selection',
+    help: 'Conversation key of flow-log inputs, as digest --key;\n+flow-direction,pkt-src-aws-service,pkt-dst-aws-service\nadds the traffic section',
+  },
   strict: { ...DIGEST_OPTIONS.strict, group: 'selection' },
   skipBadObjects: { ...DIGEST_OPTIONS.skipBadObjects, group: 'selection' },
   workers: { ...threads, group: 'selection' },

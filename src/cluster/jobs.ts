@@ -27,6 +27,8 @@ export interface JobRunOptions {
   regions?: string[];
   /** The format of header-less objects (field names, resolved from the run's `fields`). */
   fields?: string[];
+  /** The conversation key as the run gave it (`+LIST` or LIST); absent: the format's default. */
+  key?: string | string[];
   strict: boolean;
   skipBadObjects: boolean;
 }

@@ -4,7 +4,7 @@
  * per range merges that range of every scan job; the ranges, in order, are the digest. Splitters
  * from a sample may balance the ranges unevenly, never wrongly: every job cuts at the same keys.
  */
-import { addStats, type Digest, emptyStats } from '../digest/digest.js';
+import { addStats, Digest, emptyStats } from '../digest/digest.js';
 import { compareEntries } from '../digest/order.js';
 import { RowCollector } from '../digest/collector.js';
 import { concatTables } from '../digest/partial.js';
@@ -26,7 +26,7 @@ export function chooseSplitters(sample: Digest, ranges: number): Digest {
     while (cursor.next(keep)) {
       /* kept by the sink */
     }
-  return digestOfSorted(out.view(), [0], emptyStats());
+  return digestOfSorted(out.view(), [0], emptyStats(), sample.key);
 }
 
 /** `digest` cut at the rows of `splitters` (in canonical order) into `splitters.size + 1` digests; the stats go with the first. */
@@ -50,7 +50,7 @@ export function splitDigest(digest: Digest, splitters: TableView): Digest[] {
       i === 0
         ? digest.stats
         : { ...emptyStats(), packetsSeen: digest.stats.packetsSeen, bytesSeen: digest.stats.bytesSeen };
-    return digestOfSorted(p.view(), [0], stats);
+    return digestOfSorted(p.view(), [0], stats, digest.key);
   });
 }
 
@@ -59,5 +59,7 @@ export function concatRanges(parts: readonly Digest[]): Digest {
   const stats = emptyStats();
   for (const p of parts) addStats(stats, p.stats);
   const { table, starts } = concatTables(parts.map((p) => p.onlyRun()));
-  return digestOfSorted(table, starts, stats);
+  // Ranges of one run share its key; an empty range (v2's key, from no rows) takes the others'.
+  const keyed = Digest.mergeSorted(parts.map((p) => new Digest(undefined, emptyStats()).withKey(p.key)));
+  return digestOfSorted(table, starts, stats, keyed.key);
 }

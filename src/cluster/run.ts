@@ -274,7 +274,13 @@ async function sampleDigest(jobs: ScanJobData[], o: ClusterRunOptions): Promise<
       ([input, objects]) => new ListedSource(sourceOf(input, o.s3), objects.map(fromJobObject)),
     );
     // Bad objects are the scan jobs' to report: here they only leave the sample smaller.
-    return await digester.digest(sources, { skipBadObjects: true, signal: o.signal });
+    // Under the run's key and format, so the splitters are rows of the same key as the jobs'.
+    return await digester.digest(sources, {
+      skipBadObjects: true,
+      signal: o.signal,
+      ...(o.fields === undefined ? {} : { fields: o.fields }),
+      ...(o.key === undefined ? {} : { key: o.key }),
+    });
   } finally {
     await digester.close();
   }
@@ -321,6 +327,7 @@ async function plan(
   if (o.accounts !== undefined) options.accounts = [...o.accounts];
   if (o.regions !== undefined) options.regions = [...o.regions];
   if (o.fields !== undefined) options.fields = parseFieldList(o.fields);
+  if (o.key !== undefined) options.key = typeof o.key === 'string' ? o.key : [...o.key];
   const accounts = o.accounts ? new Set(o.accounts) : undefined,
     regions = o.regions ? new Set(o.regions) : undefined;
   const ctx: ListContext = {

@@ -170,6 +170,7 @@ function runOptions(o: JobRunOptions): DigestRunOptions {
   if (o.accounts !== undefined) r.accounts = o.accounts;
   if (o.regions !== undefined) r.regions = o.regions;
   if (o.fields !== undefined) r.fields = o.fields;
+  if (o.key !== undefined) r.key = o.key;
   return r;
 }
 

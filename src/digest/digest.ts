@@ -1,7 +1,7 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
 import { V2_HEADER } from '../format/fields.js';
 import type { RowFormat, Seen } from './format.js';
-import { isV2Key, keyedHeader, rowWriter } from './keyed-format.js';
+import { isV2Key, keyedHeader, keySlots, type KeySlots, rowWriter, splitSlots } from './keyed-format.js';
 import { V2_KEY } from '../format/key.js';
 import { FormatError } from '../errors.js';
 import { RowCollector } from './collector.js';
@@ -27,6 +27,12 @@ export interface DigestRow {
   end: number | null;
   /** How many flow records were merged into this row. */
   records: number;
+  /**
+   * The key's string fields beyond v2's (a digest made with `key`, or Transit Gateway's
+   * default), by name, as the logs spell them (`flow-direction`, `tgw-id`, ...). Absent for the
+   * v2 key. A v2 field the key lacks (`interfaceId` of a Transit Gateway digest) is `-`.
+   */
+  fields?: Readonly<Record<string, string>>;
 }
 
 /** An object that was skipped (with `skipBadObjects`) or pruned, and why. */
@@ -228,8 +234,9 @@ export class Digest {
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */
   *rows(): IterableIterator<DigestRow> {
     let row: DigestRow | null = null;
+    const slots = isV2Key(this.key) ? null : keySlots(this.key);
     const sink: RowSink = (t, e, nums, n) => {
-      row = toRow(t, e, nums, n);
+      row = slots === null ? toRow(t, e, nums, n) : toKeyedRow(slots, t, e, nums, n);
     };
     for (const cursor of this.cursors()) {
       while (cursor.next(sink)) yield row!;
@@ -315,7 +322,9 @@ export class Digest {
   }
 
   private statsLine(): string {
-    return `${JSON.stringify({ stats: { ...this.stats, rows: this.size } })}\n`;
+    // A keyed digest names its key here too, so an NDJSON digest without rows keeps it.
+    const key = isV2Key(this.key) ? {} : { key: this.key };
+    return `${JSON.stringify({ stats: { ...this.stats, rows: this.size, ...key } })}\n`;
   }
 
   /** @internal The rows as one table in canonical order (a digest of several runs is merged into one first). */
@@ -376,6 +385,37 @@ function toRow(t: TableView, e: number, nums: Float64Array, n: number): DigestRo
     start: Number.isFinite(start) ? start : null,
     end: Number.isFinite(end) ? end : null,
     records: nums[n + COL.N_RECORDS],
+  };
+}
+
+/** A row of a digest whose key is not v2's: v2's fields where the key has them (else `-`), the rest in `fields`. */
+function toKeyedRow(k: KeySlots, t: TableView, e: number, nums: Float64Array, n: number): DigestRow {
+  const b = e * INT_STRIDE;
+  const off = t.ints[b + COL.I_KEYOFF];
+  const latin = Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset + off, t.ints[b + COL.I_KEYLEN]).toString(
+    'latin1',
+  );
+  const parts = splitSlots(latin, k.plan.slots.length);
+  const at = (slot: number) => (slot < 0 ? '-' : utf8(parts[slot] ?? '-'));
+  const fields: Record<string, string> = {};
+  for (const x of k.extra) fields[x.field] = at(x.slot);
+  const start = nums[n + COL.N_START],
+    end = nums[n + COL.N_END];
+  return {
+    account: at(k.account),
+    interfaceId: at(k.interfaceId),
+    srcAddr: at(k.srcaddr),
+    dstAddr: at(k.dstaddr),
+    srcPort: nullable(t.ints[b + COL.I_SPORT]),
+    dstPort: nullable(t.ints[b + COL.I_DPORT]),
+    protocol: nullable(t.ints[b + COL.I_PROTO]),
+    action: at(k.action),
+    packets: bigTwoWord(nums[n + COL.N_PKTLO], nums[n + COL.N_PKTHI]),
+    bytes: bigTwoWord(nums[n + COL.N_BYTELO], nums[n + COL.N_BYTEHI]),
+    start: Number.isFinite(start) ? start : null,
+    end: Number.isFinite(end) ? end : null,
+    records: nums[n + COL.N_RECORDS],
+    fields,
   };
 }
 

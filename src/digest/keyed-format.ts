@@ -110,3 +110,48 @@ function twoWord(lo: number, hi: number): string {
 function jsonString(latin1: string): string {
   return JSON.stringify(Buffer.from(latin1, 'latin1').toString('utf8'));
 }
+
+/** The v2 fields a {@link DigestRow} names, by key field. */
+const V2_ROW_FIELDS = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'action'];
+
+/**
+ * Where each field of a key lies in a table entry's string slots: what readers of a keyed
+ * digest (rows, the report, the graphs) need to find srcaddr, dstaddr and action wherever the
+ * key put them.
+ */
+export interface KeySlots {
+  readonly plan: KeyPlan;
+  /** The slot of account-id, interface-id, srcaddr, dstaddr, action; -1 when the key lacks it. */
+  readonly account: number;
+  readonly interfaceId: number;
+  readonly srcaddr: number;
+  readonly dstaddr: number;
+  readonly action: number;
+  /** The key's string fields beyond v2's five, with their slots, in key order. */
+  readonly extra: ReadonlyArray<{ field: string; slot: number }>;
+}
+
+/** The {@link KeySlots} of `key`. */
+export function keySlots(key: readonly string[]): KeySlots {
+  const plan = planKey(key);
+  const at = (f: string) => plan.slots.indexOf(f);
+  return {
+    plan,
+    account: at('account-id'),
+    interfaceId: at('interface-id'),
+    srcaddr: at('srcaddr'),
+    dstaddr: at('dstaddr'),
+    action: at('action'),
+    extra: plan.slots.flatMap((f, slot) => (f === '' || V2_ROW_FIELDS.includes(f) ? [] : [{ field: f, slot }])),
+  };
+}
+
+/**
+ * Split a keyed entry's key bytes (latin1) into its slots. A NUL inside a field would shift
+ * the slots, so the last slot takes whatever is left, as v2's action does.
+ */
+export function splitSlots(key: string, count: number): string[] {
+  const parts = key.split('\0');
+  if (parts.length <= count) return parts;
+  return [...parts.slice(0, count - 1), parts.slice(count - 1).join('\0')];
+}

@@ -15,6 +15,11 @@
  * `crc32c` is the CRC-32C of the partition's values, key columns and keys (not the padding).
  * Version 1 (the same layout with 0 in place of the checksum) is still read, unchecked.
  *
+ * Version 3 is version 2 with the digest's conversation key in its stats JSON (`"key": [...]`).
+ * It is written only for a key other than v2's, so a digest of the v2 key stays a version 2
+ * partial that older builds read, while an older build refuses a keyed one (naming its
+ * version) rather than read its rows as v2's.
+ *
  * The reader checks every length against the bytes present, every partition against its
  * checksum, every key against its partition and the row order, so a truncated, mangled or
  * foreign file (a changed sum of the same length included) fails with a
@@ -26,13 +31,17 @@ import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
 import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 import { crc32c } from '../util/crc32c.js';
+import { isV2Key } from './keyed-format.js';
+import { parseKeySpec, V2_KEY } from '../format/key.js';
 
 /** The magic bytes a partial starts with. */
 export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** The version this build writes; it reads this one and version 1 (no checksums). */
+/** The version this build writes for the v2 key; it reads this one and version 1 (no checksums). */
 export const PARTIAL_VERSION = 2;
+/** The version this build writes for any other key (version 2 with the key in the stats). */
+export const PARTIAL_VERSION_KEYED = 3;
 /** Versions this build reads. */
-const READABLE_VERSIONS = [1, 2];
+const READABLE_VERSIONS = [1, 2, 3];
 
 const PART = 0x54524150,
   FEND = 0x444e4546;
@@ -44,12 +53,13 @@ export function isPartial(head: Uint8Array): boolean {
 
 /** The partial of `digest`, as chunks to write in order (one per partition, plus header and trailer). */
 export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
-  const stats = Buffer.from(JSON.stringify(digest.stats), 'utf8');
+  const keyed = !isV2Key(digest.key);
+  const stats = Buffer.from(JSON.stringify(keyed ? { ...digest.stats, key: digest.key } : digest.stats), 'utf8');
   const padded = Buffer.alloc(align8(stats.length), 0x20);
   stats.copy(padded);
   const head = Buffer.alloc(16);
   PARTIAL_MAGIC.copy(head, 0);
-  head.writeUInt32LE(PARTIAL_VERSION, 8);
+  head.writeUInt32LE(keyed ? PARTIAL_VERSION_KEYED : PARTIAL_VERSION, 8);
   head.writeUInt32LE(padded.length, 12);
   yield head;
   yield padded;
@@ -77,12 +87,14 @@ export interface DecodedPartial {
   /** Row index where each partition starts. */
   starts: number[];
   stats: DigestStats;
+  /** The conversation key (v2's for versions 1 and 2). */
+  key: readonly string[];
 }
 
 /** Decode a partial (its whole bytes). Throws {@link PartialFormatError} naming `name`. */
 export function decodePartial(buf: Uint8Array, name: string): DecodedPartial {
-  const { tables, stats } = decodeParts(buf, name);
-  return { ...concatTables(tables), stats };
+  const { tables, stats, key } = decodeParts(buf, name);
+  return { ...concatTables(tables), stats, key };
 }
 
 /** Tables of consecutive rows as one table (copied), and the row where each one starts. */
@@ -115,7 +127,10 @@ export function concatTables(tables: readonly TableView[]): { table: TableView; 
   return { table, starts };
 }
 
-function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stats: DigestStats } {
+function decodeParts(
+  buf: Uint8Array,
+  name: string,
+): { tables: TableView[]; stats: DigestStats; key: readonly string[] } {
   const fail = (what: string): never => {
     throw new PartialFormatError(`${name}: not a valid flowdigest partial: ${what}`, { key: name });
   };
@@ -127,7 +142,9 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
   need(0, 16, 'the header');
   const version = view.getUint32(8, true);
   if (!READABLE_VERSIONS.includes(version))
-    fail(`version ${version}; this flowdigest reads versions ${READABLE_VERSIONS.join(' and ')}`);
+    fail(
+      `version ${version}; this flowdigest reads versions ${READABLE_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_VERSIONS.at(-1)}`,
+    );
   const statsLen = view.getUint32(12, true);
   need(16, statsLen, 'the stats');
   let stats: DigestStats;
@@ -139,6 +156,18 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
   } catch (err) {
     return fail(`its stats are not JSON (${(err as Error).message})`);
   }
+  let key: readonly string[] = V2_KEY;
+  if (version >= 3) {
+    const { key: named, ...rest } = stats as DigestStats & { key?: unknown };
+    stats = rest as DigestStats;
+    try {
+      if (!Array.isArray(named)) throw new Error('it names no key');
+      parseKeySpec(named as string[], 'key');
+      key = named as string[];
+    } catch (err) {
+      return fail(`its key is not a conversation key (${(err as Error).message})`);
+    }
+  }
   let at = 16 + statsLen;
   const tables: TableView[] = [];
   let rows = 0;
@@ -149,7 +178,7 @@ function decodeParts(buf: Uint8Array, name: string): { tables: TableView[]; stat
       if (view.getUint32(at + 4, true) !== tables.length || view.getFloat64(at + 8, true) !== rows)
         fail('its trailer does not match its partitions');
       if (at + 16 !== buf.length) fail(`${buf.length - at - 16} bytes after the trailer`);
-      return { tables, stats };
+      return { tables, stats, key };
     }
     if (marker !== PART) fail(`no partition marker at byte ${at}`);
     const n = view.getUint32(at + 4, true),

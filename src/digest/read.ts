@@ -15,6 +15,9 @@ import { addStats, Digest, emptyStats, type DigestStats, MAX_SAMPLES } from './d
 import { identity } from './order.js';
 import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
+import { keySlots, type KeySlots } from './keyed-format.js';
+import { parseKeySpec, V2_KEY } from '../format/key.js';
+import { KNOWN_FIELDS } from '../format/fields.js';
 import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
@@ -68,10 +71,62 @@ async function readText(stream: Readable, name: string, digest: Digest, strict: 
 }
 
 async function readNdjson(stream: Readable, name: string, digest: Digest): Promise<void> {
+  const key = new NdjsonKey();
   await forEachLine(stream, MAX_LINE_BYTES, (bytes, line) => {
-    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats);
+    readNdjsonLine(digestLineText(bytes, { key: name, line }), { key: name, line }, digest.table, digest.stats, key);
   });
+  // A digest made with --key has its key's fields in each row: merged, it keeps it.
+  if (key.fields !== null) digest.key = key.fields;
 }
+
+/** Fields of an NDJSON digest row that are not key fields. */
+const NDJSON_VALUES = new Set(['packets', 'bytes', 'start', 'end', 'records', 'log-status']);
+
+/**
+ * The key of an NDJSON digest, found in its first row (its flow-log fields but the values, in
+ * their order: a digest made with `--key` writes them in the key's order) or its stats line's
+ * `key`, and checked against the other. Pass one per file to {@link readNdjsonLine}.
+ */
+export class NdjsonKey {
+  /** The key's fields once a row was read (v2's for a v2 digest, in any field order); null before. */
+  fields: readonly string[] | null = null;
+  /** @internal The layout of a non-v2 key; null for v2's. */
+  slots: KeySlots | null = null;
+  private names = '';
+  private known: Set<string> | null = null;
+
+  /** @internal Check `obj`'s key fields against the first row's. */
+  take(obj: Record<string, unknown>, at: { key: string; line: number }, statsLine = false): void {
+    // After the first row, only the stats line's key is compared: a row lacking a key field
+    // fails on that field below, and a field beyond the key is ignored (as it always was), so
+    // the rows pay for no check of their own.
+    if (this.known !== null && !statsLine) return;
+    // Names that are no flow-log field (another tool's notes) are not key fields, as before.
+    const fields = Object.keys(obj).filter((f) => !NDJSON_VALUES.has(f) && KNOWN_FIELDS.has(f));
+    const names = [...fields].sort().join(' ');
+    if (this.fields === null) {
+      const v2 = names === V2_SORTED;
+      if (!v2) {
+        let spec: ReturnType<typeof parseKeySpec>;
+        try {
+          spec = parseKeySpec(fields, 'key');
+        } catch (err) {
+          throw new DigestParseError(`row's fields are not a digest key: ${(err as Error).message}`, at);
+        }
+        if ('replace' in spec) this.slots = keySlots(spec.replace);
+      }
+      this.fields = v2 ? V2_KEY : fields;
+      this.names = names;
+      this.known = new Set(fields);
+    } else if (names !== this.names)
+      throw new DigestParseError(
+        `row's key fields (${fields.join(' ')}) are not the first row's (${this.fields.join(' ')})`,
+        at,
+      );
+  }
+}
+
+const V2_SORTED = [...V2_KEY].sort().join(' ');
 
 /**
  * The text of a digest line (NDJSON; DOT for dot and diff). A line over the line limit, or not
@@ -95,6 +150,7 @@ export function readNdjsonLine(
   at: { key: string; line: number },
   table: DigestTable,
   stats: DigestStats,
+  keyOf: NdjsonKey = new NdjsonKey(),
 ): void {
   if (text.trim() === '') return;
   let obj: Record<string, unknown>;
@@ -106,7 +162,10 @@ export function readNdjsonLine(
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
     throw new DigestParseError('not a JSON object', at);
   if ('stats' in obj) {
-    addStats(stats, { ...emptyStats(), ...newCounters(), ...(obj.stats as object) } as DigestStats);
+    const { key, ...rest } = (obj.stats ?? {}) as { key?: unknown };
+    if (key !== undefined)
+      keyOf.take(Object.fromEntries((Array.isArray(key) ? key : [key]).map((f) => [f, 0])), at, true);
+    addStats(stats, { ...emptyStats(), ...newCounters(), ...rest } as DigestStats);
     return;
   }
   if (!exactSums(obj)) {
@@ -135,13 +194,19 @@ export function readNdjsonLine(
       });
     return v;
   };
+  keyOf.take(obj, at);
+  const k = keyOf.slots;
   const key = Buffer.from(
-    [str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')].join('\0'),
+    (k === null
+      ? [str('account-id'), str('interface-id'), str('srcaddr'), str('dstaddr'), str('action')]
+      : k.plan.slots.map((f) => (f === '' ? '-' : str(f)))
+    ).join('\0'),
     'utf8',
   );
-  const sport = int('srcport', true) ?? -1,
-    dport = int('dstport', true) ?? -1,
-    proto = int('protocol', true) ?? -1;
+  const portOf = (f: string, keyed: boolean) => (k === null || keyed ? (int(f, true) ?? -1) : -1);
+  const sport = portOf('srcport', k?.plan.srcport ?? true),
+    dport = portOf('dstport', k?.plan.dstport ?? true),
+    proto = portOf('protocol', k?.plan.protocol ?? true);
   const start = int('start', true),
     end = int('end', true);
   if (start !== null && end !== null && start > end)
@@ -188,6 +253,38 @@ export async function digestKind(path: string): Promise<DigestKind | null> {
   }
 }
 
+/**
+ * The key a text digest's header names when it was made with a key other than v2's (its
+ * fields before `packets bytes start end log-status`), or null: a v2 digest, a flow log, or
+ * unreadable. `report` reads such a file as a digest, so its key is kept.
+ */
+export async function textDigestKey(path: string): Promise<readonly string[] | null> {
+  const stream = createReadStream(path);
+  try {
+    const body = await inflateIfGzip(stream);
+    const first = await peek(body);
+    if (first === null) return null;
+    const text = first.toString('latin1');
+    const nl = text.indexOf('\n');
+    const fields = (nl < 0 ? text : text.slice(0, nl)).trim().split(/\s+/);
+    const n = fields.length - KEYED_VALUES.length;
+    if (n < 2 || fields[0] === 'version' || !KEYED_VALUES.every((f, i) => fields[n + i] === f)) return null;
+    const key = fields.slice(0, n);
+    try {
+      parseKeySpec(key, 'key');
+    } catch {
+      return null;
+    }
+    return key;
+  } catch {
+    return null;
+  } finally {
+    stream.destroy();
+  }
+}
+
+const KEYED_VALUES = ['packets', 'bytes', 'start', 'end', 'log-status'];
+
 /** The kinds of digest files: text (a flow log), NDJSON, or a binary partial. */
 export type DigestKind = 'text' | 'ndjson' | 'partial';
 
@@ -204,12 +301,17 @@ async function sniff(stream: Readable): Promise<{ stream: Readable; kind: Digest
 async function readPartial(stream: Readable, name: string): Promise<Digest> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
-  const { table, starts, stats } = decodePartial(Buffer.concat(parts), name);
-  return digestOfSorted(table, starts, stats);
+  const { table, starts, stats, key } = decodePartial(Buffer.concat(parts), name);
+  return digestOfSorted(table, starts, stats, key);
 }
 
-/** A digest over rows already in canonical order, its ranges starting at `starts`. */
-export function digestOfSorted(table: TableView, starts: readonly number[], stats: DigestStats): Digest {
+/** A digest over rows already in canonical order, its ranges starting at `starts`, under `key` (v2's by default). */
+export function digestOfSorted(
+  table: TableView,
+  starts: readonly number[],
+  stats: DigestStats,
+  key: readonly string[] = V2_KEY,
+): Digest {
   const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
-  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats);
+  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats, undefined, key);
 }

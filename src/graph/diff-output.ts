@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Digest, DigestRow } from '../digest/digest.js';
 import { InvalidOptionError } from '../errors.js';
+import { isV2Key } from '../digest/keyed-format.js';
 import { writeModel } from './model-output.js';
 import { resolveStyle } from './model.js';
 import { dash, delta, type Delta, diffModel, type Kind, pairs } from './diff-model.js';
@@ -19,7 +20,34 @@ export { diffModel } from './diff-model.js';
 /** Output formats of a diff. */
 export const DIFF_FORMATS: readonly DiffFormat[] = ['dot', 'svg', 'html', 'text', 'ndjson'];
 
+/** The value of key field `f` in row `r` (`-` for none); numbers for the numeric fields. */
+function fieldValue(r: DigestRow, f: string): string | number | null {
+  switch (f) {
+    case 'account-id':
+      return r.account;
+    case 'interface-id':
+      return r.interfaceId;
+    case 'srcaddr':
+      return r.srcAddr;
+    case 'dstaddr':
+      return r.dstAddr;
+    case 'action':
+      return r.action;
+    case 'srcport':
+      return r.srcPort;
+    case 'dstport':
+      return r.dstPort;
+    case 'protocol':
+      return r.protocol;
+    default:
+      return r.fields?.[f] ?? '-';
+  }
+}
+
 function textLine(mark: string, r: DigestRow, d: Digest): string {
+  if (!isV2Key(d.key))
+    // A keyed digest's line: its key fields, then packets bytes start end log-status (its header's order).
+    return `${mark} ${d.key.map((f) => String(fieldValue(r, f) ?? '-')).join(' ')} ${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} OK`;
   return (
     `${mark} 2 ${r.account} ${r.interfaceId} ${r.srcAddr} ${r.dstAddr} ${dash(r.srcPort)} ${dash(r.dstPort)} ${dash(r.protocol)} ` +
     `${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`
@@ -28,12 +56,18 @@ function textLine(mark: string, r: DigestRow, d: Digest): string {
 
 function jsonLine(kind: Kind, r: DigestRow, d: Digest, deltas?: Delta): string {
   const num = (s: string) => (s === '-' ? 'null' : s.replace(/^\+/, ''));
+  const v2 = isV2Key(d.key);
+  // A keyed digest's row names its key fields in the key's order, as its NDJSON digest does.
+  const key = v2
+    ? `"account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.interfaceId)},` +
+      `"srcaddr":${JSON.stringify(r.srcAddr)},"dstaddr":${JSON.stringify(r.dstAddr)},` +
+      `"srcport":${r.srcPort},"dstport":${r.dstPort},"protocol":${r.protocol},`
+    : `${d.key.map((f) => `${JSON.stringify(f)}:${JSON.stringify(fieldValue(r, f))}`).join(',')},`;
   return (
-    `{"diff":"${kind}","account-id":${JSON.stringify(r.account)},"interface-id":${JSON.stringify(r.interfaceId)},` +
-    `"srcaddr":${JSON.stringify(r.srcAddr)},"dstaddr":${JSON.stringify(r.dstAddr)},` +
-    `"srcport":${r.srcPort},"dstport":${r.dstPort},"protocol":${r.protocol},` +
+    `{"diff":"${kind}",${key}` +
     `"packets":${d.stats.packetsSeen ? r.packets : null},"bytes":${d.stats.bytesSeen ? r.bytes : null},"start":${r.start},"end":${r.end},` +
-    `"action":${JSON.stringify(r.action)},"records":${r.records}` +
+    (v2 ? `"action":${JSON.stringify(r.action)},` : '') +
+    `"records":${r.records}` +
     (deltas === undefined
       ? ''
       : `,"delta":{"packets":${num(deltas.packets)},"bytes":${num(deltas.bytes)},"start":${num(deltas.start)},"end":${num(deltas.end)}}`) +

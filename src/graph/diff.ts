@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 import { Digest, type DigestStats, emptyStats } from '../digest/digest.js';
 import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView, TWO52 } from '../table/table.js';
-import { InvalidOptionError } from '../errors.js';
+import { FormatError, InvalidOptionError } from '../errors.js';
 import { copyRaw } from './entries.js';
 import { readBlocks, readGraphInput } from './input.js';
 import type { DiffOptions, DigestDiff } from './types.js';
@@ -113,8 +113,12 @@ export class DiffBuilder {
     }
   }
 
-  /** The diff; `nextStats` are NEXT's statistics (for `-` in absent packets/bytes). */
-  finish(nextStats: DigestStats): DigestDiff {
+  /**
+   * The diff; `nextStats` are NEXT's statistics (for `-` in absent packets/bytes), `nextKey`
+   * NEXT's key: rows of two keys cannot be compared, so they must be the same.
+   */
+  finish(nextStats: DigestStats, nextKey: readonly string[] = this.previous.key): DigestDiff {
+    const key = diffKey(this.previous, nextKey, this.added.size + (this.seen.includes(1) ? 1 : 0));
     const prev = this.prev,
       pn = prev.nums,
       agg = this.nextNums;
@@ -146,10 +150,10 @@ export class DiffBuilder {
       bytesSeen: this.previous.stats.bytesSeen,
     };
     return {
-      added: new Digest(this.added, nextDigestStats),
-      removed: new Digest(removed, prevDigestStats),
-      changed: new Digest(after, { ...nextDigestStats }),
-      changedBefore: new Digest(before, { ...prevDigestStats }),
+      added: new Digest(this.added, nextDigestStats).withKey(key),
+      removed: new Digest(removed, prevDigestStats).withKey(key),
+      changed: new Digest(after, { ...nextDigestStats }).withKey(key),
+      changedBefore: new Digest(before, { ...prevDigestStats }).withKey(key),
       common,
       previousRows: this.prevSize,
       nextRows: common + this.added.size,
@@ -157,6 +161,18 @@ export class DiffBuilder {
       nextStats,
     };
   }
+}
+
+/** The key of a diff of `previous` against NEXT (of `nextRows` rows) with `nextKey`; an empty side takes the other's. */
+function diffKey(previous: Digest, nextKey: readonly string[], nextRows: number): readonly string[] {
+  const a = previous.key.join(' '),
+    b = nextKey.join(' ');
+  if (a === b || nextRows === 0) return previous.key;
+  if (previous.size === 0) return nextKey;
+  throw new FormatError(
+    `cannot diff digests of different keys: PREVIOUS has '${a}', NEXT has '${b}' (digest both with the same --key)`,
+    {},
+  );
 }
 
 function checkOptions(options: DiffOptions): void {
@@ -172,7 +188,7 @@ export function diffDigests(previous: Digest, next: Digest, options: DiffOptions
   checkOptions(options);
   const builder = new DiffBuilder(previous, options);
   builder.addBlock(next.table);
-  return builder.finish(next.stats);
+  return builder.finish(next.stats, next.key);
 }
 
 /**
@@ -199,5 +215,5 @@ export async function diffInputs(
     },
     { strict, ...(typeof next === 'string' ? {} : { name: 'NEXT' }) },
   );
-  return builder.finish(read.stats);
+  return builder.finish(read.stats, read.key);
 }

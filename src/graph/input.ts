@@ -6,7 +6,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
-import { digestLineText, readNdjsonLine } from '../digest/read.js';
+import { digestLineText, NdjsonKey, readNdjsonLine } from '../digest/read.js';
+import { V2_KEY } from '../format/key.js';
 import { DigestTable } from '../table/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
@@ -45,8 +46,8 @@ export async function readGraphInput(
   options: ReadGraphInputOptions = {},
 ): Promise<{ digest: Digest; format: InputFormat }> {
   const table = new DigestTable();
-  const { format, stats } = await readBlocks(input, { table: () => table }, options);
-  return { digest: new Digest(table, stats), format };
+  const { format, stats, key } = await readBlocks(input, { table: () => table }, options);
+  return { digest: new Digest(table, stats).withKey(key), format };
 }
 
 /** Read `input` into `sink` block by block; returns the format found and the statistics. */
@@ -54,16 +55,19 @@ export async function readBlocks(
   input: string | Readable,
   sink: BlockSink,
   options: ReadGraphInputOptions = {},
-): Promise<{ format: InputFormat; stats: DigestStats }> {
+): Promise<{ format: InputFormat; stats: DigestStats; key: readonly string[] }> {
   const name = options.name ?? (typeof input === 'string' ? input : 'input');
   const stats = emptyStats();
   stats.objects = 1;
   try {
     const stream = await inflateIfGzip(typeof input === 'string' ? createReadStream(input) : input);
     const format = sniff(await peek(stream));
-    if (format === 'text') await readText(stream, name, options.strict ?? false, sink, stats);
-    else await readLines(stream, name, format, sink, stats);
-    return { format, stats };
+    // A digest made with --key names its key (text: in its header; NDJSON: in its rows' fields).
+    const key =
+      format === 'text'
+        ? await readText(stream, name, options.strict ?? false, sink, stats)
+        : await readLines(stream, name, format, sink, stats);
+    return { format, stats, key };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
@@ -93,8 +97,9 @@ async function readText(
   strict: boolean,
   sink: BlockSink,
   stats: DigestStats,
-): Promise<void> {
+): Promise<readonly string[]> {
   let layout: Layout | undefined;
+  let key: readonly string[] = V2_KEY;
   let lineNo = 0;
   const scanner = (): { scanner: Scanner; table: DigestTable } => {
     const table = sink.table();
@@ -107,12 +112,14 @@ async function readText(
         filter: {},
         layout,
         firstLine: lineNo,
+        keyFromHeader: true,
       }),
     };
   };
   const finish = (s: { scanner: Scanner; table: DigestTable }) => {
     s.scanner.end();
     layout = s.scanner.currentLayout;
+    key = s.scanner.keyFields;
     lineNo = s.scanner.lineNo;
     addStats(stats, { ...emptyStats(), ...s.scanner.counters });
     sink.flush?.(s.table);
@@ -121,7 +128,7 @@ async function readText(
     const s = scanner();
     for await (const chunk of stream) s.scanner.push(chunk as Buffer);
     finish(s);
-    return;
+    return key;
   }
   // A new scanner per block of whole lines; each continues the layout and line numbers.
   let pending: Buffer[] = [],
@@ -161,6 +168,7 @@ async function readText(
     s.scanner.push(Buffer.concat(pending));
     finish(s);
   }
+  return key;
 }
 
 async function readLines(
@@ -169,7 +177,8 @@ async function readLines(
   format: 'ndjson' | 'dot',
   sink: BlockSink,
   stats: DigestStats,
-): Promise<void> {
+): Promise<readonly string[]> {
+  const key = new NdjsonKey();
   let inBlock = 0;
   let table = sink.table();
   // Lines as bytes, bounded by the scanner's line limit (split2 re-splits a long line per chunk).
@@ -177,7 +186,7 @@ async function readLines(
     const at = { key: name, line };
     const text = digestLineText(bytes, at);
     if (format === 'ndjson') {
-      readNdjsonLine(text, at, table, stats);
+      readNdjsonLine(text, at, table, stats, key);
     } else {
       const edge = readDotLine(text, at, table);
       if (edge !== null) {
@@ -195,4 +204,5 @@ async function readLines(
     }
   });
   sink.flush?.(table);
+  return key.fields ?? V2_KEY;
 }

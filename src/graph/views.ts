@@ -9,7 +9,8 @@ import { checkValue } from '../util/option-schema.js';
 import { GRAPH_VIEW_OPTIONS } from './options.js';
 import { type Cidr, cidrContains, type IpAddress, parseCidr, parseIp, PRIVATE_RANGES } from './cidr.js';
 import { collapseTable } from './collapse.js';
-import { approxBytes, copyRaw, keyParts, latin1 } from './entries.js';
+import { approxBytes, copyEntry, copyRaw, keyParts, latin1 } from './entries.js';
+import { isV2Key, keySlots, type KeySlots, splitSlots } from '../digest/keyed-format.js';
 import type { ResolvedView } from './resolved-view.js';
 import type { GraphView, GraphViewOptions } from './types.js';
 
@@ -60,8 +61,10 @@ function strings(name: string, v: readonly string[] | undefined): string[] | nul
 }
 
 /** Apply filters, then collapsing, then `top` (see {@link GraphViewOptions}). */
-export function applyView(digest: Digest, options: GraphViewOptions = {}): GraphView {
+export function applyView(whole: Digest, options: GraphViewOptions = {}): GraphView {
   const o = resolveView(options);
+  // A graph draws addresses, ports, protocol and action: a keyed digest is folded onto v2's key first.
+  const digest = isV2Key(whole.key) ? whole : projectToV2(whole);
   let table = digest.table;
   if (o.cidrs !== null || o.accounts !== null || o.enis !== null || o.ports !== null || o.actions !== null)
     table = filterTable(table, o);
@@ -118,7 +121,35 @@ function byBytesThenKey(t: TableView, x: number, y: number): number {
   return px[4] < py[4] ? -1 : px[4] > py[4] ? 1 : 0;
 }
 
-function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
+/**
+ * A digest whose key is not v2's, folded onto v2's key: each row's account-id, interface-id,
+ * srcaddr, dstaddr and action (`-` where the key lacks one), ports and protocol; rows that then
+ * share a key are summed.
+ */
+export function projectToV2(digest: Digest): Digest {
+  if (isV2Key(digest.key)) return digest;
+  const k = keySlots(digest.key);
+  const t = digest.table;
+  const out = new DigestTable(t.size);
+  for (let e = 0; e < t.size; e++) {
+    const p = splitSlots(keyParts(t, e).join('\0'), k.plan.slots.length);
+    const at = (slot: number) => (slot < 0 ? '-' : (p[slot] ?? '-'));
+    copyEntry(t, e, out, [at(k.account), at(k.interfaceId), at(k.srcaddr), at(k.dstaddr), at(k.action)]);
+  }
+  return new Digest(out, digest.stats);
+}
+
+/**
+ * `digest` narrowed by `cidrs`, `ports` and `actions` (as {@link applyView} narrows it), keeping
+ * its key: what `digest --cidr/--port/--action` writes.
+ */
+export function filterDigest(digest: Digest, options: Pick<GraphViewOptions, 'cidrs' | 'ports' | 'actions'>): Digest {
+  const o = resolveView(options);
+  const slots = isV2Key(digest.key) ? null : keySlots(digest.key);
+  return new Digest(filterTable(digest.table, o, slots), digest.stats).withKey(digest.key);
+}
+
+function filterTable(t: DigestTable, o: ResolvedView, k: KeySlots | null = null): DigestTable {
   const out = new DigestTable();
   const ips = new Map<string, IpAddress | null>();
   const inRange = (addr: string, cidrs: Cidr[]): boolean => {
@@ -132,7 +163,13 @@ function filterTable(t: DigestTable, o: ResolvedView): DigestTable {
   for (let e = 0; e < t.size; e++) {
     const b = e * INT_STRIDE;
     if (o.ports !== null && !o.ports.has(t.ints[b + COL.I_SPORT]) && !o.ports.has(t.ints[b + COL.I_DPORT])) continue;
-    const [account, eni, src, dst, action] = keyParts(t, e);
+    const p = keyParts(t, e);
+    const [account, eni, src, dst, action] =
+      k === null
+        ? p
+        : ((q) => [k.account, k.interfaceId, k.srcaddr, k.dstaddr, k.action].map((i) => (i < 0 ? '-' : q[i])))(
+            splitSlots(p.join('\0'), k.plan.slots.length),
+          );
     if (o.accounts !== null && !o.accounts.has(account)) continue;
     if (o.enis !== null && !o.enis.has(eni)) continue;
     if (o.actions !== null && !o.actions.has(action)) continue;

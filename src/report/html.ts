@@ -133,6 +133,31 @@ export function reportSectionsHtml(r: Report): string {
         'nothing new',
       ),
     );
+  if (r.traffic !== null) {
+    const tr = r.traffic;
+    const cols: Array<[string, string, (x: (typeof tr.top)[number]) => string | null]> = [
+      ['flow-direction', 'direction', (x) => x.direction],
+      ['pkt-src-aws-service', 'source service', (x) => x.srcService],
+      ['pkt-dst-aws-service', 'destination service', (x) => x.dstService],
+    ];
+    const shown = cols.filter(([f]) => tr.fields.includes(f));
+    parts.push(
+      tableHtml(
+        'traffic',
+        `Traffic by ${tr.fields.join(', ')}, by bytes`,
+        tr,
+        [...shown.map(([, h]) => h), 'bytes', 'packets', 'records', 'rejected'],
+        tr.top.map((x) => [
+          ...shown.map(([, , f]) => f(x) ?? '-'),
+          b(x.bytes),
+          n(x.packets),
+          n(x.records),
+          n(x.rejected),
+        ]),
+        'no rows',
+      ),
+    );
+  }
   return `<div id="lead">\n${parts.join('\n')}\n</div>`;
 }
 

@@ -6,7 +6,7 @@ export { report, readReportInputs, reportToHtml } from './report.js';
 export { reportToText, TEXT_WIDTH } from './text.js';
 export type { ReportHtmlOptions } from './html.js';
 export type { ReportRunOptions } from './report.js';
-export { buildReport, INTERNAL_RANGES, servicePortsOf } from './model.js';
+export { buildReport, INTERNAL_RANGES, servicePortsOf, TRAFFIC_FIELDS } from './model.js';
 export { reportToJson } from './json.js';
 export type {
   Count,
@@ -20,5 +20,7 @@ export type {
   ReportRejectedSource,
   ReportTalker,
   ReportTotals,
+  ReportTraffic,
+  ReportTrafficGroup,
   ReportWindow,
 } from './types.js';

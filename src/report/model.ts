@@ -10,6 +10,7 @@ import { COL, INT_STRIDE, NUM_STRIDE, TWO52, type TableView } from '../table/tab
 import { InvalidOptionError } from '../errors.js';
 import { type Cidr, cidrContains, parseCidr, parseIp } from '../graph/cidr.js';
 import { utf8 } from '../graph/entries.js';
+import { isV2Key, keySlots, type KeySlots } from '../digest/keyed-format.js';
 import { ByteInterner } from './interner.js';
 import { NumMap } from './num-map.js';
 import type {
@@ -24,6 +25,8 @@ import type {
   ReportRejectedSource,
   ReportTalker,
   ReportTotals,
+  ReportTraffic,
+  ReportTrafficGroup,
   ReportWindow,
 } from './types.js';
 
@@ -221,7 +224,15 @@ interface Row {
   actionText: string;
   nums: Float64Array;
   n: number;
+  /**
+   * A keyed digest's flow-direction, pkt-src-aws-service and pkt-dst-aws-service (latin1, NUL
+   * between them, '' where the key lacks one); null when its key has none of them.
+   */
+  traffic: string | null;
 }
+
+/** The key fields of section 7, in the order its groups name them. */
+export const TRAFFIC_FIELDS = ['flow-direction', 'pkt-src-aws-service', 'pkt-dst-aws-service'] as const;
 
 const ACCEPT = [65, 67, 67, 69, 80, 84];
 const REJECT = [82, 69, 74, 69, 67, 84];
@@ -250,7 +261,24 @@ class RowReader {
     actionText: '',
     nums: new Float64Array(0),
     n: 0,
+    traffic: null,
   };
+  /** The key layout of the digest being read: null for v2's (the fast path below). */
+  private slots: KeySlots | null = null;
+  /** The slots of {@link TRAFFIC_FIELDS} in that key (-1: absent); null when it has none. */
+  private trafficSlots: number[] | null = null;
+  /** NUL offsets of the current keyed entry. */
+  private cuts = new Int32Array(8);
+
+  /** Read rows of a digest with `key` from now on. */
+  setKey(key: readonly string[]): void {
+    this.slots = isV2Key(key) ? null : keySlots(key);
+    const at = TRAFFIC_FIELDS.map((f) => this.slots?.plan.slots.indexOf(f) ?? -1);
+    this.trafficSlots = at.some((i) => i >= 0) ? at : null;
+    if (this.slots !== null && this.cuts.length < this.slots.plan.slots.length + 1)
+      this.cuts = new Int32Array(this.slots.plan.slots.length + 1);
+  }
+
   constructor(
     private readonly cls: Classifier,
     private readonly onNewId: () => void,
@@ -285,6 +313,7 @@ class RowReader {
     const buf = this.buf;
     const from = t.ints[b + COL.I_KEYOFF],
       end = from + t.ints[b + COL.I_KEYLEN];
+    if (this.slots !== null) return this.readKeyed(t, b, from, end, nums, n);
     // account \0 interface \0 srcaddr \0 dstaddr \0 action
     let p = from,
       field = 0;
@@ -309,6 +338,42 @@ class RowReader {
       }
     }
     const actionText = action === 0 ? 'ACCEPT' : action === 1 ? 'REJECT' : buf.toString('latin1', s4, end);
+    return this.fill(t, b, src, dst, action, actionText, nums, n, null);
+  }
+
+  /** A row of a keyed digest: its slots found by their NULs (the last slot takes any NUL left). */
+  private readKeyed(t: TableView, b: number, from: number, end: number, nums: Float64Array, n: number): Row | null {
+    const k = this.slots!;
+    const buf = this.buf,
+      cuts = this.cuts,
+      count = k.plan.slots.length;
+    cuts[0] = from - 1;
+    let c = 1;
+    for (let p = from; p < end && c < count; p++) if (buf[p] === 0) cuts[c++] = p;
+    while (c <= count) cuts[c++] = end;
+    cuts[count] = end;
+    // Slot i spans cuts[i] + 1 .. cuts[i + 1].
+    const slot = (i: number) => buf.toString('latin1', cuts[i] + 1, cuts[i + 1]);
+    const src = this.id(buf, cuts[k.srcaddr] + 1, cuts[k.srcaddr + 1]),
+      dst = this.id(buf, cuts[k.dstaddr] + 1, cuts[k.dstaddr + 1]);
+    const actionText = k.action < 0 ? '-' : slot(k.action);
+    const action = actionText === 'ACCEPT' ? 0 : actionText === 'REJECT' ? 1 : 2;
+    const ts = this.trafficSlots;
+    const traffic = ts === null ? null : ts.map((i) => (i < 0 ? '' : slot(i))).join('\0');
+    return this.fill(t, b, src, dst, action, actionText, nums, n, traffic);
+  }
+
+  private fill(
+    t: TableView,
+    b: number,
+    src: number,
+    dst: number,
+    action: number,
+    actionText: string,
+    nums: Float64Array,
+    n: number,
+    traffic: string | null,
+  ): Row | null {
     const sport = t.ints[b + COL.I_SPORT],
       dport = t.ints[b + COL.I_DPORT];
     if (!this.cls.keeps(sport, dport, this.inCidrs[src], this.inCidrs[dst], actionText)) return null;
@@ -322,12 +387,19 @@ class RowReader {
     r.actionText = actionText;
     r.nums = nums;
     r.n = n;
+    r.traffic = traffic;
     return r;
+  }
+
+  /** Which of {@link TRAFFIC_FIELDS} the current key holds, or null when none. */
+  get trafficFields(): string[] | null {
+    return this.trafficSlots === null ? null : TRAFFIC_FIELDS.filter((_, i) => this.trafficSlots![i] >= 0);
   }
 }
 
 /** Feed each row of `digest` that passes the filters to `row`; returns the rows' window. */
 function eachRow(digest: Digest, reader: RowReader, row: (r: Row) => void): ReportWindow {
+  reader.setKey(digest.key);
   let start = Infinity,
     end = -Infinity;
   const sink: RowSink = (t, e, nums, n) => {
@@ -417,6 +489,7 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
   const fr = new Columns(['pair', 'port', 'proto', 'bl', 'bh', 'pl', 'ph', 'rec'] as const);
   let lastAction = '',
     lastTotals: Totals | undefined;
+  const traffic = new Map<string, { bytes: Sum; packets: Sum; records: number; rejected: number }>();
 
   const window = eachRow(digest, reader, (r) => {
     const { nums, n, src, dst, sport, dport, proto } = r;
@@ -493,6 +566,17 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
         if (probeSeen.getOrSet(target, 1) < 0) a.ptargets[src]++;
       }
     }
+    if (r.traffic !== null) {
+      let g = traffic.get(r.traffic);
+      if (g === undefined) {
+        g = { bytes: { lo: 0, hi: 0 }, packets: { lo: 0, hi: 0 }, records: 0, rejected: 0 };
+        traffic.set(r.traffic, g);
+      }
+      addSum(g.bytes, bl, bh);
+      addSum(g.packets, pl, ph);
+      g.records += records;
+      if (reject) g.rejected += records;
+    }
     if (baselineSeen !== null) {
       for (const p of ports) {
         const key = pair * ID_BITS + portProto(p ?? -1, proto);
@@ -512,6 +596,7 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
     }
   });
 
+  const trafficFields = reader.trafficFields;
   const top = o.top;
   const names = reader.names;
   const ids = (seen: number[]) => {
@@ -582,7 +667,7 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
         );
 
   return {
-    version: 1,
+    version: 2,
     window,
     filters: o.given,
     internal: o.internal.map((c) => c.text),
@@ -658,5 +743,36 @@ export function buildReport(digest: Digest, options: ReportOptions = {}, baselin
             ),
             baseline: baselineInfo,
           },
+    traffic: trafficFields === null ? null : trafficSection(traffic, trafficFields, top),
+  };
+}
+
+/** Section 7: traffic by the key's flow-direction and AWS service fields, by bytes. */
+function trafficSection(
+  groups: Map<string, { bytes: Sum; packets: Sum; records: number; rejected: number }>,
+  fields: string[],
+  top: number,
+): ReportTraffic {
+  const has = (f: string) => fields.includes(f);
+  const list = ranked(
+    [...groups],
+    ([xk, x], [yk, y]) => cmpSum(y.bytes, x.bytes) || y.records - x.records || bytewise(xk, yk),
+    top,
+  );
+  return {
+    fields,
+    total: list.total,
+    top: list.top.map(([k, g]): ReportTrafficGroup => {
+      const [direction, srcService, dstService] = k.split('\0');
+      return {
+        direction: has('flow-direction') ? utf8(direction) : null,
+        srcService: has('pkt-src-aws-service') ? utf8(srcService) : null,
+        dstService: has('pkt-dst-aws-service') ? utf8(dstService) : null,
+        bytes: countOf(g.bytes),
+        packets: countOf(g.packets),
+        records: g.records,
+        rejected: g.rejected,
+      };
+    }),
   };
 }

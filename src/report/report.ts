@@ -5,7 +5,7 @@
  * selection options. The inputs are merged into one digest, which is read once.
  */
 import { Digest } from '../digest/digest.js';
-import { digestKind, readDigest } from '../digest/read.js';
+import { digestKind, readDigest, textDigestKey } from '../digest/read.js';
 import { createDigester, type DigestInput } from '../engine/digester.js';
 import type { DigesterOptions, DigestRunOptions } from '../engine/options.js';
 import { InvalidOptionError } from '../errors.js';
@@ -39,7 +39,8 @@ export async function readReportInputs(
     }
     if (typeof input === 'string' && !input.startsWith('s3://')) {
       const kind = await digestKind(input);
-      if (kind === 'ndjson' || kind === 'partial') {
+      // A text digest made with --key is read as a digest too, so its key (named in its header) is kept.
+      if (kind === 'ndjson' || kind === 'partial' || (kind === 'text' && (await textDigestKey(input)) !== null)) {
         direct.push(input);
         continue;
       }

@@ -205,5 +205,33 @@ export function reportToText(r: Report): string {
       ),
     );
   }
+  if (r.traffic !== null) {
+    const tr = r.traffic;
+    const cols: Array<[string, string, (x: (typeof tr.top)[number]) => string | null]> = [
+      ['flow-direction', 'direction', (x) => x.direction],
+      ['pkt-src-aws-service', 'source service', (x) => x.srcService],
+      ['pkt-dst-aws-service', 'destination service', (x) => x.dstService],
+    ];
+    const shown = cols.filter(([f]) => tr.fields.includes(f));
+    out.push(
+      section(
+        `Traffic by ${tr.fields.join(', ')}, by bytes`,
+        tr,
+        () =>
+          table(
+            [...shown.map(([, h]) => h), 'bytes', 'packets', 'records', 'rejected'],
+            [...shown.map(() => 'l' as const), 'r', 'r', 'r', 'r'],
+            tr.top.map((x) => [
+              ...shown.map(([, , f]) => f(x) ?? '-'),
+              bytes(x.bytes),
+              num(x.packets),
+              num(x.records),
+              num(x.rejected),
+            ]),
+          ),
+        'no rows',
+      ),
+    );
+  }
   return out.join('\n');
 }

@@ -93,6 +93,24 @@ export interface ReportNewTuple {
   records: number;
 }
 
+/**
+ * Traffic of one (flow-direction, pkt-src-aws-service, pkt-dst-aws-service) group. A field the
+ * digest's key lacks is null; a value is as the logs spell it (`-`: not an AWS service).
+ */
+export interface ReportTrafficGroup {
+  direction: string | null;
+  srcService: string | null;
+  dstService: string | null;
+  bytes: Count;
+  packets: Count;
+  records: number;
+  /** REJECT records of the group. */
+  rejected: number;
+}
+
+/** Section 7: groups by bytes, and which of the three fields the key holds (`fields`). */
+export type ReportTraffic = Ranked<ReportTrafficGroup> & { fields: string[] };
+
 /** A ranked list: how many entries there are in all, and the first `top` of them. */
 export interface Ranked<T> {
   total: number;
@@ -107,7 +125,7 @@ export interface ReportWindow {
 
 /** The report (its JSON form is documented in docs/report.md; `version` changes when it does). */
 export interface Report {
-  version: 1;
+  version: 2;
   window: ReportWindow;
   /** The filters applied, as given (empty lists when none). */
   filters: { cidrs: string[]; ports: number[]; actions: string[] };
@@ -124,4 +142,9 @@ export interface Report {
   probes: Ranked<ReportProbe>;
   /** Present with a baseline, else null. */
   new: (Ranked<ReportNewTuple> & { baseline: { window: ReportWindow; rows: number } }) | null;
+  /**
+   * Traffic by flow-direction and AWS service, when the digest's key holds any of
+   * flow-direction, pkt-src-aws-service, pkt-dst-aws-service (`--key +flow-direction,...`); else null.
+   */
+  traffic: ReportTraffic | null;
 }

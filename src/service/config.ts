@@ -12,6 +12,7 @@ import type { AuditSinkFlags } from '../audit/flags.js';
 import { ConfigError, InvalidOptionError } from '../errors.js';
 import { validateS3ClientOptions } from '../sources/s3/client.js';
 import { parseFieldList } from '../format/field-list.js';
+import { parseKeySpec } from '../format/key.js';
 import { isS3Url, parseS3Url } from '../sources/s3/url.js';
 import { parseDuration } from '../util/duration.js';
 import { flagOf, type OptionSpec, parseValue } from '../util/option-schema.js';
@@ -416,6 +417,16 @@ export function resolveServeConfig(flags: Flags, env: Env = process.env): ServeC
       set('fields', parseFieldList(fields.value, fields.from));
     } catch (err) {
       if (err instanceof InvalidOptionError) throw new ConfigError(fields.from, err.reason, fields.value);
+      throw err;
+    }
+  }
+  const key = r.raw('key');
+  if (key !== undefined) {
+    try {
+      parseKeySpec(key.value, key.from);
+      set('key', key.value);
+    } catch (err) {
+      if (err instanceof InvalidOptionError) throw new ConfigError(key.from, err.reason, key.value);
       throw err;
     }
   }

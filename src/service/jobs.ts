@@ -51,7 +51,7 @@ export interface JobRunnerOptions {
   concurrency: number;
   maxQueued: number;
   progressTimeout: number;
-  run: Pick<DigestRunOptions, 'accounts' | 'regions' | 'skipBadObjects' | 'fields'>;
+  run: Pick<DigestRunOptions, 'accounts' | 'regions' | 'skipBadObjects' | 'fields' | 'key'>;
   now: () => number;
   /** Records `digest:created` and `digest:failed`. */
   auditor?: Auditor;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createDigester, type Digester } from '../engine/digester.js';
 import { InvalidOptionError } from '../errors.js';
+import { parseKeySpec } from '../format/key.js';
 import type { S3ClientOptions } from '../sources/s3/client.js';
 import { isS3Url } from '../sources/s3/url.js';
 import { createApp } from './app.js';
@@ -163,6 +164,7 @@ export class ServiceAssembly {
     if (o.topic !== undefined && (typeof o.topic !== 'string' || !URL_SEGMENT.test(o.topic))) {
       throw new InvalidOptionError('options.topic', 'must be 1-128 letters, digits, or . _ ~ -');
     }
+    if (o.key !== undefined) parseKeySpec(o.key as string | string[], 'options.key');
     if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined))
       throw new InvalidOptionError('options.redis', 'cannot be combined with options.queuer or options.marker');
     this.logger = typeof o.logger === 'object' && o.logger !== null ? o.logger : createLogger(checkLevel(o.logger));
@@ -215,6 +217,7 @@ export class ServiceAssembly {
         ...(o.scanRegions === undefined ? {} : { regions: o.scanRegions }),
         skipBadObjects: o.skipBadObjects ?? false,
         ...(o.fields === undefined ? {} : { fields: o.fields }),
+        ...(o.key === undefined ? {} : { key: o.key }),
       },
     });
     this.#runner = runner;

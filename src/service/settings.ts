@@ -207,6 +207,13 @@ export const SERVE_OPTIONS = {
     help: 'Format of header-less objects: a preset (v2 v3 v4 v5 v7 v8 tgw),\nnames, or a LogFormat string',
     defaultText: 'v2',
   },
+  key: {
+    type: 'string',
+    env: 'FLOWDIGEST_KEY',
+    arg: 'LIST',
+    help: 'Conversation key of the digests: fields replacing the default,\nor +LIST to add (+flow-direction,pkt-src-aws-service); stored\nwith each digest (text header, NDJSON rows and stats)',
+    defaultText: "v2's; a Transit Gateway format's own",
+  },
   skipBadObjects: {
     type: 'boolean',
     env: 'FLOWDIGEST_SKIP_BAD_OBJECTS',

@@ -75,6 +75,12 @@ export interface ServiceOptions {
   skipBadObjects?: boolean;
   /** The format of header-less objects (see DigestRunOptions.fields). @default the v2 order */
   fields?: string | readonly string[];
+  /**
+   * The conversation key of the digests made (see DigestRunOptions.key). Each stored digest
+   * names its key (text header, NDJSON rows and stats line), so digests stored under another key
+   * stay readable. @default v2's (a Transit Gateway format's own)
+   */
+  key?: string | readonly string[];
   /** A marker not refreshed for this long (ms) means its worker died. Running jobs refresh theirs every third of it. @default 120000 */
   progressTimeout?: number;
   /** Longest window, ms. @default 7 days */

@@ -18,6 +18,8 @@ export interface GenRow {
   start: number;
   end: number;
   records: number;
+  /** Key fields beyond v2's (flow-direction, pkt-src-aws-service, ...), for keyed digests. */
+  extra?: Record<string, string>;
 }
 
 const INTERNAL = [
@@ -97,15 +99,44 @@ export const scanArb: fc.Arbitrary<GenRow[]> = fc
 
 export const rowsArb = fc.tuple(fc.array(rowArb, { maxLength: 60 }), scanArb).map(([a, b]) => [...a, ...b]);
 
-/** NDJSON digest lines of `rows` (bigints as JSON integers). */
+/** NDJSON digest lines of `rows` (bigints as JSON integers); `extra` fields follow action, as a keyed digest writes them. */
 export function ndjson(rows: GenRow[]): string {
   return rows
     .map(
       (r) =>
-        `{"account-id":"${r.account}","interface-id":"${r.eni}","srcaddr":"${r.src}","dstaddr":"${r.dst}","srcport":${r.sport},"dstport":${r.dport},"protocol":${r.proto},"action":"${r.action}","packets":${r.packets},"bytes":${r.bytes},"start":${r.start},"end":${r.end},"records":${r.records}}\n`,
+        `{"account-id":"${r.account}","interface-id":"${r.eni}","srcaddr":"${r.src}","dstaddr":"${r.dst}","srcport":${r.sport},"dstport":${r.dport},"protocol":${r.proto},"action":"${r.action}",${Object.entries(
+          r.extra ?? {},
+        )
+          .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+          .join(
+            '',
+          )}"packets":${r.packets},"bytes":${r.bytes},"start":${r.start},"end":${r.end},"records":${r.records}}\n`,
     )
     .join('');
 }
+
+/** The traffic section's fields, in the order the report names them. */
+export const TRAFFIC = ['flow-direction', 'pkt-src-aws-service', 'pkt-dst-aws-service'];
+
+/** Rows keyed with some of {@link TRAFFIC} (in `order`), values drawn from what AWS writes. */
+export const keyedRowsArb = fc.tuple(rowsArb, fc.shuffledSubarray(TRAFFIC, { minLength: 1 })).chain(([rows, order]) =>
+  fc
+    .array(
+      fc.record({
+        'flow-direction': fc.constantFrom('ingress', 'egress', '-'),
+        'pkt-src-aws-service': fc.constantFrom('S3', 'AMAZON', 'EC2', '-', 'ROUTE53_RESOLVER'),
+        'pkt-dst-aws-service': fc.constantFrom('DYNAMODB', 'S3', '-'),
+      }),
+      { minLength: rows.length, maxLength: rows.length },
+    )
+    .map((extras) => ({
+      order,
+      rows: rows.map((r, i) => ({
+        ...r,
+        extra: Object.fromEntries(order.map((f) => [f, extras[i][f as keyof (typeof extras)[number]]])),
+      })),
+    })),
+);
 
 export interface RefRow {
   srcAddr: string;
@@ -119,6 +150,8 @@ export interface RefRow {
   start: number | null;
   end: number | null;
   records: number;
+  /** A keyed digest's fields beyond v2's (DigestRow.fields). */
+  fields?: Readonly<Record<string, string>>;
 }
 
 export interface RefOptions {
@@ -178,7 +211,13 @@ const sumOf = (rs: RefRow[], f: (r: RefRow) => bigint) => rs.reduce((a, r) => a 
 const recs = (rs: RefRow[]) => rs.reduce((a, r) => a + r.records, 0);
 
 /** The naive report of `all` (digest rows), as the JSON-ready object `buildReport` should equal. */
-export function naiveReport(all: RefRow[], o: RefOptions, bytesSeen: boolean, baseline?: RefRow[]): unknown {
+export function naiveReport(
+  all: RefRow[],
+  o: RefOptions,
+  bytesSeen: boolean,
+  baseline?: RefRow[],
+  trafficFields?: string[],
+): unknown {
   const filter = (rows: RefRow[]) => {
     const cidrs = o.cidrs === undefined ? null : blockList(o.cidrs);
     return rows.filter(
@@ -324,8 +363,33 @@ export function naiveReport(all: RefRow[], o: RefOptions, bytesSeen: boolean, ba
     total: r.total,
     top: r.top.map((t) => ({ ...t, bytes: out(t.bytes) })),
   });
+  let traffic: unknown = null;
+  if (trafficFields !== undefined && trafficFields.length > 0) {
+    const fields = TRAFFIC.filter((f) => trafficFields.includes(f));
+    const value = (r: RefRow, f: string) => (fields.includes(f) ? (r.fields?.[f] ?? '?') : null);
+    const groups = [...groupBy(rows, (r) => JSON.stringify(TRAFFIC.map((f) => value(r, f))))].map(([, rs]) => ({
+      direction: value(rs[0], 'flow-direction'),
+      srcService: value(rs[0], 'pkt-src-aws-service'),
+      dstService: value(rs[0], 'pkt-dst-aws-service'),
+      bytes: sumOf(rs, (r) => r.bytes),
+      packets: sumOf(rs, (r) => r.packets),
+      records: recs(rs),
+      rejected: recs(rs.filter((r) => r.action === 'REJECT')),
+    }));
+    const tuple = (g: (typeof groups)[number]) =>
+      [g.direction, g.srcService, g.dstService].map((v) => v ?? '').join('\0');
+    const r = ranked(
+      groups,
+      (a, b) => cmpBig(b.bytes, a.bytes) || b.records - a.records || cmpBytes(tuple(a), tuple(b)),
+    );
+    traffic = {
+      fields,
+      total: r.total,
+      top: r.top.map((g) => ({ ...g, bytes: out(g.bytes), packets: out(g.packets) })),
+    };
+  }
   return {
-    version: 1,
+    version: 2,
     window: windowOf(rows),
     filters: {
       cidrs: o.cidrs ?? [],
@@ -342,6 +406,7 @@ export function naiveReport(all: RefRow[], o: RefOptions, bytesSeen: boolean, ba
     exposed: bigOut(exposed),
     probes,
     new: fresh,
+    traffic,
   };
 }
 

@@ -5,10 +5,8 @@ import type { Digest } from '../../digest/digest.js';
 import { type DigestFormat, writeDigest } from '../../digest/write.js';
 import type { GraphFormat } from '../../graph/types.js';
 import type { OptionValues } from '../../util/option-schema.js';
-import { parse, UsageError, usage } from '../args.js';
+import { parse, UsageError } from '../args.js';
 import { DIGEST_OPTIONS } from '../options.js';
-import { parseFieldList } from '../../format/field-list.js';
-import { parseKeySpec } from '../../format/key.js';
 import { DIGEST_HELP } from '../help.js';
 import { emptyRunReason, noObjectsMessage } from '../no-objects.js';
 import { withOutput } from '../output.js';
@@ -34,15 +32,10 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('stdin (-) can be named only once', 'digest');
   checkS3Urls(inputs, values.output, 'digest');
   const s3 = s3Options(values, 'digest');
-  const run = runOptions(values, signal);
+  const run = runSelection(values, signal, 'digest');
   const filters = filterFlags(values, 'digest');
 
   if (values.redis !== undefined || values.store !== undefined) {
-    if (run.key !== undefined)
-      throw UsageError.of(
-        { option: '--key', reason: 'is not supported with --redis yet (cluster partials keep the v2 key)' },
-        'digest',
-      );
     return clusterRun(values, inputs, run, format, s3, signal, filters);
   }
   const digester = createDigester(digesterOptions(values, s3));
@@ -62,22 +55,6 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
     bar?.done();
     await digester.close();
   }
-}
-
-/** The run's selection and strictness: --start/--end, --account/--region, --strict, --skip-bad-objects. */
-function runOptions(values: Values, signal: AbortSignal): DigestRunOptions {
-  const run = runSelection(values, signal, 'digest');
-  const fields = values.fields ?? process.env.FLOWDIGEST_FIELDS;
-  if (fields !== undefined)
-    run.fields = usage('digest', () =>
-      parseFieldList(fields, values.fields === undefined ? 'FLOWDIGEST_FIELDS' : '--fields'),
-    );
-  if (values.key !== undefined) {
-    const key = values.key;
-    usage('digest', () => parseKeySpec(key, '--key'));
-    run.key = key;
-  }
-  return run;
 }
 
 /** 0, or 1 with a one-line reason when nothing was digested (unless --allow-empty). */
@@ -112,7 +89,7 @@ async function writeResult(
   filters: RowFilters,
 ): Promise<void> {
   const filtered = Object.keys(filters).length > 0;
-  const digest = filtered ? (await import('../../graph/views.js')).applyView(whole, filters).digest : whole;
+  const digest = filtered ? (await import('../../graph/views.js')).filterDigest(whole, filters) : whole;
   await withOutput(
     values.output,
     (out) =>

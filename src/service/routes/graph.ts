@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { diffInputs } from '../../graph/diff.js';
+import { FormatError } from '../../errors.js';
 import { writeDiff } from '../../graph/diff-output.js';
 import { writeView } from '../../graph/graph.js';
 import type { ClusterBy, GraphView, GraphViewOptions } from '../../graph/types.js';
@@ -16,7 +17,7 @@ import { jsonSchemaOf, type OptionSpec } from '../../util/option-schema.js';
 import { parseCommaList } from '../../util/parse.js';
 import { audit } from '../audit-hooks.js';
 import { HttpError } from '../errors.js';
-import { COMMON, empty, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
+import { COMMON, empty, error, json, querystring, ref, scoped, security, windowProperties } from '../schemas.js';
 import { type ServiceState, windowFromQuery } from '../state.js';
 import { CONTENT_TYPES } from './digest.js';
 import { sendRendered } from './encoding.js';
@@ -206,6 +207,7 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
           ref('DigestStatus'),
           'One of the digests is not stored; the message names which window (`previous` or `next`).',
         ),
+        409: error('The two digests were made under different keys (`serve --key` changed); the message names both.'),
         500: COMMON[500],
         503: COMMON[503],
       }),
@@ -226,7 +228,11 @@ export function graphRoutes(app: FastifyInstance, state: ServiceState): void {
           throw err;
         }
         try {
-          const result = await diffInputs(prevBody, nextBody, { changed });
+          const result = await diffInputs(prevBody, nextBody, { changed }).catch((err: unknown) => {
+            // Two windows stored under different keys (serve --key changed between them).
+            if (err instanceof FormatError) throw new HttpError(409, err.message);
+            throw err;
+          });
           const edges = result.added.size + result.removed.size + result.changed.size;
           if ((format === 'svg' || format === 'html') && edges > SVG_MAX_EDGES) {
             throw new HttpError(
