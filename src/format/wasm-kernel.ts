@@ -426,6 +426,10 @@ export class WasmKernel {
       return false;
     };
     const slotCount = st.mask + 1;
+    // Sizes the kernel's 32-bit arguments cannot carry (wasm32 could not hold them either).
+    if (srcBytes >= 2 ** 31 || moreKeys + st.keyBytes.length >= 2 ** 31 || moreRows + st.size >= 2 ** 28) {
+      return inJavaScript();
+    }
     if (x.run_prepare(slotCount, st.size, st.keyUsed, st.keyBytes.length, moreRows, moreKeys, srcBytes) !== 1) {
       return inJavaScript();
     }
