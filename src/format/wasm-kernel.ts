@@ -5,7 +5,7 @@
  * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
  * the C header from wasm/contract.json.
  */
-import { COL, type TableView } from '../table/table.js';
+import { COL, type DigestTable, type TableView } from '../table/table.js';
 import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
@@ -48,6 +48,25 @@ interface Exports {
   part_meta_ptr(): number;
   part_base_ptr(): number;
   partition_rows(parts: number): number;
+  run_prepare(
+    slotCount: number,
+    size: number,
+    keyUsed: number,
+    keyCap: number,
+    moreRows: number,
+    moreKeys: number,
+    srcBytes: number,
+  ): number;
+  run_merge(nums: number, ints: number, keys: number, rows: number): number;
+  run_slots_ptr(): number;
+  run_ints_ptr(): number;
+  run_nums_ptr(): number;
+  run_keys_ptr(): number;
+  run_src_ptr(): number;
+  run_mask(): number;
+  run_size(): number;
+  run_key_used(): number;
+  run_key_cap(): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
   merge_ints_ptr(): number;
   merge_nums_ptr(): number;
@@ -368,6 +387,82 @@ export class WasmKernel {
       });
     }
     return out;
+  }
+
+  /**
+   * Merge `sources` (each a table's rows: the kernel's own scan table or a block of it, or packed
+   * rows from anywhere) into the run table `run`, as `run.mergeFrom` does each in turn, in the
+   * kernel: the run table is copied in, the rows merged row for row as DigestTable.upsert would,
+   * and what changed copied back ({@link DigestTable.adopt}): the same table, slot for slot.
+   * When the kernel's memory cannot hold the merge, it is done in JavaScript (the same table);
+   * returns whether the kernel did it. Views over the kernel's memory must be the last call's
+   * (a block of {@link partition}, or {@link table}). Drops the kernel's scan table.
+   */
+  mergeInto(run: DigestTable, sources: readonly TableView[]): boolean {
+    const x = this.x,
+      st = run.state();
+    // Rows in the kernel's memory (its scan table or a block of it) are copied out first: the
+    // heap is then rewound, so the run table's copy takes the scan table's place instead of
+    // adding to it (the kernel's memory never shrinks: its high-water mark is what it costs).
+    const mem = x.memory.buffer;
+    const rows = sources.map((v) =>
+      v.ints.buffer === mem
+        ? { size: v.size, nums: v.nums.slice(), ints: v.ints.slice(), keyBytes: v.keyBytes.slice() }
+        : v,
+    );
+    let moreRows = 0,
+      moreKeys = 0,
+      srcBytes = 0;
+    const at: number[] = [];
+    for (const v of rows) {
+      moreRows += v.size;
+      moreKeys += v.keyBytes.length;
+      at.push(srcBytes);
+      srcBytes += v.size * (NUM_STRIDE * 8 + INT_STRIDE * 4) + ((v.keyBytes.length + 7) & ~7);
+    }
+    // Out of memory: JavaScript merges, the same table.
+    const inJavaScript = () => {
+      for (const v of rows) run.mergeFrom(v);
+      return false;
+    };
+    const slotCount = st.mask + 1;
+    // Sizes the kernel's 32-bit arguments cannot carry (wasm32 could not hold them either).
+    if (srcBytes >= 2 ** 31 || moreKeys + st.keyBytes.length >= 2 ** 31 || moreRows + st.size >= 2 ** 28) {
+      return inJavaScript();
+    }
+    if (x.run_prepare(slotCount, st.size, st.keyUsed, st.keyBytes.length, moreRows, moreKeys, srcBytes) !== 1) {
+      return inJavaScript();
+    }
+    const buf = x.memory.buffer;
+    new Int32Array(buf, x.run_slots_ptr(), slotCount).set(st.slots.subarray(0, slotCount));
+    new Int32Array(buf, x.run_ints_ptr(), st.size * INT_STRIDE).set(st.ints.subarray(0, st.size * INT_STRIDE));
+    new Float64Array(buf, x.run_nums_ptr(), st.size * NUM_STRIDE).set(st.nums.subarray(0, st.size * NUM_STRIDE));
+    new Uint8Array(buf, x.run_keys_ptr(), st.keyUsed).set(st.keyBytes.subarray(0, st.keyUsed));
+    const src = x.run_src_ptr();
+    for (let i = 0; i < rows.length; i++) {
+      const v = rows[i];
+      const n = src + at[i],
+        i0 = n + v.size * NUM_STRIDE * 8,
+        k = i0 + v.size * INT_STRIDE * 4;
+      new Float64Array(buf, n, v.size * NUM_STRIDE).set(v.nums.subarray(0, v.size * NUM_STRIDE));
+      new Int32Array(buf, i0, v.size * INT_STRIDE).set(v.ints.subarray(0, v.size * INT_STRIDE));
+      new Uint8Array(buf, k, v.keyBytes.length).set(v.keyBytes);
+      if (v.size > 0 && x.run_merge(n, i0, k, v.size) !== 1) return inJavaScript();
+    }
+    const mask = x.run_mask(),
+      size = x.run_size(),
+      keyUsed = x.run_key_used();
+    run.adopt({
+      size,
+      keyUsed,
+      mask,
+      keyCap: x.run_key_cap(),
+      slots: new Int32Array(buf, x.run_slots_ptr(), mask + 1),
+      ints: new Int32Array(buf, x.run_ints_ptr(), size * INT_STRIDE),
+      nums: new Float64Array(buf, x.run_nums_ptr(), size * NUM_STRIDE),
+      keyBytes: new Uint8Array(buf, x.run_keys_ptr(), keyUsed),
+    });
+    return true;
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

@@ -87,7 +87,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     // Only now, with the object read whole, does anything of it reach the run tables.
     const parts = task.partitions ?? 1;
     if (parts <= 1) {
-      scanner.end(run);
+      scanner.end((rows) => mergeRows(run, [rows]));
       run.mergeFrom(table);
       return {
         table: run.state(),
@@ -110,9 +110,11 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       const blocks = kernel?.partition(parts) ?? null;
       if (blocks === null) return route(rows);
       blocks.forEach((b, q) => {
-        if (q === own) run.mergeFrom(b.view);
-        else if (b.rows > 0) fromKernel[q] = { rows: b.rows, keyBytes: b.keyBytes, buffer: b.bytes.slice().buffer };
+        if (q !== own && b.rows > 0)
+          fromKernel[q] = { rows: b.rows, keyBytes: b.keyBytes, buffer: b.bytes.slice().buffer };
       });
+      // Last: the merge may grow the kernel's memory, which ends the other blocks' views.
+      mergeRows(run, [blocks[own].view]);
     });
     route(table);
     const handoff = others.map((c, q) =>
@@ -135,11 +137,20 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
 export function absorb(task: AbsorbTask): AbsorbReply {
   try {
     const run = runTable(task.table, task.budget);
-    for (const piece of task.pieces) run.mergeFrom(unpackRows(piece));
+    mergeRows(run, task.pieces.map(unpackRows));
     return { table: run.state() };
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/**
+ * Merge `sources` into the run table: in this worker's kernel when it has one (which falls back
+ * to JavaScript when its memory cannot hold the merge), else row by row in JavaScript.
+ */
+function mergeRows(run: DigestTable, sources: readonly TableView[]): void {
+  if (kernel !== null) kernel.mergeInto(run, sources);
+  else for (const v of sources) run.mergeFrom(v);
 }
 
 function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTable {

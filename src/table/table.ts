@@ -300,6 +300,46 @@ export class DigestTable {
     return e;
   }
 
+  /**
+   * Take this table's state after rows were merged into a copy of it elsewhere (the kernel's
+   * run_merge, src/format/wasm-kernel.ts mergeInto): `image` is this table with entries appended
+   * and values added, grown as {@link upsert} grows it. Its arrays are read, not kept: what
+   * changed is copied back, into grown arrays (charged to the budget) when it outgrew these.
+   */
+  adopt(image: TableImage): void {
+    const n0 = this.size,
+      k0 = this.keyUsed,
+      { size, keyUsed, mask, keyCap } = image;
+    // First: a budget the growth passes names the rows the table reached.
+    this.size = size;
+    this.keyUsed = keyUsed;
+    if (mask !== this.mask) {
+      const entries = (mask + 1) >> 1;
+      const slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
+      const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
+      const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
+      slots.set(image.slots.subarray(0, mask + 1));
+      ints.set(image.ints.subarray(0, size * INT_STRIDE));
+      nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+      this.slots = slots;
+      this.ints = ints;
+      this.nums = nums;
+      this.mask = mask;
+    } else {
+      this.slots.set(image.slots.subarray(0, mask + 1));
+      this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
+      this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+    }
+    if (keyCap !== this.keyBytes.length) {
+      const kb = this.alloc(Uint8Array, keyCap, this.keyBytes.byteLength);
+      kb.set(image.keyBytes.subarray(0, keyUsed));
+      this.keyBytes = kb;
+      this.keyView = viewOf(kb);
+    } else {
+      this.keyBytes.set(image.keyBytes.subarray(k0, keyUsed), k0);
+    }
+  }
+
   /** Add one record (packets and bytes each below 2^52) to entry `e`. */
   add(e: number, packets: number, bytes: number, start: number, end: number): void {
     const n = e * NUM_STRIDE,
@@ -425,6 +465,22 @@ export function charge(budget: MemoryBudget, bytes: number, rows: number): void 
 function formatBytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+}
+
+/**
+ * A table's state as another copy holds it ({@link DigestTable.adopt}): `keyCap` is the length
+ * its key bytes have grown to; the arrays hold at least `mask + 1` slots, `size` entries and
+ * `keyUsed` key bytes.
+ */
+export interface TableImage {
+  size: number;
+  keyUsed: number;
+  mask: number;
+  keyCap: number;
+  slots: Int32Array | Uint32Array;
+  ints: Int32Array;
+  nums: Float64Array;
+  keyBytes: Uint8Array;
 }
 
 /** The read-only columns of a table, as held by {@link DigestTable} or unpacked from a buffer. */

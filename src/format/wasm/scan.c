@@ -972,3 +972,117 @@ EXPORT(partition_rows) i32 partition_rows(i32 parts) {
   }
   return 1;
 }
+
+// ---- merging rows into a run table (src/pool/worker.ts, wasm-kernel.ts mergeInto) ----
+//
+// A run table (table.ts DigestTable, shared memory, lent to whichever worker runs the task) is
+// copied into this memory for one task: its hash slots, Int32 and Float64 columns and key bytes,
+// into regions sized for the most it can grow to with the rows to come. The rows (the scan
+// table's own block or handed-off packed blocks, copied in after them) are merged as DigestTable.upsert and
+// addValues do, row for row in the same order, growing as it grows (the slots doubled when more
+// than half full, the key bytes doubled until they fit): the table that comes out is the one
+// JavaScript would have built, slot for slot. JavaScript then copies back what changed.
+
+static u32 *r_slots, *r_spare; // the slots, and room to rehash into
+static i32 *r_ints;
+static double *r_nums;
+static u8 *r_keys, *r_src;
+static u32 r_mask, r_size, r_key_used, r_key_cap;
+static u32 r_entry_room, r_key_room, r_slot_room;
+
+EXPORT(run_slots_ptr) u32 *run_slots_ptr(void) { return r_slots; }
+EXPORT(run_ints_ptr) i32 *run_ints_ptr(void) { return r_ints; }
+EXPORT(run_nums_ptr) double *run_nums_ptr(void) { return r_nums; }
+EXPORT(run_keys_ptr) u8 *run_keys_ptr(void) { return r_keys; }
+EXPORT(run_src_ptr) u8 *run_src_ptr(void) { return r_src; }
+EXPORT(run_mask) u32 run_mask(void) { return r_mask; }
+EXPORT(run_size) u32 run_size(void) { return r_size; }
+EXPORT(run_key_used) u32 run_key_used(void) { return r_key_used; }
+EXPORT(run_key_cap) u32 run_key_cap(void) { return r_key_cap; }
+
+// Room for a run table of `slot_count` slots (a power of two), `n` entries and `run_key_bytes`
+// of `run_key_room` key bytes, to take up to `more_rows` rows with `more_keys` key bytes, and `src_bytes`
+// of room for the rows, copied in. The heap is rewound first (the scan table is dropped, as the
+// sort drops it): the kernel's memory never shrinks, so its high-water mark is what it costs.
+// Returns 0 when out of memory (or when the sizes would pass 2^29 slots or 2^31 key bytes);
+// JavaScript then merges in JavaScript.
+EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u32 run_key_room, u32 more_rows, u32 more_keys,
+                                    u32 src_bytes) {
+  heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
+  size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  unsigned long long most = (unsigned long long)n + more_rows, mk = slot_count - 1;
+  while (most * 2 > mk) mk = mk * 2 + 1;
+  unsigned long long kmost = (unsigned long long)run_key_bytes + more_keys, kc = run_key_room ? run_key_room : 1;
+  while (kc < kmost) kc *= 2;
+  if (mk >= (1ull << 29) || kc >= (1ull << 31)) return 0;
+  r_slot_room = (u32)mk + 1; r_entry_room = r_slot_room / 2; r_key_room = (u32)kc;
+  r_slots = take((size_t)r_slot_room * 4);
+  r_spare = take((size_t)r_slot_room * 4);
+  r_ints = take((size_t)r_entry_room * INT_STRIDE * 4);
+  r_nums = take((size_t)r_entry_room * NUM_STRIDE * 8);
+  r_keys = take(r_key_room);
+  r_src = take(src_bytes ? src_bytes : 8);
+  if (!r_slots || !r_spare || !r_ints || !r_nums || !r_keys || !r_src) return 0;
+  r_mask = slot_count - 1; r_size = n; r_key_used = run_key_bytes; r_key_cap = run_key_room;
+  return 1;
+}
+
+// table.ts rehash: the slots doubled, entries re-inserted in entry order.
+static void run_rehash(void) {
+  u32 m = r_mask * 2 + 1;
+  u32 *ns = r_spare;
+  for (u32 i = 0; i <= m; i++) ns[i] = 0;
+  for (u32 e = 0; e < r_size; e++) {
+    u32 s = (u32)r_ints[e * INT_STRIDE + I_HASH] & m;
+    while (ns[s]) s = (s + 1) & m;
+    ns[s] = e + 1;
+  }
+  r_spare = r_slots; r_slots = ns; r_mask = m;
+}
+
+// Merge `n` rows (Float64 columns at `sn`, Int32 columns at `si`, their key offsets into `sk`)
+// into the run table. Returns 1, or 0 if they pass the room prepared (the table is then
+// unusable: JavaScript merges from its own copy, untouched).
+EXPORT(run_merge) i32 run_merge(const double *sn, const i32 *si, const u8 *sk, u32 n) {
+  for (u32 r = 0; r < n; r++) {
+    const i32 *row = si + r * INT_STRIDE;
+    const i32 hash = row[I_HASH], len = row[I_KEYLEN], sp = row[I_SPORT], dp = row[I_DPORT], pr = row[I_PROTO];
+    const u8 *key = sk + row[I_KEYOFF];
+    u32 slot = (u32)hash & r_mask, e;
+    for (;;) {
+      u32 s = r_slots[slot];
+      if (s == 0) break;
+      const i32 *b = r_ints + (s - 1) * INT_STRIDE;
+      if (b[I_HASH] == hash && b[I_KEYLEN] == len && b[I_SPORT] == sp && b[I_DPORT] == dp && b[I_PROTO] == pr &&
+          same_bytes(r_keys + b[I_KEYOFF], key, len)) break;
+      slot = (slot + 1) & r_mask;
+    }
+    if (r_slots[slot]) {
+      e = r_slots[slot] - 1;
+    } else {
+      // table.ts insertAt.
+      if (r_size >= r_entry_room) return 0;
+      if ((unsigned long long)r_key_used + (u32)len > r_key_cap) {
+        unsigned long long c = r_key_cap ? r_key_cap : 1;
+        while (c < (unsigned long long)r_key_used + (u32)len) c *= 2;
+        if (c > r_key_room) return 0;
+        r_key_cap = (u32)c;
+      }
+      e = r_size++;
+      copy(r_keys + r_key_used, key, (size_t)len);
+      i32 *d = r_ints + e * INT_STRIDE;
+      d[I_KEYOFF] = (i32)r_key_used; d[I_KEYLEN] = len; d[I_HASH] = hash; d[I_SPORT] = sp; d[I_DPORT] = dp; d[I_PROTO] = pr;
+      r_key_used += (u32)len;
+      double *v = r_nums + e * NUM_STRIDE;
+      v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0;
+      v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
+      r_slots[slot] = e + 1;
+      if (r_size * 2 > r_mask) {
+        if (r_mask * 2 + 1 >= r_slot_room) return 0;
+        run_rehash();
+      }
+    }
+    add_values(r_nums + e * NUM_STRIDE, sn + r * NUM_STRIDE);
+  }
+  return 1;
+}

@@ -1,0 +1,148 @@
+// The kernel's run-table merge (WasmKernel.mergeInto) leaves a run table exactly as
+// DigestTable.mergeFrom of each source in turn leaves it: size, slots, columns, key bytes and the
+// arrays' lengths (so the same growth), from tables as small as a table gets, with hashes drawn
+// from a handful of values (every probe a collision), keys long enough to grow the key bytes,
+// sums near the 2^52 carry, absent times, several merges into one table, and a kernel whose
+// memory cannot hold the merge (it then merges in JavaScript, the same table).
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { DEFAULT_LAYOUT } from '../dist/format/layout.js';
+import { WasmKernel } from '../dist/format/wasm-kernel.js';
+import { COL, DigestTable, INT_STRIDE, memoryBudget, NUM_STRIDE, TWO52, type TableView } from '../dist/table/table.js';
+
+const kernel = WasmKernel.load()!;
+
+interface Row {
+  key: number[];
+  hash: number;
+  ports: [number, number, number];
+  values: number[];
+}
+
+const valueArb = fc.tuple(
+  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1)),
+  fc.integer({ min: 0, max: 2 }),
+  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 3)),
+  fc.integer({ min: 0, max: 2 }),
+  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(Infinity)),
+  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(-Infinity)),
+  fc.integer({ min: 1, max: 3 }),
+);
+
+const rowArb: fc.Arbitrary<Row> = fc.record({
+  // Few distinct keys (so rows meet again), some long (so key bytes grow past their first 4096).
+  key: fc.oneof(
+    fc.array(fc.constantFrom(0, 45, 97, 98), { minLength: 0, maxLength: 6 }),
+    fc.constantFrom(0, 1, 2).map((c) => Array.from({ length: 700 }, (_, i) => (i * 7 + c) & 255)),
+  ),
+  hash: fc.integer({ min: -3, max: 3 }),
+  ports: fc.tuple(fc.constantFrom(-1, 0, 443), fc.constantFrom(-1, 80), fc.constantFrom(-1, 6)),
+  values: valueArb,
+});
+
+/** Rows packed as a table view (the layout of packed hand-off blocks). */
+function view(rows: readonly Row[]): TableView {
+  const ints = new Int32Array(rows.length * INT_STRIDE),
+    nums = new Float64Array(rows.length * NUM_STRIDE);
+  const keyBytes = new Uint8Array(rows.reduce((n, r) => n + r.key.length, 0));
+  let ko = 0;
+  rows.forEach((r, e) => {
+    const b = e * INT_STRIDE;
+    ints[b + COL.I_KEYOFF] = ko;
+    ints[b + COL.I_KEYLEN] = r.key.length;
+    ints[b + COL.I_HASH] = r.hash;
+    [ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]] = r.ports;
+    keyBytes.set(r.key, ko);
+    ko += r.key.length;
+    nums.set(r.values, e * NUM_STRIDE);
+  });
+  return { size: rows.length, ints, nums, keyBytes };
+}
+
+function snapshot(t: DigestTable) {
+  const s = t.state();
+  return {
+    size: s.size,
+    keyUsed: s.keyUsed,
+    mask: s.mask,
+    lengths: [s.slots.length, s.ints.length, s.nums.length, s.keyBytes.length],
+    slots: Array.from(s.slots),
+    ints: Array.from(s.ints.subarray(0, s.size * INT_STRIDE)),
+    nums: Array.from(s.nums.subarray(0, s.size * NUM_STRIDE)),
+    keys: Buffer.from(s.keyBytes.subarray(0, s.keyUsed)).toString('hex'),
+  };
+}
+
+const tasksArb = fc.array(fc.array(fc.array(rowArb, { maxLength: 40 }), { minLength: 1, maxLength: 3 }), {
+  minLength: 1,
+  maxLength: 4,
+});
+
+it('merges into a run table as mergeFrom does, slot for slot', () => {
+  fc.assert(
+    fc.property(tasksArb, fc.boolean(), (tasks, shared) => {
+      const memory = shared ? { shared: true, budget: memoryBudget(1 << 30) } : {};
+      const want = new DigestTable(1, memory),
+        got = new DigestTable(1, memory);
+      for (const task of tasks) {
+        const sources = task.map(view);
+        for (const v of sources) want.mergeFrom(v);
+        expect(kernel.mergeInto(got, sources)).toBe(true);
+        expect(snapshot(got)).toEqual(snapshot(want));
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+it('rows in the kernel memory (its scan table) merge the same, and the run table stays usable in JavaScript', () => {
+  const text = Array.from(
+    { length: 300 },
+    (_, i) => `2 1 eni-a 10.0.${i % 7}.1 10.0.0.${i % 5} ${i % 3} 443 6 1 40 1 2 ACCEPT OK`,
+  ).join('\n');
+  const start = new DigestTable(1);
+  start.mergeFrom(view([{ key: [97], hash: 1, ports: [1, 2, 3], values: [1, 0, 1, 0, 1, 2, 1] }]));
+  const got = new DigestTable(1),
+    want = new DigestTable(1);
+  got.mergeFrom(start);
+  want.mergeFrom(start);
+  expect(kernel.start(DEFAULT_LAYOUT, 0, 0, false)).toBe(true);
+  kernel.scan(Buffer.from(`${text}\n`), 0, text.length + 1);
+  const rows = kernel.table();
+  expect(rows.size).toBeGreaterThan(1);
+  want.mergeFrom(rows);
+  expect(kernel.mergeInto(got, [kernel.table()])).toBe(true);
+  expect(snapshot(got)).toEqual(snapshot(want));
+  // Afterwards JavaScript upserts into the adopted arrays.
+  const more = view([{ key: [98, 0, 98], hash: 7, ports: [-1, -1, -1], values: [2, 0, 2, 0, 3, 4, 1] }]);
+  got.mergeFrom(more);
+  want.mergeFrom(more);
+  expect(snapshot(got)).toEqual(snapshot(want));
+});
+
+it('merges in JavaScript, to the same table, when the kernel memory cannot hold the merge', () => {
+  const small = WasmKernel.load({ memoryLimit: 1 << 20 })!;
+  fc.assert(
+    fc.property(tasksArb, (tasks) => {
+      const want = new DigestTable(1),
+        got = new DigestTable(1);
+      const big = view(
+        Array.from({ length: 3000 }, (_, i) => ({
+          key: Array.from({ length: 300 }, (_, j) => (i + j) & 255),
+          hash: i,
+          ports: [i, 1, 6] as [number, number, number],
+          values: [1, 0, 1, 0, 1, 2, 1],
+        })),
+      );
+      want.mergeFrom(big);
+      expect(small.mergeInto(got, [big])).toBe(false);
+      for (const task of tasks) {
+        const sources = task.map(view);
+        for (const v of sources) want.mergeFrom(v);
+        small.mergeInto(got, sources);
+      }
+      expect(snapshot(got)).toEqual(snapshot(want));
+    }),
+    { numRuns: 20 },
+  );
+});
