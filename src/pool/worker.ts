@@ -5,7 +5,6 @@
  * of the sorted run tables, to count its rows or to format them.
  */
 import { createGunzip } from 'node:zlib';
-import { Piscina } from 'piscina';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor } from '../digest/runs.js';
@@ -23,13 +22,14 @@ import {
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
-import { isParquet, openParquet } from '../format/parquet.js';
+import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
+import { moveReply } from './move.js';
 import { RUN_TABLE_START } from './protocol.js';
 import type {
   AbsorbReply,
@@ -57,7 +57,8 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const table = objectTable.clear();
     const bytes = new Uint8Array(task.data);
     // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
-    const parquet = isParquet(bytes) ? openParquet(bytes, task.key) : null;
+    // (Its reader is loaded on the first one: most runs never meet one.)
+    const parquet = isParquet(bytes) ? (await import('../format/parquet.js')).openParquet(bytes, task.key) : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -121,11 +122,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
-    const moved = {
-      [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
-      [Piscina.valueSymbol]: reply,
-    };
-    return Piscina.move(moved as never) as unknown as ScanReply;
+    return moveReply(
+      reply,
+      handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
+    );
   } catch (err) {
     return { error: errorToData(err) };
   }
@@ -213,13 +213,14 @@ export function renderRange(task: RangeTask): RenderReply {
     const r = isV2Key(task.key) ? kernelRange(task) : null;
     const bytes =
       r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
-    if (bytes !== null) return Piscina.move(bytes.buffer as ArrayBuffer) as unknown as ArrayBuffer;
+    if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
     const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */
     }
-    return Piscina.move(writer.take().buffer as ArrayBuffer) as unknown as ArrayBuffer;
+    const out = writer.take().buffer as ArrayBuffer;
+    return moveReply(out, [out]);
   } catch (err) {
     return { error: errorToData(err) };
   }
