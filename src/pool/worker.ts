@@ -7,7 +7,7 @@
 import { createGunzip } from 'node:zlib';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
-import { countRange as countRows, RunCursor } from '../digest/runs.js';
+import { countRange as countRows, RunCursor, type SortedRun, splitRanges } from '../digest/runs.js';
 import { concatPacked, type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
 import {
   COL,
@@ -35,6 +35,8 @@ import type {
   AbsorbReply,
   AbsorbTask,
   CountReply,
+  FinishReply,
+  FinishTask,
   RangeTask,
   RenderReply,
   ScanReply,
@@ -149,28 +151,59 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
-    // In this worker's kernel (its scan table is dropped: the next object starts another; its
-    // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
-    // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
-    const t = task.table;
-    const sorted = kernel?.order(t) ?? null;
-    const order = sorted ?? canonicalOrder(t);
-    // Then the table is laid out in that order, so every range of the run is one slice of each
-    // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
-    // Only a shared table can be laid out here for the caller to see it.
-    const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
-    if (!shared0) {
-      const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
-      copy.set(order);
-      return { order: copy };
-    }
-    if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
-    const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
-    for (let i = 0; i < shared.length; i++) shared[i] = i;
-    return { order: shared };
+    return { order: sortInPlace(task.table) };
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/** A small digest's finish in one task: absorb the waiting rows, sort every table, count the one range. */
+export function finishRuns(task: FinishTask): FinishReply {
+  try {
+    const tables: TableState[] = [];
+    task.tables.forEach((state, slot) => {
+      const pieces = task.pieces[slot] ?? [];
+      if (pieces.length > 0) {
+        const run = runTable(state, task.budget);
+        for (const piece of pieces) run.mergeFrom(unpackRows(piece));
+        state = run.state();
+      }
+      if (state !== undefined && state.size > 0) tables.push(state);
+    });
+    const orders = tables.map((t) => sortInPlace(t));
+    const runs: SortedRun[] = tables.map((t, i) => ({ table: t, order: orders[i] }));
+    if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
+    const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });
+    if ('error' in counted) return counted;
+    return { tables, orders, rows: counted.rows, script: counted.script };
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+/**
+ * Sort a run table: its entries in canonical order, in shared memory. A shared table is also laid
+ * out in that order, so the order returned is 0..n-1.
+ */
+function sortInPlace(t: TableView): Int32Array {
+  // In this worker's kernel (its scan table is dropped: the next object starts another; its
+  // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
+  // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
+  const sorted = kernel?.order(t) ?? null;
+  const order = sorted ?? canonicalOrder(t);
+  // Then the table is laid out in that order, so every range of the run is one slice of each
+  // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
+  // Only a shared table can be laid out here for the caller to see it.
+  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
+  if (!shared0) {
+    const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
+    copy.set(order);
+    return copy;
+  }
+  if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
+  const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
+  for (let i = 0; i < shared.length; i++) shared[i] = i;
+  return shared;
 }
 
 /**
