@@ -75,3 +75,39 @@ it('a small digest finishes in one task after the scans; a large one in rounds',
   expect(one.tasks).toBeLessThanOrEqual(3);
   expect(rounds.tasks).toBeGreaterThanOrEqual(5);
 });
+
+it('one range around the size a worker formats: written text and NDJSON equal this thread’s and the reference', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 2040, max: 2056 }),
+      fc.integer({ min: 0, max: 1 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 0, max: 1e6 }),
+      async (keys, which, objects, seed) => {
+        // `keys` distinct conversations spread over `objects` objects, some repeated across them.
+        const texts = Array.from({ length: objects }, (_, o) =>
+          lines(
+            ...Array.from({ length: keys }, (_, i) => i)
+              .filter((i) => (i + seed) % objects === o || i % 7 === o)
+              .map((i) =>
+                rec({ srcaddr: `10.${o}.${i >> 8}.${i & 255}`, dstport: (i * 13 + seed) % 65536, bytes: i + o }),
+              ),
+          ),
+        );
+        const inputs = texts.map((text) => ({ text, gzip: false, fields: [] }));
+        const ref = referenceDigest(refInputs(inputs));
+        const pool = pools[which];
+        const d = await new DigestRun(
+          pool,
+          resolveDigesterOptions({ threads: pool.threads }),
+          [sourceOf(inputs)],
+          {},
+        ).run();
+        expect(digestToString(d)).toBe(ref.text);
+        expect(await written(d, 'text')).toBe(ref.text);
+        expect((await written(d, 'ndjson')).split('\n').slice(0, -2)).toEqual(ref.ndjsonRows);
+      },
+    ),
+    { numRuns: 12 },
+  );
+});
