@@ -38,12 +38,13 @@ it('one-task and parallel finish, around the threshold: text and NDJSON equal th
     fc.asyncProperty(
       inputsArb,
       fc.integer({ min: 0, max: 1 }),
-      fc.constantFrom(-1, 0, 1, 'one', 'all'),
+      fc.constantFrom<number | 'one' | 'all'>(-1, 0, 1, 'one', 'all'),
       async (objects, which, around) => {
         const ref = referenceDigest(refInputs(objects));
         const rows = ref.text.split('\n').length - 2;
         // Below the row count the finish is parallel; at or above a bound of it, one task.
-        const rangeRows = around === 'one' ? 1 : around === 'all' ? FINISH_ONE_TASK_ROWS : Math.max(1, rows + around);
+        const rangeRows =
+          around === 'one' ? 1 : around === 'all' ? FINISH_ONE_TASK_ROWS : Math.max(1, rows + (around as number));
         const pool = pools[which];
         const opts = resolveDigesterOptions({ threads: pool.threads, rangeRows });
         const d = await new DigestRun(pool, opts, [sourceOf(objects)], {}).run();
