@@ -61,27 +61,60 @@ function category(fn: string, url: string): string {
 }
 
 const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
+/** Per thread: when its profile started and ended, and its last sample in a scan task (µs, one clock for all threads). */
+const timeline: Array<{ start: number; end: number; lastScan: number }> = [];
 const ORDER = ['scan', 'inflate', 'sort', 'merge', 'format', 'table', 'hand-off', 'start-up', 'GC', 'idle', 'other'];
 console.log(`${cli} digest ${positionals[0]} -w ${values.workers ?? '2'}: ${wall.toFixed(2)} s wall (profiled)\n`);
 console.log(`| thread | sampled s | ${ORDER.join(' | ')} |`);
 console.log(`|---|---:|${ORDER.map(() => '---:').join('|')}|`);
 for (const [i, f] of files.entries()) {
   const p = JSON.parse(await readFile(join(dir, f), 'utf8')) as {
-    nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
     samples: number[];
     timeDeltas: number[];
+    startTime: number;
+    endTime: number;
   };
   const byId = new Map(p.nodes.map((n) => [n.id, n.callFrame]));
+  // A scan is a sample under the worker's scan task (the kernel also sorts, merges and formats).
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const scanning = new Map<number, boolean>();
+  const underScan = (id: number): boolean => {
+    let known = scanning.get(id);
+    if (known === undefined) {
+      const up = parent.get(id);
+      known = byId.get(id)!.functionName === 'scanObject' || (up !== undefined && underScan(up));
+      scanning.set(id, known);
+    }
+    return known;
+  };
   const sums = new Map<string, number>();
   let total = 0;
+  let at = p.startTime;
+  let lastScan = 0;
   p.samples.forEach((id, k) => {
     const cf = byId.get(id)!;
     const dt = p.timeDeltas[k] ?? 0;
+    at += dt;
     total += dt;
     const c = category(cf.functionName, cf.url);
+    if (underScan(id)) lastScan = at;
     sums.set(c, (sums.get(c) ?? 0) + dt);
   });
+  timeline.push({ start: p.startTime, end: p.endTime, lastScan });
   const s = (c: string) => ((sums.get(c) ?? 0) / 1e6).toFixed(2);
   console.log(`| ${i === 0 ? 'main' : `worker ${i}`} | ${(total / 1e6).toFixed(2)} | ${ORDER.map(s).join(' | ')} |`);
+}
+// The tail: how far apart the workers' last scans ended, and how long the run went on after the last.
+const workers = timeline.slice(1).filter((t) => t.lastScan > 0);
+if (workers.length >= 2) {
+  const ends = workers.map((t) => t.lastScan);
+  const ms = (us: number) => (us / 1000).toFixed(0);
+  const t0 = timeline[0].start;
+  console.log(
+    `\nlast scans ended at ${ends.map((e) => `${ms(e - t0)} ms`).join(', ')} (main thread's clock): ` +
+      `${ms(Math.max(...ends) - Math.min(...ends))} ms apart; main thread ended ${ms(timeline[0].end - Math.max(...ends))} ms after the last`,
+  );
 }
 await rm(dir, { recursive: true, force: true });

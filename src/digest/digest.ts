@@ -285,7 +285,9 @@ export class Digest {
    */
   async *chunksAsync(format: RowFormat): AsyncIterableIterator<Uint8Array> {
     const renderer = this.renderer;
-    if (renderer === undefined || !renderer.open || this.tableRows !== null || this.ranges.length < 2) {
+    // One range is worth a worker (whose kernel writes rows faster than this thread's writer) unless tiny.
+    const few = this.ranges.length === 0 || (this.ranges.length === 1 && this.runRows < RENDER_AWAY_ROWS);
+    if (renderer === undefined || !renderer.open || this.tableRows !== null || few) {
       yield* this.byteChunks(format);
       return;
     }
@@ -354,6 +356,12 @@ export class Digest {
     for (const range of this.ranges) yield new RunCursor(this.runs, range);
   }
 }
+
+/**
+ * A digest of one range and fewer rows is formatted on the calling thread: a worker's round trip
+ * would cost more than it saves.
+ */
+const RENDER_AWAY_ROWS = 2048;
 
 /** Rows per range of a digest held as one table (the partitions of its binary partial). */
 const TABLE_RANGE = 65536;

@@ -35,6 +35,12 @@ export interface ListedObject {
 const LIST_AHEAD = 10_000;
 /** Bytes of listed-with-their-data objects (stdin blocks) held ahead. */
 const LIST_AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * A digest of at most this many rows (and at most one range) is finished in one task: absorb,
+ * sort and count on one worker, one round through the pool instead of three. Measured in
+ * docs/performance.md ("Low cardinality").
+ */
+export const FINISH_ONE_TASK_ROWS = 32768;
 
 /**
  * @internal One run of a digester's pool over some sources. Its state (the first failure, the
@@ -68,6 +74,8 @@ export class DigestRun {
   private readonly absorbing: Array<Promise<void> | null>;
   private readonly inflight = new Set<Promise<void>>();
   private failure: unknown;
+  /** Set once every scan is dispatched ({@link settle}): a small digest's hand-offs then wait for the finish. */
+  private draining = false;
 
   constructor(
     private readonly pool: ScanPool,
@@ -246,8 +254,20 @@ export class DigestRun {
    * until slot `q` is free, then go in as one absorb task with whatever else queued meanwhile.
    */
   absorb(q: number, piece: PackedRows): void {
+    this.pending[q].push(piece);
+    if (this.absorbing[q] !== null) return;
+    // After the last scan is dispatched, a small digest's rows wait for the finish's one task.
+    if (this.draining) {
+      if (this.oneTaskFinish()) return;
+      for (let p = 0; p < this.parts; p++) if (this.pending[p].length > 0) this.pump(p);
+      return;
+    }
+    this.pump(q);
+  }
+
+  /** Start partition `q`'s absorb loop (it must not be running). */
+  private pump(q: number): void {
     const { pending, absorbing, tables } = this;
-    pending[q].push(piece);
     if (absorbing[q] !== null) return;
     const p = (async () => {
       while (pending[q].length > 0 && this.failure === undefined) {
@@ -274,6 +294,7 @@ export class DigestRun {
 
   /** Wait until no scan or absorb is in flight (scans that finish may still hand rows off). */
   async settle(): Promise<void> {
+    this.draining = true;
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
@@ -301,6 +322,13 @@ export class DigestRun {
   async finish(): Promise<Digest> {
     const { pool, stats, signal } = this;
     stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (this.oneTaskFinish()) return this.finishInOneTask();
+    // Rows held for a one-task finish that turned out too big go in as usual first.
+    if (this.pending.some((p) => p.length > 0)) {
+      for (let q = 0; q < this.parts; q++) if (this.pending[q].length > 0) this.pump(q);
+      await this.settle();
+      if (this.failure !== undefined) throw this.failure;
+    }
     const filled = this.tables.filled();
     if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
     this.stage('sorting');
@@ -323,6 +351,36 @@ export class DigestRun {
       );
     }
     return Digest.fromRuns(runs, ranges, rows, stats, pool, this.runKey);
+  }
+
+  /**
+   * True when the digest is small enough to finish in one task: its tables' rows plus the rows
+   * waiting to be absorbed (a bound: a waiting row may already be in its table) fit in one range
+   * and in {@link FINISH_ONE_TASK_ROWS}.
+   */
+  private oneTaskFinish(): boolean {
+    let rows = 0;
+    for (let q = 0; q < this.parts; q++) {
+      rows += this.tables.state(q)?.size ?? 0;
+      for (const piece of this.pending[q]) rows += piece.rows;
+    }
+    return rows <= Math.min(FINISH_ONE_TASK_ROWS, this.opts.rangeRows);
+  }
+
+  /** The finish of a small digest: one task absorbs the waiting rows, sorts every table and counts. */
+  private async finishInOneTask(): Promise<Digest> {
+    const { pool, stats, signal } = this;
+    const pieces = this.pending.map((p) => p.splice(0));
+    const states = Array.from({ length: this.parts }, (_, q) => this.tables.state(q));
+    if (pieces.every((p) => p.length === 0) && states.every((t) => t === undefined || t.size === 0))
+      return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
+    this.stage('sorting');
+    const done = await pool.finish({ tables: states, pieces, budget: this.budget }, signal);
+    const runs: SortedRun[] = done.tables.map((table, i) => ({ table: viewOfState(table), order: done.orders[i] }));
+    if (runs.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
+    const ranges = splitRanges(runs, 1);
+    if (done.script !== null) ranges[0].script = done.script;
+    return Digest.fromRuns(runs, ranges, done.rows, stats, pool, this.runKey);
   }
 
   /**

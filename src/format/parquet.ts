@@ -17,12 +17,7 @@ import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
 
-const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
-
-/** True when `b` starts and ends with Parquet's magic bytes (a truncated object only starts so). */
-export function isParquet(b: Uint8Array): boolean {
-  return b.length >= 4 && MAGIC.every((m, i) => b[i] === m);
-}
+export { isParquet } from './parquet-magic.js';
 
 /** Parquet's GZIP codec is the gzip format; pages are small, so the one-call inflate suits them. */
 const COMPRESSORS = {

@@ -22,6 +22,8 @@ import type {
   AbsorbTask,
   CountReply,
   ErrorReply,
+  FinishReply,
+  FinishTask,
   ScanReply,
   ScanTask,
   ScanTrailer,
@@ -134,6 +136,20 @@ export class ScanPool implements RangeRenderer {
   async sort(table: TableView, signal?: AbortSignal): Promise<Int32Array> {
     const reply = await this.run<Exclude<SortReply, ErrorReply>>({ table }, 'sortRun', 'sorting a run table', signal);
     return reply.order;
+  }
+
+  /**
+   * A small digest's whole finish on one worker: absorb `task.pieces`, sort every table, merge the
+   * one range. The pieces are transferred.
+   */
+  async finish(task: FinishTask, signal?: AbortSignal): Promise<Exclude<FinishReply, ErrorReply>> {
+    return this.run<Exclude<FinishReply, ErrorReply>>(
+      task,
+      'finishRuns',
+      'finishing the run tables',
+      signal,
+      task.pieces.flatMap((ps) => ps.map((p) => p.buffer)),
+    );
   }
 
   /** Merge one range of sorted runs on a worker: its rows, and the script that replays the merge. */

@@ -117,3 +117,25 @@ export type CountReply = { rows: number; script: MergeScript | null } | { error:
 
 /** `renderRange`'s reply: the range's formatted bytes (transferred). */
 export type RenderReply = ArrayBuffer | { error: ErrorData };
+
+/**
+ * `finishRuns`: a small digest's whole finish in one task. The rows still waiting for a
+ * partition's table are absorbed, every table is sorted (and laid out in its order), and the
+ * one range of the runs is merged to count its rows: one round through the pool instead of
+ * three (absorb, sort, count), each of which waited its turn for a thread.
+ */
+export interface FinishTask {
+  /** Every slot's table (absent: the slot never scanned; its pieces start one). */
+  tables: Array<TableState | undefined>;
+  /** Rows handed off for each slot's partition and not yet absorbed, by slot. */
+  pieces: PackedRows[][];
+  budget: MemoryBudget;
+}
+
+/**
+ * `finishRuns`' reply: the tables that hold rows (new states, in slot order), each one's order
+ * (shared memory), and the merged rows of the one range with the script that replays the merge.
+ */
+export type FinishReply =
+  | { tables: TableState[]; orders: Int32Array[]; rows: number; script: MergeScript | null }
+  | { error: ErrorData };

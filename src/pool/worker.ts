@@ -5,10 +5,9 @@
  * of the sorted run tables, to count its rows or to format them.
  */
 import { createGunzip } from 'node:zlib';
-import { Piscina } from 'piscina';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
-import { countRange as countRows, RunCursor } from '../digest/runs.js';
+import { countRange as countRows, RunCursor, type SortedRun, splitRanges } from '../digest/runs.js';
 import { concatPacked, type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
 import {
   COL,
@@ -23,18 +22,21 @@ import {
 import { CorruptObjectError, errorToData } from '../errors.js';
 import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
-import { isParquet, openParquet } from '../format/parquet.js';
+import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
+import { moveReply } from './move.js';
 import { RUN_TABLE_START } from './protocol.js';
 import type {
   AbsorbReply,
   AbsorbTask,
   CountReply,
+  FinishReply,
+  FinishTask,
   RangeTask,
   RenderReply,
   ScanReply,
@@ -57,7 +59,8 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const table = objectTable.clear();
     const bytes = new Uint8Array(task.data);
     // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
-    const parquet = isParquet(bytes) ? openParquet(bytes, task.key) : null;
+    // (Its reader is loaded on the first one: most runs never meet one.)
+    const parquet = isParquet(bytes) ? (await import('../format/parquet.js')).openParquet(bytes, task.key) : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -123,11 +126,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
-    const moved = {
-      [Piscina.transferableSymbol]: handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
-      [Piscina.valueSymbol]: reply,
-    };
-    return Piscina.move(moved as never) as unknown as ScanReply;
+    return moveReply(
+      reply,
+      handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
+    );
   } catch (err) {
     return { error: errorToData(err) };
   }
@@ -160,28 +162,59 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
-    // In this worker's kernel (its scan table is dropped: the next object starts another; its
-    // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
-    // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
-    const t = task.table;
-    const sorted = kernel?.order(t) ?? null;
-    const order = sorted ?? canonicalOrder(t);
-    // Then the table is laid out in that order, so every range of the run is one slice of each
-    // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
-    // Only a shared table can be laid out here for the caller to see it.
-    const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
-    if (!shared0) {
-      const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
-      copy.set(order);
-      return { order: copy };
-    }
-    if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
-    const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
-    for (let i = 0; i < shared.length; i++) shared[i] = i;
-    return { order: shared };
+    return { order: sortInPlace(task.table) };
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/** A small digest's finish in one task: absorb the waiting rows, sort every table, count the one range. */
+export function finishRuns(task: FinishTask): FinishReply {
+  try {
+    const tables: TableState[] = [];
+    task.tables.forEach((state, slot) => {
+      const pieces = task.pieces[slot] ?? [];
+      if (pieces.length > 0) {
+        const run = runTable(state, task.budget);
+        for (const piece of pieces) run.mergeFrom(unpackRows(piece));
+        state = run.state();
+      }
+      if (state !== undefined && state.size > 0) tables.push(state);
+    });
+    const orders = tables.map((t) => sortInPlace(t));
+    const runs: SortedRun[] = tables.map((t, i) => ({ table: t, order: orders[i] }));
+    if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
+    const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });
+    if ('error' in counted) return counted;
+    return { tables, orders, rows: counted.rows, script: counted.script };
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+/**
+ * Sort a run table: its entries in canonical order, in shared memory. A shared table is also laid
+ * out in that order, so the order returned is 0..n-1.
+ */
+function sortInPlace(t: TableView): Int32Array {
+  // In this worker's kernel (its scan table is dropped: the next object starts another; its
+  // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
+  // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
+  const sorted = kernel?.order(t) ?? null;
+  const order = sorted ?? canonicalOrder(t);
+  // Then the table is laid out in that order, so every range of the run is one slice of each
+  // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
+  // Only a shared table can be laid out here for the caller to see it.
+  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
+  if (!shared0) {
+    const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
+    copy.set(order);
+    return copy;
+  }
+  if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
+  const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
+  for (let i = 0; i < shared.length; i++) shared[i] = i;
+  return shared;
 }
 
 /**
@@ -224,13 +257,14 @@ export function renderRange(task: RangeTask): RenderReply {
     const r = isV2Key(task.key) ? kernelRange(task) : null;
     const bytes =
       r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
-    if (bytes !== null) return Piscina.move(bytes.buffer as ArrayBuffer) as unknown as ArrayBuffer;
+    if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
     const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */
     }
-    return Piscina.move(writer.take().buffer as ArrayBuffer) as unknown as ArrayBuffer;
+    const out = writer.take().buffer as ArrayBuffer;
+    return moveReply(out, [out]);
   } catch (err) {
     return { error: errorToData(err) };
   }
