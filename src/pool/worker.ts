@@ -176,7 +176,7 @@ export function finishRuns(task: FinishTask): FinishReply {
       const pieces = task.pieces[slot] ?? [];
       if (pieces.length > 0) {
         const run = runTable(state, task.budget);
-        for (const piece of pieces) run.mergeFrom(unpackRows(piece));
+        mergeRows(run, pieces.map(unpackRows));
         state = run.state();
       }
       if (state !== undefined && state.size > 0) tables.push(state);
