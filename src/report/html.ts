@@ -10,7 +10,7 @@ import { displayAddress, formatBytes, formatCount } from '../graph/labels.js';
 import type { GraphStyleOptions } from '../graph/types.js';
 import { applyView } from '../graph/views.js';
 import { escapeHtml } from '../graph/html.js';
-import { portLabel, reportTitle } from './text.js';
+import { portLabel, reportTitle, trafficColumns } from './text.js';
 import type { Count, Ranked, Report } from './types.js';
 
 /** Options of {@link reportToHtml}. */
@@ -135,12 +135,7 @@ export function reportSectionsHtml(r: Report): string {
     );
   if (r.traffic !== null) {
     const tr = r.traffic;
-    const cols: Array<[string, string, (x: (typeof tr.top)[number]) => string | null]> = [
-      ['flow-direction', 'direction', (x) => x.direction],
-      ['pkt-src-aws-service', 'source service', (x) => x.srcService],
-      ['pkt-dst-aws-service', 'destination service', (x) => x.dstService],
-    ];
-    const shown = cols.filter(([f]) => tr.fields.includes(f));
+    const shown = trafficColumns(tr.fields);
     parts.push(
       tableHtml(
         'traffic',

@@ -6,6 +6,18 @@
 import { displayAddress, formatBytes, formatCount, protocolName, serviceName } from '../graph/labels.js';
 import type { Count, Ranked, Report } from './types.js';
 
+type TrafficEntry = NonNullable<Report['traffic']>['top'][number];
+
+/** The traffic section's columns the digest's key holds: (key field, heading, value). */
+export function trafficColumns(fields: readonly string[]): Array<[string, string, (x: TrafficEntry) => string | null]> {
+  const cols: Array<[string, string, (x: TrafficEntry) => string | null]> = [
+    ['flow-direction', 'direction', (x) => x.direction],
+    ['pkt-src-aws-service', 'source service', (x) => x.srcService],
+    ['pkt-dst-aws-service', 'destination service', (x) => x.dstService],
+  ];
+  return cols.filter(([f]) => fields.includes(f));
+}
+
 /** The widest a text report gets. */
 export const TEXT_WIDTH = 100;
 
@@ -207,12 +219,7 @@ export function reportToText(r: Report): string {
   }
   if (r.traffic !== null) {
     const tr = r.traffic;
-    const cols: Array<[string, string, (x: (typeof tr.top)[number]) => string | null]> = [
-      ['flow-direction', 'direction', (x) => x.direction],
-      ['pkt-src-aws-service', 'source service', (x) => x.srcService],
-      ['pkt-dst-aws-service', 'destination service', (x) => x.dstService],
-    ];
-    const shown = cols.filter(([f]) => tr.fields.includes(f));
+    const shown = trafficColumns(tr.fields);
     out.push(
       section(
         `Traffic by ${tr.fields.join(', ')}, by bytes`,
