@@ -376,6 +376,8 @@ export class DigestRun {
       return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
     this.stage('sorting');
     const done = await pool.finish({ tables: states, pieces, budget: this.budget }, signal);
+    // The task sorted and merged (counted) in one go: the run passes through both stages all the same.
+    this.stage('merging');
     const runs: SortedRun[] = done.tables.map((table, i) => ({ table: viewOfState(table), order: done.orders[i] }));
     if (runs.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
     const ranges = splitRanges(runs, 1);
