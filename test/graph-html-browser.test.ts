@@ -4,17 +4,15 @@
 // page the CLI wrote (the sample plus hostile addresses) from a file:// URL with every
 // non-file request failed. The SVG is there, search highlights a node, a click on an edge shows
 // its fields, markup in the data stays text, and a screenshot is saved.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER } from './support/graph.js';
+import { CHROMIUM, hasChromium, openOffline } from './support/chromium.js';
 import { runCli } from './support/run-cli.js';
 import { tempDir } from './support/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`graph-html-browser: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
 
@@ -40,10 +38,7 @@ interface EdgeData {
 describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
   const dir = tempDir('flowdigest-html-');
   const html = join(dir, 'graph.html');
-  let browser: Browser, page: Page;
-  const offsite: string[] = [],
-    dialogs: string[] = [],
-    errors: string[] = [];
+  let browser: Browser, page: Page, offsite: string[], dialogs: string[], errors: string[];
   let edges: EdgeData[] = [];
 
   beforeAll(async () => {
@@ -68,23 +63,7 @@ describe.skipIf(!hasChromium)('the HTML view in headless Chromium', () => {
         edges: EdgeData[];
       }
     ).edges;
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
-    page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url().startsWith('file:')) void req.continue();
-      else {
-        offsite.push(req.url());
-        void req.abort();
-      }
-    });
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    ({ browser, page, offsite, dialogs, errors } = await openOffline(html));
   }, 60_000);
 
   afterAll(async () => {

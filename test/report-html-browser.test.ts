@@ -4,17 +4,15 @@
 // failed): the report's tables come first and show what the JSON says, the graph is below
 // with real addresses and the action in its table, hostile addresses stay text, nothing runs
 // but the page's own scripts, and nothing is fetched.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER } from './support/graph.js';
+import { CHROMIUM, hasChromium, openOffline } from './support/chromium.js';
 import { runCli } from './support/run-cli.js';
 import { tempDir } from './support/tmp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`report-html-browser: skipped, ${CHROMIUM} is missing`);
 
 const SAMPLE = 'fixtures/golden/sample.digest.ndjson';
@@ -29,9 +27,7 @@ const EVIL = [
 describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
   const dir = tempDir('flowdigest-report-html-');
   const html = join(dir, 'report.html');
-  let browser: Browser, page: Page;
-  const offsite: string[] = [],
-    errors: string[] = [];
+  let browser: Browser, page: Page, offsite: string[], errors: string[];
   let json: {
     talkers: { top: { address: string }[] };
     rejected: { sources: { top: { address: string }[] } };
@@ -45,19 +41,7 @@ describe.skipIf(!hasChromium)('the report page in headless Chromium', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     json = JSON.parse((await runCli([...args, '-f', 'json'])).stdout);
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
-    page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      if (req.url().startsWith('file:')) void req.continue();
-      else {
-        offsite.push(req.url());
-        void req.abort();
-      }
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    ({ browser, page, offsite, errors } = await openOffline(html));
   }, 60_000);
 
   afterAll(async () => {
