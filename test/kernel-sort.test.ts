@@ -60,7 +60,7 @@ it('orders tables past the radix switch (1024 entries) as canonicalOrder does', 
 it('orders tables whose keys share a few (account, interface) prefixes (the ranked-prefix path)', () => {
   // Few distinct prefixes among at least 64 entries: the kernel ranks them. Prefixes that are
   // prefixes of each other's bytes ('1' and '10', '' and a NUL) must still order exactly.
-  const head = fc.constantFrom([], [0x31], [0x31, 0x30], [0], [0xff], [0x31, 0]);
+  const head = fc.constantFrom<number[]>([], [0x31], [0x31, 0x30], [0], [0xff], [0x31, 0]);
   const ranked = fc.record({
     fields: fc.tuple(head, head, field, field, field).map((f) => [...f]),
     sp: num,

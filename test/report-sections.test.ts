@@ -7,18 +7,26 @@ import { expect, it } from 'vitest';
 import { Digest, readDigest } from '../dist/index.js';
 import { buildReport, reportToJson } from '../dist/report/index.js';
 import { parseJsonExact } from '../dist/util/json.js';
-import { type GenRow, keyedRowsArb, naiveReport, ndjson, type RefRow, rowsArb } from './support/report-reference.js';
+import {
+  type GenRow,
+  keyedRowsArb,
+  naiveReport,
+  ndjson,
+  type RefOptions,
+  type RefRow,
+  rowsArb,
+} from './support/report-reference.js';
 
 const read = (rows: GenRow[]) => readDigest(Readable.from([Buffer.from(ndjson(rows))]), 'gen.ndjson');
 const refRows = (d: Digest): RefRow[] => [...d.rows()];
 
-const optionsArb = fc.record(
+const optionsArb: fc.Arbitrary<RefOptions & { actions?: Array<'ACCEPT' | 'REJECT'> }> = fc.record(
   {
     top: fc.integer({ min: 1, max: 6 }),
-    internal: fc.constantFrom([], ['52.95.0.0/16'], ['2600:1f18::/32', '8.8.8.0/24']),
-    cidrs: fc.constantFrom(['10.0.0.0/8'], ['198.51.100.0/24', 'fd00::/8'], ['0.0.0.0/0']),
+    internal: fc.constantFrom<string[]>([], ['52.95.0.0/16'], ['2600:1f18::/32', '8.8.8.0/24']),
+    cidrs: fc.constantFrom<string[]>(['10.0.0.0/8'], ['198.51.100.0/24', 'fd00::/8'], ['0.0.0.0/0']),
     ports: fc.subarray([0, 22, 443, 3389, 8080]),
-    actions: fc.constantFrom(['ACCEPT'], ['REJECT'], ['REJECT', 'ACCEPT']),
+    actions: fc.constantFrom<Array<'ACCEPT' | 'REJECT'>>(['ACCEPT'], ['REJECT'], ['REJECT', 'ACCEPT']),
   },
   { requiredKeys: ['top', 'internal'] },
 );
