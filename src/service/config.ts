@@ -24,7 +24,7 @@ import { parseQueueEndpoint } from './queue/http.js';
 import { BUNDLED_LOGS, defaultMarkers } from './service.js';
 import { DEFAULT_STORE, SERVE_OPTIONS, SERVICE_DEFAULTS, type SettingName } from './settings.js';
 import type { LogLevel, ServiceOptions } from './types.js';
-import { BEARER_TOKEN, URL_SEGMENT } from '../util/patterns.js';
+import { BEARER_TOKEN, BEARER_TOKEN_RULE, URL_SEGMENT, URL_SEGMENT_RULE } from '../util/patterns.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -256,8 +256,7 @@ function resolveQueue(r: Readers): { queuer: string; redis?: string; topic?: str
         topic.from,
         `is set, but jobs go to the in-process queue: set ${SERVE_OPTIONS.queue.env} (or STREAM_APPLIANCE_ENDPOINT) too, or unset it`,
       );
-    if (!URL_SEGMENT.test(topic.value))
-      throw new ConfigError(topic.from, `'${topic.value}' must be 1-128 letters, digits, or . _ ~ -`);
+    if (!URL_SEGMENT.test(topic.value)) throw new ConfigError(topic.from, `'${topic.value}' ${URL_SEGMENT_RULE}`);
   }
   return {
     queuer,
@@ -271,7 +270,7 @@ function resolveAuth(r: Readers, env: Env): Pick<ServiceOptions, 'token' | 'inse
   const token = env[TOKEN_ENV];
   if (token !== undefined && !BEARER_TOKEN.test(token)) {
     // The value is never echoed.
-    throw new ConfigError(TOKEN_ENV, 'must be at least 16 printable characters without spaces');
+    throw new ConfigError(TOKEN_ENV, BEARER_TOKEN_RULE);
   }
   const file = r.raw('tokens');
   if (file !== undefined) {

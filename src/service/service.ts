@@ -33,7 +33,7 @@ import type { ServiceState } from './state.js';
 import { FsStorage } from './storage/fs.js';
 import { S3Storage } from './storage/s3.js';
 import type { Logger, Marker, Queuer, Service, ServiceOptions, Storage } from './types.js';
-import { BEARER_TOKEN, URL_SEGMENT } from '../util/patterns.js';
+import { BEARER_TOKEN, BEARER_TOKEN_RULE, URL_SEGMENT, URL_SEGMENT_RULE } from '../util/patterns.js';
 import { checkValue, type OptionSchema } from '../util/option-schema.js';
 import {
   DEFAULT_HOST,
@@ -94,7 +94,7 @@ type Auth = { table: TokenTable | undefined; selfToken: string | undefined };
  */
 export function resolveTokens(o: ServiceOptions, logger: Logger, selfQueue: boolean): Auth {
   if (o.token !== undefined && (typeof o.token !== 'string' || !BEARER_TOKEN.test(o.token))) {
-    throw new InvalidOptionError('options.token', 'must be at least 16 printable characters without spaces');
+    throw new InvalidOptionError('options.token', BEARER_TOKEN_RULE);
   }
   const known: KnownToken[] = [];
   if (o.tokens !== undefined) {
@@ -162,7 +162,7 @@ export class ServiceAssembly {
     const o = options;
     this.limits = resolveLimits(o);
     if (o.topic !== undefined && (typeof o.topic !== 'string' || !URL_SEGMENT.test(o.topic))) {
-      throw new InvalidOptionError('options.topic', 'must be 1-128 letters, digits, or . _ ~ -');
+      throw new InvalidOptionError('options.topic', URL_SEGMENT_RULE);
     }
     if (o.key !== undefined) parseKeySpec(o.key as string | string[], 'options.key');
     if (o.redis !== undefined && ((o.queuer !== undefined && o.queuer !== 'memory') || o.marker !== undefined))

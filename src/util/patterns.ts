@@ -18,8 +18,14 @@ export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** A name that travels as one URL path segment unescaped: 1-128 letters, digits, or `. _ ~ -`. */
 export const URL_SEGMENT = /^[A-Za-z0-9._~-]{1,128}$/;
 
+/** What a value that fails {@link URL_SEGMENT} must be, for its error. */
+export const URL_SEGMENT_RULE = 'must be 1-128 letters, digits, or . _ ~ -';
+
 /** A bearer token: at least 16 printable ASCII characters, no spaces. */
 export const BEARER_TOKEN = /^[\x21-\x7e]{16,}$/;
+
+/** What a value that fails {@link BEARER_TOKEN} must be, for its error (which never echoes the value). */
+export const BEARER_TOKEN_RULE = 'must be at least 16 printable characters without spaces';
 
 /** A port number from 0 to 65535, in decimal. */
 export function isPort(value: string): boolean {

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { suggest } from '../../util/suggest.js';
 import { InvalidOptionError } from '../../errors.js';
-import { BEARER_TOKEN } from '../../util/patterns.js';
+import { BEARER_TOKEN, BEARER_TOKEN_RULE } from '../../util/patterns.js';
 
 /** What a token allows. */
 export type Scope = 'read' | 'write' | 'worker' | 'metrics';
@@ -79,7 +79,7 @@ export function checkTokens(specs: unknown, where: string): { tokens: KnownToken
     } else if (s.token !== undefined) {
       // The value is never echoed.
       if (typeof s.token !== 'string' || !TOKEN.test(s.token))
-        throw new InvalidOptionError(`${at}.token`, 'must be at least 16 printable characters without spaces');
+        throw new InvalidOptionError(`${at}.token`, BEARER_TOKEN_RULE);
       digest = createHash('sha256').update(s.token, 'utf8').digest();
       plain.push(s.name);
     } else {
