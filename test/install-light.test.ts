@@ -2,9 +2,10 @@
 // service, the cluster or the collectors (optional peer dependencies): the packed tarball, installed
 // into an empty project, has none of them, `npx flowdigest digest` works from it, and `serve` says
 // what to install. Tests the package as it ships (dist/, which `npm test` builds first).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { tempDir } from './support/tmp.js';
@@ -122,3 +123,66 @@ it('`flowdigest serve --help` still teaches without them, and says what to insta
   expect(r.stdout).toMatch(/^flowdigest serve - /);
   expect(r.stdout).toContain(`Not installed here: flowdigest serve needs fastify`);
 });
+
+// Last: it installs the service's packages into the project. A service without Redis must not
+// need bullmq or ioredis (they are the cluster's); `serve --redis` names them.
+it('`flowdigest serve` runs with the service packages alone; `serve --redis` asks for bullmq and ioredis', async () => {
+  const service = ['fastify', '@fastify/swagger', 'pino', 'prom-client'].map(
+    (name) => `${name}@${manifest.peerDependencies[name]}`,
+  );
+  const install = ['i', '--no-audit', '--no-fund', '--ignore-scripts', ...service];
+  await run('npm', [...install, '--offline'], { cwd: project, env }).catch(() =>
+    run('npm', [...install, '--prefer-offline'], { cwd: project, env }),
+  );
+  const names = installedNames(join(project, 'node_modules'));
+  expect(names.has('bullmq') || names.has('ioredis')).toBe(false);
+
+  const served = await serveUntilListening(project);
+  expect(served.listening).toMatchObject({ msg: 'listening', queue: 'in-process queue' });
+  expect(served.code).toBe(0);
+
+  const failed = await run('npx', ['--no', 'flowdigest', 'serve', '--redis', 'redis://127.0.0.1:1'], {
+    cwd: project,
+    env,
+  }).then(
+    () => null,
+    (err: { code: number; stderr: string }) => err,
+  );
+  expect(failed?.code).toBe(1);
+  expect(failed?.stderr).toContain('[FD_ERR_DEPENDENCY]');
+  expect(failed?.stderr).toContain(`bullmq@${manifest.peerDependencies.bullmq}`);
+  expect(failed?.stderr).toContain(`ioredis@${manifest.peerDependencies.ioredis}`);
+}, 120_000);
+
+/** Start `flowdigest serve` on a free port in `cwd`, wait for its "listening" line, stop it with SIGTERM. */
+function serveUntilListening(cwd: string): Promise<{ listening: Record<string, unknown>; code: number | null }> {
+  const child = spawn(
+    process.execPath,
+    [join(cwd, 'node_modules/flowdigest/dist/cli/main.js'), 'serve', '--port', '0'],
+    {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    let listening: Record<string, unknown> | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === 'listening' && listening === undefined) {
+        listening = entry;
+        child.kill('SIGTERM');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      listening === undefined
+        ? reject(new Error(`serve exited ${code} before listening: ${stderr}`))
+        : resolve({ listening, code }),
+    );
+  });
+}

@@ -2,7 +2,7 @@
  * The Redis connection of a cluster run, from one URL (`redis://[user:password@]host[:port][/db]`
  * or `rediss://` for TLS). The password is never logged: {@link describeRedis} drops it.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { InvalidOptionError, WorkerError } from '../errors.js';
 
 /** How long a planner keeps reconnecting to a lost Redis before the run fails. */
@@ -59,6 +59,8 @@ export function describeRedis(url: string): string {
  * at once and clearly (BullMQ itself would keep reconnecting).
  */
 export async function checkRedis(url: string): Promise<void> {
+  // Loaded here, not at the top: the URL checks above serve `serve`'s configuration without ioredis.
+  const { Redis } = await import('ioredis');
   const client = new Redis({
     ...redisConnection(url),
     lazyConnect: true,

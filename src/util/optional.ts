@@ -11,11 +11,11 @@ import { MissingDependencyError } from '../errors.js';
 
 /** What each part needs beyond the engine's own dependencies (package.json's optional peers). */
 export const OPTIONAL_PACKAGES = {
-  /** `flowdigest serve`, `flowdigest/service` (which keeps markers and queues on Redis when asked). */
-  service: ['fastify', '@fastify/swagger', 'pino', 'prom-client', 'bullmq', 'ioredis'],
+  /** `flowdigest serve`, `flowdigest/service`; on Redis (`--redis`) they need the cluster's packages too. */
+  service: ['fastify', '@fastify/swagger', 'pino', 'prom-client'],
   /** `flowdigest/audit` (its metrics). */
   audit: ['prom-client'],
-  /** `flowdigest work`, `digest --redis`, `flowdigest/cluster`. */
+  /** `flowdigest work`, `digest --redis`, `flowdigest/cluster`, `serve --redis`. */
   cluster: ['bullmq', 'ioredis'],
   /** `gcsDestination` of `flowdigest/collect`. */
   gcs: ['@google-cloud/storage'],

@@ -3,8 +3,9 @@
  * atomic script (set unless a fresh in-progress marker is there), so of two processes that get
  * the same POST at once exactly one queues the job; the other answers 409.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { describeRedis, redisConnection } from '../../cluster/redis.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 import { assertId } from '../storage/names.js';
 import type { Marker, MarkerRecord } from './types.js';
 
@@ -20,48 +21,60 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
 
+/**
+ * Markers on the Redis at `url`. ioredis is an optional peer, loaded when the first marker is made,
+ * so a service without Redis never needs it.
+ * @throws MissingDependencyError when ioredis is not installed.
+ */
 export class RedisMarker implements Marker {
   readonly description: string;
-  private readonly redis: Redis;
+  readonly #client: Promise<Redis>;
 
   constructor(url: string) {
-    this.redis = new Redis({ ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3, lazyConnect: true });
+    requireOptional('a service on Redis (options.redis, serve --redis)', OPTIONAL_PACKAGES.cluster);
+    const options = { ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3, lazyConnect: true };
+    this.#client = import('ioredis').then(({ Redis }) => new Redis(options));
+    // A failed load reaches every caller that awaits the client; it must not end the process meanwhile.
+    this.#client.catch(() => {});
     this.description = `redis ${describeRedis(url)}`;
   }
 
   async get(id: string): Promise<MarkerRecord | undefined> {
-    const v = await this.redis.get(PREFIX + assertId(id));
+    const v = await (await this.#client).get(PREFIX + assertId(id));
     return v === null ? undefined : (JSON.parse(v) as MarkerRecord);
   }
 
   async set(record: MarkerRecord): Promise<void> {
-    await this.redis.set(PREFIX + assertId(record.id), JSON.stringify(record));
+    await (await this.#client).set(PREFIX + assertId(record.id), JSON.stringify(record));
   }
 
   /** Write `record` unless a fresh in-progress marker (updated at or after `freshSince`) holds the window. */
   async claim(record: MarkerRecord, freshSince: number): Promise<boolean> {
     return (
-      (await this.redis.eval(CLAIM, 1, PREFIX + assertId(record.id), JSON.stringify(record), String(freshSince))) === 1
+      (await (
+        await this.#client
+      ).eval(CLAIM, 1, PREFIX + assertId(record.id), JSON.stringify(record), String(freshSince))) === 1
     );
   }
 
   async clear(id: string): Promise<void> {
-    await this.redis.del(PREFIX + assertId(id));
+    await (await this.#client).del(PREFIX + assertId(id));
   }
 
   async *list(): AsyncIterable<MarkerRecord> {
+    const redis = await this.#client;
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 200);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 200);
       cursor = next;
       for (const key of keys) {
-        const v = await this.redis.get(key);
+        const v = await redis.get(key);
         if (v !== null) yield JSON.parse(v) as MarkerRecord;
       }
     } while (cursor !== '0');
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    (await this.#client).disconnect();
   }
 }

@@ -4,31 +4,44 @@
  * process that dies while running one leaves it to BullMQ's stalled-job check, and another
  * process runs it.
  */
-import { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { redisConnection } from '../../cluster/redis.js';
+import { OPTIONAL_PACKAGES, requireOptional } from '../../util/optional.js';
 import type { JobRunner } from '../jobs.js';
 import type { DigestJob, Queuer } from './types.js';
 
 /** The queue of service window jobs. */
 export const WINDOW_QUEUE = 'flowdigest-windows';
 
+/** What a service on Redis needs: checked when one is made, so the error names the packages at once. */
+const FEATURE = 'a service on Redis (options.redis, serve --redis)';
+
+/**
+ * The window jobs' queue on the Redis at `url`. bullmq is an optional peer, loaded when the queue
+ * is made, so a service without Redis never needs it.
+ * @throws MissingDependencyError when bullmq or ioredis is not installed.
+ */
 export class BullQueuer implements Queuer {
   readonly description: string;
-  private readonly queue: Queue;
+  readonly #queue: Promise<Queue>;
 
   constructor(url: string) {
+    requireOptional(FEATURE, OPTIONAL_PACKAGES.cluster);
     // Reconnects for as long as Redis is away, but a POST meanwhile fails after a few tries (502)
     // instead of waiting for it.
-    this.queue = new Queue(WINDOW_QUEUE, { connection: { ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3 } });
+    const connection = { ...redisConnection(url, 'redis'), maxRetriesPerRequest: 3 };
+    this.#queue = import('bullmq').then(({ Queue }) => new Queue(WINDOW_QUEUE, { connection }));
+    // A failed load reaches every caller that awaits the queue; it must not end the process meanwhile.
+    this.#queue.catch(() => {});
     this.description = `BullMQ queue ${WINDOW_QUEUE}`;
   }
 
   async enqueue(job: DigestJob): Promise<void> {
-    await this.queue.add('window', job, { jobId: job.id, removeOnComplete: true, removeOnFail: true });
+    await (await this.#queue).add('window', job, { jobId: job.id, removeOnComplete: true, removeOnFail: true });
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await (await this.#queue).close();
   }
 }
 
@@ -39,6 +52,19 @@ export function consumeWindows(
   concurrency: number,
   lockMs = 30_000,
 ): { close(): Promise<void> } {
+  requireOptional(FEATURE, OPTIONAL_PACKAGES.cluster);
+  const worker = import('bullmq').then(({ Worker }) => startWorker(Worker, url, runner, concurrency, lockMs));
+  worker.catch(() => {});
+  return { close: async () => (await worker).close() };
+}
+
+function startWorker(
+  Worker: typeof import('bullmq').Worker,
+  url: string,
+  runner: JobRunner,
+  concurrency: number,
+  lockMs: number,
+) {
   const worker = new Worker<DigestJob>(
     WINDOW_QUEUE,
     async (job) => {
@@ -55,5 +81,5 @@ export function consumeWindows(
   worker.on('error', () => {
     /* reconnects; the service's health shows Redis trouble through failed POSTs */
   });
-  return { close: () => worker.close() };
+  return worker;
 }
