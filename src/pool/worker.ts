@@ -24,6 +24,7 @@ import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
 import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
+import type { PacketsLostField } from '../format/fields.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
@@ -94,7 +95,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       run.mergeFrom(table);
       return {
         table: run.state(),
-        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] },
+        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields], ...lostOf(scanner) },
       };
     }
     const own = task.partition ?? 0;
@@ -123,7 +124,12 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const handoff = others.map((c, q) =>
       c === null ? null : concatPacked(fromKernel[q], c.rows === 0 ? null : c.pack()),
     );
-    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
+    const trailer: ScanTrailer = {
+      counters: scanner.counters,
+      inflatedBytes,
+      key: [...scanner.keyFields],
+      ...lostOf(scanner),
+    };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     return moveReply(
@@ -151,7 +157,8 @@ export function absorb(task: AbsorbTask): AbsorbReply {
  * to JavaScript when its memory cannot hold the merge), else row by row in JavaScript.
  */
 function mergeRows(run: DigestTable, sources: readonly TableView[]): void {
-  if (kernel !== null) kernel.mergeInto(run, sources);
+  // The kernel's merge has no room for lost packets: tables with them merge in JavaScript.
+  if (kernel !== null && run.lost === null && !sources.some((v) => v.lost)) kernel.mergeInto(run, sources);
   else for (const v of sources) run.mergeFrom(v);
 }
 
@@ -200,12 +207,15 @@ function sortInPlace(t: TableView): Int32Array {
   // In this worker's kernel (its scan table is dropped: the next object starts another; its
   // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
   // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
-  const sorted = kernel?.order(t) ?? null;
+  // A table with lost packets is sorted and laid out in JavaScript: the kernel would not move them.
+  const sorted = t.lost ? null : (kernel?.order(t) ?? null);
   const order = sorted ?? canonicalOrder(t);
   // Then the table is laid out in that order, so every range of the run is one slice of each
   // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
   // Only a shared table can be laid out here for the caller to see it.
-  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
+  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer, ...(t.lost ? [t.lost.buffer] : [])].every(
+    (b) => b instanceof SharedArrayBuffer,
+  );
   if (!shared0) {
     const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
     copy.set(order);
@@ -254,11 +264,11 @@ export function countRange(task: RangeTask): CountReply {
 export function renderRange(task: RangeTask): RenderReply {
   try {
     // The kernel writes v2 rows; a digest of another key is written by its JavaScript writer.
-    const r = isV2Key(task.key) ? kernelRange(task) : null;
+    const r = isV2Key(task.key) && !task.runs.some((run) => run.table.lost) ? kernelRange(task) : null;
     const bytes =
       r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
     if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
-    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
+    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key, task.lost);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */
@@ -268,6 +278,12 @@ export function renderRange(task: RangeTask): RenderReply {
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/** The packets-lost-* fields a scan summed, for its trailer (nothing when none). */
+function lostOf(scanner: Scanner): { lost?: PacketsLostField[] } {
+  const lost = scanner.lostFields;
+  return lost.length === 0 ? {} : { lost };
 }
 
 /** One inflate output buffer per worker, reused for every object. */
