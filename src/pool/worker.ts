@@ -273,7 +273,13 @@ export function renderRange(task: RangeTask): RenderReply {
     while (cursor.next(writer.row)) {
       /* written by the sink */
     }
-    const out = writer.take().buffer as ArrayBuffer;
+    // Only bytes of its own may move: a small Buffer is a view into Node's shared pool.
+    const taken = writer.take();
+    const out = (
+      taken.byteOffset === 0 && taken.byteLength === taken.buffer.byteLength
+        ? taken.buffer
+        : new Uint8Array(taken).buffer
+    ) as ArrayBuffer;
     return moveReply(out, [out]);
   } catch (err) {
     return { error: errorToData(err) };
