@@ -363,3 +363,29 @@ it('a VPC digest carries no lost packets: the same bytes as before, version 2 pa
   expect((await bytesOf(d, 'partial')).readUInt32LE(8)).toBe(2);
   expect([...d.rows()][0].lost).toBeUndefined();
 });
+
+it('diff compares TGW digests by their key; its lines carry the packets-lost-* sums, and a changed sum is a change', async () => {
+  const prev = join(dir, 'prev.log'),
+    next = join(dir, 'next.log');
+  writeFileSync(prev, A);
+  writeFileSync(
+    next,
+    lines(
+      tgwLine(TGW, { packets: '4', ...lost('1', '0', '3', '-') }),
+      tgwLine(TGW, { 'tgw-attachment-id': 'tgw-attach-b', ...lost('2', '-', '-', '9007199254740993') }),
+      tgwLine(TGW, { dstaddr: '10.1.0.7', ...lost('0', '3', '0', '0') }),
+    ),
+  );
+  const dp = join(dir, 'prev.digest'),
+    dn = join(dir, 'next.ndjson');
+  expect((await runCli(['digest', prev, '--fields', 'tgw', '-q', '-o', dp])).code).toBe(0);
+  expect((await runCli(['digest', next, '--fields', 'tgw', '-q', '-f', 'ndjson', '-o', dn])).code).toBe(0);
+  const text = await runCli(['diff', dp, dn, '-f', 'text', '--changed']);
+  expect(text.code, text.stderr).toBe(0);
+  expect(text.stdout.split('\n').filter((l) => l !== '')).toEqual([
+    '+ 111122223333 tgw-1 tgw-attach-a 10.0.0.1 10.1.0.7 0 443 6 1 100 1000 1060 OK 0 3 0 0',
+    '~ 111122223333 tgw-1 tgw-attach-a 10.0.0.1 10.1.0.1 0 443 6 4 100 1000 1060 OK 1 0 3 0 packets=0 bytes=0 start=0 end=0',
+  ]);
+  const nd = await runCli(['diff', dp, dn, '-f', 'ndjson']);
+  expect(JSON.parse(nd.stdout.split('\n')[0])).toMatchObject({ diff: 'ADDED', 'packets-lost-blackhole': 3 });
+});

@@ -474,6 +474,11 @@ function toKeyedRow(k: KeySlots, t: TableView, e: number, nums: Float64Array, n:
   };
 }
 
+/** Row `r`'s sum of the packets-lost-* field `f` (0 when the row has none). */
+export function lostSum(r: DigestRow, f: PacketsLostField): bigint {
+  return r.lost?.[LOST_PROPERTY[f]] ?? 0n;
+}
+
 /** The packets-lost-* fields of `a` and `b`, in {@link PACKETS_LOST_FIELDS} order. */
 export function unionLost(a: readonly PacketsLostField[], b: readonly PacketsLostField[]): PacketsLostField[] {
   return PACKETS_LOST_FIELDS.filter((f) => a.includes(f) || b.includes(f));
