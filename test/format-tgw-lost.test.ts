@@ -19,6 +19,7 @@ import {
 } from '../dist/index.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { DigestTable } from '../dist/table/table.js';
+import { textToParquet } from '../fixtures/lib/parquet.js';
 import { countArb, lines, memory } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
 import { runCli } from './support/run-cli.js';
@@ -388,4 +389,20 @@ it('diff compares TGW digests by their key; its lines carry the packets-lost-* s
   ]);
   const nd = await runCli(['diff', dp, dn, '-f', 'ndjson']);
   expect(JSON.parse(nd.stdout.split('\n')[0])).toMatchObject({ diff: 'ADDED', 'packets-lost-blackhole': 3 });
+});
+
+it('a TGW Parquet object gives the digest of its text twin: the TGW key and the packets-lost-* sums', async () => {
+  const order = [...TGW];
+  const text = lines(order.join(' '), ...A.trim().split('\n'), ...B.trim().split('\n'));
+  const pq = join(dir, 'tgw.log.parquet'),
+    txt = join(dir, 'tgw-twin.log');
+  writeFileSync(pq, textToParquet(text, { rowGroupSize: 2 }));
+  writeFileSync(txt, text);
+  for (const extra of [[], ['--key', '+tgw-src-vpc-id']]) {
+    const fromText = await runCli(['digest', txt, '-q', ...extra]);
+    const fromParquet = await runCli(['digest', pq, '-q', ...extra]);
+    expect(fromParquet.code, fromParquet.stderr).toBe(0);
+    expect(fromParquet.stdout).toBe(fromText.stdout);
+    expect(fromParquet.stdout.split('\n')[0]).toContain('log-status packets-lost-no-route');
+  }
 });

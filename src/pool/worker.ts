@@ -24,7 +24,8 @@ import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
 import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
-import type { PacketsLostField } from '../format/fields.js';
+import { PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
+import { TGW_KEY } from '../format/key.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
@@ -61,7 +62,9 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const bytes = new Uint8Array(task.data);
     // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
     // (Its reader is loaded on the first one: most runs never meet one.)
-    const parquet = isParquet(bytes) ? (await import('../format/parquet.js')).openParquet(bytes, task.key) : null;
+    const parquet = isParquet(bytes)
+      ? (await import('../format/parquet.js')).openParquet(bytes, task.key, parquetExtra(task))
+      : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -284,6 +287,19 @@ export function renderRange(task: RangeTask): RenderReply {
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/**
+ * The Parquet columns a scan reads beside the role columns: Transit Gateway's key fields and
+ * packets-lost-*, and the fields `--key` names (absent columns are simply not there).
+ */
+function parquetExtra(task: ScanTask): string[] {
+  const spec = task.keySpec;
+  return [
+    ...TGW_KEY,
+    ...PACKETS_LOST_FIELDS,
+    ...(spec === undefined ? [] : 'replace' in spec ? spec.replace : spec.add),
+  ];
 }
 
 /** The packets-lost-* fields a scan summed, for its trailer (nothing when none). */
