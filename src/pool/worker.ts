@@ -210,8 +210,7 @@ function sortInPlace(t: TableView): Int32Array {
   // In this worker's kernel (its scan table is dropped: the next object starts another; its
   // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
   // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
-  // A table with lost packets is sorted and laid out in JavaScript: the kernel would not move them.
-  const sorted = t.lost ? null : (kernel?.order(t) ?? null);
+  const sorted = kernel?.order(t) ?? null;
   const order = sorted ?? canonicalOrder(t);
   // Then the table is laid out in that order, so every range of the run is one slice of each
   // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
@@ -224,7 +223,8 @@ function sortInPlace(t: TableView): Int32Array {
     copy.set(order);
     return copy;
   }
-  if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
+  // A table with lost packets is laid out in JavaScript: the kernel's layout would not move them.
+  if (sorted === null || t.lost || !kernel!.layOut(t)) layOutInOrder(t, order);
   const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
   for (let i = 0; i < shared.length; i++) shared[i] = i;
   return shared;
