@@ -104,9 +104,9 @@ it('a truncated, other-version, reordered or foreign partial fails naming the fi
   };
   await expectFailure(good.subarray(0, good.length - 9), 'truncated');
   await expectFailure(good.subarray(0, 40), 'truncated');
-  const v4 = Buffer.from(good);
-  v4.writeUInt32LE(4, 8);
-  await expectFailure(v4, 'version 4; this flowdigest reads versions 1, 2 and 3');
+  const v5 = Buffer.from(good);
+  v5.writeUInt32LE(5, 8);
+  await expectFailure(v5, 'version 5; this flowdigest reads versions 1, 2, 3 and 4');
   // Version 3 names its key in its stats: one that does not fails, not read as v2's.
   const v3 = Buffer.from(good);
   v3.writeUInt32LE(3, 8);

@@ -148,9 +148,11 @@ it('Transit Gateway logs default to their own key', async () => {
   const d = await digester.digest([memory(text)], { fields: 'tgw' });
   expect(digestToString(d)).toBe(
     lines(
-      'account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status',
-      '111122223333 tgw-1 tgw-attach-a 10.0.0.1 10.1.0.1 0 443 6 4 400 1000 1060 OK',
-      '111122223333 tgw-1 tgw-attach-b 10.0.0.1 10.1.0.1 0 443 6 2 200 1000 1060 OK',
+      'account-id tgw-id tgw-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end log-status ' +
+        'packets-lost-no-route packets-lost-blackhole packets-lost-mtu-exceeded packets-lost-ttl-expired',
+      // Every packets-lost-* value was `-`: nothing lost.
+      '111122223333 tgw-1 tgw-attach-a 10.0.0.1 10.1.0.1 0 443 6 4 400 1000 1060 OK 0 0 0 0',
+      '111122223333 tgw-1 tgw-attach-b 10.0.0.1 10.1.0.1 0 443 6 2 200 1000 1060 OK 0 0 0 0',
     ),
   );
   expect(digestToString(d)).toBe(referenceDigest([{ name: 't', text }], { fields: tgw }).text);

@@ -19,14 +19,14 @@ export function chooseSplitters(sample: Digest, ranges: number): Digest {
   for (let j = 1; j < ranges && n > 0; j++) picks.add(Math.floor((j * n) / ranges));
   const out = new RowCollector(picks.size);
   let i = 0;
-  const keep: RowSink = (t, e, nums, at) => {
-    if (picks.has(i++)) out.add(t, e, nums, at);
+  const keep: RowSink = (t, e, nums, at, lost, l) => {
+    if (picks.has(i++)) out.add(t, e, nums, at, lost, l);
   };
   for (const cursor of sample.cursors())
     while (cursor.next(keep)) {
       /* kept by the sink */
     }
-  return digestOfSorted(out.view(), [0], emptyStats(), sample.key);
+  return digestOfSorted(out.view(), [0], emptyStats(), sample.key, sample.lost);
 }
 
 /** `digest` cut at the rows of `splitters` (in canonical order) into `splitters.size + 1` digests; the stats go with the first. */
@@ -36,9 +36,9 @@ export function splitDigest(digest: Digest, splitters: TableView): Digest[] {
     () => new RowCollector(Math.ceil(digest.size / (splitters.size + 1)) + 1),
   );
   let r = 0;
-  const route: RowSink = (t, e, nums, n) => {
+  const route: RowSink = (t, e, nums, n, lost, l) => {
     while (r < splitters.size && compareEntries(t, e, splitters, r) >= 0) r++;
-    parts[r].add(t, e, nums, n);
+    parts[r].add(t, e, nums, n, lost, l);
   };
   for (const cursor of digest.cursors())
     while (cursor.next(route)) {
@@ -50,7 +50,7 @@ export function splitDigest(digest: Digest, splitters: TableView): Digest[] {
       i === 0
         ? digest.stats
         : { ...emptyStats(), packetsSeen: digest.stats.packetsSeen, bytesSeen: digest.stats.bytesSeen };
-    return digestOfSorted(p.view(), [0], stats, digest.key);
+    return digestOfSorted(p.view(), [0], stats, digest.key, digest.lost);
   });
 }
 
@@ -60,6 +60,8 @@ export function concatRanges(parts: readonly Digest[]): Digest {
   for (const p of parts) addStats(stats, p.stats);
   const { table, starts } = concatTables(parts.map((p) => p.onlyRun()));
   // Ranges of one run share its key; an empty range (v2's key, from no rows) takes the others'.
-  const keyed = Digest.mergeSorted(parts.map((p) => new Digest(undefined, emptyStats()).withKey(p.key)));
-  return digestOfSorted(table, starts, stats, keyed.key);
+  const keyed = Digest.mergeSorted(
+    parts.map((p) => new Digest(undefined, emptyStats()).withKey(p.key).withLost(p.lost)),
+  );
+  return digestOfSorted(table, starts, stats, keyed.key, keyed.lost);
 }

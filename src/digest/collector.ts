@@ -1,6 +1,6 @@
 /** Rows collected in the order given, as packed columns: one partition of a partial, or a table of its own. */
 import type { RowSink } from './runs.js';
-import { COL, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
+import { COL, INT_STRIDE, LOST_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 
 export class RowCollector {
   rows = 0;
@@ -8,6 +8,8 @@ export class RowCollector {
   private ints: Int32Array;
   private keys: Uint8Array;
   private keyUsed = 0;
+  /** Lost-packet sums ({@link LOST_STRIDE} a row), from the first row that came with them; null before. */
+  private lost: Float64Array | null = null;
 
   constructor(rows: number) {
     this.nums = new Float64Array(Math.max(1, rows) * NUM_STRIDE);
@@ -15,17 +17,17 @@ export class RowCollector {
     this.keys = new Uint8Array(Math.max(64, rows * 48));
   }
 
-  /** A {@link RowSink}: copy merged row `e` of `t`, with the values at `nums[n, n + NUM_STRIDE)`. */
-  readonly add: RowSink = (t, e, nums, n) => {
-    this.copy(t, e, nums, n);
+  /** A {@link RowSink}: copy merged row `e` of `t`, with the values at `nums[n, n + NUM_STRIDE)` (and its lost packets). */
+  readonly add: RowSink = (t, e, nums, n, lost, l) => {
+    this.copy(t, e, nums, n, lost ?? null, l ?? 0);
   };
 
   /** Copy entry `e` of `t` (its key columns, hash included, and its own values). */
   addEntry(t: TableView, e: number): void {
-    this.copy(t, e, t.nums, e * NUM_STRIDE);
+    this.copy(t, e, t.nums, e * NUM_STRIDE, t.lost ?? null, e * LOST_STRIDE);
   }
 
-  private copy(t: TableView, e: number, src: Float64Array, n: number): void {
+  private copy(t: TableView, e: number, src: Float64Array, n: number, lost: Float64Array | null, l: number): void {
     if ((this.rows + 1) * NUM_STRIDE > this.nums.length) this.growRows();
     const r = this.rows++,
       b = e * INT_STRIDE,
@@ -48,20 +50,30 @@ export class RowCollector {
     const nums = this.nums,
       m = r * NUM_STRIDE;
     for (let c = 0; c < NUM_STRIDE; c++) nums[m + c] = src[n + c];
+    if (lost !== null) {
+      // Rows before the first with lost packets had none: zeros.
+      this.lost ??= new Float64Array((this.nums.length / NUM_STRIDE) * LOST_STRIDE);
+      this.lost.set(lost.subarray(l, l + LOST_STRIDE), r * LOST_STRIDE);
+    }
   }
 
   /**
-   * The rows as one ArrayBuffer (values, key columns, key bytes), to transfer to another
-   * thread; {@link unpackRows} reads it back.
+   * The rows as one ArrayBuffer (values, lost packets if any, key columns, key bytes), to
+   * transfer to another thread; {@link unpackRows} reads it back.
    */
   pack(): PackedRows {
     const numBytes = this.rows * NUM_STRIDE * 8,
+      lostBytes = this.lost === null ? 0 : this.rows * LOST_STRIDE * 8,
       intBytes = this.rows * INT_STRIDE * 4;
-    const buf = new ArrayBuffer(numBytes + intBytes + this.keyUsed);
+    const buf = new ArrayBuffer(numBytes + lostBytes + intBytes + this.keyUsed);
     new Float64Array(buf, 0, this.rows * NUM_STRIDE).set(this.nums.subarray(0, this.rows * NUM_STRIDE));
-    new Int32Array(buf, numBytes, this.rows * INT_STRIDE).set(this.ints.subarray(0, this.rows * INT_STRIDE));
-    new Uint8Array(buf, numBytes + intBytes, this.keyUsed).set(this.keys.subarray(0, this.keyUsed));
-    return { rows: this.rows, keyBytes: this.keyUsed, buffer: buf };
+    if (this.lost !== null)
+      new Float64Array(buf, numBytes, this.rows * LOST_STRIDE).set(this.lost.subarray(0, this.rows * LOST_STRIDE));
+    new Int32Array(buf, numBytes + lostBytes, this.rows * INT_STRIDE).set(
+      this.ints.subarray(0, this.rows * INT_STRIDE),
+    );
+    new Uint8Array(buf, numBytes + lostBytes + intBytes, this.keyUsed).set(this.keys.subarray(0, this.keyUsed));
+    return { rows: this.rows, keyBytes: this.keyUsed, buffer: buf, ...(this.lost === null ? {} : { lost: true }) };
   }
 
   private growRows(): void {
@@ -71,6 +83,11 @@ export class RowCollector {
     ints.set(this.ints);
     this.nums = nums;
     this.ints = ints;
+    if (this.lost !== null) {
+      const lost = new Float64Array(this.lost.length * 2);
+      lost.set(this.lost);
+      this.lost = lost;
+    }
   }
 
   /** The rows collected, as a table (views over the collector's arrays). */
@@ -80,6 +97,7 @@ export class RowCollector {
       nums: this.nums.subarray(0, this.rows * NUM_STRIDE),
       ints: this.ints.subarray(0, this.rows * INT_STRIDE),
       keyBytes: this.keys.subarray(0, this.keyUsed),
+      ...(this.lost === null ? {} : { lost: this.lost.subarray(0, this.rows * LOST_STRIDE) }),
     };
   }
 }
@@ -89,17 +107,21 @@ export interface PackedRows {
   rows: number;
   keyBytes: number;
   buffer: ArrayBuffer;
+  /** True when the rows carry lost-packet sums (after the values). */
+  lost?: boolean;
 }
 
 /** Views over packed rows; no copying. */
 export function unpackRows(p: PackedRows): TableView {
   const numBytes = p.rows * NUM_STRIDE * 8,
+    lostBytes = p.lost ? p.rows * LOST_STRIDE * 8 : 0,
     intBytes = p.rows * INT_STRIDE * 4;
   return {
     size: p.rows,
     nums: new Float64Array(p.buffer, 0, p.rows * NUM_STRIDE),
-    ints: new Int32Array(p.buffer, numBytes, p.rows * INT_STRIDE),
-    keyBytes: new Uint8Array(p.buffer, numBytes + intBytes, p.keyBytes),
+    ints: new Int32Array(p.buffer, numBytes + lostBytes, p.rows * INT_STRIDE),
+    keyBytes: new Uint8Array(p.buffer, numBytes + lostBytes + intBytes, p.keyBytes),
+    ...(p.lost ? { lost: new Float64Array(p.buffer, numBytes, p.rows * LOST_STRIDE) } : {}),
   };
 }
 
@@ -107,22 +129,30 @@ export function unpackRows(p: PackedRows): TableView {
 export function concatPacked(a: PackedRows | null, b: PackedRows | null): PackedRows | null {
   if (a === null || b === null) return a ?? b;
   const rows = a.rows + b.rows,
-    keyBytes = a.keyBytes + b.keyBytes;
+    keyBytes = a.keyBytes + b.keyBytes,
+    lost = a.lost === true || b.lost === true;
   const numBytes = rows * NUM_STRIDE * 8,
+    lostBytes = lost ? rows * LOST_STRIDE * 8 : 0,
     intBytes = rows * INT_STRIDE * 4;
-  const buffer = new ArrayBuffer(numBytes + intBytes + keyBytes);
+  const buffer = new ArrayBuffer(numBytes + lostBytes + intBytes + keyBytes);
   const va = unpackRows(a),
     vb = unpackRows(b);
   const nums = new Float64Array(buffer, 0, rows * NUM_STRIDE),
-    ints = new Int32Array(buffer, numBytes, rows * INT_STRIDE),
-    keys = new Uint8Array(buffer, numBytes + intBytes, keyBytes);
+    ints = new Int32Array(buffer, numBytes + lostBytes, rows * INT_STRIDE),
+    keys = new Uint8Array(buffer, numBytes + lostBytes + intBytes, keyBytes);
   nums.set(va.nums);
   nums.set(vb.nums, a.rows * NUM_STRIDE);
+  if (lost) {
+    // A side without lost packets stays zero.
+    const l = new Float64Array(buffer, numBytes, rows * LOST_STRIDE);
+    if (va.lost) l.set(va.lost);
+    if (vb.lost) l.set(vb.lost, a.rows * LOST_STRIDE);
+  }
   ints.set(va.ints);
   ints.set(vb.ints, a.rows * INT_STRIDE);
   // b's keys follow a's.
   for (let r = a.rows; r < rows; r++) ints[r * INT_STRIDE + COL.I_KEYOFF] += a.keyBytes;
   keys.set(va.keyBytes);
   keys.set(vb.keyBytes, a.keyBytes);
-  return { rows, keyBytes, buffer };
+  return { rows, keyBytes, buffer, ...(lost ? { lost: true } : {}) };
 }

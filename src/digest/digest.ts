@@ -1,5 +1,5 @@
 import { addCounters, newCounters, type ScanCounters, type MalformedSample } from '../table/counters.js';
-import { V2_HEADER } from '../format/fields.js';
+import { PACKETS_LOST_FIELDS, type PacketsLostField, V2_HEADER } from '../format/fields.js';
 import type { RowFormat, Seen } from './format.js';
 import { isV2Key, keyedHeader, keySlots, type KeySlots, rowWriter, splitSlots } from './keyed-format.js';
 import { V2_KEY } from '../format/key.js';
@@ -8,6 +8,29 @@ import { RowCollector } from './collector.js';
 import { canonicalOrder } from './order.js';
 import { countRange, type RowSink, RunCursor, type RunRange, type SortedRun, splitRanges } from './runs.js';
 import { COL, DigestTable, INT_STRIDE, TWO52, type TableView } from '../table/table.js';
+
+/**
+ * A row's sums of the Transit Gateway packets-lost-* fields, one per field the digest's inputs
+ * held (absent: the inputs' format lacked that field). Exact, like packets.
+ */
+export interface PacketsLost {
+  /** packets-lost-no-route */
+  noRoute?: bigint;
+  /** packets-lost-blackhole */
+  blackhole?: bigint;
+  /** packets-lost-mtu-exceeded */
+  mtuExceeded?: bigint;
+  /** packets-lost-ttl-expired */
+  ttlExpired?: bigint;
+}
+
+/** The {@link PacketsLost} property of each packets-lost-* field. */
+const LOST_PROPERTY: Readonly<Record<PacketsLostField, keyof PacketsLost>> = {
+  'packets-lost-no-route': 'noRoute',
+  'packets-lost-blackhole': 'blackhole',
+  'packets-lost-mtu-exceeded': 'mtuExceeded',
+  'packets-lost-ttl-expired': 'ttlExpired',
+};
 
 /** One conversation of a digest. Absent values are `null`; they print as `-`. */
 export interface DigestRow {
@@ -33,6 +56,11 @@ export interface DigestRow {
    * v2 key. A v2 field the key lacks (`interfaceId` of a Transit Gateway digest) is `-`.
    */
   fields?: Readonly<Record<string, string>>;
+  /**
+   * The sums of the packets-lost-* fields, for a digest whose inputs held them (Transit Gateway
+   * flow logs; {@link Digest.lost} names which). Absent otherwise.
+   */
+  lost?: PacketsLost;
 }
 
 /** An object that was skipped (with `skipBadObjects`) or pruned, and why. */
@@ -89,6 +117,7 @@ export interface RangeRenderer {
     format: RowFormat,
     seen: Seen,
     key?: readonly string[],
+    lost?: readonly PacketsLostField[],
   ): Promise<Uint8Array>;
 }
 
@@ -106,6 +135,12 @@ export class Digest {
    * (`key`) or read Transit Gateway logs. A text digest's header names them.
    */
   key: readonly string[] = V2_KEY;
+  /**
+   * The packets-lost-* fields the digest sums (in {@link PACKETS_LOST_FIELDS} order): those its
+   * inputs' formats held (Transit Gateway flow logs, under any key but v2's). Empty otherwise.
+   * A text digest writes them after `log-status`, NDJSON before `records`.
+   */
+  lost: readonly PacketsLostField[] = [];
   private tableRows: DigestTable | null;
   private sorted: Int32Array | null = null;
   private runs: readonly SortedRun[] = [];
@@ -173,6 +208,7 @@ export class Digest {
 
   /** Fold another digest (or a packed partial) into this one. Merging is exact, associative and commutative. */
   mergeFrom(other: Digest | { table: TableView; stats: DigestStats }): this {
+    if (other instanceof Digest) this.lost = unionLost(this.lost, other.lost);
     if (other instanceof Digest && other.key.join(' ') !== this.key.join(' ')) {
       // An empty digest takes the other's key; two keys cannot share rows.
       if (this.size === 0 && isV2Key(this.key)) this.key = other.key;
@@ -207,7 +243,7 @@ export class Digest {
     const runs: SortedRun[] = [];
     const stats = emptyStats();
     const keyed = new Digest();
-    for (const d of digests) keyed.mergeFrom(new Digest(undefined, emptyStats()).withKey(d.key));
+    for (const d of digests) keyed.mergeFrom(new Digest(undefined, emptyStats()).withKey(d.key).withLost(d.lost));
     for (const d of digests) {
       if (d.tableRows !== null) runs.push({ table: d.tableRows, order: canonicalOrder(d.tableRows) });
       else runs.push(...d.runs);
@@ -222,7 +258,7 @@ export class Digest {
       rows += merged.rows;
       if (merged.script !== null) r.script = merged.script;
     }
-    return Digest.fromRuns(live, ranges, rows, stats, undefined, keyed.key);
+    return Digest.fromRuns(live, ranges, rows, stats, undefined, keyed.key).withLost(keyed.lost);
   }
 
   /** @internal This digest, under `key` (an empty one, to carry a key through a merge). */
@@ -231,12 +267,20 @@ export class Digest {
     return this;
   }
 
+  /** @internal This digest, summing the packets-lost-* fields `lost` (its rows' tables must carry them, or none). */
+  withLost(lost: readonly PacketsLostField[]): this {
+    this.lost = unionLost([], lost);
+    return this;
+  }
+
   /** Rows in the canonical order (see README: account, interface, srcaddr, dstaddr, ports, protocol, action). */
   *rows(): IterableIterator<DigestRow> {
     let row: DigestRow | null = null;
     const slots = isV2Key(this.key) ? null : keySlots(this.key);
-    const sink: RowSink = (t, e, nums, n) => {
+    const lost = this.lost;
+    const sink: RowSink = (t, e, nums, n, l, at) => {
       row = slots === null ? toRow(t, e, nums, n) : toKeyedRow(slots, t, e, nums, n);
+      if (lost.length > 0) row.lost = lostOf(lost, l ?? null, at ?? 0);
     };
     for (const cursor of this.cursors()) {
       while (cursor.next(sink)) yield row!;
@@ -258,7 +302,7 @@ export class Digest {
 
   /** NDJSON: one JSON object per row (with `records`), then `{"stats":{...}}` if `withStats`. */
   *ndjsonLines(withStats = true): IterableIterator<string> {
-    const writer = rowWriter('ndjson', this.stats, 256, this.key);
+    const writer = rowWriter('ndjson', this.stats, 256, this.key, this.lost);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) yield Buffer.from(writer.take()).toString('utf8');
     }
@@ -271,7 +315,7 @@ export class Digest {
    */
   *byteChunks(format: RowFormat): IterableIterator<Uint8Array> {
     if (format === 'text') yield this.textHeader();
-    const writer = rowWriter(format, this.stats, 1 << 17, this.key);
+    const writer = rowWriter(format, this.stats, 1 << 17, this.key, this.lost);
     for (const cursor of this.cursors()) {
       while (cursor.next(writer.row)) if (writer.length >= 65536) yield writer.take();
     }
@@ -304,6 +348,7 @@ export class Digest {
             format,
             this.stats,
             isV2Key(this.key) ? undefined : this.key,
+            this.lost,
           );
           p.catch(() => {
             /* awaited in order below */
@@ -320,13 +365,15 @@ export class Digest {
   }
 
   private textHeader(): Uint8Array {
-    return isV2Key(this.key) ? TEXT_HEADER : Buffer.from(`${keyedHeader(this.key)}\n`, 'latin1');
+    return isV2Key(this.key) ? TEXT_HEADER : Buffer.from(`${keyedHeader(this.key, this.lost)}\n`, 'latin1');
   }
 
   private statsLine(): string {
     // A keyed digest names its key here too, so an NDJSON digest without rows keeps it.
     const key = isV2Key(this.key) ? {} : { key: this.key };
-    return `${JSON.stringify({ stats: { ...this.stats, rows: this.size, ...key } })}\n`;
+    // Its packets-lost-* fields too: a digest without rows keeps them.
+    const lost = this.lost.length === 0 ? {} : { lost: this.lost };
+    return `${JSON.stringify({ stats: { ...this.stats, rows: this.size, ...key, ...lost } })}\n`;
   }
 
   /** @internal The rows as one table in canonical order (a digest of several runs is merged into one first). */
@@ -425,6 +472,26 @@ function toKeyedRow(k: KeySlots, t: TableView, e: number, nums: Float64Array, n:
     records: nums[n + COL.N_RECORDS],
     fields,
   };
+}
+
+/** Row `r`'s sum of the packets-lost-* field `f` (0 when the row has none). */
+export function lostSum(r: DigestRow, f: PacketsLostField): bigint {
+  return r.lost?.[LOST_PROPERTY[f]] ?? 0n;
+}
+
+/** The packets-lost-* fields of `a` and `b`, in {@link PACKETS_LOST_FIELDS} order. */
+export function unionLost(a: readonly PacketsLostField[], b: readonly PacketsLostField[]): PacketsLostField[] {
+  return PACKETS_LOST_FIELDS.filter((f) => a.includes(f) || b.includes(f));
+}
+
+/** A row's {@link PacketsLost}: the sums at `sums[at, at + LOST_STRIDE)` (none: zero) of the fields `lost`. */
+function lostOf(lost: readonly PacketsLostField[], sums: Float64Array | null, at: number): PacketsLost {
+  const out: PacketsLost = {};
+  for (const f of lost) {
+    const i = at + 2 * PACKETS_LOST_FIELDS.indexOf(f);
+    out[LOST_PROPERTY[f]] = sums === null ? 0n : bigTwoWord(sums[i], sums[i + 1]);
+  }
+  return out;
 }
 
 function nullable(v: number): number | null {

@@ -1,22 +1,23 @@
 /**
  * Rows of a digest whose key is not v2's (`--key`, or a Transit Gateway format's default).
  * Text is still a flow-log file: the key's fields in the key's order, then packets, bytes,
- * start, end and log-status; NDJSON has the same fields plus `records`. The v2 key keeps the
+ * start, end and log-status, then the summed packets-lost-* fields its inputs held (Transit
+ * Gateway's); NDJSON has the same fields plus `records`. The v2 key keeps the
  * byte-level writer of format.ts (it is the hot path); this one is written for clarity.
  */
 import { COL, INT_STRIDE, type TableView, TWO52 } from '../table/table.js';
 import type { RowFormat, Seen } from './format.js';
 import { RowWriter } from './format.js';
 import type { RowSink } from './runs.js';
-import { V2_HEADER } from '../format/fields.js';
+import { PACKETS_LOST_FIELDS, type PacketsLostField, V2_HEADER } from '../format/fields.js';
 import { planKey, type KeyPlan, V2_KEY } from '../format/key.js';
 
 /** The counters a keyed row ends with, after its key fields. */
 const VALUE_FIELDS = ['packets', 'bytes', 'start', 'end', 'log-status'];
 
-/** The header line of a text digest with this key. */
-export function keyedHeader(key: readonly string[]): string {
-  return isV2Key(key) ? V2_HEADER : [...key, ...VALUE_FIELDS].join(' ');
+/** The header line of a text digest with this key (and these summed packets-lost-* fields). */
+export function keyedHeader(key: readonly string[], lost: readonly PacketsLostField[] = []): string {
+  return isV2Key(key) ? V2_HEADER : [...key, ...VALUE_FIELDS, ...lost].join(' ');
 }
 
 /** True for the v2 key (the default text format). */
@@ -32,9 +33,18 @@ export interface DigestRowWriter {
   take(): Uint8Array;
 }
 
-/** A row writer for `key`: format.ts's for the v2 key, else a {@link KeyedRowWriter}. */
-export function rowWriter(format: RowFormat, seen: Seen, initial: number, key?: readonly string[]): DigestRowWriter {
-  return isV2Key(key) ? new RowWriter(format, seen, initial) : new KeyedRowWriter(format, seen, planKey(key!));
+/**
+ * A row writer for `key`: format.ts's for the v2 key, else a {@link KeyedRowWriter} (which
+ * writes the `lost` sums too; the v2 key never has them).
+ */
+export function rowWriter(
+  format: RowFormat,
+  seen: Seen,
+  initial: number,
+  key?: readonly string[],
+  lost: readonly PacketsLostField[] = [],
+): DigestRowWriter {
+  return isV2Key(key) ? new RowWriter(format, seen, initial) : new KeyedRowWriter(format, seen, planKey(key!), lost);
 }
 
 /** Formats rows of a non-v2 key. */
@@ -44,12 +54,16 @@ export class KeyedRowWriter implements DigestRowWriter {
   private bytes = 0;
   /** For each output key field: its slot (string), or -1 srcport, -2 dstport, -3 protocol. */
   private readonly where: number[];
+  /** For each packets-lost-* field written: its sum's offset within a row's lost packets. */
+  private readonly lostAt: number[];
 
   constructor(
     private readonly format: RowFormat,
     private readonly seen: Seen,
     private readonly plan: KeyPlan,
+    private readonly lost: readonly PacketsLostField[] = [],
   ) {
+    this.lostAt = lost.map((f) => 2 * PACKETS_LOST_FIELDS.indexOf(f));
     this.where = plan.fields.map((f) =>
       f === 'srcport' ? -1 : f === 'dstport' ? -2 : f === 'protocol' ? -3 : plan.slots.indexOf(f),
     );
@@ -66,7 +80,7 @@ export class KeyedRowWriter implements DigestRowWriter {
     return out;
   }
 
-  readonly row: RowSink = (t: TableView, e: number, nums: Float64Array, n: number) => {
+  readonly row: RowSink = (t: TableView, e: number, nums: Float64Array, n: number, lost, l = 0) => {
     const b = e * INT_STRIDE;
     const off = t.ints[b + COL.I_KEYOFF];
     // latin1: one char per byte, so every field's bytes come out as they went in.
@@ -80,9 +94,12 @@ export class KeyedRowWriter implements DigestRowWriter {
       end = nums[n + COL.N_END];
     const time = (v: number) => (Number.isFinite(v) ? String(v) : null);
     const values = this.where.map((w) => (w >= 0 ? slots[w] : ints[-1 - w] < 0 ? null : String(ints[-1 - w])));
+    // A row of a run without the column (an empty digest merged in) lost nothing.
+    const lostSums = this.lostAt.map((a) => (lost ? twoWord(lost[l + a], lost[l + a + 1]) : '0'));
     let line: string;
     if (this.format === 'text') {
-      line = `${[...values, packets, bytes, time(start), time(end)].map((v) => v ?? '-').join(' ')} OK\n`;
+      const tail = lostSums.length === 0 ? '' : ` ${lostSums.join(' ')}`;
+      line = `${[...values, packets, bytes, time(start), time(end)].map((v) => v ?? '-').join(' ')} OK${tail}\n`;
     } else {
       const fields = this.plan.fields.map(
         (f, i) => `${JSON.stringify(f)}:${this.where[i] >= 0 ? jsonString(values[i]!) : (values[i] ?? 'null')}`,
@@ -92,6 +109,7 @@ export class KeyedRowWriter implements DigestRowWriter {
         `"bytes":${bytes ?? 'null'}`,
         `"start":${time(start) ?? 'null'}`,
         `"end":${time(end) ?? 'null'}`,
+        ...this.lost.map((f, i) => `"${f}":${lostSums[i]}`),
         `"records":${nums[n + COL.N_RECORDS]}`,
       );
       // NDJSON is UTF-8: strings are read as UTF-8 from their bytes, then escaped.

@@ -20,6 +20,11 @@
  * partial that older builds read, while an older build refuses a keyed one (naming its
  * version) rather than read its rows as v2's.
  *
+ * Version 4 is version 3 for a digest that sums packets-lost-* fields (Transit Gateway logs): its
+ * stats JSON names them (`"lost": [...]`), and each partition has their two-word sums,
+ * f64[rows × 8], between its values and its key columns (covered by the checksum). Every other
+ * digest is still written as version 2 or 3, byte for byte as before.
+ *
  * The reader checks every length against the bytes present, every partition against its
  * checksum, every key against its partition and the row order, so a truncated, mangled or
  * foreign file (a changed sum of the same length included) fails with a
@@ -29,7 +34,8 @@ import { PartialFormatError } from '../errors.js';
 import { type Digest, type DigestStats, emptyStats } from './digest.js';
 import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
-import { COL, hashKey, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
+import { COL, hashKey, INT_STRIDE, LOST_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
+import { PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
 import { crc32c } from '../util/crc32c.js';
 import { isV2Key } from './keyed-format.js';
 import { parseKeySpec, V2_KEY } from '../format/key.js';
@@ -40,8 +46,10 @@ export const PARTIAL_MAGIC = Buffer.from([0x89, 0x46, 0x44, 0x50, 0x0d, 0x0a, 0x
 export const PARTIAL_VERSION = 2;
 /** The version this build writes for any other key (version 2 with the key in the stats). */
 export const PARTIAL_VERSION_KEYED = 3;
+/** The version this build writes for a digest with lost packets (version 3 with their sums). */
+export const PARTIAL_VERSION_LOST = 4;
 /** Versions this build reads. */
-const READABLE_VERSIONS = [1, 2, 3];
+const READABLE_VERSIONS = [1, 2, 3, 4];
 
 const PART = 0x54524150,
   FEND = 0x444e4546;
@@ -53,13 +61,15 @@ export function isPartial(head: Uint8Array): boolean {
 
 /** The partial of `digest`, as chunks to write in order (one per partition, plus header and trailer). */
 export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
-  const keyed = !isV2Key(digest.key);
-  const stats = Buffer.from(JSON.stringify(keyed ? { ...digest.stats, key: digest.key } : digest.stats), 'utf8');
+  const keyed = !isV2Key(digest.key),
+    lost = digest.lost.length > 0;
+  const named = lost ? { key: digest.key, lost: digest.lost } : keyed ? { key: digest.key } : {};
+  const stats = Buffer.from(JSON.stringify({ ...digest.stats, ...named }), 'utf8');
   const padded = Buffer.alloc(align8(stats.length), 0x20);
   stats.copy(padded);
   const head = Buffer.alloc(16);
   PARTIAL_MAGIC.copy(head, 0);
-  head.writeUInt32LE(keyed ? PARTIAL_VERSION_KEYED : PARTIAL_VERSION, 8);
+  head.writeUInt32LE(lost ? PARTIAL_VERSION_LOST : keyed ? PARTIAL_VERSION_KEYED : PARTIAL_VERSION, 8);
   head.writeUInt32LE(padded.length, 12);
   yield head;
   yield padded;
@@ -70,7 +80,7 @@ export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
     while (cursor.next(b.add)) {
       /* collected by the builder */
     }
-    yield encodePartition(b.view());
+    yield encodePartition(b.view(), lost);
     partitions++;
     rows += b.rows;
   }
@@ -89,12 +99,14 @@ export interface DecodedPartial {
   stats: DigestStats;
   /** The conversation key (v2's for versions 1 and 2). */
   key: readonly string[];
+  /** The packets-lost-* fields summed (none before version 4). */
+  lost: PacketsLostField[];
 }
 
 /** Decode a partial (its whole bytes). Throws {@link PartialFormatError} naming `name`. */
 export function decodePartial(buf: Uint8Array, name: string): DecodedPartial {
-  const { tables, stats, key } = decodeParts(buf, name);
-  return { ...concatTables(tables), stats, key };
+  const { tables, stats, key, lost } = decodeParts(buf, name);
+  return { ...concatTables(tables), stats, key, lost };
 }
 
 /** Tables of consecutive rows as one table (copied), and the row where each one starts. */
@@ -108,16 +120,19 @@ export function concatTables(tables: readonly TableView[]): { table: TableView; 
     keyLen += t.keyBytes.length;
   }
   if (tables.length === 1) return { table: tables[0], starts };
+  const lost = tables.some((t) => t.lost) ? new Float64Array(rows * LOST_STRIDE) : null;
   const table = {
     size: rows,
     nums: new Float64Array(rows * NUM_STRIDE),
     ints: new Int32Array(rows * INT_STRIDE),
     keyBytes: new Uint8Array(keyLen),
+    ...(lost === null ? {} : { lost }),
   };
   let r = 0,
     k = 0;
   for (const t of tables) {
     table.nums.set(t.nums.subarray(0, t.size * NUM_STRIDE), r * NUM_STRIDE);
+    if (lost !== null && t.lost) lost.set(t.lost.subarray(0, t.size * LOST_STRIDE), r * LOST_STRIDE);
     table.ints.set(t.ints.subarray(0, t.size * INT_STRIDE), r * INT_STRIDE);
     table.keyBytes.set(t.keyBytes, k);
     for (let e = r; e < r + t.size; e++) table.ints[e * INT_STRIDE + COL.I_KEYOFF] += k;
@@ -130,7 +145,7 @@ export function concatTables(tables: readonly TableView[]): { table: TableView; 
 function decodeParts(
   buf: Uint8Array,
   name: string,
-): { tables: TableView[]; stats: DigestStats; key: readonly string[] } {
+): { tables: TableView[]; stats: DigestStats; key: readonly string[]; lost: PacketsLostField[] } {
   const fail = (what: string): never => {
     throw new PartialFormatError(`${name}: not a valid flowdigest partial: ${what}`, { key: name });
   };
@@ -168,6 +183,15 @@ function decodeParts(
       return fail(`its key is not a conversation key (${(err as Error).message})`);
     }
   }
+  let lost: PacketsLostField[] = [];
+  if (version >= 4) {
+    const { lost: named, ...rest } = stats as DigestStats & { lost?: unknown };
+    stats = rest as DigestStats;
+    const known: readonly string[] = PACKETS_LOST_FIELDS;
+    if (!Array.isArray(named) || named.length === 0 || !named.every((f) => known.includes(f as string)))
+      fail('its stats do not name the packets-lost-* fields it sums');
+    lost = PACKETS_LOST_FIELDS.filter((f) => (named as string[]).includes(f));
+  }
   let at = 16 + statsLen;
   const tables: TableView[] = [];
   let rows = 0;
@@ -178,18 +202,19 @@ function decodeParts(
       if (view.getUint32(at + 4, true) !== tables.length || view.getFloat64(at + 8, true) !== rows)
         fail('its trailer does not match its partitions');
       if (at + 16 !== buf.length) fail(`${buf.length - at - 16} bytes after the trailer`);
-      return { tables, stats, key };
+      return { tables, stats, key, lost };
     }
     if (marker !== PART) fail(`no partition marker at byte ${at}`);
     const n = view.getUint32(at + 4, true),
       keyLen = view.getUint32(at + 8, true),
       stored = view.getUint32(at + 12, true);
     const numBytes = n * NUM_STRIDE * 8,
+      lostBytes = version >= 4 ? n * LOST_STRIDE * 8 : 0,
       intBytes = n * INT_STRIDE * 4;
     at += 16;
-    need(at, numBytes + intBytes + keyLen, `partition ${tables.length + 1} (${n} rows)`);
+    need(at, numBytes + lostBytes + intBytes + keyLen, `partition ${tables.length + 1} (${n} rows)`);
     if (version >= 2) {
-      const computed = crc32c(buf.subarray(at, at + numBytes + intBytes + keyLen));
+      const computed = crc32c(buf.subarray(at, at + numBytes + lostBytes + intBytes + keyLen));
       if (computed !== stored)
         fail(
           `partition ${tables.length + 1} (${n} rows) fails its checksum (CRC-32C ${hex(computed)}, stored ${hex(stored)}): ` +
@@ -199,10 +224,11 @@ function decodeParts(
     // Copies (a Buffer's slice would be a view): the file's bytes need not be aligned for typed arrays.
     const copy = (from: number, n: number) => new Uint8Array(buf.subarray(from, from + n));
     const nums = new Float64Array(copy(at, numBytes).buffer);
-    const ints = new Int32Array(copy(at + numBytes, intBytes).buffer);
-    const keyBytes = copy(at + numBytes + intBytes, keyLen);
-    at += align8(numBytes + intBytes + keyLen);
-    const table: TableView = { size: n, nums, ints, keyBytes };
+    const lostSums = lostBytes === 0 ? null : new Float64Array(copy(at + numBytes, lostBytes).buffer);
+    const ints = new Int32Array(copy(at + numBytes + lostBytes, intBytes).buffer);
+    const keyBytes = copy(at + numBytes + lostBytes + intBytes, keyLen);
+    at += align8(numBytes + lostBytes + intBytes + keyLen);
+    const table: TableView = { size: n, nums, ints, keyBytes, ...(lostSums === null ? {} : { lost: lostSums }) };
     checkPartition(table, tables[tables.length - 1], (what) => fail(`partition ${tables.length + 1}: ${what}`));
     tables.push(table);
     rows += n;
@@ -242,18 +268,21 @@ function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** One partition: its header, then its columns, padded to 8 bytes. */
-function encodePartition(t: TableView): Uint8Array {
+/** One partition: its header, then its columns (with `lost`, version 4's lost packets), padded to 8 bytes. */
+function encodePartition(t: TableView, lost: boolean): Uint8Array {
   const numBytes = t.size * NUM_STRIDE * 8,
+    lostBytes = lost ? t.size * LOST_STRIDE * 8 : 0,
     intBytes = t.size * INT_STRIDE * 4,
     keyLen = t.keyBytes.length;
-  const out = Buffer.alloc(16 + align8(numBytes + intBytes + keyLen));
+  const out = Buffer.alloc(16 + align8(numBytes + lostBytes + intBytes + keyLen));
   out.writeUInt32LE(PART, 0);
   out.writeUInt32LE(t.size, 4);
   out.writeUInt32LE(keyLen, 8);
   Buffer.from(t.nums.buffer, t.nums.byteOffset, numBytes).copy(out, 16);
-  Buffer.from(t.ints.buffer, t.ints.byteOffset, intBytes).copy(out, 16 + numBytes);
-  Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, keyLen).copy(out, 16 + numBytes + intBytes);
-  out.writeUInt32LE(crc32c(out.subarray(16, 16 + numBytes + intBytes + keyLen)), 12);
+  // Rows that came without the column lost nothing: the zeros Buffer.alloc gave.
+  if (lost && t.lost) Buffer.from(t.lost.buffer, t.lost.byteOffset, lostBytes).copy(out, 16 + numBytes);
+  Buffer.from(t.ints.buffer, t.ints.byteOffset, intBytes).copy(out, 16 + numBytes + lostBytes);
+  Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, keyLen).copy(out, 16 + numBytes + lostBytes + intBytes);
+  out.writeUInt32LE(crc32c(out.subarray(16, 16 + numBytes + lostBytes + intBytes + keyLen)), 12);
   return out;
 }

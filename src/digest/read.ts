@@ -17,7 +17,7 @@ import { decodePartial, isPartial } from './partial.js';
 import { parseJsonExact } from '../util/json.js';
 import { keySlots, type KeySlots } from './keyed-format.js';
 import { parseKeySpec, V2_KEY } from '../format/key.js';
-import { KNOWN_FIELDS } from '../format/fields.js';
+import { KNOWN_FIELDS, PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
 import { type DigestTable, hashKey, type TableView, TWO52 } from '../table/table.js';
 
 /** Options of {@link readDigest}. */
@@ -65,6 +65,8 @@ async function readText(stream: Readable, name: string, digest: Digest, strict: 
   scanner.end();
   // A digest made with --key names its key in its header: merged, it keeps it.
   digest.key = scanner.keyFields;
+  // Its summed packets-lost-* fields follow log-status: read, they are summed again.
+  digest.withLost(scanner.lostFields);
   const c = scanner.counters;
   const stats: DigestStats = { ...emptyStats(), ...c, objects: 1 };
   addStats(digest.stats, stats);
@@ -77,10 +79,11 @@ async function readNdjson(stream: Readable, name: string, digest: Digest): Promi
   });
   // A digest made with --key has its key's fields in each row: merged, it keeps it.
   if (key.fields !== null) digest.key = key.fields;
+  digest.withLost(key.lost);
 }
 
 /** Fields of an NDJSON digest row that are not key fields. */
-const NDJSON_VALUES = new Set(['packets', 'bytes', 'start', 'end', 'records', 'log-status']);
+const NDJSON_VALUES = new Set(['packets', 'bytes', 'start', 'end', 'records', 'log-status', ...PACKETS_LOST_FIELDS]);
 
 /**
  * The key of an NDJSON digest, found in its first row (its flow-log fields but the values, in
@@ -92,6 +95,8 @@ export class NdjsonKey {
   fields: readonly string[] | null = null;
   /** @internal The layout of a non-v2 key; null for v2's. */
   slots: KeySlots | null = null;
+  /** The packets-lost-* fields the first row (or the stats line) sums; every row must have the first row's. */
+  lost: PacketsLostField[] = [];
   private names = '';
   private known: Set<string> | null = null;
 
@@ -118,6 +123,7 @@ export class NdjsonKey {
       this.fields = v2 ? V2_KEY : fields;
       this.names = names;
       this.known = new Set(fields);
+      if (!statsLine) this.lost = PACKETS_LOST_FIELDS.filter((f) => f in obj);
     } else if (names !== this.names)
       throw new DigestParseError(
         `row's key fields (${fields.join(' ')}) are not the first row's (${this.fields.join(' ')})`,
@@ -162,9 +168,11 @@ export function readNdjsonLine(
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
     throw new DigestParseError('not a JSON object', at);
   if ('stats' in obj) {
-    const { key, ...rest } = (obj.stats ?? {}) as { key?: unknown };
+    const { key, lost, ...rest } = (obj.stats ?? {}) as { key?: unknown; lost?: unknown };
     if (key !== undefined)
       keyOf.take(Object.fromEntries((Array.isArray(key) ? key : [key]).map((f) => [f, 0])), at, true);
+    // A digest without rows names its packets-lost-* fields here.
+    if (Array.isArray(lost)) keyOf.lost = PACKETS_LOST_FIELDS.filter((f) => keyOf.lost.includes(f) || lost.includes(f));
     addStats(stats, { ...emptyStats(), ...newCounters(), ...rest } as DigestStats);
     return;
   }
@@ -219,14 +227,24 @@ export function readNdjsonLine(
   stats.packetsSeen ||= obj.packets !== null;
   stats.bytesSeen ||= obj.bytes !== null;
   table.addAggregate(e, pl, ph, bl, bh, start ?? Infinity, end ?? -Infinity, records);
+  if (keyOf.lost.length > 0) {
+    table.enableLost();
+    for (const f of keyOf.lost) {
+      const [lo, hi] = sumField(obj, f, at);
+      table.addLost(e, PACKETS_LOST_FIELDS.indexOf(f), lo, hi);
+    }
+  }
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** True when JSON.parse read packets and bytes exactly: each null, absent, or a safe integer (or not a number at all: then the field check says why). */
+/**
+ * True when JSON.parse read packets, bytes and any packets-lost-* sums exactly: each null,
+ * absent, or a safe integer (or not a number at all: then the field check says why).
+ */
 function exactSums(obj: Record<string, unknown>): boolean {
   const ok = (v: unknown) => typeof v !== 'number' || Number.isSafeInteger(v);
-  return ok(obj.packets) && ok(obj.bytes);
+  return ok(obj.packets) && ok(obj.bytes) && PACKETS_LOST_FIELDS.every((f) => ok(obj[f]));
 }
 
 /** packets or bytes as the table's two words (low 52 bits, high part), exactly. */
@@ -267,6 +285,9 @@ export async function textDigestKey(path: string): Promise<readonly string[] | n
     const text = first.toString('latin1');
     const nl = text.indexOf('\n');
     const fields = (nl < 0 ? text : text.slice(0, nl)).trim().split(/\s+/);
+    // Summed packets-lost-* fields may follow log-status.
+    while (fields.length > 0 && (PACKETS_LOST_FIELDS as readonly string[]).includes(fields[fields.length - 1]))
+      fields.pop();
     const n = fields.length - KEYED_VALUES.length;
     if (n < 2 || fields[0] === 'version' || !KEYED_VALUES.every((f, i) => fields[n + i] === f)) return null;
     const key = fields.slice(0, n);
@@ -301,17 +322,23 @@ async function sniff(stream: Readable): Promise<{ stream: Readable; kind: Digest
 async function readPartial(stream: Readable, name: string): Promise<Digest> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
-  const { table, starts, stats, key } = decodePartial(Buffer.concat(parts), name);
-  return digestOfSorted(table, starts, stats, key);
+  const { table, starts, stats, key, lost } = decodePartial(Buffer.concat(parts), name);
+  return digestOfSorted(table, starts, stats, key, lost);
 }
 
-/** A digest over rows already in canonical order, its ranges starting at `starts`, under `key` (v2's by default). */
+/**
+ * A digest over rows already in canonical order, its ranges starting at `starts`, under `key`
+ * (v2's by default), summing the packets-lost-* fields `lost` (none by default).
+ */
 export function digestOfSorted(
   table: TableView,
   starts: readonly number[],
   stats: DigestStats,
   key: readonly string[] = V2_KEY,
+  lost: readonly PacketsLostField[] = [],
 ): Digest {
   const ranges = starts.map((from, i) => ({ from: [from], to: [starts[i + 1] ?? table.size] }));
-  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats, undefined, key);
+  return Digest.fromRuns([{ table, order: identity(table.size) }], ranges, table.size, stats, undefined, key).withLost(
+    lost,
+  );
 }

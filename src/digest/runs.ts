@@ -5,7 +5,7 @@
  * digest. Equal keys always fall in the same range: every run is cut at the same key.
  */
 import { compareBytes, compareEntries } from './order.js';
-import { addValues, COL, INT_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
+import { addLostValues, addValues, COL, INT_STRIDE, LOST_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 
 /** A table and its entries in canonical order. */
 export interface SortedRun {
@@ -68,9 +68,18 @@ export function splitRanges(runs: readonly SortedRun[], ranges: number): RunRang
 
 /**
  * Receives one merged row: its key is entry `e` of `key`, its values `nums[n, n + NUM_STRIDE)`
- * (the entry's own, or the sums over every run that holds the key). Valid only during the call.
+ * (the entry's own, or the sums over every run that holds the key), and, when the runs have a
+ * side column of lost packets, its sums `lost[l, l + LOST_STRIDE)` (else `lost` is null or
+ * absent). Valid only during the call.
  */
-export type RowSink = (key: TableView, e: number, nums: Float64Array, n: number) => void;
+export type RowSink = (
+  key: TableView,
+  e: number,
+  nums: Float64Array,
+  n: number,
+  lost?: Float64Array | null,
+  l?: number,
+) => void;
 
 /**
  * Which runs each merged row of a range came from: one bit per run (at most 32 runs). Replaying
@@ -90,6 +99,8 @@ export class RunCursor {
   private readonly pos: number[];
   private readonly ties: number[] = [];
   private readonly acc = new Float64Array(NUM_STRIDE);
+  /** The lost-packet sums of a merged row, when any run has that column; else null. */
+  private readonly lostAcc: Float64Array | null;
   private readonly tables: TableView[];
   private readonly orders: Int32Array[];
   private readonly views: DataView[];
@@ -103,6 +114,7 @@ export class RunCursor {
     private readonly range: RunRange,
   ) {
     this.pos = [...range.from];
+    this.lostAcc = runs.some((r) => r.table.lost) ? new Float64Array(LOST_STRIDE) : null;
     this.replay = range.script;
     this.tables = runs.map((r) => r.table);
     this.orders = runs.map((r) => r.order);
@@ -133,7 +145,7 @@ export class RunCursor {
       if (this.pos[0] >= this.range.to[0]) return false;
       const t = this.tables[0],
         e = this.orders[0][this.pos[0]++];
-      sink(t, e, t.nums, e * NUM_STRIDE);
+      sink(t, e, t.nums, e * NUM_STRIDE, t.lost, e * LOST_STRIDE);
       return true;
     }
     if (this.replay !== undefined) return this.replayNext(sink);
@@ -161,16 +173,18 @@ export class RunCursor {
       me = orders[m][pos[m]++];
     let mask = 1 << m;
     if (ties.length === 0) {
-      sink(mt, me, mt.nums, me * NUM_STRIDE);
+      this.single(sink, mt, me);
     } else {
       const acc = this.acc;
       acc.set(mt.nums.subarray(me * NUM_STRIDE, (me + 1) * NUM_STRIDE));
+      this.startLost(mt, me);
       for (const t of ties) {
         const e = orders[t][pos[t]++];
         addValues(acc, 0, tables[t].nums, e * NUM_STRIDE);
+        this.addLost(tables[t], e);
         mask |= 1 << t;
       }
-      sink(mt, me, acc, 0);
+      sink(mt, me, acc, 0, this.lostAcc, 0);
     }
     if (this.recorded !== null) this.recorded[this.row] = mask;
     this.row++;
@@ -187,19 +201,38 @@ export class RunCursor {
       me = this.orders[m][this.pos[m]++];
     mask &= mask - 1;
     if (mask === 0) {
-      sink(mt, me, mt.nums, me * NUM_STRIDE);
+      this.single(sink, mt, me);
       return true;
     }
     const acc = this.acc;
     acc.set(mt.nums.subarray(me * NUM_STRIDE, (me + 1) * NUM_STRIDE));
+    this.startLost(mt, me);
     while (mask !== 0) {
       const t = 31 - Math.clz32(mask & -mask);
       mask &= mask - 1;
       const e = this.orders[t][this.pos[t]++];
       addValues(acc, 0, this.tables[t].nums, e * NUM_STRIDE);
+      this.addLost(this.tables[t], e);
     }
-    sink(mt, me, acc, 0);
+    sink(mt, me, acc, 0, this.lostAcc, 0);
     return true;
+  }
+
+  /** Send entry `e` of `t` as it is (with zero lost packets when other runs have that column and `t` lacks it). */
+  private single(sink: RowSink, t: TableView, e: number): void {
+    if (this.lostAcc === null || t.lost) sink(t, e, t.nums, e * NUM_STRIDE, t.lost, e * LOST_STRIDE);
+    else sink(t, e, t.nums, e * NUM_STRIDE, this.lostAcc.fill(0), 0);
+  }
+
+  private startLost(t: TableView, e: number): void {
+    const acc = this.lostAcc;
+    if (acc === null) return;
+    if (t.lost) acc.set(t.lost.subarray(e * LOST_STRIDE, (e + 1) * LOST_STRIDE));
+    else acc.fill(0);
+  }
+
+  private addLost(t: TableView, e: number): void {
+    if (this.lostAcc !== null && t.lost) addLostValues(this.lostAcc, 0, t.lost, e * LOST_STRIDE);
   }
 
   /** {@link compareEntries} for entries of two of this cursor's runs, comparing four bytes at a time. */

@@ -9,7 +9,8 @@ import { setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { PackedRows } from '../digest/collector.js';
 import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
-import { type SortedRun, splitRanges } from '../digest/runs.js';
+import { type RunRange, type SortedRun, splitRanges } from '../digest/runs.js';
+import { PACKETS_LOST_FIELDS } from '../format/fields.js';
 import { type DigestFormat, writeDigest } from '../digest/write.js';
 import { AbortError, CorruptObjectError, FlowdigestError, FormatError, InputError } from '../errors.js';
 import type { ScanPool } from '../pool/pool.js';
@@ -59,6 +60,8 @@ export class DigestRun {
   /** The key the first object was digested under, and that object: every other must share it. */
   private runKey: readonly string[] | undefined;
   private runKeyFrom = '';
+  /** Bits of the packets-lost-* fields (PACKETS_LOST_FIELDS order) any object's format held. */
+  private runLost = 0;
   private readonly accounts: Set<string> | undefined;
   private readonly regions: Set<string> | undefined;
   private readonly progress: Progress;
@@ -219,6 +222,7 @@ export class DigestRun {
         (result) => {
           tables.release(slot, result.table);
           this.checkKey(t.ref.key, result.key);
+          for (const f of result.lost ?? []) this.runLost |= 1 << PACKETS_LOST_FIELDS.indexOf(f);
           result.handoff?.forEach((piece, q) => {
             if (piece !== null) this.absorb(q, piece);
           });
@@ -330,7 +334,7 @@ export class DigestRun {
       if (this.failure !== undefined) throw this.failure;
     }
     const filled = this.tables.filled();
-    if (filled.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
+    if (filled.length === 0) return this.digestOf([], [], 0);
     this.stage('sorting');
     const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
     const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
@@ -350,7 +354,13 @@ export class DigestRun {
         }),
       );
     }
-    return Digest.fromRuns(runs, ranges, rows, stats, pool, this.runKey);
+    return this.digestOf(runs, ranges, rows);
+  }
+
+  /** The digest of the finished runs, under the run's key, summing its packets-lost-* fields. */
+  private digestOf(runs: SortedRun[], ranges: RunRange[], rows: number): Digest {
+    const lost = PACKETS_LOST_FIELDS.filter((_, i) => (this.runLost & (1 << i)) !== 0);
+    return Digest.fromRuns(runs, ranges, rows, this.stats, this.pool, this.runKey).withLost(lost);
   }
 
   /**
@@ -369,20 +379,20 @@ export class DigestRun {
 
   /** The finish of a small digest: one task absorbs the waiting rows, sorts every table and counts. */
   private async finishInOneTask(): Promise<Digest> {
-    const { pool, stats, signal } = this;
+    const { pool, signal } = this;
     const pieces = this.pending.map((p) => p.splice(0));
     const states = Array.from({ length: this.parts }, (_, q) => this.tables.state(q));
     if (pieces.every((p) => p.length === 0) && states.every((t) => t === undefined || t.size === 0))
-      return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
+      return this.digestOf([], [], 0);
     this.stage('sorting');
     const done = await pool.finish({ tables: states, pieces, budget: this.budget }, signal);
     // The task sorted and merged (counted) in one go: the run passes through both stages all the same.
     this.stage('merging');
     const runs: SortedRun[] = done.tables.map((table, i) => ({ table: viewOfState(table), order: done.orders[i] }));
-    if (runs.length === 0) return Digest.fromRuns([], [], 0, stats, pool, this.runKey);
+    if (runs.length === 0) return this.digestOf([], [], 0);
     const ranges = splitRanges(runs, 1);
     if (done.script !== null) ranges[0].script = done.script;
-    return Digest.fromRuns(runs, ranges, done.rows, stats, pool, this.runKey);
+    return this.digestOf(runs, ranges, done.rows);
   }
 
   /**
@@ -422,7 +432,7 @@ export class DigestRun {
 
 // Posted to every range task: only the columns, not the hash slots.
 function viewOfState(s: TableState): TableView {
-  return { size: s.size, ints: s.ints, nums: s.nums, keyBytes: s.keyBytes };
+  return { size: s.size, ints: s.ints, nums: s.nums, keyBytes: s.keyBytes, ...(s.lost ? { lost: s.lost } : {}) };
 }
 
 function buildTask(

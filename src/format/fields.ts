@@ -92,6 +92,9 @@ export const PACKETS_LOST_FIELDS = [
   'packets-lost-ttl-expired',
 ] as const;
 
+/** One of {@link PACKETS_LOST_FIELDS}. */
+export type PacketsLostField = (typeof PACKETS_LOST_FIELDS)[number];
+
 /**
  * AWS's documented orders, by name, for `--fields`: `v2` is the default format; `vN` is every
  * field up to version N in the order of AWS's field table (a custom format with all of them);

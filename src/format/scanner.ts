@@ -7,7 +7,15 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { type DigestTable, hashField, HASH_SEED, mixNumbers, type TableView, TWO52, viewOf } from '../table/table.js';
 import { MalformedRecordError, FormatError } from '../errors.js';
-import { FIELD_BY_ROLE, KNOWN_FIELDS, presetWithCount, ROLE_COUNT, Role } from './fields.js';
+import {
+  FIELD_BY_ROLE,
+  KNOWN_FIELDS,
+  PACKETS_LOST_FIELDS,
+  type PacketsLostField,
+  presetWithCount,
+  ROLE_COUNT,
+  Role,
+} from './fields.js';
 import { DEFAULT_LAYOUT, headerProblem, headerTokens, type Layout, layoutFromFields, parseHeader } from './layout.js';
 import { SeparatorIndex } from './separators.js';
 import { suggest } from '../util/suggest.js';
@@ -132,6 +140,16 @@ export class Scanner {
   private plan: KeyPlan = DEFAULT_PLAN;
   private keyCols = new Int16Array(0);
   private keySeg = new Int32Array(0);
+  /**
+   * The column of each packets-lost-* field (-1 where the format lacks it), or empty: a format
+   * without them, or under the v2 key (whose writers and kernel have no room for them).
+   */
+  private lostCols = new Int16Array(0);
+  /** The record's packets-lost-* values as parsed (-1 absent, -3 over 15 digits), and their ranges. */
+  private readonly lostVal = new Float64Array(PACKETS_LOST_FIELDS.length);
+  private readonly lostPos = new Int32Array(PACKETS_LOST_FIELDS.length * 2);
+  /** Which packets-lost-* fields (bit i: PACKETS_LOST_FIELDS[i]) the layouts in force so far held. */
+  private lostSeen = 0;
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly hasWindow: boolean;
@@ -161,6 +179,14 @@ export class Scanner {
   /** The key fields of the layout in force (v2's unless `key` or a Transit Gateway format says otherwise). */
   get keyFields(): readonly string[] {
     return this.plan.fields;
+  }
+
+  /**
+   * The packets-lost-* fields this scan sums: those of every layout its records were read in
+   * (under a key other than v2's), in {@link PACKETS_LOST_FIELDS} order.
+   */
+  get lostFields(): PacketsLostField[] {
+    return PACKETS_LOST_FIELDS.filter((_, i) => (this.lostSeen & (1 << i)) !== 0);
   }
 
   /** The layout in force (after any header). */
@@ -363,6 +389,8 @@ export class Scanner {
         : planKey(resolveKey(spec, layout.fields));
     this.keyCols = Int16Array.from(this.plan.slots, (f) => (f === '' ? -1 : layout.fields.indexOf(f)));
     this.keySeg = new Int32Array(this.plan.slots.length * 2);
+    const lost = Int16Array.from(PACKETS_LOST_FIELDS, (f) => layout.fields.indexOf(f));
+    this.lostCols = this.plan.isDefault || lost.every((c) => c < 0) ? new Int16Array(0) : lost;
     if (final) this.checkLayout();
   }
 
@@ -403,6 +431,13 @@ export class Scanner {
 
   /** Fail the object when its format cannot serve the filters or the key asked for. */
   private checkLayout(): void {
+    // The layout is settled: its lost packets are summed from here on.
+    if (this.lostCols.length > 0) {
+      this.lostCols.forEach((c, i) => {
+        if (c >= 0) this.lostSeen |= 1 << i;
+      });
+      this.table.enableLost();
+    }
     const layout = this.layout,
       f = this.opts.filter,
       key = this.opts.key;
@@ -521,6 +556,7 @@ export class Scanner {
     ) {
       return this.badNumber(buf, [sport, dport, proto, start, end, packets, bytes]);
     }
+    if (this.lostCols.length > 0 && !this.parseLost(buf, s, e, k, nf - 1)) return;
 
     if (start >= 0 && end >= 0 && start > end)
       return this.malformed(`field 'start' (${start}) is after field 'end' (${end})`, 'start');
@@ -637,7 +673,54 @@ export class Scanner {
     else c.bytesSeen = true;
     if (packets === TOO_LONG || bytes === TOO_LONG) this.addBig(entry, buf, packets, bytes, start, end);
     else t.add(entry, packets, bytes, start === ABSENT ? Infinity : start, end === ABSENT ? -Infinity : end);
+    if (this.lostCols.length > 0) this.addLost(entry, buf);
     c.digested++;
+  }
+
+  /**
+   * Parse the record's packets-lost-* fields into {@link lostVal}; false (the record counted as
+   * malformed) when one is not an integer. `-` adds nothing.
+   */
+  private parseLost(buf: Uint8Array, s: number, e: number, k: number, last: number): boolean {
+    const cols = this.lostCols,
+      idx = this.idx,
+      pos = this.lostPos,
+      val = this.lostVal;
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i];
+      if (col < 0) {
+        val[i] = ABSENT;
+        continue;
+      }
+      const a = col === 0 ? s : idx[k + col - 1] + 1,
+        b = col === last ? e : idx[k + col];
+      pos[2 * i] = a;
+      pos[2 * i + 1] = b;
+      const v = parseIntField(buf, a, b);
+      if (v === NOT_INT) {
+        const name = PACKETS_LOST_FIELDS[i];
+        this.malformed(`field '${name}' is not an integer: '${clip(latin1(buf, a, b))}'`, name);
+        return false;
+      }
+      val[i] = v;
+    }
+    return true;
+  }
+
+  /** Add the values {@link parseLost} found to entry `entry`'s lost-packet sums (a 16+ digit one exactly). */
+  private addLost(entry: number, buf: Uint8Array): void {
+    const val = this.lostVal,
+      t = this.table;
+    for (let i = 0; i < val.length; i++) {
+      const v = val[i];
+      if (v === ABSENT) continue;
+      if (v !== TOO_LONG) {
+        t.addLost(entry, i, v, 0);
+        continue;
+      }
+      const big = BigInt(latin1(buf, this.lostPos[2 * i], this.lostPos[2 * i + 1]));
+      t.addLost(entry, i, Number(big % BigInt(TWO52)), Number(big / BigInt(TWO52)));
+    }
   }
 
   private insertKey(buf: Uint8Array, hash: number, sport: number, dport: number, proto: number): number {
@@ -751,7 +834,10 @@ const DIGEST_VALUES = ['packets', 'bytes', 'start', 'end', 'log-status'];
 
 /** The key a keyed text digest's header names, or undefined for any other header. */
 function digestKeyOf(fields: readonly string[]): KeySpec | undefined {
-  const n = fields.length - DIGEST_VALUES.length;
+  // A digest's summed packets-lost-* fields follow its values.
+  let m = fields.length;
+  while (m > 0 && (PACKETS_LOST_FIELDS as readonly string[]).includes(fields[m - 1])) m--;
+  const n = m - DIGEST_VALUES.length;
   if (n < 1 || fields[0] === 'version' || !DIGEST_VALUES.every((f, i) => fields[n + i] === f)) return undefined;
   return { replace: fields.slice(0, n) };
 }

@@ -6,7 +6,7 @@
 import { checkGraphSize } from './svg.js';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import type { Digest, DigestRow } from '../digest/digest.js';
+import { type Digest, type DigestRow, lostSum } from '../digest/digest.js';
 import { InvalidOptionError } from '../errors.js';
 import { isV2Key } from '../digest/keyed-format.js';
 import { writeModel } from './model-output.js';
@@ -47,7 +47,8 @@ function fieldValue(r: DigestRow, f: string): string | number | null {
 function textLine(mark: string, r: DigestRow, d: Digest): string {
   if (!isV2Key(d.key))
     // A keyed digest's line: its key fields, then packets bytes start end log-status (its header's order).
-    return `${mark} ${d.key.map((f) => String(fieldValue(r, f) ?? '-')).join(' ')} ${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} OK`;
+    // Then its summed packets-lost-* fields, if any.
+    return `${mark} ${d.key.map((f) => String(fieldValue(r, f) ?? '-')).join(' ')} ${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} OK${d.lost.map((f) => ` ${lostSum(r, f)}`).join('')}`;
   return (
     `${mark} 2 ${r.account} ${r.interfaceId} ${r.srcAddr} ${r.dstAddr} ${dash(r.srcPort)} ${dash(r.dstPort)} ${dash(r.protocol)} ` +
     `${d.stats.packetsSeen ? r.packets : '-'} ${d.stats.bytesSeen ? r.bytes : '-'} ${dash(r.start)} ${dash(r.end)} ${r.action} OK`
@@ -67,6 +68,7 @@ function jsonLine(kind: Kind, r: DigestRow, d: Digest, deltas?: Delta): string {
     `{"diff":"${kind}",${key}` +
     `"packets":${d.stats.packetsSeen ? r.packets : null},"bytes":${d.stats.bytesSeen ? r.bytes : null},"start":${r.start},"end":${r.end},` +
     (v2 ? `"action":${JSON.stringify(r.action)},` : '') +
+    d.lost.map((f) => `"${f}":${lostSum(r, f)},`).join('') +
     `"records":${r.records}` +
     (deltas === undefined
       ? ''

@@ -6,8 +6,18 @@
  * interface, addresses, ports, protocol, action.
  */
 import type { Readable } from 'node:stream';
-import { Digest, type DigestStats, emptyStats } from '../digest/digest.js';
-import { COL, DigestTable, INT_STRIDE, NUM_STRIDE, type TableView, TWO52 } from '../table/table.js';
+import { Digest, type DigestStats, emptyStats, unionLost } from '../digest/digest.js';
+import {
+  addLostValues,
+  COL,
+  DigestTable,
+  INT_STRIDE,
+  LOST_STRIDE,
+  NUM_STRIDE,
+  type TableView,
+  TWO52,
+} from '../table/table.js';
+import type { PacketsLostField } from '../format/fields.js';
 import { FormatError, InvalidOptionError } from '../errors.js';
 import { copyRaw } from './entries.js';
 import { readBlocks, readGraphInput } from './input.js';
@@ -22,6 +32,8 @@ export class DiffBuilder {
   private readonly seen: Uint8Array;
   /** NEXT's aggregate per PREVIOUS entry (only with `changed`); start/end begin at ±Infinity. */
   private readonly nextNums: Float64Array | null;
+  /** NEXT's lost packets per PREVIOUS entry (only with `changed`, once a block has them). */
+  private nextLost: Float64Array | null = null;
   private readonly added = new DigestTable();
 
   constructor(
@@ -110,6 +122,10 @@ export class DiffBuilder {
       agg[a + COL.N_START] = Math.min(agg[a + COL.N_START], bn[n + COL.N_START]);
       agg[a + COL.N_END] = Math.max(agg[a + COL.N_END], bn[n + COL.N_END]);
       agg[a + COL.N_RECORDS] += bn[n + COL.N_RECORDS];
+      if (block.lost) {
+        this.nextLost ??= new Float64Array(this.prevSize * LOST_STRIDE);
+        addLostValues(this.nextLost, p * LOST_STRIDE, block.lost, e * LOST_STRIDE);
+      }
     }
   }
 
@@ -117,10 +133,17 @@ export class DiffBuilder {
    * The diff; `nextStats` are NEXT's statistics (for `-` in absent packets/bytes), `nextKey`
    * NEXT's key: rows of two keys cannot be compared, so they must be the same.
    */
-  finish(nextStats: DigestStats, nextKey: readonly string[] = this.previous.key): DigestDiff {
+  finish(
+    nextStats: DigestStats,
+    nextKey: readonly string[] = this.previous.key,
+    nextLost: readonly PacketsLostField[] = [],
+  ): DigestDiff {
     const key = diffKey(this.previous, nextKey, this.added.size + (this.seen.includes(1) ? 1 : 0));
+    const lost = unionLost(this.previous.lost, nextLost);
     const prev = this.prev,
       pn = prev.nums,
+      pl = prev.lost ?? null,
+      nl = this.nextLost,
       agg = this.nextNums;
     const removed = new DigestTable(),
       before = new DigestTable(),
@@ -137,11 +160,18 @@ export class DiffBuilder {
       let same = true;
       for (const c of [COL.N_PKTLO, COL.N_PKTHI, COL.N_BYTELO, COL.N_BYTEHI, COL.N_START, COL.N_END])
         same &&= pn[n + c] === agg[n + c];
+      // Lost packets too (a side without them lost none).
+      for (let c = 0; c < LOST_STRIDE && (pl !== null || nl !== null); c++)
+        same &&= (pl?.[e * LOST_STRIDE + c] ?? 0) === (nl?.[e * LOST_STRIDE + c] ?? 0);
       if (same) continue;
       copyRaw(prev, e, before);
       const t = copyRaw(prev, e, after);
       // copyRaw added PREVIOUS's values to a zeroed entry; overwrite them with NEXT's.
       after.nums.set(agg.subarray(n, n + NUM_STRIDE), t * NUM_STRIDE);
+      if (nl !== null) {
+        after.enableLost();
+        after.lost!.set(nl.subarray(e * LOST_STRIDE, (e + 1) * LOST_STRIDE), t * LOST_STRIDE);
+      } else after.lost?.fill(0, t * LOST_STRIDE, (t + 1) * LOST_STRIDE);
     }
     const nextDigestStats = { ...emptyStats(), packetsSeen: nextStats.packetsSeen, bytesSeen: nextStats.bytesSeen };
     const prevDigestStats = {
@@ -150,10 +180,10 @@ export class DiffBuilder {
       bytesSeen: this.previous.stats.bytesSeen,
     };
     return {
-      added: new Digest(this.added, nextDigestStats).withKey(key),
-      removed: new Digest(removed, prevDigestStats).withKey(key),
-      changed: new Digest(after, { ...nextDigestStats }).withKey(key),
-      changedBefore: new Digest(before, { ...prevDigestStats }).withKey(key),
+      added: new Digest(this.added, nextDigestStats).withKey(key).withLost(lost),
+      removed: new Digest(removed, prevDigestStats).withKey(key).withLost(lost),
+      changed: new Digest(after, { ...nextDigestStats }).withKey(key).withLost(lost),
+      changedBefore: new Digest(before, { ...prevDigestStats }).withKey(key).withLost(lost),
       common,
       previousRows: this.prevSize,
       nextRows: common + this.added.size,
@@ -188,7 +218,7 @@ export function diffDigests(previous: Digest, next: Digest, options: DiffOptions
   checkOptions(options);
   const builder = new DiffBuilder(previous, options);
   builder.addBlock(next.table);
-  return builder.finish(next.stats, next.key);
+  return builder.finish(next.stats, next.key, next.lost);
 }
 
 /**
@@ -215,5 +245,5 @@ export async function diffInputs(
     },
     { strict, ...(typeof next === 'string' ? {} : { name: 'NEXT' }) },
   );
-  return builder.finish(read.stats, read.key);
+  return builder.finish(read.stats, read.key, read.lost);
 }

@@ -3,11 +3,13 @@
  * table's columns directly, so millions of rows cost no object per row.
  */
 import {
+  addLostValues,
   addValues,
   COL,
   type DigestTable,
   hashKey,
   INT_STRIDE,
+  LOST_STRIDE,
   NUM_STRIDE,
   TWO52,
   type TableView,
@@ -34,6 +36,7 @@ export function copyEntry(from: TableView, e: number, to: DigestTable, parts: re
     proto = fi[b + COL.I_PROTO];
   const t = to.upsert(key, 0, key.length, hashKey(key, 0, key.length, sport, dport, proto), sport, dport, proto);
   addValues(to.nums, t * NUM_STRIDE, fn, n);
+  copyLost(from, e, to, t);
   return t;
 }
 
@@ -53,7 +56,15 @@ export function copyRaw(from: TableView, e: number, to: DigestTable): number {
     fi[b + COL.I_PROTO],
   );
   addValues(to.nums, t * NUM_STRIDE, fn, n);
+  copyLost(from, e, to, t);
   return t;
+}
+
+/** Add entry `e` of `from`'s lost packets, if it has that column, to entry `t` of `to`. */
+function copyLost(from: TableView, e: number, to: DigestTable, t: number): void {
+  if (!from.lost) return;
+  to.enableLost();
+  addLostValues(to.lost!, t * LOST_STRIDE, from.lost, e * LOST_STRIDE);
 }
 
 /** Bytes of entry `e` as a double (monotonic in the exact value; exact below 2^53). */

@@ -5,9 +5,10 @@
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES } from '../digest/digest.js';
+import { addStats, Digest, type DigestStats, emptyStats, MAX_SAMPLES, unionLost } from '../digest/digest.js';
 import { digestLineText, NdjsonKey, readNdjsonLine } from '../digest/read.js';
 import { V2_KEY } from '../format/key.js';
+import type { PacketsLostField } from '../format/fields.js';
 import { DigestTable } from '../table/table.js';
 import { InputError } from '../errors.js';
 import type { Layout } from '../format/layout.js';
@@ -46,8 +47,8 @@ export async function readGraphInput(
   options: ReadGraphInputOptions = {},
 ): Promise<{ digest: Digest; format: InputFormat }> {
   const table = new DigestTable();
-  const { format, stats, key } = await readBlocks(input, { table: () => table }, options);
-  return { digest: new Digest(table, stats).withKey(key), format };
+  const { format, stats, key, lost } = await readBlocks(input, { table: () => table }, options);
+  return { digest: new Digest(table, stats).withKey(key).withLost(lost), format };
 }
 
 /** Read `input` into `sink` block by block; returns the format found and the statistics. */
@@ -55,7 +56,7 @@ export async function readBlocks(
   input: string | Readable,
   sink: BlockSink,
   options: ReadGraphInputOptions = {},
-): Promise<{ format: InputFormat; stats: DigestStats; key: readonly string[] }> {
+): Promise<{ format: InputFormat; stats: DigestStats; key: readonly string[]; lost: PacketsLostField[] }> {
   const name = options.name ?? (typeof input === 'string' ? input : 'input');
   const stats = emptyStats();
   stats.objects = 1;
@@ -63,11 +64,12 @@ export async function readBlocks(
     const stream = await inflateIfGzip(typeof input === 'string' ? createReadStream(input) : input);
     const format = sniff(await peek(stream));
     // A digest made with --key names its key (text: in its header; NDJSON: in its rows' fields).
-    const key =
+    // And the packets-lost-* fields it sums (a Transit Gateway digest), which its rows carry.
+    const { key, lost } =
       format === 'text'
         ? await readText(stream, name, options.strict ?? false, sink, stats)
         : await readLines(stream, name, format, sink, stats);
-    return { format, stats, key };
+    return { format, stats, key, lost };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${name}: no such file`, { key: name }, { cause: err });
@@ -97,9 +99,10 @@ async function readText(
   strict: boolean,
   sink: BlockSink,
   stats: DigestStats,
-): Promise<readonly string[]> {
+): Promise<{ key: readonly string[]; lost: PacketsLostField[] }> {
   let layout: Layout | undefined;
   let key: readonly string[] = V2_KEY;
+  let lost: PacketsLostField[] = [];
   let lineNo = 0;
   const scanner = (): { scanner: Scanner; table: DigestTable } => {
     const table = sink.table();
@@ -120,6 +123,7 @@ async function readText(
     s.scanner.end();
     layout = s.scanner.currentLayout;
     key = s.scanner.keyFields;
+    lost = unionLost(lost, s.scanner.lostFields);
     lineNo = s.scanner.lineNo;
     addStats(stats, { ...emptyStats(), ...s.scanner.counters });
     sink.flush?.(s.table);
@@ -128,7 +132,7 @@ async function readText(
     const s = scanner();
     for await (const chunk of stream) s.scanner.push(chunk as Buffer);
     finish(s);
-    return key;
+    return { key, lost };
   }
   // A new scanner per block of whole lines; each continues the layout and line numbers.
   let pending: Buffer[] = [],
@@ -168,7 +172,7 @@ async function readText(
     s.scanner.push(Buffer.concat(pending));
     finish(s);
   }
-  return key;
+  return { key, lost };
 }
 
 async function readLines(
@@ -177,7 +181,7 @@ async function readLines(
   format: 'ndjson' | 'dot',
   sink: BlockSink,
   stats: DigestStats,
-): Promise<readonly string[]> {
+): Promise<{ key: readonly string[]; lost: PacketsLostField[] }> {
   const key = new NdjsonKey();
   let inBlock = 0;
   let table = sink.table();
@@ -204,5 +208,5 @@ async function readLines(
     }
   });
   sink.flush?.(table);
-  return key.fields ?? V2_KEY;
+  return { key: key.fields ?? V2_KEY, lost: key.lost };
 }

@@ -146,7 +146,7 @@ export function projectToV2(digest: Digest): Digest {
 export function filterDigest(digest: Digest, options: Pick<GraphViewOptions, 'cidrs' | 'ports' | 'actions'>): Digest {
   const o = resolveView(options);
   const slots = isV2Key(digest.key) ? null : keySlots(digest.key);
-  return new Digest(filterTable(digest.table, o, slots), digest.stats).withKey(digest.key);
+  return new Digest(filterTable(digest.table, o, slots), digest.stats).withKey(digest.key).withLost(digest.lost);
 }
 
 function filterTable(t: DigestTable, o: ResolvedView, k: KeySlots | null = null): DigestTable {

@@ -16,6 +16,7 @@ import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../table/table.js';
+import type { PacketsLostField } from '../format/fields.js';
 import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type {
   AbsorbReply,
@@ -168,6 +169,7 @@ export class ScanPool implements RangeRenderer {
     format: RowFormat,
     seen: Seen,
     key?: readonly string[],
+    lost?: readonly PacketsLostField[],
   ): Promise<Uint8Array> {
     const reply = await this.run<ArrayBuffer>(
       {
@@ -176,6 +178,7 @@ export class ScanPool implements RangeRenderer {
         format,
         seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen },
         ...(key === undefined ? {} : { key: [...key] }),
+        ...(lost === undefined || lost.length === 0 ? {} : { lost: [...lost] }),
       },
       'renderRange',
       'formatting a range',

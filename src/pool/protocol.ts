@@ -9,6 +9,7 @@ import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { ErrorData } from '../errors.js';
 import type { ScanCounters } from '../table/counters.js';
 import type { KeySpec } from '../format/key.js';
+import type { PacketsLostField } from '../format/fields.js';
 
 /**
  * Run tables start this large (entries); they grow by doubling, charged to the run's budget.
@@ -83,6 +84,8 @@ export interface ScanTrailer {
   inflatedBytes: number;
   /** The key the object was digested under (every object of a run must share one). */
   key: string[];
+  /** The packets-lost-* fields the object's format held and its rows sum (absent: none). */
+  lost?: PacketsLostField[];
 }
 
 /**
@@ -110,6 +113,8 @@ export interface RangeTask {
   seen?: Seen;
   /** For `renderRange`: the digest's key fields (absent: v2's). */
   key?: string[];
+  /** For `renderRange`: the packets-lost-* fields the digest sums (absent: none). */
+  lost?: PacketsLostField[];
 }
 
 /** `countRange`'s reply: the merged rows in the range, and the script that replays the merge. */

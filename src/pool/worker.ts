@@ -24,6 +24,8 @@ import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
 import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
+import { PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
+import { TGW_KEY } from '../format/key.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
@@ -60,7 +62,9 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const bytes = new Uint8Array(task.data);
     // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
     // (Its reader is loaded on the first one: most runs never meet one.)
-    const parquet = isParquet(bytes) ? (await import('../format/parquet.js')).openParquet(bytes, task.key) : null;
+    const parquet = isParquet(bytes)
+      ? (await import('../format/parquet.js')).openParquet(bytes, task.key, parquetExtra(task))
+      : null;
     const scanner = new Scanner(table, {
       key: task.key,
       strict: task.strict,
@@ -94,7 +98,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       run.mergeFrom(table);
       return {
         table: run.state(),
-        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] },
+        trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields], ...lostOf(scanner) },
       };
     }
     const own = task.partition ?? 0;
@@ -123,7 +127,12 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     const handoff = others.map((c, q) =>
       c === null ? null : concatPacked(fromKernel[q], c.rows === 0 ? null : c.pack()),
     );
-    const trailer: ScanTrailer = { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields] };
+    const trailer: ScanTrailer = {
+      counters: scanner.counters,
+      inflatedBytes,
+      key: [...scanner.keyFields],
+      ...lostOf(scanner),
+    };
     const reply: ScanReply = { table: run.state(), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     return moveReply(
@@ -151,7 +160,8 @@ export function absorb(task: AbsorbTask): AbsorbReply {
  * to JavaScript when its memory cannot hold the merge), else row by row in JavaScript.
  */
 function mergeRows(run: DigestTable, sources: readonly TableView[]): void {
-  if (kernel !== null) kernel.mergeInto(run, sources);
+  // The kernel's merge has no room for lost packets: tables with them merge in JavaScript.
+  if (kernel !== null && run.lost === null && !sources.some((v) => v.lost)) kernel.mergeInto(run, sources);
   else for (const v of sources) run.mergeFrom(v);
 }
 
@@ -205,13 +215,16 @@ function sortInPlace(t: TableView): Int32Array {
   // Then the table is laid out in that order, so every range of the run is one slice of each
   // column (the kernel merges and formats ranges from such slices), and the order is 0..n-1.
   // Only a shared table can be laid out here for the caller to see it.
-  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer].every((b) => b instanceof SharedArrayBuffer);
+  const shared0 = [t.ints.buffer, t.nums.buffer, t.keyBytes.buffer, ...(t.lost ? [t.lost.buffer] : [])].every(
+    (b) => b instanceof SharedArrayBuffer,
+  );
   if (!shared0) {
     const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
     copy.set(order);
     return copy;
   }
-  if (sorted === null || !kernel!.layOut(t)) layOutInOrder(t, order);
+  // A table with lost packets is laid out in JavaScript: the kernel's layout would not move them.
+  if (sorted === null || t.lost || !kernel!.layOut(t)) layOutInOrder(t, order);
   const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
   for (let i = 0; i < shared.length; i++) shared[i] = i;
   return shared;
@@ -254,20 +267,45 @@ export function countRange(task: RangeTask): CountReply {
 export function renderRange(task: RangeTask): RenderReply {
   try {
     // The kernel writes v2 rows; a digest of another key is written by its JavaScript writer.
-    const r = isV2Key(task.key) ? kernelRange(task) : null;
+    const r = isV2Key(task.key) && !task.runs.some((run) => run.table.lost) ? kernelRange(task) : null;
     const bytes =
       r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
     if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
-    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key);
+    const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key, task.lost);
     const cursor = new RunCursor(task.runs, task.range);
     while (cursor.next(writer.row)) {
       /* written by the sink */
     }
-    const out = writer.take().buffer as ArrayBuffer;
+    // Only bytes of its own may move: a small Buffer is a view into Node's shared pool.
+    const taken = writer.take();
+    const out = (
+      taken.byteOffset === 0 && taken.byteLength === taken.buffer.byteLength
+        ? taken.buffer
+        : new Uint8Array(taken).buffer
+    ) as ArrayBuffer;
     return moveReply(out, [out]);
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/**
+ * The Parquet columns a scan reads beside the role columns: Transit Gateway's key fields and
+ * packets-lost-*, and the fields `--key` names (absent columns are simply not there).
+ */
+function parquetExtra(task: ScanTask): string[] {
+  const spec = task.keySpec;
+  return [
+    ...TGW_KEY,
+    ...PACKETS_LOST_FIELDS,
+    ...(spec === undefined ? [] : 'replace' in spec ? spec.replace : spec.add),
+  ];
+}
+
+/** The packets-lost-* fields a scan summed, for its trailer (nothing when none). */
+function lostOf(scanner: Scanner): { lost?: PacketsLostField[] } {
+  const lost = scanner.lostFields;
+  return lost.length === 0 ? {} : { lost };
 }
 
 /** One inflate output buffer per worker, reused for every object. */

@@ -27,6 +27,14 @@ import {
 // The layout and the hash are the WebAssembly kernel's too: both come from its contract
 // (src/format/wasm/contract.json), so a kernel-built table merges with this one.
 export { COL, HASH_SEED, INT_STRIDE, NUM_STRIDE, TWO52 };
+
+/**
+ * Float64 columns per entry of a table's side column of lost packets ({@link DigestTable.lost}):
+ * the two-word sums (lo, hi) of packets-lost-no-route, -blackhole, -mtu-exceeded and
+ * -ttl-expired, in that order. Only tables of formats that hold those fields have the column,
+ * so no other digest pays for it; the WebAssembly kernel never sees such a table.
+ */
+export const LOST_STRIDE = 8;
 const { I_KEYOFF, I_KEYLEN, I_HASH, I_SPORT, I_DPORT, I_PROTO } = COL;
 const { N_PKTLO, N_PKTHI, N_BYTELO, N_BYTEHI, N_START, N_END, N_RECORDS } = COL;
 
@@ -110,6 +118,8 @@ export interface TableState {
   ints: Int32Array;
   nums: Float64Array;
   keyBytes: Uint8Array;
+  /** The side column of lost packets (LOST_STRIDE per entry), when the table has one. */
+  lost?: Float64Array | null;
 }
 
 export class DigestTable {
@@ -124,6 +134,11 @@ export class DigestTable {
   ints: Int32Array;
   /** Per entry: packets lo/hi, bytes lo/hi, start, end, records. */
   nums: Float64Array;
+  /**
+   * Per entry, only in a table of a format with packets-lost-* fields ({@link enableLost}):
+   * their two-word sums, {@link LOST_STRIDE} a row. Null otherwise.
+   */
+  lost: Float64Array | null = null;
   private slots: Int32Array;
   private mask: number;
   private readonly memory: TableMemory;
@@ -153,6 +168,7 @@ export class DigestTable {
       nums: state.nums,
       keyBytes: state.keyBytes,
       keyView: viewOf(state.keyBytes),
+      lost: state.lost ?? null,
     });
     return t;
   }
@@ -167,12 +183,39 @@ export class DigestTable {
       ints: this.ints,
       nums: this.nums,
       keyBytes: this.keyBytes,
+      ...(this.lost === null ? {} : { lost: this.lost }),
     };
   }
 
   /** Bytes held by this table's arrays. */
   get bytes(): number {
-    return this.slots.byteLength + this.ints.byteLength + this.nums.byteLength + this.keyBytes.byteLength;
+    return (
+      this.slots.byteLength +
+      this.ints.byteLength +
+      this.nums.byteLength +
+      this.keyBytes.byteLength +
+      (this.lost?.byteLength ?? 0)
+    );
+  }
+
+  /** Give the table its side column of lost packets (zero for the entries it holds), if it has none. */
+  enableLost(): void {
+    if (this.lost !== null) return;
+    this.lost = this.alloc(Float64Array, (this.ints.length / INT_STRIDE) * LOST_STRIDE, 0);
+  }
+
+  /** Add `lo + hi·2^52` (lo below 2^52) to lost-packet sum `i` (0..3) of entry `e`; the table must have the column. */
+  addLost(e: number, i: number, lo: number, hi: number): void {
+    const l = this.lost!,
+      at = e * LOST_STRIDE + 2 * i;
+    let sum = l[at] + lo,
+      high = l[at + 1] + hi;
+    if (sum >= TWO52) {
+      high += 1;
+      sum -= TWO52;
+    }
+    l[at] = sum;
+    l[at + 1] = high;
   }
 
   // Every array comes from here, so the budget sees it (and `freed`, the array it replaces).
@@ -191,6 +234,9 @@ export class DigestTable {
     this.slots.fill(0);
     this.size = 0;
     this.keyUsed = 0;
+    // The next object may be of a format without lost packets: it should not carry the column.
+    if (this.lost !== null && this.memory.budget) charge(this.memory.budget, -this.lost.byteLength, 0);
+    this.lost = null;
     return this;
   }
 
@@ -294,6 +340,7 @@ export class DigestTable {
     nums[n + N_START] = Infinity;
     nums[n + N_END] = -Infinity;
     nums[n + N_RECORDS] = 0;
+    if (this.lost !== null) this.lost.fill(0, e * LOST_STRIDE, (e + 1) * LOST_STRIDE);
     this.slots[slot] = e + 1;
     // Keep load under one half: linear probing stays short.
     if (this.size * 2 > this.mask) this.rehash();
@@ -325,10 +372,17 @@ export class DigestTable {
       this.ints = ints;
       this.nums = nums;
       this.mask = mask;
+      // The kernel is never handed a table with lost packets; should one come, its column keeps up.
+      if (this.lost !== null) {
+        const lost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
+        lost.set(this.lost.subarray(0, n0 * LOST_STRIDE));
+        this.lost = lost;
+      }
     } else {
       this.slots.set(image.slots.subarray(0, mask + 1));
       this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
       this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+      this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
     }
     if (keyCap !== this.keyBytes.length) {
       const kb = this.alloc(Uint8Array, keyCap, this.keyBytes.byteLength);
@@ -414,6 +468,11 @@ export class DigestTable {
       oi[b + I_PROTO],
     );
     addValues(this.nums, t * NUM_STRIDE, other.nums, e * NUM_STRIDE);
+    const ol = other.lost;
+    if (ol) {
+      if (this.lost === null) this.enableLost();
+      addLostValues(this.lost!, t * LOST_STRIDE, ol, e * LOST_STRIDE);
+    }
   }
 
   private rehash(): void {
@@ -435,6 +494,11 @@ export class DigestTable {
     const grownNums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
     grownNums.set(this.nums);
     this.nums = grownNums;
+    if (this.lost !== null) {
+      const grownLost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
+      grownLost.set(this.lost);
+      this.lost = grownLost;
+    }
   }
 
   private grow(a: Uint8Array, need: number): Uint8Array {
@@ -489,6 +553,8 @@ export interface TableView {
   readonly keyBytes: Uint8Array;
   readonly ints: Int32Array;
   readonly nums: Float64Array;
+  /** The side column of lost packets ({@link LOST_STRIDE} per entry), when the table has one. */
+  readonly lost?: Float64Array | null;
 }
 
 function segmentsEqual(
@@ -548,6 +614,20 @@ export function addValues(dst: Float64Array, d: number, src: Float64Array, s: nu
   dst[d + N_RECORDS] += src[s + N_RECORDS];
 }
 
+/** Add the lost-packet sums at `src[s, s + LOST_STRIDE)` into `dst[d, d + LOST_STRIDE)`, two words each. */
+export function addLostValues(dst: Float64Array, d: number, src: Float64Array, s: number): void {
+  for (let i = 0; i < LOST_STRIDE; i += 2) {
+    let lo = dst[d + i] + src[s + i];
+    let hi = dst[d + i + 1] + src[s + i + 1];
+    if (lo >= TWO52) {
+      hi += 1;
+      lo -= TWO52;
+    }
+    dst[d + i] = lo;
+    dst[d + i + 1] = hi;
+  }
+}
+
 /**
  * Which of `parts` partitions a key of this hash belongs to. The hash is mixed first: the table
  * itself uses its low bits for slots.
@@ -572,6 +652,8 @@ export function layOutInOrder(t: TableView, order: Int32Array): void {
     if (end > keyEnd) keyEnd = end;
   }
   const keys0 = t.keyBytes.slice(0, keyEnd);
+  const lost = t.lost ?? null,
+    lost0 = lost === null ? null : lost.slice(0, n * LOST_STRIDE);
   const ints = t.ints,
     nums = t.nums,
     kb = t.keyBytes;
@@ -589,5 +671,6 @@ export function layOutInOrder(t: TableView, order: Int32Array): void {
     const sn = e * NUM_STRIDE,
       dn = i * NUM_STRIDE;
     for (let c = 0; c < NUM_STRIDE; c++) nums[dn + c] = nums0[sn + c];
+    if (lost0 !== null) lost!.set(lost0.subarray(e * LOST_STRIDE, (e + 1) * LOST_STRIDE), i * LOST_STRIDE);
   }
 }

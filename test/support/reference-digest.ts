@@ -186,6 +186,12 @@ export function referenceDigest(
   let runKey: string[] | undefined;
   let anyPackets = false;
   let anyBytes = false;
+  // The packets-lost-* fields of every format records were read in (under a key other than v2's).
+  const lostSeen = new Set<string>();
+  const markLost = (fields: readonly string[]) => {
+    if (resolveRefKey(opts.key, fields).join(' ') === V2_KEY.join(' ')) return;
+    for (const f of LOST) if (fields.includes(f)) lostSeen.add(f);
+  };
 
   for (const input of inputs) {
     // Each input starts in v2 order until (and unless) its first line is a header.
@@ -199,6 +205,7 @@ export function referenceDigest(
       }
       stats.lines++;
       if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
+        if (first) markLost(fields);
         first = false;
         stats.records++;
         stats.malformed++;
@@ -210,13 +217,16 @@ export function referenceDigest(
           if (!validHeader(line.split(' '))) throw new Error(`${input.name}: not a valid header: ${line}`);
           fields = line.split(' ');
           ix = indexFields(fields);
+          markLost(fields);
           stats.headers++;
           continue;
         }
+        markLost(fields);
       } else if (isHeader(line) && validHeader(line.split(' '))) {
         // A later valid header (concatenated objects) switches the format from the next line.
         fields = line.split(' ');
         ix = indexFields(fields);
+        markLost(fields);
         stats.headers++;
         continue;
       }
@@ -272,6 +282,14 @@ export function referenceDigest(
         stats.malformed++;
         continue;
       }
+      // Any key but v2's: packets-lost-* summed like packets (`-` adds nothing; not an integer: malformed).
+      const keyFields = resolveRefKey(opts.key, fields);
+      const keyed = keyFields.join(' ') !== V2_KEY.join(' ');
+      const lost = keyed ? LOST.map((f) => big(t, fields.indexOf(f))) : [];
+      if (lost.includes(undefined)) {
+        stats.malformed++;
+        continue;
+      }
       if (start !== null && end !== null && start > end) {
         stats.malformed++;
         continue;
@@ -283,8 +301,7 @@ export function referenceDigest(
       }
 
       // Any key but v2's: its fields, in its order (`-` where the format lacks one).
-      const keyFields = resolveRefKey(opts.key, fields);
-      if (keyFields.join(' ') !== V2_KEY.join(' ')) {
+      if (keyed) {
         for (const f of [...(opts.key?.replace ?? []), ...(opts.key?.add ?? [])])
           if (!fields.includes(f)) throw new Error(`${input.name}: the key names '${f}', which the format lacks`);
         let sp = keyFields.includes('srcport') ? srcport : null;
@@ -300,9 +317,12 @@ export function referenceDigest(
         const id = JSON.stringify(values);
         let kr = keyedRows.get(id);
         if (!kr) {
-          kr = { values, packets: 0n, bytes: 0n, start: null, end: null, records: 0 };
+          kr = { values, packets: 0n, bytes: 0n, start: null, end: null, records: 0, lost: LOST.map(() => 0n) };
           keyedRows.set(id, kr);
         }
+        lost.forEach((v, i) => {
+          if (typeof v === 'bigint') kr!.lost[i] += v;
+        });
         if (packets !== null) {
           kr.packets += packets;
           anyPackets = true;
@@ -372,7 +392,15 @@ export function referenceDigest(
     const k = resolveRefKey(opts.key, V2_FIELDS);
     if (k.join(' ') !== V2_KEY.join(' ')) runKey = k;
   }
-  if (runKey !== undefined) return keyedOutput(runKey, [...keyedRows.values()], stats, anyPackets, anyBytes);
+  if (runKey !== undefined)
+    return keyedOutput(
+      runKey,
+      [...keyedRows.values()],
+      stats,
+      anyPackets,
+      anyBytes,
+      LOST.filter((f) => lostSeen.has(f)),
+    );
   const sorted = [...rows.values()].sort(compareRows);
   const dash = (v: number | null): string => (v === null ? '-' : String(v));
   const text = [
@@ -402,6 +430,13 @@ export function referenceDigest(
 const V2_KEY = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action'];
 const TGW_KEY = ['account-id', 'tgw-id', 'tgw-attachment-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol'];
 const NUMERIC = new Set(['srcport', 'dstport', 'protocol']);
+/** Transit Gateway's packets-lost-* fields, in the order a digest writes them (after log-status). */
+const LOST = [
+  'packets-lost-no-route',
+  'packets-lost-blackhole',
+  'packets-lost-mtu-exceeded',
+  'packets-lost-ttl-expired',
+];
 
 interface KeyedRow {
   values: (string | number | null)[];
@@ -410,6 +445,8 @@ interface KeyedRow {
   start: number | null;
   end: number | null;
   records: number;
+  /** Sums of the LOST fields, in order. */
+  lost: bigint[];
 }
 
 function resolveRefKey(spec: { replace?: string[]; add?: string[] } | undefined, fields: readonly string[]): string[] {
@@ -429,7 +466,9 @@ function keyedOutput(
   stats: RefStats,
   anyPackets: boolean,
   anyBytes: boolean,
+  lostFields: string[],
 ): { rows: RefRow[]; stats: RefStats; text: string; ndjsonRows: string[] } {
+  const lostOf = (r: KeyedRow) => lostFields.map((f) => r.lost[LOST.indexOf(f)]);
   const strIdx = key.map((f, i) => (NUMERIC.has(f) ? -1 : i)).filter((i) => i >= 0);
   const slots = (r: KeyedRow) => {
     const s = strIdx.map((i) => r.values[i] as string);
@@ -455,10 +494,13 @@ function keyedOutput(
   });
   const dash = (v: string | number | null | bigint) => (v === null ? '-' : String(v));
   const text = [
-    `${[...key, 'packets', 'bytes', 'start', 'end', 'log-status'].join(' ')}`,
+    `${[...key, 'packets', 'bytes', 'start', 'end', 'log-status', ...lostFields].join(' ')}`,
     ...list.map(
       (r) =>
-        `${[...r.values, anyPackets ? r.packets : null, anyBytes ? r.bytes : null, r.start, r.end].map(dash).join(' ')} OK`,
+        `${[...r.values, anyPackets ? r.packets : null, anyBytes ? r.bytes : null, r.start, r.end].map(dash).join(' ')} OK` +
+        lostOf(r)
+          .map((v) => ` ${v}`)
+          .join(''),
     ),
   ]
     .map((l) => `${l}\n`)
@@ -467,7 +509,11 @@ function keyedOutput(
     (r) =>
       `{${key.map((f, i) => `${JSON.stringify(f)}:${NUMERIC.has(f) ? (r.values[i] ?? 'null') : JSON.stringify(r.values[i])}`).join(',')},` +
       `"packets":${anyPackets ? r.packets : 'null'},"bytes":${anyBytes ? r.bytes : 'null'},` +
-      `"start":${r.start ?? 'null'},"end":${r.end ?? 'null'},"records":${r.records}}`,
+      `"start":${r.start ?? 'null'},"end":${r.end ?? 'null'},` +
+      lostOf(r)
+        .map((v, i) => `${JSON.stringify(lostFields[i])}:${v},`)
+        .join('') +
+      `"records":${r.records}}`,
   );
   return { rows: [], stats, text, ndjsonRows };
 }
