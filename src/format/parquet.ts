@@ -12,10 +12,11 @@
  * int / bigint / string; null means `-`.
  */
 import { gunzipSync } from 'node:zlib';
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import { type ColumnChunk, parquetMetadata, parquetRead } from 'hyparquet';
 import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
+import { assembleLines, type ColumnBytes, decodeColumn, renderValues, Unsupported } from './parquet-columns.js';
 
 export { isParquet } from './parquet-magic.js';
 
@@ -23,6 +24,15 @@ export { isParquet } from './parquet-magic.js';
 const COMPRESSORS = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
 };
+
+/** How {@link openParquet} decodes. */
+export interface ParquetReadOptions {
+  /**
+   * `fast` (the default): the column-wise decoder, with hyparquet for the column chunks it does
+   * not read; `hyparquet`: hyparquet for every column (the reference the fast one is tested against).
+   */
+  decoder?: 'fast' | 'hyparquet';
+}
 
 /** An opened Parquet object: the flow-log fields of the columns it reads, in order. */
 export interface ParquetObject {
@@ -39,7 +49,12 @@ export interface ParquetObject {
  * @throws CorruptObjectError when the footer cannot be read (a truncated object), FormatError
  *   when srcaddr or dstaddr is missing.
  */
-export function openParquet(bytes: Uint8Array, key: string, extra: readonly string[] = []): ParquetObject {
+export function openParquet(
+  bytes: Uint8Array,
+  key: string,
+  extra: readonly string[] = [],
+  options: ParquetReadOptions = {},
+): ParquetObject {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let metadata: ReturnType<typeof parquetMetadata>;
   try {
@@ -61,35 +76,65 @@ export function openParquet(bytes: Uint8Array, key: string, extra: readonly stri
     return KNOWN_FIELDS.has(f) && (ROLE_BY_FIELD[f] !== undefined || wanted.has(f));
   });
   const fields = columns.map(fieldOf);
+  const bytesOf = new Uint8Array(file);
+  const elementOf = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
   return {
     fields,
     async scan(push) {
       let total = 0;
       for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
-        const rows = Number(metadata.row_groups[g].num_rows);
-        const data: ArrayLike<unknown>[] = new Array(columns.length);
-        try {
-          await parquetRead({
-            file,
-            metadata,
-            columns,
-            rowStart,
-            rowEnd: rowStart + rows,
-            compressors: COMPRESSORS,
-            onChunk: (c) => {
-              data[columns.indexOf(c.columnName)] = c.columnData;
-            },
-          });
-        } catch (err) {
-          throw new CorruptObjectError(key, `Parquet row group ${g}: ${(err as Error).message}`, { cause: err });
+        const group = metadata.row_groups[g];
+        const rows = Number(group.num_rows);
+        const data: ColumnBytes[] = new Array(columns.length);
+        // The column-wise decoder first; hyparquet reads what it does not.
+        const slow: string[] = [];
+        for (let i = 0; i < columns.length; i++) {
+          const chunk = options.decoder === 'hyparquet' ? undefined : chunkOf(group.columns, columns[i]);
+          const element = elementOf.get(columns[i]);
+          if (chunk === undefined || element === undefined) {
+            slow.push(columns[i]);
+            continue;
+          }
+          try {
+            data[i] = decodeColumn(bytesOf, chunk, element, rows);
+          } catch (err) {
+            if (err instanceof Unsupported) slow.push(columns[i]);
+            else
+              throw new CorruptObjectError(
+                key,
+                `Parquet row group ${g}, column '${columns[i]}': ${(err as Error).message}`,
+                { cause: err },
+              );
+          }
         }
-        for (let i = 0; i < columns.length; i++)
-          if (data[i] === undefined || data[i].length < rows)
-            throw new CorruptObjectError(
-              key,
-              `Parquet row group ${g}: column '${columns[i]}' holds fewer rows than ${rows}`,
-            );
-        const text = linesOf(data, rows);
+        if (slow.length > 0) {
+          const values = new Map<string, ArrayLike<unknown>>();
+          try {
+            await parquetRead({
+              file,
+              metadata,
+              columns: slow,
+              rowStart,
+              rowEnd: rowStart + rows,
+              compressors: COMPRESSORS,
+              onChunk: (c) => {
+                values.set(c.columnName, c.columnData);
+              },
+            });
+          } catch (err) {
+            throw new CorruptObjectError(key, `Parquet row group ${g}: ${(err as Error).message}`, { cause: err });
+          }
+          for (const name of slow) {
+            const v = values.get(name);
+            if (v === undefined || v.length < rows)
+              throw new CorruptObjectError(
+                key,
+                `Parquet row group ${g}: column '${name}' holds fewer rows than ${rows}`,
+              );
+            data[columns.indexOf(name)] = renderValues(v, rows);
+          }
+        }
+        const text = assembleLines(data, rows);
         total += text.length;
         push(text);
         rowStart += rows;
@@ -99,64 +144,12 @@ export function openParquet(bytes: Uint8Array, key: string, extra: readonly stri
   };
 }
 
+/** The chunk of the top-level column `name`, if the row group has one. */
+function chunkOf(chunks: readonly ColumnChunk[], name: string): ColumnChunk | undefined {
+  return chunks.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name);
+}
+
 /** `account_id` → `account-id`. */
 function fieldOf(column: string): string {
   return column.replace(/_/g, '-');
-}
-
-/**
- * The rows of one row group as lines, written as bytes row by row (no string per line): numbers
- * as digits, strings through Buffer's native UTF-8 write, null (or an empty string) as `-`.
- */
-function linesOf(columns: ArrayLike<unknown>[], rows: number): Uint8Array {
-  let buf = Buffer.allocUnsafe(Math.max(1024, rows * 96));
-  let p = 0;
-  const ncols = columns.length;
-  for (let r = 0; r < rows; r++) {
-    if (p + 4096 > buf.length) {
-      const grown = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(grown, 0, 0, p);
-      buf = grown;
-    }
-    for (let c = 0; c < ncols; c++) {
-      if (c > 0) buf[p++] = SP;
-      const v = columns[c][r];
-      if (typeof v === 'number' && v >= 0 && v < 2 ** 53) p = writeDigits(buf, p, v);
-      else if (typeof v === 'string' && v.length > 0) {
-        // A value longer than the room left: grow first (values are short; this is rare).
-        if (p + v.length * 3 + 64 > buf.length) {
-          const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, p + v.length * 3 + 4096));
-          buf.copy(grown, 0, 0, p);
-          buf = grown;
-        }
-        p += buf.write(v, p, 'utf8');
-      } else if (v === null || v === undefined || v === '') buf[p++] = DASH;
-      else if (typeof v === 'bigint' && v >= 0n && v < SAFE) p = writeDigits(buf, p, Number(v));
-      else p += buf.write(String(v), p, 'latin1');
-    }
-    buf[p++] = NL;
-  }
-  return buf.subarray(0, p);
-}
-
-const SAFE = 2n ** 53n;
-const SP = 32,
-  NL = 10,
-  DASH = 45;
-
-function writeDigits(buf: Buffer, p: number, v: number): number {
-  if (v < 10) {
-    buf[p] = 48 + v;
-    return p + 1;
-  }
-  let digits = 1;
-  for (let d = 10; d <= v; d *= 10) digits++;
-  let i = p + digits;
-  while (v >= 10) {
-    const q = Math.floor(v / 10);
-    buf[--i] = 48 + (v - q * 10);
-    v = q;
-  }
-  buf[--i] = 48 + v;
-  return p + digits;
 }

@@ -1,0 +1,449 @@
+/**
+ * The column-wise Parquet decoder: one column chunk of a row group decoded straight to the bytes
+ * its values have in a flow-log line, with no JavaScript value per row. A dictionary's entries
+ * are rendered to bytes once and each row keeps only its entry number; plain integers are written
+ * as digits from the page bytes; nulls are the entry `-`. {@link assembleLines} then lays the
+ * columns side by side as lines.
+ *
+ * It reads what AWS and the fixtures' writer write: data pages v1 and v2, UNCOMPRESSED, GZIP
+ * (Node's zlib) or SNAPPY pages, PLAIN and PLAIN_DICTIONARY / RLE_DICTIONARY encodings, RLE
+ * definition levels, INT32, INT64 and UTF-8 BYTE_ARRAY columns at the top level. Anything else
+ * is {@link Unsupported}, and the caller reads that column with hyparquet instead; the rendering
+ * of every value is the same on both paths (see `renderValues`), so the lines are the same bytes.
+ * Broken input (a truncated page, an index past the dictionary, too few values) is thrown as a
+ * plain Error for the caller to name the object and row group.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { ColumnChunk, PageHeader, SchemaElement } from 'hyparquet';
+import { snappyUncompress } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+
+/** A column chunk this decoder does not read (hyparquet reads it); not an error in the object. */
+export class Unsupported extends Error {}
+
+const DASH = 45,
+  SP = 32,
+  NL = 10;
+
+/**
+ * One column of a row group as bytes: entry `e` is `arena[offs[e] .. offs[e + 1])`, and row `r`
+ * shows entry `idx[r]`. Entry 0 is `-` (null).
+ */
+export class ColumnBytes {
+  arena: Uint8Array;
+  used = 0;
+  offs: Int32Array;
+  entries = 0;
+  readonly idx: Int32Array;
+
+  constructor(rows: number, arenaBytes: number) {
+    this.arena = new Uint8Array(Math.max(64, arenaBytes));
+    this.offs = new Int32Array(Math.max(16, rows + 2));
+    this.idx = new Int32Array(rows);
+    this.arena[0] = DASH;
+    this.used = 1;
+    this.offs[1] = 1;
+    this.entries = 1;
+  }
+
+  /** Room for `bytes` more bytes and `entries` more entries. */
+  reserve(bytes: number, entries: number): void {
+    if (this.used + bytes > this.arena.length) {
+      const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + bytes));
+      grown.set(this.arena.subarray(0, this.used));
+      this.arena = grown;
+    }
+    if (this.entries + entries + 1 > this.offs.length) {
+      const grown = new Int32Array(Math.max(this.offs.length * 2, this.entries + entries + 1));
+      grown.set(this.offs.subarray(0, this.entries + 1));
+      this.offs = grown;
+    }
+  }
+}
+
+/** What the decoder needs to know of a column: its type and whether nulls are possible. */
+function checkElement(element: SchemaElement): 'INT32' | 'INT64' | 'BYTE_ARRAY' {
+  const { type, converted_type: ctype, logical_type: ltype } = element;
+  if (element.repetition_type === 'REPEATED' || (element.num_children ?? 0) > 0) throw new Unsupported('nested');
+  if (type === 'INT32' || type === 'INT64') {
+    const plainInt =
+      ctype === undefined || ctype === 'INT_8' || ctype === 'INT_16' || ctype === 'INT_32' || ctype === 'INT_64';
+    if (!plainInt || (ltype !== undefined && !(ltype.type === 'INTEGER' && ltype.isSigned)))
+      throw new Unsupported(`${type} ${ctype ?? ltype?.type}`);
+    return type;
+  }
+  if (type === 'BYTE_ARRAY') {
+    if ((ctype !== undefined && ctype !== 'UTF8') || (ltype !== undefined && ltype.type !== 'STRING'))
+      throw new Unsupported(`BYTE_ARRAY ${ctype ?? ltype?.type}`);
+    return type;
+  }
+  throw new Unsupported(String(type));
+}
+
+/**
+ * Decode the column chunk `chunk` (of `rows` rows, schema `element`) in `file` to its line bytes.
+ * @throws Unsupported for what hyparquet must read; Error for a broken chunk.
+ */
+export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: SchemaElement, rows: number): ColumnBytes {
+  const meta = chunk.meta_data;
+  if (meta === undefined || chunk.file_path) throw new Unsupported('no metadata');
+  if (meta.path_in_schema.length !== 1) throw new Unsupported('nested');
+  const type = checkElement(element);
+  if (meta.type !== type) throw new Unsupported('type');
+  const codec = meta.codec;
+  if (codec !== 'UNCOMPRESSED' && codec !== 'GZIP' && codec !== 'SNAPPY') throw new Unsupported(codec);
+  const optional = element.repetition_type !== 'REQUIRED';
+  const dictOffset = meta.dictionary_page_offset === undefined ? -1 : Number(meta.dictionary_page_offset);
+  const dataOffset = Number(meta.data_page_offset);
+  // Some writers put 0 where there is no dictionary page.
+  const start = dictOffset > 0 && dictOffset < dataOffset ? dictOffset : dataOffset;
+  const end = start + Number(meta.total_compressed_size);
+  if (start < 0 || end > file.length)
+    throw new Error(`column chunk at ${start}-${end} runs past the object's end (${file.length} bytes)`);
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const out = new ColumnBytes(rows, type === 'BYTE_ARRAY' ? 64 : rows * (type === 'INT32' ? 4 : 6));
+  let dictBase = -1,
+    dictSize = 0,
+    row = 0;
+  let pos = start;
+  while (row < rows) {
+    if (pos >= end) throw new Error(`${rows - row} of ${rows} rows missing (the column's pages end early)`);
+    const reader = { view, offset: pos };
+    let header: PageHeader;
+    try {
+      header = parquetHeader(reader);
+    } catch (err) {
+      throw new Error(`unreadable page header at ${pos}: ${(err as Error).message}`);
+    }
+    const bodyStart = reader.offset;
+    const bodyEnd = bodyStart + header.compressed_page_size;
+    if (!(header.compressed_page_size >= 0) || bodyEnd > end)
+      throw new Error(`page at ${pos} runs past its column chunk (truncated page)`);
+    pos = bodyEnd;
+    const body = file.subarray(bodyStart, bodyEnd);
+    if (header.type === 'DICTIONARY_PAGE') {
+      const dph = header.dictionary_page_header;
+      if (dph === undefined || (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY'))
+        throw new Unsupported('dictionary page');
+      const bytes = inflate(body, codec, header.uncompressed_page_size);
+      dictSize = dph.num_values;
+      dictBase = addPlain(out, type, bytes, 0, bytes.length, dictSize);
+    } else if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
+      let bytes: Uint8Array,
+        values: number,
+        p = 0,
+        defs: Uint8Array | null = null,
+        encoding: string;
+      if (header.type === 'DATA_PAGE') {
+        const h = header.data_page_header;
+        if (h === undefined) throw new Error(`data page at ${bodyStart} without its header`);
+        encoding = h.encoding;
+        values = h.num_values;
+        bytes = inflate(body, codec, header.uncompressed_page_size);
+        if (optional) {
+          if (h.definition_level_encoding !== 'RLE') throw new Unsupported(`levels ${h.definition_level_encoding}`);
+          if (bytes.length < 4) throw new Error('truncated page (definition levels)');
+          const n = view32(bytes, 0);
+          if (4 + n > bytes.length) throw new Error('truncated page (definition levels)');
+          defs = new Uint8Array(values);
+          readHybrid(bytes, 4, 4 + n, 1, defs, values);
+          p = 4 + n;
+        }
+      } else {
+        const h = header.data_page_header_v2;
+        if (h === undefined) throw new Error(`data page at ${bodyStart} without its header`);
+        encoding = h.encoding;
+        values = h.num_values;
+        if (h.repetition_levels_byte_length !== 0) throw new Unsupported('repetition levels');
+        const dl = h.definition_levels_byte_length;
+        if (dl < 0 || dl > body.length) throw new Error('truncated page (definition levels)');
+        if (optional) {
+          defs = new Uint8Array(values);
+          readHybrid(body, 0, dl, 1, defs, values);
+        }
+        const rest = body.subarray(dl);
+        bytes = h.is_compressed === false ? rest : inflate(rest, codec, header.uncompressed_page_size - dl);
+      }
+      if (values > rows - row) throw new Error(`a page holds ${values} values, more than the ${rows - row} rows left`);
+      // Non-null values, in row order.
+      let present = values;
+      if (defs !== null) {
+        present = 0;
+        for (let i = 0; i < values; i++) present += defs[i];
+      }
+      const idx = out.idx;
+      if (encoding === 'PLAIN') {
+        const first = addPlain(out, type, bytes, p, bytes.length, present);
+        fillRows(idx, row, values, defs, first, null, 0);
+      } else if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') {
+        if (dictBase < 0) throw new Error('dictionary-encoded page without a dictionary page');
+        const codes = new Int32Array(present);
+        if (present > 0) {
+          if (p >= bytes.length) throw new Error('truncated page (dictionary indices)');
+          const width = bytes[p];
+          if (width > 24) throw new Unsupported(`index width ${width}`);
+          readHybrid(bytes, p + 1, bytes.length, width, codes, present);
+          for (let i = 0; i < present; i++)
+            if (codes[i] >= dictSize)
+              throw new Error(`dictionary index ${codes[i]} out of range (the dictionary holds ${dictSize})`);
+        }
+        fillRows(idx, row, values, defs, dictBase, codes, 0);
+      } else throw new Unsupported(`encoding ${encoding}`);
+      row += values;
+    } else if (header.type !== 'INDEX_PAGE') throw new Unsupported(`page ${header.type}`);
+  }
+  return out;
+}
+
+/** Rows `row .. row + values`: null rows entry 0, the others `first + k` or `first + codes[k]`. */
+function fillRows(
+  idx: Int32Array,
+  row: number,
+  values: number,
+  defs: Uint8Array | null,
+  first: number,
+  codes: Int32Array | null,
+  k: number,
+): void {
+  for (let i = 0; i < values; i++) {
+    if (defs !== null && defs[i] === 0) idx[row + i] = 0;
+    else {
+      idx[row + i] = codes === null ? first + k : first + codes[k];
+      k++;
+    }
+  }
+}
+
+function inflate(body: Uint8Array, codec: string, size: number): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    if (codec === 'UNCOMPRESSED') bytes = body;
+    else if (codec === 'GZIP') bytes = gunzipSync(body);
+    else {
+      bytes = new Uint8Array(size);
+      snappyUncompress(body, bytes);
+    }
+  } catch (err) {
+    throw new Error(`page does not decompress (${(err as Error).message})`);
+  }
+  if (bytes.length !== size) throw new Error(`page inflates to ${bytes.length} bytes, not ${size}`);
+  return bytes;
+}
+
+function view32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+}
+
+/**
+ * The RLE / bit-packed hybrid in `b[p .. end)`: `count` values of `width` bits (at most 24) into
+ * `out`. Runs past `end` are a truncated page.
+ */
+function readHybrid(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  width: number,
+  out: Uint8Array | Int32Array,
+  count: number,
+): void {
+  const bytesPerRle = (width + 7) >> 3;
+  const mask = width === 0 ? 0 : (1 << width) - 1;
+  let seen = 0;
+  while (seen < count) {
+    // The run's header (a ULEB128 varint).
+    let header = 0,
+      shift = 0,
+      byte: number;
+    do {
+      if (p >= end) throw new Error('truncated page (RLE run)');
+      byte = b[p++];
+      header += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    if (header % 2 === 0) {
+      const n = header / 2;
+      if (p + bytesPerRle > end) throw new Error('truncated page (RLE run)');
+      let v = 0;
+      for (let i = 0; i < bytesPerRle; i++) v |= b[p++] << (8 * i);
+      const stop = Math.min(count, seen + n);
+      out.fill(v, seen, stop);
+      seen = stop;
+    } else {
+      const groups = (header - 1) / 2;
+      const nbytes = groups * width;
+      if (p + nbytes > end) throw new Error('truncated page (bit-packed run)');
+      const stop = Math.min(count, seen + groups * 8);
+      const runStart = p;
+      let acc = 0,
+        bits = 0;
+      for (; seen < stop; seen++) {
+        while (bits < width) {
+          acc |= b[p++] << bits;
+          bits += 8;
+        }
+        out[seen] = acc & mask;
+        acc >>>= width;
+        bits -= width;
+      }
+      // The run is groups * width bytes, however many of its values were wanted.
+      p = runStart + nbytes;
+    }
+  }
+}
+
+/**
+ * Add `count` PLAIN values of `type` from `b[p .. end)` as entries, rendered as in a flow-log
+ * line; returns the first one's entry number.
+ */
+function addPlain(out: ColumnBytes, type: string, b: Uint8Array, p: number, end: number, count: number): number {
+  const first = out.entries;
+  if (type === 'BYTE_ARRAY') {
+    out.reserve(end - p + count, count);
+    const { arena, offs } = out;
+    let used = out.used,
+      e = out.entries,
+      high = 0;
+    for (let i = 0; i < count; i++) {
+      if (p + 4 > end) throw new Error('truncated page (string values)');
+      const n = view32(b, p);
+      p += 4;
+      if (p + n > end) throw new Error('truncated page (string values)');
+      if (n === 0) arena[used++] = DASH;
+      else
+        for (let k = 0; k < n; k++) {
+          const c = b[p + k];
+          high |= c;
+          arena[used++] = c;
+        }
+      p += n;
+      offs[++e] = used;
+    }
+    // hyparquet decodes strings as UTF-8; its path alone renders anything beyond ASCII the same.
+    if (high & 0x80) throw new Unsupported('non-ASCII strings');
+    out.used = used;
+    out.entries = e;
+    return first;
+  }
+  const width = type === 'INT32' ? 4 : 8;
+  if (p + width * count > end)
+    throw new Error(`truncated page (${count} ${type} values need ${width * count} bytes, ${end - p} left)`);
+  out.reserve(count * 21, count);
+  const { arena, offs } = out;
+  let used = out.used,
+    e = out.entries;
+  if (width === 4) {
+    for (let i = 0; i < count; i++, p += 4) {
+      let v = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+      if (v < 0) {
+        arena[used++] = DASH;
+        v = -v;
+      }
+      used = writeDigits(arena, used, v);
+      offs[++e] = used;
+    }
+  } else {
+    for (let i = 0; i < count; i++, p += 8) {
+      const lo = view32(b, p);
+      const hi = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
+      if (hi >= 0 && hi < 0x200000) used = writeDigits(arena, used, hi * 4294967296 + lo);
+      else if (hi < 0 && hi >= -0x200000) {
+        arena[used++] = DASH;
+        used = writeDigits(arena, used, -(hi * 4294967296 + lo));
+      } else {
+        // Beyond 2^53: exact, through a BigInt (rare: one per such value).
+        const s = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+        for (let k = 0; k < s.length; k++) arena[used++] = s.charCodeAt(k);
+      }
+      offs[++e] = used;
+    }
+  }
+  out.used = used;
+  out.entries = e;
+  return first;
+}
+
+/** `v` (an integer, 0 ≤ v < 2^53) as decimal digits at `a[p]`; returns the end. */
+function writeDigits(a: Uint8Array, p: number, v: number): number {
+  if (v < 10) {
+    a[p] = 48 + v;
+    return p + 1;
+  }
+  let digits = 1;
+  for (let d = 10; d <= v; d *= 10) digits++;
+  let i = p + digits;
+  if (v < 0x80000000) {
+    while (v >= 10) {
+      const q = (v / 10) | 0;
+      a[--i] = 48 + (v - q * 10);
+      v = q;
+    }
+  } else
+    while (v >= 10) {
+      const q = Math.floor(v / 10);
+      a[--i] = 48 + (v - q * 10);
+      v = q;
+    }
+  a[--i] = 48 + v;
+  return p + digits;
+}
+
+/**
+ * Values decoded by hyparquet (one per row) as a column of bytes, rendered as the fast decoder
+ * renders them: integers in decimal, strings as UTF-8, null or an empty string as `-`.
+ */
+export function renderValues(values: ArrayLike<unknown>, rows: number): ColumnBytes {
+  const out = new ColumnBytes(rows, rows * 8);
+  let buf = Buffer.from(out.arena.buffer, out.arena.byteOffset, out.arena.byteLength);
+  for (let r = 0; r < rows; r++) {
+    const v = values[r];
+    if (v === null || v === undefined || v === '') {
+      out.idx[r] = 0;
+      continue;
+    }
+    const s = typeof v === 'string' ? v : String(v);
+    const room = s.length * 3;
+    if (out.used + room > out.arena.length || out.entries + 2 > out.offs.length) {
+      out.reserve(room + 4096, rows - r);
+      buf = Buffer.from(out.arena.buffer, out.arena.byteOffset, out.arena.byteLength);
+    }
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 53)
+      out.used = writeDigits(out.arena, out.used, v);
+    else out.used += buf.write(s, out.used, typeof v === 'string' ? 'utf8' : 'latin1');
+    out.idx[r] = out.entries;
+    out.offs[++out.entries] = out.used;
+  }
+  return out;
+}
+
+/** The rows of a row group as flow-log lines: its columns' bytes, space-separated, one line a row. */
+export function assembleLines(cols: readonly ColumnBytes[], rows: number): Uint8Array {
+  const pos = new Int32Array(rows).fill(cols.length);
+  for (const c of cols) {
+    const { idx, offs } = c;
+    for (let r = 0; r < rows; r++) {
+      const e = idx[r];
+      pos[r] += offs[e + 1] - offs[e];
+    }
+  }
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const n = pos[r];
+    pos[r] = total;
+    total += n;
+  }
+  const out = Buffer.allocUnsafe(total);
+  for (let c = 0; c < cols.length; c++) {
+    const { idx, offs, arena } = cols[c];
+    const sep = c === cols.length - 1 ? NL : SP;
+    for (let r = 0; r < rows; r++) {
+      const e = idx[r];
+      let s = offs[e];
+      const t = offs[e + 1];
+      let q = pos[r];
+      while (s < t) out[q++] = arena[s++];
+      out[q++] = sep;
+      pos[r] = q;
+    }
+  }
+  return out;
+}
