@@ -157,7 +157,8 @@ export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: Sche
         if (h.repetition_levels_byte_length !== 0) throw new Unsupported('repetition levels');
         const dl = h.definition_levels_byte_length;
         if (dl < 0 || dl > body.length) throw new Error('truncated page (definition levels)');
-        if (optional) {
+        // A page without nulls (the header says so) needs no levels.
+        if (optional && h.num_nulls !== 0) {
           defs = new Uint8Array(values);
           readHybrid(body, 0, dl, 1, defs, values);
         }
@@ -174,44 +175,30 @@ export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: Sche
       const idx = out.idx;
       if (encoding === 'PLAIN') {
         const first = addPlain(out, type, bytes, p, bytes.length, present);
-        fillRows(idx, row, values, defs, first, null, 0);
+        for (let i = 0; i < present; i++) idx[row + i] = first + i;
       } else if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') {
         if (dictBase < 0) throw new Error('dictionary-encoded page without a dictionary page');
-        const codes = new Int32Array(present);
         if (present > 0) {
           if (p >= bytes.length) throw new Error('truncated page (dictionary indices)');
           const width = bytes[p];
           if (width > 24) throw new Unsupported(`index width ${width}`);
-          readHybrid(bytes, p + 1, bytes.length, width, codes, present);
-          for (let i = 0; i < present; i++)
-            if (codes[i] >= dictSize)
-              throw new Error(`dictionary index ${codes[i]} out of range (the dictionary holds ${dictSize})`);
+          // The indices straight into the rows' entries, then checked and moved to the dictionary's.
+          readHybrid(bytes, p + 1, bytes.length, width, idx.subarray(row, row + present), present);
+          for (let i = row; i < row + present; i++) {
+            const code = idx[i];
+            if (code >= dictSize)
+              throw new Error(`dictionary index ${code} out of range (the dictionary holds ${dictSize})`);
+            idx[i] = dictBase + code;
+          }
         }
-        fillRows(idx, row, values, defs, dictBase, codes, 0);
       } else throw new Unsupported(`encoding ${encoding}`);
+      // Spread the values over their rows, from the end, leaving the null rows entry 0.
+      if (defs !== null && present < values)
+        for (let i = values - 1, k = present - 1; i >= 0; i--) idx[row + i] = defs[i] === 0 ? 0 : idx[row + k--];
       row += values;
     } else if (header.type !== 'INDEX_PAGE') throw new Unsupported(`page ${header.type}`);
   }
   return out;
-}
-
-/** Rows `row .. row + values`: null rows entry 0, the others `first + k` or `first + codes[k]`. */
-function fillRows(
-  idx: Int32Array,
-  row: number,
-  values: number,
-  defs: Uint8Array | null,
-  first: number,
-  codes: Int32Array | null,
-  k: number,
-): void {
-  for (let i = 0; i < values; i++) {
-    if (defs !== null && defs[i] === 0) idx[row + i] = 0;
-    else {
-      idx[row + i] = codes === null ? first + k : first + codes[k];
-      k++;
-    }
-  }
 }
 
 function inflate(body: Uint8Array, codec: string, size: number): Uint8Array {

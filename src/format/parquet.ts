@@ -38,6 +38,8 @@ export interface ParquetReadOptions {
 export interface ParquetObject {
   /** Field names (hyphens) of the columns read, in the order of the lines fed to the scanner. */
   readonly fields: readonly string[];
+  /** Column chunks read so far by the column-wise decoder and by hyparquet. */
+  readonly decoded: { fast: number; hyparquet: number };
   /** Feed every row group to `push` as flow-log lines of {@link fields}; returns the bytes fed. */
   scan(push: (lines: Uint8Array) => void): Promise<number>;
 }
@@ -78,8 +80,10 @@ export function openParquet(
   const fields = columns.map(fieldOf);
   const bytesOf = new Uint8Array(file);
   const elementOf = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
+  const decoded = { fast: 0, hyparquet: 0 };
   return {
     fields,
+    decoded,
     async scan(push) {
       let total = 0;
       for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
@@ -97,6 +101,7 @@ export function openParquet(
           }
           try {
             data[i] = decodeColumn(bytesOf, chunk, element, rows);
+            decoded.fast++;
           } catch (err) {
             if (err instanceof Unsupported) slow.push(columns[i]);
             else
@@ -132,6 +137,7 @@ export function openParquet(
                 `Parquet row group ${g}: column '${name}' holds fewer rows than ${rows}`,
               );
             data[columns.indexOf(name)] = renderValues(v, rows);
+            decoded.hyparquet++;
           }
         }
         const text = assembleLines(data, rows);
