@@ -4,6 +4,8 @@
 // decoder does not read (DELTA encodings, non-ASCII strings) goes to hyparquet, column by column.
 // Broken pages (truncated, an index past the dictionary, a column with fewer rows) are corrupt
 // objects naming the object, the row group and the column.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parquetMetadata } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
@@ -13,6 +15,7 @@ import { afterAll, expect, it } from 'vitest';
 import { CorruptObjectError, createDigester, digestToString } from '../dist/index.js';
 import { openParquet, type ParquetReadOptions } from '../dist/format/parquet.js';
 import { type ParquetEncoding, textToParquet, toPagesV1 } from '../fixtures/lib/parquet.js';
+import { PARQUET_LINES_WASM_SOURCE } from '../src/format/wasm/parquet-lines-wasm.js';
 import { lines, MemorySource, V2_FIELDS } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
 
@@ -69,14 +72,14 @@ const objectArb = fc.record({
 });
 
 /** The lines the scanner is given for `bytes`, and how many column chunks each decoder read. */
-async function scanned(bytes: Uint8Array, decoder: ParquetReadOptions['decoder']) {
-  const o = openParquet(bytes, 'x.parquet', ['vpc-id', 'tcp-flags', 'version'], { decoder });
+async function scanned(bytes: Uint8Array, decoder: ParquetReadOptions['decoder'], lines?: ParquetReadOptions['lines']) {
+  const o = openParquet(bytes, 'x.parquet', ['vpc-id', 'tcp-flags', 'version'], { decoder, lines });
   const parts: Buffer[] = [];
   await o.scan((l) => parts.push(Buffer.from(l)));
   return { text: Buffer.concat(parts).toString('latin1'), decoded: { ...o.decoded }, fields: o.fields };
 }
 
-it('the fast decoder gives the scanner the same bytes as hyparquet, and the digest equals the reference', async () => {
+it('the fast decoder (lines written in WebAssembly or JavaScript) gives the scanner the same bytes as hyparquet, and the digest equals the reference', async () => {
   await fc.assert(
     fc.asyncProperty(objectArb, async (o) => {
       const text = lines(
@@ -90,9 +93,11 @@ it('the fast decoder gives the scanner the same bytes as hyparquet, and the dige
         codec: o.codec,
       });
       if (o.pages !== 'v2') pq = toPagesV1(pq, o.pages === 'v1-plain-dictionary');
-      const fast = await scanned(pq, 'fast');
+      const fast = await scanned(pq, 'fast', 'wasm');
       const slow = await scanned(pq, 'hyparquet');
       expect(fast.text).toBe(slow.text);
+      // The lines written in JavaScript are the same bytes as in WebAssembly.
+      expect((await scanned(pq, 'fast', 'js')).text).toBe(fast.text);
       const groups = parquetMetadata(pq.buffer.slice(pq.byteOffset, pq.byteOffset + pq.byteLength) as ArrayBuffer)
         .row_groups.length;
       expect(slow.decoded).toEqual({ fast: 0, hyparquet: groups * slow.fields.length });
@@ -204,4 +209,11 @@ it('a column with fewer rows than its row group is a corrupt object, not silent 
   expect((await corrupt(pq, 'few.log.parquet')).message).toBe(
     "few.log.parquet: corrupt object: Parquet row group 0, column 'dstport': 1 of 3 rows missing (the column's pages end early)",
   );
+});
+
+it('parquet-lines-wasm.ts was built from the committed parquet-lines.c', () => {
+  const sha = createHash('sha256')
+    .update(readFileSync(new URL('../src/format/wasm/parquet-lines.c', import.meta.url)))
+    .digest('hex');
+  expect(sha, 'run npm run build:wasm after editing parquet-lines.c').toBe(PARQUET_LINES_WASM_SOURCE);
 });

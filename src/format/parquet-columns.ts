@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ColumnChunk, PageHeader, SchemaElement } from 'hyparquet';
 import { snappyUncompress } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
+import { PARQUET_LINES_WASM_BASE64 } from './wasm/parquet-lines-wasm.js';
 
 /** A column chunk this decoder does not read (hyparquet reads it); not an error in the object. */
 export class Unsupported extends Error {}
@@ -402,8 +403,86 @@ export function renderValues(values: ArrayLike<unknown>, rows: number): ColumnBy
   return out;
 }
 
-/** The rows of a row group as flow-log lines: its columns' bytes, space-separated, one line a row. */
-export function assembleLines(cols: readonly ColumnBytes[], rows: number): Uint8Array {
+// The little of the WebAssembly API used here (Node has it; the ES2022 lib does not type it).
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+interface LinesExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  heap_base(): number;
+  lines_size(ncols: number, rows: number, cols: number): number;
+  write_lines(ncols: number, rows: number, cols: number, out: number): number;
+}
+let linesModule: LinesExports | null | undefined;
+
+/** This thread's line writer (wasm/parquet-lines.c), or null where WebAssembly cannot run or FLOWDIGEST_NO_WASM=1. */
+function linesWasm(): LinesExports | null {
+  if (linesModule === undefined) {
+    linesModule = null;
+    if (process.env.FLOWDIGEST_NO_WASM !== '1')
+      try {
+        const module = new WebAssembly.Module(Buffer.from(PARQUET_LINES_WASM_BASE64, 'base64'));
+        linesModule = new WebAssembly.Instance(module).exports as LinesExports;
+      } catch {
+        linesModule = null;
+      }
+  }
+  return linesModule;
+}
+
+/** Which code lays the columns out as lines: WebAssembly where it runs, else JavaScript. */
+export type LineWriter = 'wasm' | 'js';
+
+/**
+ * The rows of a row group as flow-log lines: its columns' bytes, space-separated, one line a row.
+ * The lines are written in WebAssembly (the columns copied into its memory, the lines copied
+ * out), or in JavaScript when `writer` is `js` or WebAssembly cannot run; the bytes are the same.
+ */
+export function assembleLines(cols: readonly ColumnBytes[], rows: number, writer: LineWriter = 'wasm'): Uint8Array {
+  const x = writer === 'wasm' ? linesWasm() : null;
+  if (x === null || rows === 0) return assembleLinesJs(cols, rows);
+  const n = cols.length;
+  // Layout: the columns' descriptors, then each column's idx, offs and arena (16 bytes to spare
+  // after each arena and after the lines: the writer copies 8 bytes at a time).
+  const desc = x.heap_base();
+  let p = desc + 16 * n;
+  const at: number[] = [];
+  for (const c of cols) {
+    at.push(p);
+    p += rows * 4;
+    at.push(p);
+    p += (c.entries + 1) * 4;
+    at.push(p);
+    p = (p + c.used + 16 + 15) & ~15;
+  }
+  reserve(x, p);
+  let buf = x.memory.buffer;
+  const d = new Uint32Array(buf, desc, 4 * n);
+  cols.forEach((c, i) => {
+    const [idx, offs, arena] = [at[3 * i], at[3 * i + 1], at[3 * i + 2]];
+    new Int32Array(buf, idx, rows).set(c.idx.subarray(0, rows));
+    new Int32Array(buf, offs, c.entries + 1).set(c.offs.subarray(0, c.entries + 1));
+    new Uint8Array(buf, arena, c.used).set(c.arena.subarray(0, c.used));
+    d[4 * i] = idx;
+    d[4 * i + 1] = offs;
+    d[4 * i + 2] = arena;
+  });
+  const total = x.lines_size(n, rows, desc);
+  reserve(x, p + total + 16);
+  buf = x.memory.buffer;
+  const written = x.write_lines(n, rows, desc, p);
+  if (written !== total) throw new Error(`the line writer wrote ${written} bytes, not ${total}`);
+  return new Uint8Array(buf, p, total).slice();
+}
+
+/** Grow the writer's memory to at least `bytes`. */
+function reserve(x: LinesExports, bytes: number): void {
+  const have = x.memory.buffer.byteLength;
+  if (bytes > have) x.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+function assembleLinesJs(cols: readonly ColumnBytes[], rows: number): Uint8Array {
   const pos = new Int32Array(rows).fill(cols.length);
   for (const c of cols) {
     const { idx, offs } = c;

@@ -16,7 +16,14 @@ import { type ColumnChunk, parquetMetadata, parquetRead } from 'hyparquet';
 import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
-import { assembleLines, type ColumnBytes, decodeColumn, renderValues, Unsupported } from './parquet-columns.js';
+import {
+  assembleLines,
+  type ColumnBytes,
+  decodeColumn,
+  type LineWriter,
+  renderValues,
+  Unsupported,
+} from './parquet-columns.js';
 
 export { isParquet } from './parquet-magic.js';
 
@@ -32,6 +39,8 @@ export interface ParquetReadOptions {
    * not read; `hyparquet`: hyparquet for every column (the reference the fast one is tested against).
    */
   decoder?: 'fast' | 'hyparquet';
+  /** What writes the lines: WebAssembly (the default, where it runs) or JavaScript; the bytes are the same. */
+  lines?: LineWriter;
 }
 
 /** An opened Parquet object: the flow-log fields of the columns it reads, in order. */
@@ -140,7 +149,7 @@ export function openParquet(
             decoded.hyparquet++;
           }
         }
-        const text = assembleLines(data, rows);
+        const text = assembleLines(data, rows, options.lines);
         total += text.length;
         push(text);
         rowStart += rows;
