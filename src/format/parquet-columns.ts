@@ -168,15 +168,11 @@ export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: Sche
       }
       if (values > rows - row) throw new Error(`a page holds ${values} values, more than the ${rows - row} rows left`);
       // Non-null values, in row order.
-      let present = values;
-      if (defs !== null) {
-        present = 0;
-        for (let i = 0; i < values; i++) present += defs[i];
-      }
+      const present = defs === null ? values : countSet(defs, values);
       const idx = out.idx;
       if (encoding === 'PLAIN') {
         const first = addPlain(out, type, bytes, p, bytes.length, present);
-        for (let i = 0; i < present; i++) idx[row + i] = first + i;
+        sequence(idx, row, present, first);
       } else if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') {
         if (dictBase < 0) throw new Error('dictionary-encoded page without a dictionary page');
         if (present > 0) {
@@ -185,21 +181,46 @@ export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: Sche
           if (width > 24) throw new Unsupported(`index width ${width}`);
           // The indices straight into the rows' entries, then checked and moved to the dictionary's.
           readHybrid(bytes, p + 1, bytes.length, width, idx.subarray(row, row + present), present);
-          for (let i = row; i < row + present; i++) {
-            const code = idx[i];
-            if (code >= dictSize)
-              throw new Error(`dictionary index ${code} out of range (the dictionary holds ${dictSize})`);
-            idx[i] = dictBase + code;
-          }
+          const bad = rebase(idx, row, row + present, dictBase, dictSize);
+          if (bad >= 0) throw new Error(`dictionary index ${bad} out of range (the dictionary holds ${dictSize})`);
         }
       } else throw new Unsupported(`encoding ${encoding}`);
       // Spread the values over their rows, from the end, leaving the null rows entry 0.
-      if (defs !== null && present < values)
-        for (let i = values - 1, k = present - 1; i >= 0; i--) idx[row + i] = defs[i] === 0 ? 0 : idx[row + k--];
+      if (defs !== null && present < values) spread(idx, row, values, present, defs);
       row += values;
     } else if (header.type !== 'INDEX_PAGE') throw new Unsupported(`page ${header.type}`);
   }
   return out;
+}
+
+// The hot loops of decodeColumn, each a small function: they are compiled sooner (and inlined)
+// than loops inside a large one.
+
+/** How many of `defs[0 .. n)` are 1 (values present). */
+function countSet(defs: Uint8Array, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) k += defs[i];
+  return k;
+}
+
+/** `idx[row + i] = first + i` for i < n. */
+function sequence(idx: Int32Array, row: number, n: number, first: number): void {
+  for (let i = 0; i < n; i++) idx[row + i] = first + i;
+}
+
+/** Dictionary codes `idx[from .. to)` as entries (`base + code`); returns the first code past `size`, else -1. */
+function rebase(idx: Int32Array, from: number, to: number, base: number, size: number): number {
+  for (let i = from; i < to; i++) {
+    const code = idx[i];
+    if (code >= size) return code;
+    idx[i] = base + code;
+  }
+  return -1;
+}
+
+/** The `present` values at `idx[row ..]` spread over the page's `values` rows, null rows entry 0 (from the end, in place). */
+function spread(idx: Int32Array, row: number, values: number, present: number, defs: Uint8Array): void {
+  for (let i = values - 1, k = row + present - 1; i >= 0; i--) idx[row + i] = defs[i] === 0 ? 0 : idx[k--];
 }
 
 function inflate(body: Uint8Array, codec: string, size: number): Uint8Array {
@@ -285,69 +306,82 @@ function readHybrid(
  */
 function addPlain(out: ColumnBytes, type: string, b: Uint8Array, p: number, end: number, count: number): number {
   const first = out.entries;
-  if (type === 'BYTE_ARRAY') {
-    out.reserve(end - p + count, count);
-    const { arena, offs } = out;
-    let used = out.used,
-      e = out.entries,
-      high = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + 4 > end) throw new Error('truncated page (string values)');
-      const n = view32(b, p);
-      p += 4;
-      if (p + n > end) throw new Error('truncated page (string values)');
-      if (n === 0) arena[used++] = DASH;
-      else
-        for (let k = 0; k < n; k++) {
-          const c = b[p + k];
-          high |= c;
-          arena[used++] = c;
-        }
-      p += n;
-      offs[++e] = used;
-    }
-    // hyparquet decodes strings as UTF-8; its path alone renders anything beyond ASCII the same.
-    if (high & 0x80) throw new Unsupported('non-ASCII strings');
-    out.used = used;
-    out.entries = e;
-    return first;
+  if (type === 'BYTE_ARRAY') addBytes(out, b, p, end, count);
+  else {
+    const width = type === 'INT32' ? 4 : 8;
+    if (p + width * count > end)
+      throw new Error(`truncated page (${count} ${type} values need ${width * count} bytes, ${end - p} left)`);
+    out.reserve(count * 21, count);
+    if (width === 4) addInt32(out, b, p, count);
+    else addInt64(out, b, p, count);
   }
-  const width = type === 'INT32' ? 4 : 8;
-  if (p + width * count > end)
-    throw new Error(`truncated page (${count} ${type} values need ${width * count} bytes, ${end - p} left)`);
-  out.reserve(count * 21, count);
+  return first;
+}
+
+function addBytes(out: ColumnBytes, b: Uint8Array, p: number, end: number, count: number): void {
+  out.reserve(end - p + count, count);
+  const { arena, offs } = out;
+  let used = out.used,
+    e = out.entries,
+    high = 0;
+  for (let i = 0; i < count; i++) {
+    if (p + 4 > end) throw new Error('truncated page (string values)');
+    const n = view32(b, p);
+    p += 4;
+    if (p + n > end) throw new Error('truncated page (string values)');
+    if (n === 0) arena[used++] = DASH;
+    else
+      for (let k = 0; k < n; k++) {
+        const c = b[p + k];
+        high |= c;
+        arena[used++] = c;
+      }
+    p += n;
+    offs[++e] = used;
+  }
+  // hyparquet decodes strings as UTF-8; its path alone renders anything beyond ASCII the same.
+  if (high & 0x80) throw new Unsupported('non-ASCII strings');
+  out.used = used;
+  out.entries = e;
+}
+
+function addInt32(out: ColumnBytes, b: Uint8Array, p: number, count: number): void {
   const { arena, offs } = out;
   let used = out.used,
     e = out.entries;
-  if (width === 4) {
-    for (let i = 0; i < count; i++, p += 4) {
-      let v = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
-      if (v < 0) {
-        arena[used++] = DASH;
-        v = -v;
-      }
-      used = writeDigits(arena, used, v);
-      offs[++e] = used;
+  for (let i = 0; i < count; i++, p += 4) {
+    let v = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+    if (v < 0) {
+      arena[used++] = DASH;
+      v = -v;
     }
-  } else {
-    for (let i = 0; i < count; i++, p += 8) {
-      const lo = view32(b, p);
-      const hi = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
-      if (hi >= 0 && hi < 0x200000) used = writeDigits(arena, used, hi * 4294967296 + lo);
-      else if (hi < 0 && hi >= -0x200000) {
-        arena[used++] = DASH;
-        used = writeDigits(arena, used, -(hi * 4294967296 + lo));
-      } else {
-        // Beyond 2^53: exact, through a BigInt (rare: one per such value).
-        const s = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
-        for (let k = 0; k < s.length; k++) arena[used++] = s.charCodeAt(k);
-      }
-      offs[++e] = used;
-    }
+    used = writeDigits(arena, used, v);
+    offs[++e] = used;
   }
   out.used = used;
   out.entries = e;
-  return first;
+}
+
+function addInt64(out: ColumnBytes, b: Uint8Array, p: number, count: number): void {
+  const { arena, offs } = out;
+  let used = out.used,
+    e = out.entries;
+  for (let i = 0; i < count; i++, p += 8) {
+    const lo = view32(b, p);
+    const hi = b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24);
+    if (hi >= 0 && hi < 0x200000) used = writeDigits(arena, used, hi * 4294967296 + lo);
+    else if (hi < 0 && hi >= -0x200000) {
+      arena[used++] = DASH;
+      used = writeDigits(arena, used, -(hi * 4294967296 + lo));
+    } else {
+      // Beyond 2^53: exact, through a BigInt (rare: one per such value).
+      const s = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+      for (let k = 0; k < s.length; k++) arena[used++] = s.charCodeAt(k);
+    }
+    offs[++e] = used;
+  }
+  out.used = used;
+  out.entries = e;
 }
 
 /** `v` (an integer, 0 ≤ v < 2^53) as decimal digits at `a[p]`; returns the end. */
