@@ -35,16 +35,25 @@ export class ColumnBytes {
   used = 0;
   offs: Int32Array;
   entries = 0;
-  readonly idx: Int32Array;
+  idx: Int32Array;
 
   constructor(rows: number, arenaBytes: number) {
     this.arena = new Uint8Array(Math.max(64, arenaBytes));
     this.offs = new Int32Array(Math.max(16, rows + 2));
     this.idx = new Int32Array(rows);
+    this.reset(rows);
+  }
+
+  /** Empty again (only entry 0, `-`), for `rows` rows: its arrays are kept, grown if need be. */
+  reset(rows: number): this {
+    if (this.idx.length < rows) this.idx = new Int32Array(rows);
+    if (this.offs.length < rows + 2) this.offs = new Int32Array(rows + 2);
     this.arena[0] = DASH;
     this.used = 1;
+    this.offs[0] = 0;
     this.offs[1] = 1;
     this.entries = 1;
+    return this;
   }
 
   /** Room for `bytes` more bytes and `entries` more entries. */
@@ -82,10 +91,17 @@ function checkElement(element: SchemaElement): 'INT32' | 'INT64' | 'BYTE_ARRAY' 
 }
 
 /**
- * Decode the column chunk `chunk` (of `rows` rows, schema `element`) in `file` to its line bytes.
+ * Decode the column chunk `chunk` (of `rows` rows, schema `element`) in `file` to its line bytes,
+ * into `reuse` if given (its arrays are kept from one row group to the next).
  * @throws Unsupported for what hyparquet must read; Error for a broken chunk.
  */
-export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: SchemaElement, rows: number): ColumnBytes {
+export function decodeColumn(
+  file: Uint8Array,
+  chunk: ColumnChunk,
+  element: SchemaElement,
+  rows: number,
+  reuse?: ColumnBytes,
+): ColumnBytes {
   const meta = chunk.meta_data;
   if (meta === undefined || chunk.file_path) throw new Unsupported('no metadata');
   if (meta.path_in_schema.length !== 1) throw new Unsupported('nested');
@@ -102,7 +118,8 @@ export function decodeColumn(file: Uint8Array, chunk: ColumnChunk, element: Sche
   if (start < 0 || end > file.length)
     throw new Error(`column chunk at ${start}-${end} runs past the object's end (${file.length} bytes)`);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const out = new ColumnBytes(rows, type === 'BYTE_ARRAY' ? 64 : rows * (type === 'INT32' ? 4 : 6));
+  const out =
+    reuse?.reset(rows) ?? new ColumnBytes(rows, type === 'BYTE_ARRAY' ? 64 : rows * (type === 'INT32' ? 4 : 6));
   let dictBase = -1,
     dictSize = 0,
     row = 0;

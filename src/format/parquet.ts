@@ -18,7 +18,7 @@ import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
 import {
   assembleLines,
-  type ColumnBytes,
+  ColumnBytes,
   decodeColumn,
   type LineWriter,
   renderValues,
@@ -94,69 +94,87 @@ export function openParquet(
     fields,
     decoded,
     async scan(push) {
-      let total = 0;
-      for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
-        const group = metadata.row_groups[g];
-        const rows = Number(group.num_rows);
-        const data: ColumnBytes[] = new Array(columns.length);
-        // The column-wise decoder first; hyparquet reads what it does not.
-        const slow: string[] = [];
-        for (let i = 0; i < columns.length; i++) {
-          const chunk = options.decoder === 'hyparquet' ? undefined : chunkOf(group.columns, columns[i]);
-          const element = elementOf.get(columns[i]);
-          if (chunk === undefined || element === undefined) {
-            slow.push(columns[i]);
-            continue;
-          }
-          try {
-            data[i] = decodeColumn(bytesOf, chunk, element, rows);
-            decoded.fast++;
-          } catch (err) {
-            if (err instanceof Unsupported) slow.push(columns[i]);
-            else
-              throw new CorruptObjectError(
-                key,
-                `Parquet row group ${g}, column '${columns[i]}': ${(err as Error).message}`,
-                { cause: err },
-              );
-          }
-        }
-        if (slow.length > 0) {
-          const values = new Map<string, ArrayLike<unknown>>();
-          try {
-            await parquetRead({
-              file,
-              metadata,
-              columns: slow,
-              rowStart,
-              rowEnd: rowStart + rows,
-              compressors: COMPRESSORS,
-              onChunk: (c) => {
-                values.set(c.columnName, c.columnData);
-              },
-            });
-          } catch (err) {
-            throw new CorruptObjectError(key, `Parquet row group ${g}: ${(err as Error).message}`, { cause: err });
-          }
-          for (const name of slow) {
-            const v = values.get(name);
-            if (v === undefined || v.length < rows)
-              throw new CorruptObjectError(
-                key,
-                `Parquet row group ${g}: column '${name}' holds fewer rows than ${rows}`,
-              );
-            data[columns.indexOf(name)] = renderValues(v, rows);
-            decoded.hyparquet++;
-          }
-        }
-        const text = assembleLines(data, rows, options.lines);
-        total += text.length;
-        push(text);
-        rowStart += rows;
+      // The thread's column buffers, when no other scan holds them (a worker scans one object at a time).
+      const pool = shared.busy ? [] : shared.columns;
+      const owned = pool === shared.columns;
+      shared.busy = true;
+      try {
+        return await scanGroups(push, pool);
+      } finally {
+        if (owned) shared.busy = false;
       }
-      return total;
     },
   };
+
+  async function scanGroups(push: (lines: Uint8Array) => void, pool: ColumnBytes[]): Promise<number> {
+    let total = 0;
+    for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
+      const group = metadata.row_groups[g];
+      const rows = Number(group.num_rows);
+      const data: ColumnBytes[] = new Array(columns.length);
+      // The column-wise decoder first; hyparquet reads what it does not.
+      const slow: string[] = [];
+      for (let i = 0; i < columns.length; i++) {
+        const chunk = options.decoder === 'hyparquet' ? undefined : chunkOf(group.columns, columns[i]);
+        const element = elementOf.get(columns[i]);
+        if (chunk === undefined || element === undefined) {
+          slow.push(columns[i]);
+          continue;
+        }
+        try {
+          data[i] = decodeColumn(bytesOf, chunk, element, rows, columnPool(pool, i));
+          decoded.fast++;
+        } catch (err) {
+          if (err instanceof Unsupported) slow.push(columns[i]);
+          else
+            throw new CorruptObjectError(
+              key,
+              `Parquet row group ${g}, column '${columns[i]}': ${(err as Error).message}`,
+              { cause: err },
+            );
+        }
+      }
+      if (slow.length > 0) {
+        const values = new Map<string, ArrayLike<unknown>>();
+        try {
+          await parquetRead({
+            file,
+            metadata,
+            columns: slow,
+            rowStart,
+            rowEnd: rowStart + rows,
+            compressors: COMPRESSORS,
+            onChunk: (c) => {
+              values.set(c.columnName, c.columnData);
+            },
+          });
+        } catch (err) {
+          throw new CorruptObjectError(key, `Parquet row group ${g}: ${(err as Error).message}`, { cause: err });
+        }
+        for (const name of slow) {
+          const v = values.get(name);
+          if (v === undefined || v.length < rows)
+            throw new CorruptObjectError(key, `Parquet row group ${g}: column '${name}' holds fewer rows than ${rows}`);
+          data[columns.indexOf(name)] = renderValues(v, rows);
+          decoded.hyparquet++;
+        }
+      }
+      const text = assembleLines(data, rows, options.lines);
+      total += text.length;
+      push(text);
+      rowStart += rows;
+    }
+    return total;
+  }
+}
+
+/** Column buffers kept from one row group (and object) to the next in this thread. */
+const shared: { busy: boolean; columns: ColumnBytes[] } = { busy: false, columns: [] };
+
+/** Column `i`'s buffers in `pool`, made on first use. */
+function columnPool(pool: ColumnBytes[], i: number): ColumnBytes {
+  pool[i] ??= new ColumnBytes(0, 64);
+  return pool[i];
 }
 
 /** The chunk of the top-level column `name`, if the row group has one. */
