@@ -487,8 +487,8 @@ export type LineWriter = 'wasm' | 'js';
 
 /**
  * The rows of a row group as flow-log lines: its columns' bytes, space-separated, one line a row.
- * The lines are written in WebAssembly (the columns copied into its memory, the lines copied
- * out), or in JavaScript when `writer` is `js` or WebAssembly cannot run; the bytes are the same.
+ * The lines are written in WebAssembly (the columns copied into its memory; the lines returned
+ * are a view of it, valid until the next call), or in JavaScript when `writer` is `js` or WebAssembly cannot run; the bytes are the same.
  */
 export function assembleLines(cols: readonly ColumnBytes[], rows: number, writer: LineWriter = 'wasm'): Uint8Array {
   const x = writer === 'wasm' ? linesWasm() : null;
@@ -524,7 +524,8 @@ export function assembleLines(cols: readonly ColumnBytes[], rows: number, writer
   buf = x.memory.buffer;
   const written = x.write_lines(n, rows, desc, p);
   if (written !== total) throw new Error(`the line writer wrote ${written} bytes, not ${total}`);
-  return new Uint8Array(buf, p, total).slice();
+  // A view, not a copy: the scanner consumes it before the next row group is written.
+  return new Uint8Array(buf, p, total);
 }
 
 /** Grow the writer's memory to at least `bytes`. */

@@ -49,7 +49,10 @@ export interface ParquetObject {
   readonly fields: readonly string[];
   /** Column chunks read so far by the column-wise decoder and by hyparquet. */
   readonly decoded: { fast: number; hyparquet: number };
-  /** Feed every row group to `push` as flow-log lines of {@link fields}; returns the bytes fed. */
+  /**
+   * Feed every row group to `push` as flow-log lines of {@link fields}; returns the bytes fed. The
+   * lines are valid during the call only (they may be a view of memory the next row group reuses).
+   */
   scan(push: (lines: Uint8Array) => void): Promise<number>;
 }
 
