@@ -90,18 +90,33 @@ function checkElement(element: SchemaElement): 'INT32' | 'INT64' | 'BYTE_ARRAY' 
   throw new Unsupported(String(type));
 }
 
+/** Where a column chunk's pages go, once read: the JavaScript decoder or the WebAssembly one. */
+interface PageSink {
+  /** The dictionary page's `count` PLAIN values. */
+  dictionary(bytes: Uint8Array, count: number): void;
+  /**
+   * A data page of `values` rows from row `row`: its definition levels' RLE bytes (null: no
+   * nulls), and its values from `bytes[p]` in `encoding`.
+   */
+  data(bytes: Uint8Array, p: number, levels: Uint8Array | null, values: number, encoding: string, row: number): void;
+}
+
+/** A column chunk the decoder reads: its type, and where its pages lie in the object. */
+interface ChunkPlan {
+  type: 'INT32' | 'INT64' | 'BYTE_ARRAY';
+  codec: string;
+  optional: boolean;
+  start: number;
+  end: number;
+  /** Bytes of its pages inflated (footer's word: a bound to check, not to trust). */
+  inflated: number;
+}
+
 /**
- * Decode the column chunk `chunk` (of `rows` rows, schema `element`) in `file` to its line bytes,
- * into `reuse` if given (its arrays are kept from one row group to the next).
- * @throws Unsupported for what hyparquet must read; Error for a broken chunk.
+ * What decoding `chunk` (schema `element`) involves, or Unsupported when hyparquet must read it.
+ * @throws Error when the chunk lies outside the object.
  */
-export function decodeColumn(
-  file: Uint8Array,
-  chunk: ColumnChunk,
-  element: SchemaElement,
-  rows: number,
-  reuse?: ColumnBytes,
-): ColumnBytes {
+function planChunk(file: Uint8Array, chunk: ColumnChunk, element: SchemaElement): ChunkPlan {
   const meta = chunk.meta_data;
   if (meta === undefined || chunk.file_path) throw new Unsupported('no metadata');
   if (meta.path_in_schema.length !== 1) throw new Unsupported('nested');
@@ -109,7 +124,6 @@ export function decodeColumn(
   if (meta.type !== type) throw new Unsupported('type');
   const codec = meta.codec;
   if (codec !== 'UNCOMPRESSED' && codec !== 'GZIP' && codec !== 'SNAPPY') throw new Unsupported(codec);
-  const optional = element.repetition_type !== 'REQUIRED';
   const dictOffset = meta.dictionary_page_offset === undefined ? -1 : Number(meta.dictionary_page_offset);
   const dataOffset = Number(meta.data_page_offset);
   // Some writers put 0 where there is no dictionary page.
@@ -117,13 +131,22 @@ export function decodeColumn(
   const end = start + Number(meta.total_compressed_size);
   if (start < 0 || end > file.length)
     throw new Error(`column chunk at ${start}-${end} runs past the object's end (${file.length} bytes)`);
+  return {
+    type,
+    codec,
+    optional: element.repetition_type !== 'REQUIRED',
+    start,
+    end,
+    inflated: Number(meta.total_uncompressed_size),
+  };
+}
+
+/** Read the pages of a planned chunk of `rows` rows into `sink`. */
+function walkPages(file: Uint8Array, plan: ChunkPlan, rows: number, sink: PageSink): void {
+  const { codec, optional, end } = plan;
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  const out =
-    reuse?.reset(rows) ?? new ColumnBytes(rows, type === 'BYTE_ARRAY' ? 64 : rows * (type === 'INT32' ? 4 : 6));
-  let dictBase = -1,
-    dictSize = 0,
-    row = 0;
-  let pos = start;
+  let row = 0;
+  let pos = plan.start;
   while (row < rows) {
     if (pos >= end) throw new Error(`${rows - row} of ${rows} rows missing (the column's pages end early)`);
     const reader = { view, offset: pos };
@@ -143,14 +166,12 @@ export function decodeColumn(
       const dph = header.dictionary_page_header;
       if (dph === undefined || (dph.encoding !== 'PLAIN' && dph.encoding !== 'PLAIN_DICTIONARY'))
         throw new Unsupported('dictionary page');
-      const bytes = inflate(body, codec, header.uncompressed_page_size);
-      dictSize = dph.num_values;
-      dictBase = addPlain(out, type, bytes, 0, bytes.length, dictSize);
+      sink.dictionary(inflate(body, codec, header.uncompressed_page_size), dph.num_values);
     } else if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
       let bytes: Uint8Array,
         values: number,
         p = 0,
-        defs: Uint8Array | null = null,
+        levels: Uint8Array | null = null,
         encoding: string;
       if (header.type === 'DATA_PAGE') {
         const h = header.data_page_header;
@@ -163,8 +184,7 @@ export function decodeColumn(
           if (bytes.length < 4) throw new Error('truncated page (definition levels)');
           const n = view32(bytes, 0);
           if (4 + n > bytes.length) throw new Error('truncated page (definition levels)');
-          defs = new Uint8Array(values);
-          readHybrid(bytes, 4, 4 + n, 1, defs, values);
+          levels = bytes.subarray(4, 4 + n);
           p = 4 + n;
         }
       } else {
@@ -176,21 +196,55 @@ export function decodeColumn(
         const dl = h.definition_levels_byte_length;
         if (dl < 0 || dl > body.length) throw new Error('truncated page (definition levels)');
         // A page without nulls (the header says so) needs no levels.
-        if (optional && h.num_nulls !== 0) {
-          defs = new Uint8Array(values);
-          readHybrid(body, 0, dl, 1, defs, values);
-        }
+        if (optional && h.num_nulls !== 0) levels = body.subarray(0, dl);
         const rest = body.subarray(dl);
         bytes = h.is_compressed === false ? rest : inflate(rest, codec, header.uncompressed_page_size - dl);
       }
       if (values > rows - row) throw new Error(`a page holds ${values} values, more than the ${rows - row} rows left`);
+      if (encoding !== 'PLAIN' && encoding !== 'RLE_DICTIONARY' && encoding !== 'PLAIN_DICTIONARY')
+        throw new Unsupported(`encoding ${encoding}`);
+      sink.data(bytes, p, levels, values, encoding, row);
+      row += values;
+    } else if (header.type !== 'INDEX_PAGE') throw new Unsupported(`page ${header.type}`);
+  }
+}
+
+/**
+ * Decode the column chunk `chunk` (of `rows` rows, schema `element`) in `file` to its line bytes,
+ * in JavaScript, into `reuse` if given (its arrays are kept from one row group to the next).
+ * @throws Unsupported for what hyparquet must read; Error for a broken chunk.
+ */
+export function decodeColumn(
+  file: Uint8Array,
+  chunk: ColumnChunk,
+  element: SchemaElement,
+  rows: number,
+  reuse?: ColumnBytes,
+): ColumnBytes {
+  const plan = planChunk(file, chunk, element);
+  const type = plan.type;
+  const out =
+    reuse?.reset(rows) ?? new ColumnBytes(rows, type === 'BYTE_ARRAY' ? 64 : rows * (type === 'INT32' ? 4 : 6));
+  let dictBase = -1,
+    dictSize = 0;
+  walkPages(file, plan, rows, {
+    dictionary(bytes, count) {
+      dictSize = count;
+      dictBase = addPlain(out, type, bytes, 0, bytes.length, count);
+    },
+    data(bytes, p, levels, values, encoding, row) {
+      let defs: Uint8Array | null = null;
+      if (levels !== null) {
+        defs = new Uint8Array(values);
+        readHybrid(levels, 0, levels.length, 1, defs, values);
+      }
       // Non-null values, in row order.
       const present = defs === null ? values : countSet(defs, values);
       const idx = out.idx;
       if (encoding === 'PLAIN') {
         const first = addPlain(out, type, bytes, p, bytes.length, present);
         sequence(idx, row, present, first);
-      } else if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') {
+      } else {
         if (dictBase < 0) throw new Error('dictionary-encoded page without a dictionary page');
         if (present > 0) {
           if (p >= bytes.length) throw new Error('truncated page (dictionary indices)');
@@ -201,12 +255,11 @@ export function decodeColumn(
           const bad = rebase(idx, row, row + present, dictBase, dictSize);
           if (bad >= 0) throw new Error(`dictionary index ${bad} out of range (the dictionary holds ${dictSize})`);
         }
-      } else throw new Unsupported(`encoding ${encoding}`);
+      }
       // Spread the values over their rows, from the end, leaving the null rows entry 0.
       if (defs !== null && present < values) spread(idx, row, values, present, defs);
-      row += values;
-    } else if (header.type !== 'INDEX_PAGE') throw new Unsupported(`page ${header.type}`);
-  }
+    },
+  });
   return out;
 }
 
@@ -464,6 +517,14 @@ interface LinesExports {
   heap_base(): number;
   lines_size(ncols: number, rows: number, cols: number): number;
   write_lines(ncols: number, rows: number, cols: number, out: number): number;
+  bytes_high(): number;
+  hybrid(src: number, len: number, width: number, out: number, count: number): number;
+  count_set(defs: number, n: number): number;
+  sequence(idx: number, n: number, first: number): void;
+  rebase(idx: number, n: number, base: number, size: number): number;
+  spread(idx: number, values: number, present: number, defs: number): void;
+  plain_ints(src: number, count: number, width: number, at: number, offs: number): number;
+  plain_bytes(src: number, len: number, count: number, at: number, offs: number): number;
 }
 let linesModule: LinesExports | null | undefined;
 
@@ -490,16 +551,29 @@ export type LineWriter = 'wasm' | 'js';
  * The lines are written in WebAssembly (the columns copied into its memory; the lines returned
  * are a view of it, valid until the next call), or in JavaScript when `writer` is `js` or WebAssembly cannot run; the bytes are the same.
  */
-export function assembleLines(cols: readonly ColumnBytes[], rows: number, writer: LineWriter = 'wasm'): Uint8Array {
+export function assembleLines(
+  cols: readonly (ColumnBytes | WasmColumn)[],
+  rows: number,
+  writer: LineWriter = 'wasm',
+): Uint8Array {
   const x = writer === 'wasm' ? linesWasm() : null;
-  if (x === null || rows === 0) return assembleLinesJs(cols, rows);
+  if (x === null || rows === 0) {
+    if (cols.some((c) => c instanceof WasmColumn))
+      throw new Error('columns decoded in WebAssembly need its line writer');
+    return assembleLinesJs(cols as ColumnBytes[], rows);
+  }
   const n = cols.length;
   // Layout: the columns' descriptors, then each column's idx, offs and arena (16 bytes to spare
   // after each arena and after the lines: the writer copies 8 bytes at a time).
-  const desc = x.heap_base();
+  // After the columns decoded in WebAssembly (wasmTop: 0 when there are none).
+  const desc = Math.max(x.heap_base(), wasmTop);
   let p = desc + 16 * n;
   const at: number[] = [];
   for (const c of cols) {
+    if (c instanceof WasmColumn) {
+      at.push(0, 0, 0);
+      continue;
+    }
     at.push(p);
     p += rows * 4;
     at.push(p);
@@ -511,6 +585,13 @@ export function assembleLines(cols: readonly ColumnBytes[], rows: number, writer
   let buf = x.memory.buffer;
   const d = new Uint32Array(buf, desc, 4 * n);
   cols.forEach((c, i) => {
+    if (c instanceof WasmColumn) {
+      // Its entries' offsets are addresses already.
+      d[4 * i] = c.idx;
+      d[4 * i + 1] = c.offs;
+      d[4 * i + 2] = 0;
+      return;
+    }
     const [idx, offs, arena] = [at[3 * i], at[3 * i + 1], at[3 * i + 2]];
     new Int32Array(buf, idx, rows).set(c.idx.subarray(0, rows));
     new Int32Array(buf, offs, c.entries + 1).set(c.offs.subarray(0, c.entries + 1));
@@ -564,4 +645,149 @@ function assembleLinesJs(cols: readonly ColumnBytes[], rows: number): Uint8Array
     }
   }
   return out;
+}
+
+// ---- The WebAssembly decoder: the same pages, its loops in wasm/parquet-lines.c ----
+
+/** The top of the memory the row group's columns use in the module (0: none). */
+let wasmTop = 0;
+
+/** Start a row group: the module's memory is free again above its heap base. Returns false without WebAssembly. */
+export function wasmRowGroup(): boolean {
+  const x = linesWasm();
+  if (x === null) return false;
+  wasmTop = x.heap_base();
+  return true;
+}
+
+/** `bytes` more bytes of the module's memory, 16-aligned; grows it. */
+function wasmAlloc(x: LinesExports, bytes: number): number {
+  const at = wasmTop;
+  wasmTop = (wasmTop + bytes + 15) & ~15;
+  reserve(x, wasmTop + 16);
+  return at;
+}
+
+/** `bytes` copied into the module's memory (above the columns; freed by resetting wasmTop). */
+function wasmCopy(x: LinesExports, bytes: Uint8Array): number {
+  const at = wasmAlloc(x, bytes.length);
+  new Uint8Array(x.memory.buffer, at, bytes.length).set(bytes);
+  return at;
+}
+
+/**
+ * A column decoded in the module's memory: row r shows entry idx[r], the bytes between the
+ * addresses offs[e] and offs[e + 1]. Entry 0 is `-`.
+ */
+export class WasmColumn {
+  entries = 1;
+  /** Address after the last entry's bytes. */
+  end: number;
+  constructor(
+    readonly idx: number,
+    readonly offs: number,
+    readonly entryCap: number,
+    readonly arenaEnd: number,
+    arena: number,
+    x: LinesExports,
+  ) {
+    new Uint8Array(x.memory.buffer, arena, 1)[0] = DASH;
+    const o = new Int32Array(x.memory.buffer, offs, 2);
+    o[0] = arena;
+    o[1] = arena + 1;
+    this.end = arena + 1;
+  }
+}
+
+const MAX_DIGITS = { INT32: 11, INT64: 20, BYTE_ARRAY: 0 } as const;
+
+/**
+ * Decode the column chunk `chunk` as {@link decodeColumn} does, in the WebAssembly module's memory
+ * (call {@link wasmRowGroup} first for each row group). The same bytes, the same errors.
+ */
+export function decodeColumnWasm(
+  file: Uint8Array,
+  chunk: ColumnChunk,
+  element: SchemaElement,
+  rows: number,
+): WasmColumn {
+  const x = linesWasm();
+  if (x === null) throw new Unsupported('no WebAssembly');
+  const plan = planChunk(file, chunk, element);
+  const type = plan.type;
+  // Bounds from the footer (a dictionary holds at most one value per 4 inflated bytes). A page
+  // that would pass them is never written past them: the chunk goes to the JavaScript decoder.
+  const dictCap = Math.ceil(plan.inflated / 4) + 1;
+  const entryCap = 2 + rows + dictCap;
+  const arenaCap = 1 + (type === 'BYTE_ARRAY' ? plan.inflated + rows + dictCap : MAX_DIGITS[type] * (rows + dictCap));
+  const idx = wasmAlloc(x, rows * 4);
+  const offs = wasmAlloc(x, entryCap * 4);
+  const arena = wasmAlloc(x, arenaCap + 16);
+  const col = new WasmColumn(idx, offs, entryCap, arena + arenaCap, arena, x);
+  const width = type === 'INT32' ? 4 : 8;
+  /** Add `count` PLAIN values from bytes[p ..] as entries; returns the first one's number. */
+  const addPlainWasm = (bytes: Uint8Array, p: number, count: number): number => {
+    const first = col.entries;
+    if (first + count + 1 > entryCap) throw new Unsupported('more values than the footer allows');
+    const mark = wasmTop;
+    const at = col.end;
+    if (type === 'BYTE_ARRAY') {
+      if (at + (bytes.length - p) + count > col.arenaEnd) throw new Unsupported('more bytes than the footer allows');
+      const src = wasmCopy(x, bytes.subarray(p));
+      const end = x.plain_bytes(src, bytes.length - p, count, at, offs + first * 4);
+      if (end === 0) throw new Error('truncated page (string values)');
+      if (x.bytes_high() & 0x80) throw new Unsupported('non-ASCII strings');
+      col.end = end;
+    } else {
+      if (p + width * count > bytes.length)
+        throw new Error(
+          `truncated page (${count} ${type} values need ${width * count} bytes, ${bytes.length - p} left)`,
+        );
+      if (at + MAX_DIGITS[type] * count > col.arenaEnd) throw new Unsupported('more values than the footer allows');
+      const src = wasmCopy(x, bytes.subarray(p, p + width * count));
+      col.end = x.plain_ints(src, count, width, at, offs + first * 4);
+    }
+    wasmTop = mark;
+    col.entries += count;
+    return first;
+  };
+  let dictBase = -1,
+    dictSize = 0;
+  walkPages(file, plan, rows, {
+    dictionary(bytes, count) {
+      dictSize = count;
+      dictBase = addPlainWasm(bytes, 0, count);
+    },
+    data(bytes, p, levels, values, encoding, row) {
+      const mark = wasmTop;
+      const rowIdx = idx + row * 4;
+      let defs = 0;
+      let present = values;
+      if (levels !== null) {
+        const src = wasmCopy(x, levels);
+        defs = wasmAlloc(x, values * 4);
+        if (x.hybrid(src, levels.length, 1, defs, values) !== 0) throw new Error('truncated page (RLE run)');
+        present = x.count_set(defs, values);
+      }
+      if (encoding === 'PLAIN') {
+        const first = addPlainWasm(bytes, p, present);
+        x.sequence(rowIdx, present, first);
+      } else {
+        if (dictBase < 0) throw new Error('dictionary-encoded page without a dictionary page');
+        if (present > 0) {
+          if (p >= bytes.length) throw new Error('truncated page (dictionary indices)');
+          const bitWidth = bytes[p];
+          if (bitWidth > 24) throw new Unsupported(`index width ${bitWidth}`);
+          const src = wasmCopy(x, bytes.subarray(p + 1));
+          if (x.hybrid(src, bytes.length - p - 1, bitWidth, rowIdx, present) !== 0)
+            throw new Error('truncated page (RLE run)');
+          const bad = x.rebase(rowIdx, present, dictBase, dictSize);
+          if (bad >= 0) throw new Error(`dictionary index ${bad} out of range (the dictionary holds ${dictSize})`);
+        }
+      }
+      if (levels !== null && present < values) x.spread(rowIdx, values, present, defs);
+      wasmTop = mark;
+    },
+  });
+  return col;
 }

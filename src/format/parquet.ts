@@ -20,9 +20,12 @@ import {
   assembleLines,
   ColumnBytes,
   decodeColumn,
+  decodeColumnWasm,
   type LineWriter,
   renderValues,
   Unsupported,
+  type WasmColumn,
+  wasmRowGroup,
 } from './parquet-columns.js';
 
 export { isParquet } from './parquet-magic.js';
@@ -39,8 +42,11 @@ export interface ParquetReadOptions {
    * not read; `hyparquet`: hyparquet for every column (the reference the fast one is tested against).
    */
   decoder?: 'fast' | 'hyparquet';
-  /** What writes the lines: WebAssembly (the default, where it runs) or JavaScript; the bytes are the same. */
-  lines?: LineWriter;
+  /**
+   * What the fast decoder runs in: WebAssembly (the default, where it runs) or JavaScript. The
+   * bytes are the same.
+   */
+  engine?: LineWriter;
 }
 
 /** An opened Parquet object: the flow-log fields of the columns it reads, in order. */
@@ -102,19 +108,22 @@ export function openParquet(
       const owned = pool === shared.columns;
       shared.busy = true;
       try {
-        return await scanGroups(push, pool);
+        return await scanGroups(push, pool, owned);
       } finally {
         if (owned) shared.busy = false;
       }
     },
   };
 
-  async function scanGroups(push: (lines: Uint8Array) => void, pool: ColumnBytes[]): Promise<number> {
+  async function scanGroups(push: (lines: Uint8Array) => void, pool: ColumnBytes[], owned: boolean): Promise<number> {
     let total = 0;
     for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
       const group = metadata.row_groups[g];
       const rows = Number(group.num_rows);
-      const data: ColumnBytes[] = new Array(columns.length);
+      const data: (ColumnBytes | WasmColumn)[] = new Array(columns.length);
+      // WebAssembly where it runs, for the scan that holds this thread's module (its memory is
+      // the row group's until the lines are written).
+      const wasm = owned && options.engine !== 'js' && wasmRowGroup();
       // The column-wise decoder first; hyparquet reads what it does not.
       const slow: string[] = [];
       for (let i = 0; i < columns.length; i++) {
@@ -125,7 +134,9 @@ export function openParquet(
           continue;
         }
         try {
-          data[i] = decodeColumn(bytesOf, chunk, element, rows, columnPool(pool, i));
+          data[i] = wasm
+            ? decodeColumnWasm(bytesOf, chunk, element, rows)
+            : decodeColumn(bytesOf, chunk, element, rows, columnPool(pool, i));
           decoded.fast++;
         } catch (err) {
           if (err instanceof Unsupported) slow.push(columns[i]);
@@ -162,7 +173,7 @@ export function openParquet(
           decoded.hyparquet++;
         }
       }
-      const text = assembleLines(data, rows, options.lines);
+      const text = assembleLines(data, rows, wasm ? 'wasm' : 'js');
       total += text.length;
       push(text);
       rowStart += rows;

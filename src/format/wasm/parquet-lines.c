@@ -63,3 +63,141 @@ EXPORT(write_lines) u32 write_lines(u32 ncols, u32 rows, const column *cols, u8 
   }
   return (u32)(q - out);
 }
+
+// ---- Column decoding: the decoder's hot loops (src/format/parquet-columns.ts drives them) ----
+// JavaScript places every array in this memory and checks every bound it can before a call; the
+// functions below check the rest (runs that end early) and report it by their result.
+
+/** Bits of the last `plain_bytes` call's values OR-ed together (0x80 set: not ASCII). */
+static u32 high_bits;
+EXPORT(bytes_high) u32 bytes_high(void) { return high_bits; }
+
+/**
+ * The RLE / bit-packed hybrid in src[0 .. len): `count` values of `width` bits (at most 24) into
+ * out. Returns 0, or -1 when a run ends past `len` (a truncated page).
+ */
+EXPORT(hybrid) i32 hybrid(const u8 *src, u32 len, u32 width, i32 *out, u32 count) {
+  const u8 *p = src, *end = src + len;
+  u32 rle_bytes = (width + 7) >> 3, mask = width == 0 ? 0 : (1u << width) - 1, seen = 0;
+  while (seen < count) {
+    u32 header = 0, shift = 0, byte;
+    do {
+      if (p >= end || shift > 28) return -1;
+      byte = *p++;
+      header |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    if ((header & 1) == 0) {
+      u32 n = header >> 1;
+      if ((u32)(end - p) < rle_bytes) return -1;
+      u32 v = 0;
+      for (u32 i = 0; i < rle_bytes; i++) v |= (u32)p[i] << (8 * i);
+      p += rle_bytes;
+      u32 stop = seen + n < count && seen + n >= seen ? seen + n : count;
+      for (; seen < stop; seen++) out[seen] = (i32)v;
+    } else {
+      u32 groups = header >> 1;
+      u64 nbytes = (u64)groups * width;
+      if ((u64)(end - p) < nbytes) return -1;
+      u64 want = (u64)groups * 8;
+      u32 stop = seen + want < count ? seen + (u32)want : count;
+      const u8 *q = p;
+      u64 acc = 0;
+      u32 bits = 0;
+      for (; seen < stop; seen++) {
+        while (bits < width) {
+          acc |= (u64)*q++ << bits;
+          bits += 8;
+        }
+        out[seen] = (i32)(acc & mask);
+        acc >>= width;
+        bits -= width;
+      }
+      p += nbytes;
+    }
+  }
+  return 0;
+}
+
+/** How many of defs[0 .. n) are 1. */
+EXPORT(count_set) u32 count_set(const i32 *defs, u32 n) {
+  u32 k = 0;
+  for (u32 i = 0; i < n; i++) k += (u32)defs[i];
+  return k;
+}
+
+/** idx[i] = first + i for i < n. */
+EXPORT(sequence) void sequence(i32 *idx, u32 n, i32 first) {
+  for (u32 i = 0; i < n; i++) idx[i] = first + (i32)i;
+}
+
+/** Dictionary codes idx[0 .. n) as entries (base + code); returns the first code past `size`, else -1. */
+EXPORT(rebase) i32 rebase(i32 *idx, u32 n, i32 base, i32 size) {
+  for (u32 i = 0; i < n; i++) {
+    i32 code = idx[i];
+    if ((u32)code >= (u32)size) return code;
+    idx[i] = base + code;
+  }
+  return -1;
+}
+
+/** The `present` values at idx[0 ..] spread over `values` rows by defs, null rows entry 0 (in place, from the end). */
+EXPORT(spread) void spread(i32 *idx, u32 values, u32 present, const i32 *defs) {
+  i32 k = (i32)present - 1;
+  for (i32 i = (i32)values - 1; i >= 0; i--) idx[i] = defs[i] == 0 ? 0 : idx[k--];
+}
+
+static u8 *digits(u8 *at, u64 v) {
+  u8 tmp[20];
+  u32 n = 0;
+  do {
+    tmp[n++] = (u8)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (n) *at++ = tmp[--n];
+  return at;
+}
+
+/**
+ * `count` PLAIN INT32 (width 4) or INT64 (width 8) values from src, as decimal entries written at
+ * `at`: offs[k + 1] is the end of value k (offs[0] is `at`, set by the caller). Returns the end.
+ */
+EXPORT(plain_ints) u8 *plain_ints(const u8 *src, u32 count, u32 width, u8 *at, i32 *offs) {
+  for (u32 k = 0; k < count; k++, src += width) {
+    long long v;
+    if (width == 4) v = (i32)((u32)src[0] | (u32)src[1] << 8 | (u32)src[2] << 16 | (u32)src[3] << 24);
+    else v = (long long)(*(const u64_unaligned *)src);
+    if (v < 0) {
+      *at++ = '-';
+      at = digits(at, (u64)(-(v + 1)) + 1);
+    } else at = digits(at, (u64)v);
+    offs[k + 1] = (i32)(u32)at;
+  }
+  return at;
+}
+
+/**
+ * `count` PLAIN BYTE_ARRAY values from src[0 .. len) as entries written at `at` (an empty one as
+ * `-`), offs as for plain_ints. Returns the end, or 0 when a value runs past `len`.
+ */
+EXPORT(plain_bytes) u8 *plain_bytes(const u8 *src, u32 len, u32 count, u8 *at, i32 *offs) {
+  const u8 *p = src, *end = src + len;
+  u32 high = 0;
+  for (u32 k = 0; k < count; k++) {
+    if ((u32)(end - p) < 4) return 0;
+    u32 n = (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+    p += 4;
+    if ((u32)(end - p) < n) return 0;
+    if (n == 0) *at++ = '-';
+    else
+      for (u32 i = 0; i < n; i++) {
+        high |= p[i];
+        at[i] = p[i];
+      }
+    at += n;
+    p += n;
+    offs[k + 1] = (i32)(u32)at;
+  }
+  high_bits = high;
+  return at;
+}
