@@ -227,3 +227,17 @@ it('parquet-lines-wasm.ts was built from the committed parquet-lines.c', () => {
     .digest('hex');
   expect(sha, 'run npm run build:wasm after editing parquet-lines.c').toBe(PARQUET_LINES_WASM_SOURCE);
 });
+
+it('a row group larger than one piece of lines (16384 rows) reads the same in WebAssembly, JavaScript and hyparquet', async () => {
+  const recs = fc.sample(recordArb, { numRuns: 40_000, seed: 19 });
+  const text = lines(
+    FIELDS.join(' '),
+    ...recs.map((r) => FIELDS.map((f) => (r as Record<string, string>)[f]).join(' ')),
+  );
+  const pq = textToParquet(text, { rowGroupSize: 40_000 });
+  const fast = await scanned(pq, 'fast', 'wasm');
+  expect(fast.decoded.fast).toBeGreaterThan(0);
+  expect(fast.text.split('\n')).toHaveLength(40_001);
+  expect((await scanned(pq, 'fast', 'js')).text).toBe(fast.text);
+  expect((await scanned(pq, 'hyparquet')).text).toBe(fast.text);
+});

@@ -2,8 +2,14 @@
  * The column-wise Parquet decoder: one column chunk of a row group decoded straight to the bytes
  * its values have in a flow-log line, with no JavaScript value per row. A dictionary's entries
  * are rendered to bytes once and each row keeps only its entry number; plain integers are written
- * as digits from the page bytes; nulls are the entry `-`. {@link assembleLines} then lays the
+ * as digits from the page bytes; nulls are the entry `-`. {@link writeLines} then lays the
  * columns side by side as lines.
+ *
+ * Two engines give the same bytes and errors: {@link decodeColumnWasm}, whose loops run in a
+ * small WebAssembly module of its own (wasm/parquet-lines.c, apart from the scan kernel) on
+ * columns kept in that module's memory, and {@link decodeColumn} in JavaScript, for where
+ * WebAssembly cannot run (or FLOWDIGEST_NO_WASM=1). Pages are parsed and inflated in JavaScript
+ * either way.
  *
  * It reads what AWS and the fixtures' writer write: data pages v1 and v2, UNCOMPRESSED, GZIP
  * (Node's zlib) or SNAPPY pages, PLAIN and PLAIN_DICTIONARY / RLE_DICTIONARY encodings, RLE
@@ -546,28 +552,37 @@ function linesWasm(): LinesExports | null {
 /** Which code lays the columns out as lines: WebAssembly where it runs, else JavaScript. */
 export type LineWriter = 'wasm' | 'js';
 
+/** Rows laid out as lines at a time: the lines' buffer stays small (about 1.5 MB). */
+const LINE_ROWS = 16384;
+
 /**
- * The rows of a row group as flow-log lines: its columns' bytes, space-separated, one line a row.
- * The lines are written in WebAssembly (the columns copied into its memory; the lines returned
- * are a view of it, valid until the next call), or in JavaScript when `writer` is `js` or WebAssembly cannot run; the bytes are the same.
+ * The rows of a row group as flow-log lines, given to `push` in pieces: its columns' bytes,
+ * space-separated, one line a row. Returns the bytes pushed. The lines are written in WebAssembly
+ * (columns decoded in JavaScript are copied into its memory first; each piece is a view of that
+ * memory, valid during the call), or in JavaScript when `writer` is `js` or WebAssembly cannot
+ * run; the bytes are the same.
  */
-export function assembleLines(
+export function writeLines(
   cols: readonly (ColumnBytes | WasmColumn)[],
   rows: number,
-  writer: LineWriter = 'wasm',
-): Uint8Array {
+  writer: LineWriter,
+  push: (lines: Uint8Array) => void,
+): number {
   const x = writer === 'wasm' ? linesWasm() : null;
   if (x === null || rows === 0) {
     if (cols.some((c) => c instanceof WasmColumn))
       throw new Error('columns decoded in WebAssembly need its line writer');
-    return assembleLinesJs(cols as ColumnBytes[], rows);
+    const text = assembleLinesJs(cols as ColumnBytes[], rows);
+    push(text);
+    return text.length;
   }
   const n = cols.length;
-  // Layout: the columns' descriptors, then each column's idx, offs and arena (16 bytes to spare
-  // after each arena and after the lines: the writer copies 8 bytes at a time).
-  // After the columns decoded in WebAssembly (wasmTop: 0 when there are none).
+  // Layout, after the columns decoded in WebAssembly (wasmTop): the columns' descriptors, then
+  // each JavaScript column's idx, offs and arena (16 bytes to spare after each arena and after
+  // the lines: the writer copies 8 bytes at a time), then the lines.
   const desc = Math.max(x.heap_base(), wasmTop);
   let p = desc + 16 * n;
+  const idxOf: number[] = [];
   const at: number[] = [];
   for (const c of cols) {
     if (c instanceof WasmColumn) {
@@ -587,7 +602,7 @@ export function assembleLines(
   cols.forEach((c, i) => {
     if (c instanceof WasmColumn) {
       // Its entries' offsets are addresses already.
-      d[4 * i] = c.idx;
+      idxOf.push(c.idx);
       d[4 * i + 1] = c.offs;
       d[4 * i + 2] = 0;
       return;
@@ -596,17 +611,25 @@ export function assembleLines(
     new Int32Array(buf, idx, rows).set(c.idx.subarray(0, rows));
     new Int32Array(buf, offs, c.entries + 1).set(c.offs.subarray(0, c.entries + 1));
     new Uint8Array(buf, arena, c.used).set(c.arena.subarray(0, c.used));
-    d[4 * i] = idx;
+    idxOf.push(idx);
     d[4 * i + 1] = offs;
     d[4 * i + 2] = arena;
   });
-  const total = x.lines_size(n, rows, desc);
-  reserve(x, p + total + 16);
-  buf = x.memory.buffer;
-  const written = x.write_lines(n, rows, desc, p);
-  if (written !== total) throw new Error(`the line writer wrote ${written} bytes, not ${total}`);
-  // A view, not a copy: the scanner consumes it before the next row group is written.
-  return new Uint8Array(buf, p, total);
+  let total = 0;
+  for (let r = 0; r < rows; r += LINE_ROWS) {
+    const count = Math.min(LINE_ROWS, rows - r);
+    // The descriptors' idx at row r (a view made again: growing the memory ends the old ones).
+    const di = new Uint32Array(x.memory.buffer, desc, 4 * n);
+    for (let i = 0; i < n; i++) di[4 * i] = idxOf[i] + r * 4;
+    const size = x.lines_size(n, count, desc);
+    reserve(x, p + size + 16);
+    buf = x.memory.buffer;
+    const written = x.write_lines(n, count, desc, p);
+    if (written !== size) throw new Error(`the line writer wrote ${written} bytes, not ${size}`);
+    push(new Uint8Array(buf, p, size));
+    total += size;
+  }
+  return total;
 }
 
 /** Grow the writer's memory to at least `bytes`. */

@@ -17,7 +17,6 @@ import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
 import {
-  assembleLines,
   ColumnBytes,
   decodeColumn,
   decodeColumnWasm,
@@ -26,6 +25,7 @@ import {
   Unsupported,
   type WasmColumn,
   wasmRowGroup,
+  writeLines,
 } from './parquet-columns.js';
 
 export { isParquet } from './parquet-magic.js';
@@ -173,9 +173,7 @@ export function openParquet(
           decoded.hyparquet++;
         }
       }
-      const text = assembleLines(data, rows, wasm ? 'wasm' : 'js');
-      total += text.length;
-      push(text);
+      total += writeLines(data, rows, wasm ? 'wasm' : 'js', push);
       rowStart += rows;
     }
     return total;
