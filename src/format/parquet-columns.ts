@@ -303,8 +303,8 @@ function inflate(body: Uint8Array, codec: string, size: number): Uint8Array {
   let bytes: Uint8Array;
   try {
     if (codec === 'UNCOMPRESSED') bytes = body;
-    // One output chunk as large as the page (its header says how large): no concatenation.
-    else if (codec === 'GZIP') bytes = gunzipSync(body, { chunkSize: Math.max(1024, size + 64) });
+    // One output chunk as large as the page (its header says how large, up to 16 MiB): no concatenation.
+    else if (codec === 'GZIP') bytes = gunzipSync(body, { chunkSize: Math.min(Math.max(1024, size + 64), 1 << 24) });
     else {
       bytes = new Uint8Array(size);
       snappyUncompress(body, bytes);
