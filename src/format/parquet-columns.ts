@@ -687,8 +687,15 @@ export function wasmRowGroup(): boolean {
 /** `bytes` more bytes of the module's memory, 16-aligned; grows it. */
 function wasmAlloc(x: LinesExports, bytes: number): number {
   const at = wasmTop;
-  wasmTop = (wasmTop + bytes + 15) & ~15;
-  reserve(x, wasmTop + 16);
+  const top = at + bytes + 16;
+  // Past what a 32-bit memory can hold, or what this process may map: the JavaScript decoder reads the chunk.
+  if (top >= 2 ** 32 - 65536) throw new Unsupported('more than WebAssembly memory holds');
+  try {
+    reserve(x, top);
+  } catch (err) {
+    throw new Unsupported(`WebAssembly memory cannot grow (${(err as Error).message})`);
+  }
+  wasmTop = (at + bytes + 15) & ~15;
   return at;
 }
 
@@ -739,9 +746,9 @@ export function decodeColumnWasm(
   if (x === null) throw new Unsupported('no WebAssembly');
   const plan = planChunk(file, chunk, element);
   const type = plan.type;
-  // Bounds from the footer (a dictionary holds at most one value per 4 inflated bytes). A page
+  // Bounds from the footer (a dictionary holds at most one value per 4 or 8 inflated bytes). A page
   // that would pass them is never written past them: the chunk goes to the JavaScript decoder.
-  const dictCap = Math.ceil(plan.inflated / 4) + 1;
+  const dictCap = Math.ceil(plan.inflated / (type === 'INT64' ? 8 : 4)) + 1;
   const entryCap = 2 + rows + dictCap;
   const arenaCap = 1 + (type === 'BYTE_ARRAY' ? plan.inflated + rows + dictCap : MAX_DIGITS[type] * (rows + dictCap));
   const idx = wasmAlloc(x, rows * 4);

@@ -12,7 +12,7 @@
  * int / bigint / string; null means `-`.
  */
 import { gunzipSync } from 'node:zlib';
-import { type ColumnChunk, parquetMetadata, parquetRead } from 'hyparquet';
+import { type ColumnChunk, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
@@ -115,6 +115,26 @@ export function openParquet(
     },
   };
 
+  /**
+   * A column chunk by the fast decoder: in WebAssembly when `wasm`, and in JavaScript if that
+   * cannot (its memory, a footer's bound). Unsupported when neither reads it.
+   */
+  function decodeFast(
+    wasm: boolean,
+    chunk: ColumnChunk,
+    element: SchemaElement,
+    rows: number,
+    reuse: ColumnBytes,
+  ): ColumnBytes | WasmColumn {
+    if (wasm)
+      try {
+        return decodeColumnWasm(bytesOf, chunk, element, rows);
+      } catch (err) {
+        if (!(err instanceof Unsupported)) throw err;
+      }
+    return decodeColumn(bytesOf, chunk, element, rows, reuse);
+  }
+
   async function scanGroups(push: (lines: Uint8Array) => void, pool: ColumnBytes[], owned: boolean): Promise<number> {
     let total = 0;
     for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
@@ -134,9 +154,7 @@ export function openParquet(
           continue;
         }
         try {
-          data[i] = wasm
-            ? decodeColumnWasm(bytesOf, chunk, element, rows)
-            : decodeColumn(bytesOf, chunk, element, rows, columnPool(pool, i));
+          data[i] = decodeFast(wasm, chunk, element, rows, columnPool(pool, i));
           decoded.fast++;
         } catch (err) {
           if (err instanceof Unsupported) slow.push(columns[i]);
