@@ -2,12 +2,13 @@
  * The same records as gzip text and as Parquet (GZIP pages, AWS's columns and types), digested
  * by the CLI as whole processes (-w 2), at 1% and 40% cardinality (the e2e bench's populations),
  * with DuckDB's read_parquet GROUP BY at 2 threads beside them when @duckdb/node-api is installed
- * (`npm i --no-save @duckdb/node-api`). Runs alternate text / Parquet / DuckDB; the best of
+ * (`npm i --no-save @duckdb/node-api`). An existing Parquet twin (`DIR-parquet`) is reused as it is.
+ * Runs alternate text / Parquet / DuckDB; the best of
  * --runs is kept. Checks that text and Parquet give the same digest bytes.
  *
  *   npm run bench:parquet -- [--size 100MB] [--runs 3] [--only 1%|40%]
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,13 +48,21 @@ SELECT a, i, s, d, CASE WHEN sp > 0 AND dp > 0 AND sp >= dp THEN 0 ELSE sp END A
 const reader = await con.runAndReadAll(sql);
 globalThis.result = { seconds: (performance.now() - t0) / 1000, rows: reader.currentRowCount };`;
 
+/** The `.log.parquet` files under `dir`, or null when there is no such folder or it holds none. */
+async function parquetFiles(dir: string): Promise<string[] | null> {
+  const entries = await readdir(dir, { recursive: true }).catch(() => null);
+  const files = (entries ?? []).filter((f) => f.endsWith('.log.parquet')).sort();
+  return files.length === 0 ? null : files.map((f) => join(dir, f));
+}
+
 const out = join(tmpdir(), `flowdigest-bench-parquet-${process.pid}`);
 const lines: string[] = [];
 for (const spec of SPECS) {
   const scanSpace = spec.scanners === 0 ? 0 : Math.round(0.9 * probesAmong(size / 116, spec.scanners));
   const fx = await benchFixture(size, OBJECTS, 1, CONVERSATIONS, { scanners: spec.scanners, scanSpace });
   const pq = `${fx.dir}-parquet`;
-  const pqFiles = await writeParquetTwin(fx.dir, pq);
+  // An existing twin is reused, never rewritten (fixtures may be hard links shared with other checkouts).
+  const pqFiles = (await parquetFiles(pq)) ?? (await writeParquetTwin(fx.dir, pq));
   const best: Record<string, ChildResult> = {};
   const keep = (k: string, r: ChildResult) => {
     console.error(`  ${spec.label} ${k}: ${r.seconds.toFixed(2)} s, ${r.maxRssMB.toFixed(0)} MB`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the WebAssembly scan kernel (src/format/wasm/scan.c) into src/format/wasm/scan-wasm.ts.
+# Build the WebAssembly scan kernel (src/format/wasm/scan.c) into src/format/wasm/scan-wasm.ts, and
+# the Parquet decoder's line writer (src/format/wasm/parquet-lines.c) into parquet-lines-wasm.ts.
 #
 # The toolchain is pinned, so the committed kernel is reproducible byte for byte: Debian's
 # clang-14 and lld-14, version 14.0.6 (Debian 12 "bookworm"). Install them with
@@ -32,3 +33,7 @@ trap 'rm -rf "$out"' EXIT
 "$CLANG" --target=wasm32 -O3 -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
   -o "$out/scan.wasm" src/format/wasm/scan.c
 node --import tsx scripts/embed-kernel.ts "$out/scan.wasm" "$CLANG_VERSION, $LLD_VERSION"
+# The Parquet decoder's line writer: a module of its own (it shares no memory with the kernel).
+"$CLANG" --target=wasm32 -O3 -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
+  -o "$out/parquet-lines.wasm" src/format/wasm/parquet-lines.c
+node --import tsx scripts/embed-parquet-lines.ts "$out/parquet-lines.wasm" "$CLANG_VERSION, $LLD_VERSION"

@@ -12,10 +12,21 @@
  * int / bigint / string; null means `-`.
  */
 import { gunzipSync } from 'node:zlib';
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import { type ColumnChunk, parquetMetadata, parquetRead, type SchemaElement } from 'hyparquet';
 import { CorruptObjectError, FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD } from './fields.js';
 import { HEADER_REQUIRED_FIELDS } from './layout.js';
+import {
+  ColumnBytes,
+  decodeColumn,
+  decodeColumnWasm,
+  type LineWriter,
+  renderValues,
+  Unsupported,
+  type WasmColumn,
+  wasmRowGroup,
+  writeLines,
+} from './parquet-columns.js';
 
 export { isParquet } from './parquet-magic.js';
 
@@ -24,11 +35,30 @@ const COMPRESSORS = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
 };
 
+/** How {@link openParquet} decodes. */
+export interface ParquetReadOptions {
+  /**
+   * `fast` (the default): the column-wise decoder, with hyparquet for the column chunks it does
+   * not read; `hyparquet`: hyparquet for every column (the reference the fast one is tested against).
+   */
+  decoder?: 'fast' | 'hyparquet';
+  /**
+   * What the fast decoder runs in: WebAssembly (the default, where it runs) or JavaScript. The
+   * bytes are the same.
+   */
+  engine?: LineWriter;
+}
+
 /** An opened Parquet object: the flow-log fields of the columns it reads, in order. */
 export interface ParquetObject {
   /** Field names (hyphens) of the columns read, in the order of the lines fed to the scanner. */
   readonly fields: readonly string[];
-  /** Feed every row group to `push` as flow-log lines of {@link fields}; returns the bytes fed. */
+  /** Column chunks read so far by the column-wise decoder and by hyparquet. */
+  readonly decoded: { fast: number; hyparquet: number };
+  /**
+   * Feed every row group to `push` as flow-log lines of {@link fields}; returns the bytes fed. The
+   * lines are valid during the call only (they may be a view of memory the next row group reuses).
+   */
   scan(push: (lines: Uint8Array) => void): Promise<number>;
 }
 
@@ -39,7 +69,12 @@ export interface ParquetObject {
  * @throws CorruptObjectError when the footer cannot be read (a truncated object), FormatError
  *   when srcaddr or dstaddr is missing.
  */
-export function openParquet(bytes: Uint8Array, key: string, extra: readonly string[] = []): ParquetObject {
+export function openParquet(
+  bytes: Uint8Array,
+  key: string,
+  extra: readonly string[] = [],
+  options: ParquetReadOptions = {},
+): ParquetObject {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let metadata: ReturnType<typeof parquetMetadata>;
   try {
@@ -61,102 +96,123 @@ export function openParquet(bytes: Uint8Array, key: string, extra: readonly stri
     return KNOWN_FIELDS.has(f) && (ROLE_BY_FIELD[f] !== undefined || wanted.has(f));
   });
   const fields = columns.map(fieldOf);
+  const bytesOf = new Uint8Array(file);
+  const elementOf = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
+  const decoded = { fast: 0, hyparquet: 0 };
   return {
     fields,
+    decoded,
     async scan(push) {
-      let total = 0;
-      for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
-        const rows = Number(metadata.row_groups[g].num_rows);
-        const data: ArrayLike<unknown>[] = new Array(columns.length);
+      // The thread's column buffers, when no other scan holds them (a worker scans one object at a time).
+      const pool = shared.busy ? [] : shared.columns;
+      const owned = pool === shared.columns;
+      shared.busy = true;
+      try {
+        return await scanGroups(push, pool, owned);
+      } finally {
+        if (owned) shared.busy = false;
+      }
+    },
+  };
+
+  /**
+   * A column chunk by the fast decoder: in WebAssembly when `wasm`, and in JavaScript if that
+   * cannot (its memory, a footer's bound). Unsupported when neither reads it.
+   */
+  function decodeFast(
+    wasm: boolean,
+    chunk: ColumnChunk,
+    element: SchemaElement,
+    rows: number,
+    reuse: ColumnBytes,
+  ): ColumnBytes | WasmColumn {
+    if (wasm)
+      try {
+        return decodeColumnWasm(bytesOf, chunk, element, rows);
+      } catch (err) {
+        if (!(err instanceof Unsupported)) throw err;
+      }
+    return decodeColumn(bytesOf, chunk, element, rows, reuse);
+  }
+
+  async function scanGroups(push: (lines: Uint8Array) => void, pool: ColumnBytes[], owned: boolean): Promise<number> {
+    let total = 0;
+    for (let g = 0, rowStart = 0; g < metadata.row_groups.length; g++) {
+      const group = metadata.row_groups[g];
+      const rows = Number(group.num_rows);
+      const data: (ColumnBytes | WasmColumn)[] = new Array(columns.length);
+      // WebAssembly where it runs, for the scan that holds this thread's module (its memory is
+      // the row group's until the lines are written).
+      const wasm = owned && options.engine !== 'js' && wasmRowGroup();
+      // The column-wise decoder first; hyparquet reads what it does not.
+      const slow: string[] = [];
+      for (let i = 0; i < columns.length; i++) {
+        const chunk = options.decoder === 'hyparquet' ? undefined : chunkOf(group.columns, columns[i]);
+        const element = elementOf.get(columns[i]);
+        if (chunk === undefined || element === undefined) {
+          slow.push(columns[i]);
+          continue;
+        }
+        try {
+          data[i] = decodeFast(wasm, chunk, element, rows, columnPool(pool, i));
+          decoded.fast++;
+        } catch (err) {
+          if (err instanceof Unsupported) slow.push(columns[i]);
+          else
+            throw new CorruptObjectError(
+              key,
+              `Parquet row group ${g}, column '${columns[i]}': ${(err as Error).message}`,
+              { cause: err },
+            );
+        }
+      }
+      if (slow.length > 0) {
+        const values = new Map<string, ArrayLike<unknown>>();
         try {
           await parquetRead({
             file,
             metadata,
-            columns,
+            columns: slow,
             rowStart,
             rowEnd: rowStart + rows,
             compressors: COMPRESSORS,
             onChunk: (c) => {
-              data[columns.indexOf(c.columnName)] = c.columnData;
+              values.set(c.columnName, c.columnData);
             },
           });
         } catch (err) {
           throw new CorruptObjectError(key, `Parquet row group ${g}: ${(err as Error).message}`, { cause: err });
         }
-        for (let i = 0; i < columns.length; i++)
-          if (data[i] === undefined || data[i].length < rows)
-            throw new CorruptObjectError(
-              key,
-              `Parquet row group ${g}: column '${columns[i]}' holds fewer rows than ${rows}`,
-            );
-        const text = linesOf(data, rows);
-        total += text.length;
-        push(text);
-        rowStart += rows;
+        for (const name of slow) {
+          const v = values.get(name);
+          if (v === undefined || v.length < rows)
+            throw new CorruptObjectError(key, `Parquet row group ${g}: column '${name}' holds fewer rows than ${rows}`);
+          data[columns.indexOf(name)] = renderValues(v, rows);
+          decoded.hyparquet++;
+        }
       }
-      return total;
-    },
-  };
+      total += writeLines(data, rows, wasm ? 'wasm' : 'js', push);
+      rowStart += rows;
+    }
+    return total;
+  }
+}
+
+/** Column buffers kept from one row group (and object) to the next in this thread. */
+const shared: { busy: boolean; columns: ColumnBytes[] } = { busy: false, columns: [] };
+
+/** Column `i`'s buffers in `pool`, made on first use. */
+function columnPool(pool: ColumnBytes[], i: number): ColumnBytes {
+  pool[i] ??= new ColumnBytes(0, 64);
+  return pool[i];
+}
+
+/** The chunk of the top-level column `name`, if the row group has one. */
+function chunkOf(chunks: readonly ColumnChunk[], name: string): ColumnChunk | undefined {
+  return chunks.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name);
 }
 
 /** `account_id` → `account-id`. */
 function fieldOf(column: string): string {
   return column.replace(/_/g, '-');
-}
-
-/**
- * The rows of one row group as lines, written as bytes row by row (no string per line): numbers
- * as digits, strings through Buffer's native UTF-8 write, null (or an empty string) as `-`.
- */
-function linesOf(columns: ArrayLike<unknown>[], rows: number): Uint8Array {
-  let buf = Buffer.allocUnsafe(Math.max(1024, rows * 96));
-  let p = 0;
-  const ncols = columns.length;
-  for (let r = 0; r < rows; r++) {
-    if (p + 4096 > buf.length) {
-      const grown = Buffer.allocUnsafe(buf.length * 2);
-      buf.copy(grown, 0, 0, p);
-      buf = grown;
-    }
-    for (let c = 0; c < ncols; c++) {
-      if (c > 0) buf[p++] = SP;
-      const v = columns[c][r];
-      if (typeof v === 'number' && v >= 0 && v < 2 ** 53) p = writeDigits(buf, p, v);
-      else if (typeof v === 'string' && v.length > 0) {
-        // A value longer than the room left: grow first (values are short; this is rare).
-        if (p + v.length * 3 + 64 > buf.length) {
-          const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, p + v.length * 3 + 4096));
-          buf.copy(grown, 0, 0, p);
-          buf = grown;
-        }
-        p += buf.write(v, p, 'utf8');
-      } else if (v === null || v === undefined || v === '') buf[p++] = DASH;
-      else if (typeof v === 'bigint' && v >= 0n && v < SAFE) p = writeDigits(buf, p, Number(v));
-      else p += buf.write(String(v), p, 'latin1');
-    }
-    buf[p++] = NL;
-  }
-  return buf.subarray(0, p);
-}
-
-const SAFE = 2n ** 53n;
-const SP = 32,
-  NL = 10,
-  DASH = 45;
-
-function writeDigits(buf: Buffer, p: number, v: number): number {
-  if (v < 10) {
-    buf[p] = 48 + v;
-    return p + 1;
-  }
-  let digits = 1;
-  for (let d = 10; d <= v; d *= 10) digits++;
-  let i = p + digits;
-  while (v >= 10) {
-    const q = Math.floor(v / 10);
-    buf[--i] = 48 + (v - q * 10);
-    v = q;
-  }
-  buf[--i] = 48 + v;
-  return p + digits;
 }
