@@ -448,12 +448,10 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
 #define SORT_CHUNK 4096
 #define RADIX_MIN 256 // groups at least this big are radix-sorted on their cached word
 
-// Encode the keys of entries order[from, to) (order 0: entries from .. to - 1) at o, back to back
-// (see sort_entries); returns the end.
-__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *order, const u32 *rank,
-                                                 const u32 *id, i32 tail_fields, i32 num_first, i32 num_count) {
-  for (u32 at = from; at < to; at++) {
-    u32 e = order ? order[at] : at;
+// Encode the keys of entries [from, to) at o, back to back (see sort_entries); returns the end.
+__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *rank, const u32 *id,
+                                                 i32 tail_fields, i32 num_first, i32 num_count) {
+  for (u32 e = from; e < to; e++) {
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
     i32 cut = head_end(off, len, tail_fields);
@@ -602,10 +600,10 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   // end at their second NUL), so their ranks order keys exactly as their bytes do. Skipped when
   // a head has fewer than two NULs or the prefixes are too many to be worth it.
   u32 *rank = prefix_ranks(n, tail_fields, a);
-  // With ranks, the entries are first put in rank order (a counting sort: the first radix pass)
-  // and their keys encoded in that order, so each rank's keys lie together in `enc` and the sort
-  // of one rank's entries stays in a few cache-sized pieces of memory rather than reading all
-  // the keys at random once a word.
+  // With ranks, the entries are first put in rank order (a counting sort: the first radix pass
+  // over the first 4 bytes) and each rank's entries are sorted on their own. The keys are
+  // encoded in table order: reading the table in rank order instead costs more in cache misses
+  // than it saves the sort.
   u32 *order = 0, *first = 0, ranks = 0;
   if (rank) {
     for (u32 e = 0; e < n; e++) if (rank[a[e]] + 1 > ranks) ranks = rank[a[e]] + 1;
@@ -621,7 +619,7 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   }
   u8 *o = enc;
   for (u32 from = 0; from < n; from += SORT_CHUNK)
-    o = encode_keys(o, from, from + SORT_CHUNK < n ? from + SORT_CHUNK : n, 0, rank, a, tail_fields, num_first,
+    o = encode_keys(o, from, from + SORT_CHUNK < n ? from + SORT_CHUNK : n, rank, a, tail_fields, num_first,
                     num_count);
   for (i32 i = 0; i < 8; i++) o[i] = 0;
   if (rank) {
