@@ -771,14 +771,16 @@ static const u8 DIGIT_PAIRS[] =
   "8081828384858687888990919293949596979899";
 
 // A non-negative integer in decimal at o; returns the end.
+// The digits are written in place, last first, once their count is known: a digit buffer
+// copied out would be a memory.copy a number, which V8 runs as a call.
 static u8 *put_u64(u8 *o, u64 v) {
-  u8 tmp[24];
-  i32 i = 24;
-  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; tmp[--i] = DIGIT_PAIRS[r + 1]; tmp[--i] = DIGIT_PAIRS[r]; }
-  if (v >= 10) { tmp[--i] = DIGIT_PAIRS[v * 2 + 1]; tmp[--i] = DIGIT_PAIRS[v * 2]; }
-  else tmp[--i] = (u8)('0' + v);
-  while (i < 24) *o++ = tmp[i++];
-  return o;
+  u32 n = 1;
+  for (u64 t = 10; n < 20 && v >= t; t *= 10) n++;
+  u8 *end = o + n, *p = end;
+  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; *--p = DIGIT_PAIRS[r + 1]; *--p = DIGIT_PAIRS[r]; }
+  if (v >= 10) { *--p = DIGIT_PAIRS[v * 2 + 1]; *--p = DIGIT_PAIRS[v * 2]; }
+  else *--p = (u8)('0' + v);
+  return end;
 }
 
 #define TWO53 9007199254740992.0
