@@ -827,6 +827,7 @@ static u8 *put_two_word(u8 *o, double lo, double hi) {
 // range). `replay`: 1 to follow m_script (rows of it) instead of comparing keys.
 EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
   merge_start();
+  const v128_t text_space = wasm_i8x16_splat(' '), text_zero = wasm_i8x16_splat(0);
   u8 *o = m_out;
   i32 run, entry, row = 0;
   const double *v;
@@ -858,7 +859,14 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
     if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
       return -1;
     *o++ = '2'; *o++ = ' ';
-    for (i32 i = 0; i < last; i++) { u8 c = k[i]; *o++ = c == 0 ? ' ' : c; }
+    // The key's head with its NULs as spaces, 16 bytes at a time: the last store may write past
+    // the head (what follows overwrites it; the output has 64 bytes of room past its estimate)
+    // and the last load read past the key (into the kernel's memory, which goes on).
+    for (i32 i = 0; i < last; i += 16) {
+      v128_t b = wasm_v128_load(k + i);
+      wasm_v128_store(o + i, wasm_v128_bitselect(text_space, b, wasm_i8x16_eq(b, text_zero)));
+    }
+    o += last;
     *o++ = ' ';
     for (i32 col = I_SPORT; col <= I_PROTO; col++) {
       if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else *o++ = '-';
@@ -872,7 +880,8 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
     *o++ = ' ';
     if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
     *o++ = ' ';
-    for (i32 i = last + 1; i < len; i++) *o++ = k[i];
+    for (i32 i = last + 1; i < len; i += 16) wasm_v128_store(o + (i - last - 1), wasm_v128_load(k + i));
+    o += len > last + 1 ? len - last - 1 : 0;
     *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
   }
   return (i32)(o - m_out);
