@@ -1,6 +1,8 @@
 /**
  * The kernel's per-row steps against their JavaScript counterparts, in one process, alternating
- * rounds: the canonical sort of a run table (`WasmKernel.order` against `canonicalOrder`).
+ * rounds: the canonical sort of a run table (`WasmKernel.order` against `canonicalOrder`), laying
+ * it out in order, and counting and rendering its ranges as text (`countRange` + `render` against
+ * `RunCursor` + `RowWriter`).
  *
  *   npm run build && node --import tsx bench/kernel.ts [--rows N] [--rounds N]
  *
@@ -12,7 +14,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Scanner } from '../dist/format/scanner.js';
-import { canonicalOrder } from '../dist/digest/order.js';
+import { canonicalOrder, identity } from '../dist/digest/order.js';
+import { RowWriter } from '../dist/digest/format.js';
+import { RunCursor, type SortedRun, splitRanges } from '../dist/digest/runs.js';
+import { COL, INT_STRIDE, NUM_STRIDE } from '../dist/table/contract.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder } from '../dist/table/table.js';
 
@@ -98,5 +103,70 @@ function scanDir(dir: string): DigestTable {
   }
   console.log(
     `lay ${table.size.toLocaleString('en-US')} entries out in order: JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`,
+  );
+}
+
+{
+  // The range merge and the text render: the table's entries split in two runs (by hash parity,
+  // as two partitions), each sorted and laid out, then every range of 32768 rows counted and
+  // rendered as the engine does (count, then render replaying the script), against
+  // RunCursor + RowWriter.
+  const runs: SortedRun[] = [0, 1].map((part) => {
+    const t = new DigestTable(1 << 16);
+    const ints = table.ints,
+      nums = table.nums;
+    for (let e = 0; e < table.size; e++) {
+      const b = e * INT_STRIDE;
+      if ((ints[b + COL.I_HASH] & 1) !== part) continue;
+      const x = t.upsert(
+        table.keyBytes,
+        ints[b + COL.I_KEYOFF],
+        ints[b + COL.I_KEYLEN],
+        ints[b + COL.I_HASH],
+        ints[b + COL.I_SPORT],
+        ints[b + COL.I_DPORT],
+        ints[b + COL.I_PROTO],
+      );
+      const v = e * NUM_STRIDE;
+      t.addAggregate(x, nums[v], nums[v + 1], nums[v + 2], nums[v + 3], nums[v + 4], nums[v + 5], nums[v + 6]);
+    }
+    layOutInOrder(t, canonicalOrder(t));
+    return { table: t, order: identity(t.size) };
+  });
+  const ranges = splitRanges(runs, Math.ceil(table.size / 32768));
+  const seen = { packetsSeen: true, bytesSeen: true };
+  const js: number[] = [],
+    wasm: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    js.push(
+      time(() => {
+        for (const range of ranges) {
+          const w = new RowWriter('text', seen);
+          const cursor = new RunCursor(runs, range);
+          while (cursor.next(w.row)) {
+            /* written */
+          }
+          w.take();
+        }
+      }),
+    );
+    wasm.push(
+      time(() => {
+        for (const range of ranges) {
+          const kr = {
+            tables: runs.map((x) => x.table),
+            first: range.from,
+            count: range.to.map((x, i) => x - range.from[i]),
+          };
+          const counted = kernel.countRange(kr);
+          if (counted === null || kernel.render('text', kr, seen, counted.script) === null)
+            throw new Error('the kernel left a range to JavaScript');
+        }
+      }),
+    );
+  }
+  console.log(
+    `count and render ${table.size.toLocaleString('en-US')} rows as text in ${ranges.length} ranges of 2 runs: ` +
+      `JavaScript ${fmt(js)}; kernel ${fmt(wasm)}`,
   );
 }

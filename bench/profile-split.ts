@@ -1,8 +1,11 @@
 /**
  * Where a digest's time goes, per thread: runs `flowdigest digest DIR -w 2` under
  * `node --cpu-prof` (one profile per thread: main and each worker) and sorts each profile's
- * samples into scan, inflate, sort, merge, format, table, hand-off, start-up, GC, idle and other,
- * by the function and file each sample is in.
+ * samples into scan, inflate, sort, layout, merge, format, table, hand-off, start-up, GC, idle and
+ * other, by the function and file each sample is in. Kernel (WebAssembly) samples go by the
+ * kernel function's name (the module keeps its name section): `sort_entries` is sort,
+ * `sort_layout` layout, `merge_count` merge, `render_*` format, `run_merge` table (the merge into
+ * the run tables, with the wrapper's copies in and out), `partition_rows` hand-off, the rest scan.
  *
  *   npm run build && node --import tsx bench/profile-split.ts DIR [--cli dist/cli/main.js] [--workers 2]
  *
@@ -38,15 +41,42 @@ const run = spawnSync(
 const wall = (performance.now() - t0) / 1000;
 if (run.status !== 0) throw new Error(`digest failed (exit ${run.status})`);
 
+/**
+ * The kernel's functions by step (the module keeps its name section, so `--cpu-prof` names them):
+ * a sample in the kernel is charged to the step its function does, not all to "scan".
+ */
+const KERNEL_STEP: Array<[RegExp, string]> = [
+  [/^(sort_entries|sort_prepare|prefix_ranks|prefix_less|compare_from|sort_group|encode_keys|rank_prefixes)/, 'sort'],
+  [/^(sort_layout|lay_prepare|lay_)/, 'layout'],
+  [/^(merge_count|merge_next|merge_prepare|compare_merge|add_values|range_next)/, 'merge'],
+  [/^(render_|put_)/, 'format'],
+  [/^(run_|grow_run)/, 'table'],
+  [/^partition_rows/, 'hand-off'],
+];
+/** JavaScript of the kernel's wrapper (format/wasm-kernel.js) by method: copies in and out. */
+const WRAPPER_STEP: Record<string, string> = {
+  order: 'sort',
+  layOut: 'layout',
+  loadRange: 'merge',
+  countRange: 'merge',
+  render: 'format',
+  renderText: 'format',
+  renderNdjson: 'format',
+  partition: 'hand-off',
+  mergeInto: 'table',
+};
+
 /** The category of a sample, from its function name and script. */
 function category(fn: string, url: string): string {
   if (fn === '(idle)' || fn === 'atomicsWaitLoop') return 'idle';
   if (fn === '(garbage collector)') return 'GC';
-  if (
-    url.includes('/wasm/') ||
-    url.startsWith('wasm://') ||
-    /scanner\.js|separators\.js|fields\.js|layout\.js/.test(url)
-  )
+  if (url.startsWith('wasm://')) {
+    const name = fn.replace(/^\$/, '');
+    for (const [re, step] of KERNEL_STEP) if (re.test(name)) return step;
+    return 'scan';
+  }
+  if (/wasm-kernel\.js/.test(url) && WRAPPER_STEP[fn] !== undefined) return WRAPPER_STEP[fn];
+  if (url.includes('/wasm/') || /wasm-kernel\.js|scanner\.js|separators\.js|fields\.js|layout\.js/.test(url))
     return 'scan';
   if (/inflate-sync|gunzip/.test(url) || /^(inflateSync|writeSync|processChunkSync|zlibBufferSync)$/.test(fn))
     return 'inflate';
@@ -63,7 +93,20 @@ function category(fn: string, url: string): string {
 const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
 /** Per thread: when its profile started and ended, and its last sample in a scan task (µs, one clock for all threads). */
 const timeline: Array<{ start: number; end: number; lastScan: number }> = [];
-const ORDER = ['scan', 'inflate', 'sort', 'merge', 'format', 'table', 'hand-off', 'start-up', 'GC', 'idle', 'other'];
+const ORDER = [
+  'scan',
+  'inflate',
+  'sort',
+  'layout',
+  'merge',
+  'format',
+  'table',
+  'hand-off',
+  'start-up',
+  'GC',
+  'idle',
+  'other',
+];
 console.log(`${cli} digest ${positionals[0]} -w ${values.workers ?? '2'}: ${wall.toFixed(2)} s wall (profiled)\n`);
 console.log(`| thread | sampled s | ${ORDER.join(' | ')} |`);
 console.log(`|---|---:|${ORDER.map(() => '---:').join('|')}|`);
@@ -98,7 +141,13 @@ for (const [i, f] of files.entries()) {
     const dt = p.timeDeltas[k] ?? 0;
     at += dt;
     total += dt;
-    const c = category(cf.functionName, cf.url);
+    // A sample can stop at the JS-to-WebAssembly wrapper (the profiler did not walk into the
+    // kernel's frame): it belongs to the kernel call the wrapper's caller made.
+    const up = parent.get(id);
+    const c =
+      /JSToWasm/.test(cf.functionName) && up !== undefined
+        ? category(byId.get(up)!.functionName, byId.get(up)!.url)
+        : category(cf.functionName, cf.url);
     if (underScan(id)) lastScan = at;
     sums.set(c, (sums.get(c) ?? 0) + dt);
   });

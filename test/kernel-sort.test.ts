@@ -1,5 +1,5 @@
-// The kernel's sort (WasmKernel.order: byte-comparable encoded keys, multikey quicksort) puts a
-// run table in exactly the order of digest/order.ts (canonicalOrder, and compareEntries pairwise),
+// The kernel's sort (WasmKernel.order: byte-comparable encoded keys, a radix sort on 8-byte
+// words) puts a run table in exactly the order of digest/order.ts (canonicalOrder, and compareEntries pairwise),
 // for any keys: shared and prefix heads, NUL and 0xFF bytes inside fields, absent numbers, tables
 // of 0 to a few thousand entries (both sides of canonicalOrder's 1024-entry switch to radix passes).
 import fc from 'fast-check';

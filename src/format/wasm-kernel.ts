@@ -196,8 +196,8 @@ export class WasmKernel {
 
   /**
    * The entries of `t` in the canonical order of `key` (see {@link KeySchema}), sorted in the
-   * kernel: a radix (multikey quick-) sort of byte-comparable keys, the same order as
-   * digest/order.ts's canonicalOrder. Drops the kernel's scan table (the next object starts
+   * kernel: a radix sort of byte-comparable keys (most-significant 8-byte word first; LSD byte
+   * passes or quicksort within a word), the same order as digest/order.ts's canonicalOrder. Drops the kernel's scan table (the next object starts
    * another). Null when the kernel's memory cannot hold the sort: the caller sorts in JavaScript.
    */
   order(t: TableView, key: KeySchema = DEFAULT_KEY): Int32Array<SharedArrayBuffer> | null {

@@ -307,9 +307,11 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
 //   the tail bytes, escaped and ended the same way.
 // Equal heads have equal encoded lengths, so the numbers only ever meet numbers. The key is thus
 // of any width: any number of string fields on either side of any number of numbers.
-// The encoded keys are sorted by multikey quicksort (Bentley and Sedgewick, 1997) on 8-byte
-// words: each round caches one big-endian word per entry of a group and partitions three ways;
-// entries whose words are equal go on to the next word, unless their keys ended in it.
+// The encoded keys are sorted MSD on 8-byte words (sort_words): a group of entries that agree on
+// the words before d reads its entries' word d once into a cached array (the only random reads
+// of the keys), orders the (word, entry) pairs by LSD radix passes (big groups, bytes all share
+// skipped) or three-way quicksort (small groups, the parts keep their cached words), and each
+// run of equal words goes on to the next word, unless their keys ended in it.
 
 static i32 *sort_ints; // INT_STRIDE columns per entry, as copied in
 static u8 *sort_keys;  // the key bytes, as copied in
@@ -363,7 +365,7 @@ static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
 static u32 *sort_order; // the sorted entries
 static u32 sort_n;
 
-typedef struct { u32 lo, n, d; } SortTask;
+typedef struct { u32 lo, n, d, loaded; } SortTask;
 
 // The head of the key at sort_keys[off, off + len) ends at the tail_fields-th NUL from the end
 // (no such NUL: the whole key, no tail). Returns that end.
@@ -440,6 +442,136 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
   return rank;
 }
 
+// The steps of sort_entries run as many calls of the functions below, not one long call: the
+// engine compiles a WebAssembly function first with its baseline compiler and swaps in the
+// optimized code only for later calls, so work done in one call never gets the faster code.
+#define SORT_CHUNK 4096
+#define RADIX_MIN 256 // groups at least this big are radix-sorted on their cached word
+
+// Encode the keys of entries [from, to) at o, back to back (see sort_entries); returns the end.
+__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *rank, const u32 *id,
+                                                 i32 tail_fields, i32 num_first, i32 num_count) {
+  for (u32 e = from; e < to; e++) {
+    const i32 *row = sort_ints + e * INT_STRIDE;
+    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
+    i32 cut = head_end(off, len, tail_fields);
+    u8 *start = o;
+    if (rank) {
+      i32 p = prefix_end(off, cut);
+      u32 r = rank[id[e]];
+      *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
+      o = escape_into(o, sort_keys + p, cut - p);
+    } else {
+      o = escape_into(o, sort_keys + off, cut - off);
+    }
+    for (i32 k = 0; k < num_count; k++) {
+      u32 v = (u32)row[num_first + k] ^ (1u << 31);
+      *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
+    }
+    if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
+    enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
+  }
+  return o;
+}
+
+static u32 *radix_x;  // room for the entries of the largest group (radix passes' other half)
+static u64 *radix_c;
+static u32 radix_hist[8][256];
+
+// Sort the m pairs (cx[i], x[i]) by cx, stably: LSD radix, a byte a pass, skipping the bytes
+// every word of the group shares (most of a word's bytes, past the first level).
+static void radix_pairs(u32 *x, u64 *cx, u32 m) {
+  for (u32 b = 0; b < 8; b++) for (u32 k = 0; k < 256; k++) radix_hist[b][k] = 0;
+  for (u32 i = 0; i < m; i++) {
+    u64 w = cx[i];
+    for (u32 b = 0; b < 8; b++) radix_hist[b][(w >> (8 * b)) & 0xFF]++;
+  }
+  u32 *sx = x, *dx = radix_x;
+  u64 *sc = cx, *dc = radix_c;
+  for (u32 b = 0; b < 8; b++) {
+    u32 *h = radix_hist[b];
+    if (h[(sc[0] >> (8 * b)) & 0xFF] == m) continue; // one value of this byte: nothing moves
+    u32 sum = 0;
+    for (u32 k = 0; k < 256; k++) { u32 t = h[k]; h[k] = sum; sum += t; }
+    for (u32 i = 0; i < m; i++) {
+      u64 w = sc[i];
+      u32 at = h[(w >> (8 * b)) & 0xFF]++;
+      dc[at] = w; dx[at] = sx[i];
+    }
+    u32 *tx = sx; sx = dx; dx = tx;
+    u64 *tc = sc; sc = dc; dc = tc;
+  }
+  if (sx != x) {
+    for (u32 i = 0; i < m; i++) { x[i] = sx[i]; cx[i] = sc[i]; }
+  }
+}
+
+// One group of sort_words: its entries all share the encoded bytes before word d. Orders them
+// by word d and pushes the groups still to order; returns the new top of the stack.
+__attribute__((noinline)) static u32 sort_group(u32 *a, u64 *c, SortTask t, SortTask *stack, u32 top) {
+  u32 *x = a + t.lo;
+  u64 *cx = c + t.lo;
+  u32 m = t.n, d = t.d;
+  if (!t.loaded) for (u32 i = 0; i < m; i++) cx[i] = word_at(x[i], d);
+  if (m >= RADIX_MIN) {
+    radix_pairs(x, cx, m);
+    // Runs of one word go on to the next word, unless their keys ended in it.
+    for (u32 s = 0; s < m;) {
+      u32 e = s + 1;
+      while (e < m && cx[e] == cx[s]) e++;
+      if (e - s > 1 && enc_len[x[s]] > d + 8) stack[top++] = (SortTask){ t.lo + s, e - s, d + 8, 0 };
+      s = e;
+    }
+    return top;
+  }
+  u64 p0 = cx[0], p1 = cx[m / 2], p2 = cx[m - 1], v;
+  if (p0 < p1) v = p1 < p2 ? p1 : (p0 < p2 ? p2 : p0);
+  else v = p0 < p2 ? p0 : (p1 < p2 ? p2 : p1);
+  u32 lt = 0, i = 0, gt = m;
+  while (i < gt) {
+    u64 ci = cx[i];
+    if (ci < v) {
+      u32 ti = x[lt]; x[lt] = x[i]; x[i] = ti;
+      cx[i] = cx[lt]; cx[lt] = ci;
+      lt++; i++;
+    } else if (ci > v) {
+      gt--;
+      u32 ti = x[gt]; x[gt] = x[i]; x[i] = ti;
+      cx[i] = cx[gt]; cx[gt] = ci;
+    } else i++;
+  }
+  // The smaller and larger parts keep their cached words (they moved with their entries).
+  if (lt > 1) stack[top++] = (SortTask){ t.lo, lt, d, 1 };
+  if (m - gt > 1) stack[top++] = (SortTask){ t.lo + gt, m - gt, d, 1 };
+  // Equal words: on to the next word, unless the keys ended in this one. (Encoded keys are
+  // prefix-free, so one that ended here equals every key of its group: a table holds no key
+  // twice, but the order stays well defined.)
+  if (gt - lt > 1 && enc_len[x[lt]] > d + 8) stack[top++] = (SortTask){ t.lo + lt, gt - lt, d + 8, 0 };
+  return top;
+}
+
+// Sort entries a[lo, lo + n) by their encoded keys: MSD on 8-byte words; within a word, LSD radix
+// for big groups and three-way quicksort for small ones, both on one cached word an entry.
+static void sort_words(u32 *a, u64 *c, u32 lo, u32 n, SortTask *stack) {
+  u32 top = 0;
+  stack[top++] = (SortTask){ lo, n, 0, 0 };
+  while (top) {
+    SortTask t = stack[--top];
+    u32 *x = a + t.lo;
+    u32 m = t.n, d = t.d;
+    if (m < 2) continue;
+    if (m < 12) {
+      for (u32 i = 1; i < m; i++) {
+        u32 v = x[i], j = i;
+        while (j > 0 && compare_from(x[j - 1], v, d) > 0) { x[j] = x[j - 1]; j--; }
+        x[j] = v;
+      }
+      continue;
+    }
+    top = sort_group(a, c, t, stack, top);
+  }
+}
+
 // Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
 // `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
 // num_first .. num_first + num_count - 1.
@@ -458,7 +590,9 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   enc_len = take(m1 * 4);
   // Each task on the stack is a group of two or more entries, disjoint from the others.
   SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
-  if (!enc || !enc_off || !enc_len || !stack || !a || !c) return 0;
+  radix_x = take(m1 * 4);
+  radix_c = take(m1 * 8);
+  if (!enc || !enc_off || !enc_len || !stack || !a || !c || !radix_x || !radix_c) return 0;
   // Most entries share a few (account, interface) pairs: the bytes through the head's second
   // NUL. Those prefixes are ranked once (a[e] holds each entry's prefix id meanwhile) and each
   // key starts with its prefix's rank (4 bytes) in place of them, so the first word already
@@ -466,68 +600,34 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   // end at their second NUL), so their ranks order keys exactly as their bytes do. Skipped when
   // a head has fewer than two NULs or the prefixes are too many to be worth it.
   u32 *rank = prefix_ranks(n, tail_fields, a);
-  u8 *o = enc;
-  for (u32 e = 0; e < n; e++) {
-    const i32 *row = sort_ints + e * INT_STRIDE;
-    i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
-    i32 cut = head_end(off, len, tail_fields);
-    u8 *start = o;
-    if (rank) {
-      i32 p = prefix_end(off, cut);
-      u32 r = rank[a[e]];
-      *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
-      o = escape_into(o, sort_keys + p, cut - p);
-    } else {
-      o = escape_into(o, sort_keys + off, cut - off);
-    }
-    for (i32 k = 0; k < num_count; k++) {
-      u32 v = (u32)row[num_first + k] ^ (1u << 31);
-      *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
-    }
-    if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
-    enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
+  // With ranks, the entries are first put in rank order (a counting sort: the first radix pass
+  // over the first 4 bytes) and each rank's entries are sorted on their own. The keys are
+  // encoded in table order: reading the table in rank order instead costs more in cache misses
+  // than it saves the sort.
+  u32 *order = 0, *first = 0, ranks = 0;
+  if (rank) {
+    for (u32 e = 0; e < n; e++) if (rank[a[e]] + 1 > ranks) ranks = rank[a[e]] + 1;
+    first = take(((size_t)ranks + 1) * 4);
+    if (!first) return 0;
+    for (u32 r = 0; r <= ranks; r++) first[r] = 0;
+    for (u32 e = 0; e < n; e++) first[rank[a[e]] + 1]++;
+    for (u32 r = 0; r < ranks; r++) first[r + 1] += first[r];
+    order = radix_x;
+    for (u32 e = 0; e < n; e++) order[first[rank[a[e]]]++] = e;
+    for (u32 r = ranks; r > 0; r--) first[r] = first[r - 1];
+    first[0] = 0;
   }
+  u8 *o = enc;
+  for (u32 from = 0; from < n; from += SORT_CHUNK)
+    o = encode_keys(o, from, from + SORT_CHUNK < n ? from + SORT_CHUNK : n, rank, a, tail_fields, num_first,
+                    num_count);
   for (i32 i = 0; i < 8; i++) o[i] = 0;
-  for (u32 e = 0; e < n; e++) a[e] = e;
-  u32 top = 0;
-  stack[top++] = (SortTask){ 0, n, 0 };
-  while (top) {
-    SortTask t = stack[--top];
-    u32 *x = a + t.lo;
-    u64 *cx = c + t.lo;
-    u32 m = t.n, d = t.d;
-    if (m < 2) continue;
-    if (m < 12) {
-      for (u32 i = 1; i < m; i++) {
-        u32 v = x[i], j = i;
-        while (j > 0 && compare_from(x[j - 1], v, d) > 0) { x[j] = x[j - 1]; j--; }
-        x[j] = v;
-      }
-      continue;
-    }
-    for (u32 i = 0; i < m; i++) cx[i] = word_at(x[i], d);
-    u64 p0 = cx[0], p1 = cx[m / 2], p2 = cx[m - 1], v;
-    if (p0 < p1) v = p1 < p2 ? p1 : (p0 < p2 ? p2 : p0);
-    else v = p0 < p2 ? p0 : (p1 < p2 ? p2 : p1);
-    u32 lt = 0, i = 0, gt = m;
-    while (i < gt) {
-      u64 ci = cx[i];
-      if (ci < v) {
-        u32 ti = x[lt]; x[lt] = x[i]; x[i] = ti;
-        cx[i] = cx[lt]; cx[lt] = ci;
-        lt++; i++;
-      } else if (ci > v) {
-        gt--;
-        u32 ti = x[gt]; x[gt] = x[i]; x[i] = ti;
-        cx[i] = cx[gt]; cx[gt] = ci;
-      } else i++;
-    }
-    if (lt > 1) stack[top++] = (SortTask){ t.lo, lt, d };
-    if (m - gt > 1) stack[top++] = (SortTask){ t.lo + gt, m - gt, d };
-    // Equal words: on to the next word, unless the keys ended in this one. (Encoded keys are
-    // prefix-free, so one that ended here equals every key of its group: a table holds no key
-    // twice, but the order stays well defined.)
-    if (gt - lt > 1 && enc_len[x[lt]] > d + 8) stack[top++] = (SortTask){ t.lo + lt, gt - lt, d + 8 };
+  if (rank) {
+    for (u32 i = 0; i < n; i++) a[i] = order[i];
+    for (u32 r = 0; r < ranks; r++) sort_words(a, c, first[r], first[r + 1] - first[r], stack);
+  } else {
+    for (u32 e = 0; e < n; e++) a[e] = e;
+    sort_words(a, c, 0, n, stack);
   }
   return (i32 *)a;
 }
@@ -671,14 +771,16 @@ static const u8 DIGIT_PAIRS[] =
   "8081828384858687888990919293949596979899";
 
 // A non-negative integer in decimal at o; returns the end.
+// The digits are written in place, last first, once their count is known: a digit buffer
+// copied out would be a memory.copy a number, which V8 runs as a call.
 static u8 *put_u64(u8 *o, u64 v) {
-  u8 tmp[24];
-  i32 i = 24;
-  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; tmp[--i] = DIGIT_PAIRS[r + 1]; tmp[--i] = DIGIT_PAIRS[r]; }
-  if (v >= 10) { tmp[--i] = DIGIT_PAIRS[v * 2 + 1]; tmp[--i] = DIGIT_PAIRS[v * 2]; }
-  else tmp[--i] = (u8)('0' + v);
-  while (i < 24) *o++ = tmp[i++];
-  return o;
+  u32 n = 1;
+  for (u64 t = 10; n < 20 && v >= t; t *= 10) n++;
+  u8 *end = o + n, *p = end;
+  while (v >= 100) { u32 r = (u32)(v % 100) * 2; v /= 100; *--p = DIGIT_PAIRS[r + 1]; *--p = DIGIT_PAIRS[r]; }
+  if (v >= 10) { *--p = DIGIT_PAIRS[v * 2 + 1]; *--p = DIGIT_PAIRS[v * 2]; }
+  else *--p = (u8)('0' + v);
+  return end;
 }
 
 #define TWO53 9007199254740992.0
@@ -725,6 +827,7 @@ static u8 *put_two_word(u8 *o, double lo, double hi) {
 // range). `replay`: 1 to follow m_script (rows of it) instead of comparing keys.
 EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows) {
   merge_start();
+  const v128_t text_space = wasm_i8x16_splat(' '), text_zero = wasm_i8x16_splat(0);
   u8 *o = m_out;
   i32 run, entry, row = 0;
   const double *v;
@@ -756,7 +859,14 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
     if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
       return -1;
     *o++ = '2'; *o++ = ' ';
-    for (i32 i = 0; i < last; i++) { u8 c = k[i]; *o++ = c == 0 ? ' ' : c; }
+    // The key's head with its NULs as spaces, 16 bytes at a time: the last store may write past
+    // the head (what follows overwrites it; the output has 64 bytes of room past its estimate)
+    // and the last load read past the key (into the kernel's memory, which goes on).
+    for (i32 i = 0; i < last; i += 16) {
+      v128_t b = wasm_v128_load(k + i);
+      wasm_v128_store(o + i, wasm_v128_bitselect(text_space, b, wasm_i8x16_eq(b, text_zero)));
+    }
+    o += last;
     *o++ = ' ';
     for (i32 col = I_SPORT; col <= I_PROTO; col++) {
       if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else *o++ = '-';
@@ -770,7 +880,8 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
     *o++ = ' ';
     if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
     *o++ = ' ';
-    for (i32 i = last + 1; i < len; i++) *o++ = k[i];
+    for (i32 i = last + 1; i < len; i += 16) wasm_v128_store(o + (i - last - 1), wasm_v128_load(k + i));
+    o += len > last + 1 ? len - last - 1 : 0;
     *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
   }
   return (i32)(o - m_out);
