@@ -30,6 +30,7 @@ import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import { moveReply } from './move.js';
+import { dropped } from '../util/reclaim.js';
 import { RUN_TABLE_START } from './protocol.js';
 import type {
   AbsorbReply,
@@ -132,6 +133,9 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     );
   } catch (err) {
     return { error: errorToData(err) };
+  } finally {
+    // The object's bytes (transferred here) are garbage once the reply is sent.
+    dropped(task.data.byteLength);
   }
 }
 
@@ -143,6 +147,8 @@ export function absorb(task: AbsorbTask): AbsorbReply {
     return { table: run.state() };
   } catch (err) {
     return { error: errorToData(err) };
+  } finally {
+    dropped(task.pieces.reduce((n, p) => n + p.buffer.byteLength, 0));
   }
 }
 
