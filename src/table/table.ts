@@ -310,8 +310,10 @@ export class DigestTable {
    * run_merge, src/format/wasm-kernel.ts mergeInto): `image` is this table with entries appended
    * and values added, its slots grown as {@link upsert} grows them. Its arrays are read, not
    * kept: what changed is copied back. Columns and key bytes that no longer fit are reallocated
-   * (charged to the budget) a quarter larger than the rows need, not doubled: a run table only
-   * grows, task by task, and this is where most of its memory is.
+   * (charged to the budget) at twice the rows they hold (the columns at most the slots' half).
+   * Tighter growth was measured and lost: a quarter more than the rows reallocated a 400 k-row
+   * table every other task, and the arrays it dropped (freed only at a collection) raised the
+   * peak and the CPU time (docs/kernel.md, "Where the peak comes from").
    */
   adopt(image: TableImage): void {
     const n0 = this.size,
@@ -326,7 +328,7 @@ export class DigestTable {
     }
     this.slots.set(image.slots.subarray(0, mask + 1));
     if (size * INT_STRIDE > this.ints.length) {
-      const entries = Math.max(size, Math.min(size + (size >> 2), (mask + 1) >> 1));
+      const entries = Math.max(size, Math.min(size * 2, (mask + 1) >> 1));
       const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
       const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
       ints.set(this.ints.subarray(0, n0 * INT_STRIDE));
@@ -336,7 +338,7 @@ export class DigestTable {
     this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
     this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
     if (keyUsed > this.keyBytes.length) {
-      const kb = this.alloc(Uint8Array, keyUsed + (keyUsed >> 2), this.keyBytes.byteLength);
+      const kb = this.alloc(Uint8Array, keyUsed * 2, this.keyBytes.byteLength);
       kb.set(this.keyBytes.subarray(0, k0));
       this.keyBytes = kb;
       this.keyView = viewOf(kb);

@@ -16,7 +16,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Bytes dropped since the last collection that make a thread collect. */
-export const RECLAIM_BYTES = 48 * 1024 * 1024;
+export const RECLAIM_BYTES = 64 * 1024 * 1024;
 
 let owed = 0;
 let scheduled = false;
