@@ -8,7 +8,7 @@ import { type SortedRun, splitRanges } from '../dist/digest/runs.js';
 import { countRange, renderRange, setKernelKeepBytes, sortRun } from '../dist/pool/worker.js';
 import { COL, DigestTable, INT_STRIDE, memoryBudget, NUM_STRIDE, type TableView } from '../dist/table/table.js';
 
-const valueOf = Symbol.for('Piscina.valueOf');
+const kValue = Symbol.for('Piscina.valueOf');
 
 const rowArb = fc.record({
   // account, interface, srcaddr, dstaddr, action (joined by NUL), from a few of each.
@@ -68,7 +68,7 @@ function digestText(runs: readonly Row[][], ranges: number): string {
     if ('error' in counted) throw new Error(JSON.stringify(counted.error));
     if (counted.script !== null) range.script = counted.script;
     const reply = renderRange({ runs: sorted, range, format: 'text', seen: { packetsSeen: true, bytesSeen: true } });
-    const buf = (reply as unknown as Record<symbol, ArrayBuffer>)[valueOf];
+    const buf = (reply as unknown as Record<symbol, ArrayBuffer>)[kValue];
     out += Buffer.from(buf).toString('latin1');
   }
   return out;
