@@ -32,3 +32,25 @@ it('ignores nothing dropped', () => {
   dropped(Number.NaN);
   expect(owedBytes()).toBe(before);
 });
+
+it('collects in a worker thread too (where the run tables and objects are dropped)', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const url = new URL('../dist/util/reclaim.js', import.meta.url).href;
+  const code = `
+import { dropped, owedBytes, RECLAIM_BYTES } from ${JSON.stringify(url)};
+import { parentPort } from 'node:worker_threads';
+const ref = new WeakRef(new ArrayBuffer(1 << 20));
+dropped(RECLAIM_BYTES);
+setImmediate(() => setImmediate(() => parentPort.postMessage({ owed: owedBytes(), freed: ref.deref() === undefined })));
+`;
+  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+  try {
+    const reply = await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(reply).toEqual({ owed: 0, freed: true });
+  } finally {
+    await w.terminate();
+  }
+});
