@@ -60,7 +60,6 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'render_ndjson',
     'render_text',
     'run_ints_ptr',
-    'run_key_cap',
     'run_key_used',
     'run_keys_ptr',
     'run_mask',

@@ -1,6 +1,7 @@
 // The kernel's run-table merge (WasmKernel.mergeInto) leaves a run table exactly as
-// DigestTable.mergeFrom of each source in turn leaves it: size, slots, columns, key bytes and the
-// arrays' lengths (so the same growth), from tables as small as a table gets, with hashes drawn
+// DigestTable.mergeFrom of each source in turn leaves it: size, slots, columns and key bytes (the
+// columns' room is its own: adopt sizes them to the rows, upsert doubles), from tables as small
+// as a table gets, with hashes drawn
 // from a handful of values (every probe a collision), keys long enough to grow the key bytes,
 // sums near the 2^52 carry, absent times, several merges into one table, and a kernel whose
 // memory cannot hold the merge (it then merges in JavaScript, the same table).
@@ -61,11 +62,16 @@ function view(rows: readonly Row[]): TableView {
 
 function snapshot(t: DigestTable) {
   const s = t.state();
+  // Room for what it holds, whatever growth gave it.
+  expect(s.ints.length).toBeGreaterThanOrEqual(s.size * INT_STRIDE);
+  expect(s.nums.length).toBe((s.ints.length / INT_STRIDE) * NUM_STRIDE);
+  expect(s.keyBytes.length).toBeGreaterThanOrEqual(s.keyUsed);
+  expect(s.ints.length).toBeLessThanOrEqual(((s.mask + 1) >> 1) * INT_STRIDE);
   return {
     size: s.size,
     keyUsed: s.keyUsed,
     mask: s.mask,
-    lengths: [s.slots.length, s.ints.length, s.nums.length, s.keyBytes.length],
+    slotCount: s.slots.length,
     slots: Array.from(s.slots),
     ints: Array.from(s.ints.subarray(0, s.size * INT_STRIDE)),
     nums: Array.from(s.nums.subarray(0, s.size * NUM_STRIDE)),
@@ -90,6 +96,28 @@ it('merges into a run table as mergeFrom does, slot for slot', () => {
         expect(kernel.mergeInto(got, sources)).toBe(true);
         expect(snapshot(got)).toEqual(snapshot(want));
       }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+it('a run table merged into by the kernel and by JavaScript in turn stays the same table, and charges its budget', () => {
+  fc.assert(
+    fc.property(tasksArb, fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), (tasks, inKernel) => {
+      const budget = memoryBudget(1 << 30);
+      const want = new DigestTable(1),
+        got = new DigestTable(1, { shared: true, budget });
+      tasks.forEach((task, i) => {
+        const sources = task.map(view);
+        for (const v of sources) want.mergeFrom(v);
+        // JavaScript upserts grow the adopted (tight) columns; the kernel merges after them.
+        if (inKernel[i]) expect(kernel.mergeInto(got, sources)).toBe(true);
+        else for (const v of sources) got.mergeFrom(v);
+        expect(snapshot(got)).toEqual(snapshot(want));
+        // The budget holds exactly the table's arrays (what grew, less what they replaced).
+        expect(budget.used[0]).toBeGreaterThanOrEqual(Math.floor(got.bytes / 1024));
+        expect(budget.used[0]).toBeLessThanOrEqual(Math.ceil(got.bytes / 1024) + 32);
+      });
     }),
     { numRuns: 150 },
   );

@@ -4,6 +4,7 @@
  * the digest is held at most once per table (not once per object, as per-object partials were).
  */
 import type { TableState } from '../table/table.js';
+import { dropped } from '../util/reclaim.js';
 
 export class RunTables {
   private readonly states: Array<TableState | undefined>;
@@ -35,7 +36,12 @@ export class RunTables {
 
   /** Give back a slot, with its table's new state when the scan changed it. */
   release(slot: number, state?: TableState): void {
-    if (state !== undefined) this.states[slot] = state;
+    if (state !== undefined) {
+      const old = this.states[slot];
+      // Arrays the table outgrew: shared memory, freed once every thread that held them collects.
+      if (old !== undefined) dropped(replaced(old, state));
+      this.states[slot] = state;
+    }
     let i = this.waiting.findIndex((w) => w.want === slot);
     if (i < 0) i = this.waiting.findIndex((w) => w.want < 0);
     if (i < 0) {
@@ -49,4 +55,14 @@ export class RunTables {
   filled(): TableState[] {
     return this.states.filter((s): s is TableState => s !== undefined && s.size > 0);
   }
+}
+
+/** Bytes of `old`'s arrays that `now` no longer holds. */
+function replaced(old: TableState, now: TableState): number {
+  let n = 0;
+  if (old.slots.buffer !== now.slots.buffer) n += old.slots.byteLength;
+  if (old.ints.buffer !== now.ints.buffer) n += old.ints.byteLength;
+  if (old.nums.buffer !== now.nums.buffer) n += old.nums.byteLength;
+  if (old.keyBytes.buffer !== now.keyBytes.buffer) n += old.keyBytes.byteLength;
+  return n;
 }

@@ -11,6 +11,7 @@ import { InvalidOptionError, KernelError } from '../errors.js';
 import type { Layout } from './layout.js';
 import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
+import { dropped } from '../util/reclaim.js';
 
 // The little of the WebAssembly API this file uses (Node has it; the ES2022 lib does not type it).
 declare const WebAssembly: {
@@ -66,7 +67,6 @@ interface Exports {
   run_mask(): number;
   run_size(): number;
   run_key_used(): number;
-  run_key_cap(): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
   merge_ints_ptr(): number;
   merge_nums_ptr(): number;
@@ -405,11 +405,14 @@ export class WasmKernel {
     // heap is then rewound, so the run table's copy takes the scan table's place instead of
     // adding to it (the kernel's memory never shrinks: its high-water mark is what it costs).
     const mem = x.memory.buffer;
-    const rows = sources.map((v) =>
-      v.ints.buffer === mem
-        ? { size: v.size, nums: v.nums.slice(), ints: v.ints.slice(), keyBytes: v.keyBytes.slice() }
-        : v,
-    );
+    let copied = 0;
+    const rows = sources.map((v) => {
+      if (v.ints.buffer !== mem) return v;
+      copied += v.nums.byteLength + v.ints.byteLength + v.keyBytes.byteLength;
+      return { size: v.size, nums: v.nums.slice(), ints: v.ints.slice(), keyBytes: v.keyBytes.slice() };
+    });
+    // Garbage once the merge returns.
+    dropped(copied);
     let moreRows = 0,
       moreKeys = 0,
       srcBytes = 0;
@@ -456,13 +459,17 @@ export class WasmKernel {
       size,
       keyUsed,
       mask,
-      keyCap: x.run_key_cap(),
       slots: new Int32Array(buf, x.run_slots_ptr(), mask + 1),
       ints: new Int32Array(buf, x.run_ints_ptr(), size * INT_STRIDE),
       nums: new Float64Array(buf, x.run_nums_ptr(), size * NUM_STRIDE),
       keyBytes: new Uint8Array(buf, x.run_keys_ptr(), keyUsed),
     });
     return true;
+  }
+
+  /** Bytes of the kernel's linear memory (it never shrinks). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
   }
 
   /** The kernel's table, as views over its memory (valid until the next scan or start). */

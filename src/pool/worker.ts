@@ -32,6 +32,7 @@ import { KERNEL_INPUT_BYTES } from '../table/contract.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import { moveReply } from './move.js';
+import { dropped } from '../util/reclaim.js';
 import { RUN_TABLE_START } from './protocol.js';
 import type {
   AbsorbReply,
@@ -54,7 +55,29 @@ import type {
 const objectTable = new DigestTable(16384);
 // As long as the scanner's window (one kernel call's input).
 const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
-const kernel = WasmKernel.load();
+let kernel = WasmKernel.load();
+
+/**
+ * Kernel memory a worker keeps after sorting a run table. WebAssembly memory never shrinks: a
+ * sort of 400 k entries leaves about 120 MB that the range steps (a few MB each) never use and
+ * an idle worker (a digester kept open, the service) would hold for good. Past this, the
+ * worker starts a fresh instance (the module stays compiled) and the old memory is collected.
+ * A scan of a large object takes about 65 MB, so a kernel of that size is kept.
+ */
+let keepBytes = 64 * 1024 * 1024;
+
+/** @internal Tests: the kernel memory kept after a sort (0: a fresh kernel after every sort). */
+export function setKernelKeepBytes(bytes: number): void {
+  keepBytes = bytes;
+}
+
+function shedKernel(): void {
+  if (kernel === null || kernel.memoryBytes <= keepBytes) return;
+  const fresh = WasmKernel.load();
+  if (fresh === null) return;
+  dropped(kernel.memoryBytes);
+  kernel = fresh;
+}
 
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
@@ -141,6 +164,9 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     );
   } catch (err) {
     return { error: errorToData(err) };
+  } finally {
+    // The object's bytes (transferred here) are garbage once the reply is sent.
+    dropped(task.data.byteLength);
   }
 }
 
@@ -152,6 +178,8 @@ export function absorb(task: AbsorbTask): AbsorbReply {
     return { table: run.state() };
   } catch (err) {
     return { error: errorToData(err) };
+  } finally {
+    dropped(task.pieces.reduce((n, p) => n + p.buffer.byteLength, 0));
   }
 }
 
@@ -172,7 +200,9 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
-    return { order: sortInPlace(task.table) };
+    const order = sortInPlace(task.table);
+    shedKernel();
+    return { order };
   } catch (err) {
     return { error: errorToData(err) };
   }
@@ -192,6 +222,7 @@ export function finishRuns(task: FinishTask): FinishReply {
       if (state !== undefined && state.size > 0) tables.push(state);
     });
     const orders = tables.map((t) => sortInPlace(t));
+    shedKernel();
     const runs: SortedRun[] = tables.map((t, i) => ({ table: t, order: orders[i] }));
     if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
     const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });

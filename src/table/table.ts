@@ -9,6 +9,7 @@
  * start = min, end = max (±Infinity when absent), records = count merged.
  */
 import { MemoryLimitError } from '../errors.js';
+import { dropped } from '../util/reclaim.js';
 import {
   COL,
   HASH_FIELD_MUL,
@@ -226,6 +227,8 @@ export class DigestTable {
   ): T {
     const bytes = length * kind.BYTES_PER_ELEMENT;
     if (this.memory.budget) charge(this.memory.budget, bytes - freed, this.size);
+    // The array replaced is garbage once this returns (every thread that saw a shared one must collect).
+    dropped(freed);
     return new kind(this.memory.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   }
 
@@ -317,6 +320,8 @@ export class DigestTable {
     proto: number,
   ): number {
     const e = this.size++;
+    // The columns grow apart from the slots ({@link adopt} sizes them to the rows it holds).
+    if ((e + 1) * INT_STRIDE > this.ints.length) this.growEntries(Math.max(e + 1, (this.mask + 1) >> 1));
     if (this.keyUsed + len > this.keyBytes.length) {
       this.keyBytes = this.grow(this.keyBytes, this.keyUsed + len);
       this.keyView = viewOf(this.keyBytes);
@@ -350,48 +355,49 @@ export class DigestTable {
   /**
    * Take this table's state after rows were merged into a copy of it elsewhere (the kernel's
    * run_merge, src/format/wasm-kernel.ts mergeInto): `image` is this table with entries appended
-   * and values added, grown as {@link upsert} grows it. Its arrays are read, not kept: what
-   * changed is copied back, into grown arrays (charged to the budget) when it outgrew these.
+   * and values added, its slots grown as {@link upsert} grows them. Its arrays are read, not
+   * kept: what changed is copied back. Columns and key bytes that no longer fit are reallocated
+   * (charged to the budget) at twice the rows they hold (the columns at most the slots' half).
+   * Tighter growth was measured and lost: a quarter more than the rows reallocated a 400 k-row
+   * table every other task, and the arrays it dropped (freed only at a collection) raised the
+   * peak and the CPU time (docs/kernel.md, "Where the peak comes from").
    */
   adopt(image: TableImage): void {
     const n0 = this.size,
       k0 = this.keyUsed,
-      { size, keyUsed, mask, keyCap } = image;
+      { size, keyUsed, mask } = image;
     // First: a budget the growth passes names the rows the table reached.
     this.size = size;
     this.keyUsed = keyUsed;
     if (mask !== this.mask) {
-      const entries = (mask + 1) >> 1;
-      const slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
+      this.slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
+      this.mask = mask;
+    }
+    this.slots.set(image.slots.subarray(0, mask + 1));
+    if (size * INT_STRIDE > this.ints.length) {
+      const entries = Math.max(size, Math.min(size * 2, (mask + 1) >> 1));
       const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
       const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
-      slots.set(image.slots.subarray(0, mask + 1));
-      ints.set(image.ints.subarray(0, size * INT_STRIDE));
-      nums.set(image.nums.subarray(0, size * NUM_STRIDE));
-      this.slots = slots;
+      ints.set(this.ints.subarray(0, n0 * INT_STRIDE));
       this.ints = ints;
       this.nums = nums;
-      this.mask = mask;
       // The kernel is never handed a table with lost packets; should one come, its column keeps up.
       if (this.lost !== null) {
         const lost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
         lost.set(this.lost.subarray(0, n0 * LOST_STRIDE));
         this.lost = lost;
       }
-    } else {
-      this.slots.set(image.slots.subarray(0, mask + 1));
-      this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
-      this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
-      this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
     }
-    if (keyCap !== this.keyBytes.length) {
-      const kb = this.alloc(Uint8Array, keyCap, this.keyBytes.byteLength);
-      kb.set(image.keyBytes.subarray(0, keyUsed));
+    this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
+    this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+    this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
+    if (keyUsed > this.keyBytes.length) {
+      const kb = this.alloc(Uint8Array, keyUsed * 2, this.keyBytes.byteLength);
+      kb.set(this.keyBytes.subarray(0, k0));
       this.keyBytes = kb;
       this.keyView = viewOf(kb);
-    } else {
-      this.keyBytes.set(image.keyBytes.subarray(k0, keyUsed), k0);
     }
+    this.keyBytes.set(image.keyBytes.subarray(k0, keyUsed), k0);
   }
 
   /** Add one record (packets and bytes each below 2^52) to entry `e`. */
@@ -487,17 +493,20 @@ export class DigestTable {
     }
     this.slots = slots;
     this.mask = mask;
-    const entries = cap >> 1;
-    const grownInts = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
-    grownInts.set(this.ints);
-    this.ints = grownInts;
-    const grownNums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
-    grownNums.set(this.nums);
-    this.nums = grownNums;
+  }
+
+  /** Room for `entries` entries in the Int32 and Float64 columns. */
+  private growEntries(entries: number): void {
+    const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
+    ints.set(this.ints.subarray(0, Math.min(this.ints.length, ints.length)));
+    this.ints = ints;
+    const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
+    nums.set(this.nums.subarray(0, Math.min(this.nums.length, nums.length)));
+    this.nums = nums;
     if (this.lost !== null) {
-      const grownLost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
-      grownLost.set(this.lost);
-      this.lost = grownLost;
+      const lost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
+      lost.set(this.lost.subarray(0, Math.min(this.lost.length, lost.length)));
+      this.lost = lost;
     }
   }
 
@@ -532,15 +541,13 @@ function formatBytes(n: number): string {
 }
 
 /**
- * A table's state as another copy holds it ({@link DigestTable.adopt}): `keyCap` is the length
- * its key bytes have grown to; the arrays hold at least `mask + 1` slots, `size` entries and
- * `keyUsed` key bytes.
+ * A table's state as another copy holds it ({@link DigestTable.adopt}): the arrays hold at least
+ * `mask + 1` slots, `size` entries and `keyUsed` key bytes.
  */
 export interface TableImage {
   size: number;
   keyUsed: number;
   mask: number;
-  keyCap: number;
   slots: Int32Array | Uint32Array;
   ints: Int32Array;
   nums: Float64Array;

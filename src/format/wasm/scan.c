@@ -1088,17 +1088,18 @@ EXPORT(partition_rows) i32 partition_rows(i32 parts) {
 //
 // A run table (table.ts DigestTable, shared memory, lent to whichever worker runs the task) is
 // copied into this memory for one task: its hash slots, Int32 and Float64 columns and key bytes,
-// into regions sized for the most it can grow to with the rows to come. The rows (the scan
-// table's own block or handed-off packed blocks, copied in after them) are merged as DigestTable.upsert and
-// addValues do, row for row in the same order, growing as it grows (the slots doubled when more
-// than half full, the key bytes doubled until they fit): the table that comes out is the one
-// JavaScript would have built, slot for slot. JavaScript then copies back what changed.
+// into regions sized for the most it can grow to with the rows to come (exactly: every row new).
+// The rows (the scan table's own block or handed-off packed blocks, copied in after them) are
+// merged as DigestTable.upsert and addValues do, row for row in the same order, the slots
+// doubled when more than half full as upsert doubles them: the table that comes out is the one
+// JavaScript would have built, slot for slot. JavaScript then copies back what changed, into
+// columns it sizes itself (DigestTable.adopt).
 
 static u32 *r_slots, *r_spare; // the slots, and room to rehash into
 static i32 *r_ints;
 static double *r_nums;
 static u8 *r_keys, *r_src;
-static u32 r_mask, r_size, r_key_used, r_key_cap;
+static u32 r_mask, r_size, r_key_used;
 static u32 r_entry_room, r_key_room, r_slot_room;
 
 EXPORT(run_slots_ptr) u32 *run_slots_ptr(void) { return r_slots; }
@@ -1109,10 +1110,9 @@ EXPORT(run_src_ptr) u8 *run_src_ptr(void) { return r_src; }
 EXPORT(run_mask) u32 run_mask(void) { return r_mask; }
 EXPORT(run_size) u32 run_size(void) { return r_size; }
 EXPORT(run_key_used) u32 run_key_used(void) { return r_key_used; }
-EXPORT(run_key_cap) u32 run_key_cap(void) { return r_key_cap; }
 
 // Room for a run table of `slot_count` slots (a power of two), `n` entries and `run_key_bytes`
-// of `run_key_room` key bytes, to take up to `more_rows` rows with `more_keys` key bytes, and `src_bytes`
+// key bytes (`run_key_room`: its own arrays' room, not used), to take up to `more_rows` rows with `more_keys` key bytes, and `src_bytes`
 // of room for the rows, copied in. The heap is rewound first (the scan table is dropped, as the
 // sort drops it): the kernel's memory never shrinks, so its high-water mark is what it costs.
 // Returns 0 when out of memory (or when the sizes would pass 2^29 slots or 2^31 key bytes);
@@ -1123,10 +1123,15 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
   size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
   unsigned long long most = (unsigned long long)n + more_rows, mk = slot_count - 1;
   while (most * 2 > mk) mk = mk * 2 + 1;
-  unsigned long long kmost = (unsigned long long)run_key_bytes + more_keys, kc = run_key_room ? run_key_room : 1;
-  while (kc < kmost) kc *= 2;
+  // Room for exactly the rows and key bytes the table can reach (every row new), not for the
+  // doubled arrays JavaScript would grow: the kernel's memory keeps its high-water mark.
+  unsigned long long kc = (unsigned long long)run_key_bytes + more_keys;
+  (void)run_key_room; // the JavaScript table's own room: it sizes its arrays itself (adopt)
+  if (kc < 8) kc = 8;
   if (mk >= (1ull << 29) || kc >= (1ull << 31)) return 0;
-  r_slot_room = (u32)mk + 1; r_entry_room = r_slot_room / 2; r_key_room = (u32)kc;
+  r_slot_room = (u32)mk + 1; r_entry_room = r_slot_room / 2;
+  if (most < r_entry_room) r_entry_room = (u32)most;
+  r_key_room = (u32)kc;
   r_slots = take((size_t)r_slot_room * 4);
   r_spare = take((size_t)r_slot_room * 4);
   r_ints = take((size_t)r_entry_room * INT_STRIDE * 4);
@@ -1134,7 +1139,7 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
   r_keys = take(r_key_room);
   r_src = take(src_bytes ? src_bytes : 8);
   if (!r_slots || !r_spare || !r_ints || !r_nums || !r_keys || !r_src) return 0;
-  r_mask = slot_count - 1; r_size = n; r_key_used = run_key_bytes; r_key_cap = run_key_room;
+  r_mask = slot_count - 1; r_size = n; r_key_used = run_key_bytes;
   return 1;
 }
 
@@ -1173,12 +1178,7 @@ EXPORT(run_merge) i32 run_merge(const double *sn, const i32 *si, const u8 *sk, u
     } else {
       // table.ts insertAt.
       if (r_size >= r_entry_room) return 0;
-      if ((unsigned long long)r_key_used + (u32)len > r_key_cap) {
-        unsigned long long c = r_key_cap ? r_key_cap : 1;
-        while (c < (unsigned long long)r_key_used + (u32)len) c *= 2;
-        if (c > r_key_room) return 0;
-        r_key_cap = (u32)c;
-      }
+      if ((unsigned long long)r_key_used + (u32)len > r_key_room) return 0;
       e = r_size++;
       copy(r_keys + r_key_used, key, (size_t)len);
       i32 *d = r_ints + e * INT_STRIDE;
