@@ -1,41 +1,21 @@
 // One digest across several `flowdigest work` processes on a real Redis (BullMQ): the output
 // equals the local digest byte for byte, also when a worker is killed mid-job; a corrupt object
 // fails the run naming it; a finished or cancelled run leaves no job and no partial behind.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateFixture } from '../fixtures/generate.js';
 import { startRedis, type RedisHandle } from './support/redis.js';
 import { CLI, runCli } from './support/run-cli.js';
+import { ClusterWorkers, waitFor } from './support/cluster-workers.js';
 import { tempDir } from './support/tmp.js';
 
 let redis: RedisHandle;
 const dir = tempDir('flowdigest-cluster-');
 const store = join(dir, 'store');
 const logs = join(dir, 'logs');
-const workers: ChildProcess[] = [];
-
-function startWorker(): ChildProcess {
-  const w = spawn(
-    process.execPath,
-    [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--lock-ms', '1500'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  workers.push(w);
-  return w;
-}
-
-// Wait until a worker's log shows `text`.
-function waitFor(w: ChildProcess, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = '';
-    w.stderr!.on('data', (b: Buffer) => {
-      seen += b.toString();
-      if (seen.includes(text)) resolve();
-    });
-  });
-}
+const workers = new ClusterWorkers(() => ({ redis: redis.url, store }));
 
 // Only BullMQ's own bookkeeping keys may remain: no job of any run.
 const jobKeys = () =>
@@ -49,14 +29,11 @@ beforeAll(async () => {
   await generateFixture({ out: logs, size: 6_000_000, objects: 12, seed: 7, scanners: 0.3 } as Parameters<
     typeof generateFixture
   >[0]);
-  await Promise.all([startWorker(), startWorker(), startWorker()].map((w) => waitFor(w, 'ready')));
+  await Promise.all([workers.start(), workers.start(), workers.start()].map((w) => waitFor(w, 'ready')));
 }, 60_000);
 
 afterAll(async () => {
-  for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(
-    workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => w.once('exit', r)))),
-  );
+  await workers.stop();
   await redis?.stop();
 });
 
@@ -85,7 +62,7 @@ it('three workers, three merge ranges: the local digest, byte for byte, and clea
 }, 60_000);
 
 it('a worker killed with SIGKILL mid-job: its job re-runs elsewhere, same output', async () => {
-  const victim = startWorker();
+  const victim = workers.start();
   await waitFor(victim, 'ready');
   const run = runCli(['digest', logs, '--redis', redis.url, '--store', store, '--job-bytes', '100KB', '-q']);
   await waitFor(victim, 'started');
@@ -197,7 +174,7 @@ it('Ctrl-C cancels the run: exit 130, no job and no partial left behind', async 
   run.stderr!.on('data', (b: Buffer) => {
     stderr += b.toString();
   });
-  await waitFor(workers[0], 'started');
+  await waitFor(workers.all[0], 'started');
   run.kill('SIGINT');
   const code = await new Promise<number | null>((r) => run.once('exit', (c) => r(c)));
   expect(code).toBe(130);

@@ -2,7 +2,6 @@
 // digests into version 4 partials, merge jobs merge them per range, the planner concatenates the
 // ranges. The result equals the local digest byte for byte; the range functions agree with the
 // whole digest for any cut.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,14 +11,15 @@ import { chooseSplitters, concatRanges, splitDigest } from '../dist/cluster/rang
 import { createDigester, Digest, digestToString, FIELD_PRESETS } from '../dist/index.js';
 import { lines, memory } from './support/flowlog.js';
 import { startRedis, type RedisHandle } from './support/redis.js';
-import { CLI, runCli } from './support/run-cli.js';
+import { runCli } from './support/run-cli.js';
+import { ClusterWorkers, waitFor } from './support/cluster-workers.js';
 import { tempDir } from './support/tmp.js';
 
 const TGW = FIELD_PRESETS.tgw;
 const dir = tempDir('flowdigest-cluster-tgw-');
 const store = join(dir, 'store');
 const logs = join(dir, 'logs');
-const workers: ChildProcess[] = [];
+const workers = new ClusterWorkers(() => ({ redis: redis.url, store }));
 let redis: RedisHandle;
 const digester = createDigester({ threads: 2, rangeRows: 64 });
 
@@ -54,39 +54,16 @@ function tgwObject(o: number, n: number): string {
   return lines(...recs);
 }
 
-function startWorker(): ChildProcess {
-  const w = spawn(
-    process.execPath,
-    [CLI, 'work', '--redis', redis.url, '--store', store, '-w', '1', '--lock-ms', '1500'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  workers.push(w);
-  return w;
-}
-
-function waitFor(w: ChildProcess, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = '';
-    w.stderr!.on('data', (b: Buffer) => {
-      seen += b.toString();
-      if (seen.includes(text)) resolve();
-    });
-  });
-}
-
 beforeAll(async () => {
   mkdirSync(logs, { recursive: true });
   for (let o = 0; o < 8; o++) writeFileSync(join(logs, `tgw-${o}.log.gz`), gzipSync(tgwObject(o, 1500)));
   redis = await startRedis();
-  await Promise.all([startWorker(), startWorker()].map((w) => waitFor(w, 'ready')));
+  await Promise.all([workers.start(), workers.start()].map((w) => waitFor(w, 'ready')));
 }, 60_000);
 
 afterAll(async () => {
   await digester.close();
-  for (const w of workers) w.kill('SIGTERM');
-  await Promise.all(
-    workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? null : new Promise((r) => w.once('exit', r)))),
-  );
+  await workers.stop();
   await redis?.stop();
 });
 

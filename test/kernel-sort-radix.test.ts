@@ -7,25 +7,12 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { canonicalOrder, compareEntries } from '../dist/digest/order.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { DigestTable, hashKey } from '../dist/table/table.js';
+import type { DigestTable } from '../dist/table/table.js';
+import { type SortEntry, tableOf } from './support/sort-table.js';
 
 const kernel = WasmKernel.load();
 
-type Entry = { fields: number[][]; sp: number; dp: number; pr: number };
-
-function tableOf(entries: Entry[]): DigestTable {
-  const t = new DigestTable(16);
-  for (const { fields, sp, dp, pr } of entries) {
-    const parts: number[] = [];
-    fields.forEach((f, i) => {
-      if (i > 0) parts.push(0);
-      parts.push(...f);
-    });
-    const key = Uint8Array.from(parts);
-    t.upsert(key, 0, key.length, hashKey(key, 0, key.length, sp, dp, pr), sp, dp, pr);
-  }
-  return t;
-}
+type Entry = SortEntry;
 
 function expectCanonical(t: DigestTable): void {
   const order = kernel!.order(t)!;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { canonicalOrder, compareEntries } from '../dist/digest/order.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { DigestTable, hashKey } from '../dist/table/table.js';
+import { tableOf } from './support/sort-table.js';
 import { DEFAULT_KEY, sortShape } from '../dist/table/key-schema.js';
 
 const kernel = WasmKernel.load();
@@ -20,20 +20,6 @@ const byte = fc.constantFrom(0, 1, 0x2e, 0x30, 0x31, 0x61, 0xfe, 0xff);
 const field = fc.array(byte, { maxLength: 5 });
 const num = fc.constantFrom(-1, 0, 1, 2, 80, 443, 65535);
 const entry = fc.record({ fields: fc.array(field, { minLength: 5, maxLength: 5 }), sp: num, dp: num, pr: num });
-
-function tableOf(entries: Array<{ fields: number[][]; sp: number; dp: number; pr: number }>): DigestTable {
-  const t = new DigestTable(16);
-  for (const { fields, sp, dp, pr } of entries) {
-    const parts: number[] = [];
-    fields.forEach((f, i) => {
-      if (i > 0) parts.push(0);
-      parts.push(...f);
-    });
-    const key = Uint8Array.from(parts);
-    t.upsert(key, 0, key.length, hashKey(key, 0, key.length, sp, dp, pr), sp, dp, pr);
-  }
-  return t;
-}
 
 it('orders any table as canonicalOrder does', () => {
   fc.assert(
