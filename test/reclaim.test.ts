@@ -25,6 +25,15 @@ it('collects after the task once the bytes dropped pass the threshold, not befor
   expect(ref.deref()).toBeUndefined();
 });
 
+it('leaves no `gc` global to contexts made after it collected', async () => {
+  const { runInNewContext } = await import('node:vm');
+  dropped(RECLAIM_BYTES);
+  await tick();
+  await tick();
+  expect(owedBytes()).toBe(0);
+  expect(runInNewContext('typeof gc')).toBe('undefined');
+});
+
 it('ignores nothing dropped', () => {
   const before = owedBytes();
   dropped(0);

@@ -43,8 +43,8 @@ export function owedBytes(): number {
   return owed;
 }
 
-// `gc` is only given to a context made after --expose-gc is set; setting it changes nothing for
-// contexts that exist (the caller's global gets no `gc`). Null where the runtime refuses it.
+// `gc` is only given to a context made while --expose-gc is set; setting it changes nothing for
+// contexts that exist (the caller's global gets no `gc`), and it is unset once ours is made. Null where the runtime refuses it.
 // node:v8 is loaded on the first collection, not at start-up (about 3 ms a thread, measured):
 // a digest of low cardinality never collects.
 function collector(): (() => void) | null {
@@ -55,6 +55,8 @@ function collector(): (() => void) | null {
     const { runInNewContext } = require('node:vm') as typeof import('node:vm');
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as unknown;
+    // Off again at once: contexts the host makes later get no `gc` global from us.
+    setFlagsFromString('--no-expose-gc');
     collect = typeof gc === 'function' ? () => (gc as () => void)() : null;
   } catch {
     collect = null;
