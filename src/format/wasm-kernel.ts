@@ -67,6 +67,10 @@ interface Exports {
   run_mask(): number;
   run_size(): number;
   run_key_used(): number;
+  run_touched_ptr(): number;
+  run_touched_count(): number;
+  run_new_slots_ptr(): number;
+  run_new_slot_count(): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
   merge_ints_ptr(): number;
   merge_nums_ptr(): number;
@@ -392,8 +396,9 @@ export class WasmKernel {
   /**
    * Merge `sources` (each a table's rows: the kernel's own scan table or a block of it, or packed
    * rows from anywhere) into the run table `run`, as `run.mergeFrom` does each in turn, in the
-   * kernel: the run table is copied in, the rows merged row for row as DigestTable.upsert would,
-   * and what changed copied back ({@link DigestTable.adopt}): the same table, slot for slot.
+   * kernel: the run table's slots, Int32 columns and key bytes are copied in (not its Float64
+   * rows: the kernel sums what it merges into them), the rows merged row for row as
+   * DigestTable.upsert would, and what changed copied back ({@link DigestTable.adopt}): the same table, slot for slot.
    * When the kernel's memory cannot hold the merge, it is done in JavaScript (the same table);
    * returns whether the kernel did it. Views over the kernel's memory must be the last call's
    * (a block of {@link partition}, or {@link table}). Drops the kernel's scan table.
@@ -439,7 +444,6 @@ export class WasmKernel {
     const buf = x.memory.buffer;
     new Int32Array(buf, x.run_slots_ptr(), slotCount).set(st.slots.subarray(0, slotCount));
     new Int32Array(buf, x.run_ints_ptr(), st.size * INT_STRIDE).set(st.ints.subarray(0, st.size * INT_STRIDE));
-    new Float64Array(buf, x.run_nums_ptr(), st.size * NUM_STRIDE).set(st.nums.subarray(0, st.size * NUM_STRIDE));
     new Uint8Array(buf, x.run_keys_ptr(), st.keyUsed).set(st.keyBytes.subarray(0, st.keyUsed));
     const src = x.run_src_ptr();
     for (let i = 0; i < rows.length; i++) {
@@ -454,8 +458,13 @@ export class WasmKernel {
     }
     const mask = x.run_mask(),
       size = x.run_size(),
-      keyUsed = x.run_key_used();
+      keyUsed = x.run_key_used(),
+      newSlots = x.run_new_slot_count();
+    // The old entries' rows are not copied in (run_merge starts those it merges into from empty)
+    // and only what changed comes back: the merged-into rows, the new entries, the slots they took.
     run.adopt({
+      touched: new Uint32Array(buf, x.run_touched_ptr(), x.run_touched_count()),
+      newSlots: newSlots < 0 ? undefined : new Uint32Array(buf, x.run_new_slots_ptr(), newSlots),
       size,
       keyUsed,
       mask,
