@@ -70,6 +70,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'run_prepare',
     'run_size',
     'run_slots_ptr',
+    'run_source_at',
     'run_src_ptr',
     'run_touched_count',
     'run_touched_ptr',

@@ -1123,6 +1123,12 @@ EXPORT(run_src_ptr) u8 *run_src_ptr(void) { return r_src; }
 EXPORT(run_mask) u32 run_mask(void) { return r_mask; }
 EXPORT(run_size) u32 run_size(void) { return r_size; }
 EXPORT(run_key_used) u32 run_key_used(void) { return r_key_used; }
+// A source already in this memory (a block of partition_rows: Float64 rows, Int32 rows, key
+// bytes, back to back, as JavaScript lays sources out at run_src_ptr), to be moved to `to` bytes
+// into the sources' room by the next run_prepare, instead of JavaScript copying it out and in.
+static u8 *r_move_from;
+static u32 r_move_bytes, r_move_to;
+EXPORT(run_source_at) void run_source_at(u8 *from, u32 bytes, u32 to) { r_move_from = from; r_move_bytes = bytes; r_move_to = to; }
 EXPORT(run_touched_ptr) u32 *run_touched_ptr(void) { return r_touched; }
 EXPORT(run_touched_count) u32 run_touched_count(void) { return r_touched_n; }
 EXPORT(run_new_slots_ptr) u32 *run_new_slots_ptr(void) { return r_new_slots; }
@@ -1139,6 +1145,8 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
                                     u32 src_bytes) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
   size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  u32 move = r_move_bytes; // run_source_at's, for this call only
+  r_move_bytes = 0;
   unsigned long long most = (unsigned long long)n + more_rows, mk = slot_count - 1;
   while (most * 2 > mk) mk = mk * 2 + 1;
   // Room for exactly the rows and key bytes the table can reach (every row new), not for the
@@ -1150,12 +1158,14 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
   r_slot_room = (u32)mk + 1; r_entry_room = r_slot_room / 2;
   if (most < r_entry_room) r_entry_room = (u32)most;
   r_key_room = (u32)kc;
+  // The sources' room first, below the rest: a source moved into it moves down or in place
+  // (memory.copy is safe either way), and nothing is written before it has moved.
+  r_src = take(src_bytes ? src_bytes : 8);
   r_slots = take((size_t)r_slot_room * 4);
   r_spare = take((size_t)r_slot_room * 4);
   r_ints = take((size_t)r_entry_room * INT_STRIDE * 4);
   r_nums = take((size_t)r_entry_room * NUM_STRIDE * 8);
   r_keys = take(r_key_room);
-  r_src = take(src_bytes ? src_bytes : 8);
   // Each row touches at most one entry: the lists hold at most the rows (and the old entries).
   u32 touch_room = more_rows < n ? more_rows : n;
   r_new_room = more_rows;
@@ -1163,6 +1173,7 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
   r_touched = take((size_t)(touch_room ? touch_room : 1) * 4);
   r_new_slots = take((size_t)(r_new_room ? r_new_room : 1) * 4);
   if (!r_slots || !r_spare || !r_ints || !r_nums || !r_keys || !r_src || !r_mark || !r_touched || !r_new_slots) return 0;
+  if (move) __builtin_memmove(r_src + r_move_to, r_move_from, move);
   for (u32 i = 0; i < n; i++) r_mark[i] = 0;
   r_mask = slot_count - 1; r_size = n; r_key_used = run_key_bytes;
   r_n0 = n; r_touched_n = 0; r_new_n = 0; r_rehashed = 0;
