@@ -399,7 +399,8 @@ export class WasmKernel {
    * rows from anywhere) into the run table `run`, as `run.mergeFrom` does each in turn, in the
    * kernel: the run table's slots, Int32 columns and key bytes are copied in (not its Float64
    * rows: the kernel sums what it merges into them), the rows merged row for row as
-   * DigestTable.upsert would, and what changed copied back ({@link DigestTable.adopt}): the same table, slot for slot.
+   * DigestTable.upsert would, and what changed copied back ({@link DigestTable.adopt}): the
+   * same table, slot for slot.
    * When the kernel's memory cannot hold the merge, it is done in JavaScript (the same table);
    * returns whether the kernel did it. Views over the kernel's memory must be the last call's
    * (a block of {@link partition}, or {@link table}). Drops the kernel's scan table.
@@ -473,7 +474,7 @@ export class WasmKernel {
         new Int32Array(buf, i0, v.size * INT_STRIDE).set(v.ints.subarray(0, v.size * INT_STRIDE));
         new Uint8Array(buf, k, v.keyBytes.length).set(v.keyBytes);
       }
-      if (size > 0 && x.run_merge(n, i0, k, size) !== 1) return inJavaScript(src + at[moved]);
+      if (size > 0 && x.run_merge(n, i0, k, size) !== 1) return inJavaScript(moved < 0 ? 0 : src + at[moved]);
     }
     const mask = x.run_mask(),
       size = x.run_size(),
