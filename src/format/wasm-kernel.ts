@@ -67,6 +67,11 @@ interface Exports {
   run_mask(): number;
   run_size(): number;
   run_key_used(): number;
+  run_source_at(from: number, bytes: number, to: number): void;
+  run_touched_ptr(): number;
+  run_touched_count(): number;
+  run_new_slots_ptr(): number;
+  run_new_slot_count(): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
   merge_ints_ptr(): number;
   merge_nums_ptr(): number;
@@ -392,8 +397,10 @@ export class WasmKernel {
   /**
    * Merge `sources` (each a table's rows: the kernel's own scan table or a block of it, or packed
    * rows from anywhere) into the run table `run`, as `run.mergeFrom` does each in turn, in the
-   * kernel: the run table is copied in, the rows merged row for row as DigestTable.upsert would,
-   * and what changed copied back ({@link DigestTable.adopt}): the same table, slot for slot.
+   * kernel: the run table's slots, Int32 columns and key bytes are copied in (not its Float64
+   * rows: the kernel sums what it merges into them), the rows merged row for row as
+   * DigestTable.upsert would, and what changed copied back ({@link DigestTable.adopt}): the
+   * same table, slot for slot.
    * When the kernel's memory cannot hold the merge, it is done in JavaScript (the same table);
    * returns whether the kernel did it. Views over the kernel's memory must be the last call's
    * (a block of {@link partition}, or {@link table}). Drops the kernel's scan table.
@@ -404,10 +411,20 @@ export class WasmKernel {
     // Rows in the kernel's memory (its scan table or a block of it) are copied out first: the
     // heap is then rewound, so the run table's copy takes the scan table's place instead of
     // adding to it (the kernel's memory never shrinks: its high-water mark is what it costs).
+    // One of them laid out as the sources are laid out for the merge (a block of partition_rows:
+    // Float64 rows, Int32 rows and key bytes back to back) is moved in the kernel instead, into
+    // the sources' room that run_prepare places first.
     const mem = x.memory.buffer;
-    let copied = 0;
-    const rows = sources.map((v) => {
+    let copied = 0,
+      moved = -1,
+      movedFrom = 0;
+    const rows: TableView[] = sources.map((v, i) => {
       if (v.ints.buffer !== mem) return v;
+      if (moved < 0 && laidOutAsSource(v)) {
+        moved = i;
+        movedFrom = v.nums.byteOffset;
+        return v;
+      }
       copied += v.nums.byteLength + v.ints.byteLength + v.keyBytes.byteLength;
       return { size: v.size, nums: v.nums.slice(), ints: v.ints.slice(), keyBytes: v.keyBytes.slice() };
     });
@@ -423,8 +440,12 @@ export class WasmKernel {
       at.push(srcBytes);
       srcBytes += v.size * (NUM_STRIDE * 8 + INT_STRIDE * 4) + ((v.keyBytes.length + 7) & ~7);
     }
-    // Out of memory: JavaScript merges, the same table.
-    const inJavaScript = () => {
+    // Out of memory: JavaScript merges, the same table. (The moved source's views are made
+    // again: the kernel's memory may have grown, which ends views over it.)
+    const movedSize = moved < 0 ? 0 : rows[moved].size,
+      movedKeys = moved < 0 ? 0 : rows[moved].keyBytes.length;
+    const inJavaScript = (movedAt = movedFrom) => {
+      if (moved >= 0) rows[moved] = sourceView(x.memory.buffer, movedAt, movedSize, movedKeys);
       for (const v of rows) run.mergeFrom(v);
       return false;
     };
@@ -433,29 +454,37 @@ export class WasmKernel {
     if (srcBytes >= 2 ** 31 || moreKeys + st.keyBytes.length >= 2 ** 31 || moreRows + st.size >= 2 ** 28) {
       return inJavaScript();
     }
+    if (moved >= 0) x.run_source_at(movedFrom, sourceBytes(movedSize, movedKeys), at[moved]);
     if (x.run_prepare(slotCount, st.size, st.keyUsed, st.keyBytes.length, moreRows, moreKeys, srcBytes) !== 1) {
       return inJavaScript();
     }
     const buf = x.memory.buffer;
     new Int32Array(buf, x.run_slots_ptr(), slotCount).set(st.slots.subarray(0, slotCount));
     new Int32Array(buf, x.run_ints_ptr(), st.size * INT_STRIDE).set(st.ints.subarray(0, st.size * INT_STRIDE));
-    new Float64Array(buf, x.run_nums_ptr(), st.size * NUM_STRIDE).set(st.nums.subarray(0, st.size * NUM_STRIDE));
     new Uint8Array(buf, x.run_keys_ptr(), st.keyUsed).set(st.keyBytes.subarray(0, st.keyUsed));
     const src = x.run_src_ptr();
     for (let i = 0; i < rows.length; i++) {
-      const v = rows[i];
+      const size = i === moved ? movedSize : rows[i].size;
       const n = src + at[i],
-        i0 = n + v.size * NUM_STRIDE * 8,
-        k = i0 + v.size * INT_STRIDE * 4;
-      new Float64Array(buf, n, v.size * NUM_STRIDE).set(v.nums.subarray(0, v.size * NUM_STRIDE));
-      new Int32Array(buf, i0, v.size * INT_STRIDE).set(v.ints.subarray(0, v.size * INT_STRIDE));
-      new Uint8Array(buf, k, v.keyBytes.length).set(v.keyBytes);
-      if (v.size > 0 && x.run_merge(n, i0, k, v.size) !== 1) return inJavaScript();
+        i0 = n + size * NUM_STRIDE * 8,
+        k = i0 + size * INT_STRIDE * 4;
+      if (i !== moved) {
+        const v = rows[i];
+        new Float64Array(buf, n, v.size * NUM_STRIDE).set(v.nums.subarray(0, v.size * NUM_STRIDE));
+        new Int32Array(buf, i0, v.size * INT_STRIDE).set(v.ints.subarray(0, v.size * INT_STRIDE));
+        new Uint8Array(buf, k, v.keyBytes.length).set(v.keyBytes);
+      }
+      if (size > 0 && x.run_merge(n, i0, k, size) !== 1) return inJavaScript(moved < 0 ? 0 : src + at[moved]);
     }
     const mask = x.run_mask(),
       size = x.run_size(),
-      keyUsed = x.run_key_used();
+      keyUsed = x.run_key_used(),
+      newSlots = x.run_new_slot_count();
+    // The old entries' rows are not copied in (run_merge starts those it merges into from empty)
+    // and only what changed comes back: the merged-into rows, the new entries, the slots they took.
     run.adopt({
+      touched: new Uint32Array(buf, x.run_touched_ptr(), x.run_touched_count()),
+      newSlots: newSlots < 0 ? undefined : new Uint32Array(buf, x.run_new_slots_ptr(), newSlots),
       size,
       keyUsed,
       mask,
@@ -483,4 +512,31 @@ export class WasmKernel {
       keyBytes: new Uint8Array(buf, this.x.table_keys(), this.x.table_key_used()),
     };
   }
+}
+
+/** Bytes of `rows` rows with `keys` key bytes laid out as a source of the run merge. */
+function sourceBytes(rows: number, keys: number): number {
+  return rows * (NUM_STRIDE * 8 + INT_STRIDE * 4) + keys;
+}
+
+/** Whether `v`'s Float64 rows, Int32 rows and key bytes lie back to back, as a merge source's. */
+function laidOutAsSource(v: TableView): boolean {
+  return (
+    v.nums.byteOffset + v.size * NUM_STRIDE * 8 === v.ints.byteOffset &&
+    v.nums.length === v.size * NUM_STRIDE &&
+    v.ints.byteOffset + v.size * INT_STRIDE * 4 === v.keyBytes.byteOffset &&
+    v.ints.length === v.size * INT_STRIDE &&
+    v.nums.buffer === v.keyBytes.buffer
+  );
+}
+
+/** A merge source's views at `at` in `buf`. */
+function sourceView(buf: ArrayBufferLike, at: number, rows: number, keys: number): TableView {
+  const i0 = at + rows * NUM_STRIDE * 8;
+  return {
+    size: rows,
+    nums: new Float64Array(buf, at, rows * NUM_STRIDE),
+    ints: new Int32Array(buf, i0, rows * INT_STRIDE),
+    keyBytes: new Uint8Array(buf, i0 + rows * INT_STRIDE * 4, keys),
+  };
 }

@@ -369,16 +369,28 @@ export class DigestTable {
     // First: a budget the growth passes names the rows the table reached.
     this.size = size;
     this.keyUsed = keyUsed;
+    const { touched, newSlots } = image;
     if (mask !== this.mask) {
       this.slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
       this.mask = mask;
+      this.slots.set(image.slots.subarray(0, mask + 1));
+    } else if (newSlots !== undefined) {
+      const slots = this.slots,
+        from = image.slots;
+      for (let i = 0; i < newSlots.length; i++) {
+        const q = newSlots[i];
+        slots[q] = from[q];
+      }
+    } else {
+      this.slots.set(image.slots.subarray(0, mask + 1));
     }
-    this.slots.set(image.slots.subarray(0, mask + 1));
     if (size * INT_STRIDE > this.ints.length) {
       const entries = Math.max(size, Math.min(size * 2, (mask + 1) >> 1));
       const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
       const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
       ints.set(this.ints.subarray(0, n0 * INT_STRIDE));
+      // The old entries' rows stay this table's own when the image holds only what was merged.
+      if (touched !== undefined) nums.set(this.nums.subarray(0, n0 * NUM_STRIDE));
       this.ints = ints;
       this.nums = nums;
       // The kernel is never handed a table with lost packets; should one come, its column keeps up.
@@ -389,7 +401,16 @@ export class DigestTable {
       }
     }
     this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
-    this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+    if (touched === undefined) this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+    else {
+      const nums = this.nums,
+        from = image.nums;
+      nums.set(from.subarray(n0 * NUM_STRIDE, size * NUM_STRIDE), n0 * NUM_STRIDE);
+      for (let i = 0; i < touched.length; i++) {
+        const at = touched[i] * NUM_STRIDE;
+        addValues(nums, at, from, at);
+      }
+    }
     this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
     if (keyUsed > this.keyBytes.length) {
       const kb = this.alloc(Uint8Array, keyUsed * 2, this.keyBytes.byteLength);
@@ -552,6 +573,16 @@ export interface TableImage {
   ints: Int32Array;
   nums: Float64Array;
   keyBytes: Uint8Array;
+  /**
+   * When given, the image's Float64 rows of the entries the table already held are not their
+   * rows but what was merged into them (a row started empty), and only the entries listed here
+   * were merged into: {@link DigestTable.adopt} adds those rows to its own and reads no other.
+   * Rows are exact two-word sums, a minimum, a maximum and a count, so adding the merged rows'
+   * total gives what adding them one by one gives.
+   */
+  touched?: Int32Array | Uint32Array;
+  /** When given, the only slots that changed (the slots new entries took; the mask unchanged). */
+  newSlots?: Int32Array | Uint32Array;
 }
 
 /** The read-only columns of a table, as held by {@link DigestTable} or unpacked from a buffer. */

@@ -1094,6 +1094,14 @@ EXPORT(partition_rows) i32 partition_rows(i32 parts) {
 // doubled when more than half full as upsert doubles them: the table that comes out is the one
 // JavaScript would have built, slot for slot. JavaScript then copies back what changed, into
 // columns it sizes itself (DigestTable.adopt).
+//
+// Only what the merge reads is copied in: the slots, the Int32 columns and the key bytes. The
+// Float64 rows of the entries the table already held are not: the first row merged into such an
+// entry starts it from empty (as insertAt does), so its row here holds the sum of the rows merged
+// into it, which JavaScript adds to its own (adoptDelta: a two-word sum, a minimum, a maximum and
+// a count come out the same however the rows are grouped). The entries touched so are listed
+// (r_touched), and so are the slots new entries took (r_new_slots, unless a rehash moved them
+// all), so JavaScript copies back those and the new entries, not the whole table.
 
 static u32 *r_slots, *r_spare; // the slots, and room to rehash into
 static i32 *r_ints;
@@ -1101,6 +1109,11 @@ static double *r_nums;
 static u8 *r_keys, *r_src;
 static u32 r_mask, r_size, r_key_used;
 static u32 r_entry_room, r_key_room, r_slot_room;
+static u32 r_n0;                 // entries the table held when copied in
+static u8 *r_mark;               // per entry below r_n0: 1 once its row here was started
+static u32 *r_touched, r_touched_n; // entries below r_n0 merged into, in first-touch order
+static u32 *r_new_slots, r_new_n;   // the slot each new entry took, in entry order
+static u32 r_new_room, r_rehashed;  // r_new_slots' room; 1 once a rehash moved every slot
 
 EXPORT(run_slots_ptr) u32 *run_slots_ptr(void) { return r_slots; }
 EXPORT(run_ints_ptr) i32 *run_ints_ptr(void) { return r_ints; }
@@ -1110,6 +1123,17 @@ EXPORT(run_src_ptr) u8 *run_src_ptr(void) { return r_src; }
 EXPORT(run_mask) u32 run_mask(void) { return r_mask; }
 EXPORT(run_size) u32 run_size(void) { return r_size; }
 EXPORT(run_key_used) u32 run_key_used(void) { return r_key_used; }
+// A source already in this memory (a block of partition_rows: Float64 rows, Int32 rows, key
+// bytes, back to back, as JavaScript lays sources out at run_src_ptr), to be moved to `to` bytes
+// into the sources' room by the next run_prepare, instead of JavaScript copying it out and in.
+static u8 *r_move_from;
+static u32 r_move_bytes, r_move_to;
+EXPORT(run_source_at) void run_source_at(u8 *from, u32 bytes, u32 to) { r_move_from = from; r_move_bytes = bytes; r_move_to = to; }
+EXPORT(run_touched_ptr) u32 *run_touched_ptr(void) { return r_touched; }
+EXPORT(run_touched_count) u32 run_touched_count(void) { return r_touched_n; }
+EXPORT(run_new_slots_ptr) u32 *run_new_slots_ptr(void) { return r_new_slots; }
+// The count of r_new_slots, or -1 when a rehash moved every slot (JavaScript copies them all).
+EXPORT(run_new_slot_count) i32 run_new_slot_count(void) { return r_rehashed ? -1 : (i32)r_new_n; }
 
 // Room for a run table of `slot_count` slots (a power of two), `n` entries and `run_key_bytes`
 // key bytes (`run_key_room`: its own arrays' room, not used), to take up to `more_rows` rows with `more_keys` key bytes, and `src_bytes`
@@ -1121,6 +1145,8 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
                                     u32 src_bytes) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
   size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  u32 move = r_move_bytes; // run_source_at's, for this call only
+  r_move_bytes = 0;
   unsigned long long most = (unsigned long long)n + more_rows, mk = slot_count - 1;
   while (most * 2 > mk) mk = mk * 2 + 1;
   // Room for exactly the rows and key bytes the table can reach (every row new), not for the
@@ -1132,14 +1158,25 @@ EXPORT(run_prepare) i32 run_prepare(u32 slot_count, u32 n, u32 run_key_bytes, u3
   r_slot_room = (u32)mk + 1; r_entry_room = r_slot_room / 2;
   if (most < r_entry_room) r_entry_room = (u32)most;
   r_key_room = (u32)kc;
+  // The sources' room first, below the rest: a source moved into it moves down or in place
+  // (memory.copy is safe either way), and nothing is written before it has moved.
+  r_src = take(src_bytes ? src_bytes : 8);
   r_slots = take((size_t)r_slot_room * 4);
   r_spare = take((size_t)r_slot_room * 4);
   r_ints = take((size_t)r_entry_room * INT_STRIDE * 4);
   r_nums = take((size_t)r_entry_room * NUM_STRIDE * 8);
   r_keys = take(r_key_room);
-  r_src = take(src_bytes ? src_bytes : 8);
-  if (!r_slots || !r_spare || !r_ints || !r_nums || !r_keys || !r_src) return 0;
+  // Each row touches at most one entry: the lists hold at most the rows (and the old entries).
+  u32 touch_room = more_rows < n ? more_rows : n;
+  r_new_room = more_rows;
+  r_mark = take(n ? n : 8);
+  r_touched = take((size_t)(touch_room ? touch_room : 1) * 4);
+  r_new_slots = take((size_t)(r_new_room ? r_new_room : 1) * 4);
+  if (!r_slots || !r_spare || !r_ints || !r_nums || !r_keys || !r_src || !r_mark || !r_touched || !r_new_slots) return 0;
+  if (move) __builtin_memmove(r_src + r_move_to, r_move_from, move);
+  for (u32 i = 0; i < n; i++) r_mark[i] = 0;
   r_mask = slot_count - 1; r_size = n; r_key_used = run_key_bytes;
+  r_n0 = n; r_touched_n = 0; r_new_n = 0; r_rehashed = 0;
   return 1;
 }
 
@@ -1154,6 +1191,7 @@ static void run_rehash(void) {
     ns[s] = e + 1;
   }
   r_spare = r_slots; r_slots = ns; r_mask = m;
+  r_rehashed = 1;
 }
 
 // Merge `n` rows (Float64 columns at `sn`, Int32 columns at `si`, their key offsets into `sk`)
@@ -1175,6 +1213,14 @@ EXPORT(run_merge) i32 run_merge(const double *sn, const i32 *si, const u8 *sk, u
     }
     if (r_slots[slot]) {
       e = r_slots[slot] - 1;
+      if (e < r_n0 && !r_mark[e]) {
+        // An entry JavaScript holds: its row here starts empty and collects what is merged.
+        r_mark[e] = 1;
+        r_touched[r_touched_n++] = e;
+        double *v = r_nums + e * NUM_STRIDE;
+        v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0;
+        v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
+      }
     } else {
       // table.ts insertAt.
       if (r_size >= r_entry_room) return 0;
@@ -1188,6 +1234,7 @@ EXPORT(run_merge) i32 run_merge(const double *sn, const i32 *si, const u8 *sk, u
       v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0;
       v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
       r_slots[slot] = e + 1;
+      if (r_new_n < r_new_room) r_new_slots[r_new_n++] = slot;
       if (r_size * 2 > r_mask) {
         if (r_mask * 2 + 1 >= r_slot_room) return 0;
         run_rehash();
