@@ -37,6 +37,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     .sort();
   expect(names).toEqual([
     'clear',
+    'clear_like_last',
     'column_of_ptr',
     'configure',
     'counters_ptr',

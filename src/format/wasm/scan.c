@@ -77,14 +77,37 @@ static void *take(size_t bytes) {
 
 static void copy(u8 *dst, const u8 *src, size_t n) { for (size_t i = 0; i < n; i++) dst[i] = src[i]; }
 
-// Start an empty table with room for `cap` slots (a power of two). Returns 0 on out-of-memory.
-EXPORT(clear) i32 clear(u32 cap) {
+// Start an empty table with room for `cap` slots (a power of two) and `kc` key bytes. Returns 0
+// on out-of-memory.
+static i32 clear_sized(u32 cap, u32 kc) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
-  mask = cap - 1; entry_cap = cap / 2; key_cap = entry_cap * 48; size = 0; key_used = 0;
+  mask = cap - 1; entry_cap = cap / 2; key_cap = kc; size = 0; key_used = 0;
   slots = take(cap * 4); ints = take(entry_cap * INT_STRIDE * 4); nums = take(entry_cap * NUM_STRIDE * 8); keys = take(key_cap);
   if (!slots || !ints || !nums || !keys) return 0;
   for (u32 i = 0; i <= mask; i++) slots[i] = 0;
   return 1;
+}
+
+// Start an empty table with room for `cap` slots (a power of two). Returns 0 on out-of-memory.
+EXPORT(clear) i32 clear(u32 cap) { return clear_sized(cap, cap / 2 * 48); }
+
+// The rows and key bytes of the last object this instance scanned (its table when scan last
+// returned; the sort and the merges drop the table, not these).
+static u32 last_size, last_keys;
+
+// Start an object's table at the size the last object's reached (at least `cap` slots): an object
+// like the last fills it with no doubling, whose copies and rehash grow with the object's rows,
+// and the memory the doublings leave behind is not taken. Falls back to `cap` slots when that
+// much memory cannot be had. Returns 0 on out-of-memory.
+EXPORT(clear_like_last) i32 clear_like_last(u32 cap) {
+  unsigned long long want = cap;
+  while (want < 2ull * last_size + 3) want *= 2; // room for last_size rows: (size + 1) * 2 <= mask
+  if (want > cap && want < (1ull << 28)) {
+    unsigned long long per = last_size ? last_keys / last_size + 1 : 48;
+    unsigned long long kc = want / 2 * (per > 48 ? per : 48);
+    if (kc < (1ull << 31) && clear_sized((u32)want, (u32)kc)) return 1;
+  }
+  return clear(cap);
 }
 
 static i32 grow_entries(void) {
@@ -166,7 +189,15 @@ static inline void count_line(i32 bytes) {
 // was handled, else the offset of the first line left for JavaScript. Returns -1 - p when the
 // table cannot grow (out of memory) at the line starting at p: nothing of that line is counted or
 // stored, so the caller scans the rest of the object, from p, in JavaScript.
+static i32 scan_lines(i32 from, i32 to);
+
 EXPORT(scan) i32 scan(i32 from, i32 to) {
+  i32 r = scan_lines(from, to);
+  last_size = size; last_keys = key_used;
+  return r;
+}
+
+static i32 scan_lines(i32 from, i32 to) {
   i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
   i32 starts[64], ends[64];
   i32 p = from;
