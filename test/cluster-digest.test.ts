@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateFixture } from '../fixtures/generate.js';
 import { startRedis, type RedisHandle } from './support/redis.js';
 import { CLI, runCli } from './support/run-cli.js';
-import { ClusterWorkers, waitFor } from './support/cluster-workers.js';
+import { ClusterWorkers, digestOnCluster, waitFor } from './support/cluster-workers.js';
 import { tempDir } from './support/tmp.js';
 
 let redis: RedisHandle;
@@ -111,18 +111,7 @@ it('a keyed run (--key): the local keyed digest byte for byte, text and NDJSON; 
     ['dstaddr srcaddr protocol', 'ndjson'],
   ]) {
     const args = [logs, '--key', key, '-f', format, '-q'];
-    const r = await runCli([
-      'digest',
-      ...args,
-      '--redis',
-      redis.url,
-      '--store',
-      store,
-      '--job-bytes',
-      '300KB',
-      '--merge-jobs',
-      '3',
-    ]);
+    const r = await digestOnCluster(args, redis.url, store, '300KB');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const want = (await runCli(['digest', ...args])).stdout;

@@ -12,7 +12,7 @@ import { createDigester, Digest, digestToString, FIELD_PRESETS } from '../dist/i
 import { lines, memory } from './support/flowlog.js';
 import { startRedis, type RedisHandle } from './support/redis.js';
 import { runCli } from './support/run-cli.js';
-import { ClusterWorkers, waitFor } from './support/cluster-workers.js';
+import { ClusterWorkers, digestOnCluster, waitFor } from './support/cluster-workers.js';
 import { tempDir } from './support/tmp.js';
 
 const TGW = FIELD_PRESETS.tgw;
@@ -70,18 +70,7 @@ afterAll(async () => {
 it('a cluster run sums packets-lost-* as the local digest does, text and NDJSON, byte for byte', async () => {
   for (const format of ['text', 'ndjson']) {
     const args = [logs, '--fields', 'tgw', '-f', format, '-q'];
-    const r = await runCli([
-      'digest',
-      ...args,
-      '--redis',
-      redis.url,
-      '--store',
-      store,
-      '--job-bytes',
-      '20KB',
-      '--merge-jobs',
-      '3',
-    ]);
+    const r = await digestOnCluster(args, redis.url, store, '20KB');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const want = (await runCli(['digest', ...args])).stdout;

@@ -1,6 +1,6 @@
 /** `flowdigest work` processes for cluster tests: started on a Redis and a store, watched, stopped. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { CLI } from './run-cli.js';
+import { CLI, runCli } from './run-cli.js';
 
 /** The worker processes one test file started, so its `afterAll` can stop every one of them. */
 export class ClusterWorkers {
@@ -43,4 +43,9 @@ export function waitFor(w: ChildProcess, text: string): Promise<void> {
       if (seen.includes(text)) resolve();
     });
   });
+}
+
+/** `flowdigest digest ARGS` planned on the cluster: jobs of `jobBytes`, merged in 3 range jobs. */
+export function digestOnCluster(args: readonly string[], redis: string, store: string, jobBytes: string) {
+  return runCli(['digest', ...args, '--redis', redis, '--store', store, '--job-bytes', jobBytes, '--merge-jobs', '3']);
 }
