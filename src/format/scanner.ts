@@ -538,8 +538,8 @@ export class Scanner {
     let sport = parseIntField(buf, pos[Role.SrcPort * 2], pos[Role.SrcPort * 2 + 1]);
     let dport = parseIntField(buf, pos[Role.DstPort * 2], pos[Role.DstPort * 2 + 1]);
     let proto = parseIntField(buf, pos[Role.Protocol * 2], pos[Role.Protocol * 2 + 1]);
-    const start = parseIntField(buf, pos[Role.Start * 2], pos[Role.Start * 2 + 1]);
-    const end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
+    let start = parseIntField(buf, pos[Role.Start * 2], pos[Role.Start * 2 + 1]);
+    let end = parseIntField(buf, pos[Role.End * 2], pos[Role.End * 2 + 1]);
     let packets = parseIntField(buf, pos[Role.Packets * 2], pos[Role.Packets * 2 + 1]);
     let bytes = parseIntField(buf, pos[Role.Bytes * 2], pos[Role.Bytes * 2 + 1]);
     if (
@@ -589,6 +589,11 @@ export class Scanner {
       if (sport >= dport) sport = 0;
       else dport = 0;
     }
+    // A record with one time only is an instant at that time: its row's start then never passes
+    // its end (two such records, one with a start, one with an end, would give start > end, a row
+    // a re-digest must refuse).
+    if (start === ABSENT) start = end;
+    else if (end === ABSENT) end = start;
     if (!plan.isDefault) return this.addKeyed(buf, s, e, k, nf - 1, sport, dport, proto, packets, bytes, start, end);
 
     // Key: hash the five string fields in place and look up without copying; only a new

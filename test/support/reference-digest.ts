@@ -268,8 +268,8 @@ export function referenceDigest(
       const protocol = num(t, ix.protocol, 255);
       const packets = big(t, ix.packets);
       const bytes = big(t, ix.bytes);
-      const start = num(t, ix.start);
-      const end = num(t, ix.end);
+      let start = num(t, ix.start);
+      let end = num(t, ix.end);
       if (
         srcport === undefined ||
         dstport === undefined ||
@@ -299,6 +299,10 @@ export function referenceDigest(
         stats.filtered++;
         continue;
       }
+
+      // A record with one time only counts as an instant at that time.
+      if (start === null) start = end;
+      else if (end === null) end = start;
 
       // Any key but v2's: its fields, in its order (`-` where the format lacks one).
       if (keyed) {

@@ -317,8 +317,10 @@ static i32 scan_lines(i32 from, i32 to) {
     double *v = nums + entry * NUM_STRIDE;
     if (pk >= 0) { counters[C_PACKETS_SEEN] = 1; double lo = v[N_PKTLO] + pk; if (lo >= TWO52) { v[N_PKTHI] += 1; lo -= TWO52; } v[N_PKTLO] = lo; }
     if (by >= 0) { counters[C_BYTES_SEEN] = 1; double lo = v[N_BYTELO] + by; if (lo >= TWO52) { v[N_BYTEHI] += 1; lo -= TWO52; } v[N_BYTELO] = lo; }
-    if (st >= 0 && st < v[N_START]) v[N_START] = st;
-    if (end >= 0 && end > v[N_END]) v[N_END] = end;
+    // A record with one time only is an instant at that time (as scanner.ts), so a row's start never passes its end.
+    double t0 = st >= 0 ? st : end, t1 = end >= 0 ? end : st;
+    if (t0 >= 0 && t0 < v[N_START]) v[N_START] = t0;
+    if (t1 >= 0 && t1 > v[N_END]) v[N_END] = t1;
     v[N_RECORDS] += 1;
     counters[C_DIGESTED] += 1;
     p = next;
