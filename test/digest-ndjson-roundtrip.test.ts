@@ -2,9 +2,9 @@
 // sums and stats, plain or gzip.
 import { Readable } from 'node:stream';
 import { afterAll, expect, it } from 'vitest';
-import { createDigester, digestToString, readDigest, writeDigest } from '../dist/index.js';
+import { createDigester, digestToString, readDigest } from '../dist/index.js';
 import { gzip, lines, memory, rec } from './support/flowlog.js';
-import { PassThrough } from 'node:stream';
+import { writtenBytes } from './support/written.js';
 
 const digester = createDigester({ threads: 1 });
 afterAll(() => digester.close());
@@ -27,13 +27,7 @@ const text = lines(
 );
 
 async function written(format: 'text' | 'ndjson'): Promise<Buffer> {
-  const d = await digester.digest([memory(text)]);
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  await writeDigest(d, out, format);
-  out.end();
-  return Buffer.concat(chunks);
+  return writtenBytes(await digester.digest([memory(text)]), format);
 }
 
 it('round-trips rows with record counts and stats', async () => {

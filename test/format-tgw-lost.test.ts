@@ -22,6 +22,7 @@ import { DigestTable } from '../dist/table/table.js';
 import { textToParquet } from '../fixtures/lib/parquet.js';
 import { countArb, lines, memory } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
+import { writtenBytes } from './support/written.js';
 import { runCli } from './support/run-cli.js';
 import { tempDir } from './support/tmp.js';
 
@@ -208,13 +209,7 @@ function scanInChunks(texts: string[], chunk: number, key: string | undefined): 
   return digestToString(d);
 }
 
-async function written(d: Digest, format: 'text' | 'ndjson'): Promise<string> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  await writeDigest(d, out, format);
-  return Buffer.concat(chunks).toString('latin1');
-}
+const written = async (d: Digest, format: 'text' | 'ndjson') => (await writtenBytes(d, format)).toString('latin1');
 
 it('random TGW records: -w 1/2/3 and any chunking give the reference digest byte for byte (text and NDJSON)', async () => {
   await fc.assert(

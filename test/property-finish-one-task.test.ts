@@ -1,34 +1,17 @@
-// The finish of a small digest in one task (absorb the rows held back, sort every table, count
-// the one range) against the parallel finish (absorb, sort, count as rounds of tasks): with the
-// digest's range size just below, at and just above its row count, on 2 and 3 workers, the
-// written text and NDJSON equal the naive reference either way.
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { type Digest, type DigestFormat, digestToString, writeDigest } from '../dist/index.js';
+import { type Digest, type DigestFormat, digestToString } from '../dist/index.js';
 import { resolveDigesterOptions } from '../dist/engine/options.js';
 import { DigestRun, FINISH_ONE_TASK_ROWS } from '../dist/engine/run.js';
 import { ScanPool } from '../dist/pool/pool.js';
 import { lines, memory, objectArb, rec, refInputs, sourceOf } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
+import { writtenBytes } from './support/written.js';
 
 const pools = [new ScanPool({ threads: 2 }), new ScanPool({ threads: 3 })];
 afterAll(() => Promise.all(pools.map((p) => p.close())));
 
-async function written(d: Digest, format: DigestFormat): Promise<string> {
-  const parts: Buffer[] = [];
-  await writeDigest(
-    d,
-    new Writable({
-      write(c: Buffer, _e, cb) {
-        parts.push(c);
-        cb();
-      },
-    }),
-    format,
-  );
-  return Buffer.concat(parts).toString('utf8');
-}
+const written = async (d: Digest, format: DigestFormat) => (await writtenBytes(d, format)).toString('utf8');
 
 // Many objects, so rows of one partition turn up in scans on other slots and are handed off.
 const inputsArb = fc.array(objectArb, { minLength: 1, maxLength: 10 });

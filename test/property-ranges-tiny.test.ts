@@ -1,30 +1,14 @@
-// Ranges forced tiny (1-7 rows each, or one range) and several runs (3 workers): the digest written by the
-// workers range by range, and the one formatted on this thread, both equal the naive reference,
-// including many rows that share a head (account, interface, addresses) and differ in ports.
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { createDigester, type Digest, type DigestFormat, digestToString, writeDigest } from '../dist/index.js';
+import { createDigester, type Digest, type DigestFormat, digestToString } from '../dist/index.js';
 import { objectArb, refInputs, sourceOf, type ObjectSpec } from './support/flowlog.js';
 import { referenceDigest } from './support/reference-digest.js';
+import { writtenBytes } from './support/written.js';
 
 const digesters = [1, 3, 7, 1e6].map((rangeRows) => createDigester({ threads: 3, rangeRows }));
 afterAll(() => Promise.all(digesters.map((d) => d.close())));
 
-async function written(d: Digest, format: DigestFormat): Promise<string> {
-  const parts: Buffer[] = [];
-  await writeDigest(
-    d,
-    new Writable({
-      write(c: Buffer, _e, cb) {
-        parts.push(c);
-        cb();
-      },
-    }),
-    format,
-  );
-  return Buffer.concat(parts).toString('utf8');
-}
+const written = async (d: Digest, format: DigestFormat) => (await writtenBytes(d, format)).toString('utf8');
 
 // One head, many ports, protocols and actions: equal heads that differ only after the head.
 const sameHeadArb: fc.Arbitrary<ObjectSpec> = fc
