@@ -3,7 +3,7 @@
 
 /** SHA-256 of the sources this kernel was built from (test/kernel-build.test.ts checks them). */
 export const SCAN_WASM_SOURCES: Readonly<Record<string, string>> = {
-  'src/format/wasm/scan.c': '0a0824146599dfe55d5cf2f764f2bfc45ce7beb5d74ee250692c374606190e27',
+  'src/format/wasm/scan.c': '762e105b7d2958f04f2141ec1f60c87e8695bc7d971bfdede75cd2665d76952c',
   'src/format/wasm/contract.h': '95f0900091d5bc2d67bd4dcc8c155fc859cbc59a7ca9bb7fc39cea7cc3148f10',
 };
 

@@ -821,6 +821,11 @@ static u8 *put_u64(u8 *o, u64 v) {
 // A double that RowWriter writes with writeInt: a whole number in [0, 2^53). Anything else is
 // left to JavaScript (render_text then returns -1).
 static inline i32 plain_int(double v) { return v >= 0 && v < TWO53 && v == (double)(u64)v; }
+// A row's sum words and record count are all plain integers (else JavaScript writes the row).
+static inline i32 plain_sums(const double *v) {
+  return plain_int(v[N_PKTLO]) && plain_int(v[N_PKTHI]) && plain_int(v[N_BYTELO]) && plain_int(v[N_BYTEHI]) &&
+         plain_int(v[N_RECORDS]);
+}
 
 // lo + hi * 2^52 in decimal (format.ts twoWord: exact, through 128 bits in four 32-bit limbs).
 static u8 *put_two_word(u8 *o, double lo, double hi) {
@@ -886,9 +891,7 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
     const i32 *in = m_ints + entry * INT_STRIDE;
     const u8 *k = key_of(run, entry);
     i32 len = in[I_KEYLEN], last = last_nul(k, len);
-    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
-        !plain_int(v[N_RECORDS]))
-      return -1;
+    if (!plain_sums(v)) return -1;
     if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
       return -1;
     *o++ = '2'; *o++ = ' ';
@@ -1019,9 +1022,7 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
     const i32 *in = m_ints + entry * INT_STRIDE;
     const u8 *k = key_of(run, entry);
     i32 len = in[I_KEYLEN], last = last_nul(k, len);
-    if (!plain_int(v[N_PKTLO]) || !plain_int(v[N_PKTHI]) || !plain_int(v[N_BYTELO]) || !plain_int(v[N_BYTEHI]) ||
-        !plain_int(v[N_RECORDS]))
-      return -1;
+    if (!plain_sums(v)) return -1;
     i32 start_abs = v[N_START] == __builtin_inf() || v[N_START] == -__builtin_inf();
     i32 end_abs = v[N_END] == __builtin_inf() || v[N_END] == -__builtin_inf();
     if ((!start_abs && !plain_int(v[N_START])) || (!end_abs && !plain_int(v[N_END]))) return -1;
