@@ -24,6 +24,7 @@ import type { ColumnChunk, PageHeader, SchemaElement } from 'hyparquet';
 import { snappyUncompress } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { PARQUET_LINES_WASM_BASE64 } from './wasm/parquet-lines-wasm.js';
+import { compileWasm, instantiateWasm } from '../util/wasm-compile.js';
 
 /** A column chunk this decoder does not read (hyparquet reads it); not an error in the object. */
 export class Unsupported extends Error {}
@@ -514,11 +515,6 @@ export function renderValues(values: ArrayLike<unknown>, rows: number): ColumnBy
   return out;
 }
 
-// The little of the WebAssembly API used here (Node has it; the ES2022 lib does not type it).
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-};
 interface LinesExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   heap_base(): number;
@@ -541,8 +537,8 @@ function linesWasm(): LinesExports | null {
     linesModule = null;
     if (process.env.FLOWDIGEST_NO_WASM !== '1')
       try {
-        const module = new WebAssembly.Module(Buffer.from(PARQUET_LINES_WASM_BASE64, 'base64'));
-        linesModule = new WebAssembly.Instance(module).exports as LinesExports;
+        const module = compileWasm(PARQUET_LINES_WASM_BASE64);
+        linesModule = instantiateWasm(module) as LinesExports;
       } catch {
         linesModule = null;
       }

@@ -12,15 +12,7 @@ import type { Layout } from './layout.js';
 import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 import { dropped } from '../util/reclaim.js';
-
-// The little of the WebAssembly API this file uses (Node has it; the ES2022 lib does not type it).
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
-};
-interface WasmModule {
-  readonly __brand?: 'WebAssembly.Module';
-}
+import { compileWasm, instantiateWasm, type WasmModule } from '../util/wasm-compile.js';
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -139,7 +131,7 @@ export class WasmKernel {
     if (process.env.FLOWDIGEST_NO_WASM === '1') return null;
     if (compiled === undefined) {
       try {
-        compiled = new WebAssembly.Module(Buffer.from(SCAN_WASM_BASE64, 'base64'));
+        compiled = compileWasm(SCAN_WASM_BASE64);
       } catch {
         compiled = null;
       }
@@ -147,7 +139,7 @@ export class WasmKernel {
     if (compiled === null) return null;
     let exports: Exports;
     try {
-      exports = new WebAssembly.Instance(compiled).exports as unknown as Exports;
+      exports = instantiateWasm(compiled) as Exports;
     } catch {
       // No memory for an instance (its first pages): this thread scans in JavaScript.
       return null;
