@@ -31,6 +31,7 @@ import type {
   SortReply,
 } from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';
+import { workerExecArgv } from './exec-argv.js';
 
 /** A scanned object: the run table's new state (shared memory), what the scan saw, and rows for other partitions. */
 export interface ScanResult extends ScanTrailer {
@@ -60,12 +61,9 @@ interface Waiter {
  * (seen here in 6 of 75 runs of test/digester-abort-stray-reply under load). With require(esm)
  * off in the workers, Piscina falls back to `import()`, which a termination only cancels.
  */
-const WORKER_EXEC_ARGV = [
-  ...process.execArgv,
-  ...(process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
-    ? ['--no-experimental-require-module']
-    : []),
-];
+const NO_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has('--experimental-require-module')
+  ? ['--no-experimental-require-module']
+  : [];
 
 export class ScanPool implements RangeRenderer {
   private readonly piscina: Piscina;
@@ -101,7 +99,7 @@ export class ScanPool implements RangeRenderer {
       // holds at most maxHanded tasks, so its queue never reaches this (a backstop only).
       maxQueue: this.maxHanded,
       idleTimeout: 30_000,
-      execArgv: WORKER_EXEC_ARGV,
+      execArgv: [...workerExecArgv(NO_REQUIRE_ESM)],
     });
     // Piscina reports a reply that arrives for a task already aborted as a pool 'error'
     // ("Unexpected message from Worker"). Each task settles on its own promise, so such an

@@ -13,10 +13,10 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
