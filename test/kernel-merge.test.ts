@@ -51,10 +51,12 @@ function runOf(rows: Row[]): SortedRun {
   return { table: t, order: identity(t.size) };
 }
 
-const kernelRange = (runs: SortedRun[], from: number[], to: number[]) => ({
+// Laid out or not (the key span read from the ends, or found by a pass over the rows): the same.
+const kernelRange = (runs: SortedRun[], from: number[], to: number[], laidOut = false) => ({
   tables: runs.map((r) => r.table),
   first: from,
   count: to.map((x, i) => x - from[i]),
+  laidOut,
 });
 
 it('merges, counts and formats any range of 2-8 runs as the JavaScript merge and RowWriter do', () => {
@@ -66,7 +68,8 @@ it('merges, counts and formats any range of 2-8 runs as the JavaScript merge and
       fc.boolean(),
       fc.boolean(),
       fc.boolean(),
-      (drawn, ranges, packetsSeen, bytesSeen, allowOdd) => {
+      fc.boolean(),
+      (drawn, ranges, packetsSeen, bytesSeen, allowOdd, laidOut) => {
         // Half the cases without strings NDJSON must escape, so its kernel path is checked too.
         const plainOnly = (f: string) => (f === 'q"x' ? 'qx' : f === 'é' ? 'e' : f);
         const runRows = allowOdd
@@ -76,7 +79,7 @@ it('merges, counts and formats any range of 2-8 runs as the JavaScript merge and
         const seen = { packetsSeen, bytesSeen };
         for (const range of splitRanges(runs, ranges)) {
           const js = countRange(runs, range);
-          const k = kernel.countRange(kernelRange(runs, range.from, range.to))!;
+          const k = kernel.countRange(kernelRange(runs, range.from, range.to, laidOut))!;
           expect(k.rows).toBe(js.rows);
           expect(Array.from(k.script)).toEqual(Array.from(js.script!));
           shared += Array.from(k.script).filter((m) => (m & (m - 1)) !== 0).length;
@@ -88,7 +91,7 @@ it('merges, counts and formats any range of 2-8 runs as the JavaScript merge and
               /* written */
             }
             const want = Buffer.from(writer.take()).toString('latin1');
-            const kr = kernelRange(runs, range.from, range.to);
+            const kr = kernelRange(runs, range.from, range.to, laidOut);
             for (const got of [kernel.render(format, kr, seen), kernel.render(format, kr, seen, k.script)]) {
               // NDJSON strings that need escaping (or are not ASCII) are left to JavaScript.
               if (got === null && format === 'ndjson' && odd) continue;

@@ -11,6 +11,11 @@ import { addLostValues, addValues, COL, INT_STRIDE, LOST_STRIDE, NUM_STRIDE, typ
 export interface SortedRun {
   table: TableView;
   order: Int32Array;
+  /**
+   * The table is laid out in its order (the engine's sort task leaves a shared table so): order
+   * is 0..n-1 and each entry's key bytes follow the previous entry's.
+   */
+  laidOut?: boolean;
 }
 
 /** One range of the output: positions `[from[i], to[i])` of run i's order. */

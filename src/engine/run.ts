@@ -337,7 +337,7 @@ export class DigestRun {
     if (filled.length === 0) return this.digestOf([], [], 0);
     this.stage('sorting');
     const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
-    const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), order: orders[i] }));
+    const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), ...orders[i] }));
     const total = filled.reduce((n, t) => n + t.size, 0);
     const ranges = splitRanges(runs, Math.ceil(total / this.opts.rangeRows));
     // One run has no key twice: its rows need no merging.
@@ -388,7 +388,7 @@ export class DigestRun {
     const done = await pool.finish({ tables: states, pieces, budget: this.budget }, signal);
     // The task sorted and merged (counted) in one go: the run passes through both stages all the same.
     this.stage('merging');
-    const runs: SortedRun[] = done.tables.map((table, i) => ({ table: viewOfState(table), order: done.orders[i] }));
+    const runs: SortedRun[] = done.tables.map((table, i) => ({ table: viewOfState(table), ...done.orders[i] }));
     if (runs.length === 0) return this.digestOf([], [], 0);
     const ranges = splitRanges(runs, 1);
     if (done.script !== null) ranges[0].script = done.script;

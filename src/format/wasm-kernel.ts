@@ -102,6 +102,12 @@ export interface KernelRange {
   tables: readonly TableView[];
   first: readonly number[];
   count: readonly number[];
+  /**
+   * Each table is laid out in its order (the sort task's doing): an entry's key bytes follow the
+   * previous entry's, so a part's keys span its first entry's to its last's, read without a pass
+   * over its rows.
+   */
+  laidOut?: boolean;
 }
 
 /** Slots of the kernel's first table; it grows by doubling. */
@@ -251,9 +257,10 @@ export class WasmKernel {
 
   /**
    * Copy a range in (dropping the scan table), with `outPerRow` output bytes a row besides the
-   * key bytes. False when it does not fit (the caller merges in JavaScript).
+   * key bytes, and the values unless `values` is false (a count reads keys only). False when it
+   * does not fit (the caller merges in JavaScript).
    */
-  private loadRange(r: KernelRange, outPerRow: number, script?: Uint8Array): boolean {
+  private loadRange(r: KernelRange, outPerRow: number, script?: Uint8Array, values = true): boolean {
     const runs = r.tables.length;
     if (runs < 1 || runs > KERNEL_MERGE_RUNS) return false;
     let entries = 0,
@@ -261,20 +268,9 @@ export class WasmKernel {
     const kmin: number[] = [],
       kmax: number[] = [];
     for (let t = 0; t < runs; t++) {
-      const ints = r.tables[t].ints;
-      let lo = Infinity,
-        hi = 0,
-        sum = 0;
-      for (let e = r.first[t], end = e + r.count[t]; e < end; e++) {
-        const off = ints[e * INT_STRIDE + COL.I_KEYOFF],
-          len = ints[e * INT_STRIDE + COL.I_KEYLEN];
-        if (off < lo) lo = off;
-        if (off + len > hi) hi = off + len;
-        sum += len;
-      }
-      if (r.count[t] === 0) lo = hi = 0;
+      const [lo, hi] = r.laidOut ? keySpan(r.tables[t].ints, r.first[t], r.count[t]) : scatteredKeySpan(r, t);
       // Keys scattered through the table (not laid out in order): not worth copying.
-      if (hi - lo > 2 * sum + 4096) return false;
+      if (hi < 0) return false;
       kmin.push(lo);
       kmax.push(hi);
       entries += r.count[t];
@@ -297,7 +293,7 @@ export class WasmKernel {
       meta[KERNEL_MERGE_RUNS + t] = n;
       meta[2 * KERNEL_MERGE_RUNS + t] = kat - kmin[t];
       ints.set(tb.ints.subarray(f * INT_STRIDE, (f + n) * INT_STRIDE), at * INT_STRIDE);
-      nums.set(tb.nums.subarray(f * NUM_STRIDE, (f + n) * NUM_STRIDE), at * NUM_STRIDE);
+      if (values) nums.set(tb.nums.subarray(f * NUM_STRIDE, (f + n) * NUM_STRIDE), at * NUM_STRIDE);
       keys.set(tb.keyBytes.subarray(kmin[t], kmax[t]), kat);
       at += n;
       kat += kmax[t] - kmin[t];
@@ -311,7 +307,7 @@ export class WasmKernel {
    * the merge (one run mask a row). Null when the kernel cannot take it.
    */
   countRange(r: KernelRange): { rows: number; script: Uint8Array } | null {
-    if (!this.loadRange(r, 0)) return null;
+    if (!this.loadRange(r, 0, undefined, false)) return null;
     const rows = this.x.merge_count();
     return { rows, script: new Uint8Array(this.x.memory.buffer, this.x.merge_script_ptr(), rows).slice() };
   }
@@ -533,4 +529,31 @@ function sourceView(buf: ArrayBufferLike, at: number, rows: number, keys: number
     ints: new Int32Array(buf, i0, rows * INT_STRIDE),
     keyBytes: new Uint8Array(buf, i0 + rows * INT_STRIDE * 4, keys),
   };
+}
+
+/** The key bytes of entries [first, first + count) of a laid-out table: [first's start, last's end). */
+function keySpan(ints: Int32Array, first: number, count: number): [number, number] {
+  if (count === 0) return [0, 0];
+  const last = (first + count - 1) * INT_STRIDE;
+  return [ints[first * INT_STRIDE + COL.I_KEYOFF], ints[last + COL.I_KEYOFF] + ints[last + COL.I_KEYLEN]];
+}
+
+/**
+ * The span of run t's keys in a range of a table not known to be laid out: a pass over its rows.
+ * [-1, -1] when the span is much wider than the keys (scattered: not worth copying).
+ */
+function scatteredKeySpan(r: KernelRange, t: number): [number, number] {
+  const ints = r.tables[t].ints;
+  let lo = Infinity,
+    hi = 0,
+    sum = 0;
+  for (let e = r.first[t], end = e + r.count[t]; e < end; e++) {
+    const off = ints[e * INT_STRIDE + COL.I_KEYOFF],
+      len = ints[e * INT_STRIDE + COL.I_KEYLEN];
+    if (off < lo) lo = off;
+    if (off + len > hi) hi = off + len;
+    sum += len;
+  }
+  if (r.count[t] === 0) return [0, 0];
+  return hi - lo > 2 * sum + 4096 ? [-1, -1] : [lo, hi];
 }

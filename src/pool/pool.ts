@@ -29,6 +29,7 @@ import type {
   ScanTask,
   ScanTrailer,
   SortReply,
+  SortedOrder,
 } from './protocol.js';
 import type { PackedRows } from '../digest/collector.js';
 import { workerExecArgv } from './exec-argv.js';
@@ -132,9 +133,8 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** A run table's entries in canonical order, sorted on a worker (shared memory). */
-  async sort(table: TableView, signal?: AbortSignal): Promise<Int32Array> {
-    const reply = await this.run<Exclude<SortReply, ErrorReply>>({ table }, 'sortRun', 'sorting a run table', signal);
-    return reply.order;
+  async sort(table: TableView, signal?: AbortSignal): Promise<SortedOrder> {
+    return this.run<Exclude<SortReply, ErrorReply>>({ table }, 'sortRun', 'sorting a run table', signal);
   }
 
   /**

@@ -102,7 +102,13 @@ export interface SortTask {
 }
 
 /** A sort task's reply: the entries in canonical order, in shared memory (read by every range task). */
-export type SortReply = { order: Int32Array } | { error: ErrorData };
+export type SortReply = SortedOrder | { error: ErrorData };
+
+/** A run table's canonical order, and whether the table was laid out in it (see SortedRun). */
+export interface SortedOrder {
+  order: Int32Array;
+  laidOut: boolean;
+}
 
 /** Merge one range of the sorted runs (tasks `countRange` and `renderRange`). */
 export interface RangeTask {
@@ -142,5 +148,5 @@ export interface FinishTask {
  * (shared memory), and the merged rows of the one range with the script that replays the merge.
  */
 export type FinishReply =
-  | { tables: TableState[]; orders: Int32Array[]; rows: number; script: MergeScript | null }
+  | { tables: TableState[]; orders: SortedOrder[]; rows: number; script: MergeScript | null }
   | { error: ErrorData };

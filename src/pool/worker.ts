@@ -46,6 +46,7 @@ import type {
   ScanTask,
   ScanTrailer,
   SortReply,
+  SortedOrder,
   SortTask,
 } from './protocol.js';
 
@@ -200,9 +201,9 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
-    const order = sortInPlace(task.table);
+    const sorted = sortInPlace(task.table);
     shedKernel();
-    return { order };
+    return sorted;
   } catch (err) {
     return { error: errorToData(err) };
   }
@@ -223,7 +224,7 @@ export function finishRuns(task: FinishTask): FinishReply {
     });
     const orders = tables.map((t) => sortInPlace(t));
     shedKernel();
-    const runs: SortedRun[] = tables.map((t, i) => ({ table: t, order: orders[i] }));
+    const runs: SortedRun[] = tables.map((t, i) => ({ table: t, ...orders[i] }));
     if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
     const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });
     if ('error' in counted) return counted;
@@ -237,7 +238,7 @@ export function finishRuns(task: FinishTask): FinishReply {
  * Sort a run table: its entries in canonical order, in shared memory. A shared table is also laid
  * out in that order, so the order returned is 0..n-1.
  */
-function sortInPlace(t: TableView): Int32Array {
+function sortInPlace(t: TableView): SortedOrder {
   // In this worker's kernel (its scan table is dropped: the next object starts another; its
   // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
   // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
@@ -252,13 +253,13 @@ function sortInPlace(t: TableView): Int32Array {
   if (!shared0) {
     const copy = new Int32Array(new SharedArrayBuffer(order.byteLength));
     copy.set(order);
-    return copy;
+    return { order: copy, laidOut: false };
   }
   // A table with lost packets is laid out in JavaScript: the kernel's layout would not move them.
   if (sorted === null || t.lost || !kernel!.layOut(t)) layOutInOrder(t, order);
   const shared = new Int32Array(new SharedArrayBuffer(order.length * 4));
   for (let i = 0; i < shared.length; i++) shared[i] = i;
-  return shared;
+  return { order: shared, laidOut: true };
 }
 
 /**
@@ -277,11 +278,12 @@ function kernelRange(task: RangeTask): KernelRange | null {
       from = range.from[t],
       to = range.to[t];
     const f = from < to ? order[from] : 0;
-    for (let i = from; i < to; i++) if (order[i] !== f + (i - from)) return null;
+    // A laid-out table's order is 0..n-1; any other is checked entry by entry.
+    if (!runs[t].laidOut) for (let i = from; i < to; i++) if (order[i] !== f + (i - from)) return null;
     first.push(f);
     count.push(to - from);
   }
-  return { tables: runs.map((r) => r.table), first, count };
+  return { tables: runs.map((r) => r.table), first, count, laidOut: runs.every((r) => r.laidOut === true) };
 }
 
 export function countRange(task: RangeTask): CountReply {

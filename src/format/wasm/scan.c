@@ -762,15 +762,24 @@ static double m_acc[NUM_STRIDE];
 
 // The next merged row: its key's run and entry, its values in *vals; the runs it came from as a
 // bit mask. 0 when the range is done.
-static u32 merge_next(i32 *run, i32 *entry, const double **vals) {
-  i32 m = -1, ties[MAX_MERGE_RUNS], nt = 0;
+// The run holding the least key at its position, or -1 when every run is done; the later runs
+// whose key equals it go in ties (count in *nt).
+static i32 merge_least(i32 *ties, i32 *nt) {
+  i32 m = -1;
+  *nt = 0;
   for (i32 t = 0; t < m_runs; t++) {
     if (m_pos[t] >= m_count[t]) continue;
     if (m < 0) { m = t; continue; }
     i32 c = compare_merge(t, m_first[t] + m_pos[t], m, m_first[m] + m_pos[m]);
-    if (c < 0) { m = t; nt = 0; }
-    else if (c == 0) ties[nt++] = t;
+    if (c < 0) { m = t; *nt = 0; }
+    else if (c == 0) ties[(*nt)++] = t;
   }
+  return m;
+}
+
+static u32 merge_next(i32 *run, i32 *entry, const double **vals) {
+  i32 ties[MAX_MERGE_RUNS], nt;
+  i32 m = merge_least(ties, &nt);
   if (m < 0) return 0;
   i32 me = m_first[m] + m_pos[m]++;
   u32 mask = 1u << m;
@@ -789,12 +798,16 @@ static u32 merge_next(i32 *run, i32 *entry, const double **vals) {
 static void merge_start(void) { for (i32 t = 0; t < m_runs; t++) m_pos[t] = 0; }
 
 // Merge the range: the rows it merges into, with the script (one run mask a row) in m_script.
+// Keys only: a count never reads the values (JavaScript does not copy them in for it).
 EXPORT(merge_count) i32 merge_count(void) {
   merge_start();
-  i32 rows = 0, run, entry;
-  const double *vals;
-  u32 mask;
-  while ((mask = merge_next(&run, &entry, &vals))) m_script[rows++] = (u8)mask;
+  i32 rows = 0, ties[MAX_MERGE_RUNS], nt, m;
+  while ((m = merge_least(ties, &nt)) >= 0) {
+    u32 mask = 1u << m;
+    m_pos[m]++;
+    for (i32 i = 0; i < nt; i++) { m_pos[ties[i]]++; mask |= 1u << ties[i]; }
+    m_script[rows++] = (u8)mask;
+  }
   return rows;
 }
 
