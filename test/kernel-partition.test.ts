@@ -1,10 +1,9 @@
 // The kernel's hand-off (WasmKernel.partition) packs each partition's rows byte for byte as the
 // JavaScript route did (partitionOf of each entry's hash, rows in table order, packed by
-// RowCollector), for any object and 1 to 9 partitions; and concatPacked joins two packs into
-// the rows of both, in order.
+// RowCollector), for any object and 1 to 9 partitions.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { concatPacked, RowCollector, unpackRows } from '../dist/digest/collector.js';
+import { RowCollector } from '../dist/digest/collector.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { COL, DigestTable, INT_STRIDE, partitionOf, type TableView } from '../dist/table/table.js';
@@ -42,23 +41,4 @@ it('packs every partition as RowCollector packs the routed rows', () => {
     }),
     { numRuns: 200 },
   );
-});
-
-it('concatPacked gives the rows of both packs, in order', () => {
-  const text =
-    '2 1 eni-a 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK\n2 1 eni-a 10.0.0.3 10.0.0.4 1 2 6 1 1 1 2 ACCEPT OK\n';
-  withKernelRows(text, (rows) => {
-    const a = new RowCollector(4),
-      b = new RowCollector(4),
-      both = new RowCollector(4);
-    a.addEntry(rows, 0);
-    b.addEntry(rows, 1);
-    both.addEntry(rows, 0);
-    both.addEntry(rows, 1);
-    expect(Buffer.from(concatPacked(a.pack(), b.pack())!.buffer)).toEqual(Buffer.from(both.pack().buffer));
-    const one = a.pack();
-    expect(concatPacked(one, null)).toBe(one);
-    expect(concatPacked(null, one)).toBe(one);
-    expect(unpackRows(concatPacked(a.pack(), b.pack())!).size).toBe(2);
-  });
 });

@@ -124,35 +124,3 @@ export function unpackRows(p: PackedRows): TableView {
     ...(p.lost ? { lost: new Float64Array(p.buffer, numBytes, p.rows * LOST_STRIDE) } : {}),
   };
 }
-
-/** `a`'s rows then `b`'s, packed as one (either may be null: the other is returned as it is). */
-export function concatPacked(a: PackedRows | null, b: PackedRows | null): PackedRows | null {
-  if (a === null || b === null) return a ?? b;
-  const rows = a.rows + b.rows,
-    keyBytes = a.keyBytes + b.keyBytes,
-    lost = a.lost === true || b.lost === true;
-  const numBytes = rows * NUM_STRIDE * 8,
-    lostBytes = lost ? rows * LOST_STRIDE * 8 : 0,
-    intBytes = rows * INT_STRIDE * 4;
-  const buffer = new ArrayBuffer(numBytes + lostBytes + intBytes + keyBytes);
-  const va = unpackRows(a),
-    vb = unpackRows(b);
-  const nums = new Float64Array(buffer, 0, rows * NUM_STRIDE),
-    ints = new Int32Array(buffer, numBytes + lostBytes, rows * INT_STRIDE),
-    keys = new Uint8Array(buffer, numBytes + lostBytes + intBytes, keyBytes);
-  nums.set(va.nums);
-  nums.set(vb.nums, a.rows * NUM_STRIDE);
-  if (lost) {
-    // A side without lost packets stays zero.
-    const l = new Float64Array(buffer, numBytes, rows * LOST_STRIDE);
-    if (va.lost) l.set(va.lost);
-    if (vb.lost) l.set(vb.lost, a.rows * LOST_STRIDE);
-  }
-  ints.set(va.ints);
-  ints.set(vb.ints, a.rows * INT_STRIDE);
-  // b's keys follow a's.
-  for (let r = a.rows; r < rows; r++) ints[r * INT_STRIDE + COL.I_KEYOFF] += a.keyBytes;
-  keys.set(va.keyBytes);
-  keys.set(vb.keyBytes, a.keyBytes);
-  return { rows, keyBytes, buffer, ...(lost ? { lost: true } : {}) };
-}

@@ -223,8 +223,8 @@ export class DigestRun {
           tables.release(slot, result.table);
           this.checkKey(t.ref.key, result.key);
           for (const f of result.lost ?? []) this.runLost |= 1 << PACKETS_LOST_FIELDS.indexOf(f);
-          result.handoff?.forEach((piece, q) => {
-            if (piece !== null) this.absorb(q, piece);
+          result.handoff?.forEach((pieces, q) => {
+            for (const piece of pieces) this.absorb(q, piece);
           });
           // A stream's later blocks are parts of one object, not objects of their own.
           const objects = t.ref.firstLine === undefined ? 1 : 0;

@@ -37,7 +37,8 @@ import { workerExecArgv } from './exec-argv.js';
 /** A scanned object: the run table's new state (shared memory), what the scan saw, and rows for other partitions. */
 export interface ScanResult extends ScanTrailer {
   table: TableState;
-  handoff?: Array<PackedRows | null>;
+  /** Per partition (this scan's own: none), the pieces of rows its table is to absorb. */
+  handoff?: PackedRows[][];
 }
 
 export interface ScanPoolOptions {

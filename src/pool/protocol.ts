@@ -92,9 +92,7 @@ export interface ScanTrailer {
  * A scan task's reply: the run table's new state, what the scan saw, and (with partitions) the
  * rows of other partitions, by partition (transferred); or an error as data.
  */
-export type ScanReply =
-  | { table: TableState; trailer: ScanTrailer; handoff?: Array<PackedRows | null> }
-  | { error: ErrorData };
+export type ScanReply = { table: TableState; trailer: ScanTrailer; handoff?: PackedRows[][] } | { error: ErrorData };
 
 /** Sort one run table (task `sortRun`). */
 export interface SortTask {

@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor, type SortedRun, splitRanges } from '../digest/runs.js';
-import { concatPacked, type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
+import { type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
 import {
   COL,
   DigestTable,
@@ -148,8 +148,10 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       mergeRows(run, [blocks[own].view]);
     });
     route(table);
+    // The kernel's block and JavaScript's rows go as pieces of their own: joining them would copy
+    // the (large) kernel block to add the (few) rows of rare lines.
     const handoff = others.map((c, q) =>
-      c === null ? null : concatPacked(fromKernel[q], c.rows === 0 ? null : c.pack()),
+      [fromKernel[q], c === null || c.rows === 0 ? null : c.pack()].filter(isPacked),
     );
     const trailer: ScanTrailer = {
       counters: scanner.counters,
@@ -161,7 +163,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     return moveReply(
       reply,
-      handoff.flatMap((h) => (h === null ? [] : [h.buffer])),
+      handoff.flatMap((pieces) => pieces.map((p) => p.buffer)),
     );
   } catch (err) {
     return { error: errorToData(err) };
@@ -170,6 +172,8 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     dropped(task.data.byteLength);
   }
 }
+
+const isPacked = (p: PackedRows | null): p is PackedRows => p !== null;
 
 /** Add rows handed off by scans to the table of their partition. */
 export function absorb(task: AbsorbTask): AbsorbReply {
