@@ -211,7 +211,13 @@ export class Scanner {
         p = nl + 1;
         continue;
       }
-      const end = Math.min(len, p + WINDOW);
+      let end = Math.min(len, p + WINDOW);
+      // The header line alone in JavaScript: the kernel takes the lines after it (a whole window
+      // here was about 2,000 lines of every object parsed in JavaScript).
+      if (this.expectHeader && this.kernel !== null && !this.kernelFull) {
+        const nl = buf.indexOf(NL, p);
+        if (nl >= 0 && nl < end) end = nl + 1;
+      }
       // Lines that are not valid UTF-8 are malformed. The kernel does not check, so a window with
       // any byte above 0x7f goes to the JavaScript parser, which does.
       const ascii = isAscii(buf.subarray(p, end));
