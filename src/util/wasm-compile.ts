@@ -15,8 +15,6 @@
  * host compiles later tier as they did. A host that chose its own tiering (the flag, or
  * `--liftoff`, in its exec arguments or NODE_OPTIONS) is left alone.
  */
-import { createRequire } from 'node:module';
-
 // The little of the WebAssembly API flowdigest uses (Node has it; the ES2022 lib does not type it).
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -59,9 +57,9 @@ function tieringSetter(): ((flags: string) => void) | null {
     /wasm-dynamic-tiering|wasm-lazy-compilation|liftoff/.test(a),
   );
   if (own) return setter;
+  // Loaded here, not imported: a host that never compiles a kernel never loads node:v8 (about 3 ms a thread).
   try {
-    const require = createRequire(import.meta.url);
-    setter = (require('node:v8') as typeof import('node:v8')).setFlagsFromString;
+    setter = process.getBuiltinModule('node:v8').setFlagsFromString;
   } catch {
     setter = null;
   }
