@@ -4,7 +4,7 @@
  * scanned into one table, then the entries of one hash half (`--parts 2`, as two workers split
  * them). A fresh kernel then sorts and lays it out; its memory is read before and after.
  *
- *   npm run build && node --import tsx bench/sort-memory.ts --dir fixtures/generated/<fixture> [--parts 2] [--rounds 5]
+ *   npm run build && node --import tsx bench/sort-memory.ts --dir fixtures/generated/<fixture> [--parts 2] [--rounds 5] [--batch N]
  *
  * Without `--dir`, a synthetic table of `--rows` entries shaped like bench/kernel.ts's.
  */
@@ -24,6 +24,10 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '459000' },
     parts: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },
+    // the least entries of a sort batch (0: the kernel's default)
+    batch: { type: 'string', default: '0' },
+    // one kernel for every round (its memory already touched, as a worker's is after its scans)
+    warm: { type: 'boolean', default: false },
   },
 });
 const parts = Number(values.parts),
@@ -106,9 +110,11 @@ const cpu = (f: () => unknown) => {
 const sortMs: number[] = [],
   layMs: number[] = [];
 let report = '';
+const kept = WasmKernel.load();
 for (let r = 0; r < rounds; r++) {
-  const kernel = WasmKernel.load();
+  const kernel = values.warm ? kept : WasmKernel.load();
   if (!kernel) throw new Error('no kernel here (FLOWDIGEST_NO_WASM=1?)');
+  if (Number(values.batch) > 0) kernel.setSortBatch(Number(values.batch));
   const t = new DigestTable(16, { shared: true });
   t.mergeFrom(table);
   const before = kernel.memoryBytes;

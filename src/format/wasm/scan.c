@@ -485,18 +485,17 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
 #define SORT_CHUNK 4096
 #define RADIX_MIN 256 // groups at least this big are radix-sorted on their cached word
 
-// Encode the keys of the entries [from, to) of the table that fall in the batch (see sort_entries)
-// at o, back to back, in table order; returns the end. Without ranks every entry is in the one
-// batch, at its own index; with ranks, the entries whose prefix's rank is in [r0, r1), each at
-// the next place of its rank (pos[rank]), remembered in batch_e.
-__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *rank, const u32 *id, u32 r0,
-                                                 u32 r1, u32 *pos, u32 *batch_e, i32 tail_fields, i32 num_first,
-                                                 i32 num_count) {
-  for (u32 e = from; e < to; e++) {
-    u32 j = e, r = 0;
+// Encode the keys of the batch's entries [from, to) at o, back to back (see sort_entries);
+// returns the end. Without ranks, the batch is the whole table, each entry at its own place;
+// with ranks, entry list[i], at the next place of its rank (pos[rank]), remembered in batch_e.
+__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *list, const u32 *rank,
+                                                 const u32 *id, u32 *pos, u32 *batch_e, i32 tail_fields,
+                                                 i32 num_first, i32 num_count) {
+  for (u32 i = from; i < to; i++) {
+    u32 e = i, j = i, r = 0;
     if (rank) {
+      e = list[i];
       r = rank[id[e]];
-      if (r < r0 || r >= r1) continue;
       j = pos[r]++;
       batch_e[j] = e;
     }
@@ -678,15 +677,21 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
     batch = sort_batch;
     for (u32 r = 0; r < ranks; r++) if (first[r + 1] - first[r] > batch) batch = first[r + 1] - first[r];
   }
+  // Each batch's entries in table order (reading the table in rank order instead costs more in
+  // cache misses than it saves the sort), in a: the batch of ranks [r0, r1) at
+  // [first[r0], first[r1]), where its sorted entries go (pos[r] is rank r's batch meanwhile).
   size_t need = 8;
+  u32 batches = 0;
   for (u32 r0 = 0; r0 < ranks;) {
     u32 r1 = rank ? batch_end(first, ranks, r0, batch) : ranks;
     size_t bytes = 8;
-    for (u32 r = r0; r < r1; r++) bytes += bound[r];
+    for (u32 r = r0; r < r1; r++) { bytes += bound[r]; pos[r] = batches; }
+    bound[batches++] = first[r0]; // (bound[r] is read no more for r <= r0)
     if (bytes > need) need = bytes;
     if (first[r1] - first[r0] > most) most = first[r1] - first[r0];
     r0 = r1;
   }
+  if (rank) for (u32 e = 0; e < n; e++) a[bound[pos[rank[id[e]]]]++] = e;
   enc = take(need);
   u32 *x = rank ? take((size_t)most * 4) : a; // the batch's entries, as batch places, sorted
   u32 *batch_e = rank ? take((size_t)most * 4) : 0; // per batch place: its entry
@@ -698,14 +703,13 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   radix_x = take((size_t)most * 4);
   radix_c = take((size_t)most * 8);
   if (!enc || !x || (rank && !batch_e) || !enc_off || !enc_len || !stack || !c || !radix_x || !radix_c) return 0;
-  // Each batch's keys are encoded in table order (reading the table in rank order instead costs
-  // more in cache misses than it saves the sort), then its ranks are sorted one by one.
+  // Each batch's keys are encoded, then its ranks are sorted one by one.
   for (u32 r0 = 0; r0 < ranks;) {
     u32 r1 = rank ? batch_end(first, ranks, r0, batch) : ranks, base = first[r0], m = first[r1] - base;
     for (u32 r = r0; r < r1; r++) pos[r] = first[r] - base;
     u8 *o = enc;
-    for (u32 from = 0; from < n; from += SORT_CHUNK)
-      o = encode_keys(o, from, from + SORT_CHUNK < n ? from + SORT_CHUNK : n, rank, id, r0, r1, pos, batch_e,
+    for (u32 from = 0; from < m; from += SORT_CHUNK)
+      o = encode_keys(o, from, from + SORT_CHUNK < m ? from + SORT_CHUNK : m, a + base, rank, id, pos, batch_e,
                       tail_fields, num_first, num_count);
     for (i32 i = 0; i < 8; i++) o[i] = 0;
     for (u32 j = 0; j < m; j++) x[j] = j;
