@@ -39,6 +39,8 @@ interface Exports {
   lay_nums_ptr(): number;
   lay_prepare(window: number): number;
   sort_layout(from: number, count: number): number;
+  lay_nums_window(from: number, count: number): void;
+  set_sort_batch(entries: number): void;
   part_meta_ptr(): number;
   part_base_ptr(): number;
   partition_rows(parts: number): number;
@@ -226,6 +228,14 @@ export class WasmKernel {
   }
 
   /**
+   * @internal Tests: the least entries of one batch of the sort (0: the default, 65536), so
+   * that tiny batches can be forced. The order does not depend on it.
+   */
+  setSortBatch(entries: number): void {
+    this.x.set_sort_batch(entries);
+  }
+
+  /**
    * Lay `t` out in the order the last {@link order} call returned for it (table.ts's
    * layOutInOrder, done here): entry i becomes what entry order[i] was, its key bytes back to
    * back in that order. False when the kernel's memory cannot hold it (nothing of `t` changed).
@@ -238,19 +248,25 @@ export class WasmKernel {
     const keyRoom = x.lay_prepare(window);
     if (keyRoom === 0) return false;
     // After lay_prepare, whose allocations may grow (and so replace) the memory's buffer.
-    new Float64Array(x.memory.buffer, x.sort_nums_ptr(), n * NUM_STRIDE).set(t.nums.subarray(0, n * NUM_STRIDE));
     const buf = x.memory.buffer;
     const ints = new Int32Array(buf, x.lay_ints_ptr(), window * INT_STRIDE),
       nums = new Float64Array(buf, x.lay_nums_ptr(), window * NUM_STRIDE),
       keys = new Uint8Array(buf, x.lay_keys_ptr(), keyRoom);
+    // The Int32 columns and keys first: the Float64 columns are then copied in over the kernel's
+    // copy of them (when they fit there), so the layout takes no more memory than the sort.
     let ko = 0;
     for (let from = 0; from < n; from += window) {
       const count = Math.min(window, n - from);
       const kb = x.sort_layout(from, count);
       t.ints.set(ints.subarray(0, count * INT_STRIDE), from * INT_STRIDE);
-      t.nums.set(nums.subarray(0, count * NUM_STRIDE), from * NUM_STRIDE);
       t.keyBytes.set(keys.subarray(0, kb), ko);
       ko += kb;
+    }
+    new Float64Array(buf, x.sort_nums_ptr(), n * NUM_STRIDE).set(t.nums.subarray(0, n * NUM_STRIDE));
+    for (let from = 0; from < n; from += window) {
+      const count = Math.min(window, n - from);
+      x.lay_nums_window(from, count);
+      t.nums.set(nums.subarray(0, count * NUM_STRIDE), from * NUM_STRIDE);
     }
     return true;
   }

@@ -352,14 +352,21 @@ static u8 *sort_keys;  // the key bytes, as copied in
 EXPORT(sort_ints_ptr) i32 *sort_ints_ptr(void) { return sort_ints; }
 EXPORT(sort_keys_ptr) u8 *sort_keys_ptr(void) { return sort_keys; }
 
-// Room for n entries' Int32 columns and `key_bytes` key bytes. The scan table is dropped (the
-// next object's start() begins a new one). Returns 0 when memory cannot grow.
+static u32 *sort_order; // the sorted entries (first in the heap: the layout keeps it)
+static u32 sort_n;
+static u8 *sort_mark;   // the heap's top past the order and the copied-in columns
+
+// Room for n entries' order, their Int32 columns and `key_bytes` key bytes. The scan table is
+// dropped (the next object's start() begins a new one). Returns 0 when memory cannot grow.
 EXPORT(sort_prepare) i32 sort_prepare(u32 n, u32 key_bytes) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
   size = 0; key_used = 0; mask = 0; slots = 0; ints = 0; nums = 0; keys = 0;
+  sort_n = 0;
+  sort_order = take((size_t)(n ? n : 1) * 4);
   sort_ints = take((size_t)(n ? n : 1) * INT_STRIDE * 4);
   sort_keys = take(key_bytes ? key_bytes : 1);
-  return sort_ints && sort_keys ? 1 : 0;
+  sort_mark = heap_top;
+  return sort_order && sort_ints && sort_keys ? 1 : 0;
 }
 
 typedef unsigned long long u64;
@@ -394,9 +401,6 @@ static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
   *o++ = 0; *o++ = 1;
   return o;
 }
-
-static u32 *sort_order; // the sorted entries
-static u32 sort_n;
 
 typedef struct { u32 lo, n, d, loaded; } SortTask;
 
@@ -481,17 +485,26 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
 #define SORT_CHUNK 4096
 #define RADIX_MIN 256 // groups at least this big are radix-sorted on their cached word
 
-// Encode the keys of entries [from, to) at o, back to back (see sort_entries); returns the end.
-__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *rank, const u32 *id,
-                                                 i32 tail_fields, i32 num_first, i32 num_count) {
-  for (u32 e = from; e < to; e++) {
+// Encode the keys of the batch's entries [from, to) at o, back to back (see sort_entries);
+// returns the end. Without ranks, the batch is the whole table, each entry at its own place;
+// with ranks, entry list[i], at the next place of its rank (pos[rank]), remembered in batch_e.
+__attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const u32 *list, const u32 *rank,
+                                                 const u32 *id, u32 *pos, u32 *batch_e, i32 tail_fields,
+                                                 i32 num_first, i32 num_count) {
+  for (u32 i = from; i < to; i++) {
+    u32 e = i, j = i, r = 0;
+    if (rank) {
+      e = list[i];
+      r = rank[id[e]];
+      j = pos[r]++;
+      batch_e[j] = e;
+    }
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
     i32 cut = head_end(off, len, tail_fields);
     u8 *start = o;
     if (rank) {
       i32 p = prefix_end(off, cut);
-      u32 r = rank[id[e]];
       *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
       o = escape_into(o, sort_keys + p, cut - p);
     } else {
@@ -502,7 +515,7 @@ __attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const 
       *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
     }
     if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
-    enc_off[e] = (u32)(start - enc); enc_len[e] = (u32)(o - start);
+    enc_off[j] = (u32)(start - enc); enc_len[j] = (u32)(o - start);
   }
   return o;
 }
@@ -605,62 +618,104 @@ static void sort_words(u32 *a, u64 *c, u32 lo, u32 n, SortTask *stack) {
   }
 }
 
+// Entries sorted a batch at a time at least this many (with ranks; see sort_entries).
+#define SORT_BATCH 65536
+static u32 sort_batch = SORT_BATCH;
+
+// Tests: the least entries of a batch (0: the default), so tiny batches can be forced.
+EXPORT(set_sort_batch) void set_sort_batch(u32 entries) { sort_batch = entries ? entries : SORT_BATCH; }
+
+// With ranks, the ranks of the batch that starts at rank r0: [r0, return), whole ranks while
+// they hold at most `batch` entries (at least one rank).
+static u32 batch_end(const u32 *first, u32 ranks, u32 r0, u32 batch) {
+  u32 r1 = r0 + 1;
+  while (r1 < ranks && first[r1 + 1] - first[r0] <= batch) r1++;
+  return r1;
+}
+
 // Entries in canonical order: a pointer to n Int32 entry indexes, or 0 when memory cannot grow.
 // `tail_fields`: string fields after the numbers (1: action); the numbers are the Int32 columns
 // num_first .. num_first + num_count - 1.
+//
+// Memory: past the order and the copied-in columns (sort_prepare), 4 B an entry (its prefix id)
+// and the room of one batch (its encoded keys, offsets, lengths, cached words, radix halves and
+// stack: about 2L + 60 B an entry of the batch). With ranks, a batch is whole ranks of at least
+// sort_batch entries in all (or the largest rank's), so the sort takes little more than the
+// columns it sorts; without ranks, the one batch is the whole table.
 EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i32 num_count) {
-  size_t need = 8;
-  for (u32 e = 0; e < n; e++) need += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
+  heap_top = sort_mark; // the room of an earlier sort or layout of this table
   size_t m1 = n ? n : 1;
-  // At least a Float64 row an entry: once sorted, the encoded keys' room takes the values (see
-  // sort_layout).
-  if (need < m1 * NUM_STRIDE * 8) need = m1 * NUM_STRIDE * 8;
-  enc = take(need);
-  u32 *a = take(m1 * 4);
-  u64 *c = take(m1 * 8);
-  sort_order = a; sort_n = n;
-  enc_off = take(m1 * 4);
-  enc_len = take(m1 * 4);
-  // Each task on the stack is a group of two or more entries, disjoint from the others.
-  SortTask *stack = take((m1 / 2 + 1) * sizeof(SortTask));
-  radix_x = take(m1 * 4);
-  radix_c = take(m1 * 8);
-  if (!enc || !enc_off || !enc_len || !stack || !a || !c || !radix_x || !radix_c) return 0;
+  u32 *a = sort_order;
+  sort_n = n;
+  u32 *id = take(m1 * 4);
+  if (!id) return 0;
   // Most entries share a few (account, interface) pairs: the bytes through the head's second
-  // NUL. Those prefixes are ranked once (a[e] holds each entry's prefix id meanwhile) and each
-  // key starts with its prefix's rank (4 bytes) in place of them, so the first word already
-  // tells most entries apart. Two such prefixes are never one a proper prefix of the other (both
-  // end at their second NUL), so their ranks order keys exactly as their bytes do. Skipped when
-  // a head has fewer than two NULs or the prefixes are too many to be worth it.
-  u32 *rank = prefix_ranks(n, tail_fields, a);
-  // With ranks, the entries are first put in rank order (a counting sort: the first radix pass
-  // over the first 4 bytes) and each rank's entries are sorted on their own. The keys are
-  // encoded in table order: reading the table in rank order instead costs more in cache misses
-  // than it saves the sort.
-  u32 *order = 0, *first = 0, ranks = 0;
-  if (rank) {
-    for (u32 e = 0; e < n; e++) if (rank[a[e]] + 1 > ranks) ranks = rank[a[e]] + 1;
-    first = take(((size_t)ranks + 1) * 4);
-    if (!first) return 0;
-    for (u32 r = 0; r <= ranks; r++) first[r] = 0;
-    for (u32 e = 0; e < n; e++) first[rank[a[e]] + 1]++;
-    for (u32 r = 0; r < ranks; r++) first[r + 1] += first[r];
-    order = radix_x;
-    for (u32 e = 0; e < n; e++) order[first[rank[a[e]]]++] = e;
-    for (u32 r = ranks; r > 0; r--) first[r] = first[r - 1];
-    first[0] = 0;
+  // NUL. Those prefixes are ranked once (id[e] holds each entry's prefix id) and each key starts
+  // with its prefix's rank (4 bytes) in place of them, so the first word already tells most
+  // entries apart. Two such prefixes are never one a proper prefix of the other (both end at
+  // their second NUL), so their ranks order keys exactly as their bytes do. Skipped when a head
+  // has fewer than two NULs or the prefixes are too many to be worth it.
+  u32 *rank = prefix_ranks(n, tail_fields, id);
+  // With ranks, each rank's entries are sorted on their own, in rank order (the first radix pass,
+  // over the first 4 bytes, as a counting sort): first[r] is where rank r's entries start.
+  u32 ranks = 1;
+  if (rank) for (u32 e = 0; e < n; e++) if (rank[id[e]] + 1 > ranks) ranks = rank[id[e]] + 1;
+  u32 *first = take(((size_t)ranks + 1) * 4), *pos = take((size_t)ranks * 4);
+  size_t *bound = take((size_t)ranks * sizeof(size_t)); // per rank: its encoded keys' bytes at most
+  if (!first || !pos || !bound) return 0;
+  for (u32 r = 0; r <= ranks; r++) first[r] = 0;
+  for (u32 r = 0; r < ranks; r++) bound[r] = 0;
+  for (u32 e = 0; e < n; e++) {
+    u32 r = rank ? rank[id[e]] : 0;
+    first[r + 1]++;
+    bound[r] += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
   }
-  u8 *o = enc;
-  for (u32 from = 0; from < n; from += SORT_CHUNK)
-    o = encode_keys(o, from, from + SORT_CHUNK < n ? from + SORT_CHUNK : n, rank, a, tail_fields, num_first,
-                    num_count);
-  for (i32 i = 0; i < 8; i++) o[i] = 0;
+  for (u32 r = 0; r < ranks; r++) first[r + 1] += first[r];
+  // The batches: their largest entry count and encoded bytes size the one room they reuse.
+  u32 batch = n, most = 1;
   if (rank) {
-    for (u32 i = 0; i < n; i++) a[i] = order[i];
-    for (u32 r = 0; r < ranks; r++) sort_words(a, c, first[r], first[r + 1] - first[r], stack);
-  } else {
-    for (u32 e = 0; e < n; e++) a[e] = e;
-    sort_words(a, c, 0, n, stack);
+    batch = sort_batch;
+    for (u32 r = 0; r < ranks; r++) if (first[r + 1] - first[r] > batch) batch = first[r + 1] - first[r];
+  }
+  // Each batch's entries in table order (reading the table in rank order instead costs more in
+  // cache misses than it saves the sort), in a: the batch of ranks [r0, r1) at
+  // [first[r0], first[r1]), where its sorted entries go (pos[r] is rank r's batch meanwhile).
+  size_t need = 8;
+  u32 batches = 0;
+  for (u32 r0 = 0; r0 < ranks;) {
+    u32 r1 = rank ? batch_end(first, ranks, r0, batch) : ranks;
+    size_t bytes = 8;
+    for (u32 r = r0; r < r1; r++) { bytes += bound[r]; pos[r] = batches; }
+    bound[batches++] = first[r0]; // (bound[r] is read no more for r <= r0)
+    if (bytes > need) need = bytes;
+    if (first[r1] - first[r0] > most) most = first[r1] - first[r0];
+    r0 = r1;
+  }
+  if (rank) for (u32 e = 0; e < n; e++) a[bound[pos[rank[id[e]]]]++] = e;
+  enc = take(need);
+  u32 *x = rank ? take((size_t)most * 4) : a; // the batch's entries, as batch places, sorted
+  u32 *batch_e = rank ? take((size_t)most * 4) : 0; // per batch place: its entry
+  u64 *c = take((size_t)most * 8);
+  enc_off = take((size_t)most * 4);
+  enc_len = take((size_t)most * 4);
+  // Each task on the stack is a group of two or more entries, disjoint from the others.
+  SortTask *stack = take(((size_t)most / 2 + 1) * sizeof(SortTask));
+  radix_x = take((size_t)most * 4);
+  radix_c = take((size_t)most * 8);
+  if (!enc || !x || (rank && !batch_e) || !enc_off || !enc_len || !stack || !c || !radix_x || !radix_c) return 0;
+  // Each batch's keys are encoded, then its ranks are sorted one by one.
+  for (u32 r0 = 0; r0 < ranks;) {
+    u32 r1 = rank ? batch_end(first, ranks, r0, batch) : ranks, base = first[r0], m = first[r1] - base;
+    for (u32 r = r0; r < r1; r++) pos[r] = first[r] - base;
+    u8 *o = enc;
+    for (u32 from = 0; from < m; from += SORT_CHUNK)
+      o = encode_keys(o, from, from + SORT_CHUNK < m ? from + SORT_CHUNK : m, a + base, rank, id, pos, batch_e,
+                      tail_fields, num_first, num_count);
+    for (i32 i = 0; i < 8; i++) o[i] = 0;
+    for (u32 j = 0; j < m; j++) x[j] = j;
+    for (u32 r = r0; r < r1; r++) sort_words(x, c, first[r] - base, first[r + 1] - first[r], stack);
+    if (rank) for (u32 j = 0; j < m; j++) a[base + j] = batch_e[x[j]];
+    r0 = r1;
   }
   return (i32 *)a;
 }
@@ -938,23 +993,28 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
 
 // ---- laying a sorted table out in its order (src/table/table.ts layOutInOrder) ----
 //
-// After sort_entries: the caller copies the table's Float64 columns to sort_nums_ptr (the
-// encoded keys' room, free again), then takes the table in its order, a window of entries at a
+// After sort_entries (whose room past the order and the copied-in columns is free again): the
+// caller takes the table's Int32 columns and key bytes in its order, a window of entries at a
 // time (sort_layout), and copies each window back over the table: entry i becomes what entry
-// order[i] was, key bytes back to back in that order.
+// order[i] was, key bytes back to back in that order. Then it copies the table's Float64 columns
+// to sort_nums_ptr (over the copied-in columns, no longer read, when they fit there) and takes
+// them in order the same way (lay_nums).
 
-static u8 *lay_keys;     // window: key bytes
-static i32 *lay_ints;    // window: Int32 columns
-static double *lay_nums; // window: Float64 columns
-static u32 lay_key_next; // key offset of the next entry laid out
+static u8 *lay_keys;      // window: key bytes
+static i32 *lay_ints;     // window: Int32 columns
+static double *lay_nums;  // window: Float64 columns
+static double *lay_src;   // the table's Float64 columns, as copied in
+static u32 lay_key_next;  // key offset of the next entry laid out
 
-EXPORT(sort_nums_ptr) double *sort_nums_ptr(void) { return (double *)enc; }
+EXPORT(sort_nums_ptr) double *sort_nums_ptr(void) { return lay_src; }
 EXPORT(lay_keys_ptr) u8 *lay_keys_ptr(void) { return lay_keys; }
 EXPORT(lay_ints_ptr) i32 *lay_ints_ptr(void) { return lay_ints; }
 EXPORT(lay_nums_ptr) double *lay_nums_ptr(void) { return lay_nums; }
 
-// Room for windows of `window` entries. Returns the key bytes a window may hold (0: out of memory).
+// Room for windows of `window` entries and the Float64 columns. Returns the key bytes a window
+// may hold (0: out of memory).
 EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
+  heap_top = sort_mark; // the sort's room is free
   u32 longest = 1;
   for (u32 e = 0; e < sort_n; e++) {
     u32 len = (u32)sort_ints[e * INT_STRIDE + I_KEYLEN];
@@ -963,13 +1023,15 @@ EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
   lay_ints = take((size_t)window * INT_STRIDE * 4);
   lay_nums = take((size_t)window * NUM_STRIDE * 8);
   lay_keys = take((size_t)window * longest);
+  size_t nb = (size_t)(sort_n ? sort_n : 1) * NUM_STRIDE * 8;
+  lay_src = nb <= (size_t)(sort_mark - (u8 *)sort_ints) ? (double *)sort_ints : take(nb);
   lay_key_next = 0;
-  return lay_ints && lay_nums && lay_keys ? window * longest : 0;
+  return lay_ints && lay_nums && lay_keys && lay_src ? window * longest : 0;
 }
 
-// Entries [from, from + count) of the order into the windows; returns their key bytes.
+// Entries [from, from + count) of the order into the Int32 and key windows; returns their key
+// bytes.
 EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
-  const double *src_nums = (const double *)enc;
   u8 *k = lay_keys;
   for (u32 i = 0; i < count; i++) {
     u32 e = sort_order[from + i];
@@ -981,11 +1043,18 @@ EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
     k += len;
     d[I_KEYOFF] = (i32)lay_key_next;
     lay_key_next += (u32)len;
-    const double *sn = src_nums + e * NUM_STRIDE;
+  }
+  return (u32)(k - lay_keys);
+}
+
+// Entries [from, from + count) of the order into the Float64 window (after every sort_layout
+// call: the Float64 columns may be copied in over the Int32 columns and keys it reads).
+EXPORT(lay_nums_window) void lay_nums_window(u32 from, u32 count) {
+  for (u32 i = 0; i < count; i++) {
+    const double *sn = lay_src + sort_order[from + i] * NUM_STRIDE;
     double *dn = lay_nums + i * NUM_STRIDE;
     for (i32 c = 0; c < NUM_STRIDE; c++) dn[c] = sn[c];
   }
-  return (u32)(k - lay_keys);
 }
 
 // The next merged row of a range, by comparing keys or (replay) by following m_script.
