@@ -82,7 +82,8 @@ static void copy(u8 *dst, const u8 *src, size_t n) { for (size_t i = 0; i < n; i
 static i32 clear_sized(u32 cap, u32 kc) {
   heap_top = (u8 *)(((size_t)&__heap_base + 15) & ~(size_t)15);
   mask = cap - 1; entry_cap = cap / 2; key_cap = kc; size = 0; key_used = 0;
-  slots = take(cap * 4); ints = take(entry_cap * INT_STRIDE * 4); nums = take(entry_cap * NUM_STRIDE * 8); keys = take(key_cap);
+  // Back to back, the key bytes last: grow_entries and grow_keys grow them in place.
+  ints = take(entry_cap * INT_STRIDE * 4); nums = take(entry_cap * NUM_STRIDE * 8); slots = take(cap * 4); keys = take(key_cap);
   if (!slots || !ints || !nums || !keys) return 0;
   for (u32 i = 0; i <= mask; i++) slots[i] = 0;
   return 1;
@@ -110,28 +111,64 @@ EXPORT(clear_like_last) i32 clear_like_last(u32 cap) {
   return clear(cap);
 }
 
+// The table's arrays lie back to back as clear_sized lays them out: Int32 columns, Float64
+// columns, slots, key bytes, the last at the top of the heap. A doubling then takes only what the
+// table grows by: the key bytes move up, the Float64 rows after them, and the slots are rebuilt
+// between, where taking new arrays would leave the old ones behind (the kernel's memory keeps its
+// high-water mark: the table's size twice over at each doubling, a 1 M-slot table 46 MB more).
+static inline size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+static i32 in_place(void) {
+  u32 ec = entry_cap;
+  return (u8 *)nums == (u8 *)ints + (size_t)ec * INT_STRIDE * 4 && (u8 *)slots == (u8 *)nums + (size_t)ec * NUM_STRIDE * 8 &&
+         keys == (u8 *)slots + (size_t)(mask + 1) * 4 && keys + round16(key_cap) == heap_top;
+}
+
+static void rebuild_slots(u32 *ns, u32 m) {
+  __builtin_memset(ns, 0, ((size_t)m + 1) * 4);
+  for (u32 e = 0; e < size; e++) {
+    u32 s = (u32)ints[e * INT_STRIDE + I_HASH] & m;
+    while (ns[s]) s = (s + 1) & m;
+    ns[s] = e + 1;
+  }
+}
+
 static i32 grow_entries(void) {
-  u32 cap = (mask + 1) * 2;
+  u32 cap = (mask + 1) * 2, ec = cap / 2;
+  if (in_place()) {
+    u8 *base = (u8 *)ints;
+    size_t ib = (size_t)ec * INT_STRIDE * 4, nb = (size_t)ec * NUM_STRIDE * 8, sb = (size_t)cap * 4;
+    if (!take(ib + nb + sb - (size_t)(keys - base))) return 0;
+    u8 *nk = base + ib + nb + sb;
+    double *nn = (double *)(base + ib);
+    // Upwards, the key bytes first (the Float64 rows move over where they were).
+    __builtin_memmove(nk, keys, key_used);
+    __builtin_memmove(nn, nums, (size_t)size * NUM_STRIDE * 8);
+    rebuild_slots((u32 *)(base + ib + nb), cap - 1);
+    nums = nn; slots = (u32 *)(base + ib + nb); keys = nk; mask = cap - 1; entry_cap = ec;
+    return 1;
+  }
   u32 *ns = take(cap * 4);
   i32 *ni = take(cap / 2 * INT_STRIDE * 4);
   double *nn = take(cap / 2 * NUM_STRIDE * 8);
   if (!ns || !ni || !nn) return 0;
-  for (u32 i = 0; i < cap; i++) ns[i] = 0;
   copy((u8 *)ni, (u8 *)ints, (size_t)size * INT_STRIDE * 4);
   copy((u8 *)nn, (u8 *)nums, (size_t)size * NUM_STRIDE * 8);
-  u32 m = cap - 1;
-  for (u32 e = 0; e < size; e++) {
-    u32 s = (u32)ni[e * INT_STRIDE + I_HASH] & m;
-    while (ns[s]) s = (s + 1) & m;
-    ns[s] = e + 1;
-  }
-  slots = ns; ints = ni; nums = nn; mask = m; entry_cap = cap / 2;
+  ints = ni;
+  rebuild_slots(ns, cap - 1);
+  slots = ns; nums = nn; mask = cap - 1; entry_cap = ec;
   return 1;
 }
 
 static i32 grow_keys(u32 need) {
   u32 cap = key_cap * 2;
   while (cap < need) cap *= 2;
+  // At the top of the heap (as the table lies after clear_sized), the key bytes grow in place.
+  if (keys + round16(key_cap) == heap_top) {
+    if (!take(round16(cap) - round16(key_cap))) return 0;
+    key_cap = cap;
+    return 1;
+  }
   u8 *nk = take(cap);
   if (!nk) return 0;
   copy(nk, keys, key_used);
