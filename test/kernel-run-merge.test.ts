@@ -349,3 +349,33 @@ it('merging a few rows into a large table takes kernel memory for the rows merge
     (1 << 20); // alignment and page rounding
   expect(fresh.memoryBytes - before).toBeLessThanOrEqual(bound);
 });
+
+it('several sources merged at once take kernel memory for the largest, not for all of them', () => {
+  // Four hand-offs of 40 k rows on 1000 conversations: each is copied in just before it merges,
+  // into one room. Room for all four at once (13 MB here) would pass the bound.
+  const sources = [0, 1, 2, 3].map((s) =>
+    idRows(
+      Array.from({ length: 40_000 }, (_, i) => (i * 7 + s) % 1000),
+      2 ** 31 - 1,
+      (i) => [i, 0, s, 0, i % 9, 9, 1],
+    ),
+  );
+  const run = new DigestTable(1, { shared: true, budget: memoryBudget(1 << 30) });
+  const want = new DigestTable(1);
+  for (const v of sources) want.mergeFrom(v);
+  const fresh = WasmKernel.load()!;
+  const before = fresh.memoryBytes;
+  expect(fresh.mergeInto(run, sources)).toBe(true);
+  expect(snapshot(run)).toEqual(snapshot(want));
+  const rows = 4 * 40_000;
+  let slots = 2;
+  while (rows * 2 > slots - 1) slots *= 2; // room for every row new, and a rehash
+  const source = 40_000 * (NUM_STRIDE * 8 + INT_STRIDE * 4) + 40_000 * 3;
+  const bound =
+    2 * slots * 4 + // the slots, twice (a rehash)
+    rows * (INT_STRIDE * 4 + 3) + // room for every row a new entry
+    rows * (NUM_STRIDE * 8 + 8) + // a row and the lists' room per row merged
+    source + // one source
+    (1 << 20); // alignment and page rounding
+  expect(fresh.memoryBytes - before).toBeLessThanOrEqual(bound);
+});
