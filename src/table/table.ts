@@ -572,7 +572,7 @@ export interface TableImage {
   keyBytes: Uint8Array;
   /**
    * When given, the image's Float64 rows are only what changed: `nums` holds the new entries'
-   * rows (the first new entry's, entry `size` of the table adopting it, at row 0), and only the
+   * rows (row 0: the first entry past those the adopting table holds), and only the
    * entries listed in `merged.entries` were merged into, `merged.rows` holding what was merged into
    * each (a row started empty, at the entry's index in the list): {@link DigestTable.adopt} adds
    * those rows to its own and reads no other. Rows are exact two-word sums, a minimum, a maximum
