@@ -75,6 +75,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'run_source_at',
     'run_src_ptr',
     'run_touched_count',
+    'run_touched_nums_ptr',
     'run_touched_ptr',
     'scan',
     'set_memory_limit',

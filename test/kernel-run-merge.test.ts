@@ -249,3 +249,133 @@ it("a partition block moved within the kernel's memory merges as the same rows c
     { numRuns: 100 },
   );
 });
+
+/** Rows of conversations `ids` (key bytes from the id; hashes `id % mod`, so a small mod collides). */
+function idRows(ids: readonly number[], mod: number, values: (i: number) => number[]): TableView {
+  return view(
+    ids.map((id, i) => ({
+      key: [id & 255, (id >> 8) & 255, (id >> 16) & 255],
+      hash: id % mod,
+      ports: [id & 7, 80, 6] as [number, number, number],
+      values: values(i),
+    })),
+  );
+}
+
+it('rows merged into many entries a table holds, and into new ones, add up as mergeFrom adds them', () => {
+  // The kernel keeps a row only for each entry merged into or made, as many as the rows merged at
+  // most: tables from empty to a few hundred entries (started at one slot, so merges rehash
+  // midway), rows that mostly meet entries the table holds (often several rows on one entry, or
+  // every row a different entry: the rows' room exactly filled), hashes that all collide or none.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 600 }),
+      fc.constantFrom(1, 3, 2 ** 31 - 1),
+      fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 900 }), valueArb), { maxLength: 120 }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+      fc.boolean(),
+      (held, mod, tasks, distinct) => {
+        const memory = { shared: true, budget: memoryBudget(1 << 30) };
+        const want = new DigestTable(1, memory),
+          got = new DigestTable(1, memory);
+        const first = idRows(
+          Array.from({ length: held }, (_, i) => i),
+          mod,
+          (i) => [i, 0, 2 * i, 0, i % 9, (i % 9) + 1, 1],
+        );
+        want.mergeFrom(first);
+        got.mergeFrom(first);
+        for (const task of tasks) {
+          let rows = task;
+          if (distinct) rows = [...new Map(task.map((r) => [r[0], r])).values()];
+          const half = rows.length >> 1;
+          const sources = [
+            idRows(
+              rows.slice(0, half).map((r) => r[0]),
+              mod,
+              (i) => rows[i][1],
+            ),
+            idRows(
+              rows.slice(half).map((r) => r[0]),
+              mod,
+              (i) => rows[half + i][1],
+            ),
+          ];
+          for (const v of sources) want.mergeFrom(v);
+          expect(kernel.mergeInto(got, sources)).toBe(true);
+          expect(snapshot(got)).toEqual(snapshot(want));
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+it('merging a few rows into a large table takes kernel memory for the rows merged, not a Float64 row per entry', () => {
+  // 200 k entries, 2000 rows (half on entries held, half new), into a fresh kernel (its memory
+  // keeps its high-water mark). The merge needs the table's slots, Int32 columns and key bytes
+  // (its probes read them), and room per row merged; a Float64 row per entry (56 bytes, 11 MB
+  // here) or a second set of slots for a rehash that cannot happen would pass the bound.
+  const n = 200_000,
+    m = 2_000;
+  const run = new DigestTable(1, { shared: true, budget: memoryBudget(1 << 30) });
+  const want = new DigestTable(1);
+  const first = idRows(
+    Array.from({ length: n }, (_, i) => i),
+    2 ** 31 - 1,
+    (i) => [i, 0, i, 0, 1, 2, 1],
+  );
+  run.mergeFrom(first);
+  want.mergeFrom(first);
+  const more = idRows(
+    Array.from({ length: m }, (_, i) => (i % 2 === 0 ? i * 97 : n + i)),
+    2 ** 31 - 1,
+    () => [3, 0, 5, 0, 0, 9, 2],
+  );
+  want.mergeFrom(more);
+  const fresh = WasmKernel.load()!;
+  const before = fresh.memoryBytes;
+  const st = run.state();
+  expect(fresh.mergeInto(run, [more])).toBe(true);
+  expect(snapshot(run)).toEqual(snapshot(want));
+  const perRow = NUM_STRIDE * 8 + INT_STRIDE * 4 + 3 + 16; // a source row, its key and the lists
+  const bound =
+    (st.mask + 1) * 4 + // the slots
+    (n + m) * (INT_STRIDE * 4 + 3) + // the Int32 columns and key bytes, held and new
+    n * 4 + // which entries held were merged into
+    m * (perRow + NUM_STRIDE * 8) + // the rows merged, and one row each merged into or made
+    (1 << 20); // alignment and page rounding
+  expect(fresh.memoryBytes - before).toBeLessThanOrEqual(bound);
+});
+
+it('several sources merged at once take kernel memory for the largest, not for all of them', () => {
+  // Four hand-offs of 40 k rows on 1000 conversations: each is copied in just before it merges,
+  // into one room. Room for all four at once (13 MB here) would pass the bound.
+  const sources = [0, 1, 2, 3].map((s) =>
+    idRows(
+      Array.from({ length: 40_000 }, (_, i) => (i * 7 + s) % 1000),
+      2 ** 31 - 1,
+      (i) => [i, 0, s, 0, i % 9, 9, 1],
+    ),
+  );
+  const run = new DigestTable(1, { shared: true, budget: memoryBudget(1 << 30) });
+  const want = new DigestTable(1);
+  for (const v of sources) want.mergeFrom(v);
+  const fresh = WasmKernel.load()!;
+  const before = fresh.memoryBytes;
+  expect(fresh.mergeInto(run, sources)).toBe(true);
+  expect(snapshot(run)).toEqual(snapshot(want));
+  const rows = 4 * 40_000;
+  let slots = 2;
+  while (rows * 2 > slots - 1) slots *= 2; // room for every row new, and a rehash
+  const source = 40_000 * (NUM_STRIDE * 8 + INT_STRIDE * 4) + 40_000 * 3;
+  const bound =
+    2 * slots * 4 + // the slots, twice (a rehash)
+    rows * (INT_STRIDE * 4 + 3) + // room for every row a new entry
+    rows * (NUM_STRIDE * 8 + 8) + // a row and the lists' room per row merged
+    source + // one source
+    (1 << 20); // alignment and page rounding
+  expect(fresh.memoryBytes - before).toBeLessThanOrEqual(bound);
+});

@@ -65,6 +65,7 @@ interface Exports {
   run_source_at(from: number, bytes: number, to: number): void;
   run_touched_ptr(): number;
   run_touched_count(): number;
+  run_touched_nums_ptr(): number;
   run_new_slots_ptr(): number;
   run_new_slot_count(): number;
   merge_prepare(entries: number, runs: number, keyBytes: number, outBytes: number): number;
@@ -436,16 +437,22 @@ export class WasmKernel {
     });
     // Garbage once the merge returns.
     dropped(copied);
+    // The sources' room: the moved source's first, then one room the others take in turn, each
+    // copied in just before it is merged (not all at once: two hand-offs of 64 k rows at 40%
+    // would take 10 MB more of the kernel's memory, which keeps its high-water mark).
     let moreRows = 0,
       moreKeys = 0,
-      srcBytes = 0;
-    const at: number[] = [];
-    for (const v of rows) {
+      movedRoom = 0,
+      otherRoom = 0;
+    rows.forEach((v, i) => {
       moreRows += v.size;
       moreKeys += v.keyBytes.length;
-      at.push(srcBytes);
-      srcBytes += v.size * (NUM_STRIDE * 8 + INT_STRIDE * 4) + ((v.keyBytes.length + 7) & ~7);
-    }
+      const room = v.size * (NUM_STRIDE * 8 + INT_STRIDE * 4) + ((v.keyBytes.length + 7) & ~7);
+      if (i === moved) movedRoom = room;
+      else otherRoom = Math.max(otherRoom, room);
+    });
+    const at = rows.map((_, i) => (i === moved ? 0 : movedRoom));
+    const srcBytes = movedRoom + otherRoom;
     // Out of memory: JavaScript merges, the same table. (The moved source's views are made
     // again: the kernel's memory may have grown, which ends views over it.)
     const movedSize = moved < 0 ? 0 : rows[moved].size,
@@ -485,18 +492,23 @@ export class WasmKernel {
     const mask = x.run_mask(),
       size = x.run_size(),
       keyUsed = x.run_key_used(),
-      newSlots = x.run_new_slot_count();
-    // The old entries' rows are not copied in (run_merge starts those it merges into from empty)
-    // and only what changed comes back: the merged-into rows, the new entries, the slots they took.
+      newSlots = x.run_new_slot_count(),
+      touched = x.run_touched_count();
+    // The old entries' rows are not copied in (run_merge starts a row of its own for each it
+    // merges into) and only what changed comes back: the rows merged into old entries, the new
+    // entries (their rows alone), the slots they took.
     run.adopt({
-      touched: new Uint32Array(buf, x.run_touched_ptr(), x.run_touched_count()),
+      merged: {
+        entries: new Uint32Array(buf, x.run_touched_ptr(), touched),
+        rows: new Float64Array(buf, x.run_touched_nums_ptr(), touched * NUM_STRIDE),
+      },
       newSlots: newSlots < 0 ? undefined : new Uint32Array(buf, x.run_new_slots_ptr(), newSlots),
       size,
       keyUsed,
       mask,
       slots: new Int32Array(buf, x.run_slots_ptr(), mask + 1),
       ints: new Int32Array(buf, x.run_ints_ptr(), size * INT_STRIDE),
-      nums: new Float64Array(buf, x.run_nums_ptr(), size * NUM_STRIDE),
+      nums: new Float64Array(buf, x.run_nums_ptr(), (size - st.size) * NUM_STRIDE),
       keyBytes: new Uint8Array(buf, x.run_keys_ptr(), keyUsed),
     });
     return true;

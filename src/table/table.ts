@@ -369,7 +369,7 @@ export class DigestTable {
     // First: a budget the growth passes names the rows the table reached.
     this.size = size;
     this.keyUsed = keyUsed;
-    const { touched, newSlots } = image;
+    const { merged, newSlots } = image;
     if (mask !== this.mask) {
       this.slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
       this.mask = mask;
@@ -390,7 +390,7 @@ export class DigestTable {
       const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
       ints.set(this.ints.subarray(0, n0 * INT_STRIDE));
       // The old entries' rows stay this table's own when the image holds only what was merged.
-      if (touched !== undefined) nums.set(this.nums.subarray(0, n0 * NUM_STRIDE));
+      if (merged !== undefined) nums.set(this.nums.subarray(0, n0 * NUM_STRIDE));
       this.ints = ints;
       this.nums = nums;
       // The kernel is never handed a table with lost packets; should one come, its column keeps up.
@@ -401,15 +401,12 @@ export class DigestTable {
       }
     }
     this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
-    if (touched === undefined) this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
+    if (merged === undefined) this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
     else {
       const nums = this.nums,
-        from = image.nums;
-      nums.set(from.subarray(n0 * NUM_STRIDE, size * NUM_STRIDE), n0 * NUM_STRIDE);
-      for (let i = 0; i < touched.length; i++) {
-        const at = touched[i] * NUM_STRIDE;
-        addValues(nums, at, from, at);
-      }
+        { entries, rows } = merged;
+      nums.set(image.nums.subarray(0, (size - n0) * NUM_STRIDE), n0 * NUM_STRIDE);
+      for (let i = 0; i < entries.length; i++) addValues(nums, entries[i] * NUM_STRIDE, rows, i * NUM_STRIDE);
     }
     this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
     if (keyUsed > this.keyBytes.length) {
@@ -574,13 +571,14 @@ export interface TableImage {
   nums: Float64Array;
   keyBytes: Uint8Array;
   /**
-   * When given, the image's Float64 rows of the entries the table already held are not their
-   * rows but what was merged into them (a row started empty), and only the entries listed here
-   * were merged into: {@link DigestTable.adopt} adds those rows to its own and reads no other.
-   * Rows are exact two-word sums, a minimum, a maximum and a count, so adding the merged rows'
-   * total gives what adding them one by one gives.
+   * When given, the image's Float64 rows are only what changed: `nums` holds the new entries'
+   * rows (row 0: the first entry past those the adopting table holds), and only the
+   * entries listed in `merged.entries` were merged into, `merged.rows` holding what was merged into
+   * each (a row started empty, at the entry's index in the list): {@link DigestTable.adopt} adds
+   * those rows to its own and reads no other. Rows are exact two-word sums, a minimum, a maximum
+   * and a count, so adding the merged rows' total gives what adding them one by one gives.
    */
-  touched?: Int32Array | Uint32Array;
+  merged?: { entries: Int32Array | Uint32Array; rows: Float64Array };
   /** When given, the only slots that changed (the slots new entries took; the mask unchanged). */
   newSlots?: Int32Array | Uint32Array;
 }
