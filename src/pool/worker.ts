@@ -60,8 +60,9 @@ let kernel = WasmKernel.load();
 
 /**
  * Kernel memory a worker keeps after sorting a run table. WebAssembly memory never shrinks: a
- * sort of 400 k entries leaves about 120 MB that the range steps (a few MB each) never use and
- * an idle worker (a digester kept open, the service) would hold for good. Past this, the
+ * run of 400 k entries leaves about 90 MB (its scans and merges; its sort fits within that) that
+ * the range steps (a few MB each) never use and an idle worker (a digester kept open, the
+ * service) would hold for good. Past this, the
  * worker starts a fresh instance (the module stays compiled) and the old memory is collected.
  * A scan of a large object takes about 65 MB, so a kernel of that size is kept.
  */
@@ -244,8 +245,9 @@ export function finishRuns(task: FinishTask): FinishReply {
  */
 function sortInPlace(t: TableView): SortedOrder {
   // In this worker's kernel (its scan table is dropped: the next object starts another; its
-  // memory, grown to about 200 bytes an entry for the sort, is reused, not added to). Without
-  // a kernel, or when it cannot hold the sort, in JavaScript: the same order.
+  // memory is reused, not added to: the sort takes about 100 bytes an entry and one batch's
+  // room, within what the scans and merges reached). Without a kernel, or when it cannot hold
+  // the sort, in JavaScript: the same order.
   const sorted = kernel?.order(t) ?? null;
   const order = sorted ?? canonicalOrder(t);
   // Then the table is laid out in that order, so every range of the run is one slice of each
