@@ -17,7 +17,7 @@ import { Scanner } from '../dist/format/scanner.js';
 import { canonicalOrder, identity } from '../dist/digest/order.js';
 import { RowWriter } from '../dist/digest/format.js';
 import { RunCursor, type SortedRun, splitRanges } from '../dist/digest/runs.js';
-import { COL, INT_STRIDE, NUM_STRIDE } from '../dist/table/contract.js';
+import { COL, INT_STRIDE } from '../dist/table/contract.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder } from '../dist/table/table.js';
 
@@ -113,22 +113,11 @@ function scanDir(dir: string): DigestTable {
   // RunCursor + RowWriter.
   const runs: SortedRun[] = [0, 1].map((part) => {
     const t = new DigestTable(1 << 16);
-    const ints = table.ints,
-      nums = table.nums;
+    const ints = table.ints;
     for (let e = 0; e < table.size; e++) {
       const b = e * INT_STRIDE;
       if ((ints[b + COL.I_HASH] & 1) !== part) continue;
-      const x = t.upsert(
-        table.keyBytes,
-        ints[b + COL.I_KEYOFF],
-        ints[b + COL.I_KEYLEN],
-        ints[b + COL.I_HASH],
-        ints[b + COL.I_SPORT],
-        ints[b + COL.I_DPORT],
-        ints[b + COL.I_PROTO],
-      );
-      const v = e * NUM_STRIDE;
-      t.addAggregate(x, nums[v], nums[v + 1], nums[v + 2], nums[v + 3], nums[v + 4], nums[v + 5], nums[v + 6]);
+      t.mergeEntry(table, e);
     }
     layOutInOrder(t, canonicalOrder(t));
     return { table: t, order: identity(t.size) };

@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import { canonicalOrder } from '../dist/digest/order.js';
 import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { COL, INT_STRIDE, NUM_STRIDE } from '../dist/table/contract.js';
+import { COL, INT_STRIDE } from '../dist/table/contract.js';
 import { DigestTable, hashKey } from '../dist/table/table.js';
 
 const { values } = parseArgs({
@@ -75,22 +75,11 @@ function synthetic(rows: number): DigestTable {
 /** The entries of `all` whose hash falls in part 0 of `parts`, in a shared table (as a run's). */
 function part(all: DigestTable): DigestTable {
   const t = new DigestTable(1 << 16, { shared: true });
-  const ints = all.ints,
-    nums = all.nums;
+  const ints = all.ints;
   for (let e = 0; e < all.size; e++) {
     const b = e * INT_STRIDE;
     if ((ints[b + COL.I_HASH] >>> 0) % parts !== 0) continue;
-    const x = t.upsert(
-      all.keyBytes,
-      ints[b + COL.I_KEYOFF],
-      ints[b + COL.I_KEYLEN],
-      ints[b + COL.I_HASH],
-      ints[b + COL.I_SPORT],
-      ints[b + COL.I_DPORT],
-      ints[b + COL.I_PROTO],
-    );
-    const v = e * NUM_STRIDE;
-    t.addAggregate(x, nums[v], nums[v + 1], nums[v + 2], nums[v + 3], nums[v + 4], nums[v + 5], nums[v + 6]);
+    t.mergeEntry(all, e);
   }
   return t;
 }
