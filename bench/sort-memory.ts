@@ -6,17 +6,14 @@
  *
  *   npm run build && node --import tsx bench/sort-memory.ts --dir fixtures/generated/<fixture> [--parts 2] [--rounds 5] [--batch N]
  *
- * Without `--dir`, a synthetic table of `--rows` entries shaped like bench/kernel.ts's.
+ * Without `--dir`, bench/lib/tables.ts's synthetic table of `--rows` entries (bench/kernel.ts's).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { canonicalOrder } from '../dist/digest/order.js';
-import { Scanner } from '../dist/format/scanner.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { COL, INT_STRIDE } from '../dist/table/contract.js';
-import { DigestTable, hashKey } from '../dist/table/table.js';
+import { DigestTable } from '../dist/table/table.js';
+import { scanDir, syntheticTable } from './lib/tables.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,45 +30,6 @@ const { values } = parseArgs({
 const parts = Number(values.parts),
   rounds = Number(values.rounds);
 
-function scanDir(dir: string): DigestTable {
-  const t = new DigestTable(1 << 16);
-  const k = WasmKernel.load();
-  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    if (!f.endsWith('.log.gz')) continue;
-    const s = new Scanner(new DigestTable(1 << 14), { key: f, strict: false, maxSamples: 10, filter: {}, kernel: k });
-    s.push(gunzipSync(readFileSync(join(dir, f))));
-    s.end(t);
-  }
-  return t;
-}
-
-function synthetic(rows: number): DigestTable {
-  let seed = 12345;
-  const rnd = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return (seed >>> 8) % n;
-  };
-  const enc = new TextEncoder();
-  const t = new DigestTable(rows);
-  const accounts = Array.from({ length: 6 }, (_, i) => `${123456789000 + i * 7919}`);
-  const enis = Array.from(
-    { length: 400 },
-    (_, i) => `eni-0${(0x1000000 + i * 2654435).toString(16).padStart(16, '0')}`,
-  );
-  const ip = () => `${10 + rnd(200)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
-  while (t.size < rows) {
-    const key = enc.encode(
-      [accounts[rnd(6)], enis[rnd(400)], ip(), ip(), rnd(10) < 8 ? 'ACCEPT' : 'REJECT'].join('\0'),
-    );
-    const sp = rnd(65536),
-      dp = rnd(65536),
-      pr = [6, 17, 1][rnd(3)];
-    const e = t.upsert(key, 0, key.length, hashKey(key, 0, key.length, sp, dp, pr), sp, dp, pr);
-    t.add(e, 1, 60, 1, 2);
-  }
-  return t;
-}
-
 /** The entries of `all` whose hash falls in part 0 of `parts`, in a shared table (as a run's). */
 function part(all: DigestTable): DigestTable {
   const t = new DigestTable(1 << 16, { shared: true });
@@ -84,7 +42,7 @@ function part(all: DigestTable): DigestTable {
   return t;
 }
 
-const table = part(values.dir ? scanDir(values.dir) : synthetic(Number(values.rows)));
+const table = part(values.dir ? scanDir(values.dir) : syntheticTable(Number(values.rows)));
 const n = table.size;
 let keyBytes = 0;
 for (let e = 0; e < n; e++) keyBytes += table.ints[e * INT_STRIDE + COL.I_KEYLEN];
