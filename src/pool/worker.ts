@@ -60,11 +60,11 @@ let kernel = WasmKernel.load();
 
 /**
  * Kernel memory a worker keeps after sorting a run table. WebAssembly memory never shrinks: a
- * run of 400 k entries leaves about 90 MB (its scans and merges; its sort fits within that) that
+ * run of 400 k entries leaves 57-77 MB (its scans and merges; its sort fits within that) that
  * the range steps (a few MB each) never use and an idle worker (a digester kept open, the
- * service) would hold for good. Past this, the
- * worker starts a fresh instance (the module stays compiled) and the old memory is collected.
- * A scan of a large object takes about 65 MB, so a kernel of that size is kept.
+ * service) would hold for good. Past this, the worker starts a fresh instance (the module stays
+ * compiled) and the old memory is collected. A scan of a large object takes 41-61 MB, so a
+ * kernel of that size is kept.
  */
 let keepBytes = 64 * 1024 * 1024;
 
