@@ -338,22 +338,12 @@ export class DigestRun {
     this.stage('sorting');
     const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
     const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), ...orders[i] }));
-    const total = filled.reduce((n, t) => n + t.size, 0);
-    const ranges = splitRanges(runs, Math.ceil(total / this.opts.rangeRows));
-    // One run has no key twice: its rows need no merging.
-    let rows = 0;
+    // The tables hold disjoint keys (each key's rows go to the partition of its hash), so the
+    // digest has a row for each of their entries: no range is merged to count them, and each
+    // range is merged once, as it is written.
+    const rows = filled.reduce((n, t) => n + t.size, 0);
+    const ranges = splitRanges(runs, Math.ceil(rows / this.opts.rangeRows));
     this.stage('merging');
-    if (runs.length === 1) {
-      rows = total;
-    } else {
-      await Promise.all(
-        ranges.map(async (r) => {
-          const merged = await pool.count(runs, r, signal);
-          rows += merged.rows;
-          if (merged.script !== null) r.script = merged.script;
-        }),
-      );
-    }
     return this.digestOf(runs, ranges, rows);
   }
 

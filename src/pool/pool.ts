@@ -14,14 +14,13 @@ import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
-import type { MergeScript, RunRange, SortedRun } from '../digest/runs.js';
+import type { RunRange, SortedRun } from '../digest/runs.js';
 import type { TableState, TableView } from '../table/table.js';
 import type { PacketsLostField } from '../format/fields.js';
 import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type {
   AbsorbReply,
   AbsorbTask,
-  CountReply,
   ErrorReply,
   FinishReply,
   FinishTask,
@@ -150,15 +149,6 @@ export class ScanPool implements RangeRenderer {
       signal,
       task.pieces.flatMap((ps) => ps.map((p) => p.buffer)),
     );
-  }
-
-  /** Merge one range of sorted runs on a worker: its rows, and the script that replays the merge. */
-  async count(
-    runs: readonly SortedRun[],
-    range: RunRange,
-    signal?: AbortSignal,
-  ): Promise<{ rows: number; script: MergeScript | null }> {
-    return this.run<Exclude<CountReply, ErrorReply>>({ runs, range }, 'countRange', 'merging a range', signal);
   }
 
   /** One range of sorted runs, merged and formatted on a worker. */
