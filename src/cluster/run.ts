@@ -6,7 +6,7 @@
  * the digest a local run gives, byte for byte.
  */
 import { randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
+import { type EventEmitter, setMaxListeners } from 'node:events';
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { Digest, emptyStats, type DigestStats } from '../digest/digest.js';
 import { partialChunks } from '../digest/partial.js';
@@ -170,7 +170,7 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
       });
       flows.push({ parent: flow.job, children: children.map((c) => c.id) });
       try {
-        await Promise.race([flow.job.waitUntilFinished(events), aborted]);
+        await Promise.race([jobFinished(flow.job, events), aborted]);
       } catch (err) {
         if (err instanceof AbortError) throw err;
         throw failureOf(firstFailure ?? (err as Error)?.message ?? String(err));
@@ -239,6 +239,47 @@ export async function clusterDigest(inputs: readonly string[], o: ClusterRunOpti
     await within(Promise.allSettled([events.close(), producer.close(), queue?.close()]), 1000);
     await within(Promise.allSettled([events.disconnect(), producer.disconnect(), queue?.disconnect()]), 1000);
   }
+}
+
+/**
+ * @internal Settles when `job` completes (resolves) or fails (rejects with its reason). BullMQ's own
+ * `Job.waitUntilFinished` polls Redis inside an async Promise executor: when the connection
+ * ends meanwhile, that poll's rejection is unhandled (seen in CI as "Connection is closed" after
+ * a run had already failed on its lost Redis). Here the poll's failure is ignored: the caller
+ * races this with the run's abort, which reports a lost connection once.
+ */
+export function jobFinished(job: Job, events: QueueEvents): Promise<void> {
+  const id = job.id!;
+  return new Promise<void>((resolve, reject) => {
+    const completed = () => {
+      off();
+      resolve();
+    };
+    const failed = ({ failedReason }: { failedReason: string }) => {
+      off();
+      reject(new Error(failedReason));
+    };
+    // The per-job events BullMQ emits, which its typed listener names do not list.
+    const emitter = events as unknown as EventEmitter;
+    const off = () => {
+      emitter.off(`completed:${id}`, completed);
+      emitter.off(`failed:${id}`, failed);
+    };
+    emitter.on(`completed:${id}`, completed);
+    emitter.on(`failed:${id}`, failed);
+    // The job may have finished before the listeners were on: ask once, when they listen.
+    events
+      .waitUntilReady()
+      .then(() => job.getState())
+      .then((state) => {
+        if (state === 'completed') completed();
+        // Its children's failures reach the caller through the queue's events, with their reasons.
+        else if (state === 'failed') failed({ failedReason: `job ${id} failed` });
+      })
+      .catch(() => {
+        /* a lost connection: the run's abort reports it */
+      });
+  });
 }
 
 /** Wait for `p` (its failure ignored), at most `ms`. */
