@@ -230,6 +230,10 @@ export function finishRuns(task: FinishTask): FinishReply {
     const orders = tables.map((t) => sortInPlace(t));
     shedKernel();
     const runs: SortedRun[] = tables.map((t, i) => ({ table: t, ...orders[i] }));
+    // The tables hold disjoint keys, so their sizes are the rows; the one range is counted all
+    // the same for its script, which its writer replays: under 2,048 rows that is the caller's
+    // thread, in JavaScript, where the script saves comparing keys row by row (engine/run.ts
+    // skips the count for larger digests, whose ranges the kernel merges as it writes them).
     if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
     const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });
     if ('error' in counted) return counted;
