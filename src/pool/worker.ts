@@ -200,7 +200,8 @@ function mergeRows(run: DigestTable, sources: readonly TableView[]): void {
 }
 
 function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTable {
-  const memory = { shared: true, budget };
+  // Reserved: a run table grows into its columns instead of copying them (table.ts RESERVE_ENTRIES).
+  const memory = { shared: true, budget, reserve: true };
   return state ? DigestTable.attach(state, memory) : new DigestTable(RUN_TABLE_START, memory);
 }
 

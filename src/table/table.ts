@@ -95,7 +95,25 @@ export function mixNumbers(h: number, sport: number, dport: number, proto: numbe
 export interface TableMemory {
   shared?: boolean;
   budget?: MemoryBudget;
+  /**
+   * Allocate the columns at {@link RESERVE_ENTRIES} entries (and {@link RESERVE_KEY_BYTES} key
+   * bytes) or more, so the table grows into them instead of copying them into larger arrays. The
+   * budget is charged for the room the table grows into, as without a reservation.
+   */
+  reserve?: boolean;
 }
+
+/**
+ * Entries a reserving table's columns are allocated for. A large ArrayBuffer's pages cost nothing
+ * until written (the allocator maps them zeroed), so the room past the rows is address space, not
+ * memory; and a table that never outgrows its arrays neither copies its rows into new ones nor
+ * leaves the old ones as garbage for every thread to collect (docs/kernel.md, "Reserved run tables").
+ */
+export const RESERVE_ENTRIES = 1 << 21;
+/** Key bytes a reserving table's key column is allocated for (about 64 an entry). */
+export const RESERVE_KEY_BYTES = 1 << 27;
+/** Bytes of a table's Int32 and Float64 columns per entry (without the lost-packets column). */
+const ENTRY_BYTES = INT_STRIDE * 4 + NUM_STRIDE * 8;
 
 /** A byte limit shared by every table of a run (and by every thread that holds one). */
 export interface MemoryBudget {
@@ -121,6 +139,10 @@ export interface TableState {
   keyBytes: Uint8Array;
   /** The side column of lost packets (LOST_STRIDE per entry), when the table has one. */
   lost?: Float64Array | null;
+  /** Entries the columns are charged for, when fewer than their arrays hold (a reserving table). */
+  entryRoom?: number;
+  /** Key bytes charged for, when fewer than the key array holds (a reserving table). */
+  keyRoom?: number;
 }
 
 export class DigestTable {
@@ -143,6 +165,10 @@ export class DigestTable {
   private slots: Int32Array;
   private mask: number;
   private readonly memory: TableMemory;
+  /** Entries the columns are charged for (their arrays may hold more: {@link TableMemory.reserve}). */
+  private entryRoom: number;
+  /** Key bytes charged for (the key array may hold more). */
+  private keyRoom: number;
 
   constructor(capacity = 1024, memory: TableMemory = {}) {
     this.memory = memory;
@@ -150,9 +176,12 @@ export class DigestTable {
     while (cap < capacity * 2) cap *= 2;
     this.slots = this.alloc(Int32Array, cap, 0);
     this.mask = cap - 1;
-    this.ints = this.alloc(Int32Array, (cap >> 1) * INT_STRIDE, 0);
-    this.nums = this.alloc(Float64Array, (cap >> 1) * NUM_STRIDE, 0);
-    this.keyBytes = this.alloc(Uint8Array, Math.max(4096, (cap >> 1) * 48), 0);
+    this.entryRoom = cap >> 1;
+    this.keyRoom = Math.max(4096, (cap >> 1) * 48);
+    this.chargeFor(this.entryRoom * ENTRY_BYTES + this.keyRoom);
+    this.ints = this.columnOf(Int32Array, INT_STRIDE, this.entryRoom);
+    this.nums = this.columnOf(Float64Array, NUM_STRIDE, this.entryRoom);
+    this.keyBytes = this.keyColumn(this.keyRoom);
     this.keyView = viewOf(this.keyBytes);
   }
 
@@ -170,6 +199,8 @@ export class DigestTable {
       keyBytes: state.keyBytes,
       keyView: viewOf(state.keyBytes),
       lost: state.lost ?? null,
+      entryRoom: state.entryRoom ?? state.ints.length / INT_STRIDE,
+      keyRoom: state.keyRoom ?? state.keyBytes.length,
     });
     return t;
   }
@@ -185,24 +216,21 @@ export class DigestTable {
       nums: this.nums,
       keyBytes: this.keyBytes,
       ...(this.lost === null ? {} : { lost: this.lost }),
+      entryRoom: this.entryRoom,
+      keyRoom: this.keyRoom,
     };
   }
 
-  /** Bytes held by this table's arrays. */
+  /** Bytes this table is charged for: its slots, and the room its columns and keys grew to. */
   get bytes(): number {
-    return (
-      this.slots.byteLength +
-      this.ints.byteLength +
-      this.nums.byteLength +
-      this.keyBytes.byteLength +
-      (this.lost?.byteLength ?? 0)
-    );
+    return this.slots.byteLength + this.entryRoom * this.entryBytes() + this.keyRoom;
   }
 
   /** Give the table its side column of lost packets (zero for the entries it holds), if it has none. */
   enableLost(): void {
     if (this.lost !== null) return;
-    this.lost = this.alloc(Float64Array, (this.ints.length / INT_STRIDE) * LOST_STRIDE, 0);
+    this.chargeFor(this.entryRoom * LOST_STRIDE * 8);
+    this.lost = this.allocate(Float64Array, (this.ints.length / INT_STRIDE) * LOST_STRIDE);
   }
 
   /** Add `lo + hi·2^52` (lo below 2^52) to lost-packet sum `i` (0..3) of entry `e`; the table must have the column. */
@@ -219,17 +247,58 @@ export class DigestTable {
     l[at + 1] = high;
   }
 
-  // Every array comes from here, so the budget sees it (and `freed`, the array it replaces).
+  // The hash slots come from here, charged as allocated (and `freed`, the array they replace).
   private alloc<T extends Int32Array | Float64Array | Uint8Array>(
-    kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    kind: ArrayKind<T>,
     length: number,
     freed: number,
   ): T {
-    const bytes = length * kind.BYTES_PER_ELEMENT;
-    if (this.memory.budget) charge(this.memory.budget, bytes - freed, this.size);
+    this.chargeFor(length * kind.BYTES_PER_ELEMENT - freed);
     // The array replaced is garbage once this returns (every thread that saw a shared one must collect).
     dropped(freed);
+    return this.allocate(kind, length);
+  }
+
+  /** Charge `bytes` (negative: a release) to the budget, if the table has one. */
+  private chargeFor(bytes: number): void {
+    if (this.memory.budget) charge(this.memory.budget, bytes, this.size);
+  }
+
+  private allocate<T extends Int32Array | Float64Array | Uint8Array>(kind: ArrayKind<T>, length: number): T {
+    const bytes = length * kind.BYTES_PER_ELEMENT;
     return new kind(this.memory.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
+
+  /**
+   * A column of `stride` per entry with room for `entries` (charged by the caller): a reserving
+   * table's for {@link RESERVE_ENTRIES} at least. Where the address space is refused, just `entries`.
+   */
+  private columnOf<T extends Int32Array | Float64Array>(kind: ArrayKind<T>, stride: number, entries: number): T {
+    if (this.memory.reserve && entries < RESERVE_ENTRIES) {
+      try {
+        return this.allocate(kind, RESERVE_ENTRIES * stride);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+      }
+    }
+    return this.allocate(kind, entries * stride);
+  }
+
+  /** A key column of `bytes` bytes (charged by the caller), or {@link RESERVE_KEY_BYTES} when reserving. */
+  private keyColumn(bytes: number): Uint8Array {
+    if (this.memory.reserve && bytes < RESERVE_KEY_BYTES) {
+      try {
+        return this.allocate(Uint8Array, RESERVE_KEY_BYTES);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+      }
+    }
+    return this.allocate(Uint8Array, bytes);
+  }
+
+  /** Bytes charged per entry of room: the Int32 and Float64 columns, and the lost packets' when there. */
+  private entryBytes(): number {
+    return ENTRY_BYTES + (this.lost === null ? 0 : LOST_STRIDE * 8);
   }
 
   /** Remove every entry, keeping the allocated capacity. Returns this table. */
@@ -238,7 +307,7 @@ export class DigestTable {
     this.size = 0;
     this.keyUsed = 0;
     // The next object may be of a format without lost packets: it should not carry the column.
-    if (this.lost !== null && this.memory.budget) charge(this.memory.budget, -this.lost.byteLength, 0);
+    if (this.lost !== null && this.memory.budget) charge(this.memory.budget, -this.entryRoom * LOST_STRIDE * 8, 0);
     this.lost = null;
     return this;
   }
@@ -321,11 +390,8 @@ export class DigestTable {
   ): number {
     const e = this.size++;
     // The columns grow apart from the slots ({@link adopt} sizes them to the rows it holds).
-    if ((e + 1) * INT_STRIDE > this.ints.length) this.growEntries(Math.max(e + 1, (this.mask + 1) >> 1));
-    if (this.keyUsed + len > this.keyBytes.length) {
-      this.keyBytes = this.grow(this.keyBytes, this.keyUsed + len);
-      this.keyView = viewOf(this.keyBytes);
-    }
+    if (e + 1 > this.entryRoom) this.growEntries(Math.max(e + 1, (this.mask + 1) >> 1), e, true);
+    if (this.keyUsed + len > this.keyRoom) this.growKeys(doubledPast(this.keyRoom, this.keyUsed + len), this.keyUsed);
     this.keyBytes.set(key.subarray(off, off + len), this.keyUsed);
     const b = e * INT_STRIDE,
       ints = this.ints;
@@ -384,22 +450,10 @@ export class DigestTable {
     } else {
       this.slots.set(image.slots.subarray(0, mask + 1));
     }
-    if (size * INT_STRIDE > this.ints.length) {
-      const entries = Math.max(size, Math.min(size * 2, (mask + 1) >> 1));
-      const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
-      const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
-      ints.set(this.ints.subarray(0, n0 * INT_STRIDE));
-      // The old entries' rows stay this table's own when the image holds only what was merged.
-      if (merged !== undefined) nums.set(this.nums.subarray(0, n0 * NUM_STRIDE));
-      this.ints = ints;
-      this.nums = nums;
-      // The kernel is never handed a table with lost packets; should one come, its column keeps up.
-      if (this.lost !== null) {
-        const lost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
-        lost.set(this.lost.subarray(0, n0 * LOST_STRIDE));
-        this.lost = lost;
-      }
-    }
+    // The old entries' rows stay this table's own when the image holds only what was merged.
+    // (The kernel is never handed a table with lost packets; should one come, its column keeps up.)
+    if (size > this.entryRoom)
+      this.growEntries(Math.max(size, Math.min(size * 2, (mask + 1) >> 1)), n0, merged !== undefined);
     this.ints.set(image.ints.subarray(n0 * INT_STRIDE, size * INT_STRIDE), n0 * INT_STRIDE);
     if (merged === undefined) this.nums.set(image.nums.subarray(0, size * NUM_STRIDE));
     else {
@@ -409,12 +463,7 @@ export class DigestTable {
       for (let i = 0; i < entries.length; i++) addValues(nums, entries[i] * NUM_STRIDE, rows, i * NUM_STRIDE);
     }
     this.lost?.fill(0, n0 * LOST_STRIDE, size * LOST_STRIDE);
-    if (keyUsed > this.keyBytes.length) {
-      const kb = this.alloc(Uint8Array, keyUsed * 2, this.keyBytes.byteLength);
-      kb.set(this.keyBytes.subarray(0, k0));
-      this.keyBytes = kb;
-      this.keyView = viewOf(kb);
-    }
+    if (keyUsed > this.keyRoom) this.growKeys(keyUsed * 2, k0);
     this.keyBytes.set(image.keyBytes.subarray(k0, keyUsed), k0);
   }
 
@@ -513,29 +562,60 @@ export class DigestTable {
     this.mask = mask;
   }
 
-  /** Room for `entries` entries in the Int32 and Float64 columns. */
-  private growEntries(entries: number): void {
-    const ints = this.alloc(Int32Array, entries * INT_STRIDE, this.ints.byteLength);
-    ints.set(this.ints.subarray(0, Math.min(this.ints.length, ints.length)));
+  /**
+   * Room for `entries` entries in the columns, charged to the budget. Only when their arrays hold
+   * fewer are they reallocated, keeping the first `keep` entries (their Float64 rows only if
+   * `keepNums`).
+   */
+  private growEntries(entries: number, keep: number, keepNums: boolean): void {
+    this.chargeFor((entries - this.entryRoom) * this.entryBytes());
+    this.entryRoom = entries;
+    if (this.columnsHold(entries)) return;
+    const old = this.ints.byteLength + this.nums.byteLength + (this.lost?.byteLength ?? 0);
+    const ints = this.columnOf(Int32Array, INT_STRIDE, entries);
+    ints.set(this.ints.subarray(0, keep * INT_STRIDE));
     this.ints = ints;
-    const nums = this.alloc(Float64Array, entries * NUM_STRIDE, this.nums.byteLength);
-    nums.set(this.nums.subarray(0, Math.min(this.nums.length, nums.length)));
+    const nums = this.columnOf(Float64Array, NUM_STRIDE, entries);
+    if (keepNums) nums.set(this.nums.subarray(0, keep * NUM_STRIDE));
     this.nums = nums;
     if (this.lost !== null) {
-      const lost = this.alloc(Float64Array, entries * LOST_STRIDE, this.lost.byteLength);
-      lost.set(this.lost.subarray(0, Math.min(this.lost.length, lost.length)));
+      const lost = this.columnOf(Float64Array, LOST_STRIDE, entries);
+      lost.set(this.lost.subarray(0, keep * LOST_STRIDE));
       this.lost = lost;
     }
+    dropped(old);
   }
 
-  private grow(a: Uint8Array, need: number): Uint8Array {
-    let len = a.length * 2;
-    while (len < need) len *= 2;
-    const b = this.alloc(Uint8Array, len, a.byteLength);
-    b.set(a);
-    return b;
+  /** Whether every column's array has room for `entries` entries (each may have fallen back to less). */
+  private columnsHold(entries: number): boolean {
+    return (
+      entries * INT_STRIDE <= this.ints.length &&
+      entries * NUM_STRIDE <= this.nums.length &&
+      (this.lost === null || entries * LOST_STRIDE <= this.lost.length)
+    );
+  }
+
+  /** Room for `room` key bytes, charged to the budget, keeping the first `keep` (reallocated only when the array holds fewer). */
+  private growKeys(room: number, keep: number): void {
+    this.chargeFor(room - this.keyRoom);
+    this.keyRoom = room;
+    if (room <= this.keyBytes.length) return;
+    const old = this.keyBytes;
+    this.keyBytes = this.keyColumn(room);
+    this.keyBytes.set(old.subarray(0, keep));
+    this.keyView = viewOf(this.keyBytes);
+    dropped(old.byteLength);
   }
 }
+
+/** `room` doubled until it reaches `need`. */
+function doubledPast(room: number, need: number): number {
+  let r = room * 2;
+  while (r < need) r *= 2;
+  return r;
+}
+
+type ArrayKind<T> = { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 /**
  * Charge `bytes` (negative: a release) to `budget`, or throw {@link MemoryLimitError} naming the
