@@ -63,10 +63,12 @@ let kernel = WasmKernel.load();
  * run of 400 k entries leaves 57-77 MB (its scans and merges; its sort fits within that) that
  * the range steps (a few MB each) never use and an idle worker (a digester kept open, the
  * service) would hold for good. Past this, the worker starts a fresh instance (the module stays
- * compiled) and the old memory is collected. A scan of a large object takes 41-61 MB, so a
- * kernel of that size is kept.
+ * compiled) and the old memory is collected. 16 MB, not the 64 that would keep one large
+ * object's scan (41-61 MB) for the next run: at 918 k rows the write then peaked 40 MB lower,
+ * for page faults worth a few ms of the next run's first scans (docs/kernel.md, "Reserved run
+ * tables").
  */
-let keepBytes = 64 * 1024 * 1024;
+let keepBytes = 16 * 1024 * 1024;
 
 /** @internal Tests: the kernel memory kept after a sort (0: a fresh kernel after every sort). */
 export function setKernelKeepBytes(bytes: number): void {
