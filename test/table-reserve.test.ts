@@ -3,11 +3,7 @@
 // first row on, through JavaScript upserts, the kernel's merges and a hand-over between threads
 // (attach), while its budget is charged exactly what a table that reallocates is charged, and
 // runs out at the same row.
-import { once } from 'node:events';
-import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { Digest } from '../dist/digest/digest.js';
-import { writeDigest } from '../dist/digest/write.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import {
   COL,
@@ -20,8 +16,6 @@ import {
   type TableView,
 } from '../dist/table/table.js';
 import { MemoryLimitError } from '../dist/errors.js';
-import { setImmediate as tick } from 'node:timers/promises';
-import { dropped, owedBytes, RECLAIM_BYTES } from '../dist/util/reclaim.js';
 
 const kernel = WasmKernel.load()!;
 
@@ -115,28 +109,4 @@ it('runs out of its budget at the same row as a table that reallocates', () => {
   const at = failAt(false);
   expect(at).toBeGreaterThan(0);
   expect(failAt(true)).toBe(at);
-});
-
-it('writing a digest reports each chunk it wrote as dropped (the writer thread collects them)', async () => {
-  const t = new DigestTable(16);
-  const v = rows(0, 2_000);
-  t.mergeFrom(v);
-  const digest = new Digest(t);
-  let written = 0;
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      written += chunk.length;
-      done();
-    },
-  });
-  // A collection first (the tests above dropped arrays): the count starts from nothing.
-  dropped(RECLAIM_BYTES);
-  await tick();
-  await tick();
-  expect(owedBytes()).toBe(0);
-  await writeDigest(digest, out, 'text');
-  out.end();
-  await once(out, 'finish');
-  expect(written).toBeGreaterThan(100_000);
-  expect(owedBytes()).toBe(written);
 });

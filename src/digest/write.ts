@@ -5,7 +5,6 @@ import { InvalidOptionError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { RowFormat } from './format.js';
 import { partialChunks } from './partial.js';
-import { dropped, RECLAIM_OUTPUT_BYTES } from '../util/reclaim.js';
 
 /**
  * Output formats of a digest. `text` is a valid v2 flow-log file; `ndjson` adds record counts and
@@ -24,9 +23,7 @@ export async function writeDigest(digest: Digest, out: Writable, format: DigestF
   checkFormat(format);
   const chunks = format === 'partial' ? partialChunks(digest) : digest.chunksAsync(format);
   for await (const chunk of chunks) {
-    const bytes = chunk.byteLength;
-    // A written chunk is garbage that this thread's small heap would be slow to collect.
-    if (!out.write(chunk, () => dropped(bytes, RECLAIM_OUTPUT_BYTES))) await once(out, 'drain');
+    if (!out.write(chunk)) await once(out, 'drain');
   }
 }
 

@@ -57,12 +57,16 @@ export class RunTables {
   }
 }
 
-/** Bytes of `old`'s arrays that `now` no longer holds. */
+/**
+ * Bytes of `old`'s arrays that `now` no longer holds. Arrays are told apart by length, not by
+ * identity: a state posted back from a worker wraps even unchanged shared memory in new objects,
+ * and a table only ever replaces an array by a longer one.
+ */
 function replaced(old: TableState, now: TableState): number {
   let n = 0;
-  if (old.slots.buffer !== now.slots.buffer) n += old.slots.byteLength;
-  if (old.ints.buffer !== now.ints.buffer) n += old.ints.byteLength;
-  if (old.nums.buffer !== now.nums.buffer) n += old.nums.byteLength;
-  if (old.keyBytes.buffer !== now.keyBytes.buffer) n += old.keyBytes.byteLength;
+  for (const k of ['slots', 'ints', 'nums', 'keyBytes', 'lost'] as const) {
+    const was = old[k];
+    if (was && was.byteLength !== (now[k]?.byteLength ?? 0)) n += was.byteLength;
+  }
   return n;
 }

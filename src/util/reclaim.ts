@@ -16,13 +16,6 @@ import { createRequire } from 'node:module';
 
 /** Bytes dropped since the last collection that make a thread collect. */
 export const RECLAIM_BYTES = 64 * 1024 * 1024;
-/**
- * The same for a thread that writes a digest's ranges out ({@link dropped}'s `threshold`): they
- * come as a stream of a few MB each, about 100 MB at 800 k rows. Measured at 823 k rows, 16 MB
- * kept the writing's peak RSS 20-30 MB lower than 64 MB did, for no CPU time that showed
- * (docs/kernel.md, "Reserved run tables").
- */
-export const RECLAIM_OUTPUT_BYTES = 16 * 1024 * 1024;
 
 let owed = 0;
 let scheduled = false;
@@ -30,13 +23,13 @@ let collect: (() => void) | null | undefined;
 
 /**
  * Note that this thread dropped its last reference to `bytes` bytes of buffers. Past
- * `threshold` in all, a full garbage collection runs once the current task has returned (a
- * task's own references are gone by then).
+ * {@link RECLAIM_BYTES} in all, a full garbage collection runs once the current task has
+ * returned (a task's own references are gone by then).
  */
-export function dropped(bytes: number, threshold = RECLAIM_BYTES): void {
+export function dropped(bytes: number): void {
   if (!(bytes > 0)) return;
   owed += bytes;
-  if (owed < threshold || scheduled) return;
+  if (owed < RECLAIM_BYTES || scheduled) return;
   scheduled = true;
   setImmediate(() => {
     scheduled = false;
