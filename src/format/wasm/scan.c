@@ -1179,6 +1179,49 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
   return (i32)(o - m_out);
 }
 
+// ---- the merged rows of a range as a binary partial's partition (src/digest/partial.ts) ----
+//
+// The range merged as render_text merges it, its rows copied out as RowCollector collects them
+// (the first run's key columns with I_KEYOFF counted from the partition's keys, the merged
+// values, the key bytes back to back), in the partition's layout: Float64 columns, Int32
+// columns, key bytes. Each goes first to its own stretch of m_out sized for every entry (the
+// rows are known only at the end), then the Int32 columns and keys move down behind the rows.
+
+static u32 p_key_bytes;
+
+EXPORT(partial_key_bytes) u32 partial_key_bytes(void) { return p_key_bytes; }
+
+// Merge the range into m_out as a partition's columns; returns its rows (key bytes:
+// partial_key_bytes). m_out needs entries * (NUM_STRIDE * 8 + INT_STRIDE * 4) + key bytes + 16.
+EXPORT(render_partial) i32 render_partial(i32 replay, i32 rows) {
+  merge_start();
+  double *on = (double *)m_out;
+  i32 *oi = (i32 *)(m_out + (size_t)m_entries * NUM_STRIDE * 8);
+  u8 *ok = m_out + (size_t)m_entries * (NUM_STRIDE * 8 + INT_STRIDE * 4);
+  u32 kat = 0;
+  i32 run, entry, row = 0;
+  const double *v;
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN];
+    for (i32 c = 0; c < NUM_STRIDE; c++) on[(size_t)row * NUM_STRIDE + c] = v[c];
+    i32 *o = oi + (size_t)row * INT_STRIDE;
+    for (i32 c = 0; c < INT_STRIDE; c++) o[c] = in[c];
+    o[I_KEYOFF] = (i32)kat;
+    // 16 bytes at a time: the last store may pass the key (the next key overwrites it; m_out has
+    // 16 bytes of room past the last) and the last load reads on into the kernel's memory.
+    for (i32 i = 0; i < len; i += 16) wasm_v128_store(ok + kat + i, wasm_v128_load(k + i));
+    kat += (u32)len;
+    row++;
+  }
+  size_t num_bytes = (size_t)row * NUM_STRIDE * 8, int_bytes = (size_t)row * INT_STRIDE * 4;
+  if ((u8 *)oi != m_out + num_bytes) __builtin_memmove(m_out + num_bytes, oi, int_bytes);
+  if (ok != m_out + num_bytes + int_bytes) __builtin_memmove(m_out + num_bytes + int_bytes, ok, kat);
+  p_key_bytes = kat;
+  return row;
+}
+
 // ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
 //
 // The scan table, split by partition (table.ts partitionOf) into one packed block each, in the
