@@ -58,6 +58,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'merge_script_ptr',
     'part_base_ptr',
     'part_meta_ptr',
+    'partial_crc',
     'partial_key_bytes',
     'partition_rows',
     'render_ndjson',

@@ -1,5 +1,5 @@
-// The kernel's partition of a binary partial (WasmKernel.partialRows, sealed by partial.ts's
-// partitionOfColumns) is byte for byte the partition the JavaScript path collects (RunCursor into
+// The kernel's partition of a binary partial (WasmKernel.partialRows, its columns and CRC-32C,
+// sealed by partial.ts's partitionOfColumns) is byte for byte the partition the JavaScript path collects (RunCursor into
 // RowCollector, partial.ts's collectPartition): for 1 to 8 sorted runs cut into ranges as small as
 // one row, keys shared between runs (their values add, two-word sums past 2^52 included), hashes
 // from a handful of values (collisions in every table), absent ports and times, keys long enough
@@ -72,7 +72,7 @@ function kernelPartition(runs: SortedRun[], from: number[], to: number[], script
     laidOut: runs.every((x) => x.laidOut === true),
   };
   const rows = kernel.partialRows(r, script);
-  return rows === null ? null : Buffer.from(partitionOfColumns(rows.rows, rows.keyBytes, rows.bytes));
+  return rows === null ? null : Buffer.from(partitionOfColumns(rows));
 }
 
 it('writes any range of 1-8 runs as the JavaScript path writes its partition, byte for byte', () => {

@@ -138,13 +138,18 @@ export function collectPartition(cursor: RunCursor, lost: boolean): Uint8Array {
 }
 
 /**
- * One partition (no lost packets) from its columns as the kernel copies them out: Float64
- * columns, Int32 columns and key bytes, back to back in `bytes`.
+ * One partition (no lost packets) from its columns as the kernel copies them out (Float64
+ * columns, Int32 columns and key bytes, back to back in `bytes`) and their CRC-32C.
  */
-export function partitionOfColumns(rows: number, keyBytes: number, bytes: Uint8Array): Uint8Array {
-  const out = newPartition(rows, keyBytes, false);
-  out.set(bytes, 16);
-  return sealPartition(out, bytes.length);
+export function partitionOfColumns(p: {
+  rows: number;
+  keyBytes: number;
+  bytes: Uint8Array;
+  crc32c: number;
+}): Uint8Array {
+  const out = newPartition(p.rows, p.keyBytes, false);
+  out.set(p.bytes, 16);
+  return sealPartition(out, p.bytes.length, p.crc32c);
 }
 
 /** A decoded partial: its rows in canonical order, where its partitions start, and its stats. */
@@ -349,8 +354,11 @@ function newPartition(rows: number, keyLen: number, lost: boolean): Buffer {
   return out;
 }
 
-/** `out` with the checksum of its `body` bytes (the padding after them not included) in its header. */
-function sealPartition(out: Buffer, body: number): Buffer {
-  out.writeUInt32LE(crc32c(out.subarray(16, 16 + body)), 12);
+/**
+ * `out` with the checksum of its `body` bytes (the padding after them not included) in its
+ * header: `crc`, when the caller has it (the kernel computes it where the bytes are), else computed.
+ */
+function sealPartition(out: Buffer, body: number, crc = crc32c(out.subarray(16, 16 + body))): Buffer {
+  out.writeUInt32LE(crc, 12);
   return out;
 }

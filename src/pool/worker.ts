@@ -337,9 +337,7 @@ export function partitionRange(task: RangeTask): RenderReply {
     const r = lost || task.runs.some((run) => run.table.lost) ? null : kernelRange(task, 1);
     const rows = r === null ? null : kernel!.partialRows(r, task.range.script as Uint8Array | undefined);
     return moveBytes(
-      rows === null
-        ? collectPartition(new RunCursor(task.runs, task.range), lost)
-        : partitionOfColumns(rows.rows, rows.keyBytes, rows.bytes),
+      rows === null ? collectPartition(new RunCursor(task.runs, task.range), lost) : partitionOfColumns(rows),
     );
   } catch (err) {
     return { error: errorToData(err) };
