@@ -1,8 +1,9 @@
 /**
  * Runs inside a worker thread. `default` inflates one object in 256 KiB pieces, scans it (the
  * WebAssembly kernel takes the common lines) and adds it to the run table it was handed;
- * `sortRun` puts a run table in canonical order; `countRange` and `renderRange` merge one range
- * of the sorted run tables, to count its rows or to format them.
+ * `sortRun` puts a run table in canonical order; `countRange`, `renderRange` and
+ * `partitionRange` merge one range of the sorted run tables, to count its rows, to format them,
+ * or to write them as a binary partial's partition.
  */
 import { createGunzip } from 'node:zlib';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
