@@ -119,6 +119,11 @@ export interface RangeRenderer {
     key?: readonly string[],
     lost?: readonly PacketsLostField[],
   ): Promise<Uint8Array>;
+  /**
+   * The binary partial's partition of `range` of `runs` (digest/partial.ts), summing the
+   * packets-lost-* fields `lost` (none: a partition without them).
+   */
+  partition(runs: readonly SortedRun[], range: RunRange, lost: readonly PacketsLostField[]): Promise<Uint8Array>;
 }
 
 /**
@@ -328,40 +333,55 @@ export class Digest {
    * workers (a few ahead of the writer) while its pool is open, else on this thread.
    */
   async *chunksAsync(format: RowFormat): AsyncIterableIterator<Uint8Array> {
-    const renderer = this.renderer;
-    // One range is worth a worker (whose kernel writes rows faster than this thread's writer) unless tiny.
-    const few = this.ranges.length === 0 || (this.ranges.length === 1 && this.runRows < RENDER_AWAY_ROWS);
-    if (renderer === undefined || !renderer.open || this.tableRows !== null || few) {
+    const key = isV2Key(this.key) ? undefined : this.key;
+    const away = this.rangesAway((renderer, runs, range) =>
+      renderer.render(runs, range, format, this.stats, key, this.lost),
+    );
+    if (away === null) {
       yield* this.byteChunks(format);
       return;
     }
     if (format === 'text') yield this.textHeader();
+    for await (const bytes of away) if (bytes.length > 0) yield bytes;
+    if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
+  }
+
+  /**
+   * @internal Each range's bytes in order, as `make` has the engine's workers make them, a few
+   * ranges ahead of the reader. Null when the ranges are better made on this thread: no pool or
+   * a closed one, rows held as one table, or one tiny range.
+   */
+  rangesAway(
+    make: (renderer: RangeRenderer, runs: readonly SortedRun[], range: RunRange) => Promise<Uint8Array>,
+  ): AsyncIterableIterator<Uint8Array> | null {
+    const renderer = this.renderer;
+    // One range is worth a worker (whose kernel writes rows faster than this thread's writer) unless tiny.
+    const few = this.ranges.length === 0 || (this.ranges.length === 1 && this.runRows < RENDER_AWAY_ROWS);
+    if (renderer === undefined || !renderer.open || this.tableRows !== null || few) return null;
+    return this.aheadOf(renderer, make);
+  }
+
+  private async *aheadOf(
+    renderer: RangeRenderer,
+    make: (renderer: RangeRenderer, runs: readonly SortedRun[], range: RunRange) => Promise<Uint8Array>,
+  ): AsyncIterableIterator<Uint8Array> {
     const pending: Array<Promise<Uint8Array>> = [];
     let next = 0;
     const ahead = Math.max(1, renderer.parallelism) + 1;
     try {
       while (next < this.ranges.length || pending.length > 0) {
         while (next < this.ranges.length && pending.length < ahead) {
-          const p = renderer.render(
-            this.runs,
-            this.ranges[next++],
-            format,
-            this.stats,
-            isV2Key(this.key) ? undefined : this.key,
-            this.lost,
-          );
+          const p = make(renderer, this.runs, this.ranges[next++]);
           p.catch(() => {
             /* awaited in order below */
           });
           pending.push(p);
         }
-        const bytes = await pending.shift()!;
-        if (bytes.length > 0) yield bytes;
+        yield await pending.shift()!;
       }
     } finally {
       await Promise.allSettled(pending);
     }
-    if (format === 'ndjson') yield Buffer.from(this.statsLine(), 'utf8');
   }
 
   private textHeader(): Uint8Array {

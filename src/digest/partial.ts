@@ -34,6 +34,7 @@ import { PartialFormatError } from '../errors.js';
 import { type Digest, type DigestStats, emptyStats } from './digest.js';
 import { compareEntries } from './order.js';
 import { RowCollector } from './collector.js';
+import type { RunCursor } from './runs.js';
 import { COL, hashKey, INT_STRIDE, LOST_STRIDE, NUM_STRIDE, type TableView } from '../table/table.js';
 import { PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
 import { crc32c } from '../util/crc32c.js';
@@ -59,8 +60,39 @@ export function isPartial(head: Uint8Array): boolean {
   return head.length >= 8 && PARTIAL_MAGIC.equals(head.subarray(0, 8));
 }
 
-/** The partial of `digest`, as chunks to write in order (one per partition, plus header and trailer). */
+/**
+ * The partial of `digest`, as chunks to write in order (one per partition, plus header and
+ * trailer), every partition collected on this thread. {@link partialChunksAsync} has a digest
+ * from the engine's pool collect them on its workers.
+ */
 export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
+  yield* partialHead(digest);
+  const lost = digest.lost.length > 0;
+  const tail = new PartialTail();
+  for (const cursor of digest.cursors()) yield tail.count(collectPartition(cursor, lost));
+  yield tail.bytes();
+}
+
+/**
+ * The partial of `digest`, as chunks to write in order: byte for byte {@link partialChunks}, but
+ * a digest from the engine (its pool open) has each range merged and its partition written on
+ * the workers (by the kernel where it takes the range), a few ranges ahead of the writer.
+ */
+export async function* partialChunksAsync(digest: Digest): AsyncIterableIterator<Uint8Array> {
+  const lost = digest.lost;
+  const away = digest.rangesAway((renderer, runs, range) => renderer.partition(runs, range, lost));
+  if (away === null) {
+    yield* partialChunks(digest);
+    return;
+  }
+  yield* partialHead(digest);
+  const tail = new PartialTail();
+  for await (const part of away) yield tail.count(part);
+  yield tail.bytes();
+}
+
+/** The header and the stats (with the key and lost fields a version 3 or 4 names). */
+function* partialHead(digest: Digest): IterableIterator<Uint8Array> {
   const keyed = !isV2Key(digest.key),
     lost = digest.lost.length > 0;
   const named = lost ? { key: digest.key, lost: digest.lost } : keyed ? { key: digest.key } : {};
@@ -73,22 +105,51 @@ export function* partialChunks(digest: Digest): IterableIterator<Uint8Array> {
   head.writeUInt32LE(padded.length, 12);
   yield head;
   yield padded;
-  let partitions = 0,
-    rows = 0;
-  for (const cursor of digest.cursors()) {
-    const b = new RowCollector(cursor.entries);
-    while (cursor.next(b.add)) {
-      /* collected by the builder */
-    }
-    yield encodePartition(b.view(), lost);
-    partitions++;
-    rows += b.rows;
+}
+
+/** Counts the partitions written (rows from each one's header), for the trailer. */
+class PartialTail {
+  private partitions = 0;
+  private rows = 0;
+
+  /** `part` (a whole partition), counted. */
+  count(part: Uint8Array): Uint8Array {
+    this.partitions++;
+    this.rows += new DataView(part.buffer, part.byteOffset, 16).getUint32(4, true);
+    return part;
   }
-  const tail = Buffer.alloc(16);
-  tail.writeUInt32LE(FEND, 0);
-  tail.writeUInt32LE(partitions, 4);
-  tail.writeDoubleLE(rows, 8);
-  yield tail;
+
+  bytes(): Uint8Array {
+    const tail = Buffer.alloc(16);
+    tail.writeUInt32LE(FEND, 0);
+    tail.writeUInt32LE(this.partitions, 4);
+    tail.writeDoubleLE(this.rows, 8);
+    return tail;
+  }
+}
+
+/** One partition of the merged rows of `cursor`'s range, collected row by row (the JavaScript path). */
+export function collectPartition(cursor: RunCursor, lost: boolean): Uint8Array {
+  const b = new RowCollector(cursor.entries);
+  while (cursor.next(b.add)) {
+    /* collected by the builder */
+  }
+  return encodePartition(b.view(), lost);
+}
+
+/**
+ * One partition (no lost packets) from its columns as the kernel copies them out (Float64
+ * columns, Int32 columns and key bytes, back to back in `bytes`) and their CRC-32C.
+ */
+export function partitionOfColumns(p: {
+  rows: number;
+  keyBytes: number;
+  bytes: Uint8Array;
+  crc32c: number;
+}): Uint8Array {
+  const out = newPartition(p.rows, p.keyBytes, false);
+  out.set(p.bytes, 16);
+  return sealPartition(out, p.bytes.length, p.crc32c);
 }
 
 /** A decoded partial: its rows in canonical order, where its partitions start, and its stats. */
@@ -274,15 +335,30 @@ function encodePartition(t: TableView, lost: boolean): Uint8Array {
     lostBytes = lost ? t.size * LOST_STRIDE * 8 : 0,
     intBytes = t.size * INT_STRIDE * 4,
     keyLen = t.keyBytes.length;
-  const out = Buffer.alloc(16 + align8(numBytes + lostBytes + intBytes + keyLen));
-  out.writeUInt32LE(PART, 0);
-  out.writeUInt32LE(t.size, 4);
-  out.writeUInt32LE(keyLen, 8);
+  const out = newPartition(t.size, keyLen, lost);
   Buffer.from(t.nums.buffer, t.nums.byteOffset, numBytes).copy(out, 16);
   // Rows that came without the column lost nothing: the zeros Buffer.alloc gave.
   if (lost && t.lost) Buffer.from(t.lost.buffer, t.lost.byteOffset, lostBytes).copy(out, 16 + numBytes);
   Buffer.from(t.ints.buffer, t.ints.byteOffset, intBytes).copy(out, 16 + numBytes + lostBytes);
   Buffer.from(t.keyBytes.buffer, t.keyBytes.byteOffset, keyLen).copy(out, 16 + numBytes + lostBytes + intBytes);
-  out.writeUInt32LE(crc32c(out.subarray(16, 16 + numBytes + lostBytes + intBytes + keyLen)), 12);
+  return sealPartition(out, numBytes + lostBytes + intBytes + keyLen);
+}
+
+/** A zeroed partition of `rows` rows and `keyLen` key bytes (with `lost`, version 4's), its header written but its checksum. */
+function newPartition(rows: number, keyLen: number, lost: boolean): Buffer {
+  const body = rows * (NUM_STRIDE * 8 + (lost ? LOST_STRIDE * 8 : 0) + INT_STRIDE * 4) + keyLen;
+  const out = Buffer.alloc(16 + align8(body));
+  out.writeUInt32LE(PART, 0);
+  out.writeUInt32LE(rows, 4);
+  out.writeUInt32LE(keyLen, 8);
+  return out;
+}
+
+/**
+ * `out` with the checksum of its `body` bytes (the padding after them not included) in its
+ * header: `crc`, when the caller has it (the kernel computes it where the bytes are), else computed.
+ */
+function sealPartition(out: Buffer, body: number, crc = crc32c(out.subarray(16, 16 + body))): Buffer {
+  out.writeUInt32LE(crc, 12);
   return out;
 }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { InvalidOptionError } from '../errors.js';
 import type { Digest } from './digest.js';
 import type { RowFormat } from './format.js';
-import { partialChunks } from './partial.js';
+import { partialChunksAsync } from './partial.js';
 
 /**
  * Output formats of a digest. `text` is a valid v2 flow-log file; `ndjson` adds record counts and
@@ -21,7 +21,7 @@ export const DIGEST_FORMATS: readonly DigestFormat[] = ['text', 'ndjson', 'parti
  */
 export async function writeDigest(digest: Digest, out: Writable, format: DigestFormat = 'text'): Promise<void> {
   checkFormat(format);
-  const chunks = format === 'partial' ? partialChunks(digest) : digest.chunksAsync(format);
+  const chunks = format === 'partial' ? partialChunksAsync(digest) : digest.chunksAsync(format);
   for await (const chunk of chunks) {
     if (!out.write(chunk)) await once(out, 'drain');
   }

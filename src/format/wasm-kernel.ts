@@ -78,6 +78,9 @@ interface Exports {
   merge_count(): number;
   render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
   render_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+  render_partial(replay: number, rows: number): number;
+  partial_key_bytes(): number;
+  partial_crc(): number;
 }
 
 /** Partitions the kernel splits a scan table into at most (its MAX_PARTS). */
@@ -111,6 +114,16 @@ export interface KernelRange {
    * over its rows.
    */
   laidOut?: boolean;
+}
+
+/** A range's merged rows as {@link WasmKernel.partialRows} copies them out. */
+export interface PartialRows {
+  rows: number;
+  keyBytes: number;
+  /** Float64 columns, Int32 columns, key bytes, back to back. */
+  bytes: Uint8Array;
+  /** The CRC-32C of `bytes`. */
+  crc32c: number;
 }
 
 /** Slots of the kernel's first table; it grows by doubling. */
@@ -366,6 +379,27 @@ export class WasmKernel {
       format === 'text' ? x.render_text(seenP, seenB, replay, rows) : x.render_ndjson(seenP, seenB, replay, rows);
     if (n < 0) return null;
     return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
+  }
+
+  /**
+   * Merge a range and copy its rows out as a binary partial's partition lays them out (exactly
+   * what digest/collector.ts's RowCollector collects from RunCursor): Float64 columns, Int32
+   * columns (key offsets within the partition's keys), key bytes, back to back in `bytes` (a view
+   * of the kernel's memory, valid until its next call), with their CRC-32C. Replays `script` when
+   * given. Null when the kernel cannot take the range: the caller collects it in JavaScript.
+   */
+  partialRows(r: KernelRange, script?: Uint8Array): PartialRows | null {
+    if (!this.loadRange(r, NUM_STRIDE * 8 + INT_STRIDE * 4, script)) return null;
+    const x = this.x;
+    const rows = x.render_partial(script ? 1 : 0, script?.length ?? 0),
+      keyBytes = x.partial_key_bytes();
+    const size = rows * (NUM_STRIDE * 8 + INT_STRIDE * 4) + keyBytes;
+    return {
+      rows,
+      keyBytes,
+      bytes: new Uint8Array(x.memory.buffer, x.merge_out_ptr(), size),
+      crc32c: x.partial_crc() >>> 0,
+    };
   }
 
   /**

@@ -175,6 +175,16 @@ export class ScanPool implements RangeRenderer {
     return new Uint8Array(reply);
   }
 
+  /** One range of sorted runs, merged on a worker into a binary partial's partition (digest/partial.ts). */
+  async partition(runs: readonly SortedRun[], range: RunRange, lost: readonly PacketsLostField[]): Promise<Uint8Array> {
+    const reply = await this.run<ArrayBuffer>(
+      { runs, range, ...(lost.length === 0 ? {} : { lost: [...lost] }) },
+      'partitionRange',
+      'writing a partition of the partial',
+    );
+    return new Uint8Array(reply);
+  }
+
   /** False once closed. */
   get open(): boolean {
     return !this.closed;

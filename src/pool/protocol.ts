@@ -108,7 +108,7 @@ export interface SortedOrder {
   laidOut: boolean;
 }
 
-/** Merge one range of the sorted runs (tasks `countRange` and `renderRange`). */
+/** Merge one range of the sorted runs (tasks `countRange`, `renderRange` and `partitionRange`). */
 export interface RangeTask {
   runs: SortedRun[];
   range: RunRange;
@@ -117,14 +117,14 @@ export interface RangeTask {
   seen?: Seen;
   /** For `renderRange`: the digest's key fields (absent: v2's). */
   key?: string[];
-  /** For `renderRange`: the packets-lost-* fields the digest sums (absent: none). */
+  /** For `renderRange` and `partitionRange`: the packets-lost-* fields the digest sums (absent: none). */
   lost?: PacketsLostField[];
 }
 
 /** `countRange`'s reply: the merged rows in the range, and the script that replays the merge. */
 export type CountReply = { rows: number; script: MergeScript | null } | { error: ErrorData };
 
-/** `renderRange`'s reply: the range's formatted bytes (transferred). */
+/** `renderRange`'s reply: the range's formatted bytes; `partitionRange`'s: its partition (transferred). */
 export type RenderReply = ArrayBuffer | { error: ErrorData };
 
 /**

@@ -1,14 +1,16 @@
 /**
  * Runs inside a worker thread. `default` inflates one object in 256 KiB pieces, scans it (the
  * WebAssembly kernel takes the common lines) and adds it to the run table it was handed;
- * `sortRun` puts a run table in canonical order; `countRange` and `renderRange` merge one range
- * of the sorted run tables, to count its rows or to format them.
+ * `sortRun` puts a run table in canonical order; `countRange`, `renderRange` and
+ * `partitionRange` merge one range of the sorted run tables, to count its rows, to format them,
+ * or to write them as a binary partial's partition.
  */
 import { createGunzip } from 'node:zlib';
 import { isV2Key, rowWriter } from '../digest/keyed-format.js';
 import { canonicalOrder } from '../digest/order.js';
 import { countRange as countRows, RunCursor, type SortedRun, splitRanges } from '../digest/runs.js';
 import { type PackedRows, RowCollector, unpackRows } from '../digest/collector.js';
+import { collectPartition, partitionOfColumns } from '../digest/partial.js';
 import {
   COL,
   DigestTable,
@@ -276,13 +278,13 @@ function sortInPlace(t: TableView): SortedOrder {
 }
 
 /**
- * A range of runs as the kernel takes it, or null: at most KERNEL_MERGE_RUNS runs, each laid out
+ * A range of runs as the kernel takes it, or null: `fewest` to KERNEL_MERGE_RUNS runs, each laid out
  * in its order (positions [from, to) are entries order[from] + 0, 1, ...), and a script, if any,
  * of one byte a row.
  */
-function kernelRange(task: RangeTask): KernelRange | null {
+function kernelRange(task: RangeTask, fewest = 2): KernelRange | null {
   const { runs, range } = task;
-  if (kernel === null || runs.length < 2 || runs.length > KERNEL_MERGE_RUNS) return null;
+  if (kernel === null || runs.length < fewest || runs.length > KERNEL_MERGE_RUNS) return null;
   if (range.script !== undefined && !(range.script instanceof Uint8Array)) return null;
   const first: number[] = [],
     count: number[] = [];
@@ -322,17 +324,36 @@ export function renderRange(task: RangeTask): RenderReply {
     while (cursor.next(writer.row)) {
       /* written by the sink */
     }
-    // Only bytes of its own may move: a small Buffer is a view into Node's shared pool.
-    const taken = writer.take();
-    const out = (
-      taken.byteOffset === 0 && taken.byteLength === taken.buffer.byteLength
-        ? taken.buffer
-        : new Uint8Array(taken).buffer
-    ) as ArrayBuffer;
-    return moveReply(out, [out]);
+    return moveBytes(writer.take());
   } catch (err) {
     return { error: errorToData(err) };
   }
+}
+
+/**
+ * A range's partition of the binary partial: merged and copied out by the kernel (any key, one
+ * run or more), else collected row by row as on the main thread (lost packets, which the
+ * kernel's merge does not carry; more runs than it merges; a range it cannot hold).
+ */
+export function partitionRange(task: RangeTask): RenderReply {
+  try {
+    const lost = (task.lost?.length ?? 0) > 0;
+    const r = lost || task.runs.some((run) => run.table.lost) ? null : kernelRange(task, 1);
+    const rows = r === null ? null : kernel!.partialRows(r, task.range.script as Uint8Array | undefined);
+    return moveBytes(
+      rows === null ? collectPartition(new RunCursor(task.runs, task.range), lost) : partitionOfColumns(rows),
+    );
+  } catch (err) {
+    return { error: errorToData(err) };
+  }
+}
+
+/** `bytes` as a reply that moves them: only bytes of their own may move (a small Buffer is a view into Node's shared pool). */
+function moveBytes(bytes: Uint8Array): RenderReply {
+  const out = (
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : new Uint8Array(bytes).buffer
+  ) as ArrayBuffer;
+  return moveReply(out, [out]);
 }
 
 /**

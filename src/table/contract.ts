@@ -135,6 +135,11 @@ export const HASH_MIX_PROTO = 0xc2b2ae3d;
  * partitions): the tables use the hash's low bits for slots.
  */
 export const PARTITION_MUL = 0x9e3779b1;
+/**
+ * The CRC-32C polynomial (Castagnoli 0x1EDC6F41, reflected) of a binary partial's partition
+ * checksums; src/util/crc32c.ts computes the same CRC.
+ */
+export const CRC32C_POLY = 0x82f63b78;
 /** Final xor-shift of the hash. */
 export const HASH_MIX_SHIFT = 15;
 /**

@@ -3,6 +3,8 @@
  * CRC-32C built in (zlib.crc32, from 20.15, is the IEEE polynomial), so it is computed here.
  */
 
+// The kernel's CRC of a partition (scan.c) uses the same, as contract.json's CRC32C_POLY (util/ sits
+// below table/contract.ts, so the number is written here too; test/kernel-partial.test.ts checks both agree).
 const POLY = 0x82f63b78; // reflected 0x1EDC6F41
 
 // 8 tables of 256: T[0] the byte-wise table, T[k][n] = CRC of n followed by k zero bytes.

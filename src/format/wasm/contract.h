@@ -120,6 +120,9 @@ enum {
 // Multiplier mixing a key hash before it picks a run table's partition (hash * PARTITION_MUL mod
 // partitions): the tables use the hash's low bits for slots.
 #define PARTITION_MUL 0x9e3779b1u
+// The CRC-32C polynomial (Castagnoli 0x1EDC6F41, reflected) of a binary partial's partition
+// checksums; src/util/crc32c.ts computes the same CRC.
+#define CRC32C_POLY 0x82f63b78u
 // Final xor-shift of the hash.
 #define HASH_MIX_SHIFT 15
 // 2^52: the carry unit of the two-word sums. lo stays below it, so lo + (a value below 2^52) is

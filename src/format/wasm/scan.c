@@ -1179,6 +1179,83 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
   return (i32)(o - m_out);
 }
 
+// ---- the merged rows of a range as a binary partial's partition (src/digest/partial.ts) ----
+//
+// The range merged as render_text merges it, its rows copied out as RowCollector collects them
+// (the first run's key columns with I_KEYOFF counted from the partition's keys, the merged
+// values, the key bytes back to back), in the partition's layout: Float64 columns, Int32
+// columns, key bytes. Each goes first to its own stretch of m_out sized for every entry (the
+// rows are known only at the end), then the Int32 columns and keys move down behind the rows.
+
+static u32 p_key_bytes, p_crc;
+
+EXPORT(partial_key_bytes) u32 partial_key_bytes(void) { return p_key_bytes; }
+EXPORT(partial_crc) u32 partial_crc(void) { return p_crc; }
+
+// CRC-32C (src/util/crc32c.ts, the same slicing by 8): here the partition's bytes are checked
+// where they already are, at about 1.6 times the speed of the JavaScript one on a worker.
+static u32 crc_table[8][256];
+static i32 crc_ready;
+
+static void crc_init(void) {
+  for (u32 n = 0; n < 256; n++) {
+    u32 c = n;
+    for (i32 k = 0; k < 8; k++) c = c & 1 ? (c >> 1) ^ CRC32C_POLY : c >> 1;
+    crc_table[0][n] = c;
+  }
+  for (u32 n = 0; n < 256; n++) {
+    u32 c = crc_table[0][n];
+    for (i32 k = 1; k < 8; k++) { c = crc_table[0][c & 0xff] ^ (c >> 8); crc_table[k][n] = c; }
+  }
+  crc_ready = 1;
+}
+
+static u32 crc32c(const u8 *p, size_t n) {
+  if (!crc_ready) crc_init();
+  u32 c = ~0u;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    u32 lo = c ^ load32(p + i);
+    c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^ crc_table[5][(lo >> 16) & 0xff] ^
+        crc_table[4][lo >> 24] ^ crc_table[3][p[i + 4]] ^ crc_table[2][p[i + 5]] ^ crc_table[1][p[i + 6]] ^
+        crc_table[0][p[i + 7]];
+  }
+  for (; i < n; i++) c = crc_table[0][(c ^ p[i]) & 0xff] ^ (c >> 8);
+  return ~c;
+}
+
+// Merge the range into m_out as a partition's columns; returns its rows (key bytes:
+// partial_key_bytes, CRC-32C of the columns: partial_crc). m_out needs entries * (NUM_STRIDE * 8 + INT_STRIDE * 4) + key bytes + 16.
+EXPORT(render_partial) i32 render_partial(i32 replay, i32 rows) {
+  merge_start();
+  double *on = (double *)m_out;
+  i32 *oi = (i32 *)(m_out + (size_t)m_entries * NUM_STRIDE * 8);
+  u8 *ok = m_out + (size_t)m_entries * (NUM_STRIDE * 8 + INT_STRIDE * 4);
+  u32 kat = 0;
+  i32 run, entry, row = 0;
+  const double *v;
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN];
+    for (i32 c = 0; c < NUM_STRIDE; c++) on[(size_t)row * NUM_STRIDE + c] = v[c];
+    i32 *o = oi + (size_t)row * INT_STRIDE;
+    for (i32 c = 0; c < INT_STRIDE; c++) o[c] = in[c];
+    o[I_KEYOFF] = (i32)kat;
+    // 16 bytes at a time: the last store may pass the key (the next key overwrites it; m_out has
+    // 16 bytes of room past the last) and the last load reads on into the kernel's memory.
+    for (i32 i = 0; i < len; i += 16) wasm_v128_store(ok + kat + i, wasm_v128_load(k + i));
+    kat += (u32)len;
+    row++;
+  }
+  size_t num_bytes = (size_t)row * NUM_STRIDE * 8, int_bytes = (size_t)row * INT_STRIDE * 4;
+  if ((u8 *)oi != m_out + num_bytes) __builtin_memmove(m_out + num_bytes, oi, int_bytes);
+  if (ok != m_out + num_bytes + int_bytes) __builtin_memmove(m_out + num_bytes + int_bytes, ok, kat);
+  p_key_bytes = kat;
+  p_crc = crc32c(m_out, num_bytes + int_bytes + kat);
+  return row;
+}
+
 // ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
 //
 // The scan table, split by partition (table.ts partitionOf) into one packed block each, in the
