@@ -104,13 +104,16 @@ export interface TableMemory {
 }
 
 /**
- * Entries a reserving table's columns are allocated for. A large ArrayBuffer's pages cost nothing
- * until written (the allocator maps them zeroed), so the room past the rows is address space, not
- * memory; and a table that never outgrows its arrays neither copies its rows into new ones nor
- * leaves the old ones as garbage for every thread to collect (docs/kernel.md, "Reserved run tables").
+ * Entries a reserving table's columns are allocated for once it outgrows its first room. A large
+ * (Shared)ArrayBuffer's pages cost nothing until written (the allocator maps them zeroed), so the
+ * room past the rows is address space, not memory; and a table that grows into its arrays
+ * neither copies its rows into new ones nor leaves the old ones as garbage for every thread to
+ * collect (docs/kernel.md, "Reserved run tables"). Only a table that grows reserves: a process
+ * that holds many small digests would otherwise hold hundreds of MB of address space for each,
+ * which a fork of it must be able to commit.
  */
 export const RESERVE_ENTRIES = 1 << 21;
-/** Key bytes a reserving table's key column is allocated for (about 64 an entry). */
+/** Key bytes a reserving table's key column is allocated for once it outgrows its first room. */
 export const RESERVE_KEY_BYTES = 1 << 27;
 /** Bytes of a table's Int32 and Float64 columns per entry (without the lost-packets column). */
 const ENTRY_BYTES = INT_STRIDE * 4 + NUM_STRIDE * 8;
@@ -179,9 +182,9 @@ export class DigestTable {
     this.entryRoom = cap >> 1;
     this.keyRoom = Math.max(4096, (cap >> 1) * 48);
     this.chargeFor(this.entryRoom * ENTRY_BYTES + this.keyRoom);
-    this.ints = this.columnOf(Int32Array, INT_STRIDE, this.entryRoom);
-    this.nums = this.columnOf(Float64Array, NUM_STRIDE, this.entryRoom);
-    this.keyBytes = this.keyColumn(this.keyRoom);
+    this.ints = this.allocate(Int32Array, this.entryRoom * INT_STRIDE);
+    this.nums = this.allocate(Float64Array, this.entryRoom * NUM_STRIDE);
+    this.keyBytes = this.allocate(Uint8Array, this.keyRoom);
     this.keyView = viewOf(this.keyBytes);
   }
 
@@ -270,30 +273,36 @@ export class DigestTable {
   }
 
   /**
-   * A column of `stride` per entry with room for `entries` (charged by the caller): a reserving
-   * table's for {@link RESERVE_ENTRIES} at least. Where the address space is refused, just `entries`.
+   * A column of `stride` per entry with room for `entries` (charged by the caller), to grow into:
+   * a reserving table's for {@link RESERVE_ENTRIES} at least.
    */
-  private columnOf<T extends Int32Array | Float64Array>(kind: ArrayKind<T>, stride: number, entries: number): T {
-    if (this.memory.reserve && entries < RESERVE_ENTRIES) {
-      try {
-        return this.allocate(kind, RESERVE_ENTRIES * stride);
-      } catch (err) {
-        if (!(err instanceof RangeError)) throw err;
-      }
-    }
-    return this.allocate(kind, entries * stride);
+  private grownColumn<T extends Int32Array | Float64Array>(kind: ArrayKind<T>, stride: number, entries: number): T {
+    return this.reserving(kind, stride, entries, RESERVE_ENTRIES);
   }
 
-  /** A key column of `bytes` bytes (charged by the caller), or {@link RESERVE_KEY_BYTES} when reserving. */
-  private keyColumn(bytes: number): Uint8Array {
-    if (this.memory.reserve && bytes < RESERVE_KEY_BYTES) {
+  /** A key column of `bytes` bytes (charged by the caller), to grow into: a reserving table's of {@link RESERVE_KEY_BYTES} at least. */
+  private grownKeyColumn(bytes: number): Uint8Array {
+    return this.reserving(Uint8Array, 1, bytes, RESERVE_KEY_BYTES);
+  }
+
+  /**
+   * An array of `units` × `stride` elements; a reserving table's of `most` units when that is more.
+   * Where the address space is refused, just what was asked.
+   */
+  private reserving<T extends Int32Array | Float64Array | Uint8Array>(
+    kind: ArrayKind<T>,
+    stride: number,
+    units: number,
+    most: number,
+  ): T {
+    if (this.memory.reserve && most > units) {
       try {
-        return this.allocate(Uint8Array, RESERVE_KEY_BYTES);
+        return this.allocate(kind, most * stride);
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
       }
     }
-    return this.allocate(Uint8Array, bytes);
+    return this.allocate(kind, units * stride);
   }
 
   /** Bytes charged per entry of room: the Int32 and Float64 columns, and the lost packets' when there. */
@@ -572,14 +581,14 @@ export class DigestTable {
     this.entryRoom = entries;
     if (this.columnsHold(entries)) return;
     const old = this.ints.byteLength + this.nums.byteLength + (this.lost?.byteLength ?? 0);
-    const ints = this.columnOf(Int32Array, INT_STRIDE, entries);
+    const ints = this.grownColumn(Int32Array, INT_STRIDE, entries);
     ints.set(this.ints.subarray(0, keep * INT_STRIDE));
     this.ints = ints;
-    const nums = this.columnOf(Float64Array, NUM_STRIDE, entries);
+    const nums = this.grownColumn(Float64Array, NUM_STRIDE, entries);
     if (keepNums) nums.set(this.nums.subarray(0, keep * NUM_STRIDE));
     this.nums = nums;
     if (this.lost !== null) {
-      const lost = this.columnOf(Float64Array, LOST_STRIDE, entries);
+      const lost = this.grownColumn(Float64Array, LOST_STRIDE, entries);
       lost.set(this.lost.subarray(0, keep * LOST_STRIDE));
       this.lost = lost;
     }
@@ -601,7 +610,7 @@ export class DigestTable {
     this.keyRoom = room;
     if (room <= this.keyBytes.length) return;
     const old = this.keyBytes;
-    this.keyBytes = this.keyColumn(room);
+    this.keyBytes = this.grownKeyColumn(room);
     this.keyBytes.set(old.subarray(0, keep));
     this.keyView = viewOf(this.keyBytes);
     dropped(old.byteLength);
