@@ -42,6 +42,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'configure',
     'counters_ptr',
     'input_ptr',
+    'key_cols_ptr',
     'lay_ints_ptr',
     'lay_keys_ptr',
     'lay_nums_ptr',

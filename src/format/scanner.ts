@@ -53,7 +53,7 @@ export interface ScannerOptions {
   headerless?: Layout;
   /**
    * The conversation key asked for (`--key`); absent: the format's default (v2's, or Transit
-   * Gateway's). Any key but v2's is scanned in JavaScript: the kernel declines it.
+   * Gateway's). The kernel scans any key by its columns (not a format with lost packets).
    */
   keySpec?: KeySpec;
   /**
@@ -274,10 +274,13 @@ export class Scanner {
     if (!this.kernelStarted) {
       // A format with neither log-status nor a number column gives the kernel nothing that tells
       // a header line from a record (it hands lines back on those): JavaScript takes such objects.
+      // The kernel sums no lost packets (Transit Gateway formats): JavaScript takes those too.
+      const plan = this.plan,
+        key = { columns: this.keyCols, srcport: plan.srcport, dstport: plan.dstport, protocol: plan.protocol };
       if (
-        !this.plan.isDefault ||
+        this.lostCols.length > 0 ||
         !kernelCanTellHeaders(this.layout) ||
-        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow)
+        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow, key)
       ) {
         this.kernelFull = true;
         return s;

@@ -8,8 +8,15 @@
 import { COL, type DigestTable, type TableView } from '../table/table.js';
 import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
-import type { Layout } from './layout.js';
-import { INT_STRIDE, KERNEL_COUNTER_COUNT, KERNEL_INPUT_BYTES, NUM_STRIDE, ROLE_COUNT } from '../table/contract.js';
+import { Role, type Layout } from './layout.js';
+import {
+  INT_STRIDE,
+  KERNEL_COUNTER_COUNT,
+  KERNEL_INPUT_BYTES,
+  KERNEL_KEY_SLOTS,
+  NUM_STRIDE,
+  ROLE_COUNT,
+} from '../table/contract.js';
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 import { dropped } from '../util/reclaim.js';
 import { compileWasm, instantiateWasm, type WasmModule } from '../util/wasm-compile.js';
@@ -25,7 +32,8 @@ interface Exports {
   table_keys(): number;
   table_key_used(): number;
   set_memory_limit(bytes: number): void;
-  configure(ncols: number, windowed: number, ws: number, we: number): void;
+  configure(ncols: number, windowed: number, ws: number, we: number, slots: number, numbers: number): void;
+  key_cols_ptr(): number;
   clear(cap: number): number;
   clear_like_last(cap: number): number;
   scan(from: number, to: number): number;
@@ -171,13 +179,24 @@ export class WasmKernel {
   }
 
   /**
-   * Start an object: its layout and window, zeroed counters, an empty table. False if out of
-   * memory (the caller then scans the object in JavaScript).
+   * Start an object: its layout, window and key, zeroed counters, an empty table. False if out of
+   * memory or the key has more string fields than the kernel holds (the caller then scans the
+   * object in JavaScript).
    */
-  start(layout: Layout, windowStart: number, windowEnd: number, windowed: boolean): boolean {
-    const cols = new Int32Array(this.x.memory.buffer, this.x.column_of_ptr(), ROLE_COUNT);
-    cols.set(layout.columnOf);
-    this.x.configure(layout.roles.length, windowed ? 1 : 0, windowStart, windowEnd);
+  start(
+    layout: Layout,
+    windowStart: number,
+    windowEnd: number,
+    windowed: boolean,
+    key: KernelKey = v2KeyOf(layout),
+  ): boolean {
+    const slots = key.columns.length;
+    if (slots > KERNEL_KEY_SLOTS) return false;
+    const buf = this.x.memory.buffer;
+    new Int32Array(buf, this.x.column_of_ptr(), ROLE_COUNT).set(layout.columnOf);
+    new Int32Array(buf, this.x.key_cols_ptr(), slots).set(key.columns);
+    const numbers = (key.srcport ? 1 : 0) | (key.dstport ? 2 : 0) | (key.protocol ? 4 : 0);
+    this.x.configure(layout.roles.length, windowed ? 1 : 0, windowStart, windowEnd, slots, numbers);
     // At the size the last object's table reached: no doublings mid-object at high cardinality.
     return this.x.clear_like_last(START_SLOTS) === 1;
   }
@@ -618,4 +637,22 @@ function scatteredKeySpan(r: KernelRange, t: number): [number, number] {
   }
   if (r.count[t] === 0) return [0, 0];
   return hi - lo > 2 * sum + 4096 ? [-1, -1] : [lo, hi];
+}
+
+/**
+ * The key a scan builds (format/key.ts KeyPlan, by column): its string fields' columns in key
+ * order (-1: a field the format lacks, always `-`), and which of the numbers it holds (an absent
+ * one is -1 in every entry).
+ */
+export interface KernelKey {
+  readonly columns: ArrayLike<number>;
+  readonly srcport: boolean;
+  readonly dstport: boolean;
+  readonly protocol: boolean;
+}
+
+/** The v2 key over `layout`: account-id, interface-id, srcaddr, dstaddr and action by role, with every number. */
+function v2KeyOf(layout: Layout): KernelKey {
+  const roles = [Role.Account, Role.Interface, Role.SrcAddr, Role.DstAddr, Role.Action];
+  return { columns: roles.map((r) => layout.columnOf[r]), srcport: true, dstport: true, protocol: true };
 }

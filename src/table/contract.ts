@@ -158,5 +158,10 @@ export const MAX_PROTOCOL = 255;
  * long.
  */
 export const KERNEL_INPUT_BYTES = 262144;
+/**
+ * Most string fields a key the kernel scans may have (its key_cols array; a line of more than 63
+ * separators is left to JavaScript anyway).
+ */
+export const KERNEL_KEY_SLOTS = 64;
 /** Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline. */
 export const KERNEL_INPUT_PADDING = 64;

@@ -2,6 +2,7 @@
 import { Digest, digestToString, emptyStats } from '../../dist/index.js';
 import { Scanner } from '../../dist/format/scanner.js';
 import type { WasmKernel } from '../../dist/format/wasm-kernel.js';
+import type { KeySpec } from '../../dist/format/key.js';
 import { DigestTable } from '../../dist/table/table.js';
 
 export interface ScanResult {
@@ -16,13 +17,21 @@ export function scanInChunks(
   chunk: number,
   kernel: WasmKernel | null,
   window: { windowStart?: number; windowEnd?: number } = {},
+  keySpec?: KeySpec,
 ): ScanResult {
   const table = new DigestTable(16);
-  const s = new Scanner(table, { key: 'obj', strict: false, maxSamples: 50, filter: window, kernel });
+  const s = new Scanner(table, {
+    key: 'obj',
+    strict: false,
+    maxSamples: 50,
+    filter: window,
+    kernel,
+    ...(keySpec === undefined ? {} : { keySpec }),
+  });
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
   for (let o = 0; o < bytes.length; o += chunk) s.push(bytes.subarray(o, Math.min(bytes.length, o + chunk)));
   s.end();
-  const d = new Digest(table, { ...emptyStats(), ...s.counters });
+  const d = new Digest(table, { ...emptyStats(), ...s.counters }).withKey(s.keyFields);
   return {
     text: digestToString(d),
     counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },

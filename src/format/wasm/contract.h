@@ -136,6 +136,9 @@ enum {
 #define MAX_PROTOCOL 255
 // Most bytes handed to one kernel scan call (its input buffer); the scanner's window is this long.
 #define KERNEL_INPUT_BYTES 262144
+// Most string fields a key the kernel scans may have (its key_cols array; a line of more than 63
+// separators is left to JavaScript anyway).
+#define KERNEL_KEY_SLOTS 64
 // Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline.
 #define KERNEL_INPUT_PADDING 64
 

@@ -25,6 +25,11 @@ extern u8 __heap_base;
 // ---- state shared with JavaScript (read and written through exported addresses) ----
 static u8 input[KERNEL_INPUT_BYTES + KERNEL_INPUT_PADDING];
 static i32 column_of[ROLE_COUNT]; // role -> column, or -1
+// The key's string fields, in key order: each a column, or -1 for a field the format lacks
+// (always '-'); and which of srcport (bit 0), dstport (1), protocol (2) it holds (absent: -1).
+// The v2 key is Account..Action by role with all three numbers (scanner.ts KeyPlan).
+static i32 key_cols[KERNEL_KEY_SLOTS];
+static i32 key_slots, key_numbers;
 static i32 ncols;
 static double window_start, window_end;
 static i32 has_window;
@@ -42,6 +47,7 @@ static size_t heap_limit; // bytes of linear memory the heap may reach; 0: as fa
 
 EXPORT(input_ptr) u8 *input_ptr(void) { return input; }
 EXPORT(column_of_ptr) i32 *column_of_ptr(void) { return column_of; }
+EXPORT(key_cols_ptr) i32 *key_cols_ptr(void) { return key_cols; }
 EXPORT(counters_ptr) double *counters_ptr(void) { return counters; }
 EXPORT(table_size) u32 table_size(void) { return size; }
 EXPORT(table_ints) i32 *table_ints(void) { return ints; }
@@ -53,8 +59,9 @@ EXPORT(table_key_used) u32 table_key_used(void) { return key_used; }
 // the 4 GiB of wasm32, so a test can make the kernel run out of memory and fall back.
 EXPORT(set_memory_limit) void set_memory_limit(u32 bytes) { heap_limit = bytes; }
 
-EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we) {
+EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we, i32 slots, i32 numbers) {
   ncols = n; has_window = windowed; window_start = ws; window_end = we;
+  key_slots = slots; key_numbers = numbers;
   for (int i = 0; i < COUNTER_COUNT; i++) counters[i] = 0;
 }
 
@@ -294,14 +301,17 @@ static i32 scan_lines(i32 from, i32 to) {
 
     if (has_window && (end < 0 || end < window_start || end >= window_end)) { count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue; }
 
-    i32 isp = (i32)sp, idp = (i32)dp, ipr = (i32)pr;
+    // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
+    i32 isp = key_numbers & 1 ? (i32)sp : -1, idp = key_numbers & 2 ? (i32)dp : -1, ipr = key_numbers & 4 ? (i32)pr : -1;
     if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
 
+    // The key's fields, by column: starts/ends[c], as JavaScript's addKeyed reads them.
     i32 h = (i32)HASH_SEED;
-    i32 klen = 4;
-    for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
-      if (fs[r] < 0) { h = hash_field(h, DASH, 1); klen += 1; }
-      else { h = hash_field(h, input + fs[r], fe[r] - fs[r]); klen += fe[r] - fs[r]; }
+    i32 klen = key_slots - 1;
+    for (i32 q = 0; q < key_slots; q++) {
+      i32 c = key_cols[q];
+      if (c < 0) { h = hash_field(h, DASH, 1); klen += 1; }
+      else { h = hash_field(h, input + starts[c], ends[c] - starts[c]); klen += ends[c] - starts[c]; }
     }
     i32 hash = mix_numbers(h, isp, idp, ipr);
 
@@ -315,11 +325,12 @@ static i32 scan_lines(i32 from, i32 to) {
       if (row[I_HASH] == hash && row[I_KEYLEN] == klen && row[I_SPORT] == isp && row[I_DPORT] == idp && row[I_PROTO] == ipr) {
         const u8 *k = keys + row[I_KEYOFF];
         i32 same = 1;
-        for (i32 r = R_ACCOUNT; r <= R_ACTION && same; r++) {
-          if (r > R_ACCOUNT) { if (*k++ != 0) { same = 0; break; } }
-          if (fs[r] < 0) { if (*k++ != '-') same = 0; continue; }
-          i32 len = fe[r] - fs[r];
-          if (!same_bytes(k, input + fs[r], len)) { same = 0; break; }
+        for (i32 q = 0; q < key_slots && same; q++) {
+          if (q > 0) { if (*k++ != 0) { same = 0; break; } }
+          i32 c = key_cols[q];
+          if (c < 0) { if (*k++ != '-') same = 0; continue; }
+          i32 len = ends[c] - starts[c];
+          if (!same_bytes(k, input + starts[c], len)) { same = 0; break; }
           k += len;
         }
         if (same) { entry = (i32)sv - 1; break; }
@@ -335,11 +346,12 @@ static i32 scan_lines(i32 from, i32 to) {
         while (slots[slot]) slot = (slot + 1) & mask;
       }
       u8 *k = keys + key_used;
-      for (i32 r = R_ACCOUNT; r <= R_ACTION; r++) {
-        if (r > R_ACCOUNT) *k++ = 0;
-        if (fs[r] < 0) { *k++ = '-'; continue; }
-        i32 len = fe[r] - fs[r];
-        copy(k, input + fs[r], (size_t)len);
+      for (i32 q = 0; q < key_slots; q++) {
+        if (q > 0) *k++ = 0;
+        i32 c = key_cols[q];
+        if (c < 0) { *k++ = '-'; continue; }
+        i32 len = ends[c] - starts[c];
+        copy(k, input + starts[c], (size_t)len);
         k += len;
       }
       entry = (i32)size++;
