@@ -10,7 +10,7 @@ import type { RowFormat, Seen } from './format.js';
 import { RowWriter } from './format.js';
 import type { RowSink } from './runs.js';
 import { PACKETS_LOST_FIELDS, type PacketsLostField, V2_HEADER } from '../format/fields.js';
-import { planKey, type KeyPlan, V2_KEY } from '../format/key.js';
+import { fieldSlots, planKey, type KeyPlan, V2_KEY } from '../format/key.js';
 
 /** The counters a keyed row ends with, after its key fields. */
 const VALUE_FIELDS = ['packets', 'bytes', 'start', 'end', 'log-status'];
@@ -64,9 +64,7 @@ export class KeyedRowWriter implements DigestRowWriter {
     private readonly lost: readonly PacketsLostField[] = [],
   ) {
     this.lostAt = lost.map((f) => 2 * PACKETS_LOST_FIELDS.indexOf(f));
-    this.where = plan.fields.map((f) =>
-      f === 'srcport' ? -1 : f === 'dstport' ? -2 : f === 'protocol' ? -3 : plan.slots.indexOf(f),
-    );
+    this.where = fieldSlots(plan);
   }
 
   get length(): number {

@@ -134,3 +134,14 @@ export function planKey(fields: readonly string[]): KeyPlan {
     isDefault,
   };
 }
+
+/**
+ * Where each of a key's fields lies in a table entry, in output order: its string slot (0, 1,
+ * ...), or -1 srcport, -2 dstport, -3 protocol (the entry's Int32 columns). Both writers of a
+ * keyed digest read rows by it: digest/keyed-format.ts and the kernel's render_keyed_text.
+ */
+export function fieldSlots(plan: KeyPlan): number[] {
+  return plan.fields.map((f) =>
+    f === 'srcport' ? -1 : f === 'dstport' ? -2 : f === 'protocol' ? -3 : plan.slots.indexOf(f),
+  );
+}

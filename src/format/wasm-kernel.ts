@@ -9,6 +9,7 @@ import { COL, type DigestTable, type TableView } from '../table/table.js';
 import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import { Role, type Layout } from './layout.js';
+import { fieldSlots, type KeyPlan } from './key.js';
 import {
   INT_STRIDE,
   KERNEL_COUNTER_COUNT,
@@ -86,6 +87,8 @@ interface Exports {
   merge_count(): number;
   render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
   render_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
+  render_keyed_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number, fields: number): number;
+  render_where_ptr(): number;
   render_partial(replay: number, rows: number): number;
   partial_key_bytes(): number;
   partial_crc(): number;
@@ -385,7 +388,11 @@ export class WasmKernel {
     r: KernelRange,
     seen: { packetsSeen: boolean; bytesSeen: boolean },
     script?: Uint8Array,
+    key?: KeyPlan,
   ): Uint8Array | null {
+    // A key other than v2's is written by the kernel as text only (NDJSON's names and escapes are JavaScript's).
+    const where = key === undefined || key.isDefault ? null : fieldSlots(key);
+    if (where !== null && (format !== 'text' || where.length > KERNEL_KEY_SLOTS + 3)) return null;
     // A row's numbers, separators and (NDJSON) names besides its key bytes: 3 ports, 2 sums of
     // up to 32 digits, 2 times, the records.
     if (!this.loadRange(r, format === 'text' ? 140 : 340, script)) return null;
@@ -394,8 +401,13 @@ export class WasmKernel {
       seenB = seen.bytesSeen ? 1 : 0,
       replay = script ? 1 : 0,
       rows = script?.length ?? 0;
+    if (where !== null) new Int32Array(x.memory.buffer, x.render_where_ptr(), where.length).set(where);
     const n =
-      format === 'text' ? x.render_text(seenP, seenB, replay, rows) : x.render_ndjson(seenP, seenB, replay, rows);
+      where !== null
+        ? x.render_keyed_text(seenP, seenB, replay, rows, where.length)
+        : format === 'text'
+          ? x.render_text(seenP, seenB, replay, rows)
+          : x.render_ndjson(seenP, seenB, replay, rows);
     if (n < 0) return null;
     return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
   }

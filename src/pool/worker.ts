@@ -27,7 +27,7 @@ import { layoutFromFields } from '../format/layout.js';
 import { isParquet } from '../format/parquet-magic.js';
 import { Scanner } from '../format/scanner.js';
 import { PACKETS_LOST_FIELDS, type PacketsLostField } from '../format/fields.js';
-import { TGW_KEY } from '../format/key.js';
+import { planKey, TGW_KEY } from '../format/key.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
@@ -314,10 +314,15 @@ export function countRange(task: RangeTask): CountReply {
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
-    // The kernel writes v2 rows; a digest of another key is written by its JavaScript writer.
-    const r = isV2Key(task.key) && !task.runs.some((run) => run.table.lost) ? kernelRange(task) : null;
+    // The kernel writes rows of any key (of another key than v2's, as text); not the sums of lost
+    // packets: such digests are written by the JavaScript writer.
+    const lost = task.runs.some((run) => run.table.lost) || (task.lost?.length ?? 0) > 0;
+    const r = lost ? null : kernelRange(task);
+    const key = isV2Key(task.key) ? undefined : planKey(task.key!);
     const bytes =
-      r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined);
+      r === null
+        ? null
+        : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined, key);
     if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
     const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key, task.lost);
     const cursor = new RunCursor(task.runs, task.range);

@@ -1193,6 +1193,63 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
 
 // ---- the merged rows of a range as a binary partial's partition (src/digest/partial.ts) ----
 //
+// The fields of a key other than v2's in output order, for render_keyed_text: each a string slot
+// of the key bytes (0, 1, ...) or -1 srcport, -2 dstport, -3 protocol (digest/keyed-format.ts
+// KeyedRowWriter; format/key.ts fieldSlots).
+static i32 render_where[KERNEL_KEY_SLOTS + 3];
+EXPORT(render_where_ptr) i32 *render_where_ptr(void) { return render_where; }
+
+// Merge a range and format it as the text rows of a digest under another key than v2's (exactly
+// KeyedRowWriter's text: the key's `fields` fields in key order, then packets, bytes, start,
+// end and OK). -1 where render_text would leave the range to JavaScript, or a key of more slots
+// than it names.
+EXPORT(render_keyed_text) i32 render_keyed_text(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows, i32 fields) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  i32 at[KERNEL_KEY_SLOTS + 1]; // where each slot starts; one past its end is the next one's start
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    i32 len = in[I_KEYLEN];
+    if (!plain_sums(v)) return -1;
+    if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
+      return -1;
+    i32 slots = 1;
+    at[0] = 0;
+    for (i32 i = 0; i < len; i++) {
+      if (k[i] != 0) continue;
+      if (slots == KERNEL_KEY_SLOTS) return -1;
+      at[slots++] = i + 1;
+    }
+    at[slots] = len + 1;
+    for (i32 f = 0; f < fields; f++) {
+      i32 w = render_where[f];
+      if (w >= slots) return -1;
+      if (w >= 0) {
+        i32 n = at[w + 1] - 1 - at[w];
+        copy(o, k + at[w], (size_t)n);
+        o += n;
+      } else {
+        i32 c = in[I_SPORT - 1 - w];
+        if (c >= 0) o = put_u64(o, (u64)c); else *o++ = '-';
+      }
+      *o++ = ' ';
+    }
+    if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
+    *o++ = ' ';
+    if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
+    *o++ = ' ';
+    if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
+    *o++ = ' ';
+    if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+    *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
 // The range merged as render_text merges it, its rows copied out as RowCollector collects them
 // (the first run's key columns with I_KEYOFF counted from the partition's keys, the merged
 // values, the key bytes back to back), in the partition's layout: Float64 columns, Int32
