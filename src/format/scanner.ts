@@ -64,8 +64,8 @@ export interface ScannerOptions {
   /** A separator index to reuse (a worker keeps one across objects rather than reallocating it). */
   index?: SeparatorIndex;
   /**
-   * The WebAssembly kernel to run the common lines on (a worker keeps one). Without it, or with
-   * account/region filters, every line is parsed in JavaScript; the results are the same.
+   * The WebAssembly kernel to run the common lines on (a worker keeps one). Without it every line
+   * is parsed in JavaScript; the results are the same.
    */
   kernel?: WasmKernel | null;
 }
@@ -159,8 +159,7 @@ export class Scanner {
     private readonly opts: ScannerOptions,
   ) {
     this.index = opts.index ?? new SeparatorIndex(WINDOW);
-    this.kernel =
-      opts.filter.accounts === undefined && opts.filter.regions === undefined ? (opts.kernel ?? null) : null;
+    this.kernel = opts.kernel ?? null;
     this.idx = this.index.spaces;
     this.counters = newCounters();
     this.lineNo = opts.firstLine ?? 0;
@@ -280,7 +279,7 @@ export class Scanner {
       if (
         this.lostCols.length > 0 ||
         !kernelCanTellHeaders(this.layout) ||
-        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow, key)
+        !kernel.start(this.layout, this.windowStart, this.windowEnd, this.hasWindow, key, this.opts.filter)
       ) {
         this.kernelFull = true;
         return s;

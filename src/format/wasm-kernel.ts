@@ -13,6 +13,7 @@ import { fieldSlots, type KeyPlan } from './key.js';
 import {
   INT_STRIDE,
   KERNEL_COUNTER_COUNT,
+  KERNEL_FILTER_BYTES,
   KERNEL_INPUT_BYTES,
   KERNEL_KEY_SLOTS,
   NUM_STRIDE,
@@ -35,6 +36,8 @@ interface Exports {
   set_memory_limit(bytes: number): void;
   configure(ncols: number, windowed: number, ws: number, we: number, slots: number, numbers: number): void;
   key_cols_ptr(): number;
+  filter_values_ptr(): number;
+  set_filters(accounts: number, regions: number): void;
   clear(cap: number): number;
   clear_like_last(cap: number): number;
   scan(from: number, to: number): number;
@@ -192,9 +195,10 @@ export class WasmKernel {
     windowEnd: number,
     windowed: boolean,
     key: KernelKey = v2KeyOf(layout),
+    filter: KernelFilter = {},
   ): boolean {
     const slots = key.columns.length;
-    if (slots > KERNEL_KEY_SLOTS) return false;
+    if (slots > KERNEL_KEY_SLOTS || !this.setFilters(filter)) return false;
     const buf = this.x.memory.buffer;
     new Int32Array(buf, this.x.column_of_ptr(), ROLE_COUNT).set(layout.columnOf);
     new Int32Array(buf, this.x.key_cols_ptr(), slots).set(key.columns);
@@ -202,6 +206,34 @@ export class WasmKernel {
     this.x.configure(layout.roles.length, windowed ? 1 : 0, windowStart, windowEnd, slots, numbers);
     // At the size the last object's table reached: no doublings mid-object at high cardinality.
     return this.x.clear_like_last(START_SLOTS) === 1;
+  }
+
+  /**
+   * Hand the kernel the account and region filters, each value as its length byte and its bytes
+   * (latin1, as the scanner reads fields). False when it cannot hold them: too many bytes, a
+   * value longer than 255 bytes, or a filter none of whose values a field could equal (it would
+   * read as no filter).
+   */
+  private setFilters(filter: KernelFilter): boolean {
+    const bytes: number[] = [];
+    const put = (values: ReadonlySet<string> | undefined): number | null => {
+      if (values === undefined) return 0;
+      let n = 0;
+      for (const v of values) {
+        // A character past latin1 is in no field (the scanner reads them as latin1): never equal.
+        if (/[^\u0000-\u00ff]/.test(v)) continue;
+        if (v.length > 255) return null;
+        bytes.push(v.length, ...Buffer.from(v, 'latin1'));
+        n++;
+      }
+      return n === 0 ? null : n;
+    };
+    const accounts = put(filter.accounts),
+      regions = put(filter.regions);
+    if (accounts === null || regions === null || bytes.length > KERNEL_FILTER_BYTES) return false;
+    new Uint8Array(this.x.memory.buffer, this.x.filter_values_ptr(), bytes.length).set(bytes);
+    this.x.set_filters(accounts, regions);
+    return true;
   }
 
   /**
@@ -667,4 +699,10 @@ export interface KernelKey {
 function v2KeyOf(layout: Layout): KernelKey {
   const roles = [Role.Account, Role.Interface, Role.SrcAddr, Role.DstAddr, Role.Action];
   return { columns: roles.map((r) => layout.columnOf[r]), srcport: true, dstport: true, protocol: true };
+}
+
+/** The account and region filters a scan applies (scanner.ts filter): only records of these values are digested. */
+export interface KernelFilter {
+  readonly accounts?: ReadonlySet<string>;
+  readonly regions?: ReadonlySet<string>;
 }

@@ -163,5 +163,10 @@ export const KERNEL_INPUT_BYTES = 262144;
  * separators is left to JavaScript anyway).
  */
 export const KERNEL_KEY_SLOTS = 64;
+/**
+ * Bytes of the account and region filters' values the kernel holds (each value its length byte
+ * and its bytes); larger filters are applied in JavaScript.
+ */
+export const KERNEL_FILTER_BYTES = 16384;
 /** Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline. */
 export const KERNEL_INPUT_PADDING = 64;

@@ -1,6 +1,6 @@
 /** Scan text with one Scanner, fed in chunks of `chunk` bytes: the digest text, counters and line count it ends with. */
 import { Digest, digestToString, emptyStats } from '../../dist/index.js';
-import { Scanner } from '../../dist/format/scanner.js';
+import { type ScanFilter, Scanner } from '../../dist/format/scanner.js';
 import type { WasmKernel } from '../../dist/format/wasm-kernel.js';
 import type { KeySpec } from '../../dist/format/key.js';
 import { DigestTable } from '../../dist/table/table.js';
@@ -16,7 +16,7 @@ export function scanInChunks(
   input: string | Uint8Array,
   chunk: number,
   kernel: WasmKernel | null,
-  window: { windowStart?: number; windowEnd?: number } = {},
+  window: ScanFilter = {},
   keySpec?: KeySpec,
 ): ScanResult {
   const table = new DigestTable(16);

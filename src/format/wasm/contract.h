@@ -139,6 +139,9 @@ enum {
 // Most string fields a key the kernel scans may have (its key_cols array; a line of more than 63
 // separators is left to JavaScript anyway).
 #define KERNEL_KEY_SLOTS 64
+// Bytes of the account and region filters' values the kernel holds (each value its length byte and
+// its bytes); larger filters are applied in JavaScript.
+#define KERNEL_FILTER_BYTES 16384
 // Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline.
 #define KERNEL_INPUT_PADDING 64
 

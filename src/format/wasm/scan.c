@@ -30,6 +30,12 @@ static i32 column_of[ROLE_COUNT]; // role -> column, or -1
 // The v2 key is Account..Action by role with all three numbers (scanner.ts KeyPlan).
 static i32 key_cols[KERNEL_KEY_SLOTS];
 static i32 key_slots, key_numbers;
+// The account and region filters (scanner.ts filter.accounts, filter.regions): each value as its
+// length byte and its bytes, the accounts' first, then the regions'; counts 0 for no filter.
+static u8 filter_values[KERNEL_FILTER_BYTES];
+static i32 filter_accounts, filter_regions;
+EXPORT(filter_values_ptr) u8 *filter_values_ptr(void) { return filter_values; }
+EXPORT(set_filters) void set_filters(i32 accounts, i32 regions) { filter_accounts = accounts; filter_regions = regions; }
 static i32 ncols;
 static double window_start, window_end;
 static i32 has_window;
@@ -229,6 +235,20 @@ static inline void count_line(i32 bytes) {
   counters[C_LINES] += 1; counters[C_RECORDS] += 1; counters[C_BYTES_READ] += bytes;
 }
 
+// Whether input[s, e) (s < 0: the field is absent, '-') is one of the `n` filter values from
+// `*at` on; moves `*at` past them.
+static i32 in_filter(const u8 **at, i32 n, i32 s, i32 e) {
+  const u8 *f = *at, *v = s < 0 ? (const u8 *)"-" : input + s;
+  i32 len = s < 0 ? 1 : e - s, found = 0;
+  for (i32 i = 0; i < n; i++) {
+    i32 l = *f++;
+    if (!found && l == len && same_bytes(f, v, len)) found = 1;
+    f += l;
+  }
+  *at = f;
+  return found;
+}
+
 // Scan complete lines of input[from, to) (to is just past a '\n'). Returns `to` when every line
 // was handled, else the offset of the first line left for JavaScript. Returns -1 - p when the
 // table cannot grow (out of memory) at the line starting at p: nothing of that line is counted or
@@ -300,6 +320,13 @@ static i32 scan_lines(i32 from, i32 to) {
     if (st >= 0 && end >= 0 && st > end) return p; // start after end: malformed, JavaScript says why
 
     if (has_window && (end < 0 || end < window_start || end >= window_end)) { count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue; }
+    if (filter_accounts | filter_regions) {
+      const u8 *at = filter_values;
+      if ((filter_accounts && !in_filter(&at, filter_accounts, fs[R_ACCOUNT], fe[R_ACCOUNT])) ||
+          (filter_regions && !in_filter(&at, filter_regions, fs[R_REGION], fe[R_REGION]))) {
+        count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue;
+      }
+    }
 
     // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
     i32 isp = key_numbers & 1 ? (i32)sp : -1, idp = key_numbers & 2 ? (i32)dp : -1, ipr = key_numbers & 4 ? (i32)pr : -1;
