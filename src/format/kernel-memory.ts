@@ -22,7 +22,7 @@ export interface GrowableMemory {
 }
 
 /** What the budget is told when the kernel outgrows it. */
-const WHERE = "in a worker's WebAssembly kernel (its working copy of a table)";
+const WHERE = () => "in a worker's WebAssembly kernel (its working copy of a table)";
 
 export class KernelMemory {
   private memory: GrowableMemory | null = null;
