@@ -22,6 +22,22 @@ const body = Array.from(
 ).join('');
 const TABLES_FIT = 16 << 20;
 
+const used = (b: MemoryBudget) => Atomics.load(b.used, 0) * 1024;
+
+/** A worker's scan of `text` as one object, in this thread: the run table and its bytes. */
+async function scanOf(text: string, budget: MemoryBudget) {
+  const data = new TextEncoder().encode(text).buffer as ArrayBuffer;
+  const reply = await scanObject({ key: 'o', data, strict: false, maxSamples: 0, budget });
+  if ('error' in reply) throw new Error(JSON.stringify(reply.error));
+  return { table: reply.table, bytes: DigestTable.attach(reply.table, { shared: true }).bytes };
+}
+
+/** A worker's sort of a run table, in this thread (after which it sheds a kernel past what it keeps). */
+function sortOf(table: TableState, budget: MemoryBudget): void {
+  const reply = sortRun({ table, budget });
+  if ('error' in reply) throw new Error(JSON.stringify(reply.error));
+}
+
 afterAll(() => setKernelKeepBytes(64 * 1024 * 1024));
 
 it('tables within the limit, kernel past it: MemoryLimitError naming the limit', async () => {
@@ -66,30 +82,35 @@ it("a kernel's charge moves to the run that uses it next, and is given back when
   // In this thread, as a worker runs them: a scan grows the kernel past its start; a sort of a
   // kernel within what a worker keeps leaves it; the next run's scan takes it over; a sort
   // after which the worker sheds any kernel (keep 0) gives its charge back.
-  const data = () => new TextEncoder().encode(body).buffer as ArrayBuffer;
-  const used = (b: MemoryBudget) => Atomics.load(b.used, 0) * 1024;
-  const scan = async (budget: MemoryBudget) => {
-    const reply = await scanObject({ key: 'o', data: data(), strict: false, maxSamples: 0, budget });
-    if ('error' in reply) throw new Error(JSON.stringify(reply.error));
-    return { table: reply.table, bytes: DigestTable.attach(reply.table, { shared: true }).bytes };
-  };
-  const sort = (table: TableState, budget: MemoryBudget) => {
-    const reply = sortRun({ table, budget });
-    if ('error' in reply) throw new Error(JSON.stringify(reply.error));
-  };
   const first = memoryBudget(1 << 30),
     second = memoryBudget(1 << 30);
-  const a = await scan(first);
+  const a = await scanOf(body, first);
   // The kernel's growth is charged beside the table's arrays (each rounded up to a KiB).
   const kernel = used(first) - a.bytes;
   expect(kernel).toBeGreaterThan(4 << 20);
-  sort(a.table, first);
+  sortOf(a.table, first);
   expect(used(first)).toBe(a.bytes + kernel);
-  const b = await scan(second);
+  const b = await scanOf(body, second);
   expect(used(first)).toBeLessThan(a.bytes + 8 * 1024);
   expect(used(second) - b.bytes).toBeGreaterThanOrEqual(kernel);
   setKernelKeepBytes(0);
-  sort(b.table, second);
+  sortOf(b.table, second);
   expect(used(second)).toBeGreaterThanOrEqual(b.bytes);
   expect(used(second)).toBeLessThan(b.bytes + 8 * 1024);
+});
+
+it("a kernel a run left that does not fit the next run's budget is dropped, and the fresh one charged", async () => {
+  setKernelKeepBytes(64 * 1024 * 1024);
+  const first = memoryBudget(1 << 30);
+  const a = await scanOf(body, first);
+  sortOf(a.table, first);
+  const held = used(first) - a.bytes;
+  expect(held).toBeGreaterThan(4 << 20);
+  // A run of 5,000 rows whose limit leaves no room for what the last run's kernel holds.
+  const small = body.slice(0, body.indexOf('\n', body.length / 12) + 1);
+  const second = memoryBudget(Math.floor(held / 2));
+  const b = await scanOf(small, second);
+  expect(used(first)).toBeLessThan(a.bytes + 8 * 1024);
+  // The fresh kernel's growth (its merge's copy of the run table) is the second run's.
+  expect(used(second)).toBeGreaterThan(b.bytes);
 });

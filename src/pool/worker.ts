@@ -99,6 +99,8 @@ function chargeKernelTo(budget: MemoryBudget): void {
     kernel.chargeTo(budget);
   } catch (err) {
     if (!(err instanceof MemoryLimitError) || !replaceKernel()) throw err;
+    // Nothing to charge yet, but what it grows by from here on is this run's.
+    kernel.chargeTo(budget);
   }
 }
 
