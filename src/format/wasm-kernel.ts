@@ -181,11 +181,6 @@ export class WasmKernel {
     this.meter.release();
   }
 
-  /** Bytes of the kernel's memory past its start (what a budget is charged for it). */
-  get grownBytes(): number {
-    return this.meter.grown;
-  }
-
   /**
    * Start an object: its layout and window, zeroed counters, an empty table. False if out of
    * memory (the caller then scans the object in JavaScript).
