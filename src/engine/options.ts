@@ -31,7 +31,7 @@ export interface DigesterOptions {
    * kernels (past the memory each takes to start) may hold together. A digest that needs more
    * fails with a MemoryLimitError naming this limit; nothing spills to disk. The tables are
    * hash-partitioned, so each row is held once; a kernel's merge copies its worker's table:
-   * about 350 bytes a row at 800 k rows, 550 at 160 k.
+   * about 350 bytes a row at 800 k rows, 500 at 160 k.
    * @default half the machine's memory, at most 16 GiB
    */
   maxMemory?: number;
@@ -135,7 +135,7 @@ export const DIGESTER_OPTIONS = {
     min: 1,
     flag: 'max-memory',
     arg: 'SZ',
-    help: "Memory the digest's tables and its workers' WebAssembly kernels\nmay take, e.g. 2GB; a digest that needs more fails, naming this\nlimit (nothing spills to disk). About 350 bytes a row at 800 k\nrows, 550 at 160 k (the tables hold each row once; a kernel's\nmerge copies its worker's table); at least 2.2 MiB per worker\n(-w), which each worker's table starts at.",
+    help: "Memory the digest's tables and its workers' WebAssembly kernels\nmay take, e.g. 2GB; a digest that needs more fails, naming this\nlimit (nothing spills to disk). About 350 bytes a row at 800 k\nrows, 500 at 160 k (the tables hold each row once; a kernel's\nmerge copies its worker's table); at least 2.2 MiB per worker\n(-w), which each worker's table starts at.",
     default: DEFAULT_MAX_MEMORY,
     defaultText: "half the machine's memory, at most 16GB",
   },

@@ -160,10 +160,6 @@ export class WasmKernel {
     }
     exports.set_memory_limit(limit ?? 0);
     meter.attach(exports.memory);
-    // Its start, charged to no budget: the instance and the first object's table at the size
-    // every object's starts at (taken now, as the first start() would).
-    exports.clear(START_SLOTS);
-    meter.startsHere();
     return new WasmKernel(exports, meter);
   }
 
