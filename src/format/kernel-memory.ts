@@ -5,7 +5,7 @@
  * in: 57-64 MB a worker at 800 k rows) and never shrinks. Every growth goes through here: the C
  * side's bump allocator imports {@link KernelMemory.grow} instead of growing memory itself, so
  * one place counts it, and only when memory must grow: 55 calls in a whole run of 823 k rows on 2
- * workers (24 at 21 k rows), each instance's start included; never per row.
+ * workers (25 at 21 k rows), each instance's start included; never per row.
  *
  * The memory a kernel takes to start (its instance, and {@link KERNEL_START_BYTES} of growth:
  * what a small digest takes) is not charged: like the worker's own heap it is fixed per worker,
