@@ -51,11 +51,12 @@ function view(rows: readonly Row[]): TableView {
 /** The digest text of `runs` (rows of each run table), sorted, split into `ranges`, counted and rendered. */
 function digestText(runs: readonly Row[][], ranges: number): string {
   const sorted: SortedRun[] = [];
+  const budget = memoryBudget(1 << 30);
   for (const rows of runs) {
-    const t = new DigestTable(1, { shared: true, budget: memoryBudget(1 << 30) });
+    const t = new DigestTable(1, { shared: true, budget });
     t.mergeFrom(view(rows));
     const state = t.state();
-    const reply = sortRun({ table: state });
+    const reply = sortRun({ table: state, budget });
     if ('error' in reply) throw new Error(JSON.stringify(reply.error));
     sorted.push({
       table: { size: state.size, ints: state.ints, nums: state.nums, keyBytes: state.keyBytes },
@@ -64,10 +65,16 @@ function digestText(runs: readonly Row[][], ranges: number): string {
   }
   let out = '';
   for (const range of splitRanges(sorted, ranges)) {
-    const counted = countRange({ runs: sorted, range });
+    const counted = countRange({ runs: sorted, range, budget });
     if ('error' in counted) throw new Error(JSON.stringify(counted.error));
     if (counted.script !== null) range.script = counted.script;
-    const reply = renderRange({ runs: sorted, range, format: 'text', seen: { packetsSeen: true, bytesSeen: true } });
+    const reply = renderRange({
+      runs: sorted,
+      range,
+      budget,
+      format: 'text',
+      seen: { packetsSeen: true, bytesSeen: true },
+    });
     const buf = (reply as unknown as Record<symbol, ArrayBuffer>)[kValue];
     out += Buffer.from(buf).toString('latin1');
   }

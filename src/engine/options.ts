@@ -27,9 +27,11 @@ export interface DigesterOptions {
   /** How `s3://` inputs reach S3 (endpoint, path style, region, retries). @default AWS via the env */
   s3?: S3ClientOptions;
   /**
-   * Bytes a run's digest tables may hold (one table per worker, shared memory). A digest that
-   * needs more fails with a MemoryLimitError naming this limit; nothing spills to disk. The
-   * tables are hash-partitioned, so each row is held once: about 180 bytes a row.
+   * Bytes a run's digest tables (one per worker, shared memory) and its workers' WebAssembly
+   * kernels (past the memory each takes to start) may hold together. A digest that needs more
+   * fails with a MemoryLimitError naming this limit; nothing spills to disk. The tables are
+   * hash-partitioned, so each row is held once; a kernel's merge copies its worker's table:
+   * about 350 bytes a row at 800 k rows, 500 at 160 k.
    * @default half the machine's memory, at most 16 GiB
    */
   maxMemory?: number;
@@ -133,7 +135,7 @@ export const DIGESTER_OPTIONS = {
     min: 1,
     flag: 'max-memory',
     arg: 'SZ',
-    help: "Memory the digest's tables may take, e.g. 2GB; a digest that\nneeds more fails, naming this limit (nothing spills to disk).\nAbout 180 bytes a row (each row is held once); at least\n2.2 MiB per worker (-w), which each worker's table starts at.",
+    help: "Memory the digest's tables and its workers' WebAssembly kernels\nmay take, e.g. 2GB; a digest that needs more fails, naming this\nlimit (nothing spills to disk). About 350 bytes a row at 800 k\nrows, 500 at 160 k (the tables hold each row once; a kernel's\nmerge copies its worker's table); at least 2.2 MiB per worker\n(-w), which each worker's table starts at.",
     default: DEFAULT_MAX_MEMORY,
     defaultText: "half the machine's memory, at most 16GB",
   },

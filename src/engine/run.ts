@@ -336,7 +336,7 @@ export class DigestRun {
     const filled = this.tables.filled();
     if (filled.length === 0) return this.digestOf([], [], 0);
     this.stage('sorting');
-    const orders = await Promise.all(filled.map((table) => pool.sort(table, signal)));
+    const orders = await Promise.all(filled.map((table) => pool.sort(table, this.budget, signal)));
     const runs: SortedRun[] = filled.map((table, i) => ({ table: viewOfState(table), ...orders[i] }));
     // The tables hold disjoint keys (each key's rows go to the partition of its hash), so the
     // digest has a row for each of their entries: no range is merged to count them, and each
@@ -350,7 +350,7 @@ export class DigestRun {
   /** The digest of the finished runs, under the run's key, summing its packets-lost-* fields. */
   private digestOf(runs: SortedRun[], ranges: RunRange[], rows: number): Digest {
     const lost = PACKETS_LOST_FIELDS.filter((_, i) => (this.runLost & (1 << i)) !== 0);
-    return Digest.fromRuns(runs, ranges, rows, this.stats, this.pool, this.runKey).withLost(lost);
+    return Digest.fromRuns(runs, ranges, rows, this.stats, this.pool.renderer(this.budget), this.runKey).withLost(lost);
   }
 
   /**

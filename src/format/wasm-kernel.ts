@@ -5,7 +5,7 @@
  * table columns, counter slots, hash, input bound) come from ../table/contract.ts, generated with
  * the C header from wasm/contract.json.
  */
-import { COL, type DigestTable, type TableView } from '../table/table.js';
+import { COL, type DigestTable, type MemoryBudget, type TableView } from '../table/table.js';
 import { DEFAULT_KEY, type KeySchema, sortShape } from '../table/key-schema.js';
 import { InvalidOptionError, KernelError } from '../errors.js';
 import { Role, type Layout } from './layout.js';
@@ -22,9 +22,10 @@ import {
 import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 import { dropped } from '../util/reclaim.js';
 import { compileWasm, instantiateWasm, type WasmModule } from '../util/wasm-compile.js';
+import { type GrowableMemory, KernelMemory } from './kernel-memory.js';
 
 interface Exports {
-  memory: { buffer: ArrayBuffer };
+  memory: GrowableMemory;
   input_ptr(): number;
   column_of_ptr(): number;
   counters_ptr(): number;
@@ -156,7 +157,10 @@ export interface KernelOptions {
 let compiled: WasmModule | null | undefined;
 
 export class WasmKernel {
-  private constructor(private readonly x: Exports) {}
+  private constructor(
+    private readonly x: Exports,
+    private readonly meter: KernelMemory,
+  ) {}
 
   /** This thread's kernel, or null where it cannot run (or FLOWDIGEST_NO_WASM=1 asks for pure JS). */
   static load(options: KernelOptions = {}): WasmKernel | null {
@@ -174,14 +178,30 @@ export class WasmKernel {
     }
     if (compiled === null) return null;
     let exports: Exports;
+    const meter = new KernelMemory();
     try {
-      exports = instantiateWasm(compiled) as Exports;
+      exports = instantiateWasm(compiled, { env: { grow_memory: (pages: number) => meter.grow(pages) } }) as Exports;
     } catch {
       // No memory for an instance (its first pages): this thread scans in JavaScript.
       return null;
     }
     exports.set_memory_limit(limit ?? 0);
-    return new WasmKernel(exports);
+    meter.attach(exports.memory);
+    return new WasmKernel(exports, meter);
+  }
+
+  /**
+   * The kernel now serves a task of the run whose budget is `budget`: its memory past its
+   * start is charged to that budget (moved from the run charged before), and so is every
+   * growth until the next call. Throws MemoryLimitError when what it holds does not fit.
+   */
+  chargeTo(budget: MemoryBudget): void {
+    this.meter.chargeTo(budget);
+  }
+
+  /** Give back what the kernel's memory is charged (it is being dropped). */
+  releaseCharge(): void {
+    this.meter.release();
   }
 
   /**

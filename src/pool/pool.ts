@@ -15,7 +15,7 @@ import type { Piscina } from 'piscina';
 import type { RangeRenderer } from '../digest/digest.js';
 import type { RowFormat, Seen } from '../digest/format.js';
 import type { RunRange, SortedRun } from '../digest/runs.js';
-import type { TableState, TableView } from '../table/table.js';
+import type { MemoryBudget, TableState, TableView } from '../table/table.js';
 import type { PacketsLostField } from '../format/fields.js';
 import { AbortError, errorFromData, InvalidOptionError, WorkerError } from '../errors.js';
 import type {
@@ -66,7 +66,7 @@ const NO_REQUIRE_ESM = process.allowedNodeEnvironmentFlags.has('--experimental-r
   ? ['--no-experimental-require-module']
   : [];
 
-export class ScanPool implements RangeRenderer {
+export class ScanPool {
   private readonly piscina: Piscina;
   readonly threads: number;
   /** Measured: with as many workers as cores, inflating on the workers' threads is ~15% faster
@@ -133,8 +133,8 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** A run table's entries in canonical order, sorted on a worker (shared memory). */
-  async sort(table: TableView, signal?: AbortSignal): Promise<SortedOrder> {
-    return this.run<Exclude<SortReply, ErrorReply>>({ table }, 'sortRun', 'sorting a run table', signal);
+  async sort(table: TableView, budget: MemoryBudget, signal?: AbortSignal): Promise<SortedOrder> {
+    return this.run<Exclude<SortReply, ErrorReply>>({ table, budget }, 'sortRun', 'sorting a run table', signal);
   }
 
   /**
@@ -151,12 +151,28 @@ export class ScanPool implements RangeRenderer {
     );
   }
 
+  /** The pool as a digest's range renderer: its workers' kernels charge `budget` (the run's). */
+  renderer(budget: MemoryBudget): RangeRenderer {
+    const pool = this;
+    return {
+      get open() {
+        return pool.open;
+      },
+      get parallelism() {
+        return pool.parallelism;
+      },
+      render: (runs, range, format, seen, key, lost) => pool.render(runs, range, format, seen, budget, key, lost),
+      partition: (runs, range, lost) => pool.partition(runs, range, lost, budget),
+    };
+  }
+
   /** One range of sorted runs, merged and formatted on a worker. */
   async render(
     runs: readonly SortedRun[],
     range: RunRange,
     format: RowFormat,
     seen: Seen,
+    budget: MemoryBudget,
     key?: readonly string[],
     lost?: readonly PacketsLostField[],
   ): Promise<Uint8Array> {
@@ -164,6 +180,7 @@ export class ScanPool implements RangeRenderer {
       {
         runs,
         range,
+        budget,
         format,
         seen: { packetsSeen: seen.packetsSeen, bytesSeen: seen.bytesSeen },
         ...(key === undefined ? {} : { key: [...key] }),
@@ -176,9 +193,14 @@ export class ScanPool implements RangeRenderer {
   }
 
   /** One range of sorted runs, merged on a worker into a binary partial's partition (digest/partial.ts). */
-  async partition(runs: readonly SortedRun[], range: RunRange, lost: readonly PacketsLostField[]): Promise<Uint8Array> {
+  async partition(
+    runs: readonly SortedRun[],
+    range: RunRange,
+    lost: readonly PacketsLostField[],
+    budget: MemoryBudget,
+  ): Promise<Uint8Array> {
     const reply = await this.run<ArrayBuffer>(
-      { runs, range, ...(lost.length === 0 ? {} : { lost: [...lost] }) },
+      { runs, range, budget, ...(lost.length === 0 ? {} : { lost: [...lost] }) },
       'partitionRange',
       'writing a partition of the partial',
     );

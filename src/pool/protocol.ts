@@ -52,7 +52,7 @@ export interface ScanTask {
    * skipped bad object leaves nothing behind.
    */
   table?: TableState;
-  /** The run's memory budget, charged by every run table's allocations. */
+  /** The run's memory budget, charged by every run table's allocations and the worker's kernel. */
   budget: MemoryBudget;
   /**
    * With `partitions` > 1, run tables are hash-partitioned: this slot's table takes the keys of
@@ -97,6 +97,8 @@ export type ScanReply = { table: TableState; trailer: ScanTrailer; handoff?: Pac
 /** Sort one run table (task `sortRun`). */
 export interface SortTask {
   table: TableView;
+  /** The run's memory budget, charged by the worker's kernel. */
+  budget: MemoryBudget;
 }
 
 /** A sort task's reply: the entries in canonical order, in shared memory (read by every range task). */
@@ -112,6 +114,8 @@ export interface SortedOrder {
 export interface RangeTask {
   runs: SortedRun[];
   range: RunRange;
+  /** The run's memory budget, charged by the worker's kernel. */
+  budget: MemoryBudget;
   /** For `renderRange`: the output format and what the digest saw. */
   format?: RowFormat;
   seen?: Seen;

@@ -21,7 +21,7 @@ import {
   type TableState,
   type TableView,
 } from '../table/table.js';
-import { CorruptObjectError, errorToData } from '../errors.js';
+import { CorruptObjectError, errorToData, MemoryLimitError } from '../errors.js';
 import { DeliveryReader } from '../format/envelope.js';
 import { layoutFromFields } from '../format/layout.js';
 import { isParquet } from '../format/parquet-magic.js';
@@ -40,6 +40,7 @@ import type {
   AbsorbReply,
   AbsorbTask,
   CountReply,
+  ErrorReply,
   FinishReply,
   FinishTask,
   RangeTask,
@@ -78,15 +79,47 @@ export function setKernelKeepBytes(bytes: number): void {
 }
 
 function shedKernel(): void {
-  if (kernel === null || kernel.memoryBytes <= keepBytes) return;
+  if (kernel !== null && kernel.memoryBytes > keepBytes) replaceKernel();
+}
+
+/** Drop the kernel for a fresh instance (the module stays compiled), giving back its charge. False if none could start. */
+function replaceKernel(): boolean {
   const fresh = WasmKernel.load();
-  if (fresh === null) return;
+  if (kernel === null || fresh === null) return false;
+  kernel.releaseCharge();
   dropped(kernel.memoryBytes);
   kernel = fresh;
+  return true;
+}
+
+/**
+ * Every task of a run starts here: the kernel's memory is charged to the run's budget (see
+ * format/kernel-memory.ts). Memory a run before this one left in it that does not fit this
+ * run's budget is dropped with the kernel: a fresh one is charged nothing.
+ */
+function chargeKernelTo(budget: MemoryBudget): void {
+  if (kernel === null) return;
+  try {
+    kernel.chargeTo(budget);
+  } catch (err) {
+    if (!(err instanceof MemoryLimitError) || !replaceKernel()) throw err;
+    // Nothing to charge yet, but what it grows by from here on is this run's.
+    kernel.chargeTo(budget);
+  }
+}
+
+/**
+ * A task's error as data. A kernel that passed the budget is replaced: the digest fails, and a
+ * worker kept for the next one should not hold the memory that failed it.
+ */
+function failed(err: unknown): ErrorReply {
+  if (err instanceof MemoryLimitError) replaceKernel();
+  return { error: errorToData(err) };
 }
 
 export default async function scanObject(task: ScanTask): Promise<ScanReply> {
   try {
+    chargeKernelTo(task.budget);
     const table = objectTable.clear();
     const bytes = new Uint8Array(task.data);
     // A Parquet object's columns name its fields: its rows reach the scanner as lines of them.
@@ -171,7 +204,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       handoff.flatMap((pieces) => pieces.map((p) => p.buffer)),
     );
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   } finally {
     // The object's bytes (transferred here) are garbage once the reply is sent.
     dropped(task.data.byteLength);
@@ -183,11 +216,12 @@ const isPacked = (p: PackedRows | null): p is PackedRows => p !== null;
 /** Add rows handed off by scans to the table of their partition. */
 export function absorb(task: AbsorbTask): AbsorbReply {
   try {
+    chargeKernelTo(task.budget);
     const run = runTable(task.table, task.budget);
     mergeRows(run, task.pieces.map(unpackRows));
     return { table: run.state() };
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   } finally {
     dropped(task.pieces.reduce((n, p) => n + p.buffer.byteLength, 0));
   }
@@ -211,17 +245,19 @@ function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTa
 
 export function sortRun(task: SortTask): SortReply {
   try {
+    chargeKernelTo(task.budget);
     const sorted = sortInPlace(task.table);
     shedKernel();
     return sorted;
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   }
 }
 
 /** A small digest's finish in one task: absorb the waiting rows, sort every table, count the one range. */
 export function finishRuns(task: FinishTask): FinishReply {
   try {
+    chargeKernelTo(task.budget);
     const tables: TableState[] = [];
     task.tables.forEach((state, slot) => {
       const pieces = task.pieces[slot] ?? [];
@@ -240,11 +276,11 @@ export function finishRuns(task: FinishTask): FinishReply {
     // thread, in JavaScript, where the script saves comparing keys row by row (engine/run.ts
     // skips the count for larger digests, whose ranges the kernel merges as it writes them).
     if (runs.length < 2) return { tables, orders, rows: runs.length === 0 ? 0 : runs[0].order.length, script: null };
-    const counted = countRange({ runs, range: splitRanges(runs, 1)[0] });
+    const counted = countRange({ runs, range: splitRanges(runs, 1)[0], budget: task.budget });
     if ('error' in counted) return counted;
     return { tables, orders, rows: counted.rows, script: counted.script };
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   }
 }
 
@@ -303,26 +339,26 @@ function kernelRange(task: RangeTask, fewest = 2): KernelRange | null {
 
 export function countRange(task: RangeTask): CountReply {
   try {
+    chargeKernelTo(task.budget);
     const r = kernelRange(task);
     const counted = r === null ? null : kernel!.countRange(r);
     // The script is about a byte a row: cloning it back costs nothing worth a transfer.
     return counted ?? countRows(task.runs, task.range);
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   }
 }
 
 export function renderRange(task: RangeTask): RenderReply {
   try {
+    chargeKernelTo(task.budget);
     // The kernel writes rows of any key (of another key than v2's, as text); not the sums of lost
     // packets: such digests are written by the JavaScript writer.
     const lost = task.runs.some((run) => run.table.lost) || (task.lost?.length ?? 0) > 0;
     const r = lost ? null : kernelRange(task);
     const key = isV2Key(task.key) ? undefined : planKey(task.key!);
     const bytes =
-      r === null
-        ? null
-        : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined, key);
+      r === null ? null : kernel!.render(task.format!, r, task.seen!, task.range.script as Uint8Array | undefined, key);
     if (bytes !== null) return moveReply(bytes.buffer as ArrayBuffer, [bytes.buffer as ArrayBuffer]);
     const writer = rowWriter(task.format!, task.seen!, 1 << 20, task.key, task.lost);
     const cursor = new RunCursor(task.runs, task.range);
@@ -331,7 +367,7 @@ export function renderRange(task: RangeTask): RenderReply {
     }
     return moveBytes(writer.take());
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   }
 }
 
@@ -342,6 +378,7 @@ export function renderRange(task: RangeTask): RenderReply {
  */
 export function partitionRange(task: RangeTask): RenderReply {
   try {
+    chargeKernelTo(task.budget);
     const lost = (task.lost?.length ?? 0) > 0;
     const r = lost || task.runs.some((run) => run.table.lost) ? null : kernelRange(task, 1);
     const rows = r === null ? null : kernel!.partialRows(r, task.range.script as Uint8Array | undefined);
@@ -349,7 +386,7 @@ export function partitionRange(task: RangeTask): RenderReply {
       rows === null ? collectPartition(new RunCursor(task.runs, task.range), lost) : partitionOfColumns(rows),
     );
   } catch (err) {
-    return { error: errorToData(err) };
+    return failed(err);
   }
 }
 

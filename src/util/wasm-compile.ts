@@ -18,7 +18,7 @@
 // The little of the WebAssembly API flowdigest uses (Node has it; the ES2022 lib does not type it).
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
+  Instance: new (module: WasmModule, imports?: object) => { exports: unknown };
 };
 
 /** A compiled WebAssembly module. */
@@ -26,9 +26,12 @@ export interface WasmModule {
   readonly __brand?: 'WebAssembly.Module';
 }
 
-/** A new instance of `module`: its exports. Throws as `new WebAssembly.Instance` does (no memory for its first pages). */
-export function instantiateWasm(module: WasmModule): unknown {
-  return new WebAssembly.Instance(module).exports;
+/**
+ * A new instance of `module` given `imports`: its exports. Throws as `new WebAssembly.Instance`
+ * does (no memory for its first pages).
+ */
+export function instantiateWasm(module: WasmModule, imports?: object): unknown {
+  return new WebAssembly.Instance(module, imports).exports;
 }
 
 /** Compile `base64`'s module, eagerly optimized where the runtime allows. Throws as `new WebAssembly.Module` does. */

@@ -73,6 +73,11 @@ EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we, i32 
 
 #define WASM_PAGE 65536
 
+// memory.grow by the host (src/format/kernel-memory.ts): it charges the growth to the memory
+// budget of the run whose task called in, and throws (ending this call) when the budget refuses.
+// Imported, so that one place counts every growth; called only when memory must grow.
+__attribute__((import_module("env"), import_name("grow_memory"))) i32 grow_memory(u32 pages);
+
 // A bump allocator over linear memory; clear() rewinds it. Returns 0 when memory cannot grow.
 static void *take(size_t bytes) {
   bytes = (bytes + 15) & ~(size_t)15;
@@ -82,7 +87,7 @@ static void *take(size_t bytes) {
   size_t have = __builtin_wasm_memory_size(0) * WASM_PAGE;
   if (need > have) {
     size_t pages = (need - have + WASM_PAGE - 1) / WASM_PAGE;
-    if (__builtin_wasm_memory_grow(0, pages) == (size_t)-1) return 0;
+    if (grow_memory((u32)pages) < 0) return 0;
   }
   heap_top = p + bytes;
   return p;
