@@ -85,6 +85,7 @@ it("a kernel's charge moves to the run that uses it next, and is given back when
   // In this thread, as a worker runs them: a scan grows the kernel past its start; a sort of a
   // kernel within what a worker keeps leaves it; the next run's scan takes it over; a sort
   // after which the worker sheds any kernel (keep 0) gives its charge back.
+  setKernelKeepBytes(64 * 1024 * 1024);
   const first = memoryBudget(1 << 30),
     second = memoryBudget(1 << 30);
   const a = await scanOf(body, first);
