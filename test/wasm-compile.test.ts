@@ -13,7 +13,8 @@ const probe = `
 import { compileWasm, instantiateWasm } from ${JSON.stringify(`${root}src/util/wasm-compile.ts`)};
 import { SCAN_WASM_BASE64 } from ${JSON.stringify(`${root}src/format/wasm/scan-wasm.ts`)};
 import { PARQUET_LINES_WASM_BASE64 } from ${JSON.stringify(`${root}src/format/wasm/parquet-lines-wasm.ts`)};
-const ours = instantiateWasm(compileWasm(SCAN_WASM_BASE64));
+// The kernel grows its memory through the host (format/kernel-memory.ts): a stand-in that refuses.
+const ours = instantiateWasm(compileWasm(SCAN_WASM_BASE64), { env: { grow_memory: () => -1 } });
 const host = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(PARQUET_LINES_WASM_BASE64, 'base64'))).exports;
 ours.table_size();
 host.heap_base();

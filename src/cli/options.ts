@@ -93,7 +93,7 @@ export const DIGEST_OPTIONS = {
   key: {
     type: 'string',
     arg: 'LIST',
-    help: "Conversation key: fields replacing the default, or +LIST to add\n(+pkt-srcaddr,flow-direction); the text digest's header names\nthem, then packets bytes start end log-status. Non-default keys\nare scanned in JavaScript (slower)",
+    help: "Conversation key: fields replacing the default, or +LIST to add\n(+pkt-srcaddr,flow-direction); the text digest's header names\nthem, then packets bytes start end log-status",
     defaultText: "v2's; a Transit Gateway format's own",
   },
   allowEmpty: { type: 'boolean', help: 'Exit 0 when nothing was digested (an empty window)' },
