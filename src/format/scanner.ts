@@ -275,7 +275,13 @@ export class Scanner {
       // a header line from a record (it hands lines back on those): JavaScript takes such objects.
       // The kernel sums no lost packets (Transit Gateway formats): JavaScript takes those too.
       const plan = this.plan,
-        key = { columns: this.keyCols, srcport: plan.srcport, dstport: plan.dstport, protocol: plan.protocol };
+        key = {
+          columns: this.keyCols,
+          srcport: plan.srcport,
+          dstport: plan.dstport,
+          protocol: plan.protocol,
+          byRole: plan.isDefault,
+        };
       if (
         this.lostCols.length > 0 ||
         !kernelCanTellHeaders(this.layout) ||

@@ -29,7 +29,7 @@ static i32 column_of[ROLE_COUNT]; // role -> column, or -1
 // (always '-'); and which of srcport (bit 0), dstport (1), protocol (2) it holds (absent: -1).
 // The v2 key is Account..Action by role with all three numbers (scanner.ts KeyPlan).
 static i32 key_cols[KERNEL_KEY_SLOTS];
-static i32 key_slots, key_numbers;
+static i32 key_slots, key_numbers, key_by_role;
 // The account and region filters (scanner.ts filter.accounts, filter.regions): each value as its
 // length byte and its bytes, the accounts' first, then the regions'; counts 0 for no filter.
 static u8 filter_values[KERNEL_FILTER_BYTES];
@@ -67,7 +67,8 @@ EXPORT(set_memory_limit) void set_memory_limit(u32 bytes) { heap_limit = bytes; 
 
 EXPORT(configure) void configure(i32 n, i32 windowed, double ws, double we, i32 slots, i32 numbers) {
   ncols = n; has_window = windowed; window_start = ws; window_end = we;
-  key_slots = slots; key_numbers = numbers;
+  // numbers' bit 3: the key is v2's, its fields the roles Account..Action (read as the roles are).
+  key_slots = slots; key_numbers = numbers & 7; key_by_role = (numbers >> 3) & 1;
   for (int i = 0; i < COUNTER_COUNT; i++) counters[i] = 0;
 }
 
@@ -266,7 +267,91 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
   return r;
 }
 
+// Key field q of the line: its bytes input[a, b), or a < 0 for a field the format lacks ('-').
+#define KEY_FIELD(q, a, b)                                                     \
+  do {                                                                         \
+    if (by_role) { a = fs[R_ACCOUNT + (q)]; b = fe[R_ACCOUNT + (q)]; }         \
+    else { i32 c_ = key_cols[q]; a = c_ < 0 ? -1 : starts[c_]; b = c_ < 0 ? -1 : ends[c_]; } \
+  } while (0)
+
+// The line's entry in the scan table (found, or inserted zeroed), or -1 when the table cannot
+// grow. Its key: `key_n` fields, read by role (the v2 key) or through key_cols; the numbers as
+// given. Inlined into the scan for the v2 key with its counts constant (its loops unrolled, as
+// before the kernel took any key: reading fields through key_cols cost the scan 5-7% at 1% rows),
+// and into key_entry_by_column for any other key.
+static inline __attribute__((always_inline)) i32 key_entry(const i32 *fs, const i32 *fe, const i32 *starts, const i32 *ends,
+                                                           i32 isp, i32 idp, i32 ipr, i32 key_n, i32 by_role) {
+  // The key's fields (by column, as JavaScript's addKeyed reads them; v2's by role).
+  i32 h = (i32)HASH_SEED;
+  i32 klen = key_n - 1;
+  for (i32 q = 0; q < key_n; q++) {
+    i32 a, b;
+    KEY_FIELD(q, a, b);
+    if (a < 0) { h = hash_field(h, DASH, 1); klen += 1; }
+    else { h = hash_field(h, input + a, b - a); klen += b - a; }
+  }
+  i32 hash = mix_numbers(h, isp, idp, ipr);
+
+  // Find the entry, comparing the stored NUL-joined key field by field.
+  u32 slot = (u32)hash & mask;
+  i32 entry = -1;
+  for (;;) {
+    u32 sv = slots[slot];
+    if (!sv) break;
+    i32 *row = ints + (sv - 1) * INT_STRIDE;
+    if (row[I_HASH] == hash && row[I_KEYLEN] == klen && row[I_SPORT] == isp && row[I_DPORT] == idp && row[I_PROTO] == ipr) {
+      const u8 *k = keys + row[I_KEYOFF];
+      i32 same = 1;
+      for (i32 q = 0; q < key_n && same; q++) {
+        if (q > 0) { if (*k++ != 0) { same = 0; break; } }
+        i32 a, b;
+        KEY_FIELD(q, a, b);
+        if (a < 0) { if (*k++ != '-') same = 0; continue; }
+        if (!same_bytes(k, input + a, b - a)) { same = 0; break; }
+        k += b - a;
+      }
+      if (same) { entry = (i32)sv - 1; break; }
+    }
+    slot = (slot + 1) & mask;
+  }
+  if (entry < 0) {
+    // Room first, so that running out of memory leaves the table as it was.
+    if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1;
+    if ((size + 1) * 2 > mask) {
+      if (!grow_entries()) return -1;
+      slot = (u32)hash & mask;
+      while (slots[slot]) slot = (slot + 1) & mask;
+    }
+    u8 *k = keys + key_used;
+    for (i32 q = 0; q < key_n; q++) {
+      if (q > 0) *k++ = 0;
+      i32 a, b;
+      KEY_FIELD(q, a, b);
+      if (a < 0) { *k++ = '-'; continue; }
+      copy(k, input + a, (size_t)(b - a));
+      k += b - a;
+    }
+    entry = (i32)size++;
+    i32 *row = ints + entry * INT_STRIDE;
+    row[I_KEYOFF] = (i32)key_used; row[I_KEYLEN] = klen; row[I_HASH] = hash; row[I_SPORT] = isp; row[I_DPORT] = idp; row[I_PROTO] = ipr;
+    key_used += (u32)klen;
+    double *v = nums + entry * NUM_STRIDE;
+    v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0; v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
+    slots[slot] = (u32)entry + 1;
+  }
+  return entry;
+}
+
+
+// key_entry for any key but v2's, out of line: the scan's own function (compiled eagerly in every
+// worker) then holds one copy of the key's code.
+static __attribute__((noinline)) i32 key_entry_by_column(const i32 *fs, const i32 *fe, const i32 *starts, const i32 *ends,
+                                                         i32 isp, i32 idp, i32 ipr) {
+  return key_entry(fs, fe, starts, ends, isp, idp, ipr, key_slots, 0);
+}
+
 static i32 scan_lines(i32 from, i32 to) {
+  const i32 numbers = key_numbers;
   i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
   i32 starts[64], ends[64];
   i32 p = from;
@@ -334,66 +419,12 @@ static i32 scan_lines(i32 from, i32 to) {
     }
 
     // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
-    i32 isp = key_numbers & 1 ? (i32)sp : -1, idp = key_numbers & 2 ? (i32)dp : -1, ipr = key_numbers & 4 ? (i32)pr : -1;
+    i32 isp = numbers & 1 ? (i32)sp : -1, idp = numbers & 2 ? (i32)dp : -1, ipr = numbers & 4 ? (i32)pr : -1;
     if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
 
-    // The key's fields, by column: starts/ends[c], as JavaScript's addKeyed reads them.
-    i32 h = (i32)HASH_SEED;
-    i32 klen = key_slots - 1;
-    for (i32 q = 0; q < key_slots; q++) {
-      i32 c = key_cols[q];
-      if (c < 0) { h = hash_field(h, DASH, 1); klen += 1; }
-      else { h = hash_field(h, input + starts[c], ends[c] - starts[c]); klen += ends[c] - starts[c]; }
-    }
-    i32 hash = mix_numbers(h, isp, idp, ipr);
-
-    // Find the entry, comparing the stored NUL-joined key field by field.
-    u32 slot = (u32)hash & mask;
-    i32 entry = -1;
-    for (;;) {
-      u32 sv = slots[slot];
-      if (!sv) break;
-      i32 *row = ints + (sv - 1) * INT_STRIDE;
-      if (row[I_HASH] == hash && row[I_KEYLEN] == klen && row[I_SPORT] == isp && row[I_DPORT] == idp && row[I_PROTO] == ipr) {
-        const u8 *k = keys + row[I_KEYOFF];
-        i32 same = 1;
-        for (i32 q = 0; q < key_slots && same; q++) {
-          if (q > 0) { if (*k++ != 0) { same = 0; break; } }
-          i32 c = key_cols[q];
-          if (c < 0) { if (*k++ != '-') same = 0; continue; }
-          i32 len = ends[c] - starts[c];
-          if (!same_bytes(k, input + starts[c], len)) { same = 0; break; }
-          k += len;
-        }
-        if (same) { entry = (i32)sv - 1; break; }
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (entry < 0) {
-      // Room first, so that running out of memory leaves the table as it was.
-      if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1 - p;
-      if ((size + 1) * 2 > mask) {
-        if (!grow_entries()) return -1 - p;
-        slot = (u32)hash & mask;
-        while (slots[slot]) slot = (slot + 1) & mask;
-      }
-      u8 *k = keys + key_used;
-      for (i32 q = 0; q < key_slots; q++) {
-        if (q > 0) *k++ = 0;
-        i32 c = key_cols[q];
-        if (c < 0) { *k++ = '-'; continue; }
-        i32 len = ends[c] - starts[c];
-        copy(k, input + starts[c], (size_t)len);
-        k += len;
-      }
-      entry = (i32)size++;
-      i32 *row = ints + entry * INT_STRIDE;
-      row[I_KEYOFF] = (i32)key_used; row[I_KEYLEN] = klen; row[I_HASH] = hash; row[I_SPORT] = isp; row[I_DPORT] = idp; row[I_PROTO] = ipr;
-      key_used += (u32)klen;
-      double *v = nums + entry * NUM_STRIDE;
-      v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0; v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
-      slots[slot] = (u32)entry + 1;
-    }
+    i32 entry = key_by_role ? key_entry(fs, fe, starts, ends, isp, idp, ipr, 5, 1)
+                            : key_entry_by_column(fs, fe, starts, ends, isp, idp, ipr);
+    if (entry < 0) return -1 - p;
     count_line(e - p + 1);
     double *v = nums + entry * NUM_STRIDE;
     if (pk >= 0) { counters[C_PACKETS_SEEN] = 1; double lo = v[N_PKTLO] + pk; if (lo >= TWO52) { v[N_PKTHI] += 1; lo -= TWO52; } v[N_PKTLO] = lo; }
