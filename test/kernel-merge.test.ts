@@ -6,50 +6,16 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { RowWriter } from '../dist/digest/format.js';
-import { canonicalOrder, identity } from '../dist/digest/order.js';
+import { canonicalOrder } from '../dist/digest/order.js';
 import { countRange, RunCursor, type SortedRun, splitRanges } from '../dist/digest/runs.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { DigestTable, hashKey, layOutInOrder, TWO52 } from '../dist/table/table.js';
+import { DigestTable, layOutInOrder } from '../dist/table/table.js';
+import { runOf, runRowArb } from './support/run-rows.js';
 
 const kernel = WasmKernel.load()!;
 
 const field = fc.constantFrom('1', '2', '10', '10.0.0.1', '10.0.0.10', '-', 'eni-a', 'ACCEPT', 'REJECT', 'q"x', 'é');
-const num = fc.constantFrom(-1, 0, 22, 443, 65535);
-const value = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1));
-// Half the rows from a handful of keys, so runs share keys often.
-const fewFields = fc.array(fc.constantFrom('1', '10'), { minLength: 3, maxLength: 3 }).map((f) => ['1', 'eni-a', ...f]);
-interface Row {
-  fields: string[];
-  sp: number;
-  dp: number;
-  pr: number;
-  packets: number;
-  bytes: number;
-  start: number;
-  end: number;
-}
-const rowArb: fc.Arbitrary<Row> = fc.record({
-  fields: fc.oneof<fc.Arbitrary<string[]>[]>(fc.array(field, { minLength: 5, maxLength: 5 }), fewFields),
-  sp: fc.oneof(num, fc.constant(0)),
-  dp: fc.oneof(num, fc.constant(443)),
-  pr: fc.oneof(fc.constantFrom(-1, 6, 17), fc.constant(6)),
-  packets: value,
-  bytes: value,
-  start: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 2e9 })),
-  end: fc.oneof(fc.constant(-Infinity), fc.integer({ min: 0, max: 2e9 })),
-});
-
-/** A run: its rows aggregated into a table, sorted and laid out in order (as the engine leaves it). */
-function runOf(rows: Row[]): SortedRun {
-  const t = new DigestTable(16);
-  for (const r of rows) {
-    const key = Buffer.from(r.fields.join('\0'));
-    const e = t.upsert(key, 0, key.length, hashKey(key, 0, key.length, r.sp, r.dp, r.pr), r.sp, r.dp, r.pr);
-    t.addAggregate(e, r.packets, 0, r.bytes, 0, r.start, r.end, 1);
-  }
-  layOutInOrder(t, canonicalOrder(t));
-  return { table: t, order: identity(t.size) };
-}
+const rowArb = runRowArb(field);
 
 // Laid out or not (the key span read from the ends, or found by a pass over the rows): the same.
 const kernelRange = (runs: SortedRun[], from: number[], to: number[], laidOut = false) => ({
@@ -75,7 +41,7 @@ it('merges, counts and formats any range of 2-8 runs as the JavaScript merge and
         const runRows = allowOdd
           ? drawn
           : drawn.map((rs) => rs.map((r) => ({ ...r, fields: r.fields.map(plainOnly) })));
-        const runs = runRows.map(runOf);
+        const runs = runRows.map((rows) => runOf(rows));
         const seen = { packetsSeen, bytesSeen };
         for (const range of splitRanges(runs, ranges)) {
           const js = countRange(runs, range);

@@ -7,55 +7,16 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { collectPartition, partitionOfColumns } from '../dist/digest/partial.js';
-import { canonicalOrder, identity } from '../dist/digest/order.js';
 import { countRange, RunCursor, type SortedRun, splitRanges } from '../dist/digest/runs.js';
 import { KERNEL_MERGE_RUNS, WasmKernel } from '../dist/format/wasm-kernel.js';
-import { DigestTable, hashKey, layOutInOrder, TWO52 } from '../dist/table/table.js';
+import { type RunRow, runOf as runRowsOf, runRowArb } from './support/run-rows.js';
 
 const kernel = WasmKernel.load()!;
 
 const field = fc.constantFrom('1', '10', '10.0.0.1', '-', 'eni-a', 'ACCEPT', 'q"x', 'é', 'x'.repeat(37));
-const num = fc.constantFrom(-1, 0, 22, 443, 65535);
-const value = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1));
-// Half the rows from a handful of keys, so runs share keys often.
-const fewFields = fc.array(fc.constantFrom('1', '10'), { minLength: 3, maxLength: 3 }).map((f) => ['1', 'eni-a', ...f]);
-interface Row {
-  fields: string[];
-  sp: number;
-  dp: number;
-  pr: number;
-  packets: number;
-  bytes: number;
-  start: number;
-  end: number;
-}
-const rowArb: fc.Arbitrary<Row> = fc.record({
-  fields: fc.oneof<fc.Arbitrary<string[]>[]>(fc.array(field, { minLength: 5, maxLength: 5 }), fewFields),
-  sp: fc.oneof(num, fc.constant(0)),
-  dp: fc.oneof(num, fc.constant(443)),
-  pr: fc.oneof(fc.constantFrom(-1, 6, 17), fc.constant(6)),
-  packets: value,
-  bytes: value,
-  start: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 2e9 })),
-  end: fc.oneof(fc.constant(-Infinity), fc.integer({ min: 0, max: 2e9 })),
-});
-
-/**
- * A run: its rows aggregated into a table (hashes cut to a handful of values, so probes collide),
- * sorted, and laid out in order (as the engine leaves it) or left as inserted.
- */
-function runOf(rows: Row[], laidOut: boolean): SortedRun {
-  const t = new DigestTable(16);
-  for (const r of rows) {
-    const key = Buffer.from(r.fields.join('\0'));
-    const h = hashKey(key, 0, key.length, r.sp, r.dp, r.pr) & 3;
-    const e = t.upsert(key, 0, key.length, h, r.sp, r.dp, r.pr);
-    t.addAggregate(e, r.packets, 0, r.bytes, 0, r.start, r.end, 1);
-  }
-  if (!laidOut) return { table: t, order: canonicalOrder(t) };
-  layOutInOrder(t, canonicalOrder(t));
-  return { table: t, order: identity(t.size), laidOut: true };
-}
+const rowArb = runRowArb(field);
+// Hashes cut to a handful of values, so probes collide; laid out in order (as the engine leaves it) or left as inserted.
+const runOf = (rows: RunRow[], laidOut: boolean) => runRowsOf(rows, { laidOut, collide: true });
 
 /**
  * The kernel's partition of `range`, replaying `script` when given; null when it declines, or
@@ -109,7 +70,7 @@ it('writes any range of 1-8 runs as the JavaScript path writes its partition, by
 });
 
 it('declines more runs than it merges (the caller collects those in JavaScript)', () => {
-  const row: Row = {
+  const row: RunRow = {
     fields: ['1', 'eni-a', '10', '10', 'ACCEPT'],
     sp: 1,
     dp: 2,
