@@ -16,6 +16,7 @@ import {
   KERNEL_FILTER_BYTES,
   KERNEL_INPUT_BYTES,
   KERNEL_KEY_SLOTS,
+  KERNEL_NAME_BYTES,
   NUM_STRIDE,
   ROLE_COUNT,
 } from '../table/contract.js';
@@ -92,7 +93,10 @@ interface Exports {
   render_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
   render_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number): number;
   render_keyed_text(packetsSeen: number, bytesSeen: number, replay: number, rows: number, fields: number): number;
+  render_keyed_ndjson(packetsSeen: number, bytesSeen: number, replay: number, rows: number, fields: number): number;
   render_where_ptr(): number;
+  render_names_ptr(): number;
+  render_name_at_ptr(): number;
   render_partial(replay: number, rows: number): number;
   partial_key_bytes(): number;
   partial_crc(): number;
@@ -442,24 +446,33 @@ export class WasmKernel {
     script?: Uint8Array,
     key?: KeyPlan,
   ): Uint8Array | null {
-    // A key other than v2's is written by the kernel as text only (NDJSON's names and escapes are JavaScript's).
+    // A key other than v2's: where each field lies in an entry, and (NDJSON) each field's name.
     const where = key === undefined || key.isDefault ? null : fieldSlots(key);
-    if (where !== null && (format !== 'text' || where.length > KERNEL_KEY_SLOTS + 3)) return null;
+    const names = where === null || format === 'text' ? null : keyNames(key!);
+    if (where !== null && where.length > KERNEL_KEY_SLOTS + 3) return null;
+    if (names !== null && names.bytes.length > KERNEL_NAME_BYTES) return null;
     // A row's numbers, separators and (NDJSON) names besides its key bytes: 3 ports, 2 sums of
     // up to 32 digits, 2 times, the records.
-    if (!this.loadRange(r, format === 'text' ? 140 : 340, script)) return null;
+    if (!this.loadRange(r, (format === 'text' ? 140 : 340) + (names?.bytes.length ?? 0), script)) return null;
     const x = this.x;
     const seenP = seen.packetsSeen ? 1 : 0,
       seenB = seen.bytesSeen ? 1 : 0,
       replay = script ? 1 : 0,
       rows = script?.length ?? 0;
-    if (where !== null) new Int32Array(x.memory.buffer, x.render_where_ptr(), where.length).set(where);
+    const buf = x.memory.buffer;
+    if (where !== null) new Int32Array(buf, x.render_where_ptr(), where.length).set(where);
+    if (names !== null) {
+      new Uint8Array(buf, x.render_names_ptr(), names.bytes.length).set(names.bytes);
+      new Int32Array(buf, x.render_name_at_ptr(), names.at.length).set(names.at);
+    }
     const n =
-      where !== null
-        ? x.render_keyed_text(seenP, seenB, replay, rows, where.length)
-        : format === 'text'
+      where === null
+        ? format === 'text'
           ? x.render_text(seenP, seenB, replay, rows)
-          : x.render_ndjson(seenP, seenB, replay, rows);
+          : x.render_ndjson(seenP, seenB, replay, rows)
+        : format === 'text'
+          ? x.render_keyed_text(seenP, seenB, replay, rows, where.length)
+          : x.render_keyed_ndjson(seenP, seenB, replay, rows, where.length);
     if (n < 0) return null;
     return new Uint8Array(x.memory.buffer, x.merge_out_ptr(), n).slice();
   }
@@ -727,4 +740,14 @@ function v2KeyOf(layout: Layout): KernelKey {
 export interface KernelFilter {
   readonly accounts?: ReadonlySet<string>;
   readonly regions?: ReadonlySet<string>;
+}
+
+/** Each of `key`'s fields as KeyedRowWriter's NDJSON names it (`"srcaddr":`), back to back, and where each starts (one more: the end). */
+function keyNames(key: KeyPlan): { bytes: Buffer; at: Int32Array } {
+  const names = key.fields.map((f) => Buffer.from(`${JSON.stringify(f)}:`, 'utf8'));
+  const at = new Int32Array(names.length + 1);
+  names.forEach((n, i) => {
+    at[i + 1] = at[i] + n.length;
+  });
+  return { bytes: Buffer.concat(names), at };
 }

@@ -358,7 +358,7 @@ export function countRange(task: RangeTask): CountReply {
 export function renderRange(task: RangeTask): RenderReply {
   try {
     chargeKernelTo(task.budget);
-    // The kernel writes rows of any key (of another key than v2's, as text); not the sums of lost
+    // The kernel writes rows of any key, as text or NDJSON; not the sums of lost
     // packets: such digests are written by the JavaScript writer.
     const lost = task.runs.some((run) => run.table.lost) || (task.lost?.length ?? 0) > 0;
     const r = lost ? null : kernelRange(task);

@@ -168,5 +168,10 @@ export const KERNEL_KEY_SLOTS = 64;
  * and its bytes); larger filters are applied in JavaScript.
  */
 export const KERNEL_FILTER_BYTES = 16384;
+/**
+ * Bytes of a key's JSON field names (`"name":` each) the kernel's keyed NDJSON writer holds; a
+ * key of longer names is written in JavaScript.
+ */
+export const KERNEL_NAME_BYTES = 2048;
 /** Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline. */
 export const KERNEL_INPUT_PADDING = 64;

@@ -142,6 +142,9 @@ enum {
 // Bytes of the account and region filters' values the kernel holds (each value its length byte and
 // its bytes); larger filters are applied in JavaScript.
 #define KERNEL_FILTER_BYTES 16384
+// Bytes of a key's JSON field names (`"name":` each) the kernel's keyed NDJSON writer holds; a key
+// of longer names is written in JavaScript.
+#define KERNEL_NAME_BYTES 2048
 // Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline.
 #define KERNEL_INPUT_PADDING 64
 

@@ -1262,6 +1262,20 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
 static i32 render_where[KERNEL_KEY_SLOTS + 3];
 EXPORT(render_where_ptr) i32 *render_where_ptr(void) { return render_where; }
 
+// Where each NUL-separated field of the key k[0, len) starts (at[q]; one past its end is
+// at[q + 1] - 1, at[slots] = len + 1): the number of fields, or -1 past KERNEL_KEY_SLOTS.
+static i32 key_slots_of(const u8 *k, i32 len, i32 *at) {
+  i32 slots = 1;
+  at[0] = 0;
+  for (i32 i = 0; i < len; i++) {
+    if (k[i] != 0) continue;
+    if (slots == KERNEL_KEY_SLOTS) return -1;
+    at[slots++] = i + 1;
+  }
+  at[slots] = len + 1;
+  return slots;
+}
+
 // Merge a range and format it as the text rows of a digest under another key than v2's (exactly
 // KeyedRowWriter's text: the key's `fields` fields in key order, then packets, bytes, start,
 // end and OK). -1 where render_text would leave the range to JavaScript, or a key of more slots
@@ -1280,14 +1294,8 @@ EXPORT(render_keyed_text) i32 render_keyed_text(i32 packets_seen, i32 bytes_seen
     if (!plain_sums(v)) return -1;
     if ((v[N_START] != __builtin_inf() && !plain_int(v[N_START])) || (v[N_END] != -__builtin_inf() && !plain_int(v[N_END])))
       return -1;
-    i32 slots = 1;
-    at[0] = 0;
-    for (i32 i = 0; i < len; i++) {
-      if (k[i] != 0) continue;
-      if (slots == KERNEL_KEY_SLOTS) return -1;
-      at[slots++] = i + 1;
-    }
-    at[slots] = len + 1;
+    i32 slots = key_slots_of(k, len, at);
+    if (slots < 0) return -1;
     for (i32 f = 0; f < fields; f++) {
       i32 w = render_where[f];
       if (w >= slots) return -1;
@@ -1309,6 +1317,63 @@ EXPORT(render_keyed_text) i32 render_keyed_text(i32 packets_seen, i32 bytes_seen
     *o++ = ' ';
     if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
     *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
+  }
+  return (i32)(o - m_out);
+}
+
+// For render_keyed_ndjson: each key field's JSON name and colon (`"srcaddr":`), back to back;
+// field f's are render_names[render_name_at[f], render_name_at[f + 1]).
+static u8 render_names[KERNEL_NAME_BYTES];
+static i32 render_name_at[KERNEL_KEY_SLOTS + 4];
+EXPORT(render_names_ptr) u8 *render_names_ptr(void) { return render_names; }
+EXPORT(render_name_at_ptr) i32 *render_name_at_ptr(void) { return render_name_at; }
+
+// Merge a range and format it as the NDJSON rows of a digest under another key than v2's
+// (exactly KeyedRowWriter's NDJSON: the key's fields by name in key order, then packets, bytes,
+// start, end and records). -1 where render_ndjson would leave the range to JavaScript (a string
+// that needs escaping or is not ASCII, a value it cannot write exactly).
+EXPORT(render_keyed_ndjson) i32 render_keyed_ndjson(i32 packets_seen, i32 bytes_seen, i32 replay, i32 rows, i32 fields) {
+  merge_start();
+  u8 *o = m_out;
+  i32 run, entry, row = 0;
+  const double *v;
+  i32 at[KERNEL_KEY_SLOTS + 1];
+  while (range_next(replay, rows, &row, &run, &entry, &v)) {
+    row++;
+    const i32 *in = m_ints + entry * INT_STRIDE;
+    const u8 *k = key_of(run, entry);
+    if (!plain_sums(v)) return -1;
+    i32 start_abs = v[N_START] == __builtin_inf() || v[N_START] == -__builtin_inf();
+    i32 end_abs = v[N_END] == __builtin_inf() || v[N_END] == -__builtin_inf();
+    if ((!start_abs && !plain_int(v[N_START])) || (!end_abs && !plain_int(v[N_END]))) return -1;
+    i32 slots = key_slots_of(k, in[I_KEYLEN], at);
+    if (slots < 0) return -1;
+    *o++ = '{';
+    for (i32 f = 0; f < fields; f++) {
+      if (f > 0) *o++ = ',';
+      i32 n = render_name_at[f + 1] - render_name_at[f];
+      copy(o, render_names + render_name_at[f], (size_t)n);
+      o += n;
+      i32 w = render_where[f];
+      if (w >= slots) return -1;
+      if (w >= 0) {
+        if (!(o = put_json_bytes(o, k, at[w], at[w + 1] - 1))) return -1;
+      } else {
+        i32 c = in[I_SPORT - 1 - w];
+        if (c >= 0) o = put_u64(o, (u64)c); else o = put_str(o, "null");
+      }
+    }
+    o = put_str(o, ",\"packets\":");
+    if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"bytes\":");
+    if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
+    o = put_str(o, ",\"start\":");
+    if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
+    o = put_str(o, ",\"end\":");
+    if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+    o = put_str(o, ",\"records\":");
+    o = put_u64(o, (u64)v[N_RECORDS]);
+    *o++ = '}'; *o++ = '\n';
   }
   return (i32)(o - m_out);
 }
