@@ -1040,6 +1040,19 @@ static u8 *put_two_word(u8 *o, double lo, double hi) {
   return o;
 }
 
+// A text row's packets, bytes, start and end, space-separated ('-' for unseen sums and absent
+// times): digest/format.ts RowWriter's and keyed-format.ts KeyedRowWriter's alike.
+static inline __attribute__((always_inline)) u8 *put_text_values(u8 *o, const double *v, i32 packets_seen, i32 bytes_seen) {
+  if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
+  *o++ = ' ';
+  if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
+  *o++ = ' ';
+  if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
+  *o++ = ' ';
+  if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+  return o;
+}
+
 // Merge the range and write it as RowWriter's text rows into m_out. Returns the bytes written,
 // or -1 when a value lies outside what this writer handles exactly (JavaScript then renders the
 // range). `replay`: 1 to follow m_script (rows of it) instead of comparing keys.
@@ -1088,13 +1101,7 @@ EXPORT(render_text) i32 render_text(i32 packets_seen, i32 bytes_seen, i32 replay
       if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else *o++ = '-';
       *o++ = ' ';
     }
-    if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
-    *o++ = ' ';
-    if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
-    *o++ = ' ';
-    if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
-    *o++ = ' ';
-    if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+    o = put_text_values(o, v, packets_seen, bytes_seen);
     *o++ = ' ';
     for (i32 i = last + 1; i < len; i += 16) wasm_v128_store(o + (i - last - 1), wasm_v128_load(k + i));
     o += len > last + 1 ? len - last - 1 : 0;
@@ -1190,6 +1197,20 @@ static u32 range_next(i32 replay, i32 rows, i32 *row, i32 *run, i32 *entry, cons
 
 static u8 *put_str(u8 *o, const char *s) { while (*s) *o++ = (u8)*s++; return o; }
 
+// An NDJSON row's packets, bytes, start and end members (null for unseen sums and absent times),
+// each after a comma: RowWriter's and KeyedRowWriter's alike.
+static inline __attribute__((always_inline)) u8 *put_ndjson_values(u8 *o, const double *v, i32 packets_seen, i32 bytes_seen, i32 start_abs, i32 end_abs) {
+  o = put_str(o, ",\"packets\":");
+  if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
+  o = put_str(o, ",\"bytes\":");
+  if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
+  o = put_str(o, ",\"start\":");
+  if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
+  o = put_str(o, ",\"end\":");
+  if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+  return o;
+}
+
 // A JSON string of plain bytes (format.ts jsonString's fast path); 0 when a byte needs escaping
 // or is not ASCII (JavaScript writes those, through JSON.stringify of their UTF-8 reading).
 static u8 *put_json_bytes(u8 *o, const u8 *k, i32 s, i32 e) {
@@ -1237,14 +1258,7 @@ EXPORT(render_ndjson) i32 render_ndjson(i32 packets_seen, i32 bytes_seen, i32 re
       o = put_str(o, ports[col - I_SPORT]);
       if (in[col] >= 0) o = put_u64(o, (u64)in[col]); else o = put_str(o, "null");
     }
-    o = put_str(o, ",\"packets\":");
-    if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
-    o = put_str(o, ",\"bytes\":");
-    if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
-    o = put_str(o, ",\"start\":");
-    if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
-    o = put_str(o, ",\"end\":");
-    if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+    o = put_ndjson_values(o, v, packets_seen, bytes_seen, start_abs, end_abs);
     o = put_str(o, ",\"action\":");
     if (!(o = put_json_bytes(o, k, last + 1 < len ? last + 1 : len, len))) return -1;
     o = put_str(o, ",\"records\":");
@@ -1309,13 +1323,7 @@ EXPORT(render_keyed_text) i32 render_keyed_text(i32 packets_seen, i32 bytes_seen
       }
       *o++ = ' ';
     }
-    if (!packets_seen) *o++ = '-'; else o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]);
-    *o++ = ' ';
-    if (!bytes_seen) *o++ = '-'; else o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]);
-    *o++ = ' ';
-    if (v[N_START] == __builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_START]);
-    *o++ = ' ';
-    if (v[N_END] == -__builtin_inf()) *o++ = '-'; else o = put_u64(o, (u64)v[N_END]);
+    o = put_text_values(o, v, packets_seen, bytes_seen);
     *o++ = ' '; *o++ = 'O'; *o++ = 'K'; *o++ = '\n';
   }
   return (i32)(o - m_out);
@@ -1363,14 +1371,7 @@ EXPORT(render_keyed_ndjson) i32 render_keyed_ndjson(i32 packets_seen, i32 bytes_
         if (c >= 0) o = put_u64(o, (u64)c); else o = put_str(o, "null");
       }
     }
-    o = put_str(o, ",\"packets\":");
-    if (packets_seen) o = put_two_word(o, v[N_PKTLO], v[N_PKTHI]); else o = put_str(o, "null");
-    o = put_str(o, ",\"bytes\":");
-    if (bytes_seen) o = put_two_word(o, v[N_BYTELO], v[N_BYTEHI]); else o = put_str(o, "null");
-    o = put_str(o, ",\"start\":");
-    if (start_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_START]);
-    o = put_str(o, ",\"end\":");
-    if (end_abs) o = put_str(o, "null"); else o = put_u64(o, (u64)v[N_END]);
+    o = put_ndjson_values(o, v, packets_seen, bytes_seen, start_abs, end_abs);
     o = put_str(o, ",\"records\":");
     o = put_u64(o, (u64)v[N_RECORDS]);
     *o++ = '}'; *o++ = '\n';
