@@ -224,11 +224,15 @@ describe('jobs, markers and bounds', () => {
     const other = { start: '2026-01-15T18:00:00Z', stop: '2026-01-15T18:10:00Z' };
     const otherId = digestId(other.start, other.stop);
     await marker.set({ id: otherId, ...other, state: 'in_progress', updatedAt: Date.now() - 60_000 });
-    await until(async () => (existsSync(join(dir, 'store', 'markers', `${otherId}_in_progress`)) ? undefined : true), {
-      what: 'sweep',
-      timeout: 5000,
-    });
-    expect(s.logs.some((l) => l.msg === 'stale marker removed' && l.id === otherId)).toBe(true);
+    // The file goes before the sweep logs it (the unlink resolves a tick later): wait for the log.
+    await until(
+      async () => (s.logs.some((l) => l.msg === 'stale marker removed' && l.id === otherId) ? true : undefined),
+      {
+        what: 'sweep',
+        timeout: 5000,
+      },
+    );
+    expect(existsSync(join(dir, 'store', 'markers', `${otherId}_in_progress`))).toBe(false);
   });
 
   it('reports a failed job as 404 failed (with the reason) until a new POST re-queues it', async () => {
