@@ -10,6 +10,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 
@@ -51,7 +52,8 @@ async function load(name: string, dist: string): Promise<Build> {
   return { name, kernel, layout: DEFAULT_LAYOUT, partition: () => x.partition_rows(2) };
 }
 
-const builds = [await load('this build', resolve('dist'))];
+// This build: the dist/ beside this script (so it runs from any folder, as bench/kernel-perf.ts runs it).
+const builds = [await load('this build', fileURLToPath(new URL('../dist', import.meta.url)))];
 if (values.base) builds.push(await load(`base ${values.base}`, resolve(values.base)));
 
 const files: string[] = [];

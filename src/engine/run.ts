@@ -302,12 +302,6 @@ export class DigestRun {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  /**
-   * Step 5, the parallel finish: every run table is sorted on a worker; the sorted runs are cut
-   * into ranges at sampled splitters; each range is merged (to count its rows) on a worker. The
-   * main thread only picks the splitters: its work follows the number of ranges, not of rows.
-   * Call after {@link settle}.
-   */
   /** Every object of a run is digested under one key (VPC and Transit Gateway logs differ). */
   private checkKey(object: string, key: readonly string[]): void {
     if (this.runKey === undefined) {
@@ -323,6 +317,12 @@ export class DigestRun {
     }
   }
 
+  /**
+   * Step 5, the parallel finish: every run table is sorted on a worker; the sorted runs are cut
+   * into ranges at sampled splitters, each merged and formatted on a worker as the digest is
+   * written. The main thread only picks the splitters: its work follows the number of ranges,
+   * not of rows. Call after {@link settle}.
+   */
   async finish(): Promise<Digest> {
     const { pool, stats, signal } = this;
     stats.skippedObjects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
