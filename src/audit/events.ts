@@ -3,9 +3,9 @@
  * Unlike Flipt, a verb must be valid for its noun (`graph:created` is an error: graphs are only
  * read), and a pair that repeats what another pair already selects is an error too.
  */
-import { closest, distance } from 'fastest-levenshtein';
 import { ConfigError } from '../errors.js';
 import type { AuditNoun, AuditVerb } from './types.js';
+import { nearest } from '../util/suggest.js';
 
 /** Every noun with the verbs it takes. */
 export const AUDIT_EVENTS: Readonly<Record<AuditNoun, readonly AuditVerb[]>> = {
@@ -54,8 +54,9 @@ export function isAuditPair(noun: string, verb: string): boolean {
  */
 function hint(input: string, candidates: readonly string[]): string {
   const lower = input.toLowerCase();
-  const best = closest(lower, candidates as string[]);
-  if (distance(lower, best) <= Math.max(2, Math.floor(input.length / 3))) return ` (did you mean ${best}?)`;
+  const near = nearest(lower, candidates);
+  if (near !== undefined && near.distance <= Math.max(2, Math.floor(input.length / 3)))
+    return ` (did you mean ${near.best}?)`;
   const same = input.length >= 3 ? candidates.find((c) => c.startsWith(lower.slice(0, 3))) : undefined;
   return same === undefined ? '' : ` (did you mean ${same}?)`;
 }

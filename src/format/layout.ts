@@ -1,6 +1,6 @@
-import { closest, distance } from 'fastest-levenshtein';
 import { FormatError } from '../errors.js';
 import { KNOWN_FIELDS, ROLE_BY_FIELD, ROLE_COUNT, Role, V2_FIELDS } from './fields.js';
+import { nearest } from '../util/suggest.js';
 
 /** How one object's columns map to roles: from its header line, or the default v2 order. */
 export interface Layout {
@@ -80,8 +80,8 @@ export function headerProblem(tokens: readonly string[]): { reason: string; fiel
 const FIELD_NAMES = [...KNOWN_FIELDS];
 
 function nearField(name: string): string {
-  const best = closest(name, FIELD_NAMES);
-  return distance(name, best) <= 2 ? ` (did you mean '${best}'?)` : '';
+  const near = nearest(name, FIELD_NAMES);
+  return near !== undefined && near.distance <= 2 ? ` (did you mean '${near.best}'?)` : '';
 }
 
 function clip(s: string): string {
