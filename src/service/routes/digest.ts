@@ -175,6 +175,12 @@ export function digestRoutes(app: FastifyInstance, state: ServiceState): void {
           // Markers shared between processes: another one may have claimed the window just now.
           if (!(await state.marker.claim(record, state.now() - state.progressTimeout)))
             return { status: 409, body: statusBody(w, 'in_progress') };
+          // Another process's job may have stored the window and cleared its marker between the
+          // status read above and this claim (a job stores, then clears): a second job would run.
+          if (await state.storage.has(w.id)) {
+            await clear();
+            return { status: 409, body: statusBody(w, 'complete') };
+          }
         } else {
           await state.marker.set(record);
         }
