@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { AuditNoun, AuditVerb } from './types.js';
-import { nearest } from '../util/suggest.js';
+import { suggest } from '../util/suggest.js';
 
 /** Every noun with the verbs it takes. */
 export const AUDIT_EVENTS: Readonly<Record<AuditNoun, readonly AuditVerb[]>> = {
@@ -54,9 +54,8 @@ export function isAuditPair(noun: string, verb: string): boolean {
  */
 function hint(input: string, candidates: readonly string[]): string {
   const lower = input.toLowerCase();
-  const near = nearest(lower, candidates);
-  if (near !== undefined && near.distance <= Math.max(2, Math.floor(input.length / 3)))
-    return ` (did you mean ${near.best}?)`;
+  const near = suggest(lower, candidates);
+  if (near !== '') return near;
   const same = input.length >= 3 ? candidates.find((c) => c.startsWith(lower.slice(0, 3))) : undefined;
   return same === undefined ? '' : ` (did you mean ${same}?)`;
 }
