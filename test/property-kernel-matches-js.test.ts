@@ -4,13 +4,9 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { objectArb } from './support/flowlog.js';
-import { scanInChunks } from './support/scan-chunks.js';
+import { expectKernelAgrees, scanInChunks } from './support/scan-chunks.js';
 
 const kernel = WasmKernel.load();
-
-function scan(text: string, chunk: number, useKernel: boolean, window: { windowStart?: number; windowEnd?: number }) {
-  return scanInChunks(text, chunk, useKernel ? kernel : null, window);
-}
 
 it('loads in this runtime', () => {
   expect(kernel).not.toBeNull();
@@ -28,14 +24,7 @@ it('kernel and JavaScript agree on any object, chunking and window', () => {
       (objects, chunk, w) => {
         const text = objects.map((o) => o.text).join('\n');
         const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
-        let js;
-        try {
-          js = scan(text, chunk, false, opts);
-        } catch (err) {
-          expect(() => scan(text, chunk, true, opts)).toThrow((err as Error).message);
-          return;
-        }
-        expect(scan(text, chunk, true, opts)).toEqual(js);
+        expectKernelAgrees(kernel, (k) => scanInChunks(text, chunk, k, opts));
       },
     ),
     { numRuns: 300 },

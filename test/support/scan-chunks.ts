@@ -4,6 +4,7 @@ import { type ScanFilter, Scanner } from '../../dist/format/scanner.js';
 import type { WasmKernel } from '../../dist/format/wasm-kernel.js';
 import type { KeySpec } from '../../dist/format/key.js';
 import { DigestTable } from '../../dist/table/table.js';
+import { expect } from 'vitest';
 
 export interface ScanResult {
   text: string;
@@ -37,4 +38,24 @@ export function scanInChunks(
     counters: { ...s.counters, samples: s.counters.samples.map((m) => `${m.line}:${m.reason}`) },
     lineNo: s.lineNo,
   };
+}
+
+/**
+ * The kernel's scan agrees with JavaScript's: `scan(kernel)` gives what `scan(null)` gives, or
+ * fails with its message (a header that cannot serve the window, a key field the format lacks).
+ * True when both scanned, false when both failed.
+ */
+export function expectKernelAgrees(
+  kernel: WasmKernel | null,
+  scan: (kernel: WasmKernel | null) => ScanResult,
+): boolean {
+  let js: ScanResult;
+  try {
+    js = scan(null);
+  } catch (err) {
+    expect(() => scan(kernel)).toThrow((err as Error).message);
+    return false;
+  }
+  expect(scan(kernel)).toEqual(js);
+  return true;
 }
