@@ -368,16 +368,22 @@ export class Digest {
     const pending: Array<Promise<Uint8Array>> = [];
     let next = 0;
     const ahead = Math.max(1, renderer.parallelism) + 1;
+    const fill = () => {
+      while (next < this.ranges.length && pending.length < ahead) {
+        const p = make(renderer, this.runs, this.ranges[next++]);
+        p.catch(() => {
+          /* awaited in order below */
+        });
+        pending.push(p);
+      }
+    };
     try {
       while (next < this.ranges.length || pending.length > 0) {
-        while (next < this.ranges.length && pending.length < ahead) {
-          const p = make(renderer, this.runs, this.ranges[next++]);
-          p.catch(() => {
-            /* awaited in order below */
-          });
-          pending.push(p);
-        }
-        yield await pending.shift()!;
+        fill();
+        const bytes = await pending.shift()!;
+        // Refilled before the reader takes these bytes: the workers render on while they are written.
+        fill();
+        yield bytes;
       }
     } finally {
       await Promise.allSettled(pending);
