@@ -60,6 +60,42 @@ describe('durable writes', () => {
     expect(durableReplaceProblem(r.ops, out)).toBe('');
   });
 
+  it('a long streamed write flushes in the background, and still ends with its own fsync', () => {
+    const dir = join(root, 'long');
+    mkdirSync(dir);
+    const path = join(dir, 'long.bin');
+    // 40 MiB in 1 MiB chunks: at least two background flushes (one each FLUSH_EVERY_BYTES).
+    const ops = traceScript(`
+      const { writeDurable, FLUSH_EVERY_BYTES } = await import(${JSON.stringify(dist('util/durable.js'))});
+      if (FLUSH_EVERY_BYTES * 2 > 40 * 2 ** 20) throw new Error('the test writes too little: ' + FLUSH_EVERY_BYTES);
+      const { once } = await import('node:events');
+      await writeDurable(${JSON.stringify(path)}, async (out) => {
+        for (let i = 0; i < 40; i++) if (!out.write(Buffer.alloc(2 ** 20, i))) await once(out, 'drain');
+      });
+    `);
+    expect(durableReplaceProblem(ops, path)).toBe('');
+    const rename = ops.findIndex((o) => o.op === 'rename' && o.to === path);
+    const tmp = ops[rename]!.path;
+    const syncs = ops.slice(0, rename).filter((o) => o.path === tmp);
+    expect(syncs.filter((o) => o.op === 'fdatasync').length).toBeGreaterThanOrEqual(2);
+    // The final fsync comes after every background flush.
+    expect(syncs.at(-1)?.op).toBe('fsync');
+    const bytes = readFileSync(path);
+    expect(bytes.length).toBe(40 * 2 ** 20);
+    for (let i = 0; i < 40; i++) expect(bytes[i * 2 ** 20 + 12345]).toBe(i);
+
+    // --no-fsync's writes flush nothing, in the background or after.
+    const scratch = join(dir, 'scratch.bin');
+    const none = traceScript(`
+      const { writeDurable } = await import(${JSON.stringify(dist('util/durable.js'))});
+      await writeDurable(${JSON.stringify(scratch)}, async (out) => {
+        for (let i = 0; i < 40; i++) out.write(Buffer.alloc(2 ** 20, i));
+      }, { fsync: false });
+    `);
+    expect(none.filter((o) => o.op !== 'rename')).toEqual([]);
+    expect(readFileSync(scratch).equals(bytes)).toBe(true);
+  });
+
   it('the cluster partial store writes a partial durably, in a directory it creates', () => {
     const dir = join(root, 'store');
     const ops = traceScript(`

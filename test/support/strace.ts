@@ -54,7 +54,9 @@ export function durableReplaceProblem(ops: readonly FileOp[], final: string): st
   if (i < 0) return `no rename onto ${final}`;
   const tmp = ops[i]!.path;
   if (dirname(tmp) !== dirname(final)) return `renamed from another directory: ${tmp}`;
-  if (!ops.slice(0, i).some((o) => o.op !== 'rename' && o.path === tmp)) return `${tmp} not fsynced before the rename`;
+  // An fsync, not an fdatasync: a long write's background flushes (util/durable.ts) are fdatasyncs,
+  // and do not stand for the final fsync.
+  if (!ops.slice(0, i).some((o) => o.op === 'fsync' && o.path === tmp)) return `${tmp} not fsynced before the rename`;
   if (!ops.slice(i + 1).some((o) => o.op !== 'rename' && o.path === dirname(final)))
     return `directory ${dirname(final)} not fsynced after the rename`;
   return '';
