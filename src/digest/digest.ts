@@ -378,8 +378,8 @@ export class Digest {
       }
     };
     try {
-      while (next < this.ranges.length || pending.length > 0) {
-        fill();
+      fill();
+      while (pending.length > 0) {
         const bytes = await pending.shift()!;
         // Refilled before the reader takes these bytes: the workers render on while they are written.
         fill();
