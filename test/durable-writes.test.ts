@@ -84,6 +84,24 @@ describe('durable writes', () => {
     expect(bytes.length).toBe(40 * 2 ** 20);
     for (let i = 0; i < 40; i++) expect(bytes[i * 2 ** 20 + 12345]).toBe(i);
 
+    // flushEveryBytes: 0 leaves the final fsync alone.
+    const single = join(dir, 'single.bin');
+    const one = traceScript(`
+      const { writeDurable } = await import(${JSON.stringify(dist('util/durable.js'))});
+      await writeDurable(${JSON.stringify(single)}, async (out) => {
+        for (let i = 0; i < 40; i++) out.write(Buffer.alloc(2 ** 20, i));
+      }, { flushEveryBytes: 0 });
+    `);
+    expect(durableReplaceProblem(one, single)).toBe('');
+    const at = one.findIndex((o) => o.op === 'rename' && o.to === single);
+    expect(
+      one
+        .slice(0, at)
+        .filter((o) => o.path === one[at]!.path)
+        .map((o) => o.op),
+    ).toEqual(['fsync']);
+    expect(readFileSync(single).equals(bytes)).toBe(true);
+
     // --no-fsync's writes flush nothing, in the background or after.
     const scratch = join(dir, 'scratch.bin');
     const none = traceScript(`

@@ -38,6 +38,12 @@ export interface DurableWriteOptions {
   fsync?: boolean;
   /** Compress `write`'s output with gzip (writer form only). @default false */
   gzip?: boolean;
+  /**
+   * A streamed write (a writer or a stream) fdatasyncs every this many bytes in the background,
+   * so its final fsync has only the tail left; 0: only the final fsync. Unused without `fsync`.
+   * @default {@link FLUSH_EVERY_BYTES}
+   */
+  flushEveryBytes?: number;
 }
 
 /** fsync a directory, so entries created or renamed in it are durable. */
@@ -88,7 +94,8 @@ export async function writeDurable(
   const tmp = temporaryPath(path);
   try {
     if (typeof content === 'function' || isReadable(content)) {
-      const flusher = fsync ? new BackgroundFlush() : null;
+      const every = options.flushEveryBytes ?? FLUSH_EVERY_BYTES;
+      const flusher = fsync && every > 0 ? new BackgroundFlush(every) : null;
       const file = createWriteStream(tmp, { flags: 'wx', ...(flusher ? { fs: flusher.fs } : {}) });
       try {
         await once(file, 'open');
@@ -122,23 +129,25 @@ export async function writeDurable(
 }
 
 /**
- * Bytes a streamed write passes between its background flushes. A long write (a 101 MB digest)
- * flushes as it goes, so the fsync that ends it has only the tail left: at 101 MB on this
- * project's VM it took 41-45 ms after the last byte, with flushes every 16 MiB 5-9 ms
- * (docs/durability.md).
+ * Bytes a streamed write passes between its background flushes, by default. A long write (a
+ * 101 MB digest) flushes as it goes, so the fsync that ends it has only the tail left: at 101 MB
+ * on this project's VM it took 41-45 ms after the last byte, with flushes every 16 MiB 5-9 ms
+ * (docs/durability.md; `bench/durable-write.ts`).
  */
 export const FLUSH_EVERY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The file operations of a streamed durable write (`createWriteStream`'s `fs` option): each
- * {@link FLUSH_EVERY_BYTES} written, an fdatasync starts in the background (one at a time), and
- * the file is closed only once it is done, so the descriptor is never closed under it. The
- * final fsync is still the write's own: a background flush only makes it shorter.
+ * `every` bytes written, an fdatasync starts in the background (one at a time), and the file is
+ * closed only once it is done, so the descriptor is never closed under it. The final fsync is
+ * still the write's own: a background flush only makes it shorter.
  */
 class BackgroundFlush {
   private since = 0;
   private flushing: Promise<void> | null = null;
   private failure: NodeJS.ErrnoException | null = null;
+
+  constructor(private readonly every: number) {}
 
   readonly fs = {
     open: openFd,
@@ -181,7 +190,7 @@ class BackgroundFlush {
 
   private wrote(fd: number, bytes: number): void {
     this.since += bytes;
-    if (this.since < FLUSH_EVERY_BYTES || this.flushing !== null) return;
+    if (this.since < this.every || this.flushing !== null) return;
     this.since = 0;
     this.flushing = new Promise((resolve) =>
       fdatasync(fd, (err) => {
