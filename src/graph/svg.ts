@@ -5,12 +5,14 @@
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { FormatError, GraphLimitError } from '../errors.js';
+import { keptAlive } from '../util/keep-alive.js';
 
 let graphviz: Promise<Graphviz> | null = null;
 
 /** Lay out `dot` with the `dot` engine and render it as SVG. The WebAssembly module loads once. */
 export async function renderSvg(dot: string): Promise<string> {
-  graphviz ??= Graphviz.load();
+  // Its compile alone does not keep the process alive (util/keep-alive.ts).
+  graphviz ??= keptAlive(Graphviz.load());
   const gv = await graphviz;
   try {
     return gv.layout(dot, 'svg', 'dot');
