@@ -33,8 +33,10 @@ const auditor: Auditor = {
 const READER = 'head-reader-token-0123456';
 const W = { start: '2026-01-15T16:20:00Z', stop: '2026-01-15T16:30:00Z' };
 let s: Started;
+// Made at the file's top level: tempDir registers its removal with afterAll, which a beforeAll
+// hook would register too late.
+const dir = tempDir('fd-audit-head-');
 beforeAll(async () => {
-  const dir = tempDir('fd-audit-head-');
   s = await startService({
     logs: BUNDLED_LOGS,
     store: join(dir, 'store'),
