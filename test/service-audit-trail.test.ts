@@ -1,39 +1,29 @@
 // The audit trail end to end: `flowdigest serve` with real sinks, a signature-checking webhook
 // receiver, a SIGKILL between the answer and the delivery, and a spool that fills up.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from './support/audit-receiver.js';
 import { runCli } from './support/run-cli.js';
 import { startServe, type ServeChild } from './support/serve-child.js';
+import { tempDir } from './support/tmp.js';
 
 const TOKEN = 'audit-trail-test-token-0123456789';
 const SECRET = 'webhook-signing-secret';
 const WINDOW = 'start=2026-01-15T16:20:00Z&stop=2026-01-15T16:30:00Z';
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
-const open: { serve?: ServeChild; receiver?: Receiver; dir?: string }[] = [];
+// The services stop here; a test's tempDir is removed after (vitest runs onTestFinished after afterEach).
+const open: { serve?: ServeChild; receiver?: Receiver }[] = [];
 afterEach(async () => {
-  const done = open.splice(0);
-  for (const o of done) {
+  for (const o of open.splice(0)) {
     if (o.serve && o.serve.child.exitCode === null && o.serve.child.signalCode === null) {
       o.serve.child.kill('SIGKILL');
       await o.serve.exited;
     }
     await o.receiver?.close();
   }
-  // Only once no service writes into them any more.
-  for (const o of done) if (o.dir) await rm(o.dir, { recursive: true, force: true });
 });
-
-/** A fresh directory for one test, removed after it once its services have stopped. */
-async function testDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  open.push({ dir });
-  return dir;
-}
 
 async function until(test: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -44,7 +34,7 @@ async function until(test: () => boolean, what: string, ms = 20_000): Promise<vo
 }
 
 it('an event answered before a SIGKILL is delivered after the restart, signed, once per id, without the token', async () => {
-  const dir = await testDir('fd-audit-trail-');
+  const dir = tempDir('fd-audit-trail-');
   let accept = false;
   const receiver = await startReceiver(SECRET, () => (accept ? { status: 200 } : { status: 503 }));
   open.push({ receiver });
@@ -105,7 +95,7 @@ it('an event answered before a SIGKILL is delivered after the restart, signed, o
 }, 60_000);
 
 it('a full spool answers 503 to writes, saying why, and the log sink writes JSON lines', async () => {
-  const dir = await testDir('fd-audit-full-');
+  const dir = tempDir('fd-audit-full-');
   const receiver = await startReceiver(SECRET, () => ({ status: 503 }));
   open.push({ receiver });
   const log = join(dir, 'audit.ndjson');
