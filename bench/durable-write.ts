@@ -30,7 +30,7 @@ const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'flowdigest-durable-'));
 const mib = Number(values.mb);
 const chunk = Buffer.alloc(2 ** 20, 'x');
 
-async function once1(flushEveryBytes: number | undefined): Promise<{ tail: number; total: number }> {
+async function writeOnce(flushEveryBytes: number | undefined): Promise<{ tail: number; total: number }> {
   let last = 0;
   const t0 = performance.now();
   await writeDurable(
@@ -52,7 +52,8 @@ const settings: Array<[string, number | undefined]> = [
 const results = new Map(settings.map(([name]) => [name, [] as Array<{ tail: number; total: number }>]));
 try {
   for (let r = 0; r < Number(values.rounds); r++)
-    for (const [name, every] of r % 2 ? [...settings].reverse() : settings) results.get(name)!.push(await once1(every));
+    for (const [name, every] of r % 2 ? [...settings].reverse() : settings)
+      results.get(name)!.push(await writeOnce(every));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
