@@ -90,6 +90,7 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
     'scan',
     'set_filters',
     'set_memory_limit',
+    'set_scan_batch_from',
     'set_sort_batch',
     'sort_entries',
     'sort_ints_ptr',

@@ -55,6 +55,7 @@ interface Exports {
   sort_layout(from: number, count: number): number;
   lay_nums_window(from: number, count: number): void;
   set_sort_batch(entries: number): void;
+  set_scan_batch_from(slots: number): void;
   part_meta_ptr(): number;
   part_base_ptr(): number;
   partition_rows(parts: number): number;
@@ -325,6 +326,15 @@ export class WasmKernel {
    */
   setSortBatch(entries: number): void {
     this.x.set_sort_batch(entries);
+  }
+
+  /**
+   * @internal Tests: the least slots of a scan table that the scan takes in batches (0: the
+   * default, 131072), so that the batched scan can be forced on small tables. The table does not
+   * depend on it.
+   */
+  setScanBatchFrom(slots: number): void {
+    this.x.set_scan_batch_from(slots);
   }
 
   /**

@@ -42,8 +42,15 @@ static i32 has_window;
 static double counters[COUNTER_COUNT];
 
 // ---- the table ----
-static u32 *slots;   // entry index + 1, or 0
+static u32 *slots;   // 0, or entry index + 1 in the low SLOT_ENTRY_BITS and the hash's top bits above
 static u32 mask;     // slots - 1
+// A slot keeps the top bits of its entry's hash beside the entry, so that a probe passes an
+// entry of another hash without reading its row: at high cardinality every row read is a cache
+// miss, and linear probing at up to half full passes about 1.5 other entries per new key.
+#define SLOT_ENTRY_BITS 26
+#define SLOT_ENTRY_MASK ((1u << SLOT_ENTRY_BITS) - 1)
+#define SLOT_ENTRIES_MAX (SLOT_ENTRY_MASK - 1) // entries a table may hold: entry + 1 must fit
+static inline u32 slot_tag(i32 hash) { return (u32)hash & ~SLOT_ENTRY_MASK; }
 static i32 *ints;    // INT_STRIDE columns per entry (I_KEYOFF ...)
 static double *nums; // NUM_STRIDE columns per entry (N_PKTLO ...)
 static u8 *keys;
@@ -148,7 +155,7 @@ static void rebuild_slots(u32 *ns, u32 m) {
   for (u32 e = 0; e < size; e++) {
     u32 s = (u32)ints[e * INT_STRIDE + I_HASH] & m;
     while (ns[s]) s = (s + 1) & m;
-    ns[s] = e + 1;
+    ns[s] = (e + 1) | slot_tag(ints[e * INT_STRIDE + I_HASH]);
   }
 }
 
@@ -267,45 +274,152 @@ EXPORT(scan) i32 scan(i32 from, i32 to) {
   return r;
 }
 
-// Key field q of the line: its bytes input[a, b), or a < 0 for a field the format lacks ('-').
-#define KEY_FIELD(q, a, b)                                                     \
-  do {                                                                         \
-    if (by_role) { a = fs[R_ACCOUNT + (q)]; b = fe[R_ACCOUNT + (q)]; }         \
-    else { i32 c_ = key_cols[q]; a = c_ < 0 ? -1 : starts[c_]; b = c_ < 0 ? -1 : ends[c_]; } \
-  } while (0)
+// The scan takes lines in batches: it parses up to SCAN_BATCH lines (fields, numbers, the key's
+// hash), then reads the hash slot of each row among them, then counts and inserts them in order.
+// At high cardinality each row's slot is a cache miss: read together, the misses of a batch
+// overlap (WebAssembly has no prefetch; independent loads are the way to ask for one). Nothing is
+// counted before the commit, so a line left to JavaScript, or a table out of memory, ends the
+// batch exactly there.
+#define SCAN_BATCH 16
+// Tables of at least this many slots (past the caches, measured: at 2^16 slots and fewer, batches
+// cost the scan up to 8% and save nothing) are scanned in batches; set_scan_batch_from changes it (tests).
+#define BATCH_FROM_SLOTS (1u << 17)
+static u32 batch_from_slots = BATCH_FROM_SLOTS;
+EXPORT(set_scan_batch_from) void set_scan_batch_from(u32 slots) { batch_from_slots = slots ? slots : BATCH_FROM_SLOTS; }
 
-// The line's entry in the scan table (found, or inserted zeroed), or -1 when the table cannot
-// grow. Its key: `key_n` fields, read by role (the v2 key) or through key_cols; the numbers as
-// given. Inlined into the scan for the v2 key with its counts constant (its loops unrolled, as
-// before the kernel took any key: reading fields through key_cols cost the scan 5-7% at 1% rows),
-// and into key_entry_by_column for any other key.
-static inline __attribute__((always_inline)) i32 key_entry(const i32 *fs, const i32 *fe, const i32 *starts, const i32 *ends,
-                                                           i32 isp, i32 idp, i32 ipr, i32 key_n, i32 by_role) {
-  // The key's fields (by column, as JavaScript's addKeyed reads them; v2's by role).
+enum { L_BLANK, L_NODATA, L_SKIPDATA, L_FILTERED, L_ROW };
+
+typedef struct {
+  i32 kind, p, bytes; // bytes: what count_line counts (the newline, not a '\r' before it)
+  i32 hash, klen, isp, idp, ipr;
+  double pk, by, t0, t1;
+} Line;
+
+static Line batch[SCAN_BATCH];
+// Per line of the batch, per key field: its bytes input[a, b), or a < 0 for a field the format lacks ('-').
+static i32 batch_a[SCAN_BATCH][KERNEL_KEY_SLOTS], batch_b[SCAN_BATCH][KERNEL_KEY_SLOTS];
+static volatile u32 batch_touched; // what the batch's slot reads add up to: kept, so they are made
+
+// Parse the line at `p` into *L, its key fields' places into ka/kb: `key_n` fields, read by role
+// (the v2 key) or through key_cols. Returns the offset past its newline, or -1 when JavaScript
+// must read the line (nothing of it is recorded). Inlined into the scan for the v2 key with its
+// counts constant (its loops unrolled: reading fields through key_cols cost the scan 5-7% at 1%
+// rows), and into parse_line_by_column for any other key.
+static inline __attribute__((always_inline)) i32 parse_line(i32 p, Line *L, i32 *ka, i32 *kb, i32 key_n, i32 by_role) {
+  i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
+  i32 starts[64], ends[64];
+  const v128_t space = wasm_i8x16_splat(' '), newline = wasm_i8x16_splat('\n');
+  // Separators 16 bytes at a time (the input buffer is padded for the over-read); bits are
+  // taken in order, so the line's newline ends the search before any byte past it counts.
+  i32 n = 0, s = p, e = p;
+  for (i32 i = p;; i += 16) {
+    v128_t v = wasm_v128_load(input + i);
+    u32 m = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, space), wasm_i8x16_eq(v, newline)));
+    while (m) {
+      i32 at = i + __builtin_ctz(m);
+      m &= m - 1;
+      if (input[at] == '\n') { e = at; goto found; }
+      if (n >= 63) return -1;
+      starts[n] = s; ends[n] = at; n++; s = at + 1;
+    }
+  }
+found:;
+  i32 next = e + 1;
+  if (e > p && input[e - 1] == '\r') e--;
+  L->p = p;
+  L->bytes = e - p + 1;
+  if (e == p) { L->kind = L_BLANK; return next; }
+  starts[n] = s; ends[n] = e; n++;
+  if (n != ncols) return -1;
+  for (i32 r = 1; r < ROLE_COUNT; r++) {
+    i32 c = column_of[r];
+    if (c >= 0) { fs[r] = starts[c]; fe[r] = ends[c]; } else { fs[r] = -1; fe[r] = -1; }
+  }
+
+  i32 nodata = 0;
+  if (fs[R_STATUS] >= 0) {
+    const u8 *st = input + fs[R_STATUS];
+    i32 len = fe[R_STATUS] - fs[R_STATUS];
+    if (len == 2 && st[0] == 'O' && st[1] == 'K') nodata = 0;
+    else if (len == 6 && st[0] == 'N' && st[1] == 'O' && st[2] == 'D' && st[3] == 'A' && st[4] == 'T' && st[5] == 'A') nodata = 1;
+    else if (len == 8 && st[0] == 'S' && st[1] == 'K' && st[2] == 'I' && st[3] == 'P' && st[4] == 'D' && st[5] == 'A' && st[6] == 'T' && st[7] == 'A') nodata = 2;
+    else return -1;
+  }
+  double end = fs[R_END] >= 0 ? parse_int(input + fs[R_END], fe[R_END] - fs[R_END]) : -1;
+  if (end == -2) return -1;
+  if (nodata) {
+    if (has_window && (end < 0 || end < window_start || end >= window_end)) L->kind = L_FILTERED;
+    else L->kind = nodata == 1 ? L_NODATA : L_SKIPDATA;
+    return next;
+  }
+  double sp = fs[R_SRCPORT] >= 0 ? parse_int(input + fs[R_SRCPORT], fe[R_SRCPORT] - fs[R_SRCPORT]) : -1;
+  double dp = fs[R_DSTPORT] >= 0 ? parse_int(input + fs[R_DSTPORT], fe[R_DSTPORT] - fs[R_DSTPORT]) : -1;
+  double pr = fs[R_PROTOCOL] >= 0 ? parse_int(input + fs[R_PROTOCOL], fe[R_PROTOCOL] - fs[R_PROTOCOL]) : -1;
+  double st = fs[R_START] >= 0 ? parse_int(input + fs[R_START], fe[R_START] - fs[R_START]) : -1;
+  double pk = fs[R_PACKETS] >= 0 ? parse_int(input + fs[R_PACKETS], fe[R_PACKETS] - fs[R_PACKETS]) : -1;
+  double by = fs[R_BYTES] >= 0 ? parse_int(input + fs[R_BYTES], fe[R_BYTES] - fs[R_BYTES]) : -1;
+  if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > MAX_PORT || dp > MAX_PORT || pr > MAX_PROTOCOL) return -1;
+  if (st >= 0 && end >= 0 && st > end) return -1; // start after end: malformed, JavaScript says why
+
+  if (has_window && (end < 0 || end < window_start || end >= window_end)) { L->kind = L_FILTERED; return next; }
+  if (filter_accounts | filter_regions) {
+    const u8 *at = filter_values;
+    if ((filter_accounts && !in_filter(&at, filter_accounts, fs[R_ACCOUNT], fe[R_ACCOUNT])) ||
+        (filter_regions && !in_filter(&at, filter_regions, fs[R_REGION], fe[R_REGION]))) {
+      L->kind = L_FILTERED;
+      return next;
+    }
+  }
+
+  // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
+  i32 isp = key_numbers & 1 ? (i32)sp : -1, idp = key_numbers & 2 ? (i32)dp : -1, ipr = key_numbers & 4 ? (i32)pr : -1;
+  if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
+
+  // The key's fields (by column, as JavaScript's addKeyed reads them; v2's by role) and its hash.
   i32 h = (i32)HASH_SEED;
   i32 klen = key_n - 1;
   for (i32 q = 0; q < key_n; q++) {
     i32 a, b;
-    KEY_FIELD(q, a, b);
+    if (by_role) { a = fs[R_ACCOUNT + q]; b = fe[R_ACCOUNT + q]; }
+    else { i32 c = key_cols[q]; a = c < 0 ? -1 : starts[c]; b = c < 0 ? -1 : ends[c]; }
+    ka[q] = a; kb[q] = b;
     if (a < 0) { h = hash_field(h, DASH, 1); klen += 1; }
     else { h = hash_field(h, input + a, b - a); klen += b - a; }
   }
-  i32 hash = mix_numbers(h, isp, idp, ipr);
+  L->hash = mix_numbers(h, isp, idp, ipr);
+  L->klen = klen; L->isp = isp; L->idp = idp; L->ipr = ipr;
+  L->pk = pk; L->by = by;
+  // A record with one time only is an instant at that time (as scanner.ts), so a row's start never passes its end.
+  L->t0 = st >= 0 ? st : end; L->t1 = end >= 0 ? end : st;
+  L->kind = L_ROW;
+  return next;
+}
 
+// parse_line for any key but v2's, out of line: the scan's own function (compiled eagerly in every
+// worker) then holds one copy of the key's code.
+static __attribute__((noinline)) i32 parse_line_by_column(i32 p, Line *L, i32 *ka, i32 *kb) {
+  return parse_line(p, L, ka, kb, key_slots, 0);
+}
+
+// The row's entry in the scan table (found, or inserted zeroed), or -1 when the table cannot
+// grow. Its key: the `key_n` fields at ka/kb, its numbers and hash as parsed.
+static inline __attribute__((always_inline)) i32 key_entry(const Line *L, const i32 *ka, const i32 *kb, i32 key_n) {
+  const i32 hash = L->hash, klen = L->klen, isp = L->isp, idp = L->idp, ipr = L->ipr;
   // Find the entry, comparing the stored NUL-joined key field by field.
-  u32 slot = (u32)hash & mask;
+  u32 slot = (u32)hash & mask, tag = slot_tag(hash);
   i32 entry = -1;
   for (;;) {
     u32 sv = slots[slot];
     if (!sv) break;
+    if ((sv & ~SLOT_ENTRY_MASK) != tag) { slot = (slot + 1) & mask; continue; }
+    sv &= SLOT_ENTRY_MASK;
     i32 *row = ints + (sv - 1) * INT_STRIDE;
     if (row[I_HASH] == hash && row[I_KEYLEN] == klen && row[I_SPORT] == isp && row[I_DPORT] == idp && row[I_PROTO] == ipr) {
       const u8 *k = keys + row[I_KEYOFF];
       i32 same = 1;
       for (i32 q = 0; q < key_n && same; q++) {
         if (q > 0) { if (*k++ != 0) { same = 0; break; } }
-        i32 a, b;
-        KEY_FIELD(q, a, b);
+        i32 a = ka[q], b = kb[q];
         if (a < 0) { if (*k++ != '-') same = 0; continue; }
         if (!same_bytes(k, input + a, b - a)) { same = 0; break; }
         k += b - a;
@@ -316,6 +430,7 @@ static inline __attribute__((always_inline)) i32 key_entry(const i32 *fs, const 
   }
   if (entry < 0) {
     // Room first, so that running out of memory leaves the table as it was.
+    if (size >= SLOT_ENTRIES_MAX) return -1;
     if (key_used + (u32)klen > key_cap && !grow_keys(key_used + (u32)klen)) return -1;
     if ((size + 1) * 2 > mask) {
       if (!grow_entries()) return -1;
@@ -325,8 +440,7 @@ static inline __attribute__((always_inline)) i32 key_entry(const i32 *fs, const 
     u8 *k = keys + key_used;
     for (i32 q = 0; q < key_n; q++) {
       if (q > 0) *k++ = 0;
-      i32 a, b;
-      KEY_FIELD(q, a, b);
+      i32 a = ka[q], b = kb[q];
       if (a < 0) { *k++ = '-'; continue; }
       copy(k, input + a, (size_t)(b - a));
       k += b - a;
@@ -337,107 +451,100 @@ static inline __attribute__((always_inline)) i32 key_entry(const i32 *fs, const 
     key_used += (u32)klen;
     double *v = nums + entry * NUM_STRIDE;
     v[N_PKTLO] = 0; v[N_PKTHI] = 0; v[N_BYTELO] = 0; v[N_BYTEHI] = 0; v[N_START] = __builtin_inf(); v[N_END] = -__builtin_inf(); v[N_RECORDS] = 0;
-    slots[slot] = (u32)entry + 1;
+    slots[slot] = ((u32)entry + 1) | tag;
   }
   return entry;
 }
 
-
-// key_entry for any key but v2's, out of line: the scan's own function (compiled eagerly in every
-// worker) then holds one copy of the key's code.
-static __attribute__((noinline)) i32 key_entry_by_column(const i32 *fs, const i32 *fe, const i32 *starts, const i32 *ends,
-                                                         i32 isp, i32 idp, i32 ipr) {
-  return key_entry(fs, fe, starts, ends, isp, idp, ipr, key_slots, 0);
+// key_entry for any key but v2's, out of line (as parse_line_by_column).
+static __attribute__((noinline)) i32 key_entry_by_column(const Line *L, const i32 *ka, const i32 *kb) {
+  return key_entry(L, ka, kb, key_slots);
 }
 
-static i32 scan_lines(i32 from, i32 to) {
-  const i32 numbers = key_numbers;
-  i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
-  i32 starts[64], ends[64];
+// Read the slot of each row of the batch, and the hash of the entry a slot of the row's tag names:
+// the loads the commit's first probe makes, made here together.
+static inline void touch_slots(i32 n) {
+  u32 acc = 0;
+  for (i32 i = 0; i < n; i++) {
+    if (batch[i].kind != L_ROW) continue;
+    i32 hash = batch[i].hash;
+    u32 sv = slots[(u32)hash & mask];
+    if (sv && (sv & ~SLOT_ENTRY_MASK) == slot_tag(hash)) sv = (u32)ints[((sv & SLOT_ENTRY_MASK) - 1) * INT_STRIDE + I_HASH];
+    acc += sv;
+  }
+  batch_touched = acc;
+}
+
+// Count the line and, a row, insert it. Returns -1 - p when the table had no room for the row at p
+// (nothing of it counted), else 0.
+static inline __attribute__((always_inline)) i32 commit_line(const Line *L, const i32 *ka, const i32 *kb, i32 by_role) {
+  switch (L->kind) {
+    case L_BLANK: counters[C_BLANK] += 1; return 0;
+    case L_NODATA: count_line(L->bytes); counters[C_NODATA] += 1; return 0;
+    case L_SKIPDATA: count_line(L->bytes); counters[C_SKIPDATA] += 1; return 0;
+    case L_FILTERED: count_line(L->bytes); counters[C_FILTERED] += 1; return 0;
+    default: break;
+  }
+  i32 entry = by_role ? key_entry(L, ka, kb, 5) : key_entry_by_column(L, ka, kb);
+  if (entry < 0) return -1 - L->p;
+  count_line(L->bytes);
+  double *v = nums + entry * NUM_STRIDE;
+  double pk = L->pk, by = L->by, t0 = L->t0, t1 = L->t1;
+  if (pk >= 0) { counters[C_PACKETS_SEEN] = 1; double lo = v[N_PKTLO] + pk; if (lo >= TWO52) { v[N_PKTHI] += 1; lo -= TWO52; } v[N_PKTLO] = lo; }
+  if (by >= 0) { counters[C_BYTES_SEEN] = 1; double lo = v[N_BYTELO] + by; if (lo >= TWO52) { v[N_BYTEHI] += 1; lo -= TWO52; } v[N_BYTELO] = lo; }
+  if (t0 >= 0 && t0 < v[N_START]) v[N_START] = t0;
+  if (t1 >= 0 && t1 > v[N_END]) v[N_END] = t1;
+  v[N_RECORDS] += 1;
+  counters[C_DIGESTED] += 1;
+  return 0;
+}
+
+// Line by line: a table that fits the caches gains nothing from batches, and pays for them.
+static inline __attribute__((always_inline)) i32 scan_each(i32 from, i32 to, i32 by_role) {
+  Line L;
+  i32 ka[KERNEL_KEY_SLOTS], kb[KERNEL_KEY_SLOTS];
   i32 p = from;
-  const v128_t space = wasm_i8x16_splat(' '), newline = wasm_i8x16_splat('\n');
   while (p < to) {
-    // Separators 16 bytes at a time (the input buffer is padded for the over-read); bits are
-    // taken in order, so the line's newline ends the search before any byte past it counts.
-    i32 n = 0, s = p, e = p;
-    for (i32 i = p;; i += 16) {
-      v128_t v = wasm_v128_load(input + i);
-      u32 m = wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(v, space), wasm_i8x16_eq(v, newline)));
-      while (m) {
-        i32 at = i + __builtin_ctz(m);
-        m &= m - 1;
-        if (input[at] == '\n') { e = at; goto found; }
-        if (n >= 63) return p;
-        starts[n] = s; ends[n] = at; n++; s = at + 1;
-      }
-    }
-  found:;
-    i32 next = e + 1;
-    if (e > p && input[e - 1] == '\r') e--;
-    if (e == p) { counters[C_BLANK] += 1; p = next; continue; } // blank
-    starts[n] = s; ends[n] = e; n++;
-    if (n != ncols) return p;
-    for (i32 r = 1; r < ROLE_COUNT; r++) {
-      i32 c = column_of[r];
-      if (c >= 0) { fs[r] = starts[c]; fe[r] = ends[c]; } else { fs[r] = -1; fe[r] = -1; }
-    }
-
-    i32 nodata = 0;
-    if (fs[R_STATUS] >= 0) {
-      const u8 *st = input + fs[R_STATUS];
-      i32 len = fe[R_STATUS] - fs[R_STATUS];
-      if (len == 2 && st[0] == 'O' && st[1] == 'K') nodata = 0;
-      else if (len == 6 && st[0] == 'N' && st[1] == 'O' && st[2] == 'D' && st[3] == 'A' && st[4] == 'T' && st[5] == 'A') nodata = 1;
-      else if (len == 8 && st[0] == 'S' && st[1] == 'K' && st[2] == 'I' && st[3] == 'P' && st[4] == 'D' && st[5] == 'A' && st[6] == 'T' && st[7] == 'A') nodata = 2;
-      else return p;
-    }
-    double end = fs[R_END] >= 0 ? parse_int(input + fs[R_END], fe[R_END] - fs[R_END]) : -1;
-    if (end == -2) return p;
-    if (nodata) {
-      count_line(e - p + 1);
-      if (has_window && (end < 0 || end < window_start || end >= window_end)) counters[C_FILTERED] += 1;
-      else counters[nodata == 1 ? C_NODATA : C_SKIPDATA] += 1;
-      p = next;
-      continue;
-    }
-    double sp = fs[R_SRCPORT] >= 0 ? parse_int(input + fs[R_SRCPORT], fe[R_SRCPORT] - fs[R_SRCPORT]) : -1;
-    double dp = fs[R_DSTPORT] >= 0 ? parse_int(input + fs[R_DSTPORT], fe[R_DSTPORT] - fs[R_DSTPORT]) : -1;
-    double pr = fs[R_PROTOCOL] >= 0 ? parse_int(input + fs[R_PROTOCOL], fe[R_PROTOCOL] - fs[R_PROTOCOL]) : -1;
-    double st = fs[R_START] >= 0 ? parse_int(input + fs[R_START], fe[R_START] - fs[R_START]) : -1;
-    double pk = fs[R_PACKETS] >= 0 ? parse_int(input + fs[R_PACKETS], fe[R_PACKETS] - fs[R_PACKETS]) : -1;
-    double by = fs[R_BYTES] >= 0 ? parse_int(input + fs[R_BYTES], fe[R_BYTES] - fs[R_BYTES]) : -1;
-    if (sp == -2 || dp == -2 || pr == -2 || st == -2 || pk == -2 || by == -2 || sp > MAX_PORT || dp > MAX_PORT || pr > MAX_PROTOCOL) return p;
-    if (st >= 0 && end >= 0 && st > end) return p; // start after end: malformed, JavaScript says why
-
-    if (has_window && (end < 0 || end < window_start || end >= window_end)) { count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue; }
-    if (filter_accounts | filter_regions) {
-      const u8 *at = filter_values;
-      if ((filter_accounts && !in_filter(&at, filter_accounts, fs[R_ACCOUNT], fe[R_ACCOUNT])) ||
-          (filter_regions && !in_filter(&at, filter_regions, fs[R_REGION], fe[R_REGION]))) {
-        count_line(e - p + 1); counters[C_FILTERED] += 1; p = next; continue;
-      }
-    }
-
-    // A key without a port or the protocol holds -1 there (so the ephemeral rule needs both ports).
-    i32 isp = numbers & 1 ? (i32)sp : -1, idp = numbers & 2 ? (i32)dp : -1, ipr = numbers & 4 ? (i32)pr : -1;
-    if (isp > 0 && idp > 0) { if (isp >= idp) isp = 0; else idp = 0; }
-
-    i32 entry = key_by_role ? key_entry(fs, fe, starts, ends, isp, idp, ipr, 5, 1)
-                            : key_entry_by_column(fs, fe, starts, ends, isp, idp, ipr);
-    if (entry < 0) return -1 - p;
-    count_line(e - p + 1);
-    double *v = nums + entry * NUM_STRIDE;
-    if (pk >= 0) { counters[C_PACKETS_SEEN] = 1; double lo = v[N_PKTLO] + pk; if (lo >= TWO52) { v[N_PKTHI] += 1; lo -= TWO52; } v[N_PKTLO] = lo; }
-    if (by >= 0) { counters[C_BYTES_SEEN] = 1; double lo = v[N_BYTELO] + by; if (lo >= TWO52) { v[N_BYTEHI] += 1; lo -= TWO52; } v[N_BYTELO] = lo; }
-    // A record with one time only is an instant at that time (as scanner.ts), so a row's start never passes its end.
-    double t0 = st >= 0 ? st : end, t1 = end >= 0 ? end : st;
-    if (t0 >= 0 && t0 < v[N_START]) v[N_START] = t0;
-    if (t1 >= 0 && t1 > v[N_END]) v[N_END] = t1;
-    v[N_RECORDS] += 1;
-    counters[C_DIGESTED] += 1;
+    i32 next = by_role ? parse_line(p, &L, ka, kb, 5, 1) : parse_line_by_column(p, &L, ka, kb);
+    if (next < 0) return p;
+    i32 r = commit_line(&L, ka, kb, by_role);
+    if (r < 0) return r;
     p = next;
   }
   return to;
+}
+
+static inline __attribute__((always_inline)) i32 scan_batches(i32 from, i32 to, i32 by_role) {
+  i32 p = from;
+  while (p < to) {
+    i32 n = 0, left = -1;
+    while (n < SCAN_BATCH && p < to) {
+      i32 next = by_role ? parse_line(p, &batch[n], batch_a[n], batch_b[n], 5, 1)
+                         : parse_line_by_column(p, &batch[n], batch_a[n], batch_b[n]);
+      if (next < 0) { left = p; break; }
+      p = next;
+      n++;
+    }
+    touch_slots(n);
+    for (i32 i = 0; i < n; i++) {
+      i32 r = commit_line(&batch[i], batch_a[i], batch_b[i], by_role);
+      if (r < 0) return r;
+    }
+    if (left >= 0) return left;
+  }
+  return to;
+}
+
+// Each a function of its own: where the line's parse is not inlined (a key by column), its
+// results live in memory, and they must not in the v2 key's loops.
+static __attribute__((noinline)) i32 scan_each_v2(i32 from, i32 to) { return scan_each(from, to, 1); }
+static __attribute__((noinline)) i32 scan_each_by_column(i32 from, i32 to) { return scan_each(from, to, 0); }
+static __attribute__((noinline)) i32 scan_batches_v2(i32 from, i32 to) { return scan_batches(from, to, 1); }
+static __attribute__((noinline)) i32 scan_batches_by_column(i32 from, i32 to) { return scan_batches(from, to, 0); }
+
+static i32 scan_lines(i32 from, i32 to) {
+  if (mask + 1 < batch_from_slots) return key_by_role ? scan_each_v2(from, to) : scan_each_by_column(from, to);
+  return key_by_role ? scan_batches_v2(from, to) : scan_batches_by_column(from, to);
 }
 
 // ---- the canonical order (src/digest/order.ts), as a sort of byte-comparable keys ----
