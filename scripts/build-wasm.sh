@@ -38,7 +38,11 @@ trap 'rm -rf "$out"' EXIT
 # field count is not a constant they cannot be, and -Wno-pass-failed keeps that quiet.
 "$CLANG" --target=wasm32 -O3 -fno-unroll-loops -Wno-pass-failed -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
   -o "$out/scan.wasm" src/format/wasm/scan.c
-node --import tsx scripts/embed-kernel.ts "$out/scan.wasm" "$CLANG_VERSION, $LLD_VERSION"
+# The lean kernel: the same source without what a v2-key text digest never calls (scan.c,
+# KERNEL_LEAN), for the workers to compile first.
+"$CLANG" --target=wasm32 -O3 -fno-unroll-loops -Wno-pass-failed -DKERNEL_LEAN -nostdlib -mbulk-memory -msimd128 \
+  -Wl,--no-entry -fuse-ld="$WASM_LD" -o "$out/scan-lean.wasm" src/format/wasm/scan.c
+node --import tsx scripts/embed-kernel.ts "$out/scan.wasm" "$out/scan-lean.wasm" "$CLANG_VERSION, $LLD_VERSION"
 # The Parquet decoder's line writer: a module of its own (it shares no memory with the kernel).
 "$CLANG" --target=wasm32 -O3 -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
   -o "$out/parquet-lines.wasm" src/format/wasm/parquet-lines.c

@@ -1,7 +1,7 @@
 /**
  * Writes src/format/wasm/scan-wasm.ts: the compiled kernel as base64, with the SHA-256 of each
  * source it was built from. Run by scripts/build-wasm.sh:
- * `node --import tsx scripts/embed-kernel.ts <scan.wasm> <toolchain>`.
+ * `node --import tsx scripts/embed-kernel.ts <scan.wasm> <scan-lean.wasm> <toolchain>`.
  * test/kernel-build.test.ts recomputes {@link kernelSourceHashes}, so a kernel left stale after
  * an edit of scan.c or contract.h fails CI on a machine without clang.
  */
@@ -27,8 +27,13 @@ export function kernelSourceHashes(root = ROOT): Record<string, string> {
   return Object.fromEntries(KERNEL_SOURCES.map((p) => [p, sha256(p)]));
 }
 
-/** The text of scan-wasm.ts for this module. */
-export function renderEmbedded(wasm: Uint8Array, toolchain: string, hashes: Record<string, string>): string {
+/** The text of scan-wasm.ts for these modules (the full kernel and the lean one). */
+export function renderEmbedded(
+  wasm: Uint8Array,
+  lean: Uint8Array,
+  toolchain: string,
+  hashes: Record<string, string>,
+): string {
   const sources = Object.entries(hashes)
     .map(([p, h]) => `  '${p}': '${h}',`)
     .join('\n');
@@ -43,15 +48,22 @@ export function renderEmbedded(wasm: Uint8Array, toolchain: string, hashes: Reco
     'export const SCAN_WASM_BASE64 =',
     `  '${Buffer.from(wasm).toString('base64')}';`,
     '',
+    '/** The lean kernel (scan.c built with KERNEL_LEAN: the v2 key and text only), base64. */',
+    'export const SCAN_LEAN_WASM_BASE64 =',
+    `  '${Buffer.from(lean).toString('base64')}';`,
+    '',
   ].join('\n');
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [wasmPath, toolchain] = process.argv.slice(2);
-  if (wasmPath === undefined || toolchain === undefined) {
-    console.error('usage: node --import tsx scripts/embed-kernel.ts <scan.wasm> <toolchain>');
+  const [wasmPath, leanPath, toolchain] = process.argv.slice(2);
+  if (wasmPath === undefined || leanPath === undefined || toolchain === undefined) {
+    console.error('usage: node --import tsx scripts/embed-kernel.ts <scan.wasm> <scan-lean.wasm> <toolchain>');
     process.exit(2);
   }
-  writeFileSync(join(ROOT, EMBEDDED_KERNEL), renderEmbedded(readFileSync(wasmPath), toolchain, kernelSourceHashes()));
+  writeFileSync(
+    join(ROOT, EMBEDDED_KERNEL),
+    renderEmbedded(readFileSync(wasmPath), readFileSync(leanPath), toolchain, kernelSourceHashes()),
+  );
   console.log(`wrote ${EMBEDDED_KERNEL}`);
 }

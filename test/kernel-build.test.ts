@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { KERNEL_SOURCES, kernelSourceHashes, renderEmbedded } from '../scripts/embed-kernel.js';
-import { SCAN_WASM_BASE64, SCAN_WASM_SOURCES } from '../src/format/wasm/scan-wasm.js';
+import { SCAN_LEAN_WASM_BASE64, SCAN_WASM_BASE64, SCAN_WASM_SOURCES } from '../src/format/wasm/scan-wasm.js';
 
 // The ES2022 lib does not type WebAssembly; Node has it.
 declare const WebAssembly: { Module: { new (bytes: Uint8Array): object; exports(m: object): Array<{ name: string }> } };
@@ -108,5 +108,28 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
   const text = readFileSync(join(root, 'src/format/wasm/scan-wasm.ts'), 'utf8');
   const toolchain = /\(([^)]*)\)\. Do not edit\./.exec(text)?.[1] ?? '';
   expect(toolchain).toBe('Debian clang version 14.0.6, Debian LLD 14.0.6');
-  expect(text).toBe(renderEmbedded(bytes, toolchain, SCAN_WASM_SOURCES));
+  const lean = Buffer.from(SCAN_LEAN_WASM_BASE64, 'base64');
+  expect(text).toBe(renderEmbedded(bytes, lean, toolchain, SCAN_WASM_SOURCES));
+});
+
+it('the lean kernel has every export but the renders and partials the v2 key written as text never calls', () => {
+  const exportsOf = (base64: string) =>
+    WebAssembly.Module.exports(new WebAssembly.Module(Buffer.from(base64, 'base64')))
+      .map((e) => e.name)
+      .sort();
+  const full = exportsOf(SCAN_WASM_BASE64);
+  const cold = [
+    'partial_crc',
+    'partial_key_bytes',
+    'render_keyed_ndjson',
+    'render_keyed_text',
+    'render_name_at_ptr',
+    'render_names_ptr',
+    'render_ndjson',
+    'render_partial',
+    'render_where_ptr',
+  ];
+  expect(exportsOf(SCAN_LEAN_WASM_BASE64)).toEqual(full.filter((n) => !cold.includes(n)));
+  // And it is smaller: what it is for (a faster compile in every process).
+  expect(SCAN_LEAN_WASM_BASE64.length).toBeLessThan(SCAN_WASM_BASE64.length * 0.8);
 });

@@ -20,7 +20,7 @@ import {
   NUM_STRIDE,
   ROLE_COUNT,
 } from '../table/contract.js';
-import { SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
+import { SCAN_LEAN_WASM_BASE64, SCAN_WASM_BASE64 } from './wasm/scan-wasm.js';
 import { dropped } from '../util/reclaim.js';
 import { compileWasm, instantiateWasm, type WasmModule } from '../util/wasm-compile.js';
 import { type GrowableMemory, KernelMemory } from './kernel-memory.js';
@@ -157,14 +157,58 @@ export interface KernelOptions {
    * @default no cap but WebAssembly's own (4 GiB)
    */
   memoryLimit?: number;
+  /**
+   * Start with the lean kernel: scan.c without what a digest under the v2 key written as text
+   * never calls (NDJSON, keyed and partial renders; keys read by column). It compiles in about
+   * a quarter less time (every function is optimized at compile, in each process); the first
+   * call that needs more widens it to the full kernel, in place (a fresh instance: a call that
+   * widens keeps nothing of the lean one's memory, and needs nothing of it).
+   * @default false
+   */
+  lean?: boolean;
 }
 
-let compiled: WasmModule | null | undefined;
+/** The two modules, compiled on first use (null: this runtime cannot compile them). */
+const compiled: { full?: WasmModule | null; lean?: WasmModule | null } = {};
+
+function moduleOf(lean: boolean): WasmModule | null {
+  const which = lean ? 'lean' : 'full';
+  if (compiled[which] === undefined) {
+    try {
+      compiled[which] = compileWasm(lean ? SCAN_LEAN_WASM_BASE64 : SCAN_WASM_BASE64);
+    } catch {
+      compiled[which] = null;
+    }
+  }
+  return compiled[which];
+}
+
+/** A new instance of the kernel and the meter of its memory, or null where none can start. */
+function instantiate(lean: boolean, memoryLimit: number): { x: Exports; meter: KernelMemory } | null {
+  const module = moduleOf(lean);
+  if (module === null) return null;
+  const meter = new KernelMemory();
+  let x: Exports;
+  try {
+    x = instantiateWasm(module, { env: { grow_memory: (pages: number) => meter.grow(pages) } }) as Exports;
+  } catch {
+    // No memory for an instance (its first pages): this thread scans in JavaScript.
+    return null;
+  }
+  x.set_memory_limit(memoryLimit);
+  meter.attach(x.memory);
+  return { x, meter };
+}
 
 export class WasmKernel {
+  /** The budget {@link chargeTo} named last (a widened kernel's memory is charged to it too). */
+  private budget: MemoryBudget | null = null;
+
   private constructor(
-    private readonly x: Exports,
-    private readonly meter: KernelMemory,
+    private x: Exports,
+    private meter: KernelMemory,
+    private lean: boolean,
+    private readonly memoryLimit: number,
   ) {}
 
   /** This thread's kernel, or null where it cannot run (or FLOWDIGEST_NO_WASM=1 asks for pure JS). */
@@ -174,25 +218,34 @@ export class WasmKernel {
       throw new InvalidOptionError('memoryLimit', `must be a whole number of bytes in [1, 2^32), got ${String(limit)}`);
     }
     if (process.env.FLOWDIGEST_NO_WASM === '1') return null;
-    if (compiled === undefined) {
-      try {
-        compiled = compileWasm(SCAN_WASM_BASE64);
-      } catch {
-        compiled = null;
-      }
-    }
-    if (compiled === null) return null;
-    let exports: Exports;
-    const meter = new KernelMemory();
-    try {
-      exports = instantiateWasm(compiled, { env: { grow_memory: (pages: number) => meter.grow(pages) } }) as Exports;
-    } catch {
-      // No memory for an instance (its first pages): this thread scans in JavaScript.
-      return null;
-    }
-    exports.set_memory_limit(limit ?? 0);
-    meter.attach(exports.memory);
-    return new WasmKernel(exports, meter);
+    const lean = options.lean === true;
+    const made = instantiate(lean, limit ?? 0);
+    return made === null ? null : new WasmKernel(made.x, made.meter, lean, limit ?? 0);
+  }
+
+  /** Whether this is still the lean kernel (see {@link KernelOptions.lean}). */
+  get isLean(): boolean {
+    return this.lean;
+  }
+
+  /**
+   * The full kernel in place of the lean one: a fresh instance, charged to the same budget. Only
+   * at the start of a call (nothing of the lean instance's memory is kept). False when the full
+   * kernel cannot start here (the caller then goes on in JavaScript, as without a kernel).
+   */
+  private widen(): boolean {
+    if (!this.lean) return true;
+    const full = instantiate(false, this.memoryLimit);
+    if (full === null) return false;
+    const budget = this.budget;
+    this.meter.release();
+    dropped(this.x.memory.buffer.byteLength);
+    this.x = full.x;
+    this.meter = full.meter;
+    this.lean = false;
+    // A fresh instance is charged nothing past its start: this cannot pass the budget.
+    if (budget !== null) this.chargeTo(budget);
+    return true;
   }
 
   /**
@@ -202,11 +255,13 @@ export class WasmKernel {
    */
   chargeTo(budget: MemoryBudget): void {
     this.meter.chargeTo(budget);
+    this.budget = budget;
   }
 
   /** Give back what the kernel's memory is charged (it is being dropped). */
   releaseCharge(): void {
     this.meter.release();
+    this.budget = null;
   }
 
   /**
@@ -223,7 +278,10 @@ export class WasmKernel {
     filter: KernelFilter = {},
   ): boolean {
     const slots = key.columns.length;
-    if (slots > KERNEL_KEY_SLOTS || !this.setFilters(filter)) return false;
+    if (slots > KERNEL_KEY_SLOTS) return false;
+    // The lean kernel's scan takes the v2 key only.
+    if (!key.byRole && !this.widen()) return false;
+    if (!this.setFilters(filter)) return false;
     const buf = this.x.memory.buffer;
     new Int32Array(buf, this.x.column_of_ptr(), ROLE_COUNT).set(layout.columnOf);
     new Int32Array(buf, this.x.key_cols_ptr(), slots).set(key.columns);
@@ -461,6 +519,8 @@ export class WasmKernel {
     const names = where === null || format === 'text' ? null : keyNames(key!);
     if (where !== null && where.length > KERNEL_KEY_SLOTS + 3) return null;
     if (names !== null && names.bytes.length > KERNEL_NAME_BYTES) return null;
+    // The lean kernel writes v2-key text only.
+    if ((format !== 'text' || where !== null) && !this.widen()) return null;
     // A row's numbers, separators and (NDJSON) names besides its key bytes: 3 ports, 2 sums of
     // up to 32 digits, 2 times, the records.
     if (!this.loadRange(r, (format === 'text' ? 140 : 340) + (names?.bytes.length ?? 0), script)) return null;
@@ -495,7 +555,8 @@ export class WasmKernel {
    * given. Null when the kernel cannot take the range: the caller collects it in JavaScript.
    */
   partialRows(r: KernelRange, script?: Uint8Array): PartialRows | null {
-    if (!this.loadRange(r, NUM_STRIDE * 8 + INT_STRIDE * 4, script)) return null;
+    // Not in the lean kernel.
+    if (!this.widen() || !this.loadRange(r, NUM_STRIDE * 8 + INT_STRIDE * 4, script)) return null;
     const x = this.x;
     const rows = x.render_partial(script ? 1 : 0, script?.length ?? 0),
       keyBytes = x.partial_key_bytes();

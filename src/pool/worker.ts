@@ -58,7 +58,9 @@ import type {
 const objectTable = new DigestTable(16384);
 // As long as the scanner's window (one kernel call's input).
 const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
-let kernel = WasmKernel.load();
+// Lean: most runs are v2-key text digests, and the lean kernel compiles in a quarter less time; it
+// widens itself to the full one on the first call that needs it (format/wasm-kernel.ts).
+let kernel = WasmKernel.load({ lean: true });
 
 /**
  * Kernel memory a worker keeps after sorting a run table. WebAssembly memory never shrinks: a
@@ -90,7 +92,7 @@ function shedKernel(keep = keepBytes): void {
 
 /** Drop the kernel for a fresh instance (the module stays compiled), giving back its charge. False if none could start. */
 function replaceKernel(): boolean {
-  const fresh = WasmKernel.load();
+  const fresh = WasmKernel.load({ lean: true });
   if (kernel === null || fresh === null) return false;
   kernel.releaseCharge();
   dropped(kernel.memoryBytes);

@@ -405,10 +405,15 @@ found:;
 }
 
 // parse_line for any key but v2's, out of line: the scan's own function (compiled eagerly in every
-// worker) then holds one copy of the key's code.
+// worker) then holds one copy of the key's code. The lean kernel's scan takes the v2 key only:
+// there it is never called (nor key_entry_by_column), and stands for "leave the line".
+#ifdef KERNEL_LEAN
+#define parse_line_by_column(p, L, ka, kb) (-1)
+#else
 static __attribute__((noinline)) i32 parse_line_by_column(i32 p, Line *L, i32 *ka, i32 *kb) {
   return parse_line(p, L, ka, kb, key_slots, 0);
 }
+#endif
 
 // The row's entry in the scan table (found, or inserted zeroed), or -1 when the table cannot
 // grow. Its key: the `key_n` fields at ka/kb, its numbers and hash as parsed.
@@ -471,9 +476,13 @@ static inline __attribute__((always_inline)) i32 key_entry(const Line *L, const 
 }
 
 // key_entry for any key but v2's, out of line (as parse_line_by_column).
+#ifdef KERNEL_LEAN
+#define key_entry_by_column(L, ka, kb) (-1)
+#else
 static __attribute__((noinline)) i32 key_entry_by_column(const Line *L, const i32 *ka, const i32 *kb) {
   return key_entry(L, ka, kb, key_slots);
 }
+#endif
 
 // Read the slot of each row of the batch, and the hash of the entry a slot of the row's tag names:
 // the loads the commit's first probe makes, made here together.
@@ -552,13 +561,22 @@ static inline __attribute__((always_inline)) i32 scan_batches(i32 from, i32 to, 
 // Each a function of its own: where the line's parse is not inlined (a key by column), its
 // results live in memory, and they must not in the v2 key's loops.
 static __attribute__((noinline)) i32 scan_each_v2(i32 from, i32 to) { return scan_each(from, to, 1); }
-static __attribute__((noinline)) i32 scan_each_by_column(i32 from, i32 to) { return scan_each(from, to, 0); }
 static __attribute__((noinline)) i32 scan_batches_v2(i32 from, i32 to) { return scan_batches(from, to, 1); }
+#ifndef KERNEL_LEAN
+static __attribute__((noinline)) i32 scan_each_by_column(i32 from, i32 to) { return scan_each(from, to, 0); }
 static __attribute__((noinline)) i32 scan_batches_by_column(i32 from, i32 to) { return scan_batches(from, to, 0); }
+#endif
 
 static i32 scan_lines(i32 from, i32 to) {
+#ifdef KERNEL_LEAN
+  // Never started with another key (the wrapper widens the kernel first); were it, every line
+  // goes back to JavaScript, which reads any key.
+  if (!key_by_role) return from;
+  return mask + 1 < batch_from_slots ? scan_each_v2(from, to) : scan_batches_v2(from, to);
+#else
   if (mask + 1 < batch_from_slots) return key_by_role ? scan_each_v2(from, to) : scan_each_by_column(from, to);
   return key_by_role ? scan_batches_v2(from, to) : scan_batches_by_column(from, to);
+#endif
 }
 
 // ---- the canonical order (src/digest/order.ts), as a sort of byte-comparable keys ----
@@ -1325,6 +1343,15 @@ static u32 range_next(i32 replay, i32 rows, i32 *row, i32 *run, i32 *entry, cons
   return all;
 }
 
+// ---- NDJSON, keyed text and partial renders: not in the lean kernel ----
+//
+// The lean kernel (built with KERNEL_LEAN) leaves out what a digest under the v2 key written as
+// text never calls: these renders and the scan of keys read by column. It compiles in a quarter
+// less time, in every process (src/util/wasm-compile.ts optimizes every function at once); the
+// wrapper widens a lean kernel to the full one on the first call that needs it
+// (src/format/wasm-kernel.ts).
+#ifndef KERNEL_LEAN
+
 static u8 *put_str(u8 *o, const char *s) { while (*s) *o++ = (u8)*s++; return o; }
 
 // An NDJSON row's packets, bytes, start and end members (null for unseen sums and absent times),
@@ -1583,6 +1610,8 @@ EXPORT(render_partial) i32 render_partial(i32 replay, i32 rows) {
   p_crc = crc32c(m_out, num_bytes + int_bytes + kat);
   return row;
 }
+
+#endif // KERNEL_LEAN
 
 // ---- the hand-off of an object's rows by partition (src/pool/worker.ts) ----
 //
