@@ -30,12 +30,15 @@ it('an edit of a kernel source changes its recorded hash', () => {
   expect(now['src/format/wasm/contract.h']).toBe(SCAN_WASM_SOURCES['src/format/wasm/contract.h']);
 });
 
-it('the embedded module is a valid WebAssembly module with the exports the wrapper calls', () => {
-  const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
-  const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes))
+/** The names a module exports, sorted. */
+const exportsOf = (base64: string) =>
+  WebAssembly.Module.exports(new WebAssembly.Module(Buffer.from(base64, 'base64')))
     .map((e) => e.name)
     .sort();
-  expect(names).toEqual([
+
+it('the embedded module is a valid WebAssembly module with the exports the wrapper calls', () => {
+  const bytes = Buffer.from(SCAN_WASM_BASE64, 'base64');
+  expect(exportsOf(SCAN_WASM_BASE64)).toEqual([
     'clear',
     'clear_like_last',
     'column_of_ptr',
@@ -113,10 +116,6 @@ it('the embedded module is a valid WebAssembly module with the exports the wrapp
 });
 
 it('the lean kernel has every export but the renders and partials the v2 key written as text never calls', () => {
-  const exportsOf = (base64: string) =>
-    WebAssembly.Module.exports(new WebAssembly.Module(Buffer.from(base64, 'base64')))
-      .map((e) => e.name)
-      .sort();
   const full = exportsOf(SCAN_WASM_BASE64);
   const cold = [
     'partial_crc',

@@ -12,6 +12,7 @@ import { countRange, RunCursor, type SortedRun, splitRanges } from '../dist/dige
 import { planKey, type KeyPlan } from '../dist/format/key.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder, TWO52 } from '../dist/table/table.js';
+import { kernelRangeOf } from './support/run-rows.js';
 
 const kernel = WasmKernel.load()!;
 
@@ -66,12 +67,7 @@ it('formats any range of any key as KeyedRowWriter does', () => {
         const seen = { packetsSeen, bytesSeen };
         const odd = drawn.some((rows) => rows.some((r) => r.fields.some((f) => f === 'q"x' || f === 'é')));
         for (const range of splitRanges(runs, ranges)) {
-          const kr = {
-            tables: runs.map((r) => r.table),
-            first: range.from,
-            count: range.to.map((x, i) => x - range.from[i]),
-            laidOut: true,
-          };
+          const kr = kernelRangeOf(runs, range);
           const script = countRange(runs, range).script as Uint8Array;
           for (const format of ['text', 'ndjson'] as const) {
             const writer = new KeyedRowWriter(format, seen, plan);

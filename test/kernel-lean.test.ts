@@ -11,6 +11,7 @@ import { parseKeySpec, planKey } from '../dist/format/key.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder, memoryBudget } from '../dist/table/table.js';
 import { objectArb, rec } from './support/flowlog.js';
+import { kernelRangeOf } from './support/run-rows.js';
 import { scanInChunks } from './support/scan-chunks.js';
 
 const full = WasmKernel.load()!;
@@ -63,12 +64,7 @@ function runs(n: number): SortedRun[] {
 it('writes text as the full kernel does; NDJSON, keyed text and partials widen it first', () => {
   const rs = runs(20);
   const range = splitRanges(rs, 1)[0];
-  const kr = {
-    tables: rs.map((r) => r.table),
-    first: range.from,
-    count: range.to.map((x, i) => x - range.from[i]),
-    laidOut: true,
-  };
+  const kr = kernelRangeOf(rs, range);
   const script = countRange(rs, range).script as Uint8Array;
   const seen = { packetsSeen: true, bytesSeen: true };
   const text = (k: WasmKernel, format: 'text' | 'ndjson', key?: ReturnType<typeof planKey>) =>

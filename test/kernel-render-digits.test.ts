@@ -9,6 +9,7 @@ import { canonicalOrder, identity } from '../dist/digest/order.js';
 import { RunCursor, type SortedRun, splitRanges } from '../dist/digest/runs.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder, TWO52 } from '../dist/table/table.js';
+import { kernelRangeOf } from './support/run-rows.js';
 
 const kernel = WasmKernel.load()!;
 
@@ -61,11 +62,7 @@ it('writes every digit count exactly as RowWriter does, in text and NDJSON', () 
           /* written */
         }
         const want = Buffer.from(writer.take()).toString('latin1');
-        const got = kernel.render(
-          format,
-          { tables: runs.map((r) => r.table), first: range.from, count: range.to.map((x, i) => x - range.from[i]) },
-          seen,
-        );
+        const got = kernel.render(format, kernelRangeOf(runs, range), seen);
         // A time the kernel does not write exactly (past 2^53 after no merge: none here) would be null.
         expect(got).not.toBeNull();
         expect(Buffer.from(got!).toString('latin1')).toBe(want);

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { canonicalOrder, identity } from '../../dist/digest/order.js';
-import type { SortedRun } from '../../dist/digest/runs.js';
+import type { RunRange, SortedRun } from '../../dist/digest/runs.js';
+import type { KernelRange } from '../../dist/format/wasm-kernel.js';
 import { DigestTable, hashKey, layOutInOrder, TWO52 } from '../../dist/table/table.js';
 
 export interface RunRow {
@@ -53,4 +54,14 @@ export function runOf(rows: readonly RunRow[], { laidOut = true, collide = false
   if (!laidOut) return { table: t, order: canonicalOrder(t) };
   layOutInOrder(t, canonicalOrder(t));
   return { table: t, order: identity(t.size), laidOut: true };
+}
+
+/** A range of laid-out runs as the kernel takes it (each run's part: its entries from `from` to `to`). */
+export function kernelRangeOf(runs: readonly SortedRun[], range: RunRange): KernelRange {
+  return {
+    tables: runs.map((r) => r.table),
+    first: range.from,
+    count: range.to.map((x, i) => x - range.from[i]),
+    laidOut: true,
+  };
 }

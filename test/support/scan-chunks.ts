@@ -4,7 +4,9 @@ import { type ScanFilter, Scanner } from '../../dist/format/scanner.js';
 import type { WasmKernel } from '../../dist/format/wasm-kernel.js';
 import type { KeySpec } from '../../dist/format/key.js';
 import { DigestTable } from '../../dist/table/table.js';
+import fc from 'fast-check';
 import { expect } from 'vitest';
+import { objectArb } from './flowlog.js';
 
 export interface ScanResult {
   text: string;
@@ -58,4 +60,27 @@ export function expectKernelAgrees(
   }
   expect(scan(kernel)).toEqual(js);
   return true;
+}
+
+/**
+ * fast-check, `numRuns` cases: `kernel` agrees with JavaScript ({@link expectKernelAgrees}) on
+ * any one to three objects, fed in chunks of any size, with or without a window.
+ */
+export function assertKernelAgreesOnAnyObject(kernel: WasmKernel | null, numRuns: number): void {
+  const window = fc.option(fc.tuple(fc.integer({ min: 990, max: 1110 }), fc.integer({ min: 1, max: 80 })), {
+    nil: undefined,
+  });
+  fc.assert(
+    fc.property(
+      fc.array(objectArb, { minLength: 1, maxLength: 3 }),
+      fc.integer({ min: 1, max: 300 }),
+      window,
+      (objects, chunk, w) => {
+        const text = objects.map((o) => o.text).join('\n');
+        const opts = w === undefined ? {} : { windowStart: w[0], windowEnd: w[0] + w[1] };
+        expectKernelAgrees(kernel, (k) => scanInChunks(text, chunk, k, opts));
+      },
+    ),
+    { numRuns },
+  );
 }
