@@ -45,15 +45,31 @@ export async function digestCommand(argv: string[], signal: AbortSignal): Promis
   const bar = showProgress ? new ProgressLine(process.stderr, 'digest') : null;
   if (bar) run.onProgress = bar.update;
   const began = performance.now();
+  // Once the last byte is written the workers have nothing left to do: their pool closes while
+  // the output is made durable (its fsync, rename and the directory's fsync), not after.
+  let closing: Promise<void> | undefined;
+  const closeEarly = () => {
+    closing ??= digester.close();
+    // Awaited below; until then a failure must not count as unhandled.
+    closing.catch(() => {});
+  };
   try {
     const digest = await digester.digest(sources, run);
     bar?.done();
-    await writeResult(digest, values, format, { signal, s3, fsync: values.fsync !== false }, began, filters);
+    await writeResult(
+      digest,
+      values,
+      format,
+      { signal, s3, fsync: values.fsync !== false },
+      began,
+      filters,
+      closeEarly,
+    );
     if (!values.quiet && digest.stats.objects === 0) process.stderr.write(noObjectsMessage(sources, digest, run));
     return emptyExit(digest, values.allowEmpty === true);
   } finally {
     bar?.done();
-    await digester.close();
+    await (closing ?? digester.close());
   }
 }
 
@@ -87,15 +103,18 @@ async function writeResult(
   options: { signal: AbortSignal; s3: ReturnType<typeof s3Options>; fsync: boolean },
   began: number,
   filters: RowFilters,
+  written: () => void = () => {},
 ): Promise<void> {
   const filtered = Object.keys(filters).length > 0;
   const digest = filtered ? (await import('../../graph/views.js')).filterDigest(whole, filters) : whole;
   await withOutput(
     values.output,
-    (out) =>
-      format === 'dot' || format === 'svg' || format === 'html'
+    async (out) => {
+      await (format === 'dot' || format === 'svg' || format === 'html'
         ? import('../../graph/graph.js').then(({ writeGraph }) => writeGraph(digest, out, { format }))
-        : writeDigest(digest, out, format),
+        : writeDigest(digest, out, format));
+      written();
+    },
     options,
   );
   if (!values.quiet) {
