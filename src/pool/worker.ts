@@ -58,9 +58,16 @@ import type {
 const objectTable = new DigestTable(16384);
 // As long as the scanner's window (one kernel call's input).
 const index = new SeparatorIndex(KERNEL_INPUT_BYTES);
-// Lean: most runs are v2-key text digests, and the lean kernel compiles in a quarter less time; it
-// widens itself to the full one on the first call that needs it (format/wasm-kernel.ts).
-let kernel = WasmKernel.load({ lean: true });
+let kernel = loadKernel();
+
+/**
+ * A fresh kernel, lean: most runs are v2-key text digests, and the lean kernel compiles in a
+ * quarter less time; it widens itself to the full one on the first call that needs it
+ * (format/wasm-kernel.ts).
+ */
+function loadKernel(): WasmKernel | null {
+  return WasmKernel.load({ lean: true });
+}
 
 /**
  * Kernel memory a worker keeps after sorting a run table. WebAssembly memory never shrinks: a
@@ -92,7 +99,7 @@ function shedKernel(keep = keepBytes): void {
 
 /** Drop the kernel for a fresh instance (the module stays compiled), giving back its charge. False if none could start. */
 function replaceKernel(): boolean {
-  const fresh = WasmKernel.load({ lean: true });
+  const fresh = loadKernel();
   if (kernel === null || fresh === null) return false;
   kernel.releaseCharge();
   dropped(kernel.memoryBytes);

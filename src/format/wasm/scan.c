@@ -303,15 +303,13 @@ static Line batch[SCAN_BATCH];
 static i32 batch_a[SCAN_BATCH][KERNEL_KEY_SLOTS], batch_b[SCAN_BATCH][KERNEL_KEY_SLOTS];
 static volatile u32 touched_sink; // what early reads add up to: stored, so that they are made
 
-// The loops over a key's fields are unrolled by pragma (the kernel is built without unrolling,
-// scripts/build-wasm.sh): for the v2 key, with its five fields a constant, that kept the scan at
-// 1% rows per record 6% faster, its fields' places in registers, not in memory.
-//
 // Parse the line at `p` into *L, its key fields' places into ka/kb: `key_n` fields, read by role
 // (the v2 key) or through key_cols. Returns the offset past its newline, or -1 when JavaScript
 // must read the line (nothing of it is recorded). Inlined into the scan for the v2 key with its
-// counts constant (its loops unrolled: reading fields through key_cols cost the scan 5-7% at 1%
-// rows), and into parse_line_by_column for any other key.
+// counts constant, and into parse_line_by_column for any other key. The loops over the key's
+// fields are unrolled by pragma (the kernel is built without unrolling, scripts/build-wasm.sh):
+// for the v2 key the fields' places then stay in registers, not in memory (6% of the scan at 1%
+// rows per record; reading them through key_cols cost it 5-7%).
 static inline __attribute__((always_inline)) i32 parse_line(i32 p, Line *L, i32 *ka, i32 *kb, i32 key_n, i32 by_role) {
   i32 fs[ROLE_COUNT], fe[ROLE_COUNT];
   i32 starts[64], ends[64];
@@ -568,14 +566,14 @@ static __attribute__((noinline)) i32 scan_batches_by_column(i32 from, i32 to) { 
 #endif
 
 static i32 scan_lines(i32 from, i32 to) {
+  i32 batched = mask + 1 >= batch_from_slots;
+  if (key_by_role) return batched ? scan_batches_v2(from, to) : scan_each_v2(from, to);
 #ifdef KERNEL_LEAN
   // Never started with another key (the wrapper widens the kernel first); were it, every line
   // goes back to JavaScript, which reads any key.
-  if (!key_by_role) return from;
-  return mask + 1 < batch_from_slots ? scan_each_v2(from, to) : scan_batches_v2(from, to);
+  return from;
 #else
-  if (mask + 1 < batch_from_slots) return key_by_role ? scan_each_v2(from, to) : scan_each_by_column(from, to);
-  return key_by_role ? scan_batches_v2(from, to) : scan_batches_by_column(from, to);
+  return batched ? scan_batches_by_column(from, to) : scan_each_by_column(from, to);
 #endif
 }
 
