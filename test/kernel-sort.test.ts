@@ -62,6 +62,32 @@ it('orders tables whose keys share a few (account, interface) prefixes (the rank
   );
 });
 
+it('orders keys of long fields: whole vectors of bytes, and prefixes and tails of 255 bytes and more', () => {
+  // The encoding reads key bytes sixteen at a time and remembers where a prefix and a head end
+  // while under 255 bytes: fields around 16 and past 255 bytes take every branch of both.
+  // (Heads of few values, so that the prefixes are ranked; NULs inside a body's bytes.)
+  const solid = (n: number, b: number) => new Array<number>(n).fill(b);
+  const long = (n: number, b: number) => Array.from({ length: n }, (_, i) => (i % 37 === 36 ? 0 : b));
+  const head = fc.constantFrom<number[]>([0x31], solid(17, 0x31), solid(300, 0x31));
+  const body = fc.oneof(
+    fc.array(byte, { maxLength: 40 }),
+    fc.constantFrom(long(16, 0x30), long(31, 0xff), long(300, 0x61), solid(254, 0x61), solid(255, 0x61), solid(256, 0x62)),
+  );
+  const wide = fc.record({
+    fields: fc.tuple(head, head, body, body, body).map((f) => [...f]),
+    sp: num,
+    dp: num,
+    pr: num,
+  });
+  fc.assert(
+    fc.property(fc.array(wide, { minLength: 64, maxLength: 300 }), (entries) => {
+      const t = tableOf(entries);
+      expect(Array.from(kernel!.order(t)!)).toEqual(Array.from(canonicalOrder(t)));
+    }),
+    { numRuns: 60 },
+  );
+});
+
 it('gives null, not a wrong order, when its memory cannot hold the sort', () => {
   const small = WasmKernel.load({ memoryLimit: 1 << 20 })!;
   const t = tableOf(

@@ -613,7 +613,7 @@ EXPORT(sort_prepare) i32 sort_prepare(u32 n, u32 key_bytes) {
   sort_n = 0;
   sort_order = take((size_t)(n ? n : 1) * 4);
   sort_ints = take((size_t)(n ? n : 1) * INT_STRIDE * 4);
-  sort_keys = take(key_bytes ? key_bytes : 1);
+  sort_keys = take((size_t)key_bytes + 16); // 16: escape_into and prefix_end read past a key's end
   sort_mark = heap_top;
   return sort_order && sort_ints && sort_keys ? 1 : 0;
 }
@@ -642,10 +642,28 @@ static i32 compare_from(u32 a, u32 b, u32 d) {
   }
 }
 
+// Zero bytes of the 16 at b (bit i: b[i]), masked to the first `len` when fewer remain.
+static inline u32 zeros16(const u8 *b, i32 len) {
+  u32 m = (u32)wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(b), wasm_i8x16_splat(0)));
+  return len >= 16 ? m : m & ((1u << len) - 1);
+}
+
+// b[0, len) with each zero byte as 00 FF, then the end mark 00 01. Sixteen bytes at a time: a
+// key's fields run a dozen bytes between their NULs. Reads and writes up to 15 bytes past the
+// ends (sort_prepare and sort_entries leave that room).
 static u8 *escape_into(u8 *o, const u8 *b, i32 len) {
-  for (i32 i = 0; i < len; i++) {
-    if (b[i] == 0) { *o++ = 0; *o++ = 0xFF; }
-    else *o++ = b[i];
+  for (i32 i = 0; i < len;) {
+    i32 rest = len - i;
+    wasm_v128_store(o, wasm_v128_load(b + i));
+    u32 m = zeros16(b + i, rest);
+    if (m == 0) {
+      i32 step = rest < 16 ? rest : 16;
+      o += step; i += step;
+      continue;
+    }
+    i32 z = __builtin_ctz(m);
+    o += z; *o++ = 0; *o++ = 0xFF;
+    i += z + 1;
   }
   *o++ = 0; *o++ = 1;
   return o;
@@ -666,7 +684,16 @@ static i32 head_end(i32 off, i32 len, i32 tail_fields) {
 // Just past the second NUL of the head sort_keys[off, cut), or -1 when it has fewer.
 static i32 prefix_end(i32 off, i32 cut) {
   i32 seen = 0;
-  for (i32 i = off; i < cut; i++) if (sort_keys[i] == 0 && ++seen == 2) return i + 1;
+  for (i32 i = off; i < cut; i += 16) {
+    u32 m = zeros16(sort_keys + i, cut - i);
+    if (m == 0) continue;
+    if (seen == 0) {
+      m &= m - 1; // the first NUL
+      seen = 1;
+      if (m == 0) continue;
+    }
+    return i + __builtin_ctz(m) + 1;
+  }
   return -1;
 }
 
@@ -681,8 +708,14 @@ static i32 prefix_less(u32 x, u32 y) {
   return compare_bytes(sort_keys + pfx_off[x], pfx_len[x], sort_keys + pfx_off[y], pfx_len[y]) < 0;
 }
 
-// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and
-// returns rank[id], or 0 to do without.
+// An entry's prefix id (PFX_ID) and, while under 255 bytes each, where its prefix and head end:
+// PFX_LEN bytes from its key's start, PFX_TAIL bytes before its end (0: no tail). 255: find them.
+#define PFX_ID(v) ((v) & 0xFFFF)
+#define PFX_LEN(v) (((v) >> 16) & 0xFF)
+#define PFX_TAIL(v) ((v) >> 24)
+
+// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and the
+// ends encode_keys would otherwise find again, and returns rank[id], or 0 to do without.
 static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
   if (n < 64) return 0;
   u32 *slots = take(PREFIX_SLOTS * 4);
@@ -694,9 +727,10 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
   for (u32 e = 0; e < n; e++) {
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
-    i32 p = prefix_end(off, head_end(off, len, tail_fields));
+    i32 cut = head_end(off, len, tail_fields), p = prefix_end(off, cut);
     if (p < 0) return 0;
-    i32 plen = p - off;
+    i32 plen = p - off, tail = off + len - cut;
+    u32 ends = ((u32)(plen < 255 ? plen : 255) << 16) | ((u32)(tail < 255 ? tail : 255) << 24);
     u32 h = (u32)hash_field((i32)HASH_SEED, sort_keys + off, plen) & (PREFIX_SLOTS - 1);
     for (;;) {
       u32 sv = slots[h];
@@ -704,11 +738,11 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
         if (distinct == PREFIX_MAX || distinct * 4 > n) return 0;
         pfx_off[distinct] = off; pfx_len[distinct] = plen;
         slots[h] = ++distinct;
-        id[e] = distinct - 1;
+        id[e] = (distinct - 1) | ends;
         break;
       }
       u32 d = sv - 1;
-      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d; break; }
+      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d | ends; break; }
       h = (h + 1) & (PREFIX_SLOTS - 1);
     }
   }
@@ -741,27 +775,29 @@ __attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const 
                                                  const u32 *id, u32 *pos, u32 *batch_e, i32 tail_fields,
                                                  i32 num_first, i32 num_count) {
   for (u32 i = from; i < to; i++) {
-    u32 e = i, j = i, r = 0;
+    u32 e = i, j = i, r = 0, v = 0;
     if (rank) {
       e = list[i];
-      r = rank[id[e]];
+      v = id[e];
+      r = rank[PFX_ID(v)];
       j = pos[r]++;
       batch_e[j] = e;
     }
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
-    i32 cut = head_end(off, len, tail_fields);
+    i32 known = rank && PFX_LEN(v) != 255 && PFX_TAIL(v) != 255;
+    i32 cut = known ? off + len - (i32)PFX_TAIL(v) : head_end(off, len, tail_fields);
     u8 *start = o;
     if (rank) {
-      i32 p = prefix_end(off, cut);
+      i32 p = known ? off + (i32)PFX_LEN(v) : prefix_end(off, cut);
       *o++ = (u8)(r >> 24); *o++ = (u8)(r >> 16); *o++ = (u8)(r >> 8); *o++ = (u8)r;
       o = escape_into(o, sort_keys + p, cut - p);
     } else {
       o = escape_into(o, sort_keys + off, cut - off);
     }
     for (i32 k = 0; k < num_count; k++) {
-      u32 v = (u32)row[num_first + k] ^ (1u << 31);
-      *o++ = (u8)(v >> 24); *o++ = (u8)(v >> 16); *o++ = (u8)(v >> 8); *o++ = (u8)v;
+      u32 w = (u32)row[num_first + k] ^ (1u << 31);
+      *o++ = (u8)(w >> 24); *o++ = (u8)(w >> 16); *o++ = (u8)(w >> 8); *o++ = (u8)w;
     }
     if (cut < off + len) o = escape_into(o, sort_keys + cut + 1, off + len - cut - 1);
     enc_off[j] = (u32)(start - enc); enc_len[j] = (u32)(o - start);
@@ -908,14 +944,14 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
   // With ranks, each rank's entries are sorted on their own, in rank order (the first radix pass,
   // over the first 4 bytes, as a counting sort): first[r] is where rank r's entries start.
   u32 ranks = 1;
-  if (rank) for (u32 e = 0; e < n; e++) if (rank[id[e]] + 1 > ranks) ranks = rank[id[e]] + 1;
+  if (rank) for (u32 e = 0; e < n; e++) if (rank[PFX_ID(id[e])] + 1 > ranks) ranks = rank[PFX_ID(id[e])] + 1;
   u32 *first = take(((size_t)ranks + 1) * 4), *pos = take((size_t)ranks * 4);
   size_t *bound = take((size_t)ranks * sizeof(size_t)); // per rank: its encoded keys' bytes at most
   if (!first || !pos || !bound) return 0;
   for (u32 r = 0; r <= ranks; r++) first[r] = 0;
   for (u32 r = 0; r < ranks; r++) bound[r] = 0;
   for (u32 e = 0; e < n; e++) {
-    u32 r = rank ? rank[id[e]] : 0;
+    u32 r = rank ? rank[PFX_ID(id[e])] : 0;
     first[r + 1]++;
     bound[r] += (size_t)sort_ints[e * INT_STRIDE + I_KEYLEN] * 2 + 4 + (size_t)num_count * 4;
   }
@@ -940,8 +976,8 @@ EXPORT(sort_entries) i32 *sort_entries(u32 n, i32 tail_fields, i32 num_first, i3
     if (first[r1] - first[r0] > most) most = first[r1] - first[r0];
     r0 = r1;
   }
-  if (rank) for (u32 e = 0; e < n; e++) a[bound[pos[rank[id[e]]]]++] = e;
-  enc = take(need);
+  if (rank) for (u32 e = 0; e < n; e++) a[bound[pos[rank[PFX_ID(id[e])]]]++] = e;
+  enc = take(need + 16); // 16: escape_into writes whole vectors
   u32 *x = rank ? take((size_t)most * 4) : a; // the batch's entries, as batch places, sorted
   u32 *batch_e = rank ? take((size_t)most * 4) : 0; // per batch place: its entry
   u64 *c = take((size_t)most * 8);
