@@ -103,6 +103,32 @@ static void *take(size_t bytes) {
 
 static void copy(u8 *dst, const u8 *src, size_t n) { for (size_t i = 0; i < n; i++) dst[i] = src[i]; }
 
+typedef unsigned long long u64;
+typedef u64 __attribute__((aligned(1))) u64_unaligned;
+typedef u32 __attribute__((aligned(1))) u32_unaligned;
+
+// A key or a field (tens of bytes) between arrays that do not overlap, in whole vectors and words,
+// the last of them overlapping the one before: `copy` compiles to a memory.copy call (in the
+// scan) or to a byte loop for the tail, either dearer than the copy of a short key itself.
+static inline void copy_small(u8 *dst, const u8 *src, size_t n) {
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 < n; i += 16) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+    wasm_v128_store(dst + n - 16, wasm_v128_load(src + n - 16));
+  } else if (n >= 8) {
+    u64 a = *(const u64_unaligned *)src, b = *(const u64_unaligned *)(src + n - 8);
+    *(u64_unaligned *)dst = a;
+    *(u64_unaligned *)(dst + n - 8) = b;
+  } else if (n >= 4) {
+    u32 a = *(const u32_unaligned *)src, b = *(const u32_unaligned *)(src + n - 4);
+    *(u32_unaligned *)dst = a;
+    *(u32_unaligned *)(dst + n - 4) = b;
+  } else if (n) {
+    dst[0] = src[0];
+    dst[n >> 1] = src[n >> 1];
+    dst[n - 1] = src[n - 1];
+  }
+}
+
 // Start an empty table with room for `cap` slots (a power of two) and `kc` key bytes. Returns 0
 // on out-of-memory.
 static i32 clear_sized(u32 cap, u32 kc) {
@@ -459,7 +485,7 @@ static inline __attribute__((always_inline)) i32 key_entry(const Line *L, const 
       if (q > 0) *k++ = 0;
       i32 a = ka[q], b = kb[q];
       if (a < 0) { *k++ = '-'; continue; }
-      copy(k, input + a, (size_t)(b - a));
+      copy_small(k, input + a, (size_t)(b - a));
       k += b - a;
     }
     entry = (i32)size++;
@@ -618,9 +644,6 @@ EXPORT(sort_prepare) i32 sort_prepare(u32 n, u32 key_bytes) {
   return sort_order && sort_ints && sort_keys ? 1 : 0;
 }
 
-typedef unsigned long long u64;
-typedef u64 __attribute__((aligned(1))) u64_unaligned;
-
 static u8 *enc;      // the encoded keys, back to back (8 zero bytes after the last)
 static u32 *enc_off; // per entry: offset of its encoded key
 static u32 *enc_len; // per entry: its length
@@ -708,8 +731,10 @@ static i32 prefix_less(u32 x, u32 y) {
   return compare_bytes(sort_keys + pfx_off[x], pfx_len[x], sort_keys + pfx_off[y], pfx_len[y]) < 0;
 }
 
-// An entry's prefix id (PFX_ID) and, while under 255 bytes each, where its prefix and head end:
-// PFX_LEN bytes from its key's start, PFX_TAIL bytes before its end (0: no tail). 255: find them.
+// An entry's prefix id (PFX_ID) and, while shorter than PFX_FAR bytes each, where its prefix and
+// head end: PFX_LEN bytes from its key's start, PFX_TAIL bytes before its end (0: no tail).
+// PFX_FAR: encode_keys finds them again.
+#define PFX_FAR 0xFF
 #define PFX_ID(v) ((v) & 0xFFFF)
 #define PFX_LEN(v) (((v) >> 16) & 0xFF)
 #define PFX_TAIL(v) ((v) >> 24)
@@ -730,7 +755,7 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
     i32 cut = head_end(off, len, tail_fields), p = prefix_end(off, cut);
     if (p < 0) return 0;
     i32 plen = p - off, tail = off + len - cut;
-    u32 ends = ((u32)(plen < 255 ? plen : 255) << 16) | ((u32)(tail < 255 ? tail : 255) << 24);
+    u32 ends = ((u32)(plen < PFX_FAR ? plen : PFX_FAR) << 16) | ((u32)(tail < PFX_FAR ? tail : PFX_FAR) << 24);
     u32 h = (u32)hash_field((i32)HASH_SEED, sort_keys + off, plen) & (PREFIX_SLOTS - 1);
     for (;;) {
       u32 sv = slots[h];
@@ -785,7 +810,7 @@ __attribute__((noinline)) static u8 *encode_keys(u8 *o, u32 from, u32 to, const 
     }
     const i32 *row = sort_ints + e * INT_STRIDE;
     i32 off = row[I_KEYOFF], len = row[I_KEYLEN];
-    i32 known = rank && PFX_LEN(v) != 255 && PFX_TAIL(v) != 255;
+    i32 known = rank && PFX_LEN(v) != PFX_FAR && PFX_TAIL(v) != PFX_FAR;
     i32 cut = known ? off + len - (i32)PFX_TAIL(v) : head_end(off, len, tail_fields);
     u8 *start = o;
     if (rank) {
@@ -1336,7 +1361,7 @@ EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
     i32 *d = lay_ints + i * INT_STRIDE;
     for (i32 c = 0; c < INT_STRIDE; c++) d[c] = s[c];
     i32 len = s[I_KEYLEN];
-    copy(k, sort_keys + s[I_KEYOFF], (size_t)len);
+    copy_small(k, sort_keys + s[I_KEYOFF], (size_t)len);
     k += len;
     d[I_KEYOFF] = (i32)lay_key_next;
     lay_key_next += (u32)len;
@@ -1699,7 +1724,7 @@ EXPORT(partition_rows) i32 partition_rows(i32 parts) {
     for (i32 c = 0; c < NUM_STRIDE; c++) bn[c] = v[c];
     for (i32 c = 0; c < INT_STRIDE; c++) bi[c] = row[c];
     bi[I_KEYOFF] = kat[q];
-    copy(bk + kat[q], keys + row[I_KEYOFF], (size_t)row[I_KEYLEN]);
+    copy_small(bk + kat[q], keys + row[I_KEYOFF], (size_t)row[I_KEYLEN]);
     kat[q] += row[I_KEYLEN];
   }
   return 1;
@@ -1869,7 +1894,7 @@ EXPORT(run_merge) i32 run_merge(const double *sn, const i32 *si, const u8 *sk, u
       if (r_size >= r_entry_room || r_size - r_n0 + r_touched_n >= r_delta_room) return 0;
       if ((unsigned long long)r_key_used + (u32)len > r_key_room) return 0;
       e = r_size++;
-      copy(r_keys + r_key_used, key, (size_t)len);
+      copy_small(r_keys + r_key_used, key, (size_t)len);
       i32 *d = r_ints + e * INT_STRIDE;
       d[I_KEYOFF] = (i32)r_key_used; d[I_KEYLEN] = len; d[I_HASH] = hash; d[I_SPORT] = sp; d[I_DPORT] = dp; d[I_PROTO] = pr;
       r_key_used += (u32)len;
