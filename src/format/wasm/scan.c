@@ -1690,13 +1690,20 @@ EXPORT(part_base_ptr) u8 *part_base_ptr(void) { return part_base; }
 
 // Split the scan table into `parts` blocks (at most MAX_PARTS). Returns 0 when out of memory
 // (the table is left as it was, for JavaScript to route).
+// table.ts partitionOf. A power of two of partitions (the usual two) by a mask: the remainder
+// is the same, without a division a row.
+static inline u32 part_of(i32 hash, i32 parts) {
+  u32 x = (u32)hash * PARTITION_MUL;
+  return (parts & (parts - 1)) == 0 ? x & (u32)(parts - 1) : x % (u32)parts;
+}
+
 EXPORT(partition_rows) i32 partition_rows(i32 parts) {
   if (parts < 1 || parts > MAX_PARTS) return 0;
   i32 rows[MAX_PARTS], kbytes[MAX_PARTS];
   for (i32 q = 0; q < parts; q++) { rows[q] = 0; kbytes[q] = 0; }
   for (u32 e = 0; e < size; e++) {
     const i32 *row = ints + e * INT_STRIDE;
-    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    u32 q = part_of(row[I_HASH], parts);
     rows[q]++;
     kbytes[q] += row[I_KEYLEN];
   }
@@ -1714,7 +1721,7 @@ EXPORT(partition_rows) i32 partition_rows(i32 parts) {
   for (i32 q = 0; q < parts; q++) { at[q] = 0; kat[q] = 0; }
   for (u32 e = 0; e < size; e++) {
     const i32 *row = ints + e * INT_STRIDE;
-    u32 q = ((u32)row[I_HASH] * PARTITION_MUL) % (u32)parts;
+    u32 q = part_of(row[I_HASH], parts);
     u8 *block = part_base + part_meta[q];
     i32 n = rows[q], r = at[q]++;
     double *bn = (double *)block + r * NUM_STRIDE;
