@@ -741,6 +741,30 @@ static i32 prefix_less(u32 x, u32 y) {
 
 // Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and the
 // ends encode_keys would otherwise find again, and returns rank[id], or 0 to do without.
+// A prefix's slot among PREFIX_SLOTS: eight bytes a multiply (the last eight overlapping those
+// before), not hash_field's four. The hash is prefix_ranks' own, not shared with JavaScript (so
+// not in contract.h); its multipliers are 2^64 over the golden ratio and murmur3's fmix64 one.
+#define PREFIX_SEED_MUL 11400714819323198485ull
+#define PREFIX_WORD_MUL 18397679294719823053ull
+static inline u32 prefix_hash(const u8 *b, i32 len) {
+  u64 h = (u64)(u32)len * PREFIX_SEED_MUL;
+  if (len >= 8) {
+    for (i32 i = 0; i + 8 < len; i += 8) h = (h ^ *(const u64_unaligned *)(b + i)) * PREFIX_WORD_MUL;
+    h = (h ^ *(const u64_unaligned *)(b + len - 8)) * PREFIX_WORD_MUL;
+  } else {
+    for (i32 i = 0; i < len; i++) h = (h ^ b[i]) * PREFIX_WORD_MUL;
+  }
+  return (u32)(h >> 40);
+}
+
+// Equal bytes, sixteen at a time (the last sixteen overlapping those before).
+static inline i32 same_prefix(const u8 *a, const u8 *b, i32 len) {
+  if (len < 16) return same_bytes(a, b, len);
+  for (i32 i = 0; i + 16 < len; i += 16)
+    if (!wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + i), wasm_v128_load(b + i)))) return 0;
+  return wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + len - 16), wasm_v128_load(b + len - 16)));
+}
+
 static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
   if (n < 64) return 0;
   u32 *slots = take(PREFIX_SLOTS * 4);
@@ -756,7 +780,7 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
     if (p < 0) return 0;
     i32 plen = p - off, tail = off + len - cut;
     u32 ends = ((u32)(plen < PFX_FAR ? plen : PFX_FAR) << 16) | ((u32)(tail < PFX_FAR ? tail : PFX_FAR) << 24);
-    u32 h = (u32)hash_field((i32)HASH_SEED, sort_keys + off, plen) & (PREFIX_SLOTS - 1);
+    u32 h = prefix_hash(sort_keys + off, plen) & (PREFIX_SLOTS - 1);
     for (;;) {
       u32 sv = slots[h];
       if (!sv) {
@@ -767,7 +791,7 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
         break;
       }
       u32 d = sv - 1;
-      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d | ends; break; }
+      if (pfx_len[d] == plen && same_prefix(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d | ends; break; }
       h = (h + 1) & (PREFIX_SLOTS - 1);
     }
   }
