@@ -1,7 +1,9 @@
 /**
  * The finish's kernel steps of two builds, on one table, in one process, alternating rounds: the
- * canonical sort (`WasmKernel.order`), laying the sorted table out (`layOut`), and counting and
- * rendering its ranges as text (`countRange` + `render`). Each build's kernel is loaded from its
+ * canonical sort (`WasmKernel.order`), laying the sorted table out (`layOut`), and rendering its
+ * ranges as text (`render`, merging as it writes, as the engine renders a digest too large to
+ * count first), its entries split in two partitions (by `partitionOf`, as two workers' tables),
+ * each sorted and laid out, so that a range merges two runs. Each build's kernel is loaded from its
  * own dist/; the table is a fixture's objects scanned into one table (as `--dir` in
  * bench/kernel.ts), so the keys are a real population's. The two sorts must give one order.
  *
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { SortedRun } from '../dist/digest/runs.js';
 import type { WasmKernel } from '../dist/format/wasm-kernel.js';
 import type { TableView } from '../dist/table/table.js';
+import { COL, INT_STRIDE } from '../dist/table/contract.js';
 import { DIST } from './lib/fixture.js';
 import { scanDir } from './lib/tables.js';
 
@@ -48,6 +51,7 @@ interface Build {
   kernel: WasmKernel;
   lib: {
     DigestTable: typeof import('../dist/table/table.js').DigestTable;
+    partitionOf: typeof import('../dist/table/table.js').partitionOf;
     identity: typeof import('../dist/digest/order.js').identity;
     splitRanges: typeof import('../dist/digest/runs.js').splitRanges;
   };
@@ -58,10 +62,10 @@ async function load(name: string, dist: string): Promise<Build> {
   const { WasmKernel: Kernel } = (await at('format/wasm-kernel.js')) as typeof import('../dist/format/wasm-kernel.js');
   const kernel = Kernel.load();
   if (kernel === null) throw new Error(`${dist}: no kernel here (FLOWDIGEST_NO_WASM=1?)`);
-  const { DigestTable } = (await at('table/table.js')) as typeof import('../dist/table/table.js');
+  const { DigestTable, partitionOf } = (await at('table/table.js')) as typeof import('../dist/table/table.js');
   const { identity } = (await at('digest/order.js')) as typeof import('../dist/digest/order.js');
   const { splitRanges } = (await at('digest/runs.js')) as typeof import('../dist/digest/runs.js');
-  return { name, kernel, lib: { DigestTable, identity, splitRanges } };
+  return { name, kernel, lib: { DigestTable, partitionOf, identity, splitRanges } };
 }
 
 const cpuMs = (f: () => unknown): number => {
@@ -80,14 +84,27 @@ function laidOut(b: Build, table: TableView): { run: SortedRun; ms: number } {
   return { run: { table: t, order: b.lib.identity(t.size) }, ms };
 }
 
-/** Count and render every range of one sorted run as the engine does. */
-function renderAll(b: Build, run: SortedRun): void {
+/** `table`'s entries in two partitions, each sorted and laid out by `b`. */
+function twoRuns(b: Build, table: TableView): SortedRun[] {
+  return [0, 1].map((part) => {
+    const t = new b.lib.DigestTable(1 << 16);
+    for (let e = 0; e < table.size; e++)
+      if (b.lib.partitionOf(table.ints[e * INT_STRIDE + COL.I_HASH], 2) === part) t.mergeEntry(table, e);
+    return laidOut(b, t).run;
+  });
+}
+
+/** Count and render every range of the sorted runs as the engine does. */
+function renderAll(b: Build, runs: SortedRun[]): void {
   const seen = { packetsSeen: true, bytesSeen: true };
-  for (const range of b.lib.splitRanges([run], Math.ceil(run.table.size / 32768))) {
-    const kr = { tables: [run.table], first: range.from, count: range.to.map((x, i) => x - range.from[i]) };
-    const counted = b.kernel.countRange(kr);
-    if (counted === null || b.kernel.render('text', kr, seen, counted.script) === null)
-      throw new Error(`${b.name}: the kernel left a range to JavaScript`);
+  const rows = runs.reduce((n, r) => n + r.table.size, 0);
+  for (const range of b.lib.splitRanges(runs, Math.ceil(rows / 32768))) {
+    const kr = {
+      tables: runs.map((r) => r.table),
+      first: range.from,
+      count: range.to.map((x, i) => x - range.from[i]),
+    };
+    if (b.kernel.render('text', kr, seen) === null) throw new Error(`${b.name}: the kernel left a range to JavaScript`);
   }
 }
 
@@ -108,10 +125,10 @@ for (let r = 0; r < rounds; r++) {
     const build = builds[i];
     const timed = (step: string, f: () => unknown) => add(step, i, cpuMs(f));
     if (steps.has('order')) timed('order', () => build.kernel.order(table));
-    if (steps.has('layout') || steps.has('render')) {
-      const { run, ms: layMs } = laidOut(build, table);
-      if (steps.has('layout')) add('layout', i, layMs);
-      if (steps.has('render')) timed('render', () => renderAll(build, run));
+    if (steps.has('layout')) add('layout', i, laidOut(build, table).ms);
+    if (steps.has('render')) {
+      const runs = twoRuns(build, table);
+      timed('render', () => renderAll(build, runs));
     }
   }
 }
