@@ -14,7 +14,24 @@ import { runOf, runRowArb } from './support/run-rows.js';
 
 const kernel = WasmKernel.load()!;
 
-const field = fc.constantFrom('1', '2', '10', '10.0.0.1', '10.0.0.10', '-', 'eni-a', 'ACCEPT', 'REJECT', 'q"x', 'é');
+// Fields of 16 bytes and more too: the kernel compares keys and finds a key's last NUL sixteen
+// bytes at a time, and a long last field puts that NUL before the key's last sixteen bytes.
+const field = fc.constantFrom(
+  '1',
+  '2',
+  '10',
+  '10.0.0.1',
+  '10.0.0.10',
+  '-',
+  'eni-a',
+  'ACCEPT',
+  'REJECT',
+  'q"x',
+  'é',
+  '2001:db8:0:0:0:0:0:1234',
+  '2001:db8:0:0:0:0:0:1235',
+  'ACCEPT-OK-AND-SOME-MORE',
+);
 const rowArb = runRowArb(field);
 
 // Laid out or not (the key span read from the ends, or found by a pass over the rows): the same.
