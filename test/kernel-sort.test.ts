@@ -71,7 +71,14 @@ it('orders keys of long fields: whole vectors of bytes, and prefixes and tails o
   const head = fc.constantFrom<number[]>([0x31], solid(17, 0x31), solid(300, 0x31));
   const body = fc.oneof(
     fc.array(byte, { maxLength: 40 }),
-    fc.constantFrom(long(16, 0x30), long(31, 0xff), long(300, 0x61), solid(254, 0x61), solid(255, 0x61), solid(256, 0x62)),
+    fc.constantFrom(
+      long(16, 0x30),
+      long(31, 0xff),
+      long(300, 0x61),
+      solid(254, 0x61),
+      solid(255, 0x61),
+      solid(256, 0x62),
+    ),
   );
   const wide = fc.record({
     fields: fc.tuple(head, head, body, body, body).map((f) => [...f]),
