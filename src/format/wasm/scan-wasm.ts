@@ -3,7 +3,7 @@
 
 /** SHA-256 of the sources this kernel was built from (test/kernel-build.test.ts checks them). */
 export const SCAN_WASM_SOURCES: Readonly<Record<string, string>> = {
-  'src/format/wasm/scan.c': '8bcc994e08efdfcfcfe45f29561d94b40263f07f57bcaa606cea9b02108c0b6f',
+  'src/format/wasm/scan.c': '3cd0f4343de7efb87cbd2d609eebd5da1b2c80e1219eedd504b635c3b9ef1ad4',
   'src/format/wasm/contract.h': 'e0611b3ead2b4feb51321080c035f5b2891f3c0b7857c521438574b0e186e64a',
 };
 

@@ -739,8 +739,6 @@ static i32 prefix_less(u32 x, u32 y) {
 #define PFX_LEN(v) (((v) >> 16) & 0xFF)
 #define PFX_TAIL(v) ((v) >> 24)
 
-// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and the
-// ends encode_keys would otherwise find again, and returns rank[id], or 0 to do without.
 // A prefix's slot among PREFIX_SLOTS: eight bytes a multiply (the last eight overlapping those
 // before), not hash_field's four. The hash is prefix_ranks' own, not shared with JavaScript (so
 // not in contract.h); its multipliers are 2^64 over the golden ratio and murmur3's fmix64 one.
@@ -765,6 +763,8 @@ static inline i32 same_prefix(const u8 *a, const u8 *b, i32 len) {
   return wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + len - 16), wasm_v128_load(b + len - 16)));
 }
 
+// Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and the
+// ends encode_keys would otherwise find again, and returns rank[id], or 0 to do without.
 static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
   if (n < 64) return 0;
   u32 *slots = take(PREFIX_SLOTS * 4);
@@ -1728,8 +1728,6 @@ static u8 *part_base;
 EXPORT(part_meta_ptr) i32 *part_meta_ptr(void) { return part_meta; }
 EXPORT(part_base_ptr) u8 *part_base_ptr(void) { return part_base; }
 
-// Split the scan table into `parts` blocks (at most MAX_PARTS). Returns 0 when out of memory
-// (the table is left as it was, for JavaScript to route).
 // table.ts partitionOf. A power of two of partitions (the usual two) by a mask: the remainder
 // is the same, without a division a row.
 static inline u32 part_of(i32 hash, i32 parts) {
@@ -1737,6 +1735,8 @@ static inline u32 part_of(i32 hash, i32 parts) {
   return (parts & (parts - 1)) == 0 ? x & (u32)(parts - 1) : x % (u32)parts;
 }
 
+// Split the scan table into `parts` blocks (at most MAX_PARTS). Returns 0 when out of memory
+// (the table is left as it was, for JavaScript to route).
 EXPORT(partition_rows) i32 partition_rows(i32 parts) {
   if (parts < 1 || parts > MAX_PARTS) return 0;
   i32 rows[MAX_PARTS], kbytes[MAX_PARTS];
