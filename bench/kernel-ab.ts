@@ -94,7 +94,7 @@ function twoRuns(b: Build, table: TableView): SortedRun[] {
   });
 }
 
-/** Count and render every range of the sorted runs as the engine does. */
+/** Render every range of the sorted runs as text, merging as it writes (the engine, past 32 k rows). */
 function renderAll(b: Build, runs: SortedRun[]): void {
   const seen = { packetsSeen: true, bytesSeen: true };
   const rows = runs.reduce((n, r) => n + r.table.size, 0);
