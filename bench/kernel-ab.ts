@@ -9,7 +9,9 @@
  *
  *   npm run build && node --import tsx bench/kernel-ab.ts DIR --base OTHER/dist [--steps order,layout,render] [--rounds 11]
  *
- * Prints, per step, each build's median CPU milliseconds and this build's over the base's.
+ * `--base` is a built checkout's dist/ (a `git worktree` of the old commit): a dist/ copied out of
+ * one is refused (bench/lib/base-dist.ts says why). Prints, per step, each build's median CPU
+ * milliseconds and this build's over the base's.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +20,7 @@ import type { SortedRun } from '../dist/digest/runs.js';
 import type { WasmKernel } from '../dist/format/wasm-kernel.js';
 import type { TableView } from '../dist/table/table.js';
 import { COL, INT_STRIDE } from '../dist/table/contract.js';
+import { baseDist } from './lib/base-dist.js';
 import { DIST } from './lib/fixture.js';
 import { scanDir } from './lib/tables.js';
 
@@ -109,7 +112,7 @@ function renderAll(b: Build, runs: SortedRun[]): void {
 }
 
 const table = scanDir(positionals[0]);
-const builds = [await load('this build', resolve(DIST, '..')), await load('base', values.base)];
+const builds = [await load('this build', resolve(DIST, '..')), await load('base', baseDist(values.base))];
 const [a, b] = builds.map((x) => x.kernel.order(table));
 if (a === null || b === null || a.length !== b.length || a.some((v, i) => v !== b[i]))
   throw new Error('the two builds sort the table differently');

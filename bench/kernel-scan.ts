@@ -9,10 +9,11 @@
  *   npm run build && node --import tsx bench/kernel-scan.ts DIR [--base OTHER/dist] [--objects 4] [--rounds 5]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { baseDist } from './lib/base-dist.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -54,7 +55,7 @@ async function load(name: string, dist: string): Promise<Build> {
 
 // This build: the dist/ beside this script (so it runs from any folder, as bench/kernel-perf.ts runs it).
 const builds = [await load('this build', fileURLToPath(new URL('../dist', import.meta.url)))];
-if (values.base) builds.push(await load(`base ${values.base}`, resolve(values.base)));
+if (values.base) builds.push(await load(`base ${values.base}`, baseDist(values.base)));
 
 const files: string[] = [];
 const walk = (p: string) => {
