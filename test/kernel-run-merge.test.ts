@@ -31,10 +31,15 @@ const valueArb = fc.tuple(
 );
 
 const rowArb: fc.Arbitrary<Row> = fc.record({
-  // Few distinct keys (so rows meet again), some long (so key bytes grow past their first 4096).
+  // Few distinct keys (so rows meet again), some long (so key bytes grow past their first 4096),
+  // some equal but for their last byte (keys are compared sixteen bytes at a time, the last
+  // sixteen overlapping those before).
   key: fc.oneof(
     fc.array(fc.constantFrom(0, 45, 97, 98), { minLength: 0, maxLength: 6 }),
     fc.constantFrom(0, 1, 2).map((c) => Array.from({ length: 700 }, (_, i) => (i * 7 + c) & 255)),
+    fc
+      .tuple(fc.constantFrom(16, 20, 700), fc.constantFrom(0, 1, 2))
+      .map(([n, c]) => Array.from({ length: n }, (_, i) => (i === n - 1 ? c : 97))),
   ),
   hash: fc.integer({ min: -3, max: 3 }),
   ports: fc.tuple(fc.constantFrom(-1, 0, 443), fc.constantFrom(-1, 80), fc.constantFrom(-1, 6)),

@@ -262,8 +262,14 @@ static inline double parse_int(const u8 *b, i32 len) {
   return (double)v;
 }
 
-// Equal bytes, four at a time.
+// Equal bytes: sixteen at a time where there are sixteen (the last sixteen overlapping those
+// before: whole keys in the run merge and the prefix ranks), else four at a time (a key's fields).
 static inline i32 same_bytes(const u8 *a, const u8 *b, i32 len) {
+  if (len >= 16) {
+    for (i32 i = 0; i + 16 < len; i += 16)
+      if (!wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + i), wasm_v128_load(b + i)))) return 0;
+    return wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + len - 16), wasm_v128_load(b + len - 16)));
+  }
   i32 i = 0;
   for (; i + 4 <= len; i += 4) if (load32(a + i) != load32(b + i)) return 0;
   for (; i < len; i++) if (a[i] != b[i]) return 0;
@@ -755,14 +761,6 @@ static inline u32 prefix_hash(const u8 *b, i32 len) {
   return (u32)(h >> 40);
 }
 
-// Equal bytes, sixteen at a time (the last sixteen overlapping those before).
-static inline i32 same_prefix(const u8 *a, const u8 *b, i32 len) {
-  if (len < 16) return same_bytes(a, b, len);
-  for (i32 i = 0; i + 16 < len; i += 16)
-    if (!wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + i), wasm_v128_load(b + i)))) return 0;
-  return wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + len - 16), wasm_v128_load(b + len - 16)));
-}
-
 // Rank the distinct head prefixes (see sort_entries): sets id[e] to entry e's prefix id and the
 // ends encode_keys would otherwise find again, and returns rank[id], or 0 to do without.
 static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
@@ -791,7 +789,7 @@ static u32 *prefix_ranks(u32 n, i32 tail_fields, u32 *id) {
         break;
       }
       u32 d = sv - 1;
-      if (pfx_len[d] == plen && same_prefix(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d | ends; break; }
+      if (pfx_len[d] == plen && same_bytes(sort_keys + pfx_off[d], sort_keys + off, plen)) { id[e] = d | ends; break; }
       h = (h + 1) & (PREFIX_SLOTS - 1);
     }
   }
@@ -1108,7 +1106,7 @@ static inline i32 last_nul(const u8 *k, i32 len) {
   // A key's last NUL starts its tail (an action, a few bytes): most often in its last sixteen.
   i32 i = len - 1;
   if (len >= 16) {
-    u32 m = (u32)wasm_i8x16_bitmask(wasm_i8x16_eq(wasm_v128_load(k + len - 16), wasm_i8x16_splat(0)));
+    u32 m = zeros16(k + len - 16, 16);
     if (m) return len - 16 + (31 - __builtin_clz(m));
     i = len - 17;
   }
