@@ -206,7 +206,7 @@ export class Scanner {
           return;
         }
         this.appendCarry(buf, p, nl);
-        this.flushCarry();
+        this.flushCarry(true);
         p = nl + 1;
         continue;
       }
@@ -354,7 +354,8 @@ export class Scanner {
     this.carryLen = need;
   }
 
-  private flushCarry(): void {
+  /** The carried line, parsed: `ended` when a newline ended it (else it is the input's last, without one). */
+  private flushCarry(ended = false): void {
     if (this.carryOverflow) {
       this.lineNo++;
       const c = this.counters;
@@ -367,7 +368,7 @@ export class Scanner {
         this.checkLayout();
       }
       this.malformed(`line longer than ${MAX_LINE_BYTES} bytes`);
-    } else if (this.carry !== null) {
+    } else if (this.carry !== null && !(ended && this.carryToKernel(this.carry, this.carryLen))) {
       this.checkUtf8 = true;
       this.index.build(this.carry, 0, this.carryLen);
       this.view = viewOf(this.carry);
@@ -379,6 +380,32 @@ export class Scanner {
     this.carryOverflow = false;
     this.carrySeen = 0;
     this.carryCr = false;
+  }
+
+  /**
+   * A carried line that a newline ended goes to the kernel as the lines around it do: one line
+   * at the end of every inflated piece (hundreds an object) was parsed in JavaScript, by code
+   * that ran too rarely to be optimized (6-13 ms a worker, measured). False when the kernel does
+   * not take lines here (none, full, a header expected) or the line is not ASCII.
+   */
+  private carryToKernel(carry: Uint8Array, len: number): boolean {
+    if (this.kernel === null || this.kernelFull || this.expectHeader) return false;
+    let line = carry;
+    if (line.length <= len) {
+      line = new Uint8Array(len + 1);
+      line.set(carry.subarray(0, len));
+    }
+    line[len] = NL;
+    if (!isAscii(line.subarray(0, len + 1))) return false;
+    const r = this.kernelLines(line, 0, len + 1);
+    // The kernel could not start, or ran out of memory: JavaScript parses the line.
+    if (r < len + 1) {
+      this.checkUtf8 = false;
+      this.index.build(line, r, len + 1);
+      this.view = viewOf(line);
+      this.lines(line, r);
+    }
+    return true;
   }
 
   private applyLayout(layout: Layout, final = true): void {
