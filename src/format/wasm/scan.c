@@ -248,18 +248,37 @@ static inline i32 mix_numbers(i32 h, i32 sp, i32 dp, i32 pr) {
 
 static const u8 DASH[1] = { '-' };
 
+// Eight bytes of one value each (SWAR constants: no wide literals, see the contract test).
+#define BYTES8(b) ((u64)(b) * (~0ULL / 0xFFu))
+#define HIGH_BITS8 BYTES8(0x80u)
+
+// The value of the `len` (1..8) ASCII digits at b, or -1 if one is not a digit. Reads eight
+// bytes (the input is padded past its end), all below 0x80 (the kernel is given ASCII only).
+// The digits are moved to the top of the word and the room below filled with '0's, then
+// combined pairwise (byte 0, the first digit, is the most significant).
+static inline long long digits8(const u8 *b, i32 len) {
+  u64 v = *(const u64_unaligned *)b;
+  if (len < 8) v = (v << (8 * (8 - len))) | (BYTES8('0') >> (8 * len));
+  u64 d = v - BYTES8('0');
+  // A byte below '0' borrows (its top bit set); one above '9' passes 0x7f when 0x46 is added.
+  if (((d | (v + BYTES8(0x46u))) & HIGH_BITS8) != 0) return -1;
+  d = (d * 10 + (d >> 8)) & (~0ULL / 0xFFFFu * 0xFFu);          // two digits in each 16 bits
+  d = (d * 100 + (d >> 16)) & ((((u64)1 << 32) | 1) * 0xFFFFu);  // four in each 32 bits
+  return (long long)(u32)(d * 10000 + (d >> 32));
+}
+
 // Parse a field as a non-negative integer of at most MAX_FAST_DIGITS digits. -1: `-` or absent; -2: anything
 // else (not an integer, empty, or too long: the JavaScript scanner then decides).
 static inline double parse_int(const u8 *b, i32 len) {
   if (len == 1 && b[0] == '-') return -1;
   if (len == 0 || len > MAX_FAST_DIGITS) return -2;
-  unsigned long long v = 0;
-  for (i32 i = 0; i < len; i++) {
-    u32 d = (u32)b[i] - '0';
-    if (d > 9) return -2;
-    v = v * 10 + d;
+  if (len <= 8) {
+    long long v = digits8(b, len);
+    return v < 0 ? -2 : (double)v;
   }
-  return (double)v;
+  long long hi = digits8(b, len - 8), lo = digits8(b + len - 8, 8);
+  if ((hi | lo) < 0) return -2;
+  return (double)(hi * 100000000LL + lo);
 }
 
 // Equal bytes: sixteen at a time where there are sixteen (the last sixteen overlapping those
