@@ -256,7 +256,7 @@ static const u8 DASH[1] = { '-' };
 // bytes (the input is padded past its end), all below 0x80 (the kernel is given ASCII only).
 // The digits are moved to the top of the word and the room below filled with '0's, then
 // combined pairwise (byte 0, the first digit, is the most significant).
-static inline long long digits8(const u8 *b, i32 len) {
+static inline __attribute__((always_inline)) long long digits8(const u8 *b, i32 len) {
   u64 v = *(const u64_unaligned *)b;
   if (len < 8) v = (v << (8 * (8 - len))) | (BYTES8('0') >> (8 * len));
   u64 d = v - BYTES8('0');
@@ -269,7 +269,7 @@ static inline long long digits8(const u8 *b, i32 len) {
 
 // Parse a field as a non-negative integer of at most MAX_FAST_DIGITS digits. -1: `-` or absent; -2: anything
 // else (not an integer, empty, or too long: the JavaScript scanner then decides).
-static inline double parse_int(const u8 *b, i32 len) {
+static inline __attribute__((always_inline)) double parse_int(const u8 *b, i32 len) {
   if (len == 1 && b[0] == '-') return -1;
   if (len == 0 || len > MAX_FAST_DIGITS) return -2;
   if (len <= 8) {
