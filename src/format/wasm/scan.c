@@ -1396,17 +1396,20 @@ EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
   }
   lay_ints = take((size_t)window * INT_STRIDE * 4);
   lay_nums = take((size_t)window * NUM_STRIDE * 8);
-  lay_keys = take((size_t)window * longest);
+  // A window's keys may start up to 7 bytes on (sort_layout's shift).
+  lay_keys = take((size_t)window * longest + 8);
   size_t nb = (size_t)(sort_n ? sort_n : 1) * NUM_STRIDE * 8;
   lay_src = nb <= (size_t)(sort_mark - (u8 *)sort_ints) ? (double *)sort_ints : take(nb);
   lay_key_next = 0;
-  return lay_ints && lay_nums && lay_keys && lay_src ? window * longest : 0;
+  return lay_ints && lay_nums && lay_keys && lay_src ? window * longest + 8 : 0;
 }
 
-// Entries [from, from + count) of the order into the Int32 and key windows; returns their key
-// bytes.
-EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
-  u8 *k = lay_keys;
+// Entries [from, from + count) of the order into the Int32 and key windows, the keys from
+// lay_keys + shift % 8 on (JavaScript copies them to where they lie alike modulo 8, which V8
+// copies a word at a time); returns their key bytes.
+EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count, u32 shift) {
+  u8 *const k0 = lay_keys + (shift & 7);
+  u8 *k = k0;
   u32 ahead = 0;
   for (u32 i = 0; i < count; i++) {
     // Entries are read in the order's order, scattered: their Int32 rows AHEAD entries on, and the
@@ -1424,7 +1427,7 @@ EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count) {
     lay_key_next += (u32)len;
   }
   touched_sink = ahead;
-  return (u32)(k - lay_keys);
+  return (u32)(k - k0);
 }
 
 // Entries [from, from + count) of the order into the Float64 window (after every sort_layout
