@@ -11,6 +11,7 @@ import { InvalidOptionError, KernelError } from '../errors.js';
 import { Role, type Layout } from './layout.js';
 import { fieldSlots, type KeyPlan } from './key.js';
 import {
+  COPY_ALIGN,
   INT_STRIDE,
   KERNEL_COUNTER_COUNT,
   KERNEL_FILTER_BYTES,
@@ -417,7 +418,7 @@ export class WasmKernel {
     let ko = 0;
     for (let from = 0; from < n; from += window) {
       const count = Math.min(window, n - from);
-      // The keys lie in the window as they will in the table, modulo 8 (see ALIGN_COPY).
+      // The keys lie in the window as they will in the table, modulo COPY_ALIGN (see alignedLike).
       const shift = alignedLike(0, ko);
       const kb = x.sort_layout(from, count, shift);
       t.ints.set(ints.subarray(0, count * INT_STRIDE), from * INT_STRIDE);
@@ -456,7 +457,7 @@ export class WasmKernel {
     }
     const x = this.x;
     // Room for each run's keys to start a few bytes on, aligned as in its table (see below).
-    const keyRoom = keyBytes + (ALIGN_COPY - 1) * runs;
+    const keyRoom = keyBytes + (COPY_ALIGN - 1) * runs;
     if (x.merge_prepare(entries, runs, keyRoom, keyBytes * 2 + entries * outPerRow + 64) !== 1) return false;
     const buf = x.memory.buffer;
     const meta = new Int32Array(buf, x.merge_runs_ptr(), 3 * KERNEL_MERGE_RUNS);
@@ -829,14 +830,11 @@ function keyNames(key: KeyPlan): { bytes: Buffer; at: Int32Array } {
 }
 
 /**
- * V8 copies between a SharedArrayBuffer (a run table's columns) and other memory a word at a
- * time only when source and destination lie alike modulo the word; otherwise it copies byte by
- * byte, 3-4× slower (2.4-3.7 GB/s against 10-13 measured, Node 20 and 24). Byte ranges copied
- * from or to a table are therefore placed at an offset aligned as theirs.
+ * The first offset from `at` that lies as `like` does modulo COPY_ALIGN (table/contract.ts). V8
+ * copies between a SharedArrayBuffer (a run table's columns) and other memory a word at a time
+ * only when source and destination lie alike; otherwise byte by byte, 3-4× slower (2.3-3.1 GB/s
+ * against 10-13.4, `bench/shared-copy.ts`). Byte ranges copied from or to a table are placed so.
  */
-const ALIGN_COPY = 8;
-
-/** The first offset from `at` that lies as `like` does modulo {@link ALIGN_COPY}. */
 function alignedLike(at: number, like: number): number {
-  return at + ((like - at) & (ALIGN_COPY - 1));
+  return at + ((like - at) & (COPY_ALIGN - 1));
 }

@@ -175,3 +175,9 @@ export const KERNEL_FILTER_BYTES = 16384;
 export const KERNEL_NAME_BYTES = 2048;
 /** Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline. */
 export const KERNEL_INPUT_PADDING = 64;
+/**
+ * Byte ranges copied to or from a run table's shared columns lie alike modulo this (V8 copies
+ * them a word at a time only then): sort_layout writes a window's keys up to COPY_ALIGN - 1
+ * bytes on.
+ */
+export const COPY_ALIGN = 8;

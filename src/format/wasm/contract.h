@@ -147,5 +147,8 @@ enum {
 #define KERNEL_NAME_BYTES 2048
 // Bytes past the input buffer's end, for the kernel's 16-byte loads past a range's last newline.
 #define KERNEL_INPUT_PADDING 64
+// Byte ranges copied to or from a run table's shared columns lie alike modulo this (V8 copies them
+// a word at a time only then): sort_layout writes a window's keys up to COPY_ALIGN - 1 bytes on.
+#define COPY_ALIGN 8
 
 #endif

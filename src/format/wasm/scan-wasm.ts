@@ -3,8 +3,8 @@
 
 /** SHA-256 of the sources this kernel was built from (test/kernel-build.test.ts checks them). */
 export const SCAN_WASM_SOURCES: Readonly<Record<string, string>> = {
-  'src/format/wasm/scan.c': 'ca82d172aefdbd2a17040d7d187c2e3a912fc4f6faf54ce391b2284c11184226',
-  'src/format/wasm/contract.h': 'e0611b3ead2b4feb51321080c035f5b2891f3c0b7857c521438574b0e186e64a',
+  'src/format/wasm/scan.c': '76df77366dc69ade022e481737bccba07ccd3c0481bbaad7ef09f1b66ebec17f',
+  'src/format/wasm/contract.h': 'd91e2c661604f6842af00c3a6065972024efb5d344835fefb1ae16fd3f33b63b',
 };
 
 /** The compiled kernel, base64. */

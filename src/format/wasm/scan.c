@@ -1396,19 +1396,19 @@ EXPORT(lay_prepare) u32 lay_prepare(u32 window) {
   }
   lay_ints = take((size_t)window * INT_STRIDE * 4);
   lay_nums = take((size_t)window * NUM_STRIDE * 8);
-  // A window's keys may start up to 7 bytes on (sort_layout's shift).
-  lay_keys = take((size_t)window * longest + 8);
+  // A window's keys may start up to COPY_ALIGN - 1 bytes on (sort_layout's shift).
+  lay_keys = take((size_t)window * longest + COPY_ALIGN);
   size_t nb = (size_t)(sort_n ? sort_n : 1) * NUM_STRIDE * 8;
   lay_src = nb <= (size_t)(sort_mark - (u8 *)sort_ints) ? (double *)sort_ints : take(nb);
   lay_key_next = 0;
-  return lay_ints && lay_nums && lay_keys && lay_src ? window * longest + 8 : 0;
+  return lay_ints && lay_nums && lay_keys && lay_src ? window * longest + COPY_ALIGN : 0;
 }
 
 // Entries [from, from + count) of the order into the Int32 and key windows, the keys from
-// lay_keys + shift % 8 on (JavaScript copies them to where they lie alike modulo 8, which V8
-// copies a word at a time); returns their key bytes.
+// lay_keys + shift % COPY_ALIGN on (JavaScript copies them to where they lie alike modulo
+// COPY_ALIGN, which V8 copies a word at a time); returns their key bytes.
 EXPORT(sort_layout) u32 sort_layout(u32 from, u32 count, u32 shift) {
-  u8 *const k0 = lay_keys + (shift & 7);
+  u8 *const k0 = lay_keys + shift % COPY_ALIGN;
   u8 *k = k0;
   u32 ahead = 0;
   for (u32 i = 0; i < count; i++) {
