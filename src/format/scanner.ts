@@ -386,10 +386,11 @@ export class Scanner {
    * A carried line that a newline ended goes to the kernel as the lines around it do: one line
    * at the end of every inflated piece (hundreds an object) was parsed in JavaScript, by code
    * that ran too rarely to be optimized (6-13 ms a worker, measured). False when the kernel does
-   * not take lines here (none, full, a header expected) or the line is not ASCII.
+   * not take lines here (none, full, a header expected), the line does not fit its input, or the
+   * line is not ASCII.
    */
   private carryToKernel(carry: Uint8Array, len: number): boolean {
-    if (this.kernel === null || this.kernelFull || this.expectHeader) return false;
+    if (this.kernel === null || this.kernelFull || this.expectHeader || len + 1 > KERNEL_INPUT_BYTES) return false;
     let line = carry;
     if (line.length <= len) {
       line = new Uint8Array(len + 1);
