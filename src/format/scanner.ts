@@ -228,10 +228,7 @@ export class Scanner {
         }
         // No line ends in this window: the carry logic below takes it.
       }
-      this.checkUtf8 = !ascii;
-      this.index.build(buf, p, end);
-      this.view = viewOf(buf);
-      const rest = this.lines(buf, p);
+      const rest = this.linesInJavaScript(buf, p, end, !ascii);
       // The window's last line is incomplete: re-index it with the next window, or carry it.
       if (rest === p && end < len) {
         this.appendCarry(buf, p, end);
@@ -244,6 +241,17 @@ export class Scanner {
       }
       p = rest;
     }
+  }
+
+  /**
+   * Index `buf[s, e)` and parse its complete lines in JavaScript, checking UTF-8 when asked (the
+   * window has bytes above 0x7f); returns where the rest begins.
+   */
+  private linesInJavaScript(buf: Uint8Array, s: number, e: number, checkUtf8: boolean): number {
+    this.checkUtf8 = checkUtf8;
+    this.index.build(buf, s, e);
+    this.view = viewOf(buf);
+    return this.lines(buf, s);
   }
 
   /** Parse every complete line of the indexed window starting at `s`; returns where the rest begins. */
@@ -306,10 +314,7 @@ export class Scanner {
       if (r === e) return e;
       // One line the kernel leaves to us (malformed, a header, a huge number, ...).
       const nl = buf.indexOf(NL, r);
-      this.checkUtf8 = false;
-      this.index.build(buf, r, nl + 1);
-      this.view = viewOf(buf);
-      this.lines(buf, r);
+      this.linesInJavaScript(buf, r, nl + 1, false);
       from = nl + 1;
       if (from === e || this.kernelFull) return from;
     }
@@ -400,12 +405,7 @@ export class Scanner {
     if (!isAscii(line.subarray(0, len + 1))) return false;
     const r = this.kernelLines(line, 0, len + 1);
     // The kernel could not start, or ran out of memory: JavaScript parses the line.
-    if (r < len + 1) {
-      this.checkUtf8 = false;
-      this.index.build(line, r, len + 1);
-      this.view = viewOf(line);
-      this.lines(line, r);
-    }
+    if (r < len + 1) this.linesInJavaScript(line, r, len + 1, false);
     return true;
   }
 
