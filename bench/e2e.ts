@@ -34,137 +34,55 @@
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { probesAmong } from '../fixtures/lib/scanners.js';
+import { benchFlags } from './lib/args.js';
 import { runChild, runProcess, type ChildResult } from './lib/child.js';
-import { benchFixture, CLI, DIST, parseSizeArg } from './lib/fixture.js';
+import { CLI, DIST, parseSizeArg } from './lib/fixture.js';
+import { duckCode, floorCode, hasDuckDB, PEER_THREADS } from './lib/peers.js';
+import {
+  generatorArgs,
+  selectSpecs,
+  specName,
+  type sweepFixture,
+  sweepFixtures,
+  SWEEP_SIZE,
+  type SweepSpec,
+} from './lib/sweep.js';
 
 const USAGE =
   'usage: npm run bench:e2e -- [--population A|B|both] [--size 230MB] [--runs 3] [--only 1%|8%|40%|40%x4] [--no-duckdb]';
-const { values: flags } = (() => {
-  try {
-    return parseArgs({
-      args: process.argv.slice(2),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        size: { type: 'string' },
-        runs: { type: 'string' },
-        only: { type: 'string' },
-        population: { type: 'string' },
-        'no-duckdb': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-})();
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const size = parseSizeArg(['--size', flags.size ?? '230MB'], '--size', 230e6);
+const flags = benchFlags(USAGE, {
+  size: { type: 'string' },
+  runs: { type: 'string' },
+  only: { type: 'string' },
+  population: { type: 'string' },
+  'no-duckdb': { type: 'boolean' },
+});
+const size = parseSizeArg(['--size', flags.size ?? '230MB'], '--size', SWEEP_SIZE);
 const runs = flags.runs === undefined ? 3 : Number(flags.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`--runs needs a positive integer\n${USAGE}`);
   process.exit(2);
 }
 
-const population = (flags.population ?? 'both').toUpperCase();
-if (population !== 'A' && population !== 'B' && population !== 'BOTH') {
-  console.error(`--population needs A, B or both, got "${flags.population}"\n${USAGE}`);
-  process.exit(2);
-}
-
-const OBJECTS = 8;
-const SEED = 1;
-// The conversation pool: 7,000 at 230 MB (about 1% rows per record on its own at 2 M lines), in
-// proportion at other sizes so the shares hold; the 4x run keeps the base size's pool.
-const CONVERSATIONS = Math.max(100, Math.round((7000 * size) / 230e6));
-const BYTES_PER_LINE = 116; // measured mean line length of these fixtures, for sizing the scan space
-const SATURATE = 0.9; // scan space = 90% of the probes of a base-size fixture: every key appears
 const WORKERS = [1, 2] as const;
-const PEER_THREADS = 2;
 
-interface Spec {
-  population: 'A' | 'B';
-  label: string;
-  scanners: number;
-  scale: number;
-  /** Population B: talkers at 230 MB (scaled with --size). */
-  talkers?: number;
-}
-// A: scanners tuned so that rows/records is ~1%, ~8%, ~40% (≈ 0.0105 + 0.9 * scanners).
-// B: talkers and scanners tuned at 230 MB (16 k, 147 k and 918 k rows of 2.0 M records).
-const SPECS: Spec[] = [
-  { population: 'A', label: '1%', scanners: 0, scale: 1 },
-  { population: 'A', label: '8%', scanners: 0.078, scale: 1 },
-  { population: 'A', label: '40%', scanners: 0.45, scale: 1 },
-  { population: 'A', label: '40%x4', scanners: 0.45, scale: 4 }, // the 40% population, 4x the records
-  { population: 'B', label: '1%', scanners: 0, scale: 1, talkers: 30 },
-  { population: 'B', label: '8%', scanners: 0, scale: 1, talkers: 1600 },
-  { population: 'B', label: '40%', scanners: 0.6, scale: 1, talkers: 1600 },
-];
-const norm = (s: string) => s.replace(/%/g, '').toLowerCase();
-const selected = SPECS.filter(
-  (s) =>
-    (population === 'BOTH' || s.population === population) &&
-    (flags.only === undefined || norm(s.label) === norm(flags.only)),
-);
-const name = (s: Spec) => `${s.population} ${s.label}`;
-const talkersOf = (s: Spec) => Math.max(1, Math.round(((s.talkers ?? 0) * size) / 230e6));
-if (selected.length === 0) {
-  console.error(`--only: no fixture "${flags.only}" (have ${SPECS.map((s) => s.label).join(', ')})`);
+const chosen = selectSpecs(flags.population ?? 'both', flags.only);
+if (typeof chosen === 'string') {
+  console.error(`${chosen}\n${USAGE}`);
   process.exit(2);
 }
+const selected = chosen;
+const name = specName;
 
-let duckdb = !flags['no-duckdb'];
-let duckNote = flags['no-duckdb'] ? 'DuckDB: skipped (--no-duckdb)' : '';
-if (duckdb) {
-  try {
-    await import('@duckdb/node-api' as string);
-  } catch {
-    duckdb = false;
-    duckNote = 'DuckDB: not installed (`npm i --no-save @duckdb/node-api` to compare)';
-  }
-}
+const duckdb = !flags['no-duckdb'] && (await hasDuckDB());
+const duckNote = flags['no-duckdb']
+  ? 'DuckDB: skipped (--no-duckdb)'
+  : duckdb
+    ? ''
+    : 'DuckDB: not installed (`npm i --no-save @duckdb/node-api` to compare)';
 
-// The same scan space for a fixture and its 4x: it is sized from the base size, not the scaled one.
-const scanSpaceOf = (s: Spec) =>
-  s.scanners === 0 || s.population === 'B' ? 0 : Math.round(SATURATE * probesAmong(size / BYTES_PER_LINE, s.scanners));
-const generatorArgs = (s: Spec) =>
-  (s.population === 'B' ? `--population b --talkers ${talkersOf(s)} ` : '') +
-  `--size ${Math.round((size * s.scale) / 1e6)}MB --objects ${OBJECTS * s.scale} --seed ${SEED} --conversations ${CONVERSATIONS}` +
-  (s.scanners > 0 ? ` --scanners ${s.scanners}` : '') +
-  (s.scanners > 0 && s.population === 'A' ? ` --scan-space ${scanSpaceOf(s)}` : '');
-
-type Fixture = Awaited<ReturnType<typeof benchFixture>>;
-const fixtures = new Map<Spec, Fixture>();
-for (const s of selected) {
-  const t0 = performance.now();
-  const fx = await benchFixture(size * s.scale, OBJECTS * s.scale, SEED, CONVERSATIONS, {
-    scanners: s.scanners,
-    scanSpace: scanSpaceOf(s),
-    ...(s.population === 'B' ? { talkers: talkersOf(s) } : {}),
-  });
-  fixtures.set(s, fx);
-  console.error(
-    `fixture ${name(s)}: ${fx.dir} (${fx.files.length} objects, ${(fx.bytes / 1e6).toFixed(0)} MB of lines, ${fx.lines} lines; ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-  );
-}
-
-const floorCode = (files: string[], t: number) => `
-import { Worker } from 'node:worker_threads';
-const files = ${JSON.stringify(files)};
-const body = \`const { workerData, parentPort } = require('node:worker_threads');
-const { readFileSync } = require('node:fs'); const { createGunzip } = require('node:zlib');
-(async () => { let n = 0; for (const f of workerData) { const g = createGunzip({ chunkSize: 262144 }); g.end(readFileSync(f)); for await (const c of g) n += c.length; } parentPort.postMessage(n); })();\`;
-const t0 = performance.now();
-const shares = Array.from({ length: ${t} }, (_, k) => files.filter((_, i) => i % ${t} === k));
-const sizes = await Promise.all(shares.map((s) => new Promise((res, rej) => { const w = new Worker(body, { eval: true, workerData: s, execArgv: [] }); w.once('message', (n) => { res(n); w.terminate(); }); w.once('error', rej); })));
-globalThis.result = { seconds: (performance.now() - t0) / 1000, bytes: sizes.reduce((a, b) => a + b, 0) };`;
+type Fixture = Awaited<ReturnType<typeof sweepFixture>>;
+const fixtures = await sweepFixtures(selected, size);
 
 // The output goes through writeDigest, as the CLI writes it, into a sink that only counts bytes.
 const digestCode = (dir: string, t: number) => `
@@ -179,23 +97,6 @@ await writeDigest(digest, sink, 'text');
 const seconds = (performance.now() - t0) / 1000;
 await d.close();
 globalThis.result = { seconds, rows: digest.size, lines: digest.stats.lines, records: digest.stats.records, bytes: digest.stats.bytesRead, out };`;
-
-const duckCode = (files: string[], t: number) => `
-import { DuckDBInstance } from '@duckdb/node-api';
-const files = ${JSON.stringify(files)};
-const cols = ['version','account-id','interface-id','srcaddr','dstaddr','srcport','dstport','protocol','packets','bytes','start','end','action','log-status'];
-const columns = '{' + cols.map((c) => "'" + c + "': 'VARCHAR'").join(', ') + '}';
-const t0 = performance.now();
-const db = await DuckDBInstance.create(':memory:', { threads: '${t}' });
-const con = await db.connect();
-const sql = \`WITH r AS (SELECT "account-id" a, "interface-id" i, srcaddr s, dstaddr d, TRY_CAST(srcport AS BIGINT) sp, TRY_CAST(dstport AS BIGINT) dp,
-  TRY_CAST(protocol AS BIGINT) p, TRY_CAST(packets AS HUGEINT) pk, TRY_CAST(bytes AS HUGEINT) b, TRY_CAST(start AS BIGINT) st, TRY_CAST("end" AS BIGINT) en, action ac
-  FROM read_csv([\${files.map((f) => "'" + f + "'").join(',')}], delim=' ', header=true, columns=\${columns}) WHERE "log-status" = 'OK')
-SELECT a, i, s, d, CASE WHEN sp > 0 AND dp > 0 AND sp >= dp THEN 0 ELSE sp END AS sp2, CASE WHEN sp > 0 AND dp > 0 AND sp < dp THEN 0 ELSE dp END AS dp2,
-  p, ac, sum(pk), sum(b), min(st), max(en), count(*) FROM r GROUP BY ALL\`;
-const reader = await con.runAndReadAll(sql);
-const rows = reader.currentRowCount;
-globalThis.result = { seconds: (performance.now() - t0) / 1000, rows };`;
 
 /** Best and worst of --runs fresh processes; `seconds` picks the figure (in-process or whole-process). */
 interface Runs {
@@ -217,7 +118,7 @@ async function measure(label: string, run: () => Promise<ChildResult>, seconds =
 const wall = (r: ChildResult) => r.wallSeconds ?? r.seconds;
 
 interface Measured {
-  spec: Spec;
+  spec: SweepSpec;
   fx: Fixture;
   rows: number;
   records: number;
@@ -232,7 +133,7 @@ interface Measured {
 const cliOut = join(tmpdir(), `flowdigest-bench-e2e-${process.pid}.log`);
 const results: Measured[] = [];
 for (const [spec, fx] of fixtures) {
-  console.error(`\n${name(spec)} (${generatorArgs(spec)})`);
+  console.error(`\n${name(spec)} (${generatorArgs(spec, size)})`);
   const digest: Record<number, Runs> = {},
     floor: Record<number, Runs> = {};
   for (const t of WORKERS) {
@@ -275,9 +176,9 @@ console.log(
   `\nEnd to end, cardinality sweep: best–worst of ${runs}, each run a fresh process; Node ${process.version}; ${DIST}`,
 );
 console.log(
-  `Fixtures: v2 with header, S3 layout, seed ${SEED}; each base fixture ${(size / 1e6).toFixed(0)} MB of lines in ${OBJECTS} gzip objects.`,
+  `Fixtures: v2 with header, S3 layout (the generator's arguments below); each base fixture ${(size / 1e6).toFixed(0)} MB of lines.`,
 );
-for (const m of results) console.log(`- ${name(m.spec)}: npx tsx fixtures/generate.ts ${generatorArgs(m.spec)}`);
+for (const m of results) console.log(`- ${name(m.spec)}: npx tsx fixtures/generate.ts ${generatorArgs(m.spec, size)}`);
 console.log(
   '\nLibrary runs time the digest inside the process; "whole process" times spawn to exit. "x floor" = digest / gunzip floor on the same threads; ' +
     '"x DuckDB" = flowdigest / DuckDB at 2 threads, whole process (below 1 = flowdigest faster). RSS is the peak of all runs.\n',

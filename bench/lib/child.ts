@@ -13,6 +13,8 @@ export interface ChildResult {
   /** runChild: wall time of the whole process, spawn to exit (start-up and module loading included). */
   wallSeconds?: number;
   maxRssMB: number;
+  /** CPU time (user + system) of the whole process, all its threads, as it exited. */
+  cpuSeconds: number;
   [k: string]: unknown;
 }
 
@@ -20,7 +22,7 @@ export interface ChildResult {
 export function runChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
   const wrapped = `${code}
 const ru = process.resourceUsage();
-process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ru.maxRSS / 1024 }) + '\\n');`;
+process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ru.maxRSS / 1024, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }) + '\\n');`;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--input-type=module', '-e', wrapped], {
@@ -41,13 +43,13 @@ process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), ma
   });
 }
 
-// Loaded with --import into a whole-process run: reports the process's own peak RSS (all its
-// threads) on exit, to the file named by FLOWDIGEST_BENCH_RSS, without touching its stdout.
+// Loaded with --import into a whole-process run: reports the process's own peak RSS and CPU
+// time (all its threads) on exit, to the file named by FLOWDIGEST_BENCH_RSS, without touching its stdout.
 const RSS_ON_EXIT =
   'data:text/javascript,' +
   encodeURIComponent(
-    "import { writeFileSync } from 'node:fs'; process.on('exit', () => " +
-      'writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, String(process.resourceUsage().maxRSS)));',
+    "import { writeFileSync } from 'node:fs'; process.on('exit', () => { const ru = process.resourceUsage(); " +
+      "writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, ru.maxRSS + ' ' + (ru.userCPUTime + ru.systemCPUTime)); });",
   );
 
 /**
@@ -73,7 +75,8 @@ export async function runProcess(args: string[]): Promise<ChildResult> {
     });
     const seconds = (performance.now() - t0) / 1000;
     if (code !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${code}): ${err.slice(-500)}`);
-    return { seconds, maxRssMB: Number(await readFile(rssFile, 'utf8')) / 1024, stderr: err };
+    const [rssKB, cpuMicros] = (await readFile(rssFile, 'utf8')).split(' ').map(Number);
+    return { seconds, maxRssMB: rssKB / 1024, cpuSeconds: cpuMicros / 1e6, stderr: err };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
