@@ -117,6 +117,14 @@ export const RESERVE_ENTRIES = 1 << 21;
 export const RESERVE_KEY_BYTES = 1 << 27;
 /** Bytes of a table's Int32 and Float64 columns per entry (without the lost-packets column). */
 const ENTRY_BYTES = INT_STRIDE * 4 + NUM_STRIDE * 8;
+/**
+ * {@link DigestTable.adopt} writes only the slots new entries took when they are fewer than one
+ * in this many; more, and it copies the whole slot array, in sequence: each scattered slot is a
+ * cache miss. At B 40% (merges of ~50 k new entries into 1-2 M slots) the slots' step took 49-97
+ * ms a run when every merge scattered, 14-26 ms so (docs/performance.md, "The run tables'
+ * copies, unprofiled").
+ */
+const SCATTER_SLOTS_BELOW = 64;
 
 /** A byte limit shared by every table of a run (and by every thread that holds one). */
 export interface MemoryBudget {
@@ -449,7 +457,7 @@ export class DigestTable {
       this.slots = this.alloc(Int32Array, mask + 1, this.slots.byteLength);
       this.mask = mask;
       this.slots.set(image.slots.subarray(0, mask + 1));
-    } else if (newSlots !== undefined) {
+    } else if (newSlots !== undefined && newSlots.length * SCATTER_SLOTS_BELOW < mask + 1) {
       const slots = this.slots,
         from = image.slots;
       for (let i = 0; i < newSlots.length; i++) {
