@@ -19,8 +19,7 @@
  * column.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { benchFlags } from './lib/args.js';
 import { type ChildResult, runChild, runProcess } from './lib/child.js';
 import { CLI, parseSizeArg } from './lib/fixture.js';
@@ -52,6 +51,7 @@ const specs = flags.only === undefined ? chosen.filter((s) => s.scale === 1) : c
 const base = flags.base === undefined ? undefined : resolve(flags.base);
 const duckdb = await hasDuckDB();
 const fixtures = await sweepFixtures(specs, size);
+const ROOT_OUT = dirname([...fixtures.values()][0].dir);
 
 /** One round's measurements of one fixture. */
 interface Round {
@@ -61,7 +61,8 @@ interface Round {
   floor: ChildResult;
 }
 const measured = new Map<SweepSpec, Round[]>(specs.map((s) => [s, []]));
-const out = (which: string) => join(tmpdir(), `flowdigest-rounds-${process.pid}-${which}.log`);
+// Beside the fixtures, on the project's disk: a /tmp on tmpfs would make the digest's fsync free.
+const out = (which: string) => join(ROOT_OUT, `.rounds-${process.pid}-${which}.log`);
 
 /** Rows in a text digest: its lines less the header. */
 async function rowsOf(file: string): Promise<number> {

@@ -121,8 +121,8 @@ const ENTRY_BYTES = INT_STRIDE * 4 + NUM_STRIDE * 8;
  * {@link DigestTable.adopt} writes only the slots new entries took when they are fewer than one
  * in this many; more, and it copies the whole slot array, in sequence: each scattered slot is a
  * cache miss. At B 40% (merges of ~50 k new entries into 1-2 M slots) the slots' step took 49-97
- * ms a run when every merge scattered, 14-26 ms so (docs/performance.md, "The run tables'
- * copies, unprofiled").
+ * ms a run when every merge scattered, 14-26 ms with this rule (docs/performance.md, "The run
+ * tables' copies, unprofiled").
  */
 const SCATTER_SLOTS_BELOW = 64;
 
