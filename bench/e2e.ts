@@ -66,12 +66,11 @@ if (!Number.isInteger(runs) || runs < 1) {
 
 const WORKERS = [1, 2] as const;
 
-const chosen = selectSpecs(flags.population ?? 'both', flags.only);
-if (typeof chosen === 'string') {
-  console.error(`${chosen}\n${USAGE}`);
+const selected = selectSpecs(flags.population ?? 'both', flags.only);
+if (typeof selected === 'string') {
+  console.error(`${selected}\n${USAGE}`);
   process.exit(2);
 }
-const selected = chosen;
 const name = specName;
 
 const duckdb = !flags['no-duckdb'] && (await hasDuckDB());

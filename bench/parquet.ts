@@ -16,6 +16,7 @@ import { probesAmong } from '../fixtures/lib/scanners.js';
 import { writeParquetTwin } from '../fixtures/to-parquet.js';
 import { runChild, runProcess, type ChildResult } from './lib/child.js';
 import { benchFixture, CLI } from './lib/fixture.js';
+import { hasDuckDB } from './lib/peers.js';
 
 const { values } = parseArgs({
   options: { size: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } },
@@ -29,12 +30,7 @@ const SPECS = [
   { label: '40%', scanners: 0.45 },
 ].filter((s) => values.only === undefined || s.label === values.only);
 
-let duckdb = true;
-try {
-  await import('@duckdb/node-api' as string);
-} catch {
-  duckdb = false;
-}
+const duckdb = await hasDuckDB();
 
 const duckCode = (files: string[]) => `
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,7 +1,7 @@
 /**
  * The e2e sweep's fixtures, shared by bench/e2e.ts (best and worst of a few runs) and
  * bench/rounds.ts (round by round): two independent populations at about 1%, 8% and 40% rows per
- * record, 8 gzip objects of ~230 MB of lines each (v2 with header, S3 layout).
+ * record, each ~230 MB of lines in 8 gzip objects (v2 with header, S3 layout; the 40%x4 one 4x that).
  */
 import { probesAmong } from '../../fixtures/lib/scanners.js';
 import { benchFixture } from './fixture.js';
