@@ -4,7 +4,7 @@
  * samples into scan, inflate, sort, layout, merge, format, table, hand-off, start-up, GC, idle and
  * other, by the function and file each sample is in. Kernel (WebAssembly) samples go by the
  * kernel function's name (the module keeps its name section): `sort_entries` is sort,
- * `sort_layout` layout, `merge_count` merge, `render_*` format, `run_merge` table (the merge into
+ * `sort_layout` layout, `merge_count` merge, `render_*` format, `run_merge` and `rt_merge` table (the merge into
  * the run tables, with the wrapper's copies in and out), `partition_rows` hand-off, the rest scan.
  *
  *   npm run build && node --import tsx bench/profile-split.ts DIR [--cli dist/cli/main.js] [--workers 2]
@@ -50,7 +50,7 @@ const KERNEL_STEP: Array<[RegExp, string]> = [
   [/^(sort_layout|lay_prepare|lay_)/, 'layout'],
   [/^(merge_count|merge_next|merge_prepare|compare_merge|add_values|range_next)/, 'merge'],
   [/^(render_|put_)/, 'format'],
-  [/^(run_|grow_run)/, 'table'],
+  [/^(run_|grow_run|rt_)/, 'table'],
   [/^partition_rows/, 'hand-off'],
 ];
 /** JavaScript of the kernel's wrapper (format/wasm-kernel.js) by method: copies in and out. */

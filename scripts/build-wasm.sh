@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the WebAssembly scan kernel (src/format/wasm/scan.c) into src/format/wasm/scan-wasm.ts, and
-# the Parquet decoder's line writer (src/format/wasm/parquet-lines.c) into parquet-lines-wasm.ts.
+# Build the WebAssembly scan kernel (src/format/wasm/scan.c) into src/format/wasm/scan-wasm.ts, the
+# Parquet decoder's line writer (src/format/wasm/parquet-lines.c) into parquet-lines-wasm.ts, and the
+# resident run table's merge (src/format/wasm/runtable.c) into runtable-wasm.ts.
 #
 # The toolchain is pinned, so the committed kernel is reproducible byte for byte: Debian's
 # clang-14 and lld-14, version 14.0.6 (Debian 12 "bookworm"). Install them with
@@ -46,4 +47,12 @@ node --import tsx scripts/embed-kernel.ts "$out/scan.wasm" "$out/scan-lean.wasm"
 # The Parquet decoder's line writer: a module of its own (it shares no memory with the kernel).
 "$CLANG" --target=wasm32 -O3 -nostdlib -mbulk-memory -msimd128 -Wl,--no-entry -fuse-ld="$WASM_LD" \
   -o "$out/parquet-lines.wasm" src/format/wasm/parquet-lines.c
-node --import tsx scripts/embed-parquet-lines.ts "$out/parquet-lines.wasm" "$CLANG_VERSION, $LLD_VERSION"
+node --import tsx scripts/embed-module.ts "$out/parquet-lines.wasm" "$CLANG_VERSION, $LLD_VERSION" \
+  src/format/wasm/parquet-lines-wasm.ts PARQUET_LINES src/format/wasm/parquet-lines.c
+# The resident run table's merge: a module of its own over an imported shared memory, the table's
+# (src/format/resident-table.ts). Threads' atomics are on only because a shared memory needs them.
+"$CLANG" --target=wasm32 -O3 -fno-unroll-loops -nostdlib -matomics -mbulk-memory -msimd128 -Wl,--no-entry \
+  -Wl,--import-memory -Wl,--shared-memory -Wl,--initial-memory=131072 -Wl,--max-memory=4294967296 -Wl,--export=__heap_base \
+  -fuse-ld="$WASM_LD" -o "$out/runtable.wasm" src/format/wasm/runtable.c
+node --import tsx scripts/embed-module.ts "$out/runtable.wasm" "$CLANG_VERSION, $LLD_VERSION" \
+  src/format/wasm/runtable-wasm.ts RUN_TABLE src/format/wasm/runtable.c src/format/wasm/contract.h

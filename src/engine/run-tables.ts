@@ -58,11 +58,13 @@ export class RunTables {
 }
 
 /**
- * Bytes of `old`'s arrays that `now` no longer holds. Arrays are told apart by length, not by
+ * Bytes of `old`'s arrays (or its resident memory) that `now` no longer holds. Arrays are told apart by length, not by
  * identity: a state posted back from a worker wraps even unchanged shared memory in new objects,
  * and a table only ever replaces an array by a longer one.
  */
 function replaced(old: TableState, now: TableState): number {
+  // A resident table stays in its memory (format/resident-table.ts) until it moves to JavaScript's columns.
+  if (old.home !== undefined) return now.home === undefined ? old.home.memory.buffer.byteLength : 0;
   let n = 0;
   for (const k of ['slots', 'ints', 'nums', 'keyBytes', 'lost'] as const) {
     const was = old[k];

@@ -15,6 +15,8 @@ import {
   DigestTable,
   INT_STRIDE,
   layOutInOrder,
+  LOST_STRIDE,
+  NUM_STRIDE,
   type MemoryBudget,
   partitionOf,
   type TableState,
@@ -30,6 +32,7 @@ import { planKey, TGW_KEY } from '../format/key.js';
 import { SeparatorIndex } from '../format/separators.js';
 import { KERNEL_MERGE_RUNS, type KernelRange, WasmKernel } from '../format/wasm-kernel.js';
 import { KERNEL_INPUT_BYTES } from '../table/contract.js';
+import { mergeResident, newResidentTable, residentToJavaScript } from '../format/resident-table.js';
 import { INFLATE_CHUNK, isGzip } from '../util/gunzip.js';
 import { inflateSync } from './inflate-sync.js';
 import { moveReply } from './move.js';
@@ -167,29 +170,30 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
     else if (isGzip(bytes)) inflatedBytes = await inflateInto(bytes, reader, task.key, task.inflateOnThread ?? true);
     else reader.push(bytes);
     reader.end();
-    const run = runTable(task.table, task.budget);
+    let run = task.table;
     // Only now, with the object read whole, does anything of it reach the run tables.
     const parts = task.partitions ?? 1;
     if (parts <= 1) {
-      scanner.end((rows) => mergeRows(run, [rows]));
-      run.mergeFrom(table);
+      scanner.end((rows) => {
+        run = mergeRows(run, [rows], task.budget);
+      });
+      if (table.size > 0) run = mergeRows(run, [usedRows(table)], task.budget);
       return {
-        table: run.state(),
+        table: run ?? emptyRunTable(task.budget),
         trailer: { counters: scanner.counters, inflatedBytes, key: [...scanner.keyFields], ...lostOf(scanner) },
       };
     }
     const own = task.partition ?? 0;
-    const others = Array.from({ length: parts }, (_, q) => (q === own ? null : new RowCollector(1024)));
+    // JavaScript's rows (rare lines, or every line without a kernel) by partition: its own
+    // partition's merged as one piece, the others handed off.
+    const byPart = Array.from({ length: parts }, () => new RowCollector(1024));
     const route = (rows: TableView) => {
-      for (let e = 0; e < rows.size; e++) {
-        const q = partitionOf(rows.ints[e * INT_STRIDE + COL.I_HASH], parts);
-        if (q === own) run.mergeEntry(rows, e);
-        else others[q]!.addEntry(rows, e);
-      }
+      for (let e = 0; e < rows.size; e++)
+        byPart[partitionOf(rows.ints[e * INT_STRIDE + COL.I_HASH], parts)].addEntry(rows, e);
     };
     // The kernel's rows go by partition in the kernel: one packed block each, its own merged
     // here, the others copied out as one byte range each (no row is touched in JavaScript).
-    const fromKernel: Array<PackedRows | null> = others.map(() => null);
+    const fromKernel: Array<PackedRows | null> = byPart.map(() => null);
     scanner.end((rows) => {
       const blocks = kernel?.partition(parts) ?? null;
       if (blocks === null) return route(rows);
@@ -198,13 +202,14 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
           fromKernel[q] = { rows: b.rows, keyBytes: b.keyBytes, buffer: b.bytes.slice().buffer };
       });
       // Last: the merge may grow the kernel's memory, which ends the other blocks' views.
-      mergeRows(run, [blocks[own].view]);
+      run = mergeRows(run, [blocks[own].view], task.budget);
     });
     route(table);
+    if (byPart[own].rows > 0) run = mergeRows(run, [unpackRows(byPart[own].pack())], task.budget);
     // The kernel's block and JavaScript's rows go as pieces of their own: joining them would copy
     // the (large) kernel block to add the (few) rows of rare lines.
-    const handoff = others.map((c, q) =>
-      [fromKernel[q], c === null || c.rows === 0 ? null : c.pack()].filter(isPacked),
+    const handoff = byPart.map((c, q) =>
+      q === own ? [] : [fromKernel[q], c.rows === 0 ? null : c.pack()].filter(isPacked),
     );
     const trailer: ScanTrailer = {
       counters: scanner.counters,
@@ -212,7 +217,7 @@ export default async function scanObject(task: ScanTask): Promise<ScanReply> {
       key: [...scanner.keyFields],
       ...lostOf(scanner),
     };
-    const reply: ScanReply = { table: run.state(), trailer, handoff };
+    const reply: ScanReply = { table: run ?? emptyRunTable(task.budget), trailer, handoff };
     // Transferred, not copied: with n partitions, (n - 1)/n of an object's rows are handed off.
     return moveReply(
       reply,
@@ -232,9 +237,7 @@ const isPacked = (p: PackedRows | null): p is PackedRows => p !== null;
 export function absorb(task: AbsorbTask): AbsorbReply {
   try {
     chargeKernelTo(task.budget);
-    const run = runTable(task.table, task.budget);
-    mergeRows(run, task.pieces.map(unpackRows));
-    return { table: run.state() };
+    return { table: mergeRows(task.table, task.pieces.map(unpackRows), task.budget) };
   } catch (err) {
     return failed(err);
   } finally {
@@ -243,13 +246,39 @@ export function absorb(task: AbsorbTask): AbsorbReply {
 }
 
 /**
- * Merge `sources` into the run table: in this worker's kernel when it has one (which falls back
- * to JavaScript when its memory cannot hold the merge), else row by row in JavaScript.
+ * Merge `sources` into the run table `state` (undefined: a new one) and return its state. A resident table (format/resident-table.ts)
+ * merges where it lies; rows with lost packets, or a resident table whose memory cannot grow, move
+ * the table to JavaScript's shared columns for good, where this worker's kernel merges them (which
+ * falls back to JavaScript when its memory cannot hold the merge), else JavaScript row by row.
  */
-function mergeRows(run: DigestTable, sources: readonly TableView[]): void {
-  // The kernel's merge has no room for lost packets: tables with them merge in JavaScript.
-  if (kernel !== null && run.lost === null && !sources.some((v) => v.lost)) kernel.mergeInto(run, sources);
+function mergeRows(state: TableState | undefined, sources: readonly TableView[], budget: MemoryBudget): TableState {
+  const lost = sources.some((v) => v.lost);
+  if (!lost && (state === undefined || state.home !== undefined)) {
+    const resident = state ?? newResidentTable(budget);
+    const merged = resident === null ? null : mergeResident(resident, sources, budget);
+    if (merged !== null) return merged;
+    if (state === undefined && resident !== null) state = resident;
+  }
+  const run = state?.home !== undefined ? residentToJavaScript(state, budget) : runTable(state, budget);
+  if (kernel !== null && run.lost === null && !lost) kernel.mergeInto(run, sources);
   else for (const v of sources) run.mergeFrom(v);
+  return run.state();
+}
+
+/** A new, empty run table (a resident one where it can be made), for a task that had no rows to merge. */
+function emptyRunTable(budget: MemoryBudget): TableState {
+  return newResidentTable(budget) ?? runTable(undefined, budget).state();
+}
+
+/** A JavaScript table's rows as a merge source: its columns cut to the entries and key bytes it holds. */
+function usedRows(t: DigestTable): TableView {
+  return {
+    size: t.size,
+    ints: t.ints.subarray(0, t.size * INT_STRIDE),
+    nums: t.nums.subarray(0, t.size * NUM_STRIDE),
+    keyBytes: t.keyBytes.subarray(0, t.keyUsed),
+    ...(t.lost === null ? {} : { lost: t.lost.subarray(0, t.size * LOST_STRIDE) }),
+  };
 }
 
 function runTable(state: TableState | undefined, budget: MemoryBudget): DigestTable {
@@ -276,11 +305,7 @@ export function finishRuns(task: FinishTask): FinishReply {
     const tables: TableState[] = [];
     task.tables.forEach((state, slot) => {
       const pieces = task.pieces[slot] ?? [];
-      if (pieces.length > 0) {
-        const run = runTable(state, task.budget);
-        mergeRows(run, pieces.map(unpackRows));
-        state = run.state();
-      }
+      if (pieces.length > 0) state = mergeRows(state, pieces.map(unpackRows), task.budget);
       if (state !== undefined && state.size > 0) tables.push(state);
     });
     const orders = tables.map((t) => sortInPlace(t));

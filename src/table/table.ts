@@ -139,6 +139,17 @@ export function memoryBudget(limit: number): MemoryBudget {
   return { used: new Int32Array(new SharedArrayBuffer(4)), limit };
 }
 
+/**
+ * The shared WebAssembly memory a resident run table lives in (format/resident-table.ts): posted
+ * with the table's state, so that any thread can merge into the table where it lies.
+ */
+export interface TableHome {
+  /** A shared WebAssembly.Memory. */
+  readonly memory: { readonly buffer: SharedArrayBuffer; grow(pages: number): number };
+  /** Byte offset of the table's first part (the merge's counters) in the memory. */
+  readonly io: number;
+}
+
 /** A table's whole state, as posted between threads (shared arrays are not copied). */
 export interface TableState {
   size: number;
@@ -154,6 +165,8 @@ export interface TableState {
   entryRoom?: number;
   /** Key bytes charged for, when fewer than the key array holds (a reserving table). */
   keyRoom?: number;
+  /** Where a resident table's columns live; its arrays are views of that memory. */
+  home?: TableHome;
 }
 
 export class DigestTable {

@@ -1,0 +1,181 @@
+// A resident run table (format/resident-table.ts: the table's columns in a shared WebAssembly
+// memory, merged into where they lie) is left exactly as DigestTable.mergeFrom of each source in
+// turn leaves a JavaScript table: size, slots, columns and key bytes, from a table as small as a
+// new one, with hashes drawn from a handful of values (every probe a collision), keys long enough
+// to grow the key bytes, sums near the 2^52 carry, sources whose keys are not in row order (the
+// merge then copies their key bytes whole), sources of more rows than one block, tables that
+// outgrow their first places (the columns moved up), and a table moved out to JavaScript's
+// columns half way.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { RUN_TABLE_WASM_SOURCE } from '../src/format/wasm/runtable-wasm.js';
+import { mergeResident, newResidentTable, residentToJavaScript } from '../dist/format/resident-table.js';
+import {
+  COL,
+  DigestTable,
+  INT_STRIDE,
+  memoryBudget,
+  NUM_STRIDE,
+  TWO52,
+  type TableState,
+  type TableView,
+} from '../dist/table/table.js';
+
+interface Row {
+  key: number[];
+  hash: number;
+  ports: [number, number, number];
+  values: number[];
+}
+
+const valueArb = fc.tuple(
+  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1)),
+  fc.integer({ min: 0, max: 2 }),
+  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 3)),
+  fc.integer({ min: 0, max: 2 }),
+  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(Infinity)),
+  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(-Infinity)),
+  fc.integer({ min: 1, max: 3 }),
+);
+
+const rowArb: fc.Arbitrary<Row> = fc.record({
+  key: fc.oneof(
+    fc.array(fc.constantFrom(0, 45, 97, 98), { minLength: 1, maxLength: 6 }),
+    fc.constantFrom(0, 1, 2).map((c) => Array.from({ length: 700 }, (_, i) => (i * 7 + c) & 255)),
+    fc
+      .tuple(fc.constantFrom(16, 20, 700), fc.constantFrom(0, 1, 2))
+      .map(([n, c]) => Array.from({ length: n }, (_, i) => (i === n - 1 ? c : 97))),
+  ),
+  hash: fc.integer({ min: -3, max: 3 }),
+  ports: fc.tuple(fc.constantFrom(-1, 0, 443), fc.constantFrom(-1, 80), fc.constantFrom(-1, 6)),
+  values: valueArb,
+});
+
+/** Rows as a table view; `reversed` lays their keys out last row first (not in row order). */
+function view(rows: readonly Row[], reversed = false): TableView {
+  const ints = new Int32Array(rows.length * INT_STRIDE),
+    nums = new Float64Array(rows.length * NUM_STRIDE);
+  const total = rows.reduce((n, r) => n + r.key.length, 0);
+  const keyBytes = new Uint8Array(total);
+  let ko = 0;
+  rows.forEach((r, e) => {
+    const b = e * INT_STRIDE;
+    const at = reversed ? total - ko - r.key.length : ko;
+    ints[b + COL.I_KEYOFF] = at;
+    ints[b + COL.I_KEYLEN] = r.key.length;
+    ints[b + COL.I_HASH] = r.hash;
+    [ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]] = r.ports;
+    keyBytes.set(r.key, at);
+    ko += r.key.length;
+    nums.set(r.values, e * NUM_STRIDE);
+  });
+  return { size: rows.length, ints, nums, keyBytes };
+}
+
+/** What a table holds, slot for slot. */
+function snapshot(s: TableState) {
+  return {
+    size: s.size,
+    keyUsed: s.keyUsed,
+    mask: s.mask,
+    slots: Array.from(s.slots.subarray(0, s.mask + 1)),
+    ints: Array.from(s.ints.subarray(0, s.size * INT_STRIDE)),
+    nums: Array.from(s.nums.subarray(0, s.size * NUM_STRIDE)),
+    keys: Array.from(s.keyBytes.subarray(0, s.keyUsed)),
+  };
+}
+
+/** JavaScript's table of `entries` first entries after merging `sources` in turn. */
+function inJavaScript(sources: readonly TableView[], entries = 16384): DigestTable {
+  const t = new DigestTable(entries, { shared: true });
+  for (const v of sources) t.mergeFrom(v);
+  return t;
+}
+
+it('a resident table merges as DigestTable.mergeFrom does, slot for slot', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.array(rowArb, { maxLength: 40 }), fc.boolean()), { minLength: 1, maxLength: 4 }),
+      // As small as a table gets (its slots rehash, its columns move up with rows in them), and a run table's start.
+      fc.constantFrom(1, 8, 16384),
+      (batches, entries) => {
+        const sources = batches.map(([rows, reversed]) => view(rows, reversed));
+        const budget = memoryBudget(1 << 30),
+          jsBudget = memoryBudget(1 << 30);
+        let state = newResidentTable(budget, entries)!;
+        for (const v of sources) state = mergeResident(state, [v], budget)!;
+        const js = new DigestTable(entries, { shared: true, budget: jsBudget });
+        for (const v of sources) js.mergeFrom(v);
+        expect(snapshot(state)).toEqual(snapshot(js.state()));
+        expect(Atomics.load(budget.used, 0)).toBe(Atomics.load(jsBudget.used, 0));
+        // Several sources in one merge, as a scan's or an absorb's pieces.
+        const together = mergeResident(newResidentTable(budget, entries)!, sources, budget)!;
+        expect(snapshot(together)).toEqual(snapshot(state));
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+/** `n` distinct rows (keys of 20-60 bytes) and `n / 2` of them again, shuffled by a fixed step. */
+function manyRows(n: number, salt: number): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < n + (n >> 1); i++) {
+    const k = (i * 7919 + salt) % n;
+    const key = Array.from({ length: 20 + (k % 41) }, (_, j) => (k >> (j % 24)) & 255);
+    rows.push({
+      key,
+      hash: Math.imul(k, 0x9e3779b1) | 0,
+      ports: [k & 1023, 443, 6],
+      values: [1, 0, 100, 0, k, k + 1, 1],
+    });
+  }
+  return rows;
+}
+
+it('tables past their first places, sources past one block, and one moved to JavaScript half way', () => {
+  const budget = memoryBudget(1 << 30);
+  // 30,000 distinct rows: past the first 16,384 entries (the columns move up to their reserved
+  // places) and several 8,192-row blocks, one source with its keys out of row order.
+  const a = view(manyRows(30_000, 1)),
+    b = view(manyRows(30_000, 2).slice(0, 20_000), true),
+    c = view(manyRows(40_000, 3).slice(0, 9_000));
+  let state = newResidentTable(budget)!;
+  state = mergeResident(state, [a], budget)!;
+  state = mergeResident(state, [b, c], budget)!;
+  const js = inJavaScript([a, b, c]);
+  expect(snapshot(state)).toEqual(snapshot(js.state()));
+  expect(state.size).toBeGreaterThan(30_000);
+  // Moved out, the table takes more rows in JavaScript and is still the same table.
+  const moved = residentToJavaScript(state, budget);
+  const d = view(manyRows(5_000, 4));
+  moved.mergeFrom(d);
+  js.mergeFrom(d);
+  expect(moved.state().home).toBeUndefined();
+  expect(snapshot(moved.state())).toEqual(snapshot(js.state()));
+});
+
+it('a resident table is charged as a JavaScript table of the same rows, and a budget it passes names the rows', () => {
+  const sources = [view(manyRows(40_000, 5)), view(manyRows(9_000, 6), true)];
+  const budget = memoryBudget(1 << 30),
+    jsBudget = memoryBudget(1 << 30);
+  const state = mergeResident(newResidentTable(budget)!, sources, budget)!;
+  const js = new DigestTable(16384, { shared: true, budget: jsBudget });
+  for (const v of sources) js.mergeFrom(v);
+  // The same rooms, grown at the same rows: slots, columns and key bytes.
+  expect(Atomics.load(budget.used, 0)).toBe(Atomics.load(jsBudget.used, 0));
+  expect(DigestTable.attach(state).bytes).toBe(js.bytes);
+  const small = memoryBudget(4 << 20);
+  expect(() => mergeResident(newResidentTable(small)!, sources, small)).toThrow(/memory limit .* at [1-9][\d,]* rows/);
+});
+
+it('runtable-wasm.ts was built from the committed runtable.c and contract.h', () => {
+  const hash = createHash('sha256');
+  for (const f of ['runtable.c', 'contract.h'])
+    hash.update(readFileSync(new URL(`../src/format/wasm/${f}`, import.meta.url)));
+  expect(hash.digest('hex'), 'run npm run build:wasm after editing runtable.c or contract.h').toBe(
+    RUN_TABLE_WASM_SOURCE,
+  );
+});
