@@ -18,11 +18,21 @@ export interface ChildResult {
   [k: string]: unknown;
 }
 
+/**
+ * JavaScript (an expression) for the process's own peak RSS in KiB: VmHWM of /proc/self/status
+ * where there is one. Not `process.resourceUsage().maxRSS`: Linux carries the parent's peak across
+ * fork and exec into it, so a small child of a large bench reported the bench's peak (wave 13
+ * found every 1% and 8% digest "at" 250-290 MB, the bench's own size by then).
+ */
+const PEAK_KB =
+  "(() => { try { return Number(/VmHWM:\\s+(\\d+)/.exec(process.getBuiltinModule('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]); } " +
+  'catch { return process.resourceUsage().maxRSS; } })()';
+
 /** Run `code` (an ES module body that sets `globalThis.result`) and return its measurements. */
 export function runChild(code: string, env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
   const wrapped = `${code}
 const ru = process.resourceUsage();
-process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ru.maxRSS / 1024, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }) + '\\n');`;
+process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), maxRssMB: ${PEAK_KB} / 1024, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6 }) + '\\n');`;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--input-type=module', '-e', wrapped], {
@@ -48,8 +58,9 @@ process.stdout.write('\\n@@' + JSON.stringify({ ...(globalThis.result ?? {}), ma
 const RSS_ON_EXIT =
   'data:text/javascript,' +
   encodeURIComponent(
-    "import { writeFileSync } from 'node:fs'; process.on('exit', () => { const ru = process.resourceUsage(); " +
-      "writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, ru.maxRSS + ' ' + (ru.userCPUTime + ru.systemCPUTime)); });",
+    "import { writeFileSync } from 'node:fs'; " +
+      "process.on('exit', () => { const ru = process.resourceUsage(); " +
+      `writeFileSync(process.env.FLOWDIGEST_BENCH_RSS, ${PEAK_KB} + ' ' + (ru.userCPUTime + ru.systemCPUTime)); });`,
   );
 
 /**
