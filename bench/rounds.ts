@@ -99,7 +99,9 @@ for (let r = 1; r <= rounds; r++) {
     measured.get(spec)!.push({ ...round, floor });
     console.error(
       `round ${r} ${specName(spec)}: ${rows} rows; digest ${wall(now).toFixed(2)} s, ${now.cpuSeconds.toFixed(2)} s CPU, ${now.maxRssMB.toFixed(0)} MB` +
-        (round.base ? `; base ${wall(round.base).toFixed(2)} s, ${round.base.cpuSeconds.toFixed(2)} s CPU, ${round.base.maxRssMB.toFixed(0)} MB` : '') +
+        (round.base
+          ? `; base ${wall(round.base).toFixed(2)} s, ${round.base.cpuSeconds.toFixed(2)} s CPU, ${round.base.maxRssMB.toFixed(0)} MB`
+          : '') +
         (round.duck ? `; DuckDB ${wall(round.duck).toFixed(2)} s, ${round.duck.cpuSeconds.toFixed(2)} s CPU` : '') +
         `; floor ${wall(floor).toFixed(2)} s`,
     );
