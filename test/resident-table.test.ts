@@ -53,12 +53,16 @@ const rowArb: fc.Arbitrary<Row> = fc.record({
   values: valueArb,
 });
 
-/** Rows as a table view; `reversed` lays their keys out last row first (not in row order). */
-function view(rows: readonly Row[], reversed = false): TableView {
-  const ints = new Int32Array(rows.length * INT_STRIDE),
+/**
+ * Rows as a table view; `reversed` lays their keys out last row first (not in row order), `skew`
+ * starts the Int32 rows 4 bytes and the key bytes `skew` bytes into their buffers (the merge places
+ * its copies alike modulo 8).
+ */
+function view(rows: readonly Row[], reversed = false, skew = 0): TableView {
+  const ints = new Int32Array(rows.length * INT_STRIDE + 1).subarray(skew > 0 ? 1 : 0),
     nums = new Float64Array(rows.length * NUM_STRIDE);
   const total = rows.reduce((n, r) => n + r.key.length, 0);
-  const keyBytes = new Uint8Array(total);
+  const keyBytes = new Uint8Array(total + skew).subarray(skew);
   let ko = 0;
   rows.forEach((r, e) => {
     const b = e * INT_STRIDE;
@@ -97,11 +101,14 @@ function inJavaScript(sources: readonly TableView[], entries = 16384): DigestTab
 it('a resident table merges as DigestTable.mergeFrom does, slot for slot', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.tuple(fc.array(rowArb, { maxLength: 40 }), fc.boolean()), { minLength: 1, maxLength: 4 }),
+      fc.array(fc.tuple(fc.array(rowArb, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 0, max: 7 })), {
+        minLength: 1,
+        maxLength: 4,
+      }),
       // As small as a table gets (its slots rehash, its columns move up with rows in them), and a run table's start.
       fc.constantFrom(1, 8, 16384),
       (batches, entries) => {
-        const sources = batches.map(([rows, reversed]) => view(rows, reversed));
+        const sources = batches.map(([rows, reversed, skew]) => view(rows, reversed, skew));
         const budget = memoryBudget(1 << 30),
           jsBudget = memoryBudget(1 << 30);
         let state = newResidentTable(budget, entries)!;

@@ -296,9 +296,12 @@ function growRoom(m: Merge, len: number): void {
 function mergeBlock(m: Merge, v: TableView, from: number): void {
   const n = Math.min(SOURCE_BLOCK_ROWS, v.size - from);
   const buf = m.home.memory.buffer;
-  const si = m.src + n * NUM_STRIDE * 8;
+  // Each part placed alike modulo 8 with its source: V8 copies into shared memory a word at a
+  // time only then, else byte by byte, 3-4 times slower (bench/shared-copy.ts).
+  const si = m.src + n * NUM_STRIDE * 8 + (v.ints.byteOffset & 7);
   new Float64Array(buf, m.src, n * NUM_STRIDE).set(v.nums.subarray(from * NUM_STRIDE, (from + n) * NUM_STRIDE));
   new Int32Array(buf, si, n * INT_STRIDE).set(v.ints.subarray(from * INT_STRIDE, (from + n) * INT_STRIDE));
+  const keysAt = align8(si + n * INT_STRIDE * 4);
   const last = (from + n - 1) * INT_STRIDE;
   let k0 = v.ints[from * INT_STRIDE + I_KEYOFF],
     k1 = v.ints[last + I_KEYOFF] + v.ints[last + I_KEYLEN];
@@ -306,8 +309,7 @@ function mergeBlock(m: Merge, v: TableView, from: number): void {
     k0 = 0;
     k1 = v.keyBytes.length;
   }
-  const sk = si + n * INT_STRIDE * 4;
-  new Uint8Array(buf, sk, k1 - k0).set(v.keyBytes.subarray(k0, k1));
+  let sk = copyKeys(buf, keysAt, v, k0, k1);
   let r = 0;
   while (r < n) {
     const got = m.x.rt_merge(
@@ -334,16 +336,23 @@ function mergeBlock(m: Merge, v: TableView, from: number): void {
         throw new KernelError(`a row's key lies outside its key bytes (row ${from + r})`);
       k0 = 0;
       k1 = v.keyBytes.length;
-      new Uint8Array(m.home.memory.buffer, sk, k1).set(v.keyBytes);
+      sk = copyKeys(m.home.memory.buffer, keysAt, v, k0, k1);
     }
     const size = new Uint32Array(m.home.memory.buffer, m.p.io, 1)[0];
     if (size * 2 > m.p.slotCount - 1) {
-      // table.ts upsert's rehash: the slots doubled in place (roomFor grew the memory for them).
+      // table.ts upsert's rehash: the slots doubled in place (placesFor grew the memory for them).
       charge(m.budget, m.p.slotCount * 4, size);
       m.p = { ...m.p, slotCount: m.p.slotCount * 2 };
       m.x.rt_rehash(m.p.slots, m.p.slotCount - 1, m.p.ints, size);
     }
   }
+}
+
+/** Copy `v`'s key bytes [k0, k1) to `at` or just past it, alike modulo 8 with their source; returns where they start. */
+function copyKeys(buf: SharedArrayBuffer, at: number, v: TableView, k0: number, k1: number): number {
+  const sk = at + ((v.keyBytes.byteOffset + k0) & 7);
+  new Uint8Array(buf, sk, k1 - k0).set(v.keyBytes.subarray(k0, k1));
+  return sk;
 }
 
 /**
@@ -367,7 +376,8 @@ function placesFor(
   // The memory the slots may reach in this merge, and the rows' place past it, grown now: a merge
   // never stops half way.
   const src = to.slots + slotsFor(entries, p.slotCount) * 4;
-  if (!growTo(home, src + SOURCE_BLOCK_ROWS * ENTRY_BYTES + align8(srcKeys))) return null;
+  // (Each part of a block may lie up to 7 bytes on, alike modulo 8 with its source: mergeBlock.)
+  if (!growTo(home, src + SOURCE_BLOCK_ROWS * ENTRY_BYTES + align8(srcKeys) + 16)) return null;
   if (to.slots !== p.slots) moveUp(home, p, to, state.size, state.keyUsed);
   return { p: to, src };
 }
