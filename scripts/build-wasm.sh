@@ -55,4 +55,4 @@ node --import tsx scripts/embed-module.ts "$out/parquet-lines.wasm" "$CLANG_VERS
   -Wl,--import-memory -Wl,--shared-memory -Wl,--initial-memory=131072 -Wl,--max-memory=4294967296 -Wl,--export=__heap_base \
   -fuse-ld="$WASM_LD" -o "$out/runtable.wasm" src/format/wasm/runtable.c
 node --import tsx scripts/embed-module.ts "$out/runtable.wasm" "$CLANG_VERSION, $LLD_VERSION" \
-  src/format/wasm/runtable-wasm.ts RUN_TABLE src/format/wasm/runtable.c src/format/wasm/contract.h
+  src/format/wasm/runtable-wasm.ts RUN_TABLE src/format/wasm/runtable.c src/format/wasm/rows.h src/format/wasm/contract.h

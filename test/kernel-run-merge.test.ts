@@ -9,61 +9,10 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { DEFAULT_LAYOUT } from '../dist/format/layout.js';
 import { WasmKernel } from '../dist/format/wasm-kernel.js';
-import { COL, DigestTable, INT_STRIDE, memoryBudget, NUM_STRIDE, TWO52, type TableView } from '../dist/table/table.js';
+import { DigestTable, INT_STRIDE, memoryBudget, NUM_STRIDE, type TableView } from '../dist/table/table.js';
+import { rowArb, valueArb, view } from './support/table-rows.js';
 
 const kernel = WasmKernel.load()!;
-
-interface Row {
-  key: number[];
-  hash: number;
-  ports: [number, number, number];
-  values: number[];
-}
-
-const valueArb = fc.tuple(
-  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1)),
-  fc.integer({ min: 0, max: 2 }),
-  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 3)),
-  fc.integer({ min: 0, max: 2 }),
-  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(Infinity)),
-  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(-Infinity)),
-  fc.integer({ min: 1, max: 3 }),
-);
-
-const rowArb: fc.Arbitrary<Row> = fc.record({
-  // Few distinct keys (so rows meet again), some long (so key bytes grow past their first 4096),
-  // some equal but for their last byte (keys are compared sixteen bytes at a time, the last
-  // sixteen overlapping those before).
-  key: fc.oneof(
-    fc.array(fc.constantFrom(0, 45, 97, 98), { minLength: 0, maxLength: 6 }),
-    fc.constantFrom(0, 1, 2).map((c) => Array.from({ length: 700 }, (_, i) => (i * 7 + c) & 255)),
-    fc
-      .tuple(fc.constantFrom(16, 20, 700), fc.constantFrom(0, 1, 2))
-      .map(([n, c]) => Array.from({ length: n }, (_, i) => (i === n - 1 ? c : 97))),
-  ),
-  hash: fc.integer({ min: -3, max: 3 }),
-  ports: fc.tuple(fc.constantFrom(-1, 0, 443), fc.constantFrom(-1, 80), fc.constantFrom(-1, 6)),
-  values: valueArb,
-});
-
-/** Rows packed as a table view (the layout of packed hand-off blocks). */
-function view(rows: readonly Row[]): TableView {
-  const ints = new Int32Array(rows.length * INT_STRIDE),
-    nums = new Float64Array(rows.length * NUM_STRIDE);
-  const keyBytes = new Uint8Array(rows.reduce((n, r) => n + r.key.length, 0));
-  let ko = 0;
-  rows.forEach((r, e) => {
-    const b = e * INT_STRIDE;
-    ints[b + COL.I_KEYOFF] = ko;
-    ints[b + COL.I_KEYLEN] = r.key.length;
-    ints[b + COL.I_HASH] = r.hash;
-    [ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]] = r.ports;
-    keyBytes.set(r.key, ko);
-    ko += r.key.length;
-    nums.set(r.values, e * NUM_STRIDE);
-  });
-  return { size: rows.length, ints, nums, keyBytes };
-}
 
 function snapshot(t: DigestTable) {
   const s = t.state();
@@ -96,7 +45,7 @@ it('merges into a run table as mergeFrom does, slot for slot', () => {
       const want = new DigestTable(1, memory),
         got = new DigestTable(1, memory);
       for (const task of tasks) {
-        const sources = task.map(view);
+        const sources = task.map((rows) => view(rows));
         for (const v of sources) want.mergeFrom(v);
         expect(kernel.mergeInto(got, sources)).toBe(true);
         expect(snapshot(got)).toEqual(snapshot(want));
@@ -113,7 +62,7 @@ it('a run table merged into by the kernel and by JavaScript in turn stays the sa
       const want = new DigestTable(1),
         got = new DigestTable(1, { shared: true, budget });
       tasks.forEach((task, i) => {
-        const sources = task.map(view);
+        const sources = task.map((rows) => view(rows));
         for (const v of sources) want.mergeFrom(v);
         // JavaScript upserts grow the adopted (tight) columns; the kernel merges after them.
         if (inKernel[i]) expect(kernel.mergeInto(got, sources)).toBe(true);
@@ -170,7 +119,7 @@ it('merges in JavaScript, to the same table, when the kernel memory cannot hold 
       want.mergeFrom(big);
       expect(small.mergeInto(got, [big])).toBe(false);
       for (const task of tasks) {
-        const sources = task.map(view);
+        const sources = task.map((rows) => view(rows));
         for (const v of sources) want.mergeFrom(v);
         small.mergeInto(got, sources);
       }
@@ -198,7 +147,7 @@ it('two run tables merged in turn through one kernel stay their own: no row of o
         const want = [new DigestTable(capA), new DigestTable(capB)],
           got = [new DigestTable(capA, memory), new DigestTable(capB, memory)];
         for (const [which, task] of tasks) {
-          const sources = task.map(view);
+          const sources = task.map((rows) => view(rows));
           for (const v of sources) want[which].mergeFrom(v);
           expect(kernel.mergeInto(got[which], sources)).toBe(true);
           expect(snapshot(got[which])).toEqual(snapshot(want[which]));

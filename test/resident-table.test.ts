@@ -13,70 +13,14 @@ import { expect, it } from 'vitest';
 import { RUN_TABLE_WASM_SOURCE } from '../src/format/wasm/runtable-wasm.js';
 import { mergeResident, newResidentTable, residentToJavaScript } from '../dist/format/resident-table.js';
 import {
-  COL,
   DigestTable,
   INT_STRIDE,
   memoryBudget,
   NUM_STRIDE,
-  TWO52,
   type TableState,
   type TableView,
 } from '../dist/table/table.js';
-
-interface Row {
-  key: number[];
-  hash: number;
-  ports: [number, number, number];
-  values: number[];
-}
-
-const valueArb = fc.tuple(
-  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 1)),
-  fc.integer({ min: 0, max: 2 }),
-  fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(TWO52 - 3)),
-  fc.integer({ min: 0, max: 2 }),
-  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(Infinity)),
-  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.constant(-Infinity)),
-  fc.integer({ min: 1, max: 3 }),
-);
-
-const rowArb: fc.Arbitrary<Row> = fc.record({
-  key: fc.oneof(
-    fc.array(fc.constantFrom(0, 45, 97, 98), { minLength: 1, maxLength: 6 }),
-    fc.constantFrom(0, 1, 2).map((c) => Array.from({ length: 700 }, (_, i) => (i * 7 + c) & 255)),
-    fc
-      .tuple(fc.constantFrom(16, 20, 700), fc.constantFrom(0, 1, 2))
-      .map(([n, c]) => Array.from({ length: n }, (_, i) => (i === n - 1 ? c : 97))),
-  ),
-  hash: fc.integer({ min: -3, max: 3 }),
-  ports: fc.tuple(fc.constantFrom(-1, 0, 443), fc.constantFrom(-1, 80), fc.constantFrom(-1, 6)),
-  values: valueArb,
-});
-
-/**
- * Rows as a table view; `reversed` lays their keys out last row first (not in row order), `skew`
- * starts the Int32 rows 4 bytes and the key bytes `skew` bytes into their buffers (the merge places
- * its copies alike modulo 8).
- */
-function view(rows: readonly Row[], reversed = false, skew = 0): TableView {
-  const ints = new Int32Array(rows.length * INT_STRIDE + 1).subarray(skew > 0 ? 1 : 0),
-    nums = new Float64Array(rows.length * NUM_STRIDE);
-  const total = rows.reduce((n, r) => n + r.key.length, 0);
-  const keyBytes = new Uint8Array(total + skew).subarray(skew);
-  let ko = 0;
-  rows.forEach((r, e) => {
-    const b = e * INT_STRIDE;
-    const at = reversed ? total - ko - r.key.length : ko;
-    ints[b + COL.I_KEYOFF] = at;
-    ints[b + COL.I_KEYLEN] = r.key.length;
-    ints[b + COL.I_HASH] = r.hash;
-    [ints[b + COL.I_SPORT], ints[b + COL.I_DPORT], ints[b + COL.I_PROTO]] = r.ports;
-    keyBytes.set(r.key, at);
-    ko += r.key.length;
-    nums.set(r.values, e * NUM_STRIDE);
-  });
-  return { size: rows.length, ints, nums, keyBytes };
-}
+import { type Row, rowArb, view } from './support/table-rows.js';
 
 /** What a table holds, slot for slot. */
 function snapshot(s: TableState) {
@@ -108,7 +52,7 @@ it('a resident table merges as DigestTable.mergeFrom does, slot for slot', () =>
       // As small as a table gets (its slots rehash, its columns move up with rows in them), and a run table's start.
       fc.constantFrom(1, 8, 16384),
       (batches, entries) => {
-        const sources = batches.map(([rows, reversed, skew]) => view(rows, reversed, skew));
+        const sources = batches.map(([rows, reversed, skew]) => view(rows, { reversed, skew }));
         const budget = memoryBudget(1 << 30),
           jsBudget = memoryBudget(1 << 30);
         let state = newResidentTable(budget, entries)!;
@@ -147,7 +91,7 @@ it('tables past their first places, sources past one block, and one moved to Jav
   // 30,000 distinct rows: past the first 16,384 entries (the columns move up to their reserved
   // places) and several 8,192-row blocks, one source with its keys out of row order.
   const a = view(manyRows(30_000, 1)),
-    b = view(manyRows(30_000, 2).slice(0, 20_000), true),
+    b = view(manyRows(30_000, 2).slice(0, 20_000), { reversed: true }),
     c = view(manyRows(40_000, 3).slice(0, 9_000));
   let state = newResidentTable(budget)!;
   state = mergeResident(state, [a], budget)!;
@@ -165,7 +109,7 @@ it('tables past their first places, sources past one block, and one moved to Jav
 });
 
 it('a resident table is charged as a JavaScript table of the same rows, and a budget it passes names the rows', () => {
-  const sources = [view(manyRows(40_000, 5)), view(manyRows(9_000, 6), true)];
+  const sources = [view(manyRows(40_000, 5)), view(manyRows(9_000, 6), { reversed: true })];
   const budget = memoryBudget(1 << 30),
     jsBudget = memoryBudget(1 << 30);
   const state = mergeResident(newResidentTable(budget)!, sources, budget)!;
@@ -178,11 +122,11 @@ it('a resident table is charged as a JavaScript table of the same rows, and a bu
   expect(() => mergeResident(newResidentTable(small)!, sources, small)).toThrow(/memory limit .* at [1-9][\d,]* rows/);
 });
 
-it('runtable-wasm.ts was built from the committed runtable.c and contract.h', () => {
+it('runtable-wasm.ts was built from the committed runtable.c, rows.h and contract.h', () => {
   const hash = createHash('sha256');
-  for (const f of ['runtable.c', 'contract.h'])
+  for (const f of ['runtable.c', 'rows.h', 'contract.h'])
     hash.update(readFileSync(new URL(`../src/format/wasm/${f}`, import.meta.url)));
-  expect(hash.digest('hex'), 'run npm run build:wasm after editing runtable.c or contract.h').toBe(
+  expect(hash.digest('hex'), 'run npm run build:wasm after editing runtable.c, rows.h or contract.h').toBe(
     RUN_TABLE_WASM_SOURCE,
   );
 });

@@ -23,56 +23,12 @@ typedef u32 __attribute__((aligned(1))) u32_unaligned;
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #include "contract.h"
+// same_bytes, copy_small, add_values: the scan kernel's own.
+#include "rows.h"
 
 // Rows whose slot (and the entry it names) are read ahead of their probe: at high cardinality each
 // is a cache miss, and independent loads are how WebAssembly asks for them early (scan.c AHEAD).
 #define AHEAD 8
-
-static inline u32 load32(const u8 *p) { return *(const u32_unaligned *)p; }
-
-// scan.c same_bytes.
-static inline i32 same_bytes(const u8 *a, const u8 *b, i32 len) {
-  if (len >= 16) {
-    for (i32 i = 0; i + 16 < len; i += 16)
-      if (!wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + i), wasm_v128_load(b + i)))) return 0;
-    return wasm_i8x16_all_true(wasm_i8x16_eq(wasm_v128_load(a + len - 16), wasm_v128_load(b + len - 16)));
-  }
-  i32 i = 0;
-  for (; i + 4 <= len; i += 4) if (load32(a + i) != load32(b + i)) return 0;
-  for (; i < len; i++) if (a[i] != b[i]) return 0;
-  return 1;
-}
-
-// scan.c copy_small: a key (tens of bytes) in whole vectors and words.
-static inline void copy_small(u8 *dst, const u8 *src, size_t n) {
-  if (n >= 16) {
-    for (size_t i = 0; i + 16 < n; i += 16) wasm_v128_store(dst + i, wasm_v128_load(src + i));
-    wasm_v128_store(dst + n - 16, wasm_v128_load(src + n - 16));
-  } else if (n >= 8) {
-    u64 a = *(const u64_unaligned *)src, b = *(const u64_unaligned *)(src + n - 8);
-    *(u64_unaligned *)dst = a;
-    *(u64_unaligned *)(dst + n - 8) = b;
-  } else if (n >= 4) {
-    u32 a = *(const u32_unaligned *)src, b = *(const u32_unaligned *)(src + n - 4);
-    *(u32_unaligned *)dst = a;
-    *(u32_unaligned *)(dst + n - 4) = b;
-  } else {
-    for (size_t i = 0; i < n; i++) dst[i] = src[i];
-  }
-}
-
-// table.ts addValues, operation for operation (the same doubles).
-static inline void add_values(double *d, const double *s) {
-  double lo = d[N_PKTLO] + s[N_PKTLO], hi = d[N_PKTHI] + s[N_PKTHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  d[N_PKTLO] = lo; d[N_PKTHI] = hi;
-  lo = d[N_BYTELO] + s[N_BYTELO]; hi = d[N_BYTEHI] + s[N_BYTEHI];
-  if (lo >= TWO52) { hi += 1; lo -= TWO52; }
-  d[N_BYTELO] = lo; d[N_BYTEHI] = hi;
-  if (s[N_START] < d[N_START]) d[N_START] = s[N_START];
-  if (s[N_END] > d[N_END]) d[N_END] = s[N_END];
-  d[N_RECORDS] += s[N_RECORDS];
-}
 
 // Merge `n` rows (Float64 rows at `sn`, Int32 rows at `si`) into the table: slots[mask + 1]
 // (entry + 1, or 0), entries' Int32 and Float64 rows, key bytes, as DigestTable.upsert and
