@@ -11,6 +11,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { RUN_TABLE_WASM_SOURCE } from '../src/format/wasm/runtable-wasm.js';
+import { digestInputs, digestToString } from '../dist/index.js';
+import { memory } from './support/flowlog.js';
+import { referenceDigest } from './support/reference-digest.js';
 import { mergeResident, newResidentTable, residentToJavaScript } from '../dist/format/resident-table.js';
 import {
   DigestTable,
@@ -129,4 +132,52 @@ it('runtable-wasm.ts was built from the committed runtable.c, rows.h and contrac
   expect(hash.digest('hex'), 'run npm run build:wasm after editing runtable.c, rows.h or contract.h').toBe(
     RUN_TABLE_WASM_SOURCE,
   );
+});
+
+it('a run whose later objects carry packets-lost fields moves its resident tables to JavaScript and digests as the reference does', async () => {
+  // Transit Gateway objects under one key: the first without packets-lost fields (its rows go to
+  // resident tables), the others with them (the tables move to JavaScript's columns, which carry
+  // them). Several objects per worker, one and two workers.
+  const order = [
+    'version',
+    'tgw-id',
+    'srcaddr',
+    'dstaddr',
+    'srcport',
+    'dstport',
+    'protocol',
+    'packets',
+    'bytes',
+    'log-status',
+  ];
+  const withLost = [...order, 'packets-lost-no-route', 'packets-lost-ttl-expired'];
+  const record = (fields: readonly string[], i: number) =>
+    fields
+      .map((f) => {
+        if (f === 'version') return '6';
+        if (f === 'tgw-id') return `tgw-${i % 3}`;
+        if (f === 'srcaddr') return `10.0.${(i >> 8) & 255}.${i & 255}`;
+        if (f === 'dstaddr') return `10.1.0.${i % 7}`;
+        if (f === 'srcport') return String(40000 + (i % 11));
+        if (f === 'dstport') return '443';
+        if (f === 'protocol') return '6';
+        if (f === 'log-status') return 'OK';
+        if (f.startsWith('packets-lost')) return String(i % 4);
+        return String(1 + (i % 5));
+      })
+      .join(' ');
+  const object = (fields: readonly string[], from: number, n: number) =>
+    [fields.join(' '), ...Array.from({ length: n }, (_, i) => record(fields, from + i))].map((l) => `${l}\n`).join('');
+  const texts = [
+    object(order, 0, 3000),
+    object(withLost, 1000, 3000),
+    object(order, 2000, 2000),
+    object(withLost, 0, 500),
+  ];
+  const expected = referenceDigest(texts.map((text, i) => ({ name: `o${i}`, text }))).text;
+  for (const threads of [1, 2]) {
+    const d = await digestInputs([memory(...texts)], { threads });
+    expect(d.lost.length).toBe(2);
+    expect(digestToString(d)).toBe(expected);
+  }
 });

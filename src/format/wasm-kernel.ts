@@ -618,6 +618,8 @@ export class WasmKernel {
    * When the kernel's memory cannot hold the merge, it is done in JavaScript (the same table);
    * returns whether the kernel did it. Views over the kernel's memory must be the last call's
    * (a block of {@link partition}, or {@link table}). Drops the kernel's scan table.
+   * Run tables are resident (format/resident-table.ts) and merged there; this merges into one
+   * moved to JavaScript's columns (a memory that could not grow, or made without the module).
    */
   mergeInto(run: DigestTable, sources: readonly TableView[]): boolean {
     const x = this.x,
