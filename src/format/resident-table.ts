@@ -21,6 +21,7 @@ import {
   charge,
   COL,
   DigestTable,
+  doubledPast,
   INT_STRIDE,
   type MemoryBudget,
   NUM_STRIDE,
@@ -140,11 +141,6 @@ function stateAt(
   };
 }
 
-/** Whether resident tables can be made in this thread (the module compiles). */
-export function residentTables(): boolean {
-  return runTableModule() !== null;
-}
-
 /**
  * A new, empty resident table with room for `entries` entries, placed and charged to `budget` as
  * `new DigestTable(entries)` is (16384: a run table's start, pool/protocol.ts); null when no
@@ -198,13 +194,6 @@ function slotsFor(entries: number, from: number): number {
   let n = from;
   while (entries * 2 > n - 1) n *= 2;
   return n;
-}
-
-/** `room` doubled until it reaches `need` (table.ts doubledPast). */
-function doubledPast(room: number, need: number): number {
-  let r = room * 2;
-  while (r < need) r *= 2;
-  return r;
 }
 
 /**

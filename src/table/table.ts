@@ -639,7 +639,7 @@ export class DigestTable {
 }
 
 /** `room` doubled until it reaches `need`. */
-function doubledPast(room: number, need: number): number {
+export function doubledPast(room: number, need: number): number {
   let r = room * 2;
   while (r < need) r *= 2;
   return r;
