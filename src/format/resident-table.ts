@@ -216,10 +216,11 @@ export function mergeResident(
     moreKeys += v.keyBytes.length;
     srcKeys = Math.max(srcKeys, v.keyBytes.length);
   }
-  const places = placesFor(state, state.size + moreRows, state.keyUsed + moreKeys, srcKeys);
+  const x = exportsOf(runTableModule()!, home.memory);
+  const places = placesFor(x, state, state.size + moreRows, state.keyUsed + moreKeys, srcKeys);
   if (places === null) return null;
   const m: Merge = {
-    x: exportsOf(runTableModule()!, home.memory),
+    x,
     home,
     p: places.p,
     src: places.src,
@@ -352,6 +353,7 @@ function copyKeys(buf: SharedArrayBuffer, at: number, v: TableView, k0: number, 
  * block needs). Null when the memory cannot grow.
  */
 function placesFor(
+  x: RunTableExports,
   state: TableState,
   entries: number,
   keyBytes: number,
@@ -367,13 +369,12 @@ function placesFor(
   const src = to.slots + slotsFor(entries, p.slotCount) * 4;
   // (Each part of a block may lie up to 7 bytes on, alike modulo 8 with its source: mergeBlock.)
   if (!growTo(home, src + SOURCE_BLOCK_ROWS * ENTRY_BYTES + align8(srcKeys) + 16)) return null;
-  if (to.slots !== p.slots) moveUp(home, p, to, state.size, state.keyUsed);
+  if (to.slots !== p.slots) moveUp(x, p, to, state.size, state.keyUsed);
   return { p: to, src };
 }
 
 /** Move the columns from `from` to `to` (each place at or past its old one), the highest first. */
-function moveUp(home: TableHome, from: Places, to: Places, size: number, keyUsed: number): void {
-  const x = exportsOf(runTableModule()!, home.memory);
+function moveUp(x: RunTableExports, from: Places, to: Places, size: number, keyUsed: number): void {
   x.rt_move(to.slots, from.slots, from.slotCount * 4);
   x.rt_move(to.keys, from.keys, keyUsed);
   x.rt_move(to.nums, from.nums, size * NUM_STRIDE * 8);
