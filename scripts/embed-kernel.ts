@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The files the kernel is compiled from, relative to the repository root. */
-export const KERNEL_SOURCES = ['src/format/wasm/scan.c', 'src/format/wasm/rows.h', 'src/format/wasm/contract.h'] as const;
+export const KERNEL_SOURCES = [
+  'src/format/wasm/scan.c',
+  'src/format/wasm/rows.h',
+  'src/format/wasm/contract.h',
+] as const;
 
 /** Where the embedded kernel is written. */
 export const EMBEDDED_KERNEL = 'src/format/wasm/scan-wasm.ts';
