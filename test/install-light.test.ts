@@ -4,6 +4,7 @@
 // what to install. Tests the package as it ships (dist/, which `npm test` builds first).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -11,6 +12,41 @@ import { beforeAll, expect, it } from 'vitest';
 import { tempDir } from './support/tmp.js';
 
 const run = promisify(execFile);
+
+/**
+ * `cmd args` in a process group of its own, as `run` resolves and rejects (stdout and stderr; a
+ * failure's `code`), killed whole after `timeoutMs`. For `npx flowdigest serve`: should `serve`
+ * start a server after all (its packages resolvable from an ancestor of the project), killing npx
+ * alone would leave the server running after the test.
+ */
+function runGroup(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  timeoutMs = 20_000,
+): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(cmd, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '',
+    stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, 'SIGKILL');
+      reject(Object.assign(new Error(`${cmd} ${args.join(' ')}: still running after ${timeoutMs} ms`), { stderr }));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(Object.assign(new Error(`${cmd} exited ${code}`), { code, stdout, stderr }));
+    });
+  });
+}
 const ROOT = new URL('..', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   peerDependencies: Record<string, string>;
@@ -109,7 +145,16 @@ it('draws a graph from it (the graph packages are not optional)', async () => {
 });
 
 it('`flowdigest serve` without its packages names them and the npm line, exit 1', async () => {
-  const failed = await run('npx', ['--no', 'flowdigest', 'serve'], { cwd: project, env }).then(
+  // A node_modules in an ancestor of the project (say /tmp/node_modules) would lend it fastify.
+  const lent = (() => {
+    try {
+      return createRequire(join(project, 'package.json')).resolve('fastify');
+    } catch {
+      return null;
+    }
+  })();
+  expect(lent, `fastify resolves from ${project} through an ancestor directory: remove that node_modules`).toBeNull();
+  const failed = await runGroup('npx', ['--no', 'flowdigest', 'serve'], { cwd: project, env }).then(
     () => null,
     (err: { code: number; stderr: string }) => err,
   );
@@ -141,7 +186,7 @@ it('`flowdigest serve` runs with the service packages alone; `serve --redis` ask
   expect(served.listening).toMatchObject({ msg: 'listening', queue: 'in-process queue' });
   expect(served.code).toBe(0);
 
-  const failed = await run('npx', ['--no', 'flowdigest', 'serve', '--redis', 'redis://127.0.0.1:1'], {
+  const failed = await runGroup('npx', ['--no', 'flowdigest', 'serve', '--redis', 'redis://127.0.0.1:1'], {
     cwd: project,
     env,
   }).then(
