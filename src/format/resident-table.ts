@@ -22,6 +22,8 @@ import {
   COL,
   DigestTable,
   doubledPast,
+  firstRoom,
+  grownEntryRoom,
   INT_STRIDE,
   type MemoryBudget,
   NUM_STRIDE,
@@ -149,10 +151,7 @@ function stateAt(
 export function newResidentTable(budget: MemoryBudget, entries = FIRST_ENTRIES): TableState | null {
   const module = runTableModule();
   if (module === null) return null;
-  let slotCount = 16;
-  while (slotCount < entries * 2) slotCount *= 2;
-  const entryRoom = slotCount >> 1,
-    keyRoom = Math.max(4096, entryRoom * 48);
+  const { slotCount, entryRoom, keyRoom } = firstRoom(entries);
   let memory: TableHome['memory'];
   try {
     // The most wasm32 addresses: address space only (a shared memory cannot move, so V8 reserves
@@ -228,12 +227,12 @@ export function mergeResident(
     entryRoom: state.entryRoom ?? places.p.cap,
     keyRoom: state.keyRoom ?? places.p.keyCap,
   };
+  // The memory does not grow during the merge (placesFor grew it), so this view stays valid.
   const io = new Uint32Array(home.memory.buffer, m.p.io, 2);
   io[0] = state.size;
   io[1] = state.keyUsed;
   for (const v of sources) for (let from = 0; from < v.size; from += SOURCE_BLOCK_ROWS) mergeBlock(m, v, from);
-  const out = new Uint32Array(home.memory.buffer, m.p.io, 2);
-  return stateAt(home, m.p, out[0], out[1], m.entryRoom, m.keyRoom);
+  return stateAt(home, m.p, io[0], io[1], m.entryRoom, m.keyRoom);
 }
 
 /** One merge's state: the module's instance, the table's places (its slots double as it goes), the rows' room. */
@@ -266,7 +265,7 @@ function growRoom(m: Merge, len: number): void {
   const [size, keyUsed] = new Uint32Array(m.home.memory.buffer, m.p.io, 2);
   // Charged at the rows the table reaches with the entry, as insertAt charges.
   if (size + 1 > m.entryRoom) {
-    const room = Math.max(size + 1, m.p.slotCount >> 1);
+    const room = grownEntryRoom(size + 1, m.p.slotCount);
     charge(m.budget, (room - m.entryRoom) * ENTRY_BYTES, size + 1);
     m.entryRoom = room;
   }
@@ -384,7 +383,7 @@ function moveUp(x: RunTableExports, from: Places, to: Places, size: number, keyU
 /**
  * The resident table `state` as a JavaScript table of shared columns (copies, for JavaScript to
  * merge into: rows with lost packets, or a memory that could not grow). The budget keeps its charge
- * for the rooms (the copies have the same), less the rows-to-merge room; the memory is garbage.
+ * for the rooms (the copies have the same); the memory is garbage.
  */
 export function residentToJavaScript(state: TableState, budget: MemoryBudget): DigestTable {
   const entryRoom = state.entryRoom ?? state.ints.length / INT_STRIDE,

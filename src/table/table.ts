@@ -196,12 +196,11 @@ export class DigestTable {
 
   constructor(capacity = 1024, memory: TableMemory = {}) {
     this.memory = memory;
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
-    this.slots = this.alloc(Int32Array, cap, 0);
-    this.mask = cap - 1;
-    this.entryRoom = cap >> 1;
-    this.keyRoom = Math.max(4096, (cap >> 1) * 48);
+    const first = firstRoom(capacity);
+    this.slots = this.alloc(Int32Array, first.slotCount, 0);
+    this.mask = first.slotCount - 1;
+    this.entryRoom = first.entryRoom;
+    this.keyRoom = first.keyRoom;
     this.chargeFor(this.entryRoom * ENTRY_BYTES + this.keyRoom);
     this.ints = this.allocate(Int32Array, this.entryRoom * INT_STRIDE);
     this.nums = this.allocate(Float64Array, this.entryRoom * NUM_STRIDE);
@@ -420,7 +419,7 @@ export class DigestTable {
   ): number {
     const e = this.size++;
     // The columns grow apart from the slots ({@link adopt} sizes them to the rows it holds).
-    if (e + 1 > this.entryRoom) this.growEntries(Math.max(e + 1, (this.mask + 1) >> 1), e, true);
+    if (e + 1 > this.entryRoom) this.growEntries(grownEntryRoom(e + 1, this.mask + 1), e, true);
     if (this.keyUsed + len > this.keyRoom) this.growKeys(doubledPast(this.keyRoom, this.keyUsed + len), this.keyUsed);
     this.keyBytes.set(key.subarray(off, off + len), this.keyUsed);
     const b = e * INT_STRIDE,
@@ -636,6 +635,22 @@ export class DigestTable {
     this.keyView = viewOf(this.keyBytes);
     dropped(old.byteLength);
   }
+}
+
+/**
+ * The slots and the rooms a new table of `capacity` entries starts with: a power of two of slots
+ * past twice the entries, columns for half the slots, 48 key bytes an entry (at least 4096). The
+ * resident tables (format/resident-table.ts) start and are charged alike.
+ */
+export function firstRoom(capacity: number): { slotCount: number; entryRoom: number; keyRoom: number } {
+  let slotCount = 16;
+  while (slotCount < capacity * 2) slotCount *= 2;
+  return { slotCount, entryRoom: slotCount >> 1, keyRoom: Math.max(4096, (slotCount >> 1) * 48) };
+}
+
+/** The columns' room once `entries` entries pass it, in a table of `slotCount` slots: half the slots, or the entries. */
+export function grownEntryRoom(entries: number, slotCount: number): number {
+  return Math.max(entries, slotCount >> 1);
 }
 
 /** `room` doubled until it reaches `need`. */
